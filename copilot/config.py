@@ -1,0 +1,68 @@
+"""The one Settings object. Nothing else in the core reads the environment."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Runtime configuration, read from `COPILOT_*` environment variables and `.env`."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="COPILOT_", env_file=".env", extra="ignore", frozen=True
+    )
+
+    data_dir: Path = Field(default=Path("data"), description="Where all state lives.")
+
+    # LLM port. An empty base URL means offline mode (the deterministic engine).
+    llm_provider: Literal["auto", "offline", "openai", "llamacpp", "fake"] = "auto"
+    llm_base_url: str = ""
+    llm_api_key: SecretStr | None = None
+    llm_model: str = "gpt-4o-mini"
+    llm_timeout_s: float = 30.0
+    llm_max_retries: int = 2
+    llm_temperature: float = 0.2
+    llamacpp_model_path: str = ""
+
+    # Embeddings. "use" = Universal Sentence Encoder multilingual (offline, bundled).
+    embedder: Literal["use", "openai"] = "use"
+    embedding_base_url: str = ""
+    embedding_api_key: SecretStr | None = None
+    embedding_model: str = "text-embedding-3-small"
+
+    # Storage.
+    chroma_url: str = Field(default="", description="Empty = embedded Chroma in data_dir.")
+    database_url: str = Field(default="", description="Empty = SQLite in data_dir.")
+
+    # Retrieval and answering.
+    top_k: int = Field(default=5, ge=1, le=50)
+    candidate_k: int = Field(default=30, ge=1, le=200)
+    rrf_k: int = Field(default=60, ge=1)
+    handoff_threshold: float = Field(default=0.35, ge=0.0, le=1.0)
+    context_token_budget: int = Field(default=1800, ge=200)
+    chunk_tokens: int = Field(default=220, ge=50, le=2000)
+
+    # Ingestion and input limits.
+    max_file_mb: float = Field(default=50.0, gt=0)
+    max_question_chars: int = Field(default=2000, ge=10)
+    redact_chat: bool = True
+
+    @property
+    def offline(self) -> bool:
+        """True when no LLM is configured: the deterministic engine answers."""
+        if self.llm_provider == "auto":
+            return not self.llm_base_url
+        return self.llm_provider == "offline"
+
+    @cached_property
+    def sqlite_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'copilot.db'}"
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.data_dir / "chroma"

