@@ -1,0 +1,206 @@
+"""Shared text utilities for Chinese and English chat text.
+
+Pure functions, deterministic, no network. jieba and OpenCC are initialised lazily
+and once per process (jieba's dictionary load costs ~0.6 s and logs by default).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import unicodedata
+from functools import lru_cache
+from typing import Any, Literal, cast
+
+import jieba
+
+Language = Literal["zh", "en", "ja", "ko", "other"]
+
+# Compact on purpose: it serves BM25, keyword extraction and question dedup, where
+# dropping function words helps, and dropping content words would hurt.
+_ZH_STOPWORDS = """的 地 得 了 着 过 是 在 我 你 您 他 她 它 我们 你们 他们 她们 咱们 大家 自己 这 那 这个 那个
+    这些 那些 这里 那里 这样 那样 就 都 也 还 和 与 及 或 或者 而 但 但是 又 吧 吗 呢 啊 呀 哦 嗯 哈
+    哈哈 哈哈哈 么 嘛 啦 呗 喔 噢 哇 诶 有 没 没有 不 很 太 会 能 要 想 去 来 到 说 对 把 被 给 让
+    从 向 等 一个 一下 一些 一点 什么 怎么 怎么样 怎样 为什么 如何 可以 就是 还是 然后 所以 因为
+    如果 已经 请问 请 问下 一起 个 这么 那么"""
+ZH_STOPWORDS = frozenset(_ZH_STOPWORDS.split())
+_EN_STOPWORDS = """a an the and or but if of to in on at for with by from as is are was were be been being am
+    do does did doing have has had i you he she it we they me him her us them my your his its our
+    their this that these those what which who whom whose when where why how can could will would
+    should shall may might must not no so than then there here just also too very about into over
+    up down out please hi hello hey ok okay any anyone some all s t don isn aren"""
+EN_STOPWORDS = frozenset(_EN_STOPWORDS.split())
+STOPWORDS = ZH_STOPWORDS | EN_STOPWORDS
+
+_WORDLIKE = re.compile(r"[^\W_]")
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")
+_LATIN_WORD = re.compile(r"[A-Za-zÀ-ɏ]+")
+URL_RE = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+MENTION_RE = re.compile(r"@[^\s@,，:：。!！?？]+")
+
+_jieba_lock = threading.Lock()
+_jieba_ready = False
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> Any:
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
+
+
+def _ensure_jieba() -> None:
+    """Load jieba's dictionary once, without its 'Building prefix dict' chatter."""
+    global _jieba_ready
+    if _jieba_ready:
+        return
+    with _jieba_lock:
+        if not _jieba_ready:
+            jieba.setLogLevel(logging.WARNING)
+            logging.getLogger("jieba").setLevel(logging.WARNING)
+            jieba.initialize()
+            _jieba_ready = True
+
+
+def to_simplified(text: str) -> str:
+    """NFKC (full-width → half-width) then traditional → simplified; case is kept."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFKC", text)
+    return _t2s().convert(text) if _CJK.search(text) else text
+
+
+def fold_chinese(text: str) -> str:
+    """Canonical form for matching: NFKC, traditional → simplified, lowercase."""
+    return to_simplified(text).lower()
+
+
+def tokenize(text: str) -> list[str]:
+    """jieba search-mode tokens of the folded text, without punctuation and stopwords."""
+    folded = fold_chinese(text)
+    if not folded.strip():
+        return []
+    _ensure_jieba()
+    out: list[str] = []
+    for tok in jieba.cut_for_search(folded):
+        tok = tok.strip()
+        if tok and _WORDLIKE.search(tok) and tok not in STOPWORDS:
+            out.append(tok)
+    return out
+
+
+def cut(text: str) -> list[str]:
+    """jieba precise-mode words of `text` as given (no folding, no filtering)."""
+    _ensure_jieba()
+    return jieba.lcut(text)
+
+
+_SENTENCE_END = "。！？!?；;…"
+_SPLIT_RE = re.compile(
+    rf"(?<=[{_SENTENCE_END}])(?![{_SENTENCE_END}”’\"')）】」])\s*"  # after a CJK/ASCII end mark
+    r"|(?<=\.)\s+(?=\S)"  # English full stop followed by a space
+)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split on 。！？!?；; … and newlines (and '. ' for English), keeping end marks."""
+    out: list[str] = []
+    for line in (text or "").splitlines():
+        for part in _SPLIT_RE.split(line):
+            part = part.strip()
+            if part:
+                out.append(part)
+    return out
+
+
+def detect_language(text: str) -> Language:
+    """Fast, deterministic language guess.
+
+    CJK script shares decide zh/ja/ko; plain-ASCII text is English; only other
+    non-trivial Latin-script text goes to langdetect (seeded, so deterministic).
+    """
+    text = text or ""
+    han = len(_CJK.findall(text))
+    kana = len(_KANA.findall(text))
+    hangul = len(_HANGUL.findall(text))
+    latin_words = _LATIN_WORD.findall(text)
+    if kana and kana >= 0.1 * (han + kana):
+        return "ja"
+    if hangul and hangul >= han:
+        return "ko"
+    # Mixed text such as "请问 API key 怎么配置" is Chinese: compare Han chars with Latin words.
+    if han and han >= 0.5 * len(latin_words):
+        return "zh"
+    if not latin_words:
+        return "zh" if han else "other"
+    if text.isascii() or len(latin_words) < 4:
+        return "en"
+    return _langdetect(text)
+
+
+@lru_cache(maxsize=2048)
+def _langdetect(text: str) -> Language:
+    try:
+        from langdetect import DetectorFactory, detect
+        from langdetect.lang_detect_exception import LangDetectException
+
+        DetectorFactory.seed = 0  # langdetect is randomised unless seeded
+        code = detect(text)
+    except (ImportError, LangDetectException):  # pragma: no cover - defensive
+        return "en"
+    if code.startswith("zh"):
+        return "zh"
+    if code in ("en", "ja", "ko"):
+        return cast(Language, code)
+    return "other"
+
+
+_ZH_QUESTION_WORDS = re.compile(
+    r"怎么|怎样|如何|为什么|为啥|咋|(?<!没)什么|哪(?:里|儿|个|些|位|天|种|家|年)?"
+    r"|(?<!好)几(?:点|号|天|个|次|位|时|月|年|岁|周|分钟|小时|人|块|元|钱)|多少|多久|多长|是否"
+    r"|能不能|可不可以|会不会|是不是|有没有|要不要|行不行|对不对|好不好|请问|请教|求助|谁知道|有人知道"
+)
+_ZH_QUESTION_END = re.compile(r"[吗呢么]\s*[~～。.…!！]*$")
+_EN_QUESTION_START = re.compile(
+    r"^(?:what|how|when|where|why|who|whom|whose|which|can|could|does|did|do you|do we|do i"
+    r"|is|are|was|were|will|would|should|shall|may|have you|has anyone|anyone|any idea)\b"
+)
+
+
+def is_question(text: str) -> bool:
+    """Heuristic: does this chat message ask something? (zh + en)."""
+    folded = fold_chinese(MENTION_RE.sub(" ", URL_RE.sub(" ", text or ""))).strip()
+    if len(_WORDLIKE.findall(folded)) < 2:
+        return False
+    if "?" in folded:  # NFKC folds the full-width ？ to ?
+        return True
+    if _ZH_QUESTION_END.search(folded) or _ZH_QUESTION_WORDS.search(folded):
+        return True
+    return any(_EN_QUESTION_START.match(s.strip()) for s in split_sentences(folded))
+
+
+_INJECTION_RE = re.compile(
+    r"(?:忽略|无视|忘记|忘掉|不要理会|跳过)(?:掉)?(?:你)?(?:之前|以上|前面|上面|先前|此前|所有|全部|一切)"
+    r".{0,6}(?:指令|指示|规则|提示|设定|要求|命令)"
+    r"|你现在是|你现在扮演|从现在开始你是|扮演(?:一个|一名)?.{0,10}(?:角色|助手|ai)|系统提示词?|开发者模式|越狱"
+    r"|ignore (?:all |any )?(?:the )?(?:previous|prior|above|earlier|preceding) "
+    r"(?:instructions|prompts?|rules|messages)"
+    r"|disregard (?:all |any )?(?:the )?(?:previous|prior|above|earlier) "
+    r"|forget (?:all |everything )?(?:your |the )?(?:previous |prior )?instructions"
+    r"|system prompt|developer mode|jailbreak|\bact as (?:a|an|the|my)\b|pretend (?:to be|you are)"
+    r"|you are now (?:a|an|the|my|in)\b|new instructions:",
+    re.IGNORECASE,
+)
+
+
+def looks_like_injection(text: str) -> bool:
+    """True for messages that try to give the assistant instructions (prompt injection)."""
+    return bool(_INJECTION_RE.search(fold_chinese(text or "")))
+
+
+def content_words(text: str) -> str:
+    """Text with URLs and @mentions removed (for keyword extraction)."""
+    return MENTION_RE.sub(" ", URL_RE.sub(" ", text or ""))
