@@ -1,0 +1,153 @@
+"""The `copilot` command line (Typer + Rich)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from copilot.config import Settings
+from copilot.embeddings import EmbedderMismatchError
+from copilot.errors import InputError
+
+app = typer.Typer(
+    help="Community Copilot: answers, drafts, summaries and activity ideas for your community.",
+    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+CommunityOpt = Annotated[str, typer.Option("--community", "-c", help="Community id.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+
+
+@contextmanager
+def copilot_instance(settings: Settings | None = None) -> Iterator[Any]:
+    """A Copilot for one command; user-facing errors become a message and exit code 2."""
+    from copilot.service import Copilot
+
+    instance = None
+    try:
+        instance = Copilot(settings or Settings())
+        yield instance
+    except (InputError, EmbedderMismatchError) as exc:
+        err.print(f"[bold red]Error:[/] {exc}")
+        raise typer.Exit(2) from None
+    finally:
+        if instance is not None:
+            instance.close()
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to ingest.")],
+    community: CommunityOpt,
+    kind: Annotated[str | None, typer.Option(
+        help="Force 'playbook' or 'chat'; default: detect per file.")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Ingest playbooks and chat exports. Unchanged files are skipped; bad files are reported."""
+    if kind not in (None, "playbook", "chat"):
+        err.print(f"[bold red]Error:[/] --kind must be 'playbook' or 'chat', not {kind!r}")
+        raise typer.Exit(2)
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        err.print(f"[bold red]Error:[/] no such file or folder: {', '.join(map(str, missing))}")
+        raise typer.Exit(2)
+    with copilot_instance() as cp:
+        from copilot.knowledge.loaders import discover
+
+        total = len(discover(paths))
+        with _progress(disable=json_out or total < 2) as (bar, advance):
+            task = bar.add_task("Ingesting", total=total)
+            report = cp.ingest_paths(community, paths, kind, progress=lambda name: advance(
+                task, name))
+    if json_out:
+        print_json(report.model_dump())
+    else:
+        for f in report.skipped:
+            err.print(f"[yellow]skipped[/] {f.error}")
+        out.print(
+            f"[bold]{community}[/]: {report.count('added')} added, {report.count('updated')} "
+            f"updated, {report.count('unchanged')} unchanged, {len(report.skipped)} skipped "
+            f"({sum(f.chunks for f in report.files)} chunks, "
+            f"{sum(f.messages for f in report.files)} new chat messages)"
+        )
+    if report.files and len(report.skipped) == len(report.files):
+        raise typer.Exit(1)
+
+
+@contextmanager
+def _progress(disable: bool) -> Iterator[tuple[Progress, Callable[[Any, str], None]]]:
+    bar = Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
+                   MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("{task.fields[name]}"),
+                   console=err, disable=disable, transient=True)
+
+    def advance(task: Any, name: str) -> None:
+        bar.update(task, advance=1, name=Path(name).name)
+
+    with bar:
+        yield bar, advance
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="The member's question.")],
+    community: CommunityOpt,
+    json_out: JsonOpt = False,
+    prompt: Annotated[str | None, typer.Option(help="Prompt version, e.g. answer@v1.")] = None,
+) -> None:
+    """Answer a question from the community's knowledge, with sources (or hand off)."""
+    with copilot_instance() as cp:
+        result = cp.ask(community, question, prompt=prompt)
+    if json_out:
+        print_json(result.model_dump(exclude={"retrieved"}))
+        return
+    style = "yellow" if result.handoff else "green"
+    out.print(f"[{style}]{result.answer}[/]")
+    for i, c in enumerate(result.citations, 1):
+        out.print(f"  [dim][{i}] {c.source}[/]")
+    out.print(f"[dim]confidence {result.confidence:.2f} · {result.mode}[/]")
+
+
+@app.command()
+def documents(community: CommunityOpt, json_out: JsonOpt = False) -> None:
+    """List the sources ingested for a community."""
+    from copilot.knowledge.catalog import list_documents
+
+    with copilot_instance() as cp:
+        docs = list_documents(cp.db, community)
+    if json_out:
+        print_json([d.model_dump() for d in docs])
+        return
+    for d in docs:
+        out.print(f"{d.kind:8} {d.chunks:5} chunks  {d.source}")
+
+
+@app.command()
+def demo(
+    community: Annotated[str, typer.Option(help="Community id for the demo.")] = "demo",
+    knowledge: Annotated[Path, typer.Option(help="Starter knowledge folder.")] = Path("knowledge"),
+) -> None:
+    """Ingest the starter knowledge and answer a few questions, offline."""
+    from copilot.demo import run_demo
+
+    with copilot_instance() as cp:
+        run_demo(cp, community, knowledge, out)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()
+
+

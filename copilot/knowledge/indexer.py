@@ -1,0 +1,136 @@
+"""Writes chunks to SQL and vectors, keyed by content hash, so a crash never corrupts the index.
+
+Order of work for one source: mark the document pending → embed and upsert only the new
+chunks' vectors → in one SQL transaction swap the chunk rows and mark it complete → drop stale
+vectors. Retrieval trusts only SQL rows, so vectors written before a crash are invisible, and a
+re-run finds the pending document and finishes the job (vector upserts are idempotent).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Literal
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from copilot.embeddings import Embedder
+from copilot.knowledge.chunking import Piece, chunk_id
+from copilot.models import ChatMessage
+from copilot.retrieval.vectors import VectorIndex
+from copilot.store.db import Database
+from copilot.store.tables import ChunkRow, DocumentRow, MessageRow
+from copilot.text import fold_chinese, tokenize
+
+Outcome = Literal["added", "updated", "unchanged"]
+
+
+@dataclass(frozen=True)
+class IndexResult:
+    source: str
+    outcome: Outcome
+    chunks: int
+    embedded: int
+    removed: int
+
+
+def content_hash(pieces: Sequence[Piece]) -> str:
+    digest = hashlib.sha256()
+    for piece in pieces:
+        digest.update(piece.heading.encode() + b"\x00" + piece.text.encode() + b"\x01")
+    return digest.hexdigest()
+
+
+class Indexer:
+    """Adds, replaces and removes the chunks of one source in one community."""
+
+    def __init__(self, db: Database, embedder: Embedder, vectors: VectorIndex,
+                 on_change: Callable[[str], None] = lambda community: None) -> None:
+        self._db = db
+        self._embedder = embedder
+        self._vectors = vectors
+        self._on_change = on_change
+
+    def index(self, community: str, source: str, kind: str, pieces: Sequence[Piece],
+              *, message_count: int = 0) -> IndexResult:
+        new_hash = content_hash(pieces)
+        ids = [chunk_id(community, source, p) for p in pieces]
+        with self._db.session() as session:
+            doc = session.get(DocumentRow, (community, source))
+            if doc and doc.status == "complete" and doc.content_hash == new_hash \
+                    and doc.embedder == self._embedder.name:
+                return IndexResult(source, "unchanged", len(ids), 0, 0)
+            outcome: Outcome = "updated" if doc else "added"
+            existing = set(session.scalars(select(ChunkRow.id).where(
+                ChunkRow.community == community, ChunkRow.source == source)))
+            if doc is None:
+                doc = DocumentRow(community=community, source=source)
+                session.add(doc)
+            doc.kind, doc.content_hash, doc.status = kind, new_hash, "pending"
+            doc.embedder, doc.ingested_at = self._embedder.name, datetime.now(UTC)
+
+        todo = [(cid, p) for cid, p in zip(ids, pieces, strict=True) if cid not in existing]
+        if todo:
+            vectors = self._embedder.embed([fold_chinese(p.indexed_text) for _, p in todo])
+            self._vectors.upsert(
+                community, [cid for cid, _ in todo], vectors,
+                [{"source": source, "kind": kind} for _ in todo],
+            )
+
+        stale = existing - set(ids)
+        with self._db.session() as session:
+            if stale:
+                session.execute(delete(ChunkRow).where(
+                    ChunkRow.community == community, ChunkRow.id.in_(stale)))
+            session.add_all(
+                ChunkRow(community=community, id=cid, source=source, kind=kind,
+                         heading=p.heading, text=p.text, tokens=" ".join(tokenize(p.indexed_text)),
+                         position=i, meta=dict(p.meta))
+                for i, (cid, p) in enumerate(zip(ids, pieces, strict=True))
+                if cid not in existing
+            )
+            doc = session.get(DocumentRow, (community, source))
+            assert doc is not None
+            doc.status, doc.chunk_count = "complete", len(ids)
+            doc.message_count = message_count
+            doc.ingested_at = datetime.now(UTC)
+        # Vectors of replaced chunks, and any orphans of an earlier crash, go last.
+        orphans = self._vectors.ids_of_source(community, source) - set(ids)
+        self._vectors.delete(community, sorted(orphans))
+        self._on_change(community)
+        return IndexResult(source, outcome, len(ids), len(todo), len(stale))
+
+    def remove(self, community: str, source: str) -> bool:
+        """Delete one source's document, chunks and vectors. False when it was not there."""
+        with self._db.session() as session:
+            doc = session.get(DocumentRow, (community, source))
+            if doc is None:
+                return False
+            ids = list(session.scalars(select(ChunkRow.id).where(
+                ChunkRow.community == community, ChunkRow.source == source)))
+            session.execute(delete(ChunkRow).where(
+                ChunkRow.community == community, ChunkRow.source == source))
+            session.execute(delete(MessageRow).where(
+                MessageRow.community == community, MessageRow.source == source))
+            session.delete(doc)
+        self._vectors.delete(community, ids)
+        self._on_change(community)
+        return True
+
+    def store_messages(self, messages: Sequence[ChatMessage]) -> int:
+        """Insert messages not stored yet; returns how many were new."""
+        if not messages:
+            return 0
+        rows = [m.model_dump() for m in messages]
+        with self._db.session() as session:
+            dialect = session.bind.dialect.name if session.bind else "sqlite"
+            insert = pg_insert if dialect == "postgresql" else sqlite_insert
+            added = 0
+            for i in range(0, len(rows), 500):
+                stmt = insert(MessageRow).values(rows[i : i + 500]).on_conflict_do_nothing()
+                added += session.execute(stmt).rowcount or 0
+            return added

@@ -1,0 +1,75 @@
+"""Versioned prompt templates: `prompts/<skill>/<version>.yaml`, loaded as `skill@version`.
+
+A prompt change is a new version file, never an edit in place, so evals can compare versions
+and every output records exactly which prompt produced it.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from langchain_core.messages import BaseMessage
+from langchain_core.prompts import ChatPromptTemplate
+from pydantic import BaseModel, Field
+
+PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+VERSION = re.compile(r"^v(\d+)$")
+
+
+class PromptNotFoundError(LookupError):
+    pass
+
+
+class Prompt(BaseModel):
+    """A prompt file: metadata plus chat messages in LangChain's f-string template syntax."""
+
+    name: str
+    version: str
+    description: str = ""
+    input_variables: list[str]
+    output_schema: dict[str, Any] | None = None
+    messages: list[dict[str, str]] = Field(min_length=1)
+
+    @property
+    def ref(self) -> str:
+        return f"{self.name}@{self.version}"
+
+    def render(self, **variables: str) -> list[BaseMessage]:
+        template = ChatPromptTemplate.from_messages(
+            [(m["role"], m["content"]) for m in self.messages]
+        )
+        return template.format_messages(**variables)
+
+
+def available_versions(name: str, directory: Path = PROMPTS_DIR) -> list[str]:
+    """Versions of one prompt, oldest first (v2 before v10)."""
+    folder = directory / name
+    versions = [p.stem for p in folder.glob("v*.yaml") if VERSION.match(p.stem)]
+    return sorted(versions, key=lambda v: int(v[1:]))
+
+
+def load_prompt(ref: str, directory: Path = PROMPTS_DIR) -> Prompt:
+    """Load `name@version`, or the latest version for a bare `name`."""
+    name, _, version = ref.partition("@")
+    versions = available_versions(name, directory)
+    if not versions:
+        raise PromptNotFoundError(f"no prompt named '{name}' in {directory}")
+    version = version or versions[-1]
+    if version not in versions:
+        raise PromptNotFoundError(
+            f"prompt '{name}' has no version '{version}' (available: {', '.join(versions)})"
+        )
+    return _load(directory / name / f"{version}.yaml")
+
+
+@lru_cache(maxsize=64)
+def _load(path: Path) -> Prompt:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    prompt = Prompt.model_validate(data)
+    if f"{prompt.name}/{prompt.version}" != f"{path.parent.name}/{path.stem}":
+        raise ValueError(f"{path}: name/version inside the file do not match its path")
+    return prompt

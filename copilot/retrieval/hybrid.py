@@ -1,0 +1,139 @@
+"""Hybrid retriever: Chroma vectors + BM25 (jieba), fused by reciprocal rank, per community."""
+
+from __future__ import annotations
+
+import math
+import threading
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+
+from copilot.config import Settings
+from copilot.embeddings import Embedder
+from copilot.retrieval.bm25 import Bm25Index
+from copilot.retrieval.vectors import VectorIndex
+from copilot.store.db import Database
+from copilot.store.tables import ChunkRow, DocumentRow
+from copilot.text import fold_chinese, tokenize
+
+
+@dataclass(frozen=True)
+class RetrievedChunk:
+    """A chunk as retrieved for one query, with the evidence behind its rank."""
+
+    chunk_id: str
+    source: str
+    kind: str
+    heading: str
+    text: str
+    score: float  # fused RRF score
+    similarity: float  # cosine similarity to the query (0 when only BM25 found it)
+    bm25: float
+    meta: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    """Ranked chunks plus a calibrated confidence that they can answer the query."""
+
+    query: str
+    chunks: list[RetrievedChunk]
+    confidence: float
+
+
+class HybridRetriever:
+    """Search one community's knowledge; never touches another community's collection."""
+
+    def __init__(self, settings: Settings, db: Database, embedder: Embedder,
+                 vectors: VectorIndex) -> None:
+        self._settings = settings
+        self._db = db
+        self._embedder = embedder
+        self._vectors = vectors
+        self._bm25: dict[str, tuple[tuple[int, str], Bm25Index]] = {}
+        self._lock = threading.Lock()
+
+    def search(self, community: str, query: str, *, top_k: int | None = None,
+               kind: str | None = None) -> Retrieval:
+        k = top_k or self._settings.top_k
+        n = max(self._settings.candidate_k, k)
+        folded = fold_chinese(query)
+        query_tokens = tokenize(query)
+        vector_hits = self._vectors.query(community, self._embedder.embed([folded])[0], n)
+        bm25_hits = self._bm25_index(community).search(query_tokens, n)
+
+        fused: dict[str, float] = {}
+        for hits in (vector_hits, bm25_hits):
+            for rank, (cid, _) in enumerate(hits):
+                fused[cid] = fused.get(cid, 0.0) + 1.0 / (self._settings.rrf_k + rank + 1)
+        similarity = dict(vector_hits)
+        bm25 = dict(bm25_hits)
+
+        # The SQL table decides what exists: vectors left over from a crashed ingest are ignored.
+        rows = self._rows(community, list(fused))
+        ranked = sorted((cid for cid in fused if cid in rows), key=lambda c: (-fused[c], c))
+        chunks = [
+            RetrievedChunk(
+                chunk_id=cid, source=rows[cid].source, kind=rows[cid].kind,
+                heading=rows[cid].heading, text=rows[cid].text, score=fused[cid],
+                similarity=similarity.get(cid, 0.0), bm25=bm25.get(cid, 0.0),
+                meta=dict(rows[cid].meta or {}),
+            )
+            for cid in ranked
+            if kind is None or rows[cid].kind == kind
+        ][:k]
+        return Retrieval(query, chunks, self._confidence(query_tokens, chunks, rows))
+
+    def _confidence(self, query_tokens: list[str], chunks: list[RetrievedChunk],
+                    rows: dict[str, ChunkRow]) -> float:
+        """Logistic map of semantic similarity and lexical coverage of the best chunks.
+
+        Coverage is the share of distinct query tokens found in one of the top-3 chunks; a
+        question whose content words appear nowhere in the knowledge is rarely answerable.
+        """
+        if not chunks:
+            return 0.0
+        best_sim = max(c.similarity for c in chunks[:3])
+        wanted = {t for t in query_tokens if len(t) > 1 or not t.isascii()}
+        coverage = 0.0
+        if wanted:
+            found = set()
+            for chunk in chunks[:3]:
+                found |= wanted & set(rows[chunk.chunk_id].tokens.split())
+            coverage = len(found) / len(wanted)
+        z = 10.0 * (best_sim - 0.30) + 3.0 * (coverage - 0.4)
+        return round(1.0 / (1.0 + math.exp(-z)), 4)
+
+    def _rows(self, community: str, ids: list[str]) -> dict[str, ChunkRow]:
+        if not ids:
+            return {}
+        with self._db.session() as session:
+            rows = session.scalars(
+                select(ChunkRow).where(ChunkRow.community == community, ChunkRow.id.in_(ids))
+            ).all()
+            return {row.id: row for row in rows}
+
+    def _bm25_index(self, community: str) -> Bm25Index:
+        with self._db.session() as session:
+            count, latest = session.execute(
+                select(func.count(), func.max(DocumentRow.ingested_at)).where(
+                    DocumentRow.community == community, DocumentRow.status == "complete")
+            ).one()
+        version = (int(count), str(latest))
+        with self._lock:
+            cached = self._bm25.get(community)
+            if cached and cached[0] == version:
+                return cached[1]
+        with self._db.session() as session:
+            pairs = session.execute(
+                select(ChunkRow.id, ChunkRow.tokens).where(ChunkRow.community == community)
+                .order_by(ChunkRow.id)
+            ).all()
+        index = Bm25Index([cid for cid, _ in pairs], [tokens.split() for _, tokens in pairs])
+        with self._lock:
+            self._bm25[community] = (version, index)
+        return index
+
+    def invalidate(self, community: str) -> None:
+        with self._lock:
+            self._bm25.pop(community, None)

@@ -1,0 +1,122 @@
+"""Chroma vector index: one collection per community (isolation and speed; no `where` filters)."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import chromadb
+from chromadb.config import Settings as ChromaSettings
+
+from copilot.config import Settings
+from copilot.embeddings import EmbedderMismatchError, Vectors
+
+UPSERT_BATCH = 2000
+
+
+def connect(settings: Settings) -> Any:
+    """Embedded PersistentClient in the data dir, or HttpClient when COPILOT_CHROMA_URL is set."""
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_url:
+        from urllib.parse import urlparse
+
+        url = urlparse(settings.chroma_url)
+        return chromadb.HttpClient(
+            host=url.hostname or "127.0.0.1",
+            port=url.port or (443 if url.scheme == "https" else 8000),
+            ssl=url.scheme == "https",
+            settings=chroma_settings,
+        )
+    settings.chroma_path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
+
+
+def collection_name(community: str) -> str:
+    # Chroma names allow [a-zA-Z0-9._-] and must end alphanumeric; the hash keeps ids
+    # that differ only in case (or length limits) from ever sharing a collection.
+    digest = hashlib.sha1(community.encode()).hexdigest()[:8]
+    return f"cc-{community}-{digest}"
+
+
+class VectorIndex:
+    """Upsert, delete and query vectors of one community; checks the embedder that built them."""
+
+    def __init__(self, client: Any, embedder_name: str) -> None:
+        self._client = client
+        self._embedder = embedder_name
+        self._collections: dict[str, Any] = {}
+
+    def _collection(self, community: str, *, create: bool) -> Any | None:
+        if community in self._collections:
+            return self._collections[community]
+        name = collection_name(community)
+        if create:
+            collection = self._client.get_or_create_collection(
+                name,
+                metadata={"embedder": self._embedder, "community": community,
+                          "hnsw:space": "cosine"},
+                embedding_function=None,
+            )
+        else:
+            try:
+                collection = self._client.get_collection(name, embedding_function=None)
+            except Exception:  # chroma raises NotFoundError / ValueError depending on mode
+                return None
+        built_by = (collection.metadata or {}).get("embedder")
+        if built_by and built_by != self._embedder:
+            raise EmbedderMismatchError(
+                f"community '{community}' was indexed with the embedder '{built_by}', but the "
+                f"current settings use '{self._embedder}'. Switch COPILOT_EMBEDDER back, or "
+                f"rebuild the index with `copilot reindex --community {community}`."
+            )
+        self._collections[community] = collection
+        return collection
+
+    def check(self, community: str) -> None:
+        """Raise EmbedderMismatchError early when the stored vectors come from another model."""
+        self._collection(community, create=False)
+
+    def upsert(self, community: str, ids: list[str], vectors: Vectors,
+               metadatas: list[dict[str, Any]]) -> None:
+        collection = self._collection(community, create=True)
+        assert collection is not None
+        for i in range(0, len(ids), UPSERT_BATCH):
+            collection.upsert(
+                ids=ids[i : i + UPSERT_BATCH],
+                embeddings=vectors[i : i + UPSERT_BATCH].tolist(),
+                metadatas=metadatas[i : i + UPSERT_BATCH],
+            )
+
+    def delete(self, community: str, ids: list[str]) -> None:
+        collection = self._collection(community, create=False)
+        if collection is not None and ids:
+            for i in range(0, len(ids), UPSERT_BATCH):
+                collection.delete(ids=ids[i : i + UPSERT_BATCH])
+
+    def ids_of_source(self, community: str, source: str) -> set[str]:
+        # Only used on re-ingest of one file, so the slower filtered path is acceptable here.
+        collection = self._collection(community, create=False)
+        if collection is None:
+            return set()
+        return set(collection.get(where={"source": source}, include=[])["ids"])
+
+    def query(self, community: str, vector: Vectors, k: int) -> list[tuple[str, float]]:
+        """Top-k (chunk id, cosine similarity) for one query vector."""
+        collection = self._collection(community, create=False)
+        if collection is None:
+            return []
+        count = collection.count()
+        if count == 0:
+            return []
+        result = collection.query(
+            query_embeddings=[vector.tolist()], n_results=min(k, count), include=["distances"]
+        )
+        return [(cid, 1.0 - float(d)) for cid, d in
+                zip(result["ids"][0], result["distances"][0], strict=True)]
+
+    def drop(self, community: str) -> None:
+        self._collections.pop(community, None)
+        try:
+            self._client.delete_collection(collection_name(community))
+        except Exception:  # not found: nothing to drop
+            pass

@@ -1,0 +1,149 @@
+"""The Copilot facade: wires settings to store, index, embedder and LLM.
+
+CLI, HTTP API, connectors and evals all go through this one object; the skills behind it stay
+pure functions of their inputs and ports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from copilot.config import Settings
+from copilot.embeddings import Embedder
+from copilot.embeddings.factory import build_embedder
+from copilot.errors import check_community, check_question
+from copilot.knowledge.chunking import chat_windows, split_markdown
+from copilot.knowledge.indexer import Indexer, IndexResult
+from copilot.llm import ChatLLM
+from copilot.llm.factory import build_llm
+from copilot.models import ChatMessage
+from copilot.retrieval.hybrid import HybridRetriever
+from copilot.retrieval.vectors import VectorIndex, connect
+from copilot.skills.answer import AnswerPorts, answer_question
+from copilot.skills.results import AnswerResult
+from copilot.store.db import Database
+
+_AUTO = object()
+
+
+class FileOutcome(BaseModel):
+    source: str
+    outcome: str  # added | updated | unchanged | skipped
+    chunks: int = 0
+    messages: int = 0
+    error: str = ""
+
+
+class IngestReport(BaseModel):
+    community: str
+    files: list[FileOutcome] = Field(default_factory=list)
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for f in self.files if f.outcome == outcome)
+
+    @property
+    def skipped(self) -> list[FileOutcome]:
+        return [f for f in self.files if f.outcome == "skipped"]
+
+
+class Copilot:
+    """One community copilot instance over one data dir. Heavy parts load on first use."""
+
+    def __init__(self, settings: Settings | None = None, *, llm: object = _AUTO,
+                 embedder: Embedder | None = None) -> None:
+        self.settings = settings or Settings()
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        self.db = Database(self.settings.sqlite_url)
+        self._llm = llm
+        self._embedder = embedder
+
+    @cached_property
+    def embedder(self) -> Embedder:
+        return self._embedder or build_embedder(self.settings)
+
+    @cached_property
+    def llm(self) -> ChatLLM | None:
+        return build_llm(self.settings) if self._llm is _AUTO else self._llm  # type: ignore[return-value]
+
+    @cached_property
+    def vectors(self) -> VectorIndex:
+        return VectorIndex(connect(self.settings), self.embedder.name)
+
+    @cached_property
+    def retriever(self) -> HybridRetriever:
+        return HybridRetriever(self.settings, self.db, self.embedder, self.vectors)
+
+    @cached_property
+    def indexer(self) -> Indexer:
+        return Indexer(self.db, self.embedder, self.vectors, on_change=self.retriever.invalidate)
+
+    # ---- knowledge -------------------------------------------------------------------------
+
+    def ingest_paths(self, community: str, paths: list[Path], kind: str | None = None,
+                     progress: Callable[[str], None] | None = None) -> IngestReport:
+        """Ingest files and folders. Bad files are reported by name and skipped."""
+        from copilot.knowledge.loaders import IngestError, discover, load_unit
+
+        check_community(community)
+        report = IngestReport(community=community)
+        units = discover(paths)
+        for unit in units:
+            label = str(unit)
+            try:
+                loaded = load_unit(unit, community=community, kind=kind,  # type: ignore[arg-type]
+                                   max_bytes=int(self.settings.max_file_mb * 1024 * 1024))
+                report.files.append(self._index_loaded(community, loaded))
+            except IngestError as exc:
+                report.files.append(FileOutcome(source=label, outcome="skipped", error=str(exc)))
+            if progress:
+                progress(label)
+        return report
+
+    def ingest_messages(self, community: str, messages: list[ChatMessage],
+                        source: str = "inline") -> IngestReport:
+        """Store and index chat messages that did not come from a file (connectors, evals)."""
+        check_community(community)
+        result, stored = self._index_messages(community, source, messages)
+        return IngestReport(community=community, files=[FileOutcome(
+            source=source, outcome=result.outcome, chunks=result.chunks, messages=stored)])
+
+    def _index_loaded(self, community: str, loaded) -> FileOutcome:  # type: ignore[no-untyped-def]
+        if loaded.messages:
+            result, stored = self._index_messages(community, loaded.source, loaded.messages)
+            return FileOutcome(source=loaded.source, outcome=result.outcome,
+                               chunks=result.chunks, messages=stored)
+        pieces = [piece for doc in loaded.documents
+                  for piece in split_markdown(doc.text, max_tokens=self.settings.chunk_tokens,
+                                              title=doc.title)]
+        result = self.indexer.index(community, loaded.source, "playbook", pieces)
+        return FileOutcome(source=loaded.source, outcome=result.outcome, chunks=result.chunks)
+
+    def _index_messages(self, community: str, source: str,
+                        messages: list[ChatMessage]) -> tuple[IndexResult, int]:
+        from copilot.knowledge.redact import redact_message
+
+        if self.settings.redact_chat:
+            messages = [redact_message(m) for m in messages]
+        messages = [m.model_copy(update={"community": community, "source": source})
+                    for m in messages]
+        stored = self.indexer.store_messages(messages)
+        pieces = chat_windows(messages, max_tokens=self.settings.chunk_tokens)
+        return self.indexer.index(community, source, "chat", pieces,
+                                  message_count=len(messages)), stored
+
+    # ---- skills ----------------------------------------------------------------------------
+
+    def ask(self, community: str, question: str, *, prompt: str | None = None,
+            top_k: int | None = None) -> AnswerResult:
+        check_community(community)
+        question = check_question(question, self.settings.max_question_chars)
+        self.vectors.check(community)
+        ports = AnswerPorts(self.settings, self.retriever, self.embedder, self.llm)
+        return answer_question(ports, community, question, prompt=prompt, top_k=top_k)
+
+    def close(self) -> None:
+        self.db.close()

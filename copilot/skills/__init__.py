@@ -1,0 +1,1 @@
+"""Skills: answer, draft, summarize, suggest. Pure functions of their inputs and ports."""

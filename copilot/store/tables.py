@@ -1,0 +1,61 @@
+"""Tables of the knowledge side: documents, chunks and chat messages. All keyed by community."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, DateTime, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from copilot.store.db import Base
+
+
+class DocumentRow(Base):
+    """One ingested source (a file or a chat channel). `status` is 'pending' while indexing."""
+
+    __tablename__ = "documents"
+    community: Mapped[str] = mapped_column(String(64), primary_key=True)
+    source: Mapped[str] = mapped_column(String(512), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    chunk_count: Mapped[int] = mapped_column(Integer, default=0)
+    message_count: Mapped[int] = mapped_column(Integer, default=0)
+    embedder: Mapped[str] = mapped_column(String(128), default="")
+    ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ChunkRow(Base):
+    """A retrievable passage. The vector index may lag; this table decides what exists."""
+
+    __tablename__ = "chunks"
+    community: Mapped[str] = mapped_column(String(64), primary_key=True)
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    source: Mapped[str] = mapped_column(String(512), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    heading: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[str] = mapped_column(Text)
+    tokens: Mapped[str] = mapped_column(Text, default="")  # jieba tokens, space-joined, for BM25
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    meta: Mapped[dict] = mapped_column(JSON, default=dict)  # type: ignore[type-arg]
+
+    __table_args__ = (Index("ix_chunks_community_source", "community", "source"),)
+
+
+class MessageRow(Base):
+    """A normalized chat message (already redacted when redaction is on)."""
+
+    __tablename__ = "messages"
+    community: Mapped[str] = mapped_column(String(64), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(256), primary_key=True)
+    id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    author: Mapped[str] = mapped_column(String(256))
+    author_id: Mapped[str | None] = mapped_column(String(256), nullable=True)
+    ts: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    text: Mapped[str] = mapped_column(Text)
+    reply_to: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    thread: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    is_service: Mapped[bool] = mapped_column(Boolean, default=False)
+    source: Mapped[str] = mapped_column(String(512), default="")
+
+    __table_args__ = (Index("ix_messages_community_ts", "community", "ts"),)

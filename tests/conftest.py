@@ -1,0 +1,56 @@
+"""Shared fixtures: temp data dirs, one embedder per session, and no network but loopback."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from copilot.config import Settings
+from copilot.embeddings.use import UseEmbedder
+
+REPO = Path(__file__).resolve().parent.parent
+KNOWLEDGE = REPO / "knowledge"
+
+_real_connect = socket.socket.connect
+
+
+def _guarded_connect(self: socket.socket, address, *args, **kwargs):  # type: ignore[no-untyped-def]
+    if isinstance(address, tuple) and self.family in (socket.AF_INET, socket.AF_INET6):
+        host = address[0]
+        try:
+            loopback = ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            loopback = host == "localhost"
+        if not loopback:
+            raise RuntimeError(f"tests must not reach the network (tried {host})")
+    return _real_connect(self, address, *args, **kwargs)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def no_network() -> Iterator[None]:
+    socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
+    yield
+    socket.socket.connect = _real_connect  # type: ignore[method-assign]
+
+
+@pytest.fixture(scope="session")
+def embedder() -> UseEmbedder:
+    return UseEmbedder()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path / "data", llm_provider="offline", _env_file=None)  # type: ignore[call-arg]
+
+
+@pytest.fixture
+def copilot(settings: Settings, embedder: UseEmbedder):  # type: ignore[no-untyped-def]
+    from copilot.service import Copilot
+
+    instance = Copilot(settings, embedder=embedder, llm=None)
+    yield instance
+    instance.close()

@@ -1,0 +1,54 @@
+from datetime import UTC, datetime, timedelta
+
+from copilot.knowledge.chunking import chat_windows, chunk_id, split_markdown
+from copilot.models import ChatMessage
+from copilot.tokens import count_tokens
+
+DOC = """# 群规
+## 广告
+群内禁止发广告。违者第一次警告，第二次移出群聊。
+## 改群名片
+进群后请把群名片改成"城市-昵称"。
+
+# Weekly sharing
+Every Wednesday at 20:00 a member shares a book.
+"""
+
+
+def test_sections_keep_their_heading_path() -> None:
+    pieces = split_markdown(DOC, max_tokens=200)
+    assert [p.heading for p in pieces] == ["群规 > 广告", "群规 > 改群名片", "Weekly sharing"]
+    assert pieces[0].text.startswith("群内禁止发广告")
+    assert pieces[0].indexed_text.startswith("群规 > 广告\n")
+
+
+def test_long_sections_split_on_sentence_ends_within_the_budget() -> None:
+    long = "## 打卡\n" + "".join(f"第{i}天请在晚上十点前完成打卡并分享一句读书心得。" for i in range(60))
+    pieces = split_markdown(long, max_tokens=80)
+    assert len(pieces) > 5
+    assert all(count_tokens(p.text) <= 80 for p in pieces)
+    assert all(p.text.endswith("。") for p in pieces)  # never cut inside a sentence
+
+
+def test_chunk_ids_are_content_hashes() -> None:
+    a = split_markdown(DOC, max_tokens=200)
+    b = split_markdown(DOC.replace("第二次移出群聊", "第三次移出群聊"), max_tokens=200)
+    ids_a = [chunk_id("c1", "rules.md", p) for p in a]
+    ids_b = [chunk_id("c1", "rules.md", p) for p in b]
+    assert ids_a[1:] == ids_b[1:] and ids_a[0] != ids_b[0]
+    assert chunk_id("c2", "rules.md", a[0]) != ids_a[0]  # never shared across communities
+
+
+def _msg(i: int, minutes: int, channel: str = "general") -> ChatMessage:
+    ts = datetime(2026, 11, 3, 20, 0, tzinfo=UTC) + timedelta(minutes=minutes)
+    return ChatMessage(id=str(i), community="c1", channel=channel, author=f"u{i}", ts=ts,
+                       text=f"message {i}")
+
+
+def test_chat_windows_cut_at_gaps_and_channels() -> None:
+    messages = [_msg(1, 0), _msg(2, 5), _msg(3, 100), _msg(4, 101, "random")]
+    windows = chat_windows(messages, max_tokens=500)
+    assert [w.meta["messages"] for w in windows] == [2, 1, 1]
+    assert windows[0].text.splitlines() == ["[11-03 20:00] u1: message 1",
+                                            "[11-03 20:05] u2: message 2"]
+    assert windows[2].meta["channel"] == "random"
