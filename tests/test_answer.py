@@ -1,0 +1,93 @@
+"""Answers: extractive offline, LLM with versioned prompt and checked citations, and fallback."""
+
+from __future__ import annotations
+
+import pytest
+
+from copilot.config import Settings
+from copilot.errors import InputError
+from copilot.knowledge.chunking import split_markdown
+from copilot.service import Copilot
+from tests.fakes.openai_server import fake_openai_server
+from tests.test_index import RULES
+
+
+@pytest.fixture
+def club(copilot):  # type: ignore[no-untyped-def]
+    copilot.indexer.index("club", "rules.md", "playbook", split_markdown(RULES, max_tokens=200))
+    return copilot
+
+
+def llm_copilot(settings: Settings, embedder, url: str, **overrides) -> Copilot:  # type: ignore[no-untyped-def]
+    configured = settings.model_copy(update={
+        "llm_provider": "openai", "llm_base_url": url, "llm_model": "fake-model",
+        "llm_timeout_s": 2.0, "llm_max_retries": 1, **overrides})
+    return Copilot(configured, embedder=embedder)
+
+
+def test_offline_answer_quotes_the_passage_and_cites_it(club) -> None:  # type: ignore[no-untyped-def]
+    result = club.ask("club", "读书分享会是每周几举行？")
+    assert not result.handoff and result.mode == "offline" and result.language == "zh"
+    assert "每周三晚上八点" in result.answer and result.answer.endswith("[1]")
+    assert [c.source for c in result.citations] == ["rules.md"]
+    assert result.citations[0].chunk_id in {r.chunk_id for r in result.retrieved}
+
+
+def test_english_question_gets_an_english_answer(club) -> None:  # type: ignore[no-untyped-def]
+    result = club.ask("club", "How many points do I earn for a check-in?")
+    assert result.language == "en" and not result.handoff
+    assert "10 points" in result.answer
+
+
+def test_unanswerable_question_hands_off_politely(club) -> None:  # type: ignore[no-untyped-def]
+    result = club.ask("club", "明天北京会下雨吗？")
+    assert result.handoff and result.citations == []
+    assert "管理员" in result.answer
+
+
+def test_bad_questions_are_refused_with_a_clear_message(club) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(InputError, match="the question is empty"):
+        club.ask("club", "   ")
+    with pytest.raises(InputError, match="2001 characters long; the limit is 2000"):
+        club.ask("club", "问" * 2001)
+    with pytest.raises(InputError, match="invalid community id"):
+        club.ask("../etc", "hi")
+
+
+def test_llm_answer_uses_the_versioned_prompt_and_keeps_only_real_citations(
+        settings, embedder) -> None:  # type: ignore[no-untyped-def]
+    with fake_openai_server() as fake:
+        cp = llm_copilot(settings, embedder, fake.url)
+        cp.indexer.index("club", "rules.md", "playbook", split_markdown(RULES, max_tokens=200))
+        fake.enqueue("分享会在每周三晚上八点举行[1]，地点是腾讯会议[9]。")
+        result = cp.ask("club", "读书分享会是每周几举行？", prompt="answer@v1")
+        cp.close()
+    assert result.mode == "llm" and result.prompt == "answer@v1" and result.model == "fake-model"
+    assert result.answer == "分享会在每周三晚上八点举行[1]，地点是腾讯会议。"  # [9] was never sent
+    assert len(result.citations) == 1 and result.citations[0].source == "rules.md"
+    sent = fake.prompts()[0]
+    assert "<<<读书分享会是每周几举行？>>>" in sent and "每周三晚上八点" in sent
+    assert fake.requests[0]["model"] == "fake-model"
+
+
+def test_llm_saying_handoff_hands_off(settings, embedder) -> None:  # type: ignore[no-untyped-def]
+    with fake_openai_server() as fake:
+        cp = llm_copilot(settings, embedder, fake.url)
+        cp.indexer.index("club", "rules.md", "playbook", split_markdown(RULES, max_tokens=200))
+        fake.enqueue("HANDOFF")
+        result = cp.ask("club", "读书分享会是每周几举行？")
+        cp.close()
+    assert result.handoff and result.mode == "llm" and result.citations == []
+
+
+@pytest.mark.parametrize("failure", [500, ("sleep", 3.0)], ids=["server-error", "timeout"])
+def test_llm_failure_falls_back_to_the_offline_answer(settings, embedder, failure) -> None:  # type: ignore[no-untyped-def]
+    with fake_openai_server() as fake:
+        cp = llm_copilot(settings, embedder, fake.url, llm_timeout_s=1.0)
+        cp.indexer.index("club", "rules.md", "playbook", split_markdown(RULES, max_tokens=200))
+        fake.enqueue(failure, failure)
+        result = cp.ask("club", "读书分享会是每周几举行？")
+        cp.close()
+    assert result.mode == "offline-fallback" and not result.handoff
+    assert "每周三晚上八点" in result.answer and result.citations
+    assert len(fake.requests) == 2  # one try plus one tenacity retry, then the fallback
