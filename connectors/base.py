@@ -1,0 +1,215 @@
+"""Platform-neutral contract every chat connector implements.
+
+A webhook request goes through four steps:
+
+1. ``verify``  — authenticate the raw request exactly as the platform specifies
+   (signature, replay window, shared token). Raises :class:`VerificationError`.
+2. ``parse``   — turn the (decrypted) payload into an :class:`InboundMessage`, a
+   :class:`Challenge` the platform expects echoed back, or :class:`Ignored`.
+3. ``ack``     — the immediate HTTP response the platform expects (Discord's deferred
+   response, WeCom's empty body, ...). ``handle`` runs 1-3 in order.
+4. ``reply`` / ``send`` — post the answer through the platform API, split to its limits.
+
+Nothing here imports the web framework or the copilot core: the app layer maps
+``WebhookResponse`` onto its own response type and decides what to do with a message.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Literal
+
+import httpx
+from pydantic import BaseModel, ConfigDict, Field
+
+Platform = Literal["slack", "telegram", "discord", "feishu", "wecom", "dingtalk"]
+
+
+class InboundMessage(BaseModel):
+    """One message addressed (or possibly addressed) to the bot, whatever the platform."""
+
+    model_config = ConfigDict(frozen=True)
+
+    platform: Platform
+    event_id: str = Field(description="Stable delivery id; the app dedupes retries on it.")
+    chat_id: str
+    chat_type: Literal["group", "private"]
+    thread_id: str | None = Field(default=None, description="Thread/topic the message lives in.")
+    message_id: str
+    user_id: str
+    user_name: str | None = None
+    text: str = Field(description="Message text with the bot mention removed, stripped.")
+    mentioned: bool = Field(description="Bot was @-mentioned, commanded, replied to, or DMed.")
+    command: str | None = Field(default=None, description="Lower-case command without '/'.")
+    args: str = Field(default="", description="Text after the command.")
+    quoted_text: str | None = Field(default=None, description="Text of the message replied to.")
+    reply_context: dict[str, str] = Field(
+        default_factory=dict, description="Platform data the reply needs (thread ts, tokens...)."
+    )
+
+
+@dataclass(frozen=True)
+class Challenge:
+    """A handshake (url_verification, PING, echostr) answered with ``body`` and status 200."""
+
+    body: str
+    media_type: str = "application/json"
+
+
+@dataclass(frozen=True)
+class Ignored:
+    """A valid delivery that needs no answer (bot's own message, edits, unsupported types)."""
+
+    reason: str
+
+
+ParseResult = InboundMessage | Challenge | Ignored
+
+
+@dataclass(frozen=True)
+class WebhookResponse:
+    """The HTTP response to return to the platform, framework-neutral."""
+
+    status_code: int = 200
+    body: str = ""
+    media_type: str = "text/plain"
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class ConnectorError(Exception):
+    """Base for request errors; ``status`` is the HTTP status to answer with."""
+
+    status: int = 400
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if status is not None:
+            self.status = status
+
+    def response(self) -> WebhookResponse:
+        return WebhookResponse(self.status, json.dumps({"error": self.message}), "application/json")
+
+
+class VerificationError(ConnectorError):
+    """The request is not provably from the platform: 401 (signature/time) or 403 (token)."""
+
+    status = 401
+
+
+class PayloadError(ConnectorError):
+    """The request was authentic but its payload is malformed (400)."""
+
+    status = 400
+
+
+class DeliveryError(Exception):
+    """The platform API refused or failed a reply/send."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+def lower_keys(headers: Mapping[str, str]) -> dict[str, str]:
+    """Header names are case-insensitive; normalise once."""
+    return {k.lower(): v for k, v in headers.items()}
+
+
+def secrets_equal(a: str, b: str) -> bool:
+    """Constant-time comparison that tolerates non-ASCII input."""
+    return hmac.compare_digest(a.encode(), b.encode())
+
+
+def check_fresh(timestamp: str | None, now: float, window: float, *, unit: float = 1.0) -> None:
+    """Reject a missing, malformed or out-of-window timestamp (both directions: skew)."""
+    if not timestamp:
+        raise VerificationError("missing request timestamp")
+    try:
+        ts = float(timestamp) / unit
+    except ValueError:
+        raise VerificationError("malformed request timestamp") from None
+    if abs(now - ts) > window:
+        raise VerificationError("stale request timestamp (outside the replay window)")
+
+
+def load_json(body: bytes | str) -> dict[str, Any]:
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise PayloadError("body is not valid JSON") from None
+    if not isinstance(data, dict):
+        raise PayloadError("JSON body must be an object")
+    return data
+
+
+class Connector(ABC):
+    """One chat platform. Subclasses are small; shared plumbing lives here."""
+
+    platform: ClassVar[Platform]
+
+    def __init__(self, http: httpx.AsyncClient | None = None) -> None:
+        # Sharing one client across connectors is cheaper; own one only if not given.
+        self._owns_http = http is None
+        self.http = http or httpx.AsyncClient(timeout=httpx.Timeout(10.0))
+
+    @abstractmethod
+    def verify(
+        self,
+        headers: Mapping[str, str],
+        body: bytes,
+        query: Mapping[str, str] | None = None,
+        now: float | None = None,
+    ) -> None:
+        """Raise :class:`VerificationError` unless the request provably comes from the platform."""
+
+    @abstractmethod
+    def parse(
+        self, headers: Mapping[str, str], body: bytes, query: Mapping[str, str] | None = None
+    ) -> ParseResult:
+        """Parse an already verified request. Raises :class:`PayloadError` on malformed input."""
+
+    def ack(self, result: ParseResult) -> WebhookResponse:
+        """Immediate HTTP response; the answer itself goes out later through ``reply``."""
+        if isinstance(result, Challenge):
+            return WebhookResponse(200, result.body, result.media_type)
+        return WebhookResponse(200)
+
+    def handle(
+        self,
+        headers: Mapping[str, str],
+        body: bytes,
+        query: Mapping[str, str] | None = None,
+        now: float | None = None,
+    ) -> tuple[ParseResult, WebhookResponse]:
+        """verify → parse → ack. Errors raise :class:`ConnectorError` (see ``.response()``)."""
+        self.verify(headers, body, query or {}, time.time() if now is None else now)
+        result = self.parse(headers, body, query or {})
+        return result, self.ack(result)
+
+    async def setup(self) -> None:  # noqa: B027 - optional hook, most platforms need none
+        """Learn what is not configured (bot user id/username) from the platform API."""
+
+    @abstractmethod
+    async def reply(self, msg: InboundMessage, text: str, *, mention: Sequence[str] = ()) -> None:
+        """Answer ``msg`` in its thread/as a quote. ``text`` is plain text: markup that could
+        ping everyone is neutralised; users in ``mention`` are @-mentioned properly."""
+
+    @abstractmethod
+    async def send(
+        self, chat_id: str, text: str, *, thread_id: str | None = None, mention: Sequence[str] = ()
+    ) -> None:
+        """Post unprompted (digests, approved review items) to a chat."""
+
+    @abstractmethod
+    def mention(self, user_ids: Sequence[str]) -> str:
+        """Render @-mentions in the platform's own syntax."""
+
+    async def aclose(self) -> None:
+        if self._owns_http:
+            await self.http.aclose()

@@ -1,0 +1,138 @@
+"""DingTalk enterprise robot connector (POST /connectors/dingtalk/callback).
+
+Headers ``timestamp`` (ms) and ``sign`` = Base64(HMAC-SHA256(key=appSecret,
+msg=timestamp + "\\n" + appSecret)); both the signature and the 1-hour window must hold.
+Replies go to the message's ``sessionWebhook`` (no token, ~90 min). That URL arrives inside
+the payload, so it is only used when it is on the configured API host (SSRF guard).
+``send()`` posts to a custom group robot (自定义机器人) for digests.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import time
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import httpx
+
+from .base import (
+    Connector,
+    DeliveryError,
+    Ignored,
+    InboundMessage,
+    ParseResult,
+    VerificationError,
+    check_fresh,
+    load_json,
+    lower_keys,
+    secrets_equal,
+)
+from .http import call_json, install_log_redaction, same_origin
+from .settings import DingtalkSettings, require
+from .text import compose, split_command, squash, utf8_len
+
+WINDOW_SECONDS = 3600
+
+
+def sign(timestamp: str, secret: str) -> str:
+    mac = hmac.new(secret.encode(), f"{timestamp}\n{secret}".encode(), hashlib.sha256)
+    return base64.b64encode(mac.digest()).decode()
+
+
+class DingtalkConnector(Connector):
+    platform = "dingtalk"
+    limit = 16_000  # UTF-8 bytes of content; DingTalk caps the whole body at 20,000 bytes
+
+    def __init__(self, settings: DingtalkSettings, http: httpx.AsyncClient | None = None) -> None:
+        super().__init__(http)
+        install_log_redaction()  # session and access_token travel in query strings
+        self._secret = require(settings.app_secret, "COPILOT_DINGTALK_APP_SECRET")
+        self._webhook_secret = (
+            settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
+        )
+        self.api_url = settings.api_url.rstrip("/")
+
+    def verify(
+        self,
+        headers: Mapping[str, str],
+        body: bytes,
+        query: Mapping[str, str] | None = None,
+        now: float | None = None,
+    ) -> None:
+        h = lower_keys(headers)
+        ts, given = h.get("timestamp", ""), h.get("sign", "")
+        if not given or not secrets_equal(given, sign(ts, self._secret)):
+            raise VerificationError("invalid DingTalk sign")
+        check_fresh(ts, time.time() if now is None else now, WINDOW_SECONDS, unit=1000)
+
+    def parse(
+        self, headers: Mapping[str, str], body: bytes, query: Mapping[str, str] | None = None
+    ) -> ParseResult:
+        data = load_json(body)
+        if data.get("msgtype") != "text":
+            return Ignored(f"unsupported msgtype {data.get('msgtype')!r}")
+        private = str(data.get("conversationType")) == "1"
+        # DingTalk already removed the "@robot" text; content keeps a leading space.
+        text = squash(str((data.get("text") or {}).get("content", "")))
+        command, args, _ = split_command(text)
+        staff_id = str(data.get("senderStaffId") or "")
+        return InboundMessage(
+            platform="dingtalk",
+            event_id=str(data.get("msgId", "")),
+            chat_id=str(data.get("conversationId", "")),
+            chat_type="private" if private else "group",
+            message_id=str(data.get("msgId", "")),
+            user_id=staff_id or str(data.get("senderId", "")),
+            user_name=data.get("senderNick"),
+            text=text,
+            mentioned=bool(data.get("isInAtList")) or private,
+            command=command,
+            args=args,
+            reply_context={
+                "session_webhook": str(data.get("sessionWebhook", "")),
+                "session_webhook_expires_ms": str(data.get("sessionWebhookExpiredTime", "")),
+                "sender_staff_id": staff_id,
+            },
+        )
+
+    async def reply(self, msg: InboundMessage, text: str, *, mention: Sequence[str] = ()) -> None:
+        url = msg.reply_context.get("session_webhook", "")
+        if not same_origin(url, self.api_url):
+            raise DeliveryError("dingtalk reply: sessionWebhook is not on the DingTalk API host")
+        expires = msg.reply_context.get("session_webhook_expires_ms", "")
+        if expires.isdigit() and int(expires) <= time.time() * 1000:
+            raise DeliveryError("dingtalk reply: sessionWebhook expired; use send()")
+        await self._post(url, text, mention, params=None)
+
+    async def send(
+        self, chat_id: str, text: str, *, thread_id: str | None = None, mention: Sequence[str] = ()
+    ) -> None:
+        """Post through a custom group robot; ``chat_id`` is its ``access_token``. Signed
+        (加签) with ``COPILOT_DINGTALK_WEBHOOK_SECRET`` when set. No threads in DingTalk."""
+        params = {"access_token": chat_id}
+        if self._webhook_secret:
+            ts = str(int(time.time() * 1000))
+            params |= {"timestamp": ts, "sign": sign(ts, self._webhook_secret)}  # httpx url-encodes
+        await self._post(f"{self.api_url}/robot/send", text, mention, params=params)
+
+    async def _post(
+        self, url: str, text: str, mention: Sequence[str], params: dict[str, str] | None
+    ) -> None:
+        for chunk in compose(text, self.limit, utf8_len, suffix=self.mention(mention)):
+            payload: dict[str, Any] = {
+                "msgtype": "text",
+                "text": {"content": chunk},
+                # Only atUserIds ping; "@all" typed in the text stays plain text.
+                "at": {"atUserIds": list(mention), "isAtAll": False},
+            }
+            data = await call_json(
+                self.http, "POST", url, json=payload, params=params, what="dingtalk send"
+            )
+            if data.get("errcode", 0) != 0:
+                raise DeliveryError(f"dingtalk send: {data.get('errcode')} {data.get('errmsg')}")
+
+    def mention(self, user_ids: Sequence[str]) -> str:
+        return " ".join(f"@{u}" for u in user_ids)
