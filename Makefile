@@ -1,0 +1,35 @@
+# One task runner for humans, the README and CI.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+
+.PHONY: demo test lint bench serve clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Python 3.11+ is required (set PYTHON=python3.11)"; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	@rm -f $(VENV)/.installed-* && touch $@
+
+demo: $(STAMP)  ## ingest the starter knowledge and answer a few questions, offline
+	COPILOT_DATA_DIR=$${COPILOT_DATA_DIR:-.data/demo} $(BIN)/copilot demo
+
+test: $(STAMP)  ## the whole test suite, offline
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check copilot connectors evals tests bench
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	$(BIN)/python bench/ingest_throughput.py
+	$(BIN)/python bench/retrieval_latency.py
+
+serve: $(STAMP)
+	$(BIN)/copilot serve
+
+clean:
+	rm -rf .data .pytest_cache .mypy_cache .ruff_cache

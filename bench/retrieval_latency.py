@@ -1,0 +1,108 @@
+"""Retrieval latency p50/p95 of the hybrid retriever vs plain LangChain + Chroma search.
+
+Same chunks, same USE vectors, same queries. The baseline is `Chroma.similarity_search`
+(vector only); ours adds BM25 over jieba tokens, RRF fusion and SQL hydration.
+Usage: python bench/retrieval_latency.py [SIZES...]   (default: 10000 100000)
+
+The vectors of the synthetic passages are embedded once for the first 10k passages and
+reused (with small noise) beyond that, to keep the 100k run under a few minutes on 2 cores.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _corpus import corpus, queries  # noqa: E402
+
+from copilot.config import Settings  # noqa: E402
+from copilot.embeddings.use import UseEmbedder  # noqa: E402
+from copilot.retrieval.vectors import collection_name  # noqa: E402
+from copilot.service import Copilot  # noqa: E402
+from copilot.store.tables import ChunkRow, DocumentRow  # noqa: E402
+from copilot.text import fold_chinese, tokenize  # noqa: E402
+
+
+
+
+def build(n: int, tmp: Path, embedder: UseEmbedder) -> Copilot:
+    texts = corpus(n)
+    base = min(n, 10_000)
+    vectors = embedder.embed([fold_chinese(t) for t in texts[:base]])
+    if n > base:
+        rng = np.random.default_rng(0)
+        extra = vectors[rng.integers(0, base, n - base)] + rng.normal(0, 0.02, (n - base, 512))
+        extra /= np.linalg.norm(extra, axis=1, keepdims=True)
+        vectors = np.vstack([vectors, extra.astype(np.float32)])
+    cp = Copilot(Settings(data_dir=tmp, llm_provider="offline", top_k=5), embedder=embedder,
+                 llm=None)
+    ids = [f"c{i:06d}" for i in range(n)]
+    cp.vectors.upsert("bench", ids, vectors, [{"source": "bench.md", "kind": "playbook"}] * n)
+    from datetime import UTC, datetime
+
+    with cp.db.session() as s:
+        s.add(DocumentRow(community="bench", source="bench.md", kind="playbook",
+                          content_hash="x", status="complete", chunk_count=n,
+                          embedder=embedder.name, ingested_at=datetime.now(UTC)))
+        s.add_all(ChunkRow(community="bench", id=cid, source="bench.md", kind="playbook",
+                           heading="", text=t, tokens=" ".join(tokenize(t)), position=i, meta={})
+                  for i, (cid, t) in enumerate(zip(ids, texts, strict=True)))
+    return cp
+
+
+def percentile(values: list[float], q: float) -> float:
+    return float(np.percentile(values, q))
+
+
+def timed(fn, qs: list[str]) -> list[float]:  # type: ignore[no-untyped-def]
+    out = []
+    for q in qs:
+        start = time.perf_counter()
+        fn(q)
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def main(sizes: list[int]) -> None:
+    from langchain_chroma import Chroma
+    from langchain_core.embeddings import Embeddings
+
+    embedder = UseEmbedder()
+
+    class LcUse(Embeddings):
+        def embed_documents(self, texts: list[str]) -> list[list[float]]:
+            return embedder.embed(texts).tolist()
+
+        def embed_query(self, text: str) -> list[float]:
+            return embedder.embed([text])[0].tolist()
+
+    qs = queries(200)
+    for n in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            start = time.perf_counter()
+            cp = build(n, Path(tmp), embedder)
+            built = time.perf_counter() - start
+            cp.retriever.search("bench", qs[0])  # warm the BM25 cache, as a server would be
+            ours = timed(lambda q: cp.retriever.search("bench", q), qs)
+            baseline_store = Chroma(client=cp.vectors._client,
+                                    collection_name=collection_name("bench"),
+                                    embedding_function=LcUse())
+            baseline_store.similarity_search(qs[0], k=5)
+            base = timed(lambda q: baseline_store.similarity_search(q, k=5), qs)
+            cp.close()
+        print(f"{n:>7} chunks (built in {built:.0f}s)  "
+              f"hybrid p50 {statistics.median(ours):6.1f} ms  p95 {percentile(ours, 95):6.1f} ms"
+              f" | langchain+chroma p50 {statistics.median(base):6.1f} ms  "
+              f"p95 {percentile(base, 95):6.1f} ms | ratio p50 "
+              f"{statistics.median(ours) / statistics.median(base):.2f}x")
+
+
+if __name__ == "__main__":
+    main([int(a) for a in sys.argv[1:]] or [10_000, 100_000])
