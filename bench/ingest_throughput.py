@@ -14,13 +14,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _corpus import corpus  # noqa: E402
+from _corpus import corpus
 
-from copilot.config import Settings  # noqa: E402
-from copilot.embeddings.use import UseEmbedder  # noqa: E402
-from copilot.knowledge.chunking import Piece  # noqa: E402
-from copilot.service import Copilot  # noqa: E402
-from copilot.text import fold_chinese  # noqa: E402
+from copilot.config import Settings
+from copilot.embeddings.use import UseEmbedder
+from copilot.knowledge.chunking import Piece
+from copilot.service import Copilot
+from copilot.text import fold_chinese
 
 
 def main(n: int) -> None:

@@ -20,16 +20,14 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _corpus import corpus, queries  # noqa: E402
+from _corpus import corpus, queries
 
-from copilot.config import Settings  # noqa: E402
-from copilot.embeddings.use import UseEmbedder  # noqa: E402
-from copilot.retrieval.vectors import collection_name  # noqa: E402
-from copilot.service import Copilot  # noqa: E402
-from copilot.store.tables import ChunkRow, DocumentRow  # noqa: E402
-from copilot.text import fold_chinese, tokenize  # noqa: E402
-
-
+from copilot.config import Settings
+from copilot.embeddings.use import UseEmbedder
+from copilot.retrieval.vectors import collection_name
+from copilot.service import Copilot
+from copilot.store.tables import ChunkRow, DocumentRow
+from copilot.text import fold_chinese, tokenize
 
 
 def build(n: int, tmp: Path, embedder: UseEmbedder) -> Copilot:
@@ -90,12 +88,12 @@ def main(sizes: list[int]) -> None:
             cp = build(n, Path(tmp), embedder)
             built = time.perf_counter() - start
             cp.retriever.search("bench", qs[0])  # warm the BM25 cache, as a server would be
-            ours = timed(lambda q: cp.retriever.search("bench", q), qs)
+            ours = timed(lambda q, cp=cp: cp.retriever.search("bench", q), qs)
             baseline_store = Chroma(client=cp.vectors._client,
                                     collection_name=collection_name("bench"),
                                     embedding_function=LcUse())
             baseline_store.similarity_search(qs[0], k=5)
-            base = timed(lambda q: baseline_store.similarity_search(q, k=5), qs)
+            base = timed(lambda q, store=baseline_store: store.similarity_search(q, k=5), qs)
             cp.close()
         print(f"{n:>7} chunks (built in {built:.0f}s)  "
               f"hybrid p50 {statistics.median(ours):6.1f} ms  p95 {percentile(ours, 95):6.1f} ms"

@@ -17,6 +17,7 @@ from copilot.embeddings import Embedder
 from copilot.embeddings.factory import build_embedder
 from copilot.errors import check_community, check_question
 from copilot.knowledge.chunking import chat_windows, split_markdown
+from copilot.knowledge.documents import LoadedFile
 from copilot.knowledge.indexer import Indexer, IndexResult
 from copilot.llm import ChatLLM
 from copilot.llm.factory import build_llm
@@ -67,7 +68,7 @@ class Copilot:
 
     @cached_property
     def llm(self) -> ChatLLM | None:
-        return build_llm(self.settings) if self._llm is _AUTO else self._llm  # type: ignore[return-value]
+        return build_llm(self.settings) if self._llm is _AUTO else self._llm  # type: ignore[return-value,unused-ignore]
 
     @cached_property
     def vectors(self) -> VectorIndex:
@@ -111,7 +112,7 @@ class Copilot:
         return IngestReport(community=community, files=[FileOutcome(
             source=source, outcome=result.outcome, chunks=result.chunks, messages=stored)])
 
-    def _index_loaded(self, community: str, loaded) -> FileOutcome:  # type: ignore[no-untyped-def]
+    def _index_loaded(self, community: str, loaded: LoadedFile) -> FileOutcome:
         if loaded.messages:
             result, stored = self._index_messages(community, loaded.source, loaded.messages)
             return FileOutcome(source=loaded.source, outcome=result.outcome,

@@ -54,3 +54,17 @@ def copilot(settings: Settings, embedder: UseEmbedder):  # type: ignore[no-untyp
     instance = Copilot(settings, embedder=embedder, llm=None)
     yield instance
     instance.close()
+
+
+@pytest.fixture(scope="session")
+def starter(tmp_path_factory: pytest.TempPathFactory, embedder: UseEmbedder):  # type: ignore[no-untyped-def]
+    """A read-only Copilot with the starter playbooks ingested as community 'starter'."""
+    from copilot.service import Copilot
+
+    data = tmp_path_factory.mktemp("starter")
+    instance = Copilot(Settings(data_dir=data, llm_provider="offline", _env_file=None),  # type: ignore[call-arg]
+                       embedder=embedder, llm=None)
+    report = instance.ingest_paths("starter", [KNOWLEDGE / "playbooks"])
+    assert not report.skipped, report.skipped
+    yield instance
+    instance.close()

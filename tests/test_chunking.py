@@ -23,7 +23,8 @@ def test_sections_keep_their_heading_path() -> None:
 
 
 def test_long_sections_split_on_sentence_ends_within_the_budget() -> None:
-    long = "## 打卡\n" + "".join(f"第{i}天请在晚上十点前完成打卡并分享一句读书心得。" for i in range(60))
+    sentence = "第{}天请在晚上十点前完成打卡并分享一句读书心得。"
+    long = "## 打卡\n" + "".join(sentence.format(i) for i in range(60))
     pieces = split_markdown(long, max_tokens=80)
     assert len(pieces) > 5
     assert all(count_tokens(p.text) <= 80 for p in pieces)

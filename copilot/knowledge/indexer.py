@@ -12,9 +12,9 @@ import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any, Literal, cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -132,5 +132,5 @@ class Indexer:
             added = 0
             for i in range(0, len(rows), 500):
                 stmt = insert(MessageRow).values(rows[i : i + 500]).on_conflict_do_nothing()
-                added += session.execute(stmt).rowcount or 0
+                added += cast(CursorResult[Any], session.execute(stmt)).rowcount or 0
             return added

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from typing import Any
 
@@ -116,7 +117,5 @@ class VectorIndex:
 
     def drop(self, community: str) -> None:
         self._collections.pop(community, None)
-        try:
+        with contextlib.suppress(Exception):  # not found: nothing to drop
             self._client.delete_collection(collection_name(community))
-        except Exception:  # not found: nothing to drop
-            pass

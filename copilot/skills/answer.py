@@ -11,7 +11,7 @@ from copilot.llm import ChatLLM, LlmError
 from copilot.prompts import load_prompt
 from copilot.retrieval.hybrid import HybridRetriever, Retrieval, RetrievedChunk
 from copilot.skills.answer_offline import cross_language_note, extract_answer
-from copilot.skills.results import AnswerResult, Citation, RetrievedRef
+from copilot.skills.results import AnswerResult, Citation, Provenance, RetrievedRef
 from copilot.text import detect_language
 from copilot.tokens import count_tokens, truncate_tokens
 
@@ -37,17 +37,21 @@ class AnswerPorts:
 def answer_question(ports: AnswerPorts, community: str, question: str, *,
                     prompt: str | None = None, top_k: int | None = None) -> AnswerResult:
     """Retrieve, then answer with the LLM (falling back to the offline engine) or hand off."""
-    language = detect_language(question)
-    language = language if language in HANDOFF else "en"
+    detected = detect_language(question)
+    language = detected if detected in HANDOFF else "en"
     retrieval = ports.retriever.search(community, question, top_k=top_k)
     refs = [RetrievedRef(chunk_id=c.chunk_id, source=c.source, score=round(c.score, 6))
             for c in retrieval.chunks]
-    base = {"confidence": retrieval.confidence, "language": language, "retrieved": refs}
+
+    def result(answer: str, citations: list[Citation], provenance: Provenance) -> AnswerResult:
+        return AnswerResult(answer=answer, citations=citations, handoff=not citations,
+                            confidence=retrieval.confidence, language=language, retrieved=refs,
+                            **provenance.model_dump())
+
     if retrieval.confidence < ports.settings.handoff_threshold or not retrieval.chunks:
-        return AnswerResult(answer=HANDOFF[language], citations=[], handoff=True,
-                            prompt=prompt or "", **base)
+        return result(HANDOFF[language], [], Provenance(prompt=prompt or ""))
     if ports.llm is None:
-        return _offline(ports, question, retrieval, language, base, mode="offline")
+        return result(*_offline(ports, question, retrieval, language), Provenance())
     template = load_prompt(prompt or "answer")
     passages = _pack(retrieval.chunks, ports.settings.context_token_budget)
     messages = template.render(
@@ -57,24 +61,22 @@ def answer_question(ports: AnswerPorts, community: str, question: str, *,
     try:
         reply = ports.llm.complete(messages)
     except LlmError:
-        return _offline(ports, question, retrieval, language, base, mode="offline-fallback",
-                        prompt=template.ref)
-    provenance = {"mode": "llm", "prompt": template.ref, "model": reply.model,
-                  "usage": reply.usage}
+        return result(*_offline(ports, question, retrieval, language),
+                      Provenance(mode="offline-fallback", prompt=template.ref))
+    provenance = Provenance(mode="llm", prompt=template.ref, model=reply.model, usage=reply.usage)
     text, cited = _resolve_markers(reply.text.strip(), len(passages))
     if not cited or text.strip().upper().startswith("HANDOFF"):
-        return AnswerResult(answer=HANDOFF[language], citations=[], handoff=True,
-                            **provenance, **base)
-    citations = [_citation(passages[i - 1], passages[i - 1].text) for i in cited]
-    return AnswerResult(answer=text, citations=citations, handoff=False, **provenance, **base)
+        return result(HANDOFF[language], [], provenance)
+    return result(text, [_citation(passages[i - 1], passages[i - 1].text) for i in cited],
+                  provenance)
 
 
-def _offline(ports: AnswerPorts, question: str, retrieval: Retrieval, language: str,
-             base: dict, *, mode: str, prompt: str = "") -> AnswerResult:  # type: ignore[type-arg]
+def _offline(ports: AnswerPorts, question: str, retrieval: Retrieval,
+             language: str) -> tuple[str, list[Citation]]:
+    """The extractive answer and its citations; no citations means hand off."""
     picked = extract_answer(question, retrieval.chunks, ports.embedder, language)
     if not picked:
-        return AnswerResult(answer=HANDOFF[language], citations=[], handoff=True, mode=mode,
-                            prompt=prompt, **base)  # type: ignore[arg-type]
+        return HANDOFF[language], []
     order: list[int] = []
     for _, ci in picked:
         if ci not in order:
@@ -86,8 +88,7 @@ def _offline(ports: AnswerPorts, question: str, retrieval: Retrieval, language: 
         _citation(retrieval.chunks[ci], " ".join(s for s, c in picked if c == ci))
         for ci in order
     ]
-    return AnswerResult(answer=note + body, citations=citations, handoff=False, mode=mode,
-                        prompt=prompt, **base)  # type: ignore[arg-type]
+    return note + body, citations
 
 
 def _pack(chunks: list[RetrievedChunk], budget: int) -> list[RetrievedChunk]:

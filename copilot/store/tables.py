@@ -37,7 +37,7 @@ class ChunkRow(Base):
     text: Mapped[str] = mapped_column(Text)
     tokens: Mapped[str] = mapped_column(Text, default="")  # jieba tokens, space-joined, for BM25
     position: Mapped[int] = mapped_column(Integer, default=0)
-    meta: Mapped[dict] = mapped_column(JSON, default=dict)  # type: ignore[type-arg]
+    meta: Mapped[dict] = mapped_column(JSON, default=dict)
 
     __table_args__ = (Index("ix_chunks_community_source", "community", "source"),)
 
