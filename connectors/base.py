@@ -154,9 +154,15 @@ class Connector(ABC):
     platform: ClassVar[Platform]
 
     def __init__(self, http: httpx.AsyncClient | None = None) -> None:
-        # Sharing one client across connectors is cheaper; own one only if not given.
+        # Sharing one client across connectors is cheaper; own one (lazily) only if not given.
         self._owns_http = http is None
-        self.http = http or httpx.AsyncClient(timeout=httpx.Timeout(10.0))
+        self._http = http
+
+    @property
+    def http(self) -> httpx.AsyncClient:
+        if self._http is None:
+            self._http = httpx.AsyncClient(timeout=httpx.Timeout(10.0))
+        return self._http
 
     @abstractmethod
     def verify(
@@ -211,5 +217,6 @@ class Connector(ABC):
         """Render @-mentions in the platform's own syntax."""
 
     async def aclose(self) -> None:
-        if self._owns_http:
-            await self.http.aclose()
+        if self._owns_http and self._http is not None:
+            await self._http.aclose()
+            self._http = None

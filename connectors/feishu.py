@@ -198,6 +198,7 @@ class FeishuConnector(Connector):
                 params=params,
                 headers={"Authorization": f"Bearer {token}"},
                 what=f"feishu {path}",
+                error_key="code",
             )
             if data.get("code") in _TOKEN_EXPIRED and attempt == 1:
                 self._tenant_token.invalidate()

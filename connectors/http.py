@@ -24,8 +24,13 @@ async def call_json(
     headers: dict[str, str] | None = None,
     params: dict[str, str] | None = None,
     what: str,
+    error_key: str | None = None,
 ) -> dict[str, Any]:
-    """Make one API call and return its JSON object; transport and HTTP errors → DeliveryError."""
+    """Make one API call and return its JSON object; transport and HTTP errors → DeliveryError.
+
+    With ``error_key``, an HTTP error whose JSON body carries that key (Feishu's ``code``) is
+    returned for the caller to interpret, e.g. to refresh an expired token.
+    """
     try:
         resp = await http.request(method, url, json=json, headers=headers, params=params)
     except httpx.HTTPError as exc:
@@ -38,7 +43,7 @@ async def call_json(
         data = {}
     if not isinstance(data, dict):
         data = {"result": data}
-    if resp.status_code >= 400:
+    if resp.status_code >= 400 and not (error_key and error_key in data):
         detail = data.get("description") or data.get("message") or data.get("msg") or ""
         # Retry hints: header (HTTP), Telegram parameters.retry_after, Discord retry_after.
         hint = (
