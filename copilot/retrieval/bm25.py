@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import math
+from collections import Counter
 
 import bm25s
 import numpy as np
@@ -15,7 +17,8 @@ class Bm25Index:
 
     def __init__(self, ids: list[str], token_lists: list[list[str]]) -> None:
         self.ids = ids
-        self._vocab: set[str] = {t for tokens in token_lists for t in tokens}
+        self._df: Counter[str] = Counter(t for tokens in token_lists for t in set(tokens))
+        self._vocab = set(self._df)
         self._model: bm25s.BM25 | None = None
         if ids and self._vocab:
             self._model = bm25s.BM25()
@@ -30,3 +33,17 @@ class Bm25Index:
         scores = np.asarray(self._model.get_scores(known))
         top = np.argsort(-scores, kind="stable")[:k]
         return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
+    def idf(self, token: str) -> float:
+        """BM25's idf; a token the community never wrote gets the highest weight of all."""
+        n = len(self.ids)
+        df = self._df.get(token, 0)
+        return math.log((n - df + 0.5) / (df + 0.5) + 1.0)
+
+    def knows(self, token: str) -> bool:
+        """Whether any chunk of the community contains `token`."""
+        return token in self._vocab
+
+    @property
+    def vocabulary_size(self) -> int:
+        return len(self._vocab)

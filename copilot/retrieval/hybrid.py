@@ -16,6 +16,15 @@ from copilot.store.db import Database
 from copilot.store.tables import ChunkRow, DocumentRow
 from copilot.text import fold_chinese, tokenize
 
+CHAT_DISCOUNT = 0.08
+UNKNOWN_TERM_SIMILARITY = 0.40
+MIN_VOCABULARY_FOR_UNKNOWN_TERMS = 500
+# Interrogatives and modal words say what kind of answer is wanted, not what it is about.
+QUESTION_WORDS = frozenset(
+    "应该 几 几点 几级 几个 哪几 哪几个 哪些 方面 注意 指 是否 需要 比较 一般 合适 "
+    "时候 具体 主要 容易 多少 什么 怎么办 处理 可以 能 要 有 做".split()
+)
+
 
 @dataclass(frozen=True)
 class RetrievedChunk:
@@ -60,7 +69,8 @@ class HybridRetriever:
         folded = fold_chinese(query)
         query_tokens = tokenize(query)
         vector_hits = self._vectors.query(community, self._embedder.embed([folded])[0], n)
-        bm25_hits = self._bm25_index(community).search(query_tokens, n)
+        bm25_index = self._bm25_index(community)
+        bm25_hits = bm25_index.search(query_tokens, n)
 
         fused: dict[str, float] = {}
         for hits in (vector_hits, bm25_hits):
@@ -82,26 +92,42 @@ class HybridRetriever:
             for cid in ranked
             if kind is None or rows[cid].kind == kind
         ][:k]
-        return Retrieval(query, chunks, self._confidence(query_tokens, chunks, rows))
+        return Retrieval(query, chunks, self._confidence(query_tokens, chunks, rows, bm25_index))
 
     def _confidence(self, query_tokens: list[str], chunks: list[RetrievedChunk],
-                    rows: dict[str, ChunkRow]) -> float:
-        """Logistic map of semantic similarity and lexical coverage of the best chunks.
+                    rows: dict[str, ChunkRow], bm25: Bm25Index) -> float:
+        """Logistic map of semantic similarity and lexical evidence, in [0, 1].
 
-        Coverage is the share of distinct query tokens found in one of the top-3 chunks; a
-        question whose content words appear nowhere in the knowledge is rarely answerable.
+        - similarity: best cosine of the top-3 chunks (chat windows discounted);
+        - coverage: idf-weighted share of the question's content words found in the top-3;
+        - unknown terms: content words the community never wrote at all ("抖音", "PayPal").
+          A question about something the knowledge never mentions is handed off unless the
+          passages are semantically very close.
         """
         if not chunks:
             return 0.0
-        best_sim = max(c.similarity for c in chunks[:3])
-        wanted = {t for t in query_tokens if len(t) > 1 or not t.isascii()}
-        coverage = 0.0
+        # Chat windows are weaker evidence than playbooks: an old chat line about "tomorrow"
+        # must not make the copilot sure of itself.
+        best_sim = max(c.similarity - (CHAT_DISCOUNT if c.kind == "chat" else 0.0)
+                       for c in chunks[:3])
+        wanted = {t for t in query_tokens
+                  if (len(t) > 1 or not t.isascii()) and t not in QUESTION_WORDS}
+        coverage, unknown = 0.0, 0.0
         if wanted:
-            found = set()
+            found: set[str] = set()
             for chunk in chunks[:3]:
                 found |= wanted & set(rows[chunk.chunk_id].tokens.split())
-            coverage = len(found) / len(wanted)
+            weights = {t: bm25.idf(t) for t in wanted}
+            coverage = sum(weights[t] for t in found) / sum(weights.values())
+            unseen = {t for t in wanted if not bm25.knows(t)}
+            # Count whole words once: search mode also yields their parts ("越多越好", "越多").
+            maximal = {t for t in unseen if not any(t != u and t in u for u in unseen)}
+            unknown = sum(0.5 if len(t) == 1 and not t.isascii() else 1.0 for t in maximal)
         z = 10.0 * (best_sim - 0.30) + 3.0 * (coverage - 0.4)
+        # In a small knowledge base most words are missing, so absence says little there.
+        informative = bm25.vocabulary_size >= MIN_VOCABULARY_FOR_UNKNOWN_TERMS
+        if informative and (unknown >= 2 or (unknown >= 1 and best_sim < UNKNOWN_TERM_SIMILARITY)):
+            z -= 4.0
         return round(1.0 / (1.0 + math.exp(-z)), 4)
 
     def _rows(self, community: str, ids: list[str]) -> dict[str, ChunkRow]:

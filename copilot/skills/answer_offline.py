@@ -10,22 +10,30 @@ from copilot.embeddings import Embedder
 from copilot.retrieval.hybrid import RetrievedChunk
 from copilot.text import detect_language, fold_chinese, split_sentences, tokenize
 
-MAX_CHARS = {"zh": 220, "en": 480}
-CHAT_PREFIX = re.compile(r"^\[\d\d-\d\d \d\d:\d\d\] ")
+MAX_CHARS = {"zh": 200, "en": 450}
+MAX_SENTENCES = 4
+MARKDOWN = re.compile(r"\*\*|__|`|^\s*(?:[-*+]|\d+[.)])\s+|^>\s*")
+# A neighbour in the same passage is kept when nearly as relevant; another passage must be
+# almost as relevant as the best sentence, so answers stay focused on one source.
+SAME_PASSAGE_SLACK = 0.35
+OTHER_PASSAGE_SLACK = 0.08
+CHAT_PENALTY = 0.12  # playbooks are the reference; chat history backs them up
 
 
 def extract_answer(question: str, chunks: list[RetrievedChunk], embedder: Embedder,
                    language: str) -> list[tuple[str, int]]:
-    """Pick up to three sentences that best answer `question`: (sentence, chunk index) pairs.
+    """Pick the sentences that best answer `question`: (sentence, chunk index) pairs.
 
     A sentence scores by its cosine similarity to the question plus the share of question
-    words it contains, plus a small bonus for coming from a higher-ranked passage.
+    words it contains, plus a small bonus for coming from a higher-ranked passage. The best
+    sentence anchors the answer; its neighbours in the same passage fill in the details.
     """
     candidates: list[tuple[str, int, int]] = []  # sentence, chunk index, position in chunk
     for ci, chunk in enumerate(chunks[:3]):
         for pos, sentence in enumerate(split_sentences(chunk.text)):
-            if len(sentence) >= 4 and not sentence.startswith("#"):
-                candidates.append((sentence, ci, pos))
+            clean = MARKDOWN.sub("", sentence).strip()
+            if len(clean) >= 4 and not clean.startswith("#"):
+                candidates.append((clean, ci, pos))
     if not candidates:
         return []
     wanted = set(tokenize(question))
@@ -34,23 +42,29 @@ def extract_answer(question: str, chunks: list[RetrievedChunk], embedder: Embedd
     scores = []
     for (sentence, ci, _), cos in zip(candidates, cosine, strict=True):
         overlap = len(wanted & set(tokenize(sentence))) / len(wanted) if wanted else 0.0
-        scores.append(float(cos) + 0.6 * overlap + 0.08 * (2 - ci))
-    order = np.argsort(-np.asarray(scores), kind="stable")
-    best = scores[order[0]]
-    limit = MAX_CHARS.get(language, 480)
-    chosen: list[int] = []
-    used = 0
-    for i in order[:6]:
-        sentence = candidates[i][0]
-        if chosen and (scores[i] < best - 0.25 or used + len(sentence) > limit):
+        penalty = CHAT_PENALTY if chunks[ci].kind == "chat" else 0.0
+        scores.append(float(cos) + 0.6 * overlap + 0.08 * (2 - ci) - penalty)
+    best = int(np.argmax(scores))
+    anchor_chunk, anchor_pos = candidates[best][1], candidates[best][2]
+
+    def closeness(i: int) -> tuple[int, int, float]:
+        same = candidates[i][1] == anchor_chunk
+        return (0 if same else 1, abs(candidates[i][2] - anchor_pos) if same else 0, -scores[i])
+
+    limit = MAX_CHARS.get(language, 450)
+    chosen = [best]
+    used = len(candidates[best][0])
+    for i in sorted(range(len(candidates)), key=closeness):
+        if i == best or len(chosen) == MAX_SENTENCES:
             continue
-        chosen.append(int(i))
-        used += len(sentence)
-        if len(chosen) == 3:
-            break
+        slack = SAME_PASSAGE_SLACK if candidates[i][1] == anchor_chunk else OTHER_PASSAGE_SLACK
+        size = len(candidates[i][0])
+        if scores[i] >= scores[best] - slack and used + size <= limit:
+            chosen.append(i)
+            used += size
     # Read in document order: passage rank first, then position inside the passage.
     chosen.sort(key=lambda i: (candidates[i][1], candidates[i][2]))
-    return [(CHAT_PREFIX.sub("", candidates[i][0]), candidates[i][1]) for i in chosen]
+    return [(candidates[i][0], candidates[i][1]) for i in chosen]
 
 
 def cross_language_note(question_language: str, chunks: list[RetrievedChunk]) -> str:
