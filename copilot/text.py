@@ -19,17 +19,24 @@ Language = Literal["zh", "en", "ja", "ko", "other"]
 
 # Compact on purpose: it serves BM25, keyword extraction and question dedup, where
 # dropping function words helps, and dropping content words would hurt.
-_ZH_STOPWORDS = """的 地 得 了 着 过 是 在 我 你 您 他 她 它 我们 你们 他们 她们 咱们 大家 自己 这 那 这个 那个
-    这些 那些 这里 那里 这样 那样 就 都 也 还 和 与 及 或 或者 而 但 但是 又 吧 吗 呢 啊 呀 哦 嗯 哈
-    哈哈 哈哈哈 么 嘛 啦 呗 喔 噢 哇 诶 有 没 没有 不 很 太 会 能 要 想 去 来 到 说 对 把 被 给 让
-    从 向 等 一个 一下 一些 一点 什么 怎么 怎么样 怎样 为什么 如何 可以 就是 还是 然后 所以 因为
-    如果 已经 请问 请 问下 一起 个 这么 那么"""
+_ZH_STOPWORDS = """\
+的 地 得 了 着 过 是 在 我 你 您 他 她 它 我们 你们 他们 她们
+咱们 大家 自己 这 那 这个 那个 这些 那些 这里 那里 这样 那样 就 都
+也 还 和 与 及 或 或者 而 但 但是 又 吧 吗 呢 啊 呀 哦 嗯 哈
+哈哈 哈哈哈 么 嘛 啦 呗 喔 噢 哇 诶 有 没 没有 不 很 太 会 能
+要 想 去 来 到 说 对 把 被 给 让 从 向 等 一个 一下 一些 一点
+什么 怎么 怎么样 怎样 为什么 如何 可以 就是 还是 然后 所以 因为 如果
+已经 请问 请 问下 一起 个 这么 那么 哪 哪里 哪儿 哪些 谁 啥 咋
+"""
 ZH_STOPWORDS = frozenset(_ZH_STOPWORDS.split())
-_EN_STOPWORDS = """a an the and or but if of to in on at for with by from as is are was were be been being am
-    do does did doing have has had i you he she it we they me him her us them my your his its our
-    their this that these those what which who whom whose when where why how can could will would
-    should shall may might must not no so than then there here just also too very about into over
-    up down out please hi hello hey ok okay any anyone some all s t don isn aren"""
+_EN_STOPWORDS = """\
+a an the and or but if of to in on at for with by from as is are was were be been being am
+do does did doing have has had i you he she it we they me him her us them my your his its
+our their this that these those what which who whom whose when where why how can could
+will would should shall may might must not no so than then there here just also too very
+about into over up down out please hi hello hey ok okay any anyone some all s t don isn
+aren
+"""
 EN_STOPWORDS = frozenset(_EN_STOPWORDS.split())
 STOPWORDS = ZH_STOPWORDS | EN_STOPWORDS
 
@@ -52,7 +59,7 @@ def _t2s() -> Any:
     return OpenCC("t2s")
 
 
-def _ensure_jieba() -> None:
+def ensure_jieba() -> None:
     """Load jieba's dictionary once, without its 'Building prefix dict' chatter."""
     global _jieba_ready
     if _jieba_ready:
@@ -65,6 +72,7 @@ def _ensure_jieba() -> None:
             _jieba_ready = True
 
 
+@lru_cache(maxsize=16384)  # the same texts are folded by several detectors in one pass
 def to_simplified(text: str) -> str:
     """NFKC (full-width → half-width) then traditional → simplified; case is kept."""
     if not text:
@@ -83,9 +91,10 @@ def tokenize(text: str) -> list[str]:
     folded = fold_chinese(text)
     if not folded.strip():
         return []
-    _ensure_jieba()
+    ensure_jieba()
     out: list[str] = []
-    for tok in jieba.cut_for_search(folded):
+    # HMM off: new-word guessing invents tokens like "时要" that match nothing and add noise.
+    for tok in jieba.cut_for_search(folded, HMM=False):
         tok = tok.strip()
         if tok and _WORDLIKE.search(tok) and tok not in STOPWORDS:
             out.append(tok)
@@ -94,7 +103,7 @@ def tokenize(text: str) -> list[str]:
 
 def cut(text: str) -> list[str]:
     """jieba precise-mode words of `text` as given (no folding, no filtering)."""
-    _ensure_jieba()
+    ensure_jieba()
     return jieba.lcut(text)
 
 
