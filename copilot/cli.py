@@ -151,3 +151,12 @@ def main() -> None:  # pragma: no cover - console entry point
     app()
 
 
+
+
+from copilot.cli_api import register as _register_api_commands  # noqa: E402
+
+_register_api_commands(app)  # `copilot serve` and `copilot keys ...`
+
+from copilot.cli_chat import register as _register_chat_commands  # noqa: E402
+
+_register_chat_commands(app)  # `copilot summarize`, `copilot stats`, `copilot faq ...`

@@ -7,15 +7,18 @@ pure functions of their inputs and ports.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from functools import cached_property
 from pathlib import Path
+
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
 from copilot.config import Settings
 from copilot.embeddings import Embedder
 from copilot.embeddings.factory import build_embedder
-from copilot.errors import check_community, check_question
+from copilot.errors import InputError, check_community, check_question
 from copilot.knowledge.chunking import chat_windows, split_markdown
 from copilot.knowledge.documents import LoadedFile
 from copilot.knowledge.indexer import Indexer, IndexResult
@@ -27,6 +30,12 @@ from copilot.retrieval.vectors import VectorIndex, connect
 from copilot.skills.answer import AnswerPorts, answer_question
 from copilot.skills.results import AnswerResult
 from copilot.store.db import Database
+from copilot.store.messages import load_messages
+
+if TYPE_CHECKING:
+    from copilot.analytics.report import HealthReport
+    from copilot.knowledge.faq import FaqEntry
+    from copilot.skills.summarize import SummaryResult
 
 _AUTO = object()
 
@@ -112,6 +121,17 @@ class Copilot:
         return IngestReport(community=community, files=[FileOutcome(
             source=source, outcome=result.outcome, chunks=result.chunks, messages=stored)])
 
+    def ingest_file(self, community: str, path: Path, *, source: str,
+                    kind: str | None = None) -> FileOutcome:
+        """Ingest one file under a name of the caller's choosing (an upload's file name, not
+        its temporary path). Raises IngestError, so callers can tell bad format from bad size."""
+        from copilot.knowledge.loaders import load_file
+
+        check_community(community)
+        loaded = load_file(path, community=community, kind=kind,  # type: ignore[arg-type]
+                           max_bytes=int(self.settings.max_file_mb * 1024 * 1024), source=source)
+        return self._index_loaded(community, loaded)
+
     def _index_loaded(self, community: str, loaded: LoadedFile) -> FileOutcome:
         if loaded.messages:
             result, stored = self._index_messages(community, loaded.source, loaded.messages)
@@ -145,6 +165,48 @@ class Copilot:
         self.vectors.check(community)
         ports = AnswerPorts(self.settings, self.retriever, self.embedder, self.llm)
         return answer_question(ports, community, question, prompt=prompt, top_k=top_k)
+
+    def summarize(self, community: str, *, since: datetime | None = None,
+                  until: datetime | None = None, channel: str | None = None,
+                  language: str | None = None, prompt: str | None = None) -> SummaryResult:
+        """Structured summary of the stored chat in a window (empty window: a clear notice)."""
+        from copilot.skills.summarize import SummarizePorts, summarize_messages
+
+        check_community(community)
+        if since and until and since >= until:
+            raise InputError("--since must be earlier than --until")
+        messages = load_messages(self.db, community, since=since, until=until, channel=channel)
+        return summarize_messages(SummarizePorts(self.llm), messages, language=language,
+                                  prompt=prompt)
+
+    def stats(self, community: str, *, now: datetime | None = None,
+              since: datetime | None = None) -> HealthReport:
+        """Community health from the stored chat history (exact, deterministic numbers)."""
+        from copilot.analytics.health import compute_health
+        from copilot.profile import load_profile
+
+        check_community(community)
+        profile = load_profile(self.db, community)
+        return compute_health(load_messages(self.db, community), now=now, since=since,
+                              admins=set(profile.admins), tz=profile.timezone)
+
+    def faq_refresh(self, community: str) -> int:
+        """Mine FAQ candidates from the chat history; returns how many are new."""
+        from copilot.knowledge.faq import refresh_candidates
+        from copilot.profile import load_profile
+
+        check_community(community)
+        admins = load_profile(self.db, community).admins
+        return refresh_candidates(self.db, community, load_messages(self.db, community), admins)
+
+    def faq_decide(self, community: str, faq_id: str, status: str, *,
+                   question: str | None = None, answer: str | None = None) -> FaqEntry:
+        from copilot.knowledge.faq import decide
+
+        check_community(community)
+        return decide(self.db, self.indexer, community, faq_id, status,  # type: ignore[arg-type]
+                      question=question, answer=answer,
+                      chunk_tokens=self.settings.chunk_tokens)
 
     def close(self) -> None:
         self.db.close()

@@ -125,7 +125,8 @@ class Indexer:
         """Insert messages not stored yet; returns how many were new."""
         if not messages:
             return 0
-        rows = [m.model_dump() for m in messages]
+        # Stored in UTC: SQLite keeps no zone, and mixed zones would break time windows.
+        rows = [{**m.model_dump(), "ts": m.ts.astimezone(UTC)} for m in messages]
         with self._db.session() as session:
             dialect = session.bind.dialect.name if session.bind else "sqlite"
             insert = pg_insert if dialect == "postgresql" else sqlite_insert

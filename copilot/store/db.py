@@ -24,7 +24,8 @@ class Database:
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         # Import the table modules so their classes register on Base before create_all.
-        from copilot.store import tables  # noqa: F401
+        from copilot.keys import tables as _key_tables  # noqa: F401
+        from copilot.store import faq_table, profile_table, tables  # noqa: F401
 
         Base.metadata.create_all(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)

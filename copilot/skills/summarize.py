@@ -1,0 +1,227 @@
+"""Summarize a window of group chat: deterministic facts, plus LLM map-reduce when configured.
+
+The offline summarizer always runs: it supplies the numbers, unanswered questions, FAQ
+candidates and contributions. With an LLM, each token-budgeted batch of quoted messages is
+summarized (map) and the batches are merged deterministically (reduce); spam and
+prompt-injection messages never reach the model, and personal data is redacted again on the
+way out in case a model repeats it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from copilot.analytics.spam import is_spam
+from copilot.knowledge.redact import redact
+from copilot.llm import ChatLLM, LlmError
+from copilot.models import ChatMessage
+from copilot.prompts import load_prompt
+from copilot.skills.llm_json import InvalidReplyError, parse_reply
+from copilot.skills.results import Provenance
+from copilot.skills.summary_model import ActionItem, Decision, Mood, QuestionRef, Summary, Topic
+from copilot.skills.summary_offline import summarize_offline
+from copilot.text import detect_language, looks_like_injection
+from copilot.tokens import count_tokens
+
+BATCH_TOKENS = 3000
+MAX_ITEMS = 8
+EMPTY = {
+    "zh": "这段时间里群里没有消息，没有可总结的内容。",
+    "en": "There are no messages in this window, so there is nothing to summarize.",
+}
+
+
+class SummaryResult(Provenance):
+    summary: Summary
+    markdown: str
+    language: str
+    messages: int = Field(description="Messages in the window (before spam filtering).")
+    batches: int = 0
+    notice: str = Field("", description="Set when there was nothing to summarize.")
+
+
+@dataclass(frozen=True)
+class SummarizePorts:
+    llm: ChatLLM | None
+
+
+class _Partial(BaseModel):
+    """What the map prompt returns for one batch (lenient: models omit optional fields)."""
+
+    topics: list[dict[str, object]] = Field(default_factory=list)
+    decisions: list[dict[str, object]] = Field(default_factory=list)
+    action_items: list[dict[str, object]] = Field(default_factory=list)
+    open_questions: list[dict[str, object]] = Field(default_factory=list)
+    mood: dict[str, object] = Field(default_factory=dict)
+
+
+def summarize_messages(
+    ports: SummarizePorts,
+    messages: list[ChatMessage],
+    *,
+    language: str | None = None,
+    prompt: str | None = None,
+) -> SummaryResult:
+    lang: Literal["zh", "en"] = "zh" if (language or _majority_language(messages)) == "zh" else "en"
+    if not [m for m in messages if not m.is_service]:
+        return SummaryResult(
+            summary=Summary(), markdown=EMPTY[lang], language=lang, messages=0, notice=EMPTY[lang]
+        )
+    summary = summarize_offline(messages, max_items=MAX_ITEMS)
+    provenance = Provenance()
+    batches = 0
+    if ports.llm is not None:
+        template = load_prompt(prompt or "summarize")
+        clean = [
+            m
+            for m in messages
+            if not m.is_service and not is_spam(m.text) and not looks_like_injection(m.text)
+        ]
+        try:
+            partials = []
+            usage = {"prompt_tokens": 0, "completion_tokens": 0}
+            for batch in _batches(clean):
+                reply = ports.llm.complete(
+                    template.render(
+                        messages=batch, language="Chinese" if lang == "zh" else "English"
+                    ),
+                    json_mode=True,
+                )
+                partials.append(parse_reply(reply.text, _Partial))
+                for key in usage:
+                    usage[key] += reply.usage.get(key, 0)
+                batches += 1
+            summary = _reduce(summary, partials)
+            provenance = Provenance(mode="llm", prompt=template.ref, model=reply.model, usage=usage)
+        except (LlmError, InvalidReplyError):
+            provenance = Provenance(mode="offline-fallback", prompt=template.ref)
+    return SummaryResult(
+        summary=summary,
+        markdown=redact(summary.to_markdown(lang)),
+        language=lang,
+        messages=len(messages),
+        batches=batches,
+        **provenance.model_dump(),
+    )
+
+
+def _batches(messages: list[ChatMessage]) -> list[str]:
+    """Quoted message lines grouped so each batch stays within the token budget."""
+    out: list[str] = []
+    lines: list[str] = []
+    size = 0
+    for m in messages:
+        line = f"[{m.id}] {m.ts:%m-%d %H:%M} {m.author}: {' '.join(m.text.split())[:500]}"
+        n = count_tokens(line)
+        if lines and size + n > BATCH_TOKENS:
+            out.append("\n".join(lines))
+            lines, size = [], 0
+        lines.append(line)
+        size += n
+    if lines:
+        out.append("\n".join(lines))
+    return out
+
+
+def _reduce(base: Summary, partials: list[_Partial]) -> Summary:
+    """Merge batch summaries: de-duplicated lists capped at MAX_ITEMS, mood by majority."""
+
+    def text(d: dict[str, object], key: str) -> str:
+        return redact(str(d.get(key) or "").strip())
+
+    def opt(d: dict[str, object], key: str) -> str | None:
+        return text(d, key) or None
+
+    topics = _unique(
+        [
+            Topic(
+                title=text(t, "title"),
+                message_ids=[],
+                keywords=[str(k) for k in t.get("keywords") or []][:8],
+            )  # type: ignore[attr-defined]
+            for p in partials
+            for t in p.topics
+            if text(t, "title")
+        ],
+        "title",
+    )
+    decisions = _unique(
+        [
+            Decision(
+                text=text(d, "text"),
+                date=opt(d, "date"),
+                place=opt(d, "place"),
+                owner=opt(d, "owner"),
+                message_id=text(d, "message_id"),
+            )
+            for p in partials
+            for d in p.decisions
+            if text(d, "text")
+        ],
+        "text",
+    )
+    actions = _unique(
+        [
+            ActionItem(
+                task=text(a, "task"),
+                owner=opt(a, "owner"),
+                due=opt(a, "due"),
+                message_id=text(a, "message_id"),
+            )
+            for p in partials
+            for a in p.action_items
+            if text(a, "task")
+        ],
+        "task",
+    )
+    questions = _unique(
+        [
+            QuestionRef(
+                text=text(q, "text"), author=text(q, "author"), message_id=text(q, "message_id")
+            )
+            for p in partials
+            for q in p.open_questions
+            if text(q, "text")
+        ],
+        "text",
+    )
+    labels = [str(p.mood.get("label")) for p in partials if p.mood.get("label")]
+    mood = base.mood
+    if labels:
+        label = max(set(labels), key=labels.count)
+        reason = next(
+            (text(p.mood, "reason") for p in partials if str(p.mood.get("label")) == label), ""
+        )
+        if label in ("positive", "neutral", "negative", "mixed"):
+            mood = Mood(label=label, reason=reason)  # type: ignore[arg-type]
+    return base.model_copy(
+        update={
+            "topics": topics or base.topics,
+            "decisions": decisions or base.decisions,
+            "action_items": actions or base.action_items,
+            "open_questions": questions or base.open_questions,
+            "mood": mood,
+        }
+    )
+
+
+def _unique(items: list, key: str) -> list:  # type: ignore[type-arg]
+    seen: set[str] = set()
+    out = []
+    for item in items:
+        value = getattr(item, key)
+        if value not in seen:
+            seen.add(value)
+            out.append(item)
+    return out[:MAX_ITEMS]
+
+
+def _majority_language(messages: list[ChatMessage]) -> str:
+    sample = " ".join(m.text for m in messages[:200] if not m.is_service)
+    return "zh" if detect_language(sample) == "zh" else "en"
+
+
+__all__ = ["QuestionRef", "SummarizePorts", "SummaryResult", "summarize_messages"]
