@@ -1,0 +1,156 @@
+"""`copilot eval`: run suites over a variant matrix, write reports, gate on metrics.
+
+The core CLI mounts it with `app.command("eval")(eval_command)`; `python -m evals` runs the
+same command standalone. `run_eval` is the programmatic entry point (tests, notebooks, CI).
+Exit codes: 0 ok, 1 gate failed, 2 bad input (suite, matrix, gate rule or baseline).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from evals.baseline import BaselineError, attach_baseline, load_report
+from evals.cache import CACHE_MODES, ResponseCache
+from evals.gate import GateError, evaluate_gate, parse_rule
+from evals.matrix import MatrixError, expand_matrix
+from evals.metrics.judge import Judge
+from evals.metrics.similarity import Similarity
+from evals.report_html import write_html
+from evals.report_junit import write_junit
+from evals.report_terminal import print_report
+from evals.results import RunReport
+from evals.runner import Runner, RunOptions
+from evals.schema import SuiteError, load_suites
+from evals.scoring import Scorer
+from evals.targets import CopilotTarget, Target
+
+
+def default_cache_dir(root: Path) -> Path:
+    """COPILOT_EVAL_CACHE, else evals/cache/ in the project (commit it to replay LLM runs)."""
+    env = os.environ.get("COPILOT_EVAL_CACHE")
+    return Path(env) if env else root / "evals" / "cache"
+
+
+def _needs_judge(suites: list[Any]) -> bool:
+    return any(c.rubric or any(ch.type == "judge" for ch in c.checks)
+               for s in suites for c in s.cases) or any(
+        ch.type == "judge" for s in suites for ch in s.defaults.checks)
+
+
+def run_eval(
+    suites: list[str | Path],
+    matrix: list[str] | None = None,
+    repeat: int = 1,
+    report: str | Path | None = None,
+    json_out: str | Path | None = None,
+    junit: str | Path | None = None,
+    baseline: str | Path | None = None,
+    fail_under: list[str] | None = None,
+    max_regression: list[str] | None = None,
+    *,
+    concurrency: int | None = None,
+    cache_dir: str | Path | None = None,
+    cache_mode: str = "auto",
+    data_dir: str | Path | None = None,
+    target: Target | None = None,
+    embedder: Any = None,
+    judge: Judge | str | None = "auto",
+    console: Console | None = None,
+    progress: bool = True,
+) -> int:
+    """Run an evaluation and write the requested reports; returns the process exit code."""
+    out = console or Console()
+    err = Console(stderr=True) if console is None else console
+    try:
+        loaded = load_suites(list(suites))
+        variants = expand_matrix(matrix)
+        for spec in fail_under or []:
+            parse_rule(spec, "--fail-under")
+        for spec in max_regression or []:
+            parse_rule(spec, "--max-regression")
+        base = load_report(baseline) if baseline else None
+        if repeat < 1:
+            raise ValueError("--repeat must be at least 1")
+        if cache_mode not in CACHE_MODES:
+            raise ValueError(f"--cache-mode must be one of {', '.join(CACHE_MODES)}")
+    except (SuiteError, MatrixError, GateError, BaselineError, ValueError) as exc:
+        err.print(f"[bold red]Error:[/] {exc}")
+        return 2
+    cache = ResponseCache(Path(cache_dir) if cache_dir else default_cache_dir(loaded[0].root),
+                          read=cache_mode not in ("off", "refresh"), write=cache_mode != "off")
+    own_target = target is None
+    the_target: Target = target or CopilotTarget(Path(data_dir) if data_dir else None)
+    if judge == "auto":
+        judge = Judge.from_environment(cache) if _needs_judge(loaded) else None
+    scorer = Scorer(similarity=Similarity(embedder), judge=judge)  # type: ignore[arg-type]
+    options = RunOptions(repeat=repeat, cache=cache, cache_mode=cache_mode, progress=progress,
+                         console=err)
+    if concurrency:
+        options.concurrency = concurrency
+    try:
+        result: RunReport = Runner(the_target, scorer, options).run(loaded, variants)
+    except ValueError as exc:  # e.g. a variant names an unknown setting
+        err.print(f"[bold red]Error:[/] {exc}")
+        return 2
+    finally:
+        if own_target:
+            the_target.close()
+    if base is not None:
+        attach_baseline(result, base, baseline or "")
+    result.gate = evaluate_gate(result, fail_under, max_regression, base)
+    write_outputs(result, report=report, json_out=json_out, junit=junit)
+    print_report(result, out)
+    for label, path in (("HTML report", report), ("JSON", json_out), ("JUnit XML", junit)):
+        if path:
+            out.print(f"{label}: {path}")
+    return 0 if result.gate_passed else 1
+
+
+def write_outputs(result: RunReport, *, report: str | Path | None = None,
+                  json_out: str | Path | None = None, junit: str | Path | None = None) -> None:
+    if json_out:
+        Path(json_out).parent.mkdir(parents=True, exist_ok=True)
+        Path(json_out).write_text(result.model_dump_json(indent=1), encoding="utf-8")
+    if report:
+        write_html(result, report)
+    if junit:
+        write_junit(result, junit)
+
+
+def eval_command(
+    suites: Annotated[list[Path], typer.Argument(help="Suite YAML files (or folders of them).")],
+    matrix: Annotated[list[str] | None, typer.Option(
+        "--matrix", help="AXIS=V1,V2 (repeatable): prompt=answer@v1,answer@v2 · "
+        "provider=offline,openai · model=... · top_k=3,5 · any Settings field.")] = None,
+    repeat: Annotated[int, typer.Option(help="Run every case N times (noise).")] = 1,
+    report: Annotated[Path | None, typer.Option(help="Write the HTML report here.")] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write JSON here.")] = None,
+    junit: Annotated[Path | None, typer.Option(help="Write JUnit XML here.")] = None,
+    baseline: Annotated[Path | None, typer.Option(
+        help="A previous --json run to compare against.")] = None,
+    fail_under: Annotated[list[str] | None, typer.Option(
+        "--fail-under", help="METRIC=VALUE or SUITE:METRIC=VALUE floor (repeatable).")] = None,
+    max_regression: Annotated[list[str] | None, typer.Option(
+        "--max-regression", help="METRIC=DELTA: fail when worse than the baseline (or "
+        "variant A) by more than DELTA with 95% confidence (repeatable).")] = None,
+    concurrency: Annotated[int | None, typer.Option(help="Parallel cases.")] = None,
+    cache_dir: Annotated[Path | None, typer.Option(help="Response cache folder.")] = None,
+    cache_mode: Annotated[str, typer.Option(
+        help="auto (LLM outputs only) | all | off | replay (never call) | refresh.")] = "auto",
+    data_dir: Annotated[Path | None, typer.Option(
+        help="Keep the eval's copilot data here (default: a temporary folder).")] = None,
+) -> None:
+    """Evaluate skills on YAML suites; compare variants; gate CI on metrics."""
+    code = run_eval(suites, matrix, repeat, report, json_out, junit, baseline, fail_under,
+                    max_regression, concurrency=concurrency, cache_dir=cache_dir,
+                    cache_mode=cache_mode, data_dir=data_dir)
+    raise typer.Exit(code)
+
+
+app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+app.command()(eval_command)

@@ -1,0 +1,1 @@
+"""Scoring functions: assertions, retrieval (IR) metrics, text overlap, similarity, judge."""
