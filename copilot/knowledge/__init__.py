@@ -1,0 +1,1 @@
+"""Ingestion: loaders (file → content), chat-export parsers, redaction, chunking, indexing."""
