@@ -195,7 +195,11 @@ class Connector(ABC):
     ) -> tuple[ParseResult, WebhookResponse]:
         """verify → parse → ack. Errors raise :class:`ConnectorError` (see ``.response()``)."""
         self.verify(headers, body, query or {}, time.time() if now is None else now)
-        result = self.parse(headers, body, query or {})
+        try:
+            result = self.parse(headers, body, query or {})
+        except (AttributeError, TypeError, KeyError, ValueError):
+            # Authentic but oddly shaped (a field of an unexpected type): a 400, never a 500.
+            raise PayloadError(f"unexpected {self.platform} payload shape") from None
         return result, self.ack(result)
 
     async def setup(self) -> None:  # noqa: B027 - optional hook, most platforms need none

@@ -161,8 +161,9 @@ class FeishuConnector(Connector):
             key = str(m.get("key", ""))
             names[key] = f"@{m.get('name', '')}"
             open_id = (m.get("id") or {}).get("open_id")
-            # Bot id unknown (setup() not run): the first mention is taken as the bot.
-            if open_id == self.bot_open_id if self.bot_open_id else i == 0:
+            # Bot id unknown (setup() not run yet): take the first mention as the bot.
+            is_bot = (open_id == self.bot_open_id) if self.bot_open_id else (i == 0)
+            if is_bot:
                 bot_keys.add(key)
         out = _PLACEHOLDER.sub(lambda p: "" if p[0] in bot_keys else names.get(p[0], p[0]), text)
         return squash(out), bool(bot_keys)
@@ -180,6 +181,7 @@ class FeishuConnector(Connector):
             f"{self.api_url}/open-apis/auth/v3/tenant_access_token/internal",
             json={"app_id": self._app_id, "app_secret": self._app_secret},
             what="feishu tenant_access_token",
+            error_key="code",
         )
         if data.get("code") != 0 or not data.get("tenant_access_token"):
             raise DeliveryError(f"feishu tenant_access_token: {data.get('code')} {data.get('msg')}")

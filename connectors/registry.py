@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import httpx
 
 from .base import Connector
@@ -23,7 +25,7 @@ def build_connectors(
     names of the missing variables instead of silently running without it.
     """
     s = settings or ConnectorSettings()
-    factories = {
+    factories: dict[str, Callable[[], Connector]] = {
         "slack": lambda: SlackConnector(s.slack, http),
         "telegram": lambda: TelegramConnector(s.telegram, http),
         "discord": lambda: DiscordConnector(s.discord, http),

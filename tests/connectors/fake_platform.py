@@ -72,10 +72,12 @@ class FakePlatform:
         ]
 
     def start(self) -> FakePlatform:
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self._server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        server.daemon_threads = True
+        self._server = server
+        self.url = f"http://127.0.0.1:{server.server_address[1]}"
+        # A short poll interval makes shutdown() (each test's teardown) quick.
+        threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True).start()
         return self
 
     def stop(self) -> None:

@@ -122,7 +122,7 @@ def refused(conn: Connector, req: h.Req, now: float) -> VerificationError:
     def must_not_parse(*args: object) -> None:
         raise AssertionError("parse() ran on a rejected request")
 
-    conn.parse = must_not_parse  # type: ignore[method-assign]
+    conn.parse = must_not_parse  # type: ignore[method-assign,assignment]
     with pytest.raises(VerificationError) as err:
         conn.handle(req.headers, req.body, req.query, now=now)
     assert err.value.status in (401, 403)
@@ -189,3 +189,31 @@ def test_garbage_is_refused_without_a_500(name: str) -> None:
     with pytest.raises(ConnectorError) as err:
         p.make().handle(req.headers, req.body, req.query, now=NOW)
     assert 400 <= err.value.status < 500
+
+
+ODD_SHAPES = {
+    "slack": b'{"type": "event_callback", "event": "not an object"}',
+    "telegram": b'{"update_id": 1, "message": {"message_id": 1, "text": "x", "from": {"id": 1}, '
+    b'"chat": 5}}',
+    "discord": b'{"type": 2, "id": "1", "token": "t", "data": "ask"}',
+    "feishu": h.dumps(
+        {
+            **h.feishu_event(1),
+            "event": {
+                "message": {"message_type": "text", "content": '{"text": "hi"}'},
+                "sender": {"sender_type": "user", "sender_id": "not an object"},
+            },
+        }
+    ),
+    "wecom": b'["not", "an", "object"]',
+    "dingtalk": b'{"msgtype": "text", "text": "plain string"}',
+}
+
+
+@pytest.mark.parametrize("name", list(PLATFORMS))
+def test_authentic_but_oddly_shaped_payload_is_a_400(name: str) -> None:
+    p = PLATFORMS[name]
+    req = p.sign(ODD_SHAPES[name], NOW, True)
+    with pytest.raises(ConnectorError) as err:
+        p.make().handle(req.headers, req.body, req.query, now=NOW)
+    assert err.value.status == 400

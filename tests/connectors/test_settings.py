@@ -102,7 +102,7 @@ def test_every_platform_reports_its_required_variables() -> None:
         WecomSettings,
         DingtalkSettings,
     ):
-        missing = cls(_env_file=None).missing()
+        missing = cls(_env_file=None).missing()  # type: ignore[call-arg]
         assert missing and all(m.startswith("COPILOT_") and m.isupper() for m in missing)
 
 

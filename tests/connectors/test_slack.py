@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 import httpx
 import pytest
@@ -17,7 +18,7 @@ def slack(**kw: object) -> SlackConnector:
     return SlackConnector(slack_settings(**kw))  # type: ignore[arg-type]
 
 
-def event_callback(event: dict[str, object], event_id: str = "Ev1") -> bytes:
+def event_callback(event: Mapping[str, object], event_id: str = "Ev1") -> bytes:
     return dumps({"type": "event_callback", "team_id": "T1", "event_id": event_id, "event": event})
 
 
