@@ -40,6 +40,12 @@ aren
 EN_STOPWORDS = frozenset(_EN_STOPWORDS.split())
 STOPWORDS = ZH_STOPWORDS | EN_STOPWORDS
 
+# Community-operations jargon jieba's dictionary splits ("群文件" → 群/文件); kept whole.
+COMMUNITY_WORDS = (
+    "群公告 群文件 群规 群名片 群主 打卡 接龙 分享会 线下聚会 读书会 社群运营 私域 裂变 拉新 促活"
+    " 留存 沉默成员 新人 红包 积分 答疑"
+).split()
+
 _WORDLIKE = re.compile(r"[^\W_]")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _KANA = re.compile(r"[\u3040-\u30ff]")
@@ -69,6 +75,8 @@ def ensure_jieba() -> None:
             jieba.setLogLevel(logging.WARNING)
             logging.getLogger("jieba").setLevel(logging.WARNING)
             jieba.initialize()
+            for word in COMMUNITY_WORDS:
+                jieba.add_word(word)
             _jieba_ready = True
 
 
@@ -169,8 +177,12 @@ def _langdetect(text: str) -> Language:
 
 _ZH_QUESTION_WORDS = re.compile(
     r"怎么|怎样|如何|为什么|为啥|咋|(?<!没)什么|哪(?:里|儿|个|些|位|天|种|家|年)?"
-    r"|(?<!好)几(?:点|号|天|个|次|位|时|月|年|岁|周|分钟|小时|人|块|元|钱)|多少|多久|多长|是否"
+    r"|(?<![好有])几(?:点|号|天|个|次|位|时|月|年|岁|周|分钟|小时|人|块|元|钱)|多少|多久|多长|是否"
     r"|能不能|可不可以|会不会|是不是|有没有|要不要|行不行|对不对|好不好|请问|请教|求助|谁知道|有人知道"
+)
+# "有什么问题都可以问" / "什么都行" use question words indefinitely.
+_ZH_INDEFINITE = re.compile(
+    r"(?:有)?(?:什么|谁|哪里?)[^?。！!，,]{0,10}?[都也](?:可以|行|能|好|不|没)"
 )
 _ZH_QUESTION_END = re.compile(r"[吗呢么]\s*[~～。.…!！]*$")
 _EN_QUESTION_START = re.compile(
@@ -186,7 +198,7 @@ def is_question(text: str) -> bool:
         return False
     if "?" in folded:  # NFKC folds the full-width ？ to ?
         return True
-    if _ZH_QUESTION_END.search(folded) or _ZH_QUESTION_WORDS.search(folded):
+    if _ZH_QUESTION_END.search(folded) or _ZH_QUESTION_WORDS.search(_ZH_INDEFINITE.sub("", folded)):
         return True
     return any(_EN_QUESTION_START.match(s.strip()) for s in split_sentences(folded))
 

@@ -1,0 +1,145 @@
+"""Who is who in a chat, and which messages respond to which.
+
+Response rules (shared by health, summaries and FAQ mining, so they agree). A message
+R *responds to* a message Q when R is by a different member, is not from a bot, is
+sent at or after Q and no later than `within` (24 h by default), and one of these holds:
+
+1. explicit reply: ``R.reply_to == Q.id``;
+2. Q opened a thread: ``R.thread == Q.id`` (Slack-style threads keyed by the parent);
+3. nearby: R is in Q's channel and Q's thread (both None for top-level messages),
+   at most `window` (30 min) after Q, does not explicitly reply to another message,
+   and either @-mentions Q's author or is written by an admin — or by anyone, when
+   the caller asks for ``anyone_nearby`` (FAQ mining, where acceptance is checked
+   separately).
+
+Sharing a long-lived thread is not enough on its own: topic threads (Telegram forum
+topics, Feishu topic groups) hold many conversations. Rule 3 is deliberately narrow:
+the next messages are often a different conversation, so by default only an admin
+speaking right after, or someone addressing the asker, counts.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from copilot.models import ChatMessage
+from copilot.text import fold_chinese
+
+RESPONSE_WITHIN = timedelta(hours=24)
+NEARBY_WINDOW = timedelta(minutes=30)
+
+# Telegram bot usernames must end in "bot"; camel/underscore forms only, so "Abbot" is a person.
+_BOT_NAME = re.compile(r"(?:Bot|_bot|[\s\-][Bb]ot|^[Bb]ot|BOT)$|机器人$")
+
+
+def member_key(msg: ChatMessage) -> str:
+    """Stable identity of a sender: platform user id when known, else display name."""
+    return msg.author_id or msg.author
+
+
+def aware(ts: datetime) -> datetime:
+    """Treat naive timestamps as UTC (as ChatMessage documents)."""
+    return ts if ts.tzinfo is not None else ts.replace(tzinfo=UTC)
+
+
+def normalize(messages: Iterable[ChatMessage]) -> list[ChatMessage]:
+    """Messages sorted by (time, id), with naive timestamps made UTC-aware."""
+    fixed = [
+        m if m.ts.tzinfo is not None else m.model_copy(update={"ts": aware(m.ts)}) for m in messages
+    ]
+    return sorted(fixed, key=lambda m: (m.ts, m.id))
+
+
+@dataclass(frozen=True)
+class Roles:
+    """Admins and bots, named by display name or platform user id."""
+
+    admins: frozenset[str] = frozenset()
+    bots: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, admins: Collection[str] = (), bots: Collection[str] = ()) -> Roles:
+        return cls(frozenset(admins), frozenset(bots))
+
+    def is_admin(self, msg: ChatMessage) -> bool:
+        return msg.author in self.admins or (msg.author_id or "") in self.admins
+
+    def is_bot(self, msg: ChatMessage) -> bool:
+        """Listed as a bot, or named like one ("CopilotBot", "xx_bot", "群助手机器人")."""
+        if msg.author in self.bots or (msg.author_id or "") in self.bots:
+            return True
+        return bool(_BOT_NAME.search(msg.author.strip()))
+
+
+def mentions(text: str, name: str) -> bool:
+    """Does `text` @-mention `name` (folded: case, width and script insensitive)?"""
+    if not name or ("@" not in text and "＠" not in text):  # cheap pre-check; folding is not
+        return False
+    return f"@{fold_chinese(name)}" in fold_chinese(text)
+
+
+class ConversationIndex:
+    """Indexes conversation messages so response lookups are cheap (10k+ messages)."""
+
+    def __init__(
+        self, messages: Sequence[ChatMessage], roles: Roles, exclude: Collection[str] = ()
+    ):
+        self.roles = roles
+        skip = set(exclude)
+        self.messages = [
+            m
+            for m in normalize(messages)
+            if not m.is_service and m.id not in skip and not roles.is_bot(m)
+        ]
+        self.by_id = {m.id: m for m in self.messages}
+        self._replies: dict[str, list[ChatMessage]] = defaultdict(list)
+        self._threads: dict[str, list[ChatMessage]] = defaultdict(list)
+        self._channels: dict[str, list[ChatMessage]] = defaultdict(list)
+        for m in self.messages:
+            if m.reply_to:
+                self._replies[m.reply_to].append(m)
+            if m.thread:
+                self._threads[m.thread].append(m)
+            self._channels[m.channel].append(m)
+        self._channel_ts = {ch: [m.ts for m in ms] for ch, ms in self._channels.items()}
+
+    def following(self, q: ChatMessage, window: timedelta) -> list[ChatMessage]:
+        """Messages in q's channel after q, up to `window` later."""
+        msgs = self._channels.get(q.channel, [])
+        times = self._channel_ts.get(q.channel, [])
+        start = bisect.bisect_left(times, aware(q.ts))
+        end = bisect.bisect_right(times, aware(q.ts) + window)
+        return [m for m in msgs[start:end] if m.id != q.id]
+
+    def responses(
+        self,
+        q: ChatMessage,
+        *,
+        within: timedelta = RESPONSE_WITHIN,
+        window: timedelta = NEARBY_WINDOW,
+        anyone_nearby: bool = False,
+    ) -> list[ChatMessage]:
+        """Messages responding to `q` under the module's rules, earliest first."""
+        q_ts = aware(q.ts)
+        asker = member_key(q)
+        candidates = self._replies.get(q.id, []) + self._threads.get(q.id, [])
+        for m in self.following(q, window):
+            if m.thread != q.thread or (m.reply_to and m.reply_to != q.id):
+                continue
+            if anyone_nearby or self.roles.is_admin(m) or mentions(m.text, q.author):
+                candidates.append(m)
+        found: dict[str, ChatMessage] = {}
+        for m in candidates:
+            if member_key(m) == asker or m.ts < q_ts or m.ts - q_ts > within:
+                continue
+            found[m.id] = m
+        return sorted(found.values(), key=lambda m: (m.ts, m.id))
+
+
+def minutes_between(a: datetime, b: datetime) -> float:
+    return round((aware(b) - aware(a)).total_seconds() / 60.0, 2)

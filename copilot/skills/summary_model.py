@@ -1,0 +1,245 @@
+"""The chat summary returned by the summarize skill, and its group-postable digest."""
+
+from __future__ import annotations
+
+import re
+from datetime import date as Date
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+MoodLabel = Literal["positive", "neutral", "negative", "mixed"]
+ContributionKind = Literal["helpful_answers", "resource_sharing"]
+
+DIGEST_BUDGET = 1200  # characters: fits one WeChat/Slack message without folding
+
+
+class Topic(BaseModel):
+    title: str
+    keywords: list[str]
+    message_ids: list[str] = Field(description="Up to 20 example messages, oldest first.")
+    messages: int = Field(default=0, description="Messages on this topic.")
+
+
+class Decision(BaseModel):
+    text: str
+    date: str | None = Field(default=None, description="Date/time as written, e.g. '周六上午9点'.")
+    on: Date | None = Field(default=None, description="`date` resolved against the message's day.")
+    place: str | None = None
+    owner: str | None = None
+    message_id: str
+
+
+class ActionItem(BaseModel):
+    task: str
+    owner: str | None = None
+    due: str | None = None
+    due_on: Date | None = None
+    message_id: str
+
+
+class QuestionRef(BaseModel):
+    text: str
+    author: str
+    message_id: str
+
+
+class FaqPair(BaseModel):
+    question: str
+    answer: str
+    question_id: str
+    answer_id: str
+
+
+class Contribution(BaseModel):
+    author: str
+    kind: ContributionKind
+    count: int
+    reason: str
+    message_ids: list[str]
+
+
+class Mood(BaseModel):
+    label: MoodLabel = "neutral"
+    reason: str = ""
+    positive: int = 0
+    negative: int = 0
+
+
+class SummaryStats(BaseModel):
+    messages: int = 0
+    participants: int = 0
+    start: datetime | None = None
+    end: datetime | None = None
+    language: Literal["zh", "en"] = Field(
+        default="zh", description="Majority language of the chat."
+    )
+
+
+class Summary(BaseModel):
+    topics: list[Topic] = Field(default_factory=list)
+    decisions: list[Decision] = Field(default_factory=list)
+    action_items: list[ActionItem] = Field(default_factory=list)
+    open_questions: list[QuestionRef] = Field(
+        default_factory=list, description="Discussed, but no answer was accepted."
+    )
+    unanswered_questions: list[QuestionRef] = Field(
+        default_factory=list, description="Nobody responded."
+    )
+    faq_candidates: list[FaqPair] = Field(default_factory=list)
+    notable_contributions: list[Contribution] = Field(default_factory=list)
+    mood: Mood = Field(default_factory=Mood)
+    stats: SummaryStats = Field(default_factory=lambda: SummaryStats())
+
+    def to_markdown(self, language: Literal["zh", "en"] = "zh") -> str:
+        """Short digest to post back into the group (≤ ~1200 chars, no contact data)."""
+        return _render(self, _ZH if language == "zh" else _EN)
+
+
+_ZH = {
+    "title": "群聊摘要",
+    "empty": "这段时间没有可总结的消息。",
+    "span": "{start} 至 {end} · {n} 条消息 · {p} 人参与",
+    "topics": "话题",
+    "decisions": "决定",
+    "actions": "待办",
+    "open": "讨论中的问题",
+    "unanswered": "待回复的问题",
+    "faq": "常见问答",
+    "thanks": "特别感谢",
+    "mood": "群氛围",
+    "msgs": "{n} 条",
+    "when": "时间",
+    "where": "地点",
+    "owner": "负责",
+    "due": "截止",
+    "q": "问",
+    "a": "答",
+    "helpful_answers": "解答了 {n} 个问题",
+    "resource_sharing": "分享了 {n} 份资料",
+    "positive": "积极",
+    "neutral": "平稳",
+    "negative": "偏负面",
+    "mixed": "有褒有贬",
+    "sep": "；",
+    "colon": "：",
+    "lp": "（",
+    "rp": "）",
+}
+_EN = {
+    "title": "Chat digest",
+    "empty": "No messages to summarize in this period.",
+    "span": "{start} to {end} · {n} messages · {p} people",
+    "topics": "Topics",
+    "decisions": "Decisions",
+    "actions": "Action items",
+    "open": "Still being discussed",
+    "unanswered": "Waiting for an answer",
+    "faq": "FAQ",
+    "thanks": "Thanks to",
+    "mood": "Mood",
+    "msgs": "{n} msgs",
+    "when": "when",
+    "where": "where",
+    "owner": "owner",
+    "due": "due",
+    "q": "Q",
+    "a": "A",
+    "helpful_answers": "answered {n} question(s)",
+    "resource_sharing": "shared {n} resource(s)",
+    "positive": "positive",
+    "neutral": "calm",
+    "negative": "rather negative",
+    "mixed": "mixed",
+    "sep": "; ",
+    "colon": ": ",
+    "lp": " (",
+    "rp": ")",
+}
+
+_CONTACT = re.compile(
+    r"[\w.+-]+@[\w-]+\.[\w.]+"  # e-mail
+    r"|(?<!\d)1[3-9]\d{9}(?!\d)"  # mainland mobile
+    r"|(?<!\d)\d{17}[\dXx](?!\d)"  # ID card
+    r"|\+?\d[\d\s-]{9,}\d"  # other phone-like numbers
+)
+
+
+def _clean(text: str, limit: int = 70) -> str:
+    """One line, no contact data, no markdown control characters, at most `limit` chars."""
+    text = _CONTACT.sub("***", text)
+    text = re.sub(r"[`*_#>\[\]|]", "", re.sub(r"\s+", " ", text)).strip(" -+")
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _render(s: Summary, t: dict[str, str]) -> str:
+    lines = [f"**{t['title']}**"]
+    st = s.stats
+    if not st.messages:
+        return "\n".join([*lines, t["empty"]])
+    if st.start and st.end:
+        span = t["span"].format(
+            start=st.start.strftime("%m-%d"),
+            end=st.end.strftime("%m-%d"),
+            n=st.messages,
+            p=st.participants,
+        )
+        lines.append(span)
+    sections: list[tuple[str, list[str]]] = [
+        (
+            t["topics"],
+            [
+                f"{_clean(x.title, 30)}{t['lp']}{t['msgs'].format(n=x.messages)}{t['rp']}"
+                for x in s.topics[:5]
+            ],
+        ),
+        (t["decisions"], [_decision(x, t) for x in s.decisions]),
+        (t["actions"], [_action(x, t) for x in s.action_items]),
+        (t["unanswered"], [_clean(x.text) for x in s.unanswered_questions]),
+        (t["open"], [_clean(x.text) for x in s.open_questions]),
+        (
+            t["faq"],
+            [_faq(x, t) for x in s.faq_candidates[:3]],
+        ),
+        (
+            t["thanks"],
+            [
+                f"{_clean(x.author, 20)}{t['colon']}{t[x.kind].format(n=x.count)}"
+                for x in s.notable_contributions[:3]
+            ],
+        ),
+    ]
+    used = sum(len(line) + 1 for line in lines)
+    for header, items in sections:
+        block = [f"\n**{header}**"]
+        for item in items:
+            if used + sum(len(b) + 1 for b in block) + len(item) + 3 > DIGEST_BUDGET - 40:
+                break
+            block.append(f"- {item}")
+        if len(block) > 1:
+            lines += block
+            used += sum(len(b) + 1 for b in block)
+    lines.append(f"\n{t['mood']}{t['colon']}{t[s.mood.label]}")
+    return "\n".join(lines)
+
+
+def _decision(d: Decision, t: dict[str, str]) -> str:
+    extra = [
+        f"{t[k]}{t['colon']}{_clean(v, 20)}"
+        for k, v in (("when", d.date), ("where", d.place), ("owner", d.owner))
+        if v
+    ]
+    return _clean(d.text, 80) + (f"{t['lp']}{t['sep'].join(extra)}{t['rp']}" if extra else "")
+
+
+def _action(a: ActionItem, t: dict[str, str]) -> str:
+    extra = [
+        f"{t[k]}{t['colon']}{_clean(v, 20)}" for k, v in (("owner", a.owner), ("due", a.due)) if v
+    ]
+    return _clean(a.task, 60) + (f"{t['lp']}{t['sep'].join(extra)}{t['rp']}" if extra else "")
+
+
+def _faq(f: FaqPair, t: dict[str, str]) -> str:
+    q, a = _clean(f.question, 40), _clean(f.answer, 60)
+    return f"{t['q']}{t['colon']}{q} {t['a']}{t['colon']}{a}"
