@@ -33,8 +33,13 @@ from copilot.store.db import Database
 from copilot.store.messages import load_messages
 
 if TYPE_CHECKING:
+    from datetime import date
+    from typing import Any
+
     from copilot.analytics.report import HealthReport
     from copilot.knowledge.faq import FaqEntry
+    from copilot.profile import CommunityProfile
+    from copilot.skills.results import DraftResult, SuggestResult
     from copilot.skills.summarize import SummaryResult
 
 _AUTO = object()
@@ -176,6 +181,10 @@ class Copilot:
         if since and until and since >= until:
             raise InputError("--since must be earlier than --until")
         messages = load_messages(self.db, community, since=since, until=until, channel=channel)
+        if not messages and not language:  # nothing to detect a language from
+            from copilot.profile import load_profile
+
+            language = load_profile(self.db, community).language
         return summarize_messages(SummarizePorts(self.llm), messages, language=language,
                                   prompt=prompt)
 
@@ -207,6 +216,53 @@ class Copilot:
         return decide(self.db, self.indexer, community, faq_id, status,  # type: ignore[arg-type]
                       question=question, answer=answer,
                       chunk_tokens=self.settings.chunk_tokens)
+
+    def draft(self, community: str, *, kind: str, topic: str, channel: str = "wechat_group",
+              tone: str | None = None, language: str | None = None, variants: int = 1,
+              prompt: str | None = None) -> DraftResult:
+        """A post drafted from the community's knowledge, cited and checked against the rules."""
+        from copilot.profile import load_profile
+        from copilot.skills.draft import DraftPorts, make_request, write_draft
+
+        profile = load_profile(self.db, community)
+        request = make_request(profile, kind=kind, topic=topic, channel=channel, tone=tone,
+                               language=language, variants=variants)
+        self.vectors.check(community)
+        ports = DraftPorts(self.settings, self.retriever, self.embedder, self.llm)
+        return write_draft(ports, community, profile, request, prompt=prompt)
+
+    def suggest(self, community: str, *, today: date | None = None, prompt: str | None = None,
+                limit: int = 5) -> SuggestResult:
+        """Activities ranked for this community's type, goals, measured health and the date."""
+        from zoneinfo import ZoneInfo
+
+        from copilot.profile import load_profile
+        from copilot.skills.catalogue import CatalogueError
+        from copilot.skills.suggest import SuggestPorts, suggest_activities
+
+        profile = load_profile(self.db, community)
+        if not 1 <= limit <= 20:
+            raise InputError(f"limit must be between 1 and 20, not {limit}")
+        self.vectors.check(community)
+        today = today or datetime.now(ZoneInfo(profile.timezone)).date()
+        try:
+            return suggest_activities(SuggestPorts(self.retriever, self.llm), community, profile,
+                                      load_messages(self.db, community), today=today,
+                                      prompt=prompt, limit=limit)
+        except CatalogueError as exc:
+            raise InputError(str(exc)) from None
+
+    def profile(self, community: str) -> CommunityProfile:
+        """The community's profile (a default one named after it until it is set)."""
+        from copilot.profile import load_profile
+
+        return load_profile(self.db, community)
+
+    def set_profile(self, community: str, **changes: Any) -> CommunityProfile:
+        """Change profile fields (None leaves a field as it is); bad values raise InputError."""
+        from copilot.profile import update_profile
+
+        return update_profile(self.db, community, **changes)
 
     def close(self) -> None:
         self.db.close()
