@@ -1,0 +1,223 @@
+"""Connector state in the app's SQL store: chat routes, the inbound event log, the review queue.
+
+The tables register on ``copilot.store.db.Base`` but the core never imports this module;
+``create_tables`` is called by the connector app layer at startup (dependencies point inward).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, PrivateAttr
+from sqlalchemy import JSON, Boolean, DateTime, Integer, String, Text, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, mapped_column
+
+from copilot.store.db import Base, Database
+
+from .base import InboundMessage
+
+Mode = Literal["mention", "all", "review"]
+ReviewStatus = Literal["pending", "approved", "rejected"]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class RouteRow(Base):
+    __tablename__ = "connector_routes"
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    chat_id: Mapped[str] = mapped_column(String(256), primary_key=True)
+    community: Mapped[str] = mapped_column(String(64), index=True)
+    mode: Mapped[str] = mapped_column(String(16), default="mention")
+    admins: Mapped[list[str]] = mapped_column(JSON, default=list)
+    operators: Mapped[list[str]] = mapped_column(JSON, default=list)
+    capture: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class InboundEventRow(Base):
+    """Dedupe key and durable work log: a row exists from the ack until the work is done."""
+
+    __tablename__ = "connector_inbound_events"
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(256), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), default="received", index=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    error: Mapped[str] = mapped_column(Text, default="")
+
+
+class ReviewRow(Base):
+    __tablename__ = "connector_review_queue"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    community: Mapped[str] = mapped_column(String(64), index=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    chat_id: Mapped[str] = mapped_column(String(256))
+    message: Mapped[dict[str, Any]] = mapped_column(JSON)
+    draft: Mapped[str] = mapped_column(Text)
+    citations: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    edited: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+TABLES = [RouteRow.__table__, InboundEventRow.__table__, ReviewRow.__table__]
+
+
+def create_tables(db: Database) -> None:
+    Base.metadata.create_all(db.engine, tables=TABLES)  # type: ignore[arg-type]
+
+
+# -- routes ----------------------------------------------------------------------------------
+class Route(BaseModel):
+    platform: str
+    chat_id: str
+    community: str
+    mode: Mode = "mention"
+    admins: list[str] = Field(default_factory=list)
+    operators: list[str] = Field(default_factory=list)
+    capture: bool = False
+
+
+def _route(row: RouteRow) -> Route:
+    return Route(platform=row.platform, chat_id=row.chat_id, community=row.community,
+                 mode=row.mode, admins=list(row.admins or []),  # type: ignore[arg-type]
+                 operators=list(row.operators or []), capture=row.capture)
+
+
+def put_route(db: Database, route: Route) -> Route:
+    """Add or replace the route of one chat."""
+    with db.session() as s:
+        row = s.get(RouteRow, (route.platform, route.chat_id)) or RouteRow(
+            platform=route.platform, chat_id=route.chat_id)
+        row.community, row.mode, row.capture = route.community, route.mode, route.capture
+        row.admins, row.operators = list(route.admins), list(route.operators)
+        s.add(row)
+    return route
+
+
+def get_route(db: Database, platform: str, chat_id: str) -> Route | None:
+    with db.session() as s:
+        row = s.get(RouteRow, (platform, chat_id))
+        return _route(row) if row else None
+
+
+def list_routes(db: Database, community: str | None = None) -> list[Route]:
+    query = select(RouteRow).order_by(RouteRow.platform, RouteRow.chat_id)
+    if community:
+        query = query.where(RouteRow.community == community)
+    with db.session() as s:
+        return [_route(r) for r in s.scalars(query)]
+
+
+def remove_route(db: Database, platform: str, chat_id: str) -> bool:
+    with db.session() as s:
+        row = s.get(RouteRow, (platform, chat_id))
+        if row:
+            s.delete(row)
+        return row is not None
+
+
+# -- inbound events --------------------------------------------------------------------------
+def record_event(db: Database, msg: InboundMessage) -> bool:
+    """Insert-or-ignore; False when this delivery was seen before (a platform retry)."""
+    try:
+        with db.session() as s:
+            if s.get(InboundEventRow, (msg.platform, msg.event_id)) is not None:
+                return False
+            s.add(InboundEventRow(platform=msg.platform, event_id=msg.event_id,
+                                  status="received", payload=msg.model_dump(mode="json")))
+    except IntegrityError:  # a concurrent duplicate won the insert
+        return False
+    return True
+
+
+def finish_event(db: Database, platform: str, event_id: str, status: str, error: str = "") -> None:
+    with db.session() as s:
+        row = s.get(InboundEventRow, (platform, event_id))
+        if row:
+            row.status, row.error = status, error[:2000]
+
+
+def pending_events(db: Database) -> list[InboundMessage]:
+    """Events acked but not finished (the process stopped in between), oldest first."""
+    query = (select(InboundEventRow).where(InboundEventRow.status == "received")
+             .order_by(InboundEventRow.created_at))
+    with db.session() as s:
+        return [InboundMessage.model_validate(r.payload) for r in s.scalars(query)]
+
+
+def event_status(db: Database, platform: str, event_id: str) -> str | None:
+    with db.session() as s:
+        row = s.get(InboundEventRow, (platform, event_id))
+        return row.status if row else None
+
+
+# -- review queue ----------------------------------------------------------------------------
+class ReviewItem(BaseModel):
+    id: int
+    community: str
+    platform: str
+    chat_id: str
+    question: str
+    user_id: str
+    draft: str
+    citations: list[dict[str, Any]]
+    status: ReviewStatus
+    edited: str | None = None
+    created_at: datetime
+
+    _message: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    def inbound(self) -> InboundMessage:
+        """The message the draft answers (its reply context is needed to post in-thread)."""
+        return InboundMessage.model_validate(self._message)
+
+
+def _item(row: ReviewRow) -> ReviewItem:
+    item = ReviewItem(id=row.id, community=row.community, platform=row.platform,
+                      chat_id=row.chat_id, question=str(row.message.get("text", "")),
+                      user_id=str(row.message.get("user_id", "")), draft=row.draft,
+                      citations=list(row.citations or []), status=row.status,  # type: ignore[arg-type]
+                      edited=row.edited, created_at=row.created_at)
+    item._message = dict(row.message)
+    return item
+
+
+def add_review(db: Database, community: str, msg: InboundMessage, draft: str,
+               citations: list[dict[str, Any]]) -> int:
+    with db.session() as s:
+        row = ReviewRow(community=community, platform=msg.platform, chat_id=msg.chat_id,
+                        message=msg.model_dump(mode="json"), draft=draft, citations=citations)
+        s.add(row)
+        s.flush()
+        return row.id
+
+
+def list_reviews(db: Database, community: str, status: str | None = "pending") -> list[ReviewItem]:
+    query = select(ReviewRow).where(ReviewRow.community == community).order_by(ReviewRow.id)
+    if status:
+        query = query.where(ReviewRow.status == status)
+    with db.session() as s:
+        return [_item(r) for r in s.scalars(query)]
+
+
+def get_review(db: Database, community: str, review_id: int) -> ReviewItem | None:
+    with db.session() as s:
+        row = s.get(ReviewRow, review_id)
+        return _item(row) if row and row.community == community else None
+
+
+def decide_review(db: Database, community: str, review_id: int, status: ReviewStatus,
+                  edited: str | None = None) -> ReviewItem | None:
+    """Move a *pending* item to approved/rejected; None if missing or already decided, so
+    two operators approving at once post the answer only once."""
+    with db.session() as s:
+        row = s.get(ReviewRow, review_id, with_for_update=True)
+        if row is None or row.community != community or row.status != "pending":
+            return None
+        row.status, row.edited = status, edited
+        s.flush()
+        return _item(row)
