@@ -22,7 +22,7 @@ app = typer.Typer(
     no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
 )
 out = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # errors stay one line: easy to read and grep
 
 CommunityOpt = Annotated[str, typer.Option("--community", "-c", help="Community id.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
@@ -70,7 +70,7 @@ def ingest(
 
         total = len(discover(paths))
         with _progress(disable=json_out or total < 2) as (bar, advance):
-            task = bar.add_task("Ingesting", total=total)
+            task = bar.add_task("Ingesting", total=total, name="")
             report = cp.ingest_paths(community, paths, kind, progress=lambda name: advance(
                 task, name))
     if json_out:
@@ -78,6 +78,9 @@ def ingest(
     else:
         for f in report.skipped:
             err.print(f"[yellow]skipped[/] {f.error}")
+        for f in report.files:
+            for warning in f.warnings:
+                err.print(f"[yellow]warning[/] {f.source}: {warning}")
         out.print(
             f"[bold]{community}[/]: {report.count('added')} added, {report.count('updated')} "
             f"updated, {report.count('unchanged')} unchanged, {len(report.skipped)} skipped "
@@ -160,3 +163,7 @@ _register_api_commands(app)  # `copilot serve` and `copilot keys ...`
 from copilot.cli_chat import register as _register_chat_commands  # noqa: E402
 
 _register_chat_commands(app)  # `copilot summarize`, `copilot stats`, `copilot faq ...`
+
+from copilot.cli_operator import register as _register_operator_commands  # noqa: E402
+
+_register_operator_commands(app)  # `copilot draft`, `copilot suggest`, `copilot profile ...`

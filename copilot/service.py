@@ -51,6 +51,7 @@ class FileOutcome(BaseModel):
     chunks: int = 0
     messages: int = 0
     error: str = ""
+    warnings: list[str] = Field(default_factory=list)
 
 
 class IngestReport(BaseModel):
@@ -111,7 +112,8 @@ class Copilot:
             try:
                 loaded = load_unit(unit, community=community, kind=kind,  # type: ignore[arg-type]
                                    max_bytes=int(self.settings.max_file_mb * 1024 * 1024))
-                report.files.append(self._index_loaded(community, loaded))
+                outcome = self._index_loaded(community, loaded)
+                report.files.append(outcome.model_copy(update={"warnings": loaded.warnings}))
             except IngestError as exc:
                 report.files.append(FileOutcome(source=label, outcome="skipped", error=str(exc)))
             if progress:
