@@ -163,7 +163,7 @@ class SuggestCase(CaseBase):
     history: list[Message] | None = None
     history_file: str | None = None
     today: date | None = None
-    expect_activities: list[Text] = Field(default_factory=list)  # ids or names, in the top_n
+    expect_activities: list[Expect] = Field(default_factory=list)  # ids or names, in the top_n
     exclude_activities: list[Text] = Field(default_factory=list)  # must not be in the top_n
     top_n: int = 3
 

@@ -87,7 +87,7 @@ def compile_checks(suite: Suite, case: CaseBase) -> list[Check]:
             checks.append(Check(type="no-pii", name="no-personal-data"))
     elif isinstance(case, SuggestCase):
         top = _top_fields(case.top_n)
-        checks += [Check(type="contains", value=a, field=top, name=f"suggests:{a}")
+        checks += [Check(type="contains", value=a, field=top, name=f"suggests:{_short(a)}")
                    for a in case.expect_activities]
         checks += [Check(type="not-contains", value=a, field=top, name=f"excludes:{a}")
                    for a in case.exclude_activities]
@@ -116,8 +116,9 @@ def replay_checks(case: ReplayCase, output: dict[str, Any]) -> tuple[list[Assert
         if not turn:
             detail = "message not found in the replay"
         else:
-            detail = "" if ok else ("stayed silent" if want else
-                                    f"answered: {turn.get('answer', '')}")
+            silent_why = (f"handed off: {turn.get('answer', '')}" if turn.get("routed")
+                          else "the router did not pass it to the bot")
+            detail = "" if ok else (silent_why if want else f"answered: {turn.get('answer', '')}")
         results.append(AssertionResult(name=f"{expect}:{mid}", passed=ok,
                                        score=float(ok), detail=detail[:200]))
         if want and answered:

@@ -77,10 +77,39 @@ def chat_messages(messages: list[Message], community: str, channel: str = "defau
     return out
 
 
+_LEADING_MENTIONS = re.compile(r"^(?:\s*@[^\s@,，:：]+[\s,，:：]*)+")
+
+
+def strip_mentions(text: str) -> str:
+    """'@bot @alice how do points work?' → 'how do points work?' (as connectors deliver it)."""
+    return _LEADING_MENTIONS.sub("", text).strip()
+
+
+def load_router() -> tuple[Any, str]:
+    """copilot.router.should_answer, or a labelled stand-in until the core ships one.
+
+    The stand-in answers only when mentioned (mode 'mention'), and never prompt-injection
+    attempts or messages that are not questions; its outputs say router='evals-stand-in'.
+    """
+    try:
+        from copilot.router import should_answer
+
+        return should_answer, "copilot.router"
+    except ImportError:
+        from copilot.text import is_question, looks_like_injection
+
+        def stand_in(text: str, mentioned: bool, mode: str) -> bool:
+            if mode == "mention" and not mentioned:
+                return False
+            return is_question(text) and not looks_like_injection(text)
+
+        return stand_in, "evals-stand-in"
+
+
 def set_profile(cp: Any, community: str, profile: dict[str, Any]) -> None:
     """Store the community profile (copilot.profile) that drafts and suggestions read."""
     if hasattr(cp, "set_profile"):
-        cp.set_profile(community, profile)
+        cp.set_profile(community, **profile)
         return
     from copilot.profile import CommunityProfile, save_profile
 
@@ -185,13 +214,16 @@ class CopilotTarget:
     # ---- protocol --------------------------------------------------------------------------
 
     def prepare(self, variant: Variant, suite: Suite) -> None:
+        """Ingest the suite's knowledge. Suites may share a community: re-ingesting unchanged
+        files is a no-op in the copilot, and the lock keeps two suites from racing on it."""
         cp = self._copilot(variant)
-        key = (_settings_key(self._overrides(variant)), suite.community)
-        with self._keyed_lock(key):
+        skey = _settings_key(self._overrides(variant))
+        key = (skey, "suite:" + suite.name)
+        with self._keyed_lock((skey, suite.community)):
             if key in self._prepared:
                 return
             for path, kind in suite.knowledge_paths():
-                report = cp.ingest_paths(suite.community, [path], kind=kind)
+                report = cp.ingest_paths(suite.community, [_shown(path)], kind=kind)
                 bad = [f"{f.source}: {f.error}" for f in report.files if f.outcome == "skipped"]
                 if bad:
                     raise RuntimeError(f"suite {suite.name}: could not ingest {bad}")
@@ -210,7 +242,7 @@ class CopilotTarget:
         with self._keyed_lock(key):
             if key not in self._prepared:
                 if file is not None:
-                    cp.ingest_paths(community, [suite.resolve(file)], kind="chat")
+                    cp.ingest_paths(community, [_shown(suite.resolve(file))], kind="chat")
                 elif messages:
                     channel = getattr(case, "channel", None) or "default"
                     cp.ingest_messages(community, chat_messages(messages, community, channel))
@@ -250,14 +282,14 @@ class CopilotTarget:
     def _replay(self, cp: Any, suite: Suite, case: ReplayCase, prompt: str | None,
                 start: float) -> TargetOutput:
         """Feed the group conversation message by message; the router and handoff decide."""
-        from copilot.router import should_answer
-
+        should_answer, router = load_router()
         turns, usage, modes, model = [], {"prompt_tokens": 0, "completion_tokens": 0}, set(), ""
         for mid, text, mentioned in replay_messages(suite, case):
             routed = bool(should_answer(text, mentioned, case.mode))
             turn: dict[str, Any] = {"id": mid, "routed": routed, "answered": False}
             if routed:
-                res = cp.ask(suite.community, text, prompt=prompt).model_dump(mode="json")
+                question = strip_mentions(text) or text
+                res = cp.ask(suite.community, question, prompt=prompt).model_dump(mode="json")
                 turn.update(answered=not res["handoff"], handoff=res["handoff"],
                             answer=res["answer"], citations=res["citations"],
                             retrieved=res.get("retrieved", []))
@@ -267,7 +299,8 @@ class CopilotTarget:
                 model = res.get("model", model)
             turns.append(turn)
         latency = (time.perf_counter() - start) * 1000
-        return TargetOutput(output={"turns": turns, "mode": ",".join(sorted(map(str, modes)))},
+        return TargetOutput(output={"turns": turns, "router": router,
+                                    "mode": ",".join(sorted(map(str, modes)))},
                             latency_ms=latency, usage=usage, model=model,
                             cacheable=modes == {"llm"})
 
@@ -277,6 +310,14 @@ class CopilotTarget:
         self._instances.clear()
         if self._own_root:
             shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _shown(path: Path) -> Path:
+    """Relative to the working directory when under it, so sources read 'knowledge/...'."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
 
 
 def _settings_key(overrides: dict[str, Any]) -> str:

@@ -18,7 +18,7 @@ from evals.metrics.judge import Judge
 from evals.metrics.overlap import token_overlap
 from evals.metrics.retrieval import source_matches
 from evals.metrics.similarity import Similarity
-from evals.metrics.text import as_text, contains, detect_language, find_pii, get_field
+from evals.metrics.text import as_text, contains, find_pii, get_field, text_language
 from evals.results import AssertionResult
 from evals.schema import CaseBase, Check
 
@@ -91,7 +91,7 @@ def _length(check: Check, ctx: ScoringContext, longest: bool) -> AssertionResult
 
 
 def _language(check: Check, ctx: ScoringContext) -> AssertionResult:
-    got = detect_language(ctx.subject(check))
+    got = text_language(ctx.subject(check))
     return _result(check, got == check.value, f"detected {got}")
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from copilot.text import detect_language, fold_chinese, tokenize
 
 __all__ = ["contains", "detect_language", "find_pii", "fold", "get_field", "render_output",
-           "tokenize"]
+           "text_language", "tokenize"]
 
 # Personal data that must never surface in a summary or a draft (DESIGN.md §5, Privacy).
 PII_PATTERNS: dict[str, re.Pattern[str]] = {
@@ -29,6 +29,26 @@ def contains(text: str, needle: str | list[str]) -> bool:
     hay = fold(text)
     options = needle if isinstance(needle, list) else [needle]
     return any(fold(o) in hay for o in options if o)
+
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN_WORD = re.compile(r"[A-Za-z]+")
+
+
+def text_language(text: str) -> str:
+    """zh or en by majority script, else copilot's detector.
+
+    An English answer that quotes terms like 同好 (as the English playbooks do) is still
+    English: count Chinese characters / 1.5 (about one word) against Latin words.
+    """
+    han = len(_HAN.findall(text or ""))
+    latin = len(_LATIN_WORD.findall(text or ""))
+    if han or latin:
+        detected = detect_language(text)
+        if detected in ("zh", "en"):
+            return "zh" if han / 1.5 > latin else "en"
+        return detected
+    return "other"
 
 
 def find_pii(text: str) -> list[str]:
