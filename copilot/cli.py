@@ -167,3 +167,7 @@ _register_chat_commands(app)  # `copilot summarize`, `copilot stats`, `copilot f
 from copilot.cli_operator import register as _register_operator_commands  # noqa: E402
 
 _register_operator_commands(app)  # `copilot draft`, `copilot suggest`, `copilot profile ...`
+
+from copilot.cli_connectors import register as _register_connector_commands  # noqa: E402
+
+_register_connector_commands(app)  # `copilot routes ...` and `copilot reviews ...`

@@ -1,0 +1,188 @@
+"""CLI for chat connectors: `copilot routes add|list|remove`, `copilot reviews list|approve|reject`.
+
+Lives beside the core CLI but imports `connectors` only inside commands, so the core package
+never depends on the connector package at import time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+
+import typer
+
+from copilot.cli import CommunityOpt, JsonOpt, copilot_instance, err, out, print_json
+
+PLATFORMS = ("slack", "telegram", "discord", "feishu", "wecom", "dingtalk")
+routes_app = typer.Typer(help="Which chat belongs to which community, and how the bot behaves.",
+                         no_args_is_help=True)
+reviews_app = typer.Typer(help="Draft answers waiting for an operator (mode review).",
+                          no_args_is_help=True)
+PlatformOpt = Annotated[str, typer.Option("--platform", "-p",
+                                          help=f"One of: {', '.join(PLATFORMS)}.")]
+ChatOpt = Annotated[str, typer.Option("--chat", help="The platform's chat/channel id.")]
+
+
+def _split(values: list[str] | None) -> list[str]:
+    """Accept `--admins a --admins b` and `--admins a,b`."""
+    return [v.strip() for raw in values or [] for v in raw.split(",") if v.strip()]
+
+
+def _fail(message: str) -> None:
+    err.print(f"[bold red]Error:[/] {message}")
+    raise typer.Exit(2)
+
+
+@routes_app.command("add")
+def routes_add(
+    platform: PlatformOpt, chat: ChatOpt, community: CommunityOpt,
+    mode: Annotated[str, typer.Option(help="mention (default), all or review.")] = "mention",
+    admins: Annotated[list[str] | None, typer.Option(
+        help="User ids @-mentioned on handoff (repeat or comma-separate).")] = None,
+    operators: Annotated[list[str] | None, typer.Option(
+        help="User ids allowed to run /summary and /draft in the group.")] = None,
+    capture: Annotated[bool, typer.Option(
+        help="Store the group's messages (redacted) for summaries and analytics.")] = False,
+) -> None:
+    """Connect a chat to a community (replaces the chat's existing route)."""
+    from connectors.tables import Route, create_tables, put_route
+
+    if platform not in PLATFORMS:
+        _fail(f"unknown platform {platform!r}; choose one of: {', '.join(PLATFORMS)}")
+    if mode not in ("mention", "all", "review"):
+        _fail(f"--mode must be mention, all or review, not {mode!r}")
+    with copilot_instance() as cp:
+        from copilot.errors import check_community
+
+        check_community(community)
+        create_tables(cp.db)
+        route = put_route(cp.db, Route(platform=platform, chat_id=chat, community=community,
+                                       mode=mode, admins=_split(admins),  # type: ignore[arg-type]
+                                       operators=_split(operators), capture=capture))
+    out.print(f"{route.platform}:{route.chat_id} → {route.community} (mode {route.mode}"
+              f"{', capture on' if route.capture else ''})")
+
+
+@routes_app.command("list")
+def routes_list(
+    community: Annotated[str | None, typer.Option("--community", "-c")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Show the routing table."""
+    from connectors.tables import create_tables, list_routes
+
+    with copilot_instance() as cp:
+        create_tables(cp.db)
+        routes = list_routes(cp.db, community)
+    if json_out:
+        print_json([r.model_dump() for r in routes])
+        return
+    if not routes:
+        out.print("No routes yet. Add one with: copilot routes add --platform P --chat ID -c C")
+    for r in routes:
+        out.print(f"{r.platform:9} {r.chat_id:28} → {r.community:16} {r.mode:8} "
+                  f"admins={','.join(r.admins) or '-'} operators={','.join(r.operators) or '-'} "
+                  f"capture={'on' if r.capture else 'off'}")
+
+
+@routes_app.command("remove")
+def routes_remove(platform: PlatformOpt, chat: ChatOpt) -> None:
+    """Disconnect a chat (the bot then ignores it)."""
+    from connectors.tables import create_tables, remove_route
+
+    with copilot_instance() as cp:
+        create_tables(cp.db)
+        removed = remove_route(cp.db, platform, chat)
+    if not removed:
+        _fail(f"no route for {platform}:{chat}")
+    out.print(f"removed {platform}:{chat}")
+
+
+@reviews_app.command("list")
+def reviews_list(
+    community: CommunityOpt,
+    status: Annotated[str, typer.Option(help="pending, approved, rejected or all.")] = "pending",
+    json_out: JsonOpt = False,
+) -> None:
+    """Draft answers in the queue."""
+    from connectors.tables import create_tables, list_reviews
+
+    with copilot_instance() as cp:
+        create_tables(cp.db)
+        items = list_reviews(cp.db, community, None if status == "all" else status)
+    if json_out:
+        print_json([i.model_dump(mode="json") for i in items])
+        return
+    if not items:
+        out.print("The review queue is empty.")
+    for i in items:
+        out.print(f"[bold]#{i.id}[/] {i.platform}:{i.chat_id} {i.status}\n  Q: {i.question}\n"
+                  f"  A: {i.edited or i.draft}")
+
+
+@reviews_app.command("approve")
+def reviews_approve(
+    review_id: Annotated[int, typer.Argument(help="Queue item id.")], community: CommunityOpt,
+    text: Annotated[str | None, typer.Option(help="Edited answer to post instead.")] = None,
+) -> None:
+    """Post the draft (or --text) in the asker's thread through the platform API."""
+    from connectors import build_connectors
+    from connectors.tables import create_tables, decide_review, get_review
+    from connectors.worker import ConnectorWorker
+
+    with copilot_instance() as cp:
+        create_tables(cp.db)
+        if get_review(cp.db, community, review_id) is None:
+            _fail(f"no review item #{review_id} in community {community}")
+        item = decide_review(cp.db, community, review_id, "approved", text)
+        if item is None:
+            _fail(f"review item #{review_id} was already decided")
+        assert item is not None
+        conns = build_connectors()
+        if item.platform not in conns:
+            decide_back(cp.db, review_id)
+            _fail(f"the {item.platform} connector is not configured "
+                  f"(COPILOT_{item.platform.upper()}_*)")
+
+        async def deliver() -> None:
+            worker = ConnectorWorker(cp, conns)
+            try:
+                await worker.deliver_review(item.inbound(), text or item.draft,
+                                            [] if text else item.citations)
+            finally:
+                for c in conns.values():
+                    await c.aclose()
+
+        try:
+            asyncio.run(deliver())
+        except Exception as exc:
+            decide_back(cp.db, review_id)
+            _fail(f"posting failed, the item stays pending: {exc}")
+    out.print(f"approved and posted #{review_id}")
+
+
+@reviews_app.command("reject")
+def reviews_reject(review_id: Annotated[int, typer.Argument()], community: CommunityOpt) -> None:
+    """Drop a draft; nothing is posted."""
+    from connectors.tables import create_tables, decide_review
+
+    with copilot_instance() as cp:
+        create_tables(cp.db)
+        if decide_review(cp.db, community, review_id, "rejected") is None:
+            _fail(f"no pending review item #{review_id} in community {community}")
+    out.print(f"rejected #{review_id}")
+
+
+def decide_back(db: object, review_id: int) -> None:
+    """Return an approved item to pending when it could not be posted."""
+    from connectors.tables import ReviewRow
+
+    with db.session() as s:  # type: ignore[attr-defined]
+        row = s.get(ReviewRow, review_id)
+        if row is not None:
+            row.status, row.edited = "pending", None
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(routes_app, name="routes")
+    app.add_typer(reviews_app, name="reviews")
