@@ -191,6 +191,7 @@ _EN_QUESTION_START = re.compile(
 )
 
 
+@lru_cache(maxsize=16384)  # summaries and FAQ mining ask about the same texts
 def is_question(text: str) -> bool:
     """Heuristic: does this chat message ask something? (zh + en)."""
     folded = fold_chinese(MENTION_RE.sub(" ", URL_RE.sub(" ", text or ""))).strip()
@@ -217,6 +218,7 @@ _INJECTION_RE = re.compile(
 )
 
 
+@lru_cache(maxsize=16384)  # summaries and FAQ mining ask about the same texts
 def looks_like_injection(text: str) -> bool:
     """True for messages that try to give the assistant instructions (prompt injection)."""
     return bool(_INJECTION_RE.search(fold_chinese(text or "")))

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from copilot.text import MENTION_RE
+
 _CN_DIGITS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 _EN_DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
@@ -199,6 +201,9 @@ def find_owner(text: str, author: str) -> str | None:
                     return name
     if _FIRST_PERSON.search(text):
         return author
+    mentioned = MENTION_RE.findall(text)
+    if len(mentioned) == 1:  # "请@小红 周五前整理好书单": the one person addressed
+        return mentioned[0].lstrip("@")
     return None
 
 

@@ -13,7 +13,7 @@ _FILLER_WORDS = """\
 现在 时候 问题 知道 觉得 应该 需要 还有 这边 那边 群里 群主 老师 同学 朋友
 东西 事情 可能 比较 真的 其实 而且 不过 一定 没事 好像 直接 大概 确定 决定
 负责 记得 定了 一下 不用 没问题 欢迎 新人 你好 大家好 辛苦 明白 懂了 解决
-谢谢你 对吧 是的 嗯嗯 好嘞 那段 这段 群文件 群公告 群名片 发群 放群 文件 公告
+谢谢你 对吧 是的 嗯嗯 好嘞 那段 这段 群文件 群公告 群名片 发群 放群 文件 公告 有人 有没有
 ok thanks thank yes yeah yep
 sure great good nice will get got know think
 like one let see lol welcome

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable
 from datetime import timedelta
 from functools import lru_cache
@@ -151,23 +152,25 @@ def confirmed_answer(
 
 def _accepted_pairs(
     messages: list[ChatMessage], roles: Roles, window: timedelta
-) -> list[FaqCandidate]:
+) -> tuple[list[FaqCandidate], list[str]]:
+    """(accepted pairs, the other members' questions) in time order."""
     excluded = spam_ids(messages) | {m.id for m in messages if looks_like_injection(m.text)}
     index = ConversationIndex(messages, roles, exclude=excluded)
-    out: list[FaqCandidate] = []
+    pairs: list[FaqCandidate] = []
+    others: list[str] = []
     for q in index.messages:
         if roles.is_admin(q) or not is_question(q.text):
             continue
-        responses = index.responses(q, window=window, anyone_nearby=True)
-        answers = [a for a in responses if is_answer_like(a)]
-        if not answers:
-            continue
-        confirmed = confirmed_answer(q, answers, index)
+        question = question_text(q.text)
+        answers = [
+            a for a in index.responses(q, window=window, anyone_nearby=True) if is_answer_like(a)
+        ]
+        confirmed = confirmed_answer(q, answers, index) if answers else None
         chosen = confirmed or next((a for a in answers if roles.is_admin(a)), None)
         if chosen is None:
+            others.append(question)
             continue
-        question = question_text(q.text)
-        out.append(
+        pairs.append(
             FaqCandidate(
                 id=faq_id(question),
                 question=question,
@@ -180,10 +183,11 @@ def _accepted_pairs(
                 by_admin=roles.is_admin(chosen),
             )
         )
-    return out
+    return pairs, others
 
 
 def _rank(c: FaqCandidate) -> tuple[bool, bool, int]:
+    """Best answer: confirmed by the asker, then from an admin, then the fuller one."""
     return (c.confirmed, c.by_admin, min(len(c.answer), 300))
 
 
@@ -198,20 +202,76 @@ def mine_faq(
 ) -> list[FaqCandidate]:
     """Question → accepted-answer pairs, near-duplicates merged; most asked first.
 
-    `similarity(a, b)` compares two questions (default: token Jaccard); pairs at or
-    above `threshold` are the same question. Deterministic for deterministic inputs.
+    `similarity(a, b)` compares two questions (default: token Jaccard); at or above
+    `threshold` they are the same question. `asked_times` counts every asking of a
+    merged question, answered or not. A custom `similarity` is called up to
+    O(distinct questions × FAQ entries) times, so an embedding-based one should cache
+    its vectors.
     """
-    sim = similarity or jaccard_similarity
-    pairs = _accepted_pairs(normalize(messages), Roles.of(admins, bots), window)
-    clusters: list[tuple[list[str], FaqCandidate]] = []  # (questions asked, best pair)
+    pairs, others = _accepted_pairs(normalize(messages), Roles.of(admins, bots), window)
+    clusters = _Clusters(similarity, threshold)
     for pair in pairs:
-        for i, (questions, best) in enumerate(clusters):
-            if any(sim(pair.question, q) >= threshold for q in questions):
-                merged = pair if _rank(pair) > _rank(best) else best
-                questions.append(pair.question)
-                clusters[i] = (questions, merged.model_copy(update={"asked_times": len(questions)}))
-                break
+        clusters.add(pair.question, pair)
+    for question in others:
+        clusters.add(question, None)
+    ranked = [
+        best.model_copy(update={"asked_times": asked})
+        for asked, best in zip(clusters.asked, clusters.best, strict=True)
+    ]
+    # Stable sort: ties keep the order in which the questions were first asked.
+    return sorted(ranked, key=lambda c: -c.asked_times)
+
+
+class _Clusters:
+    """Greedy clustering of questions, fast on thousands of askings.
+
+    Exact repeats (after normalization) are looked up, not compared; each cluster is
+    compared through at most `REPS` distinct questions; and the default Jaccard only
+    compares clusters sharing a token with the question (Jaccard is 0 otherwise).
+    """
+
+    REPS = 8
+
+    def __init__(self, similarity: Similarity | None, threshold: float) -> None:
+        self.sim = similarity or jaccard_similarity
+        self.pruned = similarity is None
+        self.threshold = threshold
+        self.reps: list[list[str]] = []
+        self.best: list[FaqCandidate] = []
+        self.asked: list[int] = []
+        self._exact: dict[str, int] = {}
+        self._by_token: dict[str, set[int]] = defaultdict(set)
+
+    def _find(self, question: str) -> int | None:
+        key = normalize_question(question)
+        if key in self._exact:
+            return self._exact[key]
+        if self.pruned:
+            ids: Iterable[int] = sorted(
+                set().union(*(self._by_token[t] for t in _token_set(question)))
+            )
         else:
-            clusters.append(([pair.question], pair))
-    order = {id(best): n for n, (_, best) in enumerate(clusters)}
-    return sorted((best for _, best in clusters), key=lambda c: (-c.asked_times, order[id(c)]))
+            ids = range(len(self.reps))
+        for i in ids:
+            if any(self.sim(question, q) >= self.threshold for q in self.reps[i]):
+                return i
+        return None
+
+    def add(self, question: str, pair: FaqCandidate | None) -> None:
+        """Count an asking; `pair` (an accepted answer) may start or improve a cluster."""
+        i = self._find(question)
+        if i is None:
+            if pair is None:
+                return  # unanswered and unlike any FAQ entry
+            i = len(self.reps)
+            self.reps.append([])
+            self.best.append(pair)
+            self.asked.append(0)
+        elif pair is not None and _rank(pair) > _rank(self.best[i]):
+            self.best[i] = pair
+        self.asked[i] += 1
+        self._exact[normalize_question(question)] = i
+        if len(self.reps[i]) < self.REPS and question not in self.reps[i]:
+            self.reps[i].append(question)
+            for token in _token_set(question):
+                self._by_token[token].add(i)

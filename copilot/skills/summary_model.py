@@ -100,7 +100,9 @@ class Summary(BaseModel):
 _ZH = {
     "title": "群聊摘要",
     "empty": "这段时间没有可总结的消息。",
-    "span": "{start} 至 {end} · {n} 条消息 · {p} 人参与",
+    "span": "{span} · {n} 条消息 · {p} 人参与",
+    "to": " 至 ",
+    "and": "、",
     "topics": "话题",
     "decisions": "决定",
     "actions": "待办",
@@ -130,7 +132,9 @@ _ZH = {
 _EN = {
     "title": "Chat digest",
     "empty": "No messages to summarize in this period.",
-    "span": "{start} to {end} · {n} messages · {p} people",
+    "span": "{span} · {n} messages · {p} people",
+    "to": " to ",
+    "and": ", ",
     "topics": "Topics",
     "decisions": "Decisions",
     "actions": "Action items",
@@ -167,9 +171,9 @@ _CONTACT = re.compile(
 
 
 def _clean(text: str, limit: int = 70) -> str:
-    """One line, no contact data, no markdown control characters, at most `limit` chars."""
-    text = _CONTACT.sub("***", text)
+    """One line, no markdown control characters, no contact data, at most `limit` chars."""
     text = re.sub(r"[`*_#>\[\]|]", "", re.sub(r"\s+", " ", text)).strip(" -+")
+    text = _CONTACT.sub("***", text)
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
@@ -179,35 +183,22 @@ def _render(s: Summary, t: dict[str, str]) -> str:
     if not st.messages:
         return "\n".join([*lines, t["empty"]])
     if st.start and st.end:
-        span = t["span"].format(
-            start=st.start.strftime("%m-%d"),
-            end=st.end.strftime("%m-%d"),
-            n=st.messages,
-            p=st.participants,
-        )
-        lines.append(span)
+        start, end = st.start.strftime("%m-%d"), st.end.strftime("%m-%d")
+        span = start if start == end else f"{start}{t['to']}{end}"
+        lines.append(t["span"].format(span=span, n=st.messages, p=st.participants))
+    thanks: dict[str, list[str]] = {}  # one line per person, in ranking order
+    for c in s.notable_contributions:
+        thanks.setdefault(c.author, []).append(t[c.kind].format(n=c.count))
     sections: list[tuple[str, list[str]]] = [
-        (
-            t["topics"],
-            [
-                f"{_clean(x.title, 30)}{t['lp']}{t['msgs'].format(n=x.messages)}{t['rp']}"
-                for x in s.topics[:5]
-            ],
-        ),
+        (t["topics"], [_topic(x, t) for x in s.topics[:5]]),
         (t["decisions"], [_decision(x, t) for x in s.decisions]),
         (t["actions"], [_action(x, t) for x in s.action_items]),
         (t["unanswered"], [_clean(x.text) for x in s.unanswered_questions]),
         (t["open"], [_clean(x.text) for x in s.open_questions]),
-        (
-            t["faq"],
-            [_faq(x, t) for x in s.faq_candidates[:3]],
-        ),
+        (t["faq"], [_faq(x, t) for x in s.faq_candidates[:3]]),
         (
             t["thanks"],
-            [
-                f"{_clean(x.author, 20)}{t['colon']}{t[x.kind].format(n=x.count)}"
-                for x in s.notable_contributions[:3]
-            ],
+            [f"{_clean(a, 20)}{t['colon']}{t['and'].join(v)}" for a, v in list(thanks.items())[:3]],
         ),
     ]
     used = sum(len(line) + 1 for line in lines)
@@ -238,6 +229,10 @@ def _action(a: ActionItem, t: dict[str, str]) -> str:
         f"{t[k]}{t['colon']}{_clean(v, 20)}" for k, v in (("owner", a.owner), ("due", a.due)) if v
     ]
     return _clean(a.task, 60) + (f"{t['lp']}{t['sep'].join(extra)}{t['rp']}" if extra else "")
+
+
+def _topic(x: Topic, t: dict[str, str]) -> str:
+    return f"{_clean(x.title, 30)}{t['lp']}{t['msgs'].format(n=x.messages)}{t['rp']}"
 
 
 def _faq(f: FaqPair, t: dict[str, str]) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Literal, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -25,9 +25,9 @@ from copilot.analytics.extract import (
     resolve_date,
     split_clauses,
 )
-from copilot.analytics.keywords import contains_keyword, top_keywords
 from copilot.analytics.mood import mood_of
 from copilot.analytics.spam import spam_ids
+from copilot.analytics.topics import cluster_topics
 from copilot.models import ChatMessage
 from copilot.skills.faq_mining import confirmed_answer, is_answer_like, mine_faq
 from copilot.skills.summary_model import (
@@ -43,7 +43,6 @@ from copilot.skills.summary_model import (
 )
 from copilot.text import (
     URL_RE,
-    content_words,
     fold_chinese,
     is_question,
     looks_like_injection,
@@ -52,9 +51,7 @@ from copilot.text import (
 )
 
 T = TypeVar("T")
-TOPIC_MERGE = 0.34  # keywords sharing a third of their conversations (Jaccard) form one topic
-TOPIC_EXAMPLES = 20
-CONVERSATION_GAP = timedelta(hours=1)
+EXAMPLES = 20
 _SHARE = re.compile(
     r"分享|整理(?:了|好)|放(?:到|在)?群文件|发(?:到|在)?群文件|已发群文件|上传了|https?://"
     r"|\bshar(?:e|ing)\b|uploaded|here (?:is|are) the|slides (?:are|is)|notes (?:are|is)",
@@ -268,91 +265,17 @@ def _contributions(
                     kind=kind,  # type: ignore[arg-type]
                     count=len(msgs),
                     reason=reason.format(n=len(msgs)),
-                    message_ids=[m.id for m in msgs][:TOPIC_EXAMPLES],
+                    message_ids=[m.id for m in msgs][:EXAMPLES],
                 )
             )
     return sorted(out, key=lambda c: (-c.count, c.kind, c.author))
 
 
 def _topics(clean: list[ChatMessage], names: set[str], cap: int) -> list[Topic]:
-    """Keyword clusters over conversations.
-
-    jieba TF-IDF proposes keywords; a conversation is a reply chain or a run of thread
-    messages (a lone message is its own). A keyword joins a topic when they share enough
-    conversations (南门 joins 朝阳公园 when both come up in the same exchanges), or when
-    one keyword contains the other (报名/报名表).
-    """
-    if not cap or not clean:
-        return []
-    folded = [fold_chinese(content_words(m.text)) for m in clean]
-    unit = _conversations(clean)
-    keywords = [w for w, _ in top_keywords([m.text for m in clean], k=cap * 4, exclude=names)]
-    clusters: list[tuple[list[str], set[int], set[int]]] = []  # (words, units, messages)
-    for word in keywords:
-        hits = {i for i, text in enumerate(folded) if contains_keyword(text, word)}
-        units = {unit[i] for i in hits}
-        for words, c_units, c_hits in clusters:
-            shared = len(units & c_units) / len(units | c_units)
-            if shared >= TOPIC_MERGE or any(word in w or w in word for w in words):
-                words.append(word)
-                c_units |= units
-                c_hits |= hits
-                break
-        else:
-            clusters.append(([word], units, hits))
-    clusters.sort(key=lambda c: (-len(c[2]), min(c[2])))
-    topics = []
-    for words, _, hits in clusters[:cap]:
-        ids = sorted(hits)
-        topics.append(
-            Topic(
-                title=_title(words, [folded[i] for i in ids]),
-                keywords=words[:5],
-                message_ids=[clean[i].id for i in ids[:TOPIC_EXAMPLES]],
-                messages=len(ids),
-            )
-        )
-    return topics
-
-
-def _conversations(msgs: list[ChatMessage]) -> list[int]:
-    """Conversation number of each message: reply chains, plus runs of messages in one
-    thread with gaps under an hour (a long-lived topic thread holds many conversations)."""
-    parent = list(range(len(msgs)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    position = {m.id: i for i, m in enumerate(msgs)}
-    last_in_thread: dict[str, int] = {}
-    for i, m in enumerate(msgs):
-        links = [position.get(m.reply_to or ""), position.get(m.thread or "")]
-        if m.thread:
-            prev = last_in_thread.get(m.thread)
-            if prev is not None and m.ts - msgs[prev].ts <= CONVERSATION_GAP:
-                links.append(prev)
-            last_in_thread[m.thread] = i
-        for j in links:
-            if j is not None:
-                parent[root(i)] = root(j)
-    return [root(i) for i in range(len(msgs))]
-
-
-def _title(words: list[str], texts: list[str]) -> str:
-    """Lead keyword plus the next one; keywords written together are joined (农业 + 革命)."""
-
-    def joined(a: str, b: str) -> str | None:
-        return next((x + y for x, y in ((a, b), (b, a)) if any(x + y in t for t in texts)), None)
-
-    head = max((w for w in words if words[0] in w), key=len)  # 线下 → 线下聚会
-    rest = [w for w in words[1:] if w not in head and head not in w][:2]
-    if not rest:
-        return head
-    second = (joined(rest[0], rest[1]) if len(rest) > 1 else None) or rest[0]
-    return joined(head, second) or f"{head} / {second}"
+    return [
+        Topic(title=c.title, keywords=c.keywords, message_ids=c.message_ids, messages=c.messages)
+        for c in cluster_topics(clean, exclude=names, limit=cap)
+    ]
 
 
 def _language(msgs: list[ChatMessage]) -> Literal["zh", "en"]:
