@@ -52,6 +52,13 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(default=2000, ge=10)
     redact_chat: bool = True
 
+    # HTTP API (copilot serve). The admin token may manage API keys of any community.
+    admin_token: SecretStr | None = Field(default=None, description="Bootstrap admin token.")
+    api_rate_per_minute: int = Field(default=120, ge=0, description="Per key; 0 = no limit.")
+    api_rate_burst: int = Field(default=30, ge=1)
+    api_max_body_kb: int = Field(default=1024, ge=1, description="JSON request bodies.")
+    api_max_batch: int = Field(default=1000, ge=1, description="Chat messages per request.")
+
     @property
     def offline(self) -> bool:
         """True when no LLM is configured: the deterministic engine answers."""

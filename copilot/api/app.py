@@ -1,0 +1,70 @@
+"""The FastAPI application factory. One Copilot per app, shared by all requests."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import anyio
+from fastapi import FastAPI
+
+from copilot import __version__
+from copilot.api.errors import install_error_handlers
+from copilot.api.metrics import ApiMetrics, meter_llm
+from copilot.api.middleware import RequestContextMiddleware
+from copilot.api.ratelimit import RateLimiter
+from copilot.api.routes import chat, documents, health, keys, skills
+from copilot.config import Settings
+from copilot.keys import KeyStore
+from copilot.service import Copilot
+
+DESCRIPTION = """\
+Grounded answers, drafts, summaries and activity ideas for one community per API key.
+
+Send `Authorization: Bearer YOUR_KEY`. A key belongs to one community and has a role:
+**member** (ask), **operator** (+ documents, drafts, summaries, activities, stats) or
+**admin** (+ keys and settings). Errors are `{"error": {"code": ..., "message": ...}}`.
+`POST /v1/chat/completions` speaks OpenAI's protocol; `model` picks the skill.
+"""
+
+# CPU-bound facade calls run in worker threads, a few at a time: more would only queue
+# on the two cores and hold memory, while the event loop stays free for I/O.
+WORKER_THREADS = 4
+
+
+def create_app(settings: Settings | None = None, copilot: Copilot | None = None) -> FastAPI:
+    """Build the API over `copilot` (or a new Copilot over `settings`, closed on shutdown)."""
+    owned = copilot is None
+    settings = settings or (copilot.settings if copilot is not None else Settings())
+    copilot = copilot if copilot is not None else Copilot(settings)
+    metrics = ApiMetrics()
+    meter_llm(copilot, metrics)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Load the embedder and open the vector store before the first request, not during it.
+        app.state.capacity = anyio.CapacityLimiter(WORKER_THREADS)
+        await anyio.to_thread.run_sync(lambda: copilot.retriever)
+        try:
+            yield
+        finally:
+            if owned:
+                copilot.close()
+
+    app = FastAPI(title="Community Copilot API", version=__version__, description=DESCRIPTION,
+                  lifespan=lifespan)
+    app.state.settings = settings
+    app.state.copilot = copilot
+    app.state.metrics = metrics
+    app.state.keys = KeyStore(copilot.db)
+    app.state.limiter = RateLimiter(settings.api_rate_per_minute, settings.api_rate_burst)
+    install_error_handlers(app)
+    app.add_middleware(RequestContextMiddleware, metrics=metrics,  # type: ignore[arg-type]
+                       json_limit=settings.api_max_body_kb * 1024,
+                       upload_limit=int(settings.max_file_mb * 1024 * 1024) + 64 * 1024)
+    for router in (health.router, documents.router, skills.router, chat.router, keys.router):
+        app.include_router(router)
+    from connectors.api import router as connectors_router  # late: connectors import copilot.api
+
+    app.include_router(connectors_router)  # webhooks + review queue; lifespan starts workers
+    return app

@@ -1,0 +1,145 @@
+"""Request and response bodies. Response models decide what leaves the server."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from copilot.keys import Role
+from copilot.skills.results import Citation, Mode
+
+
+class AskIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    question: str = Field(description="The member's question (limit: COPILOT_MAX_QUESTION_CHARS).",
+                          examples=["积分可以用来做什么？"])
+    top_k: int | None = Field(default=None, ge=1, le=20, description="Passages to retrieve.")
+
+
+class AnswerOut(BaseModel):
+    """The answer contract of DESIGN.md §4, plus what produced it."""
+
+    answer: str
+    citations: list[Citation]
+    confidence: float
+    handoff: bool = Field(description="True when the knowledge does not support an answer.")
+    language: str
+    mode: Mode = Field(description="offline, llm, or offline-fallback (the LLM failed).")
+    prompt: str
+    model: str
+
+
+class UploadOut(BaseModel):
+    source: str = Field(description="The document's name; use it to delete the document.")
+    outcome: Literal["added", "updated", "unchanged"]
+    kind: Literal["playbook", "chat"]
+    chunks: int
+    messages: int = Field(description="New chat messages stored (chat exports only).")
+
+
+class DocumentOut(BaseModel):
+    source: str
+    kind: str
+    chunks: int
+    messages: int
+    status: str
+    ingested_at: datetime
+
+
+class MessageIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(min_length=1, max_length=128)
+    channel: str = Field(default="default", min_length=1, max_length=256)
+    author: str = Field(min_length=1, max_length=256)
+    author_id: str | None = Field(default=None, max_length=256)
+    ts: datetime = Field(description="Send time; UTC when no zone is given.")
+    text: str = Field(max_length=20_000)
+    reply_to: str | None = Field(default=None, max_length=128)
+    thread: str | None = Field(default=None, max_length=128)
+
+
+class MessagesIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    source: str = Field(min_length=1, max_length=256, pattern=r"^[^\x00-\x1f]+$",
+                        description="Names this batch; sending the same source again "
+                                    "replaces what it indexed.", examples=["api:general:2024-06"])
+    messages: list[MessageIn] = Field(min_length=1, description="Limit: COPILOT_API_MAX_BATCH.")
+
+
+class KeyIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: Role
+    name: str = Field(default="", max_length=128, description="A label, e.g. who holds it.")
+
+
+class AdminKeyIn(KeyIn):
+    community: str = Field(min_length=1, max_length=64)
+
+
+class KeyOut(BaseModel):
+    id: str
+    community: str
+    role: Role
+    name: str
+    created_at: datetime
+    revoked_at: datetime | None = None
+
+
+class KeyCreatedOut(KeyOut):
+    key: str = Field(description="The secret. Shown only now: store it safely.")
+
+
+class HealthOut(BaseModel):
+    status: Literal["ok"]
+    mode: Literal["offline", "llm"]
+    database: Literal["ok"]
+
+
+class PublicSettingsOut(BaseModel):
+    """The effective configuration, without secrets."""
+
+    mode: Literal["offline", "llm"]
+    llm_model: str
+    embedder: str
+    top_k: int
+    handoff_threshold: float
+    max_question_chars: int
+    max_file_mb: float
+    api_rate_per_minute: int
+    api_max_batch: int
+
+
+class SummaryIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    since: datetime | None = Field(default=None, description="Start (inclusive); UTC if no zone.")
+    until: datetime | None = Field(default=None, description="End (exclusive); UTC if no zone.")
+    channel: str | None = Field(default=None, max_length=256)
+    language: Literal["zh", "en"] | None = Field(default=None, description="Default: detected.")
+
+
+class DraftIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: str = Field(max_length=64, examples=["announcement"], description=(
+        "announcement, welcome, activity_promotion, weekly_digest, knowledge_share, "
+        "rules_reminder"))
+    topic: str = Field(max_length=2000, examples=["周三晚上的读书分享会"])
+    channel: str = Field(default="wechat_group", max_length=64,
+                         description="Where it will be posted; decides length and format.")
+    tone: str | None = Field(default=None, max_length=32)
+    language: str | None = Field(default=None, max_length=16, description="zh, zh-hant or en.")
+    variants: int = Field(default=1, ge=1, le=10)
+
+
+class ActivitiesIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    limit: int = Field(default=5, ge=1, le=20)
+    today: date | None = Field(default=None, description="Plan from this day; default: today.")

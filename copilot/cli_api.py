@@ -1,0 +1,91 @@
+"""`copilot serve` and `copilot keys create|list|revoke`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from copilot.config import Settings
+from copilot.errors import InputError
+
+out = Console()
+err = Console(stderr=True)
+keys_app = typer.Typer(help="Manage API keys (stored hashed; a key is shown only once).",
+                       no_args_is_help=True)
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    log_level: Annotated[str, typer.Option(help="debug, info, warning or error.")] = "info",
+) -> None:
+    """Run the HTTP API (OpenAPI docs at /docs) with uvicorn."""
+    import uvicorn
+
+    from copilot.api import create_app
+    from copilot.api.logs import configure_logging
+
+    configure_logging(log_level)
+    settings = Settings()
+    mode = "offline" if settings.offline else f"LLM {settings.llm_model}"
+    err.print(f"[bold]Community Copilot API[/] on http://{host}:{port} ({mode}); docs at /docs")
+    # Our middleware logs every request with its id; uvicorn's access log would repeat it.
+    uvicorn.run(create_app(settings), host=host, port=port, log_config=None,
+                log_level=log_level, access_log=False, proxy_headers=True)
+
+
+def _store():  # type: ignore[no-untyped-def]
+    from copilot.keys import KeyStore
+    from copilot.store.db import Database
+
+    settings = Settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return KeyStore(Database(settings.sqlite_url))
+
+
+@keys_app.command("create")
+def create_key(
+    community: Annotated[str, typer.Option("--community", "-c", help="Community id.")],
+    role: Annotated[str, typer.Option(help="member, operator or admin.")] = "member",
+    name: Annotated[str, typer.Option(help="A label, e.g. who holds the key.")] = "",
+) -> None:
+    """Create a key. The key is the last line of output; it is not stored and not shown again."""
+    try:
+        info, secret = _store().create(community, role, name)
+    except InputError as exc:
+        err.print(f"[bold red]Error:[/] {exc}")
+        raise typer.Exit(2) from None
+    err.print(f"Created {info.role} key {info.id} for community '{info.community}'. "
+              "Store it now; it cannot be shown again:")
+    print(secret)
+
+
+@keys_app.command("list")
+def list_keys(
+    community: Annotated[str | None, typer.Option("--community", "-c")] = None,
+    all_keys: Annotated[bool, typer.Option("--all", help="Include revoked keys.")] = False,
+) -> None:
+    """List keys (ids, roles, communities; never secrets)."""
+    table = Table("id", "community", "role", "name", "created", "revoked")
+    for k in _store().list(community, include_revoked=all_keys):
+        table.add_row(k.id, k.community, k.role.value, k.name,
+                      k.created_at.strftime("%Y-%m-%d %H:%M"),
+                      k.revoked_at.strftime("%Y-%m-%d %H:%M") if k.revoked_at else "")
+    out.print(table)
+
+
+@keys_app.command("revoke")
+def revoke_key(key_id: Annotated[str, typer.Argument(help="The key id (key_...).")]) -> None:
+    """Revoke a key at once."""
+    if not _store().revoke(key_id):
+        err.print(f"[bold red]Error:[/] no key '{key_id}'")
+        raise typer.Exit(2)
+    out.print(f"Revoked {key_id}.")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(serve)
+    app.add_typer(keys_app, name="keys")
