@@ -365,3 +365,17 @@ def test_responses_ignore_self_replies_and_late_replies() -> None:
     ]
     index = ConversationIndex(msgs, Roles())
     assert [m.id for m in index.responses(q)] == ["ok"]
+
+
+def test_welcome_message_marks_a_join_when_the_export_has_no_join_notice() -> None:
+    msgs = [
+        en("w0", 0, "Bob", "早上好"),
+        en("w1", 60, "Mia", "欢迎 @Ann 加入读书会！"),
+        en("w2", 65, "Ann", "谢谢！请问在哪里打卡？"),
+        en("w3", 72, "Mia", "直接在群里发就行", reply_to="w2"),
+        en("w4", 90, "Mia", "welcome @Bob"),  # Bob had already posted: not a newcomer
+    ]
+    r = compute_health(msgs, admins={"Mia"}, tz="UTC")
+    assert [(n.member, n.via, n.got_reply, n.first_reply_minutes) for n in r.new_members] == [
+        ("Ann", "join_event", True, 12.0)  # from the welcome to the admin's answer
+    ]

@@ -148,6 +148,8 @@ def test_markdown_digest_zh_and_en(summary: Summary) -> None:
         assert len(text) <= 1200
         assert "13812345678" not in text and "小王 ***" in text  # contact data hidden
         assert "手机号" not in text
+        assert "@" not in text  # a posted digest pings nobody
+    assert "另外请小红 周五前整理好书单" in zh
 
 
 def test_select_messages_window_and_channel() -> None:

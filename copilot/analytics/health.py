@@ -7,12 +7,12 @@ Pure and deterministic: the same messages and `now` give the same report. Defini
   separately in `spam_messages`);
 - period: from local midnight of max(first message day, now - window_days + 1) to `now`
   (or from `since`), days in the community time zone;
-- member: anyone who posted (non-spam) or joined via a service message and has not left
-  since; admins and bots are not counted as members;
+- member: anyone who posted (non-spam) or joined (a service notice, or a "欢迎 @X"
+  welcome — see `members`) and has not left since; admins and bots are not members;
 - silent member: a member with no counted message in the last `silent_days` days;
-- new member: joined via a service message during the period; when the history has no
-  join events at all, a member whose first message is in the period, but only if the
-  history reaches back before the period (otherwise everyone would look new);
+- new member: joined during the period; when the history has no join events at all,
+  a member whose first message is in the period, but only if the history reaches back
+  before the period (otherwise everyone would look new);
 - response / answered: see `copilot.analytics.conversation` (explicit reply, a reply in
   the thread the question opened, or — within 30 min in the same channel/thread — an
   admin's message or one @-mentioning the asker), within 24 h;
@@ -245,8 +245,10 @@ def _newcomers(
             r.ts for m in by_member.get(key, []) if m.ts >= at for r in index.responses(m)[:1]
         ]
         lo, hi = bisect.bisect_left(times, at), bisect.bisect_right(times, at + RESPONSE_WITHIN)
-        replies += [
-            m.ts for m in counted[lo:hi] if member_key(m) != key and mentions(m.text, name)
+        replies += [  # after joining: a welcome that marks the join is not a reply
+            m.ts
+            for m in counted[lo:hi]
+            if m.ts > at and member_key(m) != key and mentions(m.text, name)
         ][:1]
         first = min(replies, default=None)
         out.append(

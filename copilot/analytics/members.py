@@ -6,6 +6,9 @@ Service messages are recognised by their text (parsers keep the platform's wordi
 - invite: '"A"邀请"B"、"C"加入了群聊', "A added B and C", "invite_members: B, C" — the
   joiners are the named people, matched to later posters by display name;
 - leave/removal: "退出了群聊", "left the group", "A将B移出了群聊", "A removed B".
+
+Exports without join notices often still show the welcome: a message "欢迎 @X 加入…" /
+"welcome @X" counts as X joining then, unless X had already posted.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from datetime import datetime
 
 from copilot.analytics.conversation import Roles, member_key
 from copilot.models import ChatMessage
-from copilot.text import fold_chinese, to_simplified
+from copilot.text import MENTION_RE, fold_chinese, to_simplified
 
 _INVITE = re.compile(
     r"邀请(?P<zh>.+?)(?:加入了?群聊|加入了?本群|进群|入群)"
@@ -30,6 +33,9 @@ _REMOVE = re.compile(
 )
 _JOIN = re.compile(r"加入了?群聊|加入了?本群|入群|进群|joined|join_group|chat_join", re.IGNORECASE)
 _LEAVE = re.compile(r"退出了?群聊|退群|离开了?群|left the|\bleft\b|leave_group", re.IGNORECASE)
+_WELCOME = re.compile(
+    r"欢迎\s*(?:新(?:朋友|成员|人|同学)\s*)?[@＠]|\bwelcome\s+[@＠]", re.IGNORECASE
+)
 _NAME_SPLIT = re.compile(r"\s*(?:、|,|，|和|及|\band\b)\s*")
 
 
@@ -127,6 +133,13 @@ def build_roster(history: Iterable[ChatMessage], roles: Roles, spam: set[str]) -
         elif msg.id in spam:
             roster.spammers.add(key)
         else:
+            if _WELCOME.search(to_simplified(msg.text)):
+                for mention in MENTION_RE.findall(msg.text):
+                    k = by_name.get(fold_chinese(mention[1:]), mention[1:])
+                    if k != key and k not in roster.first_post and k not in roster.joined:
+                        roster.names.setdefault(k, mention[1:])
+                        roster.has_join_events = True
+                        roster.joined[k] = msg.ts
             roster.first_post.setdefault(key, msg.ts)
             roster.last_post[key] = msg.ts
     return roster

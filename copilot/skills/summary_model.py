@@ -171,8 +171,11 @@ _CONTACT = re.compile(
 
 
 def _clean(text: str, limit: int = 70) -> str:
-    """One line, no markdown control characters, no contact data, at most `limit` chars."""
-    text = re.sub(r"[`*_#>\[\]|]", "", re.sub(r"\s+", " ", text)).strip(" -+")
+    """One line, no markdown control characters, no contact data, at most `limit` chars.
+
+    "@" is dropped so a posted digest never pings anyone (@所有人, @everyone, @here).
+    """
+    text = re.sub(r"[`*_#>\[\]|@＠]", "", re.sub(r"\s+", " ", text)).strip(" -+")
     text = _CONTACT.sub("***", text)
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
@@ -232,7 +235,8 @@ def _action(a: ActionItem, t: dict[str, str]) -> str:
 
 
 def _topic(x: Topic, t: dict[str, str]) -> str:
-    return f"{_clean(x.title, 30)}{t['lp']}{t['msgs'].format(n=x.messages)}{t['rp']}"
+    count = f"{t['lp']}{t['msgs'].format(n=x.messages)}{t['rp']}" if x.messages else ""
+    return _clean(x.title, 30) + count
 
 
 def _faq(f: FaqPair, t: dict[str, str]) -> str:
