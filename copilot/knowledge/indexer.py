@@ -12,9 +12,9 @@ import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal, cast
+from typing import Literal
 
-from sqlalchemy import CursorResult, delete, select
+from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -132,6 +132,9 @@ class Indexer:
             insert = pg_insert if dialect == "postgresql" else sqlite_insert
             added = 0
             for i in range(0, len(rows), 500):
-                stmt = insert(MessageRow).values(rows[i : i + 500]).on_conflict_do_nothing()
-                added += cast(CursorResult[Any], session.execute(stmt)).rowcount or 0
+                # RETURNING counts what was inserted on every backend (psycopg reports a
+                # rowcount of -1 for this statement on PostgreSQL).
+                stmt = (insert(MessageRow).values(rows[i : i + 500]).on_conflict_do_nothing()
+                        .returning(MessageRow.id))
+                added += len(session.execute(stmt).all())
             return added
