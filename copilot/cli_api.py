@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated
 
 import typer
@@ -67,10 +68,16 @@ def create_key(
 def list_keys(
     community: Annotated[str | None, typer.Option("--community", "-c")] = None,
     all_keys: Annotated[bool, typer.Option("--all", help="Include revoked keys.")] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
 ) -> None:
     """List keys (ids, roles, communities; never secrets)."""
+    found = _store().list(community, include_revoked=all_keys)
+    if json_out:
+        print(json.dumps([k.model_dump(mode="json") for k in found], indent=2))
+        return
     table = Table("id", "community", "role", "name", "created", "revoked")
-    for k in _store().list(community, include_revoked=all_keys):
+    table.columns[0].no_wrap = True
+    for k in found:
         table.add_row(k.id, k.community, k.role.value, k.name,
                       k.created_at.strftime("%Y-%m-%d %H:%M"),
                       k.revoked_at.strftime("%Y-%m-%d %H:%M") if k.revoked_at else "")

@@ -21,6 +21,10 @@ ROUTES: list[tuple[str, str, dict[str, Any], Role]] = [
     ("DELETE", "/documents/beta-hikers.md", {}, Role.operator),
     ("POST", "/messages", {"json": {"source": "api:t", "messages": [
         {"id": "1", "author": "a", "ts": "2024-06-01T10:00:00Z", "text": "hi"}]}}, Role.operator),
+    ("POST", "/drafts", {"json": {"kind": "announcement", "topic": "周三分享会"}}, Role.operator),
+    ("POST", "/summaries", {"json": {}}, Role.operator),
+    ("POST", "/activities", {"json": {"limit": 2}}, Role.operator),
+    ("GET", "/stats", {}, Role.operator),
     ("GET", "/keys", {}, Role.admin),
     ("POST", "/keys", {"json": {"role": "member"}}, Role.admin),
     ("DELETE", "/keys/key_000000000000", {}, Role.admin),

@@ -121,8 +121,8 @@ def test_http_api_with_keys_on_postgres(pg_copilot: Copilot) -> None:
     with TestClient(create_app(pg_copilot.settings, pg_copilot)) as client:
         assert client.get("/healthz").json()["database"] == "ok"
         uploaded = client.post("/v1/communities/pg/documents", headers=operator, files={
-            "file": ("night-hike.md", "# Night hike\n\nThe night hike starts at the "
-                     "Fragrant Hills east gate at 19:30.".encode(), "text/markdown")})
+            "file": ("night-hike.md", b"# Night hike\n\nThe night hike starts at the "
+                     b"Fragrant Hills east gate at 19:30.", "text/markdown")})
         assert uploaded.status_code == 201, uploaded.json()
         answer = client.post("/v1/communities/pg/ask", headers=operator,
                              json={"question": "Where does the night hike start?"}).json()

@@ -128,3 +128,35 @@ def test_llm_failure_falls_back_offline_and_is_flagged_and_counted(tmp_path, emb
     assert "copilot_llm_requests_total 2.0" in metrics
     assert 'copilot_llm_tokens_total{kind="prompt"} 42.0' in metrics
     assert 'copilot_skill_results_total{mode="llm",skill="ask"} 1.0' in metrics
+
+
+def test_operator_drafts_an_announcement_from_the_playbooks(client, keys: Keys) -> None:  # type: ignore[no-untyped-def]
+    response = client.post("/v1/communities/alpha/drafts", headers=keys("alpha", "operator"),
+                           json={"kind": "announcement", "topic": "周三晚上的读书分享会"})
+    body = response.json()
+    assert response.status_code == 200, body
+    assert body["mode"] == "offline" and body["kind"] == "announcement"
+    assert "腾讯会议" in body["text"] and body["citations"]
+    unknown = client.post("/v1/communities/alpha/drafts", headers=keys("alpha", "operator"),
+                          json={"kind": "poem", "topic": "x"})
+    assert unknown.status_code == 422 and "choose one of: announcement" in unknown.text
+
+
+def test_activity_suggestions_use_the_measured_health(client, keys: Keys) -> None:  # type: ignore[no-untyped-def]
+    response = client.post("/v1/communities/alpha/activities", headers=keys("alpha", "operator"),
+                           json={"limit": 3, "today": "2026-11-20"})
+    body = response.json()
+    assert response.status_code == 200, body
+    assert len(body["suggestions"]) == 3 and body["today"] == "2026-11-20"
+    assert all(s["rationale"] and s["plan"] for s in body["suggestions"])
+    assert client.post("/v1/communities/alpha/activities", headers=keys("alpha", "operator"),
+                       json={"limit": 0}).status_code == 422
+
+
+def test_draft_streams_over_sse_when_asked(client, keys: Keys) -> None:  # type: ignore[no-untyped-def]
+    headers = {**keys("alpha", "operator"), "Accept": "text/event-stream"}
+    with client.stream("POST", "/v1/communities/alpha/drafts", headers=headers, json={
+            "kind": "welcome", "topic": "新成员入群"}) as response:
+        events = _events("".join(response.iter_text()))
+    assert [name for name, _ in events] == ["started", "result"]
+    assert json.loads(events[1][1])["kind"] == "welcome"
