@@ -1,0 +1,294 @@
+"""The offline draft engine: facts picked from retrieved passages, written into a real post.
+
+Facts are whole sentences of the best passages (so every claim in the post is cited), cleaned
+of Markdown and chat prefixes; the date/time and place are lifted out of them (or the topic)
+into their own lines; the post is then laid out for the channel and fitted to its length.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from copilot.embeddings import Embedder
+from copilot.profile import CommunityProfile
+from copilot.retrieval.hybrid import RetrievedChunk
+from copilot.skills import draft_templates as T
+from copilot.skills.channels import ChannelRule, banned_words_in
+from copilot.skills.draft_slots import WHEN, extract_slot
+from copilot.text import (
+    detect_language,
+    fold_chinese,
+    is_question,
+    looks_like_injection,
+    split_sentences,
+    tokenize,
+)
+
+FACTS_PER_KIND = {
+    "announcement": 3,
+    "welcome": 4,
+    "activity_promotion": 3,
+    "weekly_digest": 4,
+    "knowledge_share": 4,
+    "rules_reminder": 4,
+}
+CHAT_LINE = re.compile(r"^\[\d\d-\d\d \d\d:\d\d\] ([^:：]{1,40}): ")
+_LIST_MARK = re.compile(r"^\s*(?:[-*•>]|\d+[.)、])\s+")
+_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]+\)")
+INTRO = re.compile(r"下面(?:以|是|给出)|以下(?:是|为)|如下|as follows|the following|below:")
+PAIRS = (("「", "」"), ("“", "”"), ("《", "》"), ("（", "）"), ("(", ")"), ("【", "】"))
+DETAIL_KINDS = ("announcement", "activity_promotion")
+FLOOR = 0.5  # facts scoring this far below the best one are left out
+
+
+@dataclass(frozen=True)
+class Fact:
+    text: str
+    chunk: int  # index into the retrieved chunks
+    position: int
+    author: str = ""
+
+
+@dataclass
+class Post:
+    """What goes into a post, before layout; `fit` trims it until the channel allows it."""
+
+    kind: str
+    language: str  # output language (zh, zh-hant, en)
+    tone: str
+    topic: str
+    profile: CommunityProfile
+    rule: ChannelRule
+    facts: list[Fact]
+    when: str = ""
+    where: str = ""
+    drop: set[str] = field(default_factory=set)
+    shorten: int = 0  # max characters per fact when > 0
+
+
+def select_facts(
+    topic: str,
+    chunks: list[RetrievedChunk],
+    embedder: Embedder,
+    language: str,
+    kind: str,
+    profile: CommunityProfile,
+    limit: int,
+) -> list[Fact]:
+    """The sentences of the top passages that best serve the topic, in reading order."""
+    lang = T.template_language(language)
+    # What the topic is about, without its date and time ('Saturday' is not a subject).
+    subject = set(tokenize(WHEN[1].sub(" ", WHEN[0].sub(" ", topic))))
+    candidates: list[Fact] = []
+    for ci, chunk in enumerate(chunks[:4]):
+        heading = set(tokenize(chunk.heading))
+        for pos, raw in enumerate(split_sentences(chunk.text)):
+            fact = _clean(raw, ci, pos)
+            # Outside a digest, chat only counts as a fact when an admin said it, and a fact
+            # must share a word with the topic (itself or under its heading).
+            if (
+                fact
+                and kind != "weekly_digest"
+                and (
+                    (chunk.kind == "chat" and not _is_admin(fact.author, profile))
+                    or (subject and not subject & (heading | set(tokenize(fact.text))))
+                )
+            ):
+                continue
+            if fact and _usable(fact.text, lang, profile):
+                candidates.append(fact)
+    same = [f for f in candidates if T.template_language(detect_language(f.text)) == lang]
+    candidates = same or candidates
+    if not candidates:
+        return []
+    wanted = set(tokenize(topic))
+    vectors = embedder.embed([fold_chinese(topic)] + [fold_chinese(f.text) for f in candidates])
+    scores = []
+    for fact, cos in zip(candidates, vectors[1:] @ vectors[0], strict=True):
+        overlap = len(wanted & set(tokenize(fact.text))) / len(wanted) if wanted else 0.0
+        chunk = chunks[fact.chunk]
+        prefer = 0.1 if (chunk.kind == "chat") == (kind == "weekly_digest") else 0.0
+        # The passage's own relevance counts too: an FAQ answer's sentences need not repeat
+        # the question's words; its first sentences usually carry the answer.
+        context = 0.6 * chunk.similarity + 0.08 * (3 - fact.chunk) - 0.03 * min(fact.position, 5)
+        dated = 0.15 if kind in DETAIL_KINDS and extract_slot(WHEN, [fact.text]) else 0.0
+        scores.append(float(cos) + 0.4 * overlap + context + prefer + dated)
+    order = np.argsort(-np.asarray(scores), kind="stable")
+    best = scores[order[0]]
+    chosen: list[Fact] = []
+    for i in order:
+        fact = candidates[i]
+        if scores[i] < best - FLOOR or len(chosen) == limit:
+            break
+        if all(_jaccard(fact.text, c.text) < 0.6 for c in chosen):
+            chosen.append(fact)
+    return sorted(chosen, key=lambda f: (f.chunk, f.position))
+
+
+def render(post: Post, variant: int) -> tuple[str, list[str]]:
+    """The post text and the facts as they read in it, for one variant (lead + layout)."""
+    lang = T.template_language(post.language)
+    rule, markup = post.rule, post.rule.markup
+    name = post.profile.name
+    slots = {
+        "topic": _esc(post.topic, markup),
+        "name": _esc(name, markup) or ("我们的社群" if lang == "zh" else "our community"),
+    }
+    leads = T.LEADS[lang][post.kind]
+    lead = T.fill(leads[variant % len(leads)], **slots)
+    facts = [_shorten(f.text, post.shorten) for f in post.facts]
+    named = post.kind == "weekly_digest"  # a digest says who said what; a notice does not
+    facts = [
+        (f"{f.author}：{t}" if lang == "zh" else f"{f.author}: {t}") if f.author and named else t
+        for f, t in zip(post.facts, facts, strict=True)
+    ]
+    facts = [_esc(t, markup) for t in facts]
+    emoji = post.tone not in ("formal", "concise")
+    blocks: dict[str, str] = {
+        "title": _title(T.fill(T.TITLES[lang][post.kind], **slots), markup),
+        "greeting": T.fill(T.GREETINGS[lang][post.tone], **slots),
+        "lead": lead,
+        "details": _details(post, lang, emoji) if post.kind in DETAIL_KINDS else "",
+        "facts": "\n".join(_bullet(markup, i, t) for i, t in enumerate(facts, 1)),
+        "paragraph": ("" if lang == "zh" else " ").join(_sentence(t, lang) for t in facts),
+        "cta": _esc(post.profile.call_to_action, markup) or T.CTAS[lang][post.kind],
+        "hashtags": " ".join(f"#{t}" for t in _hashtags(post)),
+        "signoff": T.fill(T.SIGNOFFS[lang], **slots) if name and post.tone != "concise" else "",
+    }
+    if rule.id == "moments":
+        layout = ["lead", "paragraph", "details", "cta", "hashtags"]
+    else:
+        layout = LAYOUTS[variant % len(LAYOUTS)]
+    if post.tone == "concise":
+        blocks["greeting"] = ""
+    parts = [blocks[b] for b in layout if b not in post.drop and blocks[b]]
+    joiner = "\n" if rule.id == "moments" else "\n\n"
+    text = joiner.join(parts)
+    return T.localize(text, post.language), [T.localize(t, post.language) for t in facts]
+
+
+LAYOUTS = (
+    ["title", "greeting", "lead", "details", "facts", "cta", "hashtags", "signoff"],
+    ["greeting", "lead", "facts", "details", "cta", "hashtags"],
+    ["title", "lead", "paragraph", "details", "cta", "hashtags", "signoff"],
+)
+
+
+def fit(post: Post, variant: int) -> tuple[str, list[str], Post]:
+    """Render, then trim (facts, sign-off, greeting, fact length) until the channel allows it."""
+    current = post
+    while True:
+        text, facts = render(current, variant)
+        size_ok = len(text) <= current.rule.max_chars and (
+            not current.rule.max_bytes or len(text.encode()) <= current.rule.max_bytes
+        )
+        if size_ok:
+            return text, facts, current
+        if len(current.facts) > 1:
+            current = _replace(current, facts=current.facts[:-1])
+        elif "signoff" not in current.drop:
+            current = _replace(current, drop=current.drop | {"signoff", "title"})
+        elif "greeting" not in current.drop:
+            current = _replace(current, drop=current.drop | {"greeting"})
+        elif current.facts and (current.shorten == 0 or current.shorten > 20):
+            longest = max(len(f.text) for f in current.facts)
+            current = _replace(current, shorten=max(20, (current.shorten or longest) - 20))
+        else:
+            return text[: current.rule.max_chars - 1] + "…", facts, current
+
+
+def _replace(post: Post, **changes: object) -> Post:
+    return Post(**{**post.__dict__, **changes})
+
+
+def _clean(raw: str, chunk: int, position: int) -> Fact | None:
+    text = raw.strip()
+    if re.match(r"#{1,6} ", text):  # a Markdown heading line, not a fact
+        return None
+    author = ""
+    match = CHAT_LINE.match(text)
+    if match:
+        author, text = match.group(1).strip(), text[match.end() :]
+    text = _LIST_MARK.sub("", _MD_LINK.sub(r"\1", text))
+    text = text.replace("**", "").replace("__", "").replace("`", "").strip()
+    if text.endswith((":", "：")) or INTRO.search(text):  # points at a list, says nothing itself
+        return None
+    text = text.rstrip("；;，,")
+    text = text[:1].upper() + text[1:]  # English pieces split at ';' start lower-case
+    return Fact(text, chunk, position, author) if text else None
+
+
+def _usable(text: str, lang: str, profile: CommunityProfile) -> bool:
+    lo, hi = (6, 120) if lang == "zh" else (25, 260)
+    return (
+        lo <= len(text) <= hi
+        and all(text.count(a) == text.count(b) for a, b in PAIRS)  # not cut mid-quote
+        and not is_question(text)
+        and not looks_like_injection(text)
+        and not banned_words_in(text, profile)
+    )
+
+
+def _is_admin(author: str, profile: CommunityProfile) -> bool:
+    folded = fold_chinese(author)
+    return bool(folded) and any(fold_chinese(a) == folded for a in profile.admins)
+
+
+def _jaccard(a: str, b: str) -> float:
+    ta, tb = set(tokenize(a)), set(tokenize(b))
+    return len(ta & tb) / len(ta | tb) if ta | tb else 1.0
+
+
+def _esc(text: str, markup: str) -> str:
+    return html.escape(text, quote=False) if markup in ("html", "mrkdwn") else text
+
+
+def _title(title: str, markup: str) -> str:
+    return {
+        "plain": f"【{title}】",
+        "mrkdwn": f"*{title}*",
+        "markdown": f"**{title}**",
+        "html": f"<b>{title}</b>",
+    }[markup]
+
+
+def _bullet(markup: str, i: int, text: str) -> str:
+    return {"plain": f"{i}. ", "markdown": "- "}.get(markup, "• ") + text
+
+
+def _sentence(text: str, lang: str) -> str:
+    end = "。" if lang == "zh" else "."
+    return text if text[-1:] in "。！？!?.…）)" else text + end
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if not limit or len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _details(post: Post, lang: str, emoji: bool) -> str:
+    labels = T.DETAIL_LABELS[lang]
+    sep = "：" if lang == "zh" else ": "
+    lines = []
+    for value, label, icon in zip((post.when, post.where), labels, T.DETAIL_EMOJI, strict=True):
+        if value:
+            lines.append(
+                f"{icon + ' ' if emoji else ''}{label}{sep}{_esc(value, post.rule.markup)}"
+            )
+    return "\n".join(lines)
+
+
+def _hashtags(post: Post) -> list[str]:
+    if not post.rule.hashtags:
+        return []
+    tags = list(post.profile.required_hashtags)
+    if len(tags) < post.rule.min_hashtags:
+        extra = re.sub(r"[\s\W]+", "", post.profile.name) or next(
+            (t for t in tokenize(post.topic) if len(t) >= 2), ""
+        )
+        if extra and extra not in tags:
+            tags.append(extra)
+    return tags[: post.rule.max_hashtags]
