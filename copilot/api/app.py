@@ -64,4 +64,7 @@ def create_app(settings: Settings | None = None, copilot: Copilot | None = None)
                        upload_limit=int(settings.max_file_mb * 1024 * 1024) + 64 * 1024)
     for router in (health.router, documents.router, skills.router, chat.router, keys.router):
         app.include_router(router)
+    from connectors.api import router as connectors_router  # late: connectors import copilot.api
+
+    app.include_router(connectors_router)  # webhooks + review queue; lifespan starts workers
     return app
