@@ -17,7 +17,7 @@ from rich.console import Console
 from evals.baseline import BaselineError, attach_baseline, load_report
 from evals.cache import CACHE_MODES, ResponseCache
 from evals.gate import GateError, evaluate_gate, parse_rule
-from evals.matrix import MatrixError, expand_matrix
+from evals.matrix import MatrixError, compare_axis, expand_matrix
 from evals.metrics.judge import Judge
 from evals.metrics.similarity import Similarity
 from evals.report_html import write_html
@@ -62,13 +62,17 @@ def run_eval(
     judge: Judge | str | None = "auto",
     console: Console | None = None,
     progress: bool = True,
+    compare: tuple[str, str] | list[str] | None = None,
 ) -> int:
     """Run an evaluation and write the requested reports; returns the process exit code."""
     out = console or Console()
     err = Console(stderr=True) if console is None else console
     try:
         loaded = load_suites(list(suites))
-        variants = expand_matrix(matrix)
+        axes = list(matrix or [])
+        if compare:
+            axes.insert(0, compare_axis(*compare))
+        variants = expand_matrix(axes)
         for spec in fail_under or []:
             parse_rule(spec, "--fail-under")
         for spec in max_regression or []:
@@ -138,6 +142,9 @@ def eval_command(
     max_regression: Annotated[list[str] | None, typer.Option(
         "--max-regression", help="METRIC=DELTA: fail when worse than the baseline (or "
         "variant A) by more than DELTA with 95% confidence (repeatable).")] = None,
+    compare: Annotated[tuple[str, str] | None, typer.Option(
+        help="Shorthand for a two-variant matrix: A B (answer@v1 answer@v2, or "
+        "top_k=3 top_k=5); B is compared to A case by case.")] = None,
     concurrency: Annotated[int | None, typer.Option(help="Parallel cases.")] = None,
     cache_dir: Annotated[Path | None, typer.Option(help="Response cache folder.")] = None,
     cache_mode: Annotated[str, typer.Option(
@@ -148,7 +155,7 @@ def eval_command(
     """Evaluate skills on YAML suites; compare variants; gate CI on metrics."""
     code = run_eval(suites, matrix, repeat, report, json_out, junit, baseline, fail_under,
                     max_regression, concurrency=concurrency, cache_dir=cache_dir,
-                    cache_mode=cache_mode, data_dir=data_dir)
+                    cache_mode=cache_mode, data_dir=data_dir, compare=compare)
     raise typer.Exit(code)
 
 

@@ -50,6 +50,17 @@ def parse_axis(spec: str) -> tuple[str, list[Any]]:
     return name, [_scalar(v) for v in items]
 
 
+def compare_axis(a: str, b: str) -> str:
+    """`--compare A B` as a matrix axis: two prompt refs, or two AXIS=VALUE of one axis."""
+    if "@" in a and "@" in b and "=" not in a + b:
+        return f"prompt={a},{b}"
+    (ka, _, va), (kb, _, vb) = a.partition("="), b.partition("=")
+    if ka and ka == kb and va and vb:
+        return f"{ka}={va},{vb}"
+    raise MatrixError(f"--compare expects two prompt versions (answer@v1 answer@v2) or two "
+                      f"values of one axis (top_k=3 top_k=5), got {a!r} {b!r}")
+
+
 def _variant_id(i: int) -> str:
     return string.ascii_uppercase[i] if i < 26 else f"V{i + 1}"
 

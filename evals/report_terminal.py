@@ -23,7 +23,7 @@ def fmt(metric: str, value: float) -> str:
 
 def _summary_table(report: RunReport) -> Table:
     table = Table(title="Summary (mean over cases; ± = stdev across repeats)", title_justify="left")
-    table.add_column("metric")
+    table.add_column("metric", no_wrap=True)
     for v in report.variants:
         table.add_column(f"{v.id}: {v.label}", justify="right")
     metrics: list[str] = []
@@ -59,7 +59,8 @@ def _suite_table(report: RunReport) -> Table:
 def comparison_table(title: str, comparisons: list[Comparison], verbose: bool = False) -> Table:
     table = Table(title=title, title_justify="left")
     for col in ("B vs A", "metric", "A", "B", "Δ", "95% CI", "cases changed", "verdict"):
-        table.add_column(col, justify="left" if col in ("metric", "verdict", "B vs A") else "right")
+        table.add_column(col, justify="left" if col in ("metric", "verdict", "B vs A") else "right",
+                         no_wrap=col in ("metric", "95% CI"))
     for c in comparisons:
         if not verbose and not c.changed_cases:
             continue
@@ -103,14 +104,23 @@ def print_report(report: RunReport, console: Console | None = None, limit: int =
         console.print(comparison_table(f"Against baseline {report.baseline.get('path')}", comps))
         _changes(console, "Cases that changed against the baseline",
                  [CaseChange.model_validate(c) for c in report.baseline.get("changes", [])], limit)
+    repeats = report.meta.get("repeat", 1)
     for v in report.variants:
-        failing = [r for r in report.runs if r.variant == v.id and not r.passed]
+        failing: dict[str, list[str]] = {}
+        for r in report.runs:
+            if r.variant == v.id and not r.passed:
+                why = next((f"{a.name}: {a.detail}" for a in r.assertions if a.passed is False),
+                           "")
+                failing.setdefault(r.key, []).append(why)
         if not failing:
             continue
-        console.print(f"[bold]Failing in {v.id}[/] ({len(failing)} runs)")
-        for r in failing[:limit]:
-            why = next((f"{a.name}: {a.detail}" for a in r.assertions if a.passed is False), "")
-            console.print(f"  [red]✗[/] {r.key}#{r.repeat}  [dim]{why[:140]}[/]")
+        console.print(f"[bold]Failing in {v.id}[/] ({len(failing)} of "
+                      f"{sum(1 for c in report.cases)} cases)")
+        for key, whys in list(failing.items())[:limit]:
+            times = f" ({len(whys)}/{repeats} repeats)" if repeats > 1 else ""
+            console.print(f"  [red]✗[/] {key}{times}  [dim]{whys[0][:140]}[/]")
+        if len(failing) > limit:
+            console.print(f"  … and {len(failing) - limit} more (see the HTML or JSON report)")
     if report.gate:
         for g in report.gate:
             mark = "[green]PASS[/]" if g.passed else "[bold red]FAIL[/]"

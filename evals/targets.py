@@ -7,16 +7,23 @@ matrix, repeats, cache, scoring and reports; targets only produce outputs. Tests
 
 from __future__ import annotations
 
-import re
 import shutil
 import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
+from evals.copilot_inputs import (
+    case_community,
+    chat_messages,
+    load_router,
+    replay_messages,
+    set_profile,
+    shown_path,
+    strip_mentions,
+)
 from evals.results import PROMPT_OF_SKILL, Variant
 from evals.schema import (
     AskCase,
@@ -58,81 +65,6 @@ class Target(Protocol):
     def run(self, variant: Variant, suite: Suite, case: CaseBase) -> TargetOutput: ...
 
     def close(self) -> None: ...
-
-
-BASE_TS = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
-
-
-def chat_messages(messages: list[Message], community: str, channel: str = "default") -> list[Any]:
-    """Inline transcript → copilot.models.ChatMessage (missing times: one minute apart)."""
-    from copilot.models import ChatMessage
-
-    out = []
-    for i, m in enumerate(messages):
-        ts = m.ts or BASE_TS + timedelta(minutes=i)
-        out.append(ChatMessage(id=m.id or f"m{i + 1}", community=community,
-                               channel=m.channel or channel, author=m.author,
-                               ts=ts if ts.tzinfo else ts.replace(tzinfo=UTC), text=m.text,
-                               reply_to=m.reply_to))
-    return out
-
-
-_LEADING_MENTIONS = re.compile(r"^(?:\s*@[^\s@,，:：]+[\s,，:：]*)+")
-
-
-def strip_mentions(text: str) -> str:
-    """'@bot @alice how do points work?' → 'how do points work?' (as connectors deliver it)."""
-    return _LEADING_MENTIONS.sub("", text).strip()
-
-
-def load_router() -> tuple[Any, str]:
-    """copilot.router.should_answer, or a labelled stand-in until the core ships one.
-
-    The stand-in answers only when mentioned (mode 'mention'), and never prompt-injection
-    attempts or messages that are not questions; its outputs say router='evals-stand-in'.
-    """
-    try:
-        from copilot.router import should_answer
-
-        return should_answer, "copilot.router"
-    except ImportError:
-        from copilot.text import is_question, looks_like_injection
-
-        def stand_in(text: str, mentioned: bool, mode: str) -> bool:
-            if mode == "mention" and not mentioned:
-                return False
-            return is_question(text) and not looks_like_injection(text)
-
-        return stand_in, "evals-stand-in"
-
-
-def set_profile(cp: Any, community: str, profile: dict[str, Any]) -> None:
-    """Store the community profile (copilot.profile) that drafts and suggestions read."""
-    if hasattr(cp, "set_profile"):
-        cp.set_profile(community, **profile)
-        return
-    from copilot.profile import CommunityProfile, save_profile
-
-    save_profile(cp.db, community, CommunityProfile.model_validate(profile))
-
-
-def replay_messages(suite: Suite, case: ReplayCase) -> list[tuple[str, str, bool]]:
-    """(id, text, mentioned) in conversation order, from inline messages or a chat export."""
-    if not case.file:
-        return [(str(m.id), m.text, m.mentioned) for m in case.messages]
-    from copilot.knowledge.loaders import load_file
-
-    loaded = load_file(suite.resolve(case.file), community=suite.community, kind="chat")
-    mention = case.bot_mention.lower()
-    return [(str(m.id), m.text, mention in m.text.lower()) for m in loaded.messages
-            if not m.is_service and m.text.strip()
-            and (case.bot_author is None or m.author != case.bot_author)]
-
-
-def case_community(suite: Suite, case: CaseBase) -> str:
-    """An isolated community id for a case's own transcript (valid copilot community id)."""
-    slug = re.sub(r"[^A-Za-z0-9_-]+", "-", case.id).strip("-_") or "case"
-    return f"{suite.community}-{slug}"[:64].rstrip("-_")
 
 
 class CopilotTarget:
@@ -215,15 +147,16 @@ class CopilotTarget:
 
     def prepare(self, variant: Variant, suite: Suite) -> None:
         """Ingest the suite's knowledge. Suites may share a community: re-ingesting unchanged
-        files is a no-op in the copilot, and the lock keeps two suites from racing on it."""
+        files is a no-op in the copilot. Ingests into one data dir are serialised."""
         cp = self._copilot(variant)
         skey = _settings_key(self._overrides(variant))
         key = (skey, "suite:" + suite.name)
-        with self._keyed_lock((skey, suite.community)):
+        # One writer per data dir: concurrent ingests only queue on SQLite's write lock.
+        with self._keyed_lock(("ingest", skey)):
             if key in self._prepared:
                 return
             for path, kind in suite.knowledge_paths():
-                report = cp.ingest_paths(suite.community, [_shown(path)], kind=kind)
+                report = cp.ingest_paths(suite.community, [shown_path(path)], kind=kind)
                 bad = [f"{f.source}: {f.error}" for f in report.files if f.outcome == "skipped"]
                 if bad:
                     raise RuntimeError(f"suite {suite.name}: could not ingest {bad}")
@@ -238,11 +171,12 @@ class CopilotTarget:
         if messages is None and file is None and not profile:
             return suite.community
         community = case_community(suite, case)
-        key = (_settings_key(self._overrides(variant)), community)
-        with self._keyed_lock(key):
+        skey = _settings_key(self._overrides(variant))
+        key = (skey, community)
+        with self._keyed_lock(("ingest", skey)):
             if key not in self._prepared:
                 if file is not None:
-                    cp.ingest_paths(community, [_shown(suite.resolve(file))], kind="chat")
+                    cp.ingest_paths(community, [shown_path(suite.resolve(file))], kind="chat")
                 elif messages:
                     channel = getattr(case, "channel", None) or "default"
                     cp.ingest_messages(community, chat_messages(messages, community, channel))
@@ -277,7 +211,7 @@ class CopilotTarget:
         data = result.model_dump(mode="json")
         return TargetOutput(output=data, latency_ms=latency, usage=dict(data.get("usage") or {}),
                             model=str(data.get("model", "")),
-                            cacheable=data.get("mode") == "llm")
+                            cacheable=data.get("mode") != "offline-fallback")
 
     def _replay(self, cp: Any, suite: Suite, case: ReplayCase, prompt: str | None,
                 start: float) -> TargetOutput:
@@ -302,7 +236,7 @@ class CopilotTarget:
         return TargetOutput(output={"turns": turns, "router": router,
                                     "mode": ",".join(sorted(map(str, modes)))},
                             latency_ms=latency, usage=usage, model=model,
-                            cacheable=modes == {"llm"})
+                            cacheable="offline-fallback" not in modes)
 
     def close(self) -> None:
         for instance in self._instances.values():
@@ -310,14 +244,6 @@ class CopilotTarget:
         self._instances.clear()
         if self._own_root:
             shutil.rmtree(self.root, ignore_errors=True)
-
-
-def _shown(path: Path) -> Path:
-    """Relative to the working directory when under it, so sources read 'knowledge/...'."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve())
-    except ValueError:
-        return path
 
 
 def _settings_key(overrides: dict[str, Any]) -> str:

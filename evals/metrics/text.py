@@ -96,7 +96,8 @@ def render_output(skill: str, output: dict[str, Any]) -> str:
     if skill == "replay":
         lines = []
         for t in output.get("turns") or []:
-            reply = t.get("answer", "") if t.get("answered") else "(silent)"
+            reply = t.get("answer", "") if t.get("answered") else \
+                "(silent: handed off)" if t.get("routed") else "(silent)"
             lines.append(f"[{t.get('id')}] {reply}")
         return "\n".join(lines)
     return as_text(output)

@@ -211,3 +211,18 @@ def test_prompt_versions_compared_gated_and_replayed_offline(
     assert code == 1 and replayed.meta["target_calls"] == 0
     assert all(r.cached and r.error is None for r in replayed.runs)
     assert [r.metrics["pass"] for r in replayed.runs] == [r.metrics["pass"] for r in report.runs]
+
+
+def test_a_real_chat_export_is_replayed_as_the_group_saw_it() -> None:
+    from evals.copilot_inputs import replay_messages, strip_mentions
+    from evals.schema import load_suite
+
+    suite = load_suite(REPO / "evals" / "suites" / "replay.yaml")
+    case = next(c for c in suite.cases if getattr(c, "file", None))
+    messages = {mid: (text, mentioned) for mid, text, mentioned in replay_messages(suite, case)}
+    assert messages["1010"][1] is True and messages["1005"][1] is False
+    assert "1011" not in messages  # the bot's own reply in the export is skipped
+    assert "1002" not in messages  # service message (a join)
+    assert set(case.labels) <= set(messages)
+    assert strip_mentions("@copilot_bot how do points work here?") == "how do points work here?"
+    assert strip_mentions("@晨读助手，补卡怎么补？") == "补卡怎么补？"

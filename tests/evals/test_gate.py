@@ -37,6 +37,12 @@ def test_a_deliberately_worse_retrieval_setting_fails_the_gate(
     assert code == 1 and "gate FAIL max-regression mini_ask:mrr=0.1 [B]" in out
 
 
+def test_compare_shorthand_gates_like_a_matrix(suites: list[Path], tmp_path: Path) -> None:
+    code, out = evaluate(suites, tmp_path, compare=("answer@v1", "answer@bad"),
+                         max_regression=["pass=0.05"])
+    assert code == 1 and "B: prompt=answer@bad" in out
+
+
 def test_the_same_variant_passes(suites: list[Path], tmp_path: Path) -> None:
     code, out = evaluate(suites, tmp_path, ["prompt=answer@v1,answer@v2"],
                          fail_under=["pass_rate=0.95", "mini_ask:recall@3=0.9"],

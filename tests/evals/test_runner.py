@@ -8,7 +8,7 @@ import pytest
 from rich.console import Console
 
 from evals.cache import ResponseCache
-from evals.matrix import MatrixError, expand_matrix
+from evals.matrix import MatrixError, compare_axis, expand_matrix
 from evals.results import RunReport
 from evals.runner import Runner, RunOptions
 from evals.schema import load_suites
@@ -37,6 +37,10 @@ def test_matrix_expands_as_a_product_with_readable_labels() -> None:
     assert variants[1].settings == {"llm_provider": "openai", "top_k": 3}
     assert variants[2].prompt_for("replay") == "answer@v2"
     assert expand_matrix([])[0].label == "default"
+    assert compare_axis("answer@v1", "answer@v2") == "prompt=answer@v1,answer@v2"
+    assert compare_axis("top_k=3", "top_k=5") == "top_k=3,5"
+    with pytest.raises(MatrixError, match="--compare"):
+        compare_axis("top_k=3", "model=x")
     for bad, message in [("prompt", "AXIS=V1"), ("prompt=answer", "name@version"),
                          ("top_k=3,3", "duplicate")]:
         with pytest.raises(MatrixError, match=message):
