@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 import anyio
 import httpx
-from fastapi import APIRouter, Body, FastAPI, Query, Request, Response
+from fastapi import APIRouter, Body, FastAPI, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -32,6 +32,8 @@ from .worker import ConnectorWorker
 log = logging.getLogger("connectors.api")
 HOOKS = {"slack": "events", "telegram": "webhook", "discord": "interactions",
          "feishu": "events", "wecom": "callback", "dingtalk": "callback"}
+# SQL integer ids: anything outside 64-bit range is a 422, never a database error.
+ReviewId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 ERRORS: dict[int | str, dict[str, Any]] = {c: {"model": ErrorOut} for c in (401, 403, 404, 409)}
 
 
@@ -145,7 +147,7 @@ async def reviews(request: Request, community: OperatorCommunity,
 
 @router.post("/v1/communities/{community}/reviews/{review_id}/approve",
              response_model=ReviewOut, responses=ERRORS, tags=["reviews"])
-async def approve(request: Request, community: OperatorCommunity, review_id: int,
+async def approve(request: Request, community: OperatorCommunity, review_id: ReviewId,
                   body: Annotated[ApproveIn | None, Body()] = None) -> ReviewOut:
     """Post the draft (or your edited text) in the asker's thread, once."""
     worker = _worker(request)
@@ -167,7 +169,7 @@ async def approve(request: Request, community: OperatorCommunity, review_id: int
 
 @router.post("/v1/communities/{community}/reviews/{review_id}/reject",
              response_model=ReviewOut, responses=ERRORS, tags=["reviews"])
-async def reject(request: Request, community: OperatorCommunity, review_id: int) -> ReviewOut:
+async def reject(request: Request, community: OperatorCommunity, review_id: ReviewId) -> ReviewOut:
     """Drop the draft; nothing is posted."""
     worker = _worker(request)
     item = await anyio.to_thread.run_sync(
