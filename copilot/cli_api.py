@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+import logging
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -11,6 +12,9 @@ from rich.table import Table
 
 from copilot.config import Settings
 from copilot.errors import InputError
+
+if TYPE_CHECKING:
+    from copilot.keys import KeyStore
 
 out = Console()
 err = Console(stderr=True)
@@ -22,23 +26,41 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
     log_level: Annotated[str, typer.Option(help="debug, info, warning or error.")] = "info",
+    workers: Annotated[int, typer.Option(min=1, max=32, help=(
+        "Worker processes. More than 1 needs a Chroma server (COPILOT_CHROMA_URL): the "
+        "embedded store is single-process."))] = 1,
 ) -> None:
     """Run the HTTP API (OpenAPI docs at /docs) with uvicorn."""
     import uvicorn
 
-    from copilot.api import create_app
     from copilot.api.logs import configure_logging
 
-    configure_logging(log_level)
     settings = Settings()
+    if workers > 1 and not settings.chroma_url:
+        err.print("[bold red]Error:[/] --workers above 1 needs COPILOT_CHROMA_URL (a `chroma "
+                  "run` server); the embedded vector store must not be shared by processes")
+        raise typer.Exit(2)
+    configure_logging(log_level)
     mode = "offline" if settings.offline else f"LLM {settings.llm_model}"
     err.print(f"[bold]Community Copilot API[/] on http://{host}:{port} ({mode}); docs at /docs")
     # Our middleware logs every request with its id; uvicorn's access log would repeat it.
-    uvicorn.run(create_app(settings), host=host, port=port, log_config=None,
-                log_level=log_level, access_log=False, proxy_headers=True)
+    # The factory string lets uvicorn build one app (and one Copilot) per worker process.
+    uvicorn.run("copilot.cli_api:served_app", factory=True, host=host, port=port,
+                workers=workers, log_config=None, log_level=log_level, access_log=False,
+                proxy_headers=True)
 
 
-def _store():  # type: ignore[no-untyped-def]
+def served_app() -> Any:
+    """The app of one server process, with JSON logs at uvicorn's level (worker processes
+    start fresh interpreters, so logging is set up here rather than only in `serve`)."""
+    from copilot.api import create_app
+    from copilot.api.logs import configure_logging
+
+    configure_logging(logging.getLevelName(logging.getLogger("uvicorn.error").level))
+    return create_app()
+
+
+def _store() -> KeyStore:
     from copilot.keys import KeyStore
     from copilot.store.db import Database
 

@@ -23,19 +23,19 @@ bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: B
 
 
 def get_copilot(request: Request) -> Copilot:
-    return request.app.state.copilot  # type: ignore[no-any-return]
+    return request.app.state.copilot
 
 
 def get_settings(request: Request) -> Settings:
-    return request.app.state.settings  # type: ignore[no-any-return]
+    return request.app.state.settings
 
 
 def get_metrics(request: Request) -> ApiMetrics:
-    return request.app.state.metrics  # type: ignore[no-any-return]
+    return request.app.state.metrics
 
 
 def get_keys(request: Request) -> KeyStore:
-    return request.app.state.keys  # type: ignore[no-any-return]
+    return request.app.state.keys
 
 
 CopilotDep = Annotated[Copilot, Depends(get_copilot)]

@@ -51,6 +51,11 @@ class ApiError(Exception):
         self.headers = headers
 
 
+def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` entries documenting our error body for these status codes."""
+    return {code: {"model": ErrorOut} for code in codes}
+
+
 def community_not_found() -> ApiError:
     """The same answer for another community and a missing one, so existence never leaks."""
     return ApiError(404, "community not found")

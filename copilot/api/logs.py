@@ -59,7 +59,7 @@ class JsonFormatter(logging.Formatter):
 
 
 def configure_logging(level: str = "info") -> None:
-    """JSON logs on stderr for `copilot serve` (uvicorn's own loggers included)."""
+    """JSON logs on stderr for `copilot serve` (uvicorn's own messages included)."""
     handler = logging.StreamHandler()
     handler.setFormatter(JsonFormatter())
     handler.addFilter(RequestIdFilter())
@@ -68,4 +68,8 @@ def configure_logging(level: str = "info") -> None:
     root.setLevel(level.upper())
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         logging.getLogger(name).handlers[:] = []
-        logging.getLogger(name).propagate = True
+        # Our middleware logs each request with its id; uvicorn's access line would repeat it.
+        logging.getLogger(name).propagate = name != "uvicorn.access"
+    # One line per call to the Chroma server or the LLM would drown the request log.
+    for name in ("httpx", "httpcore", "chromadb"):
+        logging.getLogger(name).setLevel(max(root.level, logging.WARNING))

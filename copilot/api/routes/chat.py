@@ -22,12 +22,12 @@ from sse_starlette.sse import EventSourceResponse
 
 from copilot.api.chat_skills import CHAT_SKILLS, ChatSkill, SkillOutput
 from copilot.api.deps import CopilotDep, MetricsDep, PrincipalDep, run_sync
-from copilot.api.errors import ApiError, ErrorOut, community_not_found
+from copilot.api.errors import ApiError, community_not_found, error_responses
 from copilot.keys import Role
 from copilot.tokens import count_tokens
 
 router = APIRouter(prefix="/v1", tags=["openai-compatible"])
-ERRORS = {code: {"model": ErrorOut} for code in (401, 403, 404, 413, 422, 429)}
+ERRORS = error_responses(401, 403, 404, 413, 422, 429)
 OWNER = "community-copilot"
 
 

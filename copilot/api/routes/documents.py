@@ -19,7 +19,7 @@ from copilot.api.deps import (
     SettingsDep,
     run_sync,
 )
-from copilot.api.errors import ApiError, ErrorOut
+from copilot.api.errors import ApiError, error_responses
 from copilot.api.schemas import DocumentOut, MessagesIn, UploadOut
 from copilot.knowledge.catalog import list_documents
 from copilot.knowledge.textio import human_size
@@ -28,7 +28,7 @@ from copilot.service import Copilot
 from copilot.store.tables import DocumentRow
 
 router = APIRouter(prefix="/v1/communities", tags=["documents"])
-ERRORS = {code: {"model": ErrorOut} for code in (401, 403, 404, 413, 415, 422, 429)}
+ERRORS = error_responses(401, 403, 404, 413, 415, 422, 429)
 MIB = 1024 * 1024
 
 
@@ -75,10 +75,10 @@ async def upload_document(
                      kind=stored_kind, chunks=outcome.chunks, messages=outcome.messages)
 
 
-def _kind_of(copilot: Copilot, community: str, source: str) -> str:
+def _kind_of(copilot: Copilot, community: str, source: str) -> Literal["playbook", "chat"]:
     with copilot.db.session() as session:
         row = session.get(DocumentRow, (community, source))
-        return row.kind if row is not None else "playbook"
+        return "chat" if row is not None and row.kind == "chat" else "playbook"
 
 
 def _save(upload: UploadFile, path: FsPath) -> None:

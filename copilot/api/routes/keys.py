@@ -14,12 +14,12 @@ from copilot.api.deps import (
     SettingsDep,
     run_sync,
 )
-from copilot.api.errors import ApiError, ErrorOut
+from copilot.api.errors import ApiError, error_responses
 from copilot.api.schemas import AdminKeyIn, KeyCreatedOut, KeyIn, KeyOut, PublicSettingsOut
 from copilot.keys import Principal
 
 router = APIRouter(tags=["keys"])
-ERRORS = {code: {"model": ErrorOut} for code in (401, 403, 404, 422, 429)}
+ERRORS = error_responses(401, 403, 404, 422, 429)
 
 
 @router.get("/v1/communities/{community}/keys", response_model=list[KeyOut], responses=ERRORS)

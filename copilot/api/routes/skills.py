@@ -15,15 +15,14 @@ from copilot.api.deps import (
     OperatorCommunity,
     run_sync,
 )
-from copilot.api.errors import ErrorOut
+from copilot.api.errors import error_responses
 from copilot.api.schemas import ActivitiesIn, AnswerOut, AskIn, DraftIn, SummaryIn
 from copilot.api.streaming import SSE_RESPONSE, stream_work, wants_stream
 from copilot.skills.results import DraftResult, SuggestResult
 from copilot.skills.summarize import SummaryResult
 
 router = APIRouter(prefix="/v1/communities", tags=["skills"])
-ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorOut} for code in (401, 403, 404, 409, 413, 422, 429)}
+ERRORS = error_responses(401, 403, 404, 409, 413, 422, 429)
 STREAMABLE = {**ERRORS, 200: {"content": SSE_RESPONSE, "description": (
     "The result; with `Accept: text/event-stream`, `started`, then `result` or `error` events.")}}
 
