@@ -38,6 +38,9 @@ def parse_axis(spec: str) -> tuple[str, list[Any]]:
     name = name.strip()
     if not sep or not name or not values.strip():
         raise MatrixError(f"--matrix expects AXIS=V1,V2,... (got {spec!r})")
+    if "key" in name.lower() or "secret" in name.lower() or name.lower() == "token":
+        raise MatrixError(f"--matrix {name}: secrets never go on the command line (they would "
+                          "be printed in every report); set COPILOT_LLM_API_KEY instead")
     items = [v.strip() for v in values.split(",") if v.strip()]
     if len(set(items)) != len(items):
         raise MatrixError(f"--matrix {name}: duplicate values in {spec!r}")

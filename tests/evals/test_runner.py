@@ -45,6 +45,8 @@ def test_matrix_expands_as_a_product_with_readable_labels() -> None:
                          ("top_k=3,3", "duplicate")]:
         with pytest.raises(MatrixError, match=message):
             expand_matrix([bad])
+    with pytest.raises(MatrixError, match="secrets never go on the command line"):
+        expand_matrix(["llm_api_key=sk-123"])
     with pytest.raises(MatrixError, match="axis given twice"):
         expand_matrix(["top_k=3", "top_k=5"])
 
