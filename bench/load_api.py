@@ -4,7 +4,7 @@
 Usage: python bench/load_api.py [--requests 200] [--concurrency 8] [--port 0]
 
 Steps: ingest the starter playbooks into a temp data dir (CLI), create a member key (CLI),
-start the server as a subprocess and open the same data dir in-process (read-only). Warm both,
+start the server as a subprocess and open a copy of the data dir in-process. Warm both,
 then alternate blocks of in-process calls and sequential HTTP calls (so both see the same
 machine load), then run N concurrent clients with a bounded count and time limit.
 Prints p50/p95 latency, throughput and errors for each, and the ratios HTTP / in-process.
@@ -16,6 +16,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -121,13 +122,16 @@ def main() -> None:
                        env=env, check=True, capture_output=True)
         key = subprocess.run([COPILOT, "keys", "create", "-c", "bench"], env=env, check=True,
                              capture_output=True, text=True).stdout.strip().splitlines()[-1]
+        # The baseline gets its own copy of the data: two processes on one embedded Chroma
+        # directory slow each other down with index reloads, which would skew the comparison.
+        shutil.copytree(Path(tmp) / "data", Path(tmp) / "baseline")
         port = args.port or free_port()
         base = f"http://127.0.0.1:{port}"
         server = subprocess.Popen([COPILOT, "serve", "--port", str(port), "--log-level",
                                    "warning"], env=env, stdout=subprocess.DEVNULL,
                                   stderr=subprocess.DEVNULL)
-        os.environ.update(env)
-        cp = Copilot(Settings())  # same data dir, read-only: the in-process baseline
+        cp = Copilot(Settings(data_dir=Path(tmp) / "baseline", llm_provider="offline",
+                              _env_file=None))  # type: ignore[call-arg]
         try:
             deadline = time.monotonic() + 90
             while True:
