@@ -13,6 +13,8 @@ from datetime import datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from copilot.router import should_answer
+
 from .base import InboundMessage
 from .tables import Route
 
@@ -30,13 +32,6 @@ _NL_SUMMARY = re.compile(
     r"|^\s*(?:please\s+)?summari[sz]e(?P<rest_en>.*)$",
     re.I,
 )
-_QUESTION = re.compile(
-    r"[?？]\s*$|吗|怎么|如何|什么|哪[里儿个些]|为什么|为啥|几[点个号]|多少|能不能|可以.*吗|是否"
-    r"|^\s*(what|how|when|where|why|who|which|can|could|is|are|do|does)\b",
-    re.I,
-)
-
-
 @dataclass(frozen=True)
 class Decision:
     action: Action
@@ -85,10 +80,6 @@ def _natural_summary(text: str) -> tuple[float | None, bool] | None:
     return (hours, True) if ok else (None, True)
 
 
-def looks_like_question(text: str) -> bool:
-    return bool(text.strip()) and bool(_QUESTION.search(text))
-
-
 def is_operator(route: Route, msg: InboundMessage) -> bool:
     return msg.user_id in route.operators or (
         msg.user_name is not None and msg.user_name in route.operators
@@ -120,10 +111,8 @@ def decide(msg: InboundMessage, route: Route | None) -> Decision:
         return Decision("summary", hours=nl[0], addressed=True)
     if not question:
         return Decision("hint") if addressed else Decision("ignore")
-    if route.mode == "mention" and not addressed:
-        return Decision("ignore")
-    if not addressed and not looks_like_question(question):
-        return Decision("ignore")  # modes all/review only pick up questions
+    if not should_answer(question, addressed, route.mode):
+        return Decision("ignore")  # unaddressed chatter, spam, injection, "谢谢"
     if route.mode == "review":
         return Decision("review", question, addressed=addressed)
     return Decision("answer", question, addressed=addressed)

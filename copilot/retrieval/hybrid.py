@@ -119,10 +119,7 @@ class HybridRetriever:
                 found |= wanted & set(rows[chunk.chunk_id].tokens.split())
             weights = {t: bm25.idf(t) for t in wanted}
             coverage = sum(weights[t] for t in found) / sum(weights.values())
-            unseen = {t for t in wanted if not bm25.knows(t)}
-            # Count whole words once: search mode also yields their parts ("越多越好", "越多").
-            maximal = {t for t in unseen if not any(t != u and t in u for u in unseen)}
-            unknown = sum(0.5 if len(t) == 1 and not t.isascii() else 1.0 for t in maximal)
+            unknown = _unknown_words(query_tokens, wanted, bm25)
         z = 10.0 * (best_sim - 0.30) + 3.0 * (coverage - 0.4)
         # In a small knowledge base most words are missing, so absence says little there.
         informative = bm25.vocabulary_size >= MIN_VOCABULARY_FOR_UNKNOWN_TERMS
@@ -163,3 +160,24 @@ class HybridRetriever:
     def invalidate(self, community: str) -> None:
         with self._lock:
             self._bm25.pop(community, None)
+
+
+def _unknown_words(tokens: list[str], wanted: set[str], bm25: Bm25Index) -> float:
+    """How many of the question's content words the community never wrote.
+
+    Whole words count once even though search mode also yields their parts ("越多越好",
+    "越多"). An unknown word jieba cannot segment arrives as single characters ("抖", "音"):
+    a run of them is one unknown word; a lone character ("钱", "付") is weak evidence.
+    """
+    unseen = {t for t in wanted if not bm25.knows(t)}
+    words = {t for t in unseen if (len(t) > 1 or t.isascii())
+             and not any(t != u and t in u for u in unseen)}
+    mass, run = float(len(words)), 0
+    for token in [*tokens, ""]:
+        if len(token) == 1 and not token.isascii() and token in unseen:
+            run += 1
+            continue
+        if run:
+            mass += 1.0 if run >= 2 else 0.25
+        run = 0
+    return mass

@@ -18,6 +18,24 @@ MARKDOWN = re.compile(r"\*\*|__|`|^\s*(?:[-*+]|\d+[.)])\s+|^>\s*")
 SAME_PASSAGE_SLACK = 0.35
 OTHER_PASSAGE_SLACK = 0.08
 CHAT_PENALTY = 0.12  # playbooks are the reference; chat history backs them up
+ANSWER_TYPE_BONUS = 0.2
+LEAD_BONUS = 0.05  # the first sentence under a heading usually states the answer
+
+# "When …?" wants a sentence with a time in it, "how much …?" one with a number, and so on:
+# a cheap answer-type check that keeps the extract on the sentence that actually answers.
+ANSWER_TYPES = [
+    (re.compile(r"几点|什么时候|何时|哪天|几号|星期几|周几|礼拜几|\bwhen\b|what time|which day",
+                re.IGNORECASE),
+     re.compile(r"\d{1,2}[:：]\d{2}|[〇一二两三四五六七八九十\d]+点|[周星期][一二三四五六日天]|礼拜"
+                r"|\d+\s*[月日号]|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+                r"|daily|weekly|monthly|\d{1,2}\s?(?:am|pm))\b", re.IGNORECASE)),
+    (re.compile(r"多少|几个|几次|几级|几天|费用|价格|how much|how many|\bcost|\bprice|\bfee",
+                re.IGNORECASE),
+     re.compile(r"\d|[一二两三四五六七八九十百千万]+[个次级天元块分]")),
+    (re.compile(r"哪里|在哪|哪儿|地点|地址|\bwhere\b", re.IGNORECASE),
+     re.compile(r"在.{1,15}(?:举行|集合|见|进行)|地点|地址|线上|会议|#[\w-]+"
+                r"|\b(?:in|at) (?:the )?[A-Z#\"]")),
+]
 
 
 def extract_answer(question: str, chunks: list[RetrievedChunk], embedder: Embedder,
@@ -37,13 +55,21 @@ def extract_answer(question: str, chunks: list[RetrievedChunk], embedder: Embedd
     if not candidates:
         return []
     wanted = set(tokenize(question))
+    folded_question = fold_chinese(question)
+    answer_shapes = [shape for asks, shape in ANSWER_TYPES if asks.search(folded_question)]
     vectors = embedder.embed([fold_chinese(question)] + [fold_chinese(c[0]) for c in candidates])
     cosine = vectors[1:] @ vectors[0]
     scores = []
-    for (sentence, ci, _), cos in zip(candidates, cosine, strict=True):
-        overlap = len(wanted & set(tokenize(sentence))) / len(wanted) if wanted else 0.0
+    # A passage's own heading (often the FAQ question itself) counts for each of its
+    # sentences, so the sentence that answers wins over one that merely repeats the words.
+    headings = [set(tokenize(c.heading.rsplit(" > ", 1)[-1])) for c in chunks[:3]]
+    for (sentence, ci, pos), cos in zip(candidates, cosine, strict=True):
+        found = wanted & (set(tokenize(sentence)) | headings[ci])
+        overlap = len(found) / len(wanted) if wanted else 0.0
+        lead = LEAD_BONUS if pos == 0 else 0.0
         penalty = CHAT_PENALTY if chunks[ci].kind == "chat" else 0.0
-        scores.append(float(cos) + 0.6 * overlap + 0.08 * (2 - ci) - penalty)
+        shaped = ANSWER_TYPE_BONUS if any(p.search(sentence) for p in answer_shapes) else 0.0
+        scores.append(float(cos) + 0.6 * overlap + 0.08 * (2 - ci) - penalty + shaped + lead)
     best = int(np.argmax(scores))
     anchor_chunk, anchor_pos = candidates[best][1], candidates[best][2]
 
