@@ -171,3 +171,7 @@ _register_operator_commands(app)  # `copilot draft`, `copilot suggest`, `copilot
 from copilot.cli_connectors import register as _register_connector_commands  # noqa: E402
 
 _register_connector_commands(app)  # `copilot routes ...` and `copilot reviews ...`
+
+from evals.cli import eval_command  # noqa: E402
+
+app.command("eval")(eval_command)  # `copilot eval SUITE... [--matrix ...] [--report ...]`

@@ -182,13 +182,14 @@ class Copilot:
         check_community(community)
         if since and until and since >= until:
             raise InputError("--since must be earlier than --until")
+        from copilot.profile import load_profile
+
+        profile = load_profile(self.db, community)
         messages = load_messages(self.db, community, since=since, until=until, channel=channel)
         if not messages and not language:  # nothing to detect a language from
-            from copilot.profile import load_profile
-
-            language = load_profile(self.db, community).language
+            language = profile.language
         return summarize_messages(SummarizePorts(self.llm), messages, language=language,
-                                  prompt=prompt)
+                                  prompt=prompt, admins=profile.admins, tz=profile.timezone)
 
     def stats(self, community: str, *, now: datetime | None = None,
               since: datetime | None = None) -> HealthReport:

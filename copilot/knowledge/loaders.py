@@ -69,6 +69,8 @@ SUFFIXES = {
 SUPPORTED = ".md, .markdown, .txt, .html, .htm, .pdf, .json, .jsonl, .csv, Slack export .zip"
 # Folders that hold tool or OS clutter, never knowledge.
 _SKIP_DIRS = {"__MACOSX", "__pycache__", "node_modules"}
+# A folder's README describes the folder for its editors; it is not community knowledge.
+_SKIP_FILES = frozenset({"readme.md", "readme.txt", "readme"})
 # Sub-folders of a Telegram Desktop export: attachments members shared, not our playbooks.
 _TELEGRAM_MEDIA = {
     "photos",
@@ -123,6 +125,8 @@ def _walk(folder: Path, skipped: list[Path] | None) -> list[IngestUnit]:
     units: list[IngestUnit] = []
     for entry in sorted(folder.iterdir(), key=lambda p: p.name):
         if entry.name.startswith(".") or entry.name in _SKIP_DIRS:
+            continue
+        if entry.name.lower() in _SKIP_FILES:
             continue
         if entry.is_dir():
             if not entry.is_symlink():  # a linked folder can loop back on itself

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import math
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
 from copilot.config import Settings
-from copilot.embeddings import Embedder
+from copilot.embeddings import Embedder, Vectors
 from copilot.retrieval.bm25 import Bm25Index
 from copilot.retrieval.vectors import VectorIndex
 from copilot.store.db import Database
@@ -17,6 +18,7 @@ from copilot.store.tables import ChunkRow, DocumentRow
 from copilot.text import fold_chinese, tokenize
 
 CHAT_DISCOUNT = 0.08
+QUERY_CACHE_SIZE = 2048
 UNKNOWN_TERM_SIMILARITY = 0.40
 MIN_VOCABULARY_FOR_UNKNOWN_TERMS = 500
 # Interrogatives and modal words say what kind of answer is wanted, not what it is about.
@@ -61,6 +63,32 @@ class HybridRetriever:
         self._vectors = vectors
         self._bm25: dict[str, tuple[tuple[int, str], Bm25Index]] = {}
         self._lock = threading.Lock()
+        self._query_vectors: OrderedDict[str, Vectors] = OrderedDict()
+
+    def prefetch(self, queries: list[str]) -> None:
+        """Embed many queries in one batch (much faster than one by one) for later searches."""
+        folded = [q for q in dict.fromkeys(fold_chinese(q) for q in queries)
+                  if q not in self._query_vectors]
+        if folded:
+            for query, vector in zip(folded, self._embedder.embed(folded), strict=True):
+                self._remember(query, vector)
+
+    def _query_vector(self, folded: str) -> Vectors:
+        with self._lock:
+            cached = self._query_vectors.get(folded)
+        if cached is not None:
+            return cached
+        vector = self._embedder.embed([folded])[0]
+        self._remember(folded, vector)
+        return vector
+
+    def _remember(self, folded: str, vector: Vectors) -> None:
+        # Members ask the same questions again and again; a small LRU spares the embedder.
+        with self._lock:
+            self._query_vectors[folded] = vector
+            self._query_vectors.move_to_end(folded)
+            while len(self._query_vectors) > QUERY_CACHE_SIZE:
+                self._query_vectors.popitem(last=False)
 
     def search(self, community: str, query: str, *, top_k: int | None = None,
                kind: str | None = None) -> Retrieval:
@@ -68,7 +96,7 @@ class HybridRetriever:
         n = max(self._settings.candidate_k, k)
         folded = fold_chinese(query)
         query_tokens = tokenize(query)
-        vector_hits = self._vectors.query(community, self._embedder.embed([folded])[0], n)
+        vector_hits = self._vectors.query(community, self._query_vector(folded), n)
         bm25_index = self._bm25_index(community)
         bm25_hits = bm25_index.search(query_tokens, n)
 

@@ -73,9 +73,13 @@ def suggest_activities(
     report = measure_health(messages, profile, today)
     calendar = calendar_hits(today)
     goals, unmatched = normalize_goals(profile.goals)
-    lookup = _playbook_lookup(ports.retriever, community) if ports.retriever else None
+    catalogue = load_catalogue(ports.catalogue_path)
+    lookup = None
+    if ports.retriever:
+        ports.retriever.prefetch([n for a in catalogue for n in (a.name_zh, a.name_en)])
+        lookup = _playbook_lookup(ports.retriever, community)
     ranked = rank(
-        load_catalogue(ports.catalogue_path), profile, report, calendar, goals, lang, lookup
+        catalogue, profile, report, calendar, goals, lang, lookup
     )[:limit]
     notes = []
     if report is None:

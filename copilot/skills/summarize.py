@@ -9,6 +9,7 @@ way out in case a model repeats it.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Literal
 
@@ -64,13 +65,15 @@ def summarize_messages(
     *,
     language: str | None = None,
     prompt: str | None = None,
+    admins: Collection[str] = (),
+    tz: str = "Asia/Shanghai",
 ) -> SummaryResult:
     lang: Literal["zh", "en"] = "zh" if (language or _majority_language(messages)) == "zh" else "en"
     if not [m for m in messages if not m.is_service]:
         return SummaryResult(
             summary=Summary(), markdown=EMPTY[lang], language=lang, messages=0, notice=EMPTY[lang]
         )
-    summary = summarize_offline(messages, max_items=MAX_ITEMS)
+    summary = summarize_offline(messages, max_items=MAX_ITEMS, admins=admins, tz=tz)
     provenance = Provenance()
     batches = 0
     if ports.llm is not None:
