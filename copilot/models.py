@@ -26,8 +26,8 @@ class ChatMessage(BaseModel):
     author_id: str | None = None
     ts: datetime = Field(description="Timezone-aware send time (UTC when the source has no zone).")
     text: str
-    reply_to: str | None = Field(default=None, description="Id of the message this one replies to.")
-    thread: str | None = Field(default=None, description="Thread/topic id, when the platform has one.")
+    reply_to: str | None = Field(default=None, description="Id of the message it replies to.")
+    thread: str | None = Field(default=None, description="Thread or topic id, if any.")
     is_service: bool = Field(
         default=False, description="Join/leave/pin notices and other non-conversation events."
     )

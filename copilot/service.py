@@ -10,7 +10,6 @@ from collections.abc import Callable
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field

@@ -115,9 +115,10 @@ def cut(text: str) -> list[str]:
     return jieba.lcut(text)
 
 
-_SENTENCE_END = "。！？!?；;…"
+_SENTENCE_END = "。！？!?；…"
 _SPLIT_RE = re.compile(
     rf"(?<=[{_SENTENCE_END}])(?![{_SENTENCE_END}”’\"')）】」])\s*"  # after a CJK/ASCII end mark
+    r"|(?<=;)\s*(?=[\u4e00-\u9fff])"  # ";" ends a Chinese clause, but joins English ones
     r"|(?<=\.)\s+(?=\S)"  # English full stop followed by a space
 )
 

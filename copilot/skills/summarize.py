@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeVar
 
 from pydantic import BaseModel, Field
 
@@ -28,6 +28,7 @@ from copilot.text import detect_language, looks_like_injection
 from copilot.tokens import count_tokens
 
 BATCH_TOKENS = 3000
+T = TypeVar("T")
 MAX_ITEMS = 8
 EMPTY = {
     "zh": "这段时间里群里没有消息，没有可总结的内容。",
@@ -143,8 +144,8 @@ def _reduce(base: Summary, partials: list[_Partial]) -> Summary:
             Topic(
                 title=text(t, "title"),
                 message_ids=[],
-                keywords=[str(k) for k in t.get("keywords") or []][:8],
-            )  # type: ignore[attr-defined]
+                keywords=_strings(t.get("keywords"))[:8],
+            )
             for p in partials
             for t in p.topics
             if text(t, "title")
@@ -211,9 +212,16 @@ def _reduce(base: Summary, partials: list[_Partial]) -> Summary:
     )
 
 
-def _unique(items: list, key: str) -> list:  # type: ignore[type-arg]
+def _strings(value: object) -> list[str]:
+    """A model's list of strings, tolerating null or a single string."""
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def _unique(items: list[T], key: str) -> list[T]:
     seen: set[str] = set()
-    out = []
+    out: list[T] = []
     for item in items:
         value = getattr(item, key)
         if value not in seen:

@@ -44,7 +44,7 @@ class Database:
         self.engine.dispose()
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # WAL lets the API read while an ingest writes; busy_timeout avoids spurious "locked" errors.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
