@@ -46,6 +46,7 @@ class VectorIndex:
         self._client = client
         self._embedder = embedder_name
         self._collections: dict[str, Any] = {}
+        self._counts: dict[str, int] = {}
 
     def _collection(self, community: str, *, create: bool) -> Any | None:
         if community in self._collections:
@@ -81,6 +82,7 @@ class VectorIndex:
                metadatas: list[dict[str, Any]]) -> None:
         collection = self._collection(community, create=True)
         assert collection is not None
+        self._counts.pop(community, None)
         for i in range(0, len(ids), UPSERT_BATCH):
             collection.upsert(
                 ids=ids[i : i + UPSERT_BATCH],
@@ -90,6 +92,7 @@ class VectorIndex:
 
     def delete(self, community: str, ids: list[str]) -> None:
         collection = self._collection(community, create=False)
+        self._counts.pop(community, None)
         if collection is not None and ids:
             for i in range(0, len(ids), UPSERT_BATCH):
                 collection.delete(ids=ids[i : i + UPSERT_BATCH])
@@ -106,7 +109,11 @@ class VectorIndex:
         collection = self._collection(community, create=False)
         if collection is None:
             return []
-        count = collection.count()
+        count = self._counts.get(community)
+        # Counting costs a round trip, so it is cached; a small count is re-read, since another
+        # process (API workers on one Chroma server) may have added vectors since.
+        if count is None or count < k:
+            count = self._counts[community] = collection.count()
         if count == 0:
             return []
         result = collection.query(
@@ -117,5 +124,6 @@ class VectorIndex:
 
     def drop(self, community: str) -> None:
         self._collections.pop(community, None)
+        self._counts.pop(community, None)
         with contextlib.suppress(Exception):  # not found: nothing to drop
             self._client.delete_collection(collection_name(community))
