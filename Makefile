@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: demo test lint bench serve clean
+.PHONY: demo test evals lint bench serve clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -19,6 +19,11 @@ demo: $(STAMP)  ## ingest the starter knowledge and answer a few questions, offl
 
 test: $(STAMP)  ## the whole test suite, offline
 	$(BIN)/python -m pytest
+
+evals: $(STAMP)  ## our eval suites, offline, gated on quality floors (CI runs this too)
+	@mkdir -p .data
+	$(BIN)/copilot eval evals/suites/*.yaml --junit .data/evals-junit.xml \
+		--fail-under pass=0.70 --fail-under hit@3=0.90 --fail-under abstain_precision=0.90
 
 lint: $(STAMP)
 	$(BIN)/ruff check copilot connectors evals tests bench
