@@ -18,6 +18,14 @@ from pydantic import BaseModel, Field
 
 PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
 VERSION = re.compile(r"^v(\d+)$")
+# Templates quote data between <<<...>>> markers; a value must never close (or open) one.
+_MARKER_RUN = re.compile(r"<{3,}|>{3,}")
+
+
+def quote_safe(value: str) -> str:
+    """`value` with every run of 3+ '<' or '>' turned into look-alikes ('‹', '›'), so member
+    text cannot end the quoted block it sits in (`PASSAGES>>>`) and speak as instructions."""
+    return _MARKER_RUN.sub(lambda m: ("‹" if m[0][0] == "<" else "›") * len(m[0]), value)
 
 
 class PromptNotFoundError(LookupError):
@@ -42,7 +50,8 @@ class Prompt(BaseModel):
         template = ChatPromptTemplate.from_messages(
             [(m["role"], m["content"]) for m in self.messages]
         )
-        return template.format_messages(**variables)
+        return template.format_messages(**{k: quote_safe(v) if isinstance(v, str) else v
+                                           for k, v in variables.items()})
 
 
 def available_versions(name: str, directory: Path = PROMPTS_DIR) -> list[str]:
