@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from copilot.keys import Role
 from copilot.skills.results import Citation, Mode
@@ -60,6 +60,12 @@ class MessageIn(BaseModel):
     text: str = Field(max_length=20_000)
     reply_to: str | None = Field(default=None, max_length=128)
     thread: str | None = Field(default=None, max_length=128)
+
+    @field_validator("ts")
+    @classmethod
+    def _utc_when_no_zone(cls, ts: datetime) -> datetime:
+        # Left naive, the store would read it as the server's local time, not UTC.
+        return ts if ts.tzinfo is not None else ts.replace(tzinfo=UTC)
 
 
 class MessagesIn(BaseModel):

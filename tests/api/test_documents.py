@@ -125,3 +125,26 @@ def test_message_batches_are_indexed_and_limited(client, api_copilot, keys: Keys
     assert client.post(url, headers=operator, json=bad_time).status_code == 422
     assert client.delete("/v1/communities/beta/documents/api:general",
                          headers=operator).status_code == 204
+
+
+def test_message_time_without_a_zone_is_utc_whatever_the_server_zone(
+        client, keys: Keys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    monkeypatch.setenv("TZ", "Asia/Shanghai")  # a server in UTC+8 must not shift the message
+    time.tzset()
+    try:
+        operator = keys("beta", "operator")
+        batch = {"source": "api:tz", "messages": [
+            {"id": "tz1", "channel": "tz-check", "author": "Lee", "ts": "2024-06-01T09:00:00",
+             "text": "The ridge path opens again on Sunday."}]}
+        assert client.post("/v1/communities/beta/messages", headers=operator,
+                           json=batch).status_code == 201
+        window = {"since": "2024-06-01T08:30:00Z", "until": "2024-06-01T09:30:00Z",
+                  "channel": "tz-check"}
+        summary = client.post("/v1/communities/beta/summaries", headers=operator, json=window)
+        assert summary.status_code == 200 and summary.json()["messages"] == 1
+    finally:
+        client.delete("/v1/communities/beta/documents/api:tz", headers=keys("beta", "operator"))
+        monkeypatch.undo()
+        time.tzset()
