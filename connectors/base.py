@@ -42,7 +42,10 @@ class InboundMessage(BaseModel):
     thread_id: str | None = Field(default=None, description="Thread/topic the message lives in.")
     message_id: str
     user_id: str
-    user_name: str | None = None
+    user_name: str | None = Field(default=None, description="Display name (anyone can pick any).")
+    user_handle: str | None = Field(
+        default=None, description="Login name the platform keeps unique (Telegram @username)."
+    )
     text: str = Field(description="Message text with the bot mention removed, stripped.")
     mentioned: bool = Field(description="Bot was @-mentioned, commanded, replied to, or DMed.")
     command: str | None = Field(default=None, description="Lower-case command without '/'.")

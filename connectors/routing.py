@@ -81,9 +81,12 @@ def _natural_summary(text: str) -> tuple[float | None, bool] | None:
 
 
 def is_operator(route: Route, msg: InboundMessage) -> bool:
-    return msg.user_id in route.operators or (
-        msg.user_name is not None and msg.user_name in route.operators
-    )
+    """By user id, or by a platform-unique handle (Telegram @username). Never by display
+    name: any member can call themselves after an operator."""
+    if msg.user_id in route.operators:
+        return True
+    handle = (msg.user_handle or "").lstrip("@").lower()
+    return bool(handle) and handle in {o.lstrip("@").lower() for o in route.operators}
 
 
 def decide(msg: InboundMessage, route: Route | None) -> Decision:

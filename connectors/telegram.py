@@ -105,6 +105,7 @@ class TelegramConnector(Connector):
             message_id=str(msg["message_id"]),
             user_id=str(sender["id"]),
             user_name=name or None,
+            user_handle=str(sender["username"]) if sender.get("username") else None,
             text=clean,
             mentioned=mentioned or private,
             command=command,

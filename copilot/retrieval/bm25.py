@@ -31,7 +31,11 @@ class Bm25Index:
         if self._model is None or not known:
             return []
         scores = np.asarray(self._model.get_scores(known))
-        top = np.argsort(-scores, kind="stable")[:k]
+        if k < len(scores):  # partial selection: O(n) instead of sorting every chunk
+            head = np.argpartition(-scores, k)[:k]
+            top = head[np.argsort(-scores[head], kind="stable")]
+        else:
+            top = np.argsort(-scores, kind="stable")
         return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
 
     def idf(self, token: str) -> float:
