@@ -212,3 +212,18 @@ async def test_setup_learns_username_from_get_me(
     conn = TelegramConnector(telegram_settings(api=fake_platform.url, bot_username=None), http)
     await conn.setup()
     assert conn.bot_username == TELEGRAM_BOT_USERNAME
+
+
+def test_operator_commands_trust_the_username_never_the_display_name() -> None:
+    from connectors.routing import decide
+    from connectors.tables import Route
+
+    route = Route(platform="telegram", chat_id="-1001", community="club", operators=["ann"])
+    entities = [{"type": "bot_command", "offset": 0, "length": 8}]
+    real = parse(group_update("/summary 24h", entities))
+    assert real.user_handle == "ann" and decide(real, route).action == "summary"
+    # Anyone can set their first name to "ann"; without the username it is not the operator.
+    impostor = parse(group_update("/summary 24h", entities,
+                                  **{"from": {"id": 666, "is_bot": False, "first_name": "ann"}}))
+    assert impostor.user_name == "ann" and impostor.user_handle is None
+    assert decide(impostor, route).action == "refuse"
