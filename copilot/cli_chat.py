@@ -10,6 +10,7 @@ import typer
 
 from copilot.cli import CommunityOpt, JsonOpt, copilot_instance, err, out, print_json
 from copilot.errors import InputError
+from copilot.models import assume_utc
 
 RELATIVE = re.compile(r"^(\d+)\s*([hdw])$")
 WhenOpt = Annotated[str | None, typer.Option(
@@ -30,7 +31,7 @@ def parse_when(value: str | None, *, now: datetime | None = None) -> datetime | 
     except ValueError:
         raise InputError(f"cannot read the time {value!r}: use 2026-11-03, "
                          "2026-11-03T20:00+08:00, or 24h / 7d / 2w") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return assume_utc(parsed)
 
 
 faq_app = typer.Typer(help="FAQ candidates mined from chat: list, approve, reject.",

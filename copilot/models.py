@@ -6,12 +6,17 @@ skills consume them. They carry no behaviour beyond validation.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 Kind = Literal["playbook", "chat"]
+
+
+def assume_utc(ts: datetime) -> datetime:
+    """A time without a zone is UTC: the rule ChatMessage, the store and the API all follow."""
+    return ts if ts.tzinfo is not None else ts.replace(tzinfo=UTC)
 
 
 class ChatMessage(BaseModel):

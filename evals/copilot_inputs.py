@@ -14,14 +14,14 @@ BASE_TS = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
 def chat_messages(messages: list[Message], community: str, channel: str = "default") -> list[Any]:
     """Inline transcript → copilot.models.ChatMessage (missing times: one minute apart)."""
-    from copilot.models import ChatMessage
+    from copilot.models import ChatMessage, assume_utc
 
     out = []
     for i, m in enumerate(messages):
         ts = m.ts or BASE_TS + timedelta(minutes=i)
         out.append(ChatMessage(id=m.id or f"m{i + 1}", community=community,
                                channel=m.channel or channel, author=m.author,
-                               ts=ts if ts.tzinfo else ts.replace(tzinfo=UTC), text=m.text,
+                               ts=assume_utc(ts), text=m.text,
                                reply_to=m.reply_to))
     return out
 

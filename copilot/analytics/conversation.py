@@ -25,9 +25,10 @@ import re
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from copilot.models import ChatMessage
+from copilot.models import assume_utc as aware  # re-exported for analytics and skills
 from copilot.text import fold_chinese
 
 RESPONSE_WITHIN = timedelta(hours=24)
@@ -40,11 +41,6 @@ _BOT_NAME = re.compile(r"(?:Bot|_bot|[\s\-][Bb]ot|^[Bb]ot|BOT)$|机器人$")
 def member_key(msg: ChatMessage) -> str:
     """Stable identity of a sender: platform user id when known, else display name."""
     return msg.author_id or msg.author
-
-
-def aware(ts: datetime) -> datetime:
-    """Treat naive timestamps as UTC (as ChatMessage documents)."""
-    return ts if ts.tzinfo is not None else ts.replace(tzinfo=UTC)
 
 
 def normalize(messages: Iterable[ChatMessage]) -> list[ChatMessage]:

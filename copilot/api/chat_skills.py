@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from pydantic import TypeAdapter, ValidationError
 
 from copilot.errors import InputError
 from copilot.keys import Role
+from copilot.models import assume_utc
 from copilot.service import Copilot
 from copilot.skills.results import AnswerResult, Citation
 
@@ -71,7 +72,7 @@ def parse_time(name: str, value: str | None) -> datetime | None:
     except ValidationError:
         raise InputError(f"{name}: {value!r} is not a date or date-time "
                          "(use ISO 8601, e.g. 2024-06-01T09:00:00+08:00)") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return assume_utc(moment)
 
 
 def _summarize(copilot: Copilot, community: str, request: ChatCompletionIn) -> SkillOutput:

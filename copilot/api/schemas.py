@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from copilot.keys import Role
+from copilot.models import assume_utc
 from copilot.skills.results import Citation, Mode
 
 
@@ -65,7 +66,7 @@ class MessageIn(BaseModel):
     @classmethod
     def _utc_when_no_zone(cls, ts: datetime) -> datetime:
         # Left naive, the store would read it as the server's local time, not UTC.
-        return ts if ts.tzinfo is not None else ts.replace(tzinfo=UTC)
+        return assume_utc(ts)
 
 
 class MessagesIn(BaseModel):

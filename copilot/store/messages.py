@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from copilot.models import ChatMessage
+from copilot.models import ChatMessage, assume_utc
 from copilot.store.db import Database
 from copilot.store.tables import MessageRow
 
@@ -24,19 +24,16 @@ def load_messages(db: Database, community: str, *, since: datetime | None = None
     if channel:
         query = query.where(MessageRow.channel == channel)
     query = query.order_by(MessageRow.ts, MessageRow.id).limit(MAX_MESSAGES)
+    # SQLite drops the zone on the way back; stored values are UTC.
     with db.session() as session:
         return [
             ChatMessage(id=r.id, community=r.community, channel=r.channel, author=r.author,
-                        author_id=r.author_id, ts=_aware(r.ts), text=r.text, reply_to=r.reply_to,
+                        author_id=r.author_id, ts=assume_utc(r.ts), text=r.text,
+                        reply_to=r.reply_to,
                         thread=r.thread, is_service=r.is_service, source=r.source)
             for r in session.scalars(query)
         ]
 
 
-def _aware(ts: datetime) -> datetime:
-    # SQLite drops the zone on the way back; everything is stored in UTC.
-    return ts if ts.tzinfo else ts.replace(tzinfo=UTC)
-
-
 def _utc(ts: datetime) -> datetime:
-    return _aware(ts).astimezone(UTC)
+    return assume_utc(ts).astimezone(UTC)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -18,6 +19,7 @@ from copilot.api.deps import (
 from copilot.api.errors import error_responses
 from copilot.api.schemas import ActivitiesIn, AnswerOut, AskIn, DraftIn, SummaryIn
 from copilot.api.streaming import SSE_RESPONSE, stream_work, wants_stream
+from copilot.models import assume_utc
 from copilot.skills.results import DraftResult, SuggestResult
 from copilot.skills.summarize import SummaryResult
 
@@ -29,9 +31,7 @@ STREAMABLE = {**ERRORS, 200: {"content": SSE_RESPONSE, "description": (
 
 def utc(moment: datetime | None) -> datetime | None:
     """A time without a zone is taken as UTC (chat exports store UTC)."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)
+    return None if moment is None else assume_utc(moment)
 
 
 @router.post("/{community}/ask", response_model=AnswerOut, responses=ERRORS)
@@ -52,11 +52,7 @@ async def summarize(request: Request, body: SummaryIn, community: OperatorCommun
         return copilot.summarize(community, since=utc(body.since), until=utc(body.until),
                                  channel=body.channel, language=body.language)
 
-    if wants_stream(request):
-        return stream_work(request, work, lambda r: metrics.observe_result("summarize", r))
-    result = await run_sync(request, work)
-    metrics.observe_result("summarize", result)
-    return result
+    return await _respond(request, "summarize", work, metrics)
 
 
 @router.post("/{community}/drafts", response_model=DraftResult, responses=STREAMABLE)
@@ -69,11 +65,7 @@ async def draft(request: Request, body: DraftIn, community: OperatorCommunity,
         return copilot.draft(community, kind=body.kind, topic=body.topic, channel=body.channel,
                              tone=body.tone, language=body.language, variants=body.variants)
 
-    if wants_stream(request):
-        return stream_work(request, work, lambda r: metrics.observe_result("draft", r))
-    result = await run_sync(request, work)
-    metrics.observe_result("draft", result)
-    return result
+    return await _respond(request, "draft", work, metrics)
 
 
 @router.post("/{community}/activities", response_model=SuggestResult, responses=STREAMABLE)
@@ -84,10 +76,16 @@ async def activities(request: Request, body: ActivitiesIn, community: OperatorCo
     def work() -> SuggestResult:
         return copilot.suggest(community, today=body.today, limit=body.limit)
 
+    return await _respond(request, "suggest", work, metrics)
+
+
+async def _respond(request: Request, skill: str, work: Callable[[], Any],
+                   metrics: MetricsDep) -> Any:
+    """Stream the result as SSE when the client asks for it, else return it; record metrics."""
     if wants_stream(request):
-        return stream_work(request, work, lambda r: metrics.observe_result("suggest", r))
+        return stream_work(request, work, lambda r: metrics.observe_result(skill, r))
     result = await run_sync(request, work)
-    metrics.observe_result("suggest", result)
+    metrics.observe_result(skill, result)
     return result
 
 
