@@ -9,7 +9,7 @@ way out in case a model repeats it.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Literal, TypeVar
 
@@ -139,59 +139,21 @@ def _reduce(base: Summary, partials: list[_Partial]) -> Summary:
     def opt(d: dict[str, object], key: str) -> str | None:
         return text(d, key) or None
 
-    topics = _unique(
-        [
-            Topic(
-                title=text(t, "title"),
-                message_ids=[],
-                keywords=_strings(t.get("keywords"))[:8],
-            )
-            for p in partials
-            for t in p.topics
-            if text(t, "title")
-        ],
-        "title",
-    )
-    decisions = _unique(
-        [
-            Decision(
-                text=text(d, "text"),
-                date=opt(d, "date"),
-                place=opt(d, "place"),
-                owner=opt(d, "owner"),
-                message_id=text(d, "message_id"),
-            )
-            for p in partials
-            for d in p.decisions
-            if text(d, "text")
-        ],
-        "text",
-    )
-    actions = _unique(
-        [
-            ActionItem(
-                task=text(a, "task"),
-                owner=opt(a, "owner"),
-                due=opt(a, "due"),
-                message_id=text(a, "message_id"),
-            )
-            for p in partials
-            for a in p.action_items
-            if text(a, "task")
-        ],
-        "task",
-    )
-    questions = _unique(
-        [
-            QuestionRef(
-                text=text(q, "text"), author=text(q, "author"), message_id=text(q, "message_id")
-            )
-            for p in partials
-            for q in p.open_questions
-            if text(q, "text")
-        ],
-        "text",
-    )
+    def merge(field: str, key: str, build: Callable[[dict[str, object]], T]) -> list[T]:
+        """One list of all batches' items, skipping empty ones; `key` is also the dedupe key."""
+        items = [build(d) for p in partials for d in getattr(p, field) if text(d, key)]
+        return _unique(items, key)
+
+    topics = merge("topics", "title", lambda t: Topic(
+        title=text(t, "title"), message_ids=[], keywords=_strings(t.get("keywords"))[:8]))
+    decisions = merge("decisions", "text", lambda d: Decision(
+        text=text(d, "text"), date=opt(d, "date"), place=opt(d, "place"),
+        owner=opt(d, "owner"), message_id=text(d, "message_id")))
+    actions = merge("action_items", "task", lambda a: ActionItem(
+        task=text(a, "task"), owner=opt(a, "owner"), due=opt(a, "due"),
+        message_id=text(a, "message_id")))
+    questions = merge("open_questions", "text", lambda q: QuestionRef(
+        text=text(q, "text"), author=text(q, "author"), message_id=text(q, "message_id")))
     labels = [str(p.mood.get("label")) for p in partials if p.mood.get("label")]
     mood = base.mood
     if labels:
