@@ -27,6 +27,7 @@ evals: $(STAMP)  ## our eval suites, offline, gated on quality floors (CI runs t
 
 lint: $(STAMP)
 	$(BIN)/ruff check copilot connectors evals tests bench
+	$(BIN)/ruff format --check copilot connectors evals tests bench
 	$(BIN)/mypy
 
 bench: $(STAMP)

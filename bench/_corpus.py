@@ -11,9 +11,12 @@ KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge" / "playbooks"
 
 
 def sentences() -> list[str]:
-    found = [s for p in sorted(KNOWLEDGE.rglob("*.md"))
-             for s in split_sentences(p.read_text(encoding="utf-8"))
-             if len(s) > 8 and not s.startswith("#")]
+    found = [
+        s
+        for p in sorted(KNOWLEDGE.rglob("*.md"))
+        for s in split_sentences(p.read_text(encoding="utf-8"))
+        if len(s) > 8 and not s.startswith("#")
+    ]
     if not found:
         raise SystemExit("no playbooks under knowledge/playbooks: nothing to benchmark")
     return found

@@ -33,8 +33,9 @@ def main(n: int) -> None:
     raw = n / (time.perf_counter() - start)
 
     with tempfile.TemporaryDirectory() as tmp:
-        cp = Copilot(Settings(data_dir=Path(tmp), llm_provider="offline"), embedder=embedder,
-                     llm=None)
+        cp = Copilot(
+            Settings(data_dir=Path(tmp), llm_provider="offline"), embedder=embedder, llm=None
+        )
         pieces = [Piece(f"section {i // 20}", t) for i, t in enumerate(texts)]
         start = time.perf_counter()
         cp.indexer.index("bench", "bench.md", "playbook", pieces)
@@ -46,8 +47,9 @@ def main(n: int) -> None:
 
     print(f"chunks: {n}")
     print(f"raw embedder:      {raw:8.1f} chunks/s")
-    print(f"ingest pipeline:   {pipeline:8.1f} chunks/s   ratio to raw embedder: "
-          f"{pipeline / raw:.2f}")
+    print(
+        f"ingest pipeline:   {pipeline:8.1f} chunks/s   ratio to raw embedder: {pipeline / raw:.2f}"
+    )
     print(f"re-ingest unchanged: {unchanged * 1000:6.1f} ms (no embedding)")
 
 

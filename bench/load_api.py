@@ -51,16 +51,23 @@ def free_port() -> int:
 
 
 def summarize(latencies: list[float], wall: float, errors: int) -> dict[str, Any]:
-    return {"requests": len(latencies) + errors, "errors": errors, "latencies": latencies,
-            "wall": wall,
-            "p50_ms": float(np.percentile(latencies, 50)) * 1000 if latencies else 0.0,
-            "p95_ms": float(np.percentile(latencies, 95)) * 1000 if latencies else 0.0,
-            "throughput_rps": len(latencies) / wall if wall else 0.0}
+    return {
+        "requests": len(latencies) + errors,
+        "errors": errors,
+        "latencies": latencies,
+        "wall": wall,
+        "p50_ms": float(np.percentile(latencies, 50)) * 1000 if latencies else 0.0,
+        "p95_ms": float(np.percentile(latencies, 95)) * 1000 if latencies else 0.0,
+        "throughput_rps": len(latencies) / wall if wall else 0.0,
+    }
 
 
 def merge(blocks: list[dict[str, Any]]) -> dict[str, Any]:
-    return summarize([x for b in blocks for x in b["latencies"]], sum(b["wall"] for b in blocks),
-                     sum(int(b["errors"]) for b in blocks))
+    return summarize(
+        [x for b in blocks for x in b["latencies"]],
+        sum(b["wall"] for b in blocks),
+        sum(int(b["errors"]) for b in blocks),
+    )
 
 
 async def http_load(base: str, key: str, total: int, concurrency: int) -> dict[str, Any]:
@@ -77,8 +84,11 @@ async def http_load(base: str, key: str, total: int, concurrency: int) -> dict[s
                 return
             start = time.perf_counter()
             try:
-                response = await client.post(f"{base}/v1/communities/bench/ask", headers=headers,
-                                             json={"question": QUESTIONS[i % len(QUESTIONS)]})
+                response = await client.post(
+                    f"{base}/v1/communities/bench/ask",
+                    headers=headers,
+                    json={"question": QUESTIONS[i % len(QUESTIONS)]},
+                )
                 ok = response.status_code == 200
             except httpx.HTTPError:
                 ok = False
@@ -114,24 +124,45 @@ def main() -> None:
     total, concurrency = max(1, min(args.requests, 5000)), max(1, min(args.concurrency, 64))
 
     with tempfile.TemporaryDirectory(prefix="copilot-load-") as tmp:
-        env = {**os.environ, "COPILOT_DATA_DIR": str(Path(tmp) / "data"),
-               "COPILOT_LLM_PROVIDER": "offline", "COPILOT_API_RATE_PER_MINUTE": "0"}
+        env = {
+            **os.environ,
+            "COPILOT_DATA_DIR": str(Path(tmp) / "data"),
+            "COPILOT_LLM_PROVIDER": "offline",
+            "COPILOT_API_RATE_PER_MINUTE": "0",
+        }
         env.pop("COPILOT_DATABASE_URL", None)
         env.pop("COPILOT_CHROMA_URL", None)
-        subprocess.run([COPILOT, "ingest", str(REPO / "knowledge" / "playbooks"), "-c", "bench"],
-                       env=env, check=True, capture_output=True)
-        key = subprocess.run([COPILOT, "keys", "create", "-c", "bench"], env=env, check=True,
-                             capture_output=True, text=True).stdout.strip().splitlines()[-1]
+        subprocess.run(
+            [COPILOT, "ingest", str(REPO / "knowledge" / "playbooks"), "-c", "bench"],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        key = (
+            subprocess.run(
+                [COPILOT, "keys", "create", "-c", "bench"],
+                env=env,
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            .stdout.strip()
+            .splitlines()[-1]
+        )
         # The baseline gets its own copy of the data: two processes on one embedded Chroma
         # directory slow each other down with index reloads, which would skew the comparison.
         shutil.copytree(Path(tmp) / "data", Path(tmp) / "baseline")
         port = args.port or free_port()
         base = f"http://127.0.0.1:{port}"
-        server = subprocess.Popen([COPILOT, "serve", "--port", str(port), "--log-level",
-                                   "warning"], env=env, stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL)
-        cp = Copilot(Settings(data_dir=Path(tmp) / "baseline", llm_provider="offline",
-                              _env_file=None))  # type: ignore[call-arg]
+        server = subprocess.Popen(
+            [COPILOT, "serve", "--port", str(port), "--log-level", "warning"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        cp = Copilot(
+            Settings(data_dir=Path(tmp) / "baseline", llm_provider="offline", _env_file=None)
+        )  # type: ignore[call-arg]
         try:
             deadline = time.monotonic() + 90
             while True:
@@ -162,18 +193,23 @@ def main() -> None:
     baseline = summarize(direct, direct_wall, 0)
     sequential = merge(http_blocks)
 
-    rows = {"in-process facade (1 thread)": baseline, "HTTP, 1 client": sequential,
-            f"HTTP, {concurrency} clients": concurrent}
+    rows = {
+        "in-process facade (1 thread)": baseline,
+        "HTTP, 1 client": sequential,
+        f"HTTP, {concurrency} clients": concurrent,
+    }
     print(f"{'':32} {'requests':>8} {'errors':>6} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>7}")
     for name, r in rows.items():
-        print(f"{name:32} {r['requests']:8.0f} {r['errors']:6.0f} {r['p50_ms']:8.1f} "
-              f"{r['p95_ms']:8.1f} {r['throughput_rps']:7.1f}")
+        print(
+            f"{name:32} {r['requests']:8.0f} {r['errors']:6.0f} {r['p50_ms']:8.1f} "
+            f"{r['p95_ms']:8.1f} {r['throughput_rps']:7.1f}"
+        )
     ratios = {
         "p50 HTTP(1 client) / in-process": sequential["p50_ms"] / baseline["p50_ms"],
         f"p50 HTTP({concurrency} clients) / in-process": concurrent["p50_ms"] / baseline["p50_ms"],
         f"p95 HTTP({concurrency} clients) / in-process": concurrent["p95_ms"] / baseline["p95_ms"],
-        f"throughput HTTP({concurrency} clients) / in-process":
-            concurrent["throughput_rps"] / baseline["throughput_rps"],
+        f"throughput HTTP({concurrency} clients) / in-process": concurrent["throughput_rps"]
+        / baseline["throughput_rps"],
     }
     for name, value in ratios.items():
         print(f"{name:48} {value:6.2f}x")
@@ -181,9 +217,17 @@ def main() -> None:
     results.mkdir(exist_ok=True)
     for r in rows.values():
         r.pop("latencies", None)
-    (results / "load_api.json").write_text(json.dumps(
-        {"rows": rows, "ratios": ratios, "cores": os.cpu_count(),
-         "median_question_chars": statistics.median(len(q) for q in QUESTIONS)}, indent=2))
+    (results / "load_api.json").write_text(
+        json.dumps(
+            {
+                "rows": rows,
+                "ratios": ratios,
+                "cores": os.cpu_count(),
+                "median_question_chars": statistics.median(len(q) for q in QUESTIONS),
+            },
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -39,19 +39,40 @@ def build(n: int, tmp: Path, embedder: UseEmbedder) -> Copilot:
         extra = vectors[rng.integers(0, base, n - base)] + rng.normal(0, 0.02, (n - base, 512))
         extra /= np.linalg.norm(extra, axis=1, keepdims=True)
         vectors = np.vstack([vectors, extra.astype(np.float32)])
-    cp = Copilot(Settings(data_dir=tmp, llm_provider="offline", top_k=5), embedder=embedder,
-                 llm=None)
+    cp = Copilot(
+        Settings(data_dir=tmp, llm_provider="offline", top_k=5), embedder=embedder, llm=None
+    )
     ids = [f"c{i:06d}" for i in range(n)]
     cp.vectors.upsert("bench", ids, vectors, [{"source": "bench.md", "kind": "playbook"}] * n)
     from datetime import UTC, datetime
 
     with cp.db.session() as s:
-        s.add(DocumentRow(community="bench", source="bench.md", kind="playbook",
-                          content_hash="x", status="complete", chunk_count=n,
-                          embedder=embedder.name, ingested_at=datetime.now(UTC)))
-        s.add_all(ChunkRow(community="bench", id=cid, source="bench.md", kind="playbook",
-                           heading="", text=t, tokens=" ".join(tokenize(t)), position=i, meta={})
-                  for i, (cid, t) in enumerate(zip(ids, texts, strict=True)))
+        s.add(
+            DocumentRow(
+                community="bench",
+                source="bench.md",
+                kind="playbook",
+                content_hash="x",
+                status="complete",
+                chunk_count=n,
+                embedder=embedder.name,
+                ingested_at=datetime.now(UTC),
+            )
+        )
+        s.add_all(
+            ChunkRow(
+                community="bench",
+                id=cid,
+                source="bench.md",
+                kind="playbook",
+                heading="",
+                text=t,
+                tokens=" ".join(tokenize(t)),
+                position=i,
+                meta={},
+            )
+            for i, (cid, t) in enumerate(zip(ids, texts, strict=True))
+        )
     return cp
 
 
@@ -89,17 +110,21 @@ def main(sizes: list[int]) -> None:
             built = time.perf_counter() - start
             cp.retriever.search("bench", qs[0])  # warm the BM25 cache, as a server would be
             ours = timed(lambda q, cp=cp: cp.retriever.search("bench", q), qs)
-            baseline_store = Chroma(client=cp.vectors._client,
-                                    collection_name=collection_name("bench"),
-                                    embedding_function=LcUse())
+            baseline_store = Chroma(
+                client=cp.vectors._client,
+                collection_name=collection_name("bench"),
+                embedding_function=LcUse(),
+            )
             baseline_store.similarity_search(qs[0], k=5)
             base = timed(lambda q, store=baseline_store: store.similarity_search(q, k=5), qs)
             cp.close()
-        print(f"{n:>7} chunks (built in {built:.0f}s)  "
-              f"hybrid p50 {statistics.median(ours):6.1f} ms  p95 {percentile(ours, 95):6.1f} ms"
-              f" | langchain+chroma p50 {statistics.median(base):6.1f} ms  "
-              f"p95 {percentile(base, 95):6.1f} ms | ratio p50 "
-              f"{statistics.median(ours) / statistics.median(base):.2f}x")
+        print(
+            f"{n:>7} chunks (built in {built:.0f}s)  "
+            f"hybrid p50 {statistics.median(ours):6.1f} ms  p95 {percentile(ours, 95):6.1f} ms"
+            f" | langchain+chroma p50 {statistics.median(base):6.1f} ms  "
+            f"p95 {percentile(base, 95):6.1f} ms | ratio p50 "
+            f"{statistics.median(ours) / statistics.median(base):.2f}x"
+        )
 
 
 if __name__ == "__main__":

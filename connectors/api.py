@@ -30,8 +30,14 @@ from .tables import ReviewRow, ReviewStatus, decide_review, get_review, list_rev
 from .worker import ConnectorWorker
 
 log = logging.getLogger("connectors.api")
-HOOKS = {"slack": "events", "telegram": "webhook", "discord": "interactions",
-         "feishu": "events", "wecom": "callback", "dingtalk": "callback"}
+HOOKS = {
+    "slack": "events",
+    "telegram": "webhook",
+    "discord": "interactions",
+    "feishu": "events",
+    "wecom": "callback",
+    "dingtalk": "callback",
+}
 # SQL integer ids: anything outside 64-bit range is a 422, never a database error.
 ReviewId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 ERRORS: dict[int | str, dict[str, Any]] = {c: {"model": ErrorOut} for c in (401, 403, 404, 409)}
@@ -43,8 +49,9 @@ def start_worker(app: FastAPI, http: httpx.AsyncClient | None = None) -> Connect
     if worker is None:
         settings = getattr(app.state, "connector_settings", None) or ConnectorSettings()
         conns = build_connectors(settings, http)
-        worker = ConnectorWorker(app.state.copilot, conns,
-                                 capacity=getattr(app.state, "capacity", None))
+        worker = ConnectorWorker(
+            app.state.copilot, conns, capacity=getattr(app.state, "capacity", None)
+        )
         app.state.connector_worker = worker
     return worker
 
@@ -73,8 +80,9 @@ router = APIRouter(lifespan=lifespan)
 
 
 def _error(status: int, message: str) -> JSONResponse:
-    return JSONResponse({"error": {"code": CODES.get(status, "error"), "message": message}},
-                        status_code=status)
+    return JSONResponse(
+        {"error": {"code": CODES.get(status, "error"), "message": message}}, status_code=status
+    )
 
 
 async def _webhook(platform: str, request: Request) -> Response:
@@ -83,15 +91,12 @@ async def _webhook(platform: str, request: Request) -> Response:
     if conn is None:
         return _error(404, f"the {platform} connector is not configured on this server")
     try:
-        result, out = conn.handle(request.headers, await request.body(),
-                                  dict(request.query_params))
+        result, out = conn.handle(request.headers, await request.body(), dict(request.query_params))
     except ConnectorError as err:
         return _error(err.status, err.message)
     # Recorded before the ack: once acked, the work survives a restart; a retry of the
     # same event id finds the row and is acked without a second answer.
-    if isinstance(result, InboundMessage) and await anyio.to_thread.run_sync(
-        worker.accept, result
-    ):
+    if isinstance(result, InboundMessage) and await anyio.to_thread.run_sync(worker.accept, result):
         worker.spawn(worker.process(result))
     return Response(out.body, out.status_code, out.headers, out.media_type)
 
@@ -108,9 +113,13 @@ def _hook_route(platform: str) -> Any:
 for _platform, _hook in HOOKS.items():
     # WeCom checks the URL with a GET (echostr) and delivers with POSTs.
     for _method in ("GET", "POST") if _platform == "wecom" else ("POST",):
-        router.add_api_route(f"/connectors/{_platform}/{_hook}", _hook_route(_platform),
-                             methods=[_method], tags=["connectors"],
-                             operation_id=f"{_platform}_webhook_{_method.lower()}")
+        router.add_api_route(
+            f"/connectors/{_platform}/{_hook}",
+            _hook_route(_platform),
+            methods=[_method],
+            tags=["connectors"],
+            operation_id=f"{_platform}_webhook_{_method.lower()}",
+        )
 
 
 # -- review queue ----------------------------------------------------------------------------
@@ -128,32 +137,49 @@ class ReviewOut(BaseModel):
 
 
 class ApproveIn(BaseModel):
-    text: str | None = Field(default=None, max_length=8000,
-                             description="Edited answer to post instead of the draft.")
+    text: str | None = Field(
+        default=None, max_length=8000, description="Edited answer to post instead of the draft."
+    )
 
 
 def _worker(request: Request) -> ConnectorWorker:
     return start_worker(request.app)
 
 
-@router.get("/v1/communities/{community}/reviews", response_model=list[ReviewOut],
-            responses=ERRORS, tags=["reviews"])
-async def reviews(request: Request, community: OperatorCommunity,
-                  status: Annotated[ReviewStatus | None, Query()] = "pending") -> list[ReviewOut]:
+@router.get(
+    "/v1/communities/{community}/reviews",
+    response_model=list[ReviewOut],
+    responses=ERRORS,
+    tags=["reviews"],
+)
+async def reviews(
+    request: Request,
+    community: OperatorCommunity,
+    status: Annotated[ReviewStatus | None, Query()] = "pending",
+) -> list[ReviewOut]:
     """Draft answers waiting for an operator (chats in mode `review`)."""
     items = await anyio.to_thread.run_sync(list_reviews, _worker(request).db, community, status)
     return [ReviewOut.model_validate(i.model_dump()) for i in items]
 
 
-@router.post("/v1/communities/{community}/reviews/{review_id}/approve",
-             response_model=ReviewOut, responses=ERRORS, tags=["reviews"])
-async def approve(request: Request, community: OperatorCommunity, review_id: ReviewId,
-                  body: Annotated[ApproveIn | None, Body()] = None) -> ReviewOut:
+@router.post(
+    "/v1/communities/{community}/reviews/{review_id}/approve",
+    response_model=ReviewOut,
+    responses=ERRORS,
+    tags=["reviews"],
+)
+async def approve(
+    request: Request,
+    community: OperatorCommunity,
+    review_id: ReviewId,
+    body: Annotated[ApproveIn | None, Body()] = None,
+) -> ReviewOut:
     """Post the draft (or your edited text) in the asker's thread, once."""
     worker = _worker(request)
     edited = (body.text or "").strip() if body and body.text else None
     item = await anyio.to_thread.run_sync(
-        lambda: decide_review(worker.db, community, review_id, "approved", edited))
+        lambda: decide_review(worker.db, community, review_id, "approved", edited)
+    )
     if item is None:
         raise _not_pending(worker, community, review_id)
     citations = [] if edited else item.citations
@@ -162,18 +188,26 @@ async def approve(request: Request, community: OperatorCommunity, review_id: Rev
     except Exception as exc:
         log.warning("posting approved review %s failed: %s", review_id, exc)
         await anyio.to_thread.run_sync(lambda: _reopen(worker, community, review_id))
-        raise ApiError(503, "the chat platform did not accept the message; the item is still "
-                            "pending, try again later") from None
+        raise ApiError(
+            503,
+            "the chat platform did not accept the message; the item is still "
+            "pending, try again later",
+        ) from None
     return ReviewOut.model_validate(item.model_dump())
 
 
-@router.post("/v1/communities/{community}/reviews/{review_id}/reject",
-             response_model=ReviewOut, responses=ERRORS, tags=["reviews"])
+@router.post(
+    "/v1/communities/{community}/reviews/{review_id}/reject",
+    response_model=ReviewOut,
+    responses=ERRORS,
+    tags=["reviews"],
+)
 async def reject(request: Request, community: OperatorCommunity, review_id: ReviewId) -> ReviewOut:
     """Drop the draft; nothing is posted."""
     worker = _worker(request)
     item = await anyio.to_thread.run_sync(
-        lambda: decide_review(worker.db, community, review_id, "rejected"))
+        lambda: decide_review(worker.db, community, review_id, "rejected")
+    )
     if item is None:
         raise _not_pending(worker, community, review_id)
     return ReviewOut.model_validate(item.model_dump())

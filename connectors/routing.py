@@ -32,6 +32,8 @@ _NL_SUMMARY = re.compile(
     r"|^\s*(?:please\s+)?summari[sz]e(?P<rest_en>.*)$",
     re.I,
 )
+
+
 @dataclass(frozen=True)
 class Decision:
     action: Action
@@ -73,7 +75,7 @@ def _natural_summary(text: str) -> tuple[float | None, bool] | None:
     m = _NL_SUMMARY.match(text)
     if not m:
         return None
-    rest = (m.group("rest") if m.group("rest") is not None else m.group("rest_en") or "")
+    rest = m.group("rest") if m.group("rest") is not None else m.group("rest_en") or ""
     rest = re.sub(r"^\s*(of|the|discussion|chat)\b", "", rest.strip(), flags=re.I).strip()
     rest = re.sub(r"(discussion|chat|messages)\s*$", "", rest, flags=re.I).strip()
     hours, ok = parse_window(rest)

@@ -82,16 +82,23 @@ class Route(BaseModel):
 
 
 def _route(row: RouteRow) -> Route:
-    return Route(platform=row.platform, chat_id=row.chat_id, community=row.community,
-                 mode=row.mode, admins=list(row.admins or []),  # type: ignore[arg-type]
-                 operators=list(row.operators or []), capture=row.capture)
+    return Route(
+        platform=row.platform,
+        chat_id=row.chat_id,
+        community=row.community,
+        mode=row.mode,
+        admins=list(row.admins or []),  # type: ignore[arg-type]
+        operators=list(row.operators or []),
+        capture=row.capture,
+    )
 
 
 def put_route(db: Database, route: Route) -> Route:
     """Add or replace the route of one chat."""
     with db.session() as s:
         row = s.get(RouteRow, (route.platform, route.chat_id)) or RouteRow(
-            platform=route.platform, chat_id=route.chat_id)
+            platform=route.platform, chat_id=route.chat_id
+        )
         row.community, row.mode, row.capture = route.community, route.mode, route.capture
         row.admins, row.operators = list(route.admins), list(route.operators)
         s.add(row)
@@ -127,8 +134,14 @@ def record_event(db: Database, msg: InboundMessage) -> bool:
         with db.session() as s:
             if s.get(InboundEventRow, (msg.platform, msg.event_id)) is not None:
                 return False
-            s.add(InboundEventRow(platform=msg.platform, event_id=msg.event_id,
-                                  status="received", payload=msg.model_dump(mode="json")))
+            s.add(
+                InboundEventRow(
+                    platform=msg.platform,
+                    event_id=msg.event_id,
+                    status="received",
+                    payload=msg.model_dump(mode="json"),
+                )
+            )
     except IntegrityError:  # a concurrent duplicate won the insert
         return False
     return True
@@ -143,8 +156,11 @@ def finish_event(db: Database, platform: str, event_id: str, status: str, error:
 
 def pending_events(db: Database) -> list[InboundMessage]:
     """Events acked but not finished (the process stopped in between), oldest first."""
-    query = (select(InboundEventRow).where(InboundEventRow.status == "received")
-             .order_by(InboundEventRow.created_at))
+    query = (
+        select(InboundEventRow)
+        .where(InboundEventRow.status == "received")
+        .order_by(InboundEventRow.created_at)
+    )
     with db.session() as s:
         return [InboundMessage.model_validate(r.payload) for r in s.scalars(query)]
 
@@ -177,20 +193,35 @@ class ReviewItem(BaseModel):
 
 
 def _item(row: ReviewRow) -> ReviewItem:
-    item = ReviewItem(id=row.id, community=row.community, platform=row.platform,
-                      chat_id=row.chat_id, question=str(row.message.get("text", "")),
-                      user_id=str(row.message.get("user_id", "")), draft=row.draft,
-                      citations=list(row.citations or []), status=row.status,  # type: ignore[arg-type]
-                      edited=row.edited, created_at=row.created_at)
+    item = ReviewItem(
+        id=row.id,
+        community=row.community,
+        platform=row.platform,
+        chat_id=row.chat_id,
+        question=str(row.message.get("text", "")),
+        user_id=str(row.message.get("user_id", "")),
+        draft=row.draft,
+        citations=list(row.citations or []),
+        status=row.status,  # type: ignore[arg-type]
+        edited=row.edited,
+        created_at=row.created_at,
+    )
     item._message = dict(row.message)
     return item
 
 
-def add_review(db: Database, community: str, msg: InboundMessage, draft: str,
-               citations: list[dict[str, Any]]) -> int:
+def add_review(
+    db: Database, community: str, msg: InboundMessage, draft: str, citations: list[dict[str, Any]]
+) -> int:
     with db.session() as s:
-        row = ReviewRow(community=community, platform=msg.platform, chat_id=msg.chat_id,
-                        message=msg.model_dump(mode="json"), draft=draft, citations=citations)
+        row = ReviewRow(
+            community=community,
+            platform=msg.platform,
+            chat_id=msg.chat_id,
+            message=msg.model_dump(mode="json"),
+            draft=draft,
+            citations=citations,
+        )
         s.add(row)
         s.flush()
         return row.id
@@ -210,8 +241,9 @@ def get_review(db: Database, community: str, review_id: int) -> ReviewItem | Non
         return _item(row) if row and row.community == community else None
 
 
-def decide_review(db: Database, community: str, review_id: int, status: ReviewStatus,
-                  edited: str | None = None) -> ReviewItem | None:
+def decide_review(
+    db: Database, community: str, review_id: int, status: ReviewStatus, edited: str | None = None
+) -> ReviewItem | None:
     """Move a *pending* item to approved/rejected; None if missing or already decided, so
     two operators approving at once post the answer only once."""
     with db.session() as s:

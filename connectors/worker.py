@@ -62,16 +62,18 @@ def lang_of(text: str) -> str:
     return "zh" if any("\u4e00" <= ch <= "\u9fff" for ch in text) else "en"
 
 
-def format_answer(answer: str, citations: list[Citation] | list[dict[str, Any]],
-                  language: str) -> str:
+def format_answer(
+    answer: str, citations: list[Citation] | list[dict[str, Any]], language: str
+) -> str:
     """Answer text plus its numbered sources: ``…[1]\\n\\n来源: [1] faq.md``."""
     sources = [c.source if isinstance(c, Citation) else str(c.get("source", "")) for c in citations]
     if not sources:
         return answer
     word = TEXTS["en" if language == "en" else "zh"]["sources"]
     # File names only: members need to recognise the document, not the server's paths.
-    listed = "  ".join(f"[{i}] {s.replace(chr(92), '/').rsplit('/', 1)[-1]}"
-                       for i, s in enumerate(sources, 1))
+    listed = "  ".join(
+        f"[{i}] {s.replace(chr(92), '/').rsplit('/', 1)[-1]}" for i, s in enumerate(sources, 1)
+    )
     return f"{answer}\n\n{word}: {listed}"
 
 
@@ -81,8 +83,13 @@ class RateLimiter:
     Over the limit, the caller gets one friendly notice per window, then silence, so a
     flood does not turn into a flood of notices."""
 
-    def __init__(self, per_chat: int = 20, per_user: int = 5, window: float = 60.0,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        per_chat: int = 20,
+        per_user: int = 5,
+        window: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.limits = {"chat": per_chat, "user": per_user}
         self.window, self.clock = window, clock
         self._hits: dict[tuple[str, str], deque[float]] = defaultdict(deque)
@@ -91,8 +98,10 @@ class RateLimiter:
     def check(self, msg: InboundMessage) -> str:
         """'ok', 'notice' (over the limit, tell them once) or 'silent'."""
         now = self.clock()
-        keys = [("chat", f"{msg.platform}:{msg.chat_id}"),
-                ("user", f"{msg.platform}:{msg.chat_id}:{msg.user_id}")]
+        keys = [
+            ("chat", f"{msg.platform}:{msg.chat_id}"),
+            ("user", f"{msg.platform}:{msg.chat_id}:{msg.user_id}"),
+        ]
         for key in keys:
             hits = self._hits[key]
             while hits and hits[0] <= now - self.window:
@@ -110,9 +119,13 @@ class RateLimiter:
 
 
 class ConnectorWorker:
-    def __init__(self, copilot: Copilot, connectors: Mapping[str, Connector],
-                 limiter: RateLimiter | None = None,
-                 capacity: anyio.CapacityLimiter | None = None) -> None:
+    def __init__(
+        self,
+        copilot: Copilot,
+        connectors: Mapping[str, Connector],
+        limiter: RateLimiter | None = None,
+        capacity: anyio.CapacityLimiter | None = None,
+    ) -> None:
         self.copilot, self.db, self.connectors = copilot, copilot.db, connectors
         self.limiter = limiter or RateLimiter()
         self.capacity = capacity
@@ -182,8 +195,9 @@ class ConnectorWorker:
                 await conn.reply(msg, texts["error"])
             raise
 
-    async def _act(self, conn: Connector, route: Route, msg: InboundMessage,
-                   decision: Decision) -> None:
+    async def _act(
+        self, conn: Connector, route: Route, msg: InboundMessage, decision: Decision
+    ) -> None:
         community = route.community
         if decision.action == "summary":
             since = summary_since(decision.hours, datetime.now(UTC), self._timezone(community))
@@ -195,24 +209,29 @@ class ConnectorWorker:
 
             if normalize_kind(kind) is None:
                 kind, topic = "announcement", decision.text
-            draft = await self._run(self.copilot.draft, community, kind=kind,
-                                    topic=topic or kind)
+            draft = await self._run(self.copilot.draft, community, kind=kind, topic=topic or kind)
             await conn.reply(msg, format_answer(draft.text, draft.citations, draft.language))
         else:
             answer: AnswerResult = await self._run(self.copilot.ask, community, decision.text)
             if answer.handoff and not decision.addressed:
                 return  # mode all/review: stay quiet unless confident
             if decision.action == "review":  # nothing is posted until an operator approves
-                add_review(self.db, community, msg, answer.answer,
-                           [c.model_dump() for c in answer.citations])
+                add_review(
+                    self.db,
+                    community,
+                    msg,
+                    answer.answer,
+                    [c.model_dump() for c in answer.citations],
+                )
             elif answer.handoff:
                 texts = TEXTS["en" if answer.language == "en" else "zh"]
                 admins = route.admins
                 text = f"{answer.answer}\n\n{texts['handoff']}" if admins else answer.answer
                 await conn.reply(msg, text, mention=admins)
             else:
-                await conn.reply(msg, format_answer(answer.answer, answer.citations,
-                                                    answer.language))
+                await conn.reply(
+                    msg, format_answer(answer.answer, answer.citations, answer.language)
+                )
 
     def _capture(self, route: Route, msg: InboundMessage) -> None:
         """Store the group message (redacted inside ingest_messages) and re-index today's
@@ -221,9 +240,16 @@ class ConnectorWorker:
 
         now = datetime.now(UTC)
         channel = f"{msg.platform}:{msg.chat_id}"
-        new = ChatMessage(id=msg.message_id or msg.event_id, community=route.community,
-                          channel=channel, author=msg.user_name or msg.user_id,
-                          author_id=msg.user_id, ts=now, text=msg.text, thread=msg.thread_id)
+        new = ChatMessage(
+            id=msg.message_id or msg.event_id,
+            community=route.community,
+            channel=channel,
+            author=msg.user_name or msg.user_id,
+            author_id=msg.user_id,
+            ts=now,
+            text=msg.text,
+            thread=msg.thread_id,
+        )
         start = now.replace(hour=0, minute=0, second=0, microsecond=0)
         day = load_messages(self.db, route.community, since=start, channel=channel)
         known = {m.id for m in day}
@@ -240,8 +266,9 @@ class ConnectorWorker:
         return await anyio.to_thread.run_sync(lambda: fn(*args, **kwargs), limiter=self.capacity)
 
     # -- review queue --------------------------------------------------------------------
-    async def deliver_review(self, msg: InboundMessage, text: str,
-                             citations: list[dict[str, Any]]) -> None:
+    async def deliver_review(
+        self, msg: InboundMessage, text: str, citations: list[dict[str, Any]]
+    ) -> None:
         """Post an approved answer in the asker's thread; fall back to a plain post when the
         reply handle expired (Discord tokens, DingTalk session webhooks, WeCom response_url)."""
         conn = self.connectors[msg.platform]

@@ -19,7 +19,9 @@ from copilot.errors import InputError
 
 app = typer.Typer(
     help="Community Copilot: answers, drafts, summaries and activity ideas for your community.",
-    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
 )
 out = Console()
 err = Console(stderr=True, soft_wrap=True)  # errors stay one line: easy to read and grep
@@ -53,8 +55,9 @@ def print_json(data: Any) -> None:
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to ingest.")],
     community: CommunityOpt,
-    kind: Annotated[str | None, typer.Option(
-        help="Force 'playbook' or 'chat'; default: detect per file.")] = None,
+    kind: Annotated[
+        str | None, typer.Option(help="Force 'playbook' or 'chat'; default: detect per file.")
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Ingest playbooks and chat exports. Unchanged files are skipped; bad files are reported."""
@@ -71,8 +74,9 @@ def ingest(
         total = len(discover(paths))
         with _progress(disable=json_out or total < 2) as (bar, advance):
             task = bar.add_task("Ingesting", total=total, name="")
-            report = cp.ingest_paths(community, paths, kind, progress=lambda name: advance(
-                task, name))
+            report = cp.ingest_paths(
+                community, paths, kind, progress=lambda name: advance(task, name)
+            )
     if json_out:
         print_json(report.model_dump())
     else:
@@ -93,9 +97,16 @@ def ingest(
 
 @contextmanager
 def _progress(disable: bool) -> Iterator[tuple[Progress, Callable[[Any, str], None]]]:
-    bar = Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
-                   MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("{task.fields[name]}"),
-                   console=err, disable=disable, transient=True)
+    bar = Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[name]}"),
+        console=err,
+        disable=disable,
+        transient=True,
+    )
 
     def advance(task: Any, name: str) -> None:
         bar.update(task, advance=1, name=Path(name).name)
@@ -152,8 +163,6 @@ def demo(
 
 def main() -> None:  # pragma: no cover - console entry point
     app()
-
-
 
 
 from copilot.cli_api import register as _register_api_commands  # noqa: E402

@@ -18,17 +18,26 @@ if TYPE_CHECKING:
 
 out = Console()
 err = Console(stderr=True)
-keys_app = typer.Typer(help="Manage API keys (stored hashed; a key is shown only once).",
-                       no_args_is_help=True)
+keys_app = typer.Typer(
+    help="Manage API keys (stored hashed; a key is shown only once).", no_args_is_help=True
+)
 
 
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
     log_level: Annotated[str, typer.Option(help="debug, info, warning or error.")] = "info",
-    workers: Annotated[int, typer.Option(min=1, max=32, help=(
-        "Worker processes. More than 1 needs a Chroma server (COPILOT_CHROMA_URL): the "
-        "embedded store is single-process."))] = 1,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=32,
+            help=(
+                "Worker processes. More than 1 needs a Chroma server (COPILOT_CHROMA_URL): the "
+                "embedded store is single-process."
+            ),
+        ),
+    ] = 1,
 ) -> None:
     """Run the HTTP API (OpenAPI docs at /docs) with uvicorn."""
     import uvicorn
@@ -37,17 +46,27 @@ def serve(
 
     settings = Settings()
     if workers > 1 and not settings.chroma_url:
-        err.print("[bold red]Error:[/] --workers above 1 needs COPILOT_CHROMA_URL (a `chroma "
-                  "run` server); the embedded vector store must not be shared by processes")
+        err.print(
+            "[bold red]Error:[/] --workers above 1 needs COPILOT_CHROMA_URL (a `chroma "
+            "run` server); the embedded vector store must not be shared by processes"
+        )
         raise typer.Exit(2)
     configure_logging(log_level)
     mode = "offline" if settings.offline else f"LLM {settings.llm_model}"
     err.print(f"[bold]Community Copilot API[/] on http://{host}:{port} ({mode}); docs at /docs")
     # Our middleware logs every request with its id; uvicorn's access log would repeat it.
     # The factory string lets uvicorn build one app (and one Copilot) per worker process.
-    uvicorn.run("copilot.cli_api:served_app", factory=True, host=host, port=port,
-                workers=workers, log_config=None, log_level=log_level, access_log=False,
-                proxy_headers=True)
+    uvicorn.run(
+        "copilot.cli_api:served_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=None,
+        log_level=log_level,
+        access_log=False,
+        proxy_headers=True,
+    )
 
 
 def served_app() -> Any:
@@ -81,8 +100,10 @@ def create_key(
     except InputError as exc:
         err.print(f"[bold red]Error:[/] {exc}")
         raise typer.Exit(2) from None
-    err.print(f"Created {info.role} key {info.id} for community '{info.community}'. "
-              "Store it now; it cannot be shown again:")
+    err.print(
+        f"Created {info.role} key {info.id} for community '{info.community}'. "
+        "Store it now; it cannot be shown again:"
+    )
     print(secret)
 
 
@@ -100,9 +121,14 @@ def list_keys(
     table = Table("id", "community", "role", "name", "created", "revoked")
     table.columns[0].no_wrap = True
     for k in found:
-        table.add_row(k.id, k.community, k.role.value, k.name,
-                      k.created_at.strftime("%Y-%m-%d %H:%M"),
-                      k.revoked_at.strftime("%Y-%m-%d %H:%M") if k.revoked_at else "")
+        table.add_row(
+            k.id,
+            k.community,
+            k.role.value,
+            k.name,
+            k.created_at.strftime("%Y-%m-%d %H:%M"),
+            k.revoked_at.strftime("%Y-%m-%d %H:%M") if k.revoked_at else "",
+        )
     out.print(table)
 
 

@@ -13,8 +13,12 @@ from copilot.errors import InputError
 from copilot.models import assume_utc
 
 RELATIVE = re.compile(r"^(\d+)\s*([hdw])$")
-WhenOpt = Annotated[str | None, typer.Option(
-    help="ISO date/time (2026-11-03, 2026-11-03T20:00+08:00) or relative: 24h, 7d, 2w.")]
+WhenOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="ISO date/time (2026-11-03, 2026-11-03T20:00+08:00) or relative: 24h, 7d, 2w."
+    ),
+]
 
 
 def parse_when(value: str | None, *, now: datetime | None = None) -> datetime | None:
@@ -29,24 +33,37 @@ def parse_when(value: str | None, *, now: datetime | None = None) -> datetime | 
     try:
         parsed = datetime.fromisoformat(value.strip())
     except ValueError:
-        raise InputError(f"cannot read the time {value!r}: use 2026-11-03, "
-                         "2026-11-03T20:00+08:00, or 24h / 7d / 2w") from None
+        raise InputError(
+            f"cannot read the time {value!r}: use 2026-11-03, "
+            "2026-11-03T20:00+08:00, or 24h / 7d / 2w"
+        ) from None
     return assume_utc(parsed)
 
 
-faq_app = typer.Typer(help="FAQ candidates mined from chat: list, approve, reject.",
-                      no_args_is_help=True)
+faq_app = typer.Typer(
+    help="FAQ candidates mined from chat: list, approve, reject.", no_args_is_help=True
+)
 
 
-def summarize(community: CommunityOpt, since: WhenOpt = None, until: WhenOpt = None,
-              channel: Annotated[str | None, typer.Option(help="Only this channel.")] = None,
-              language: Annotated[str | None, typer.Option(help="zh or en.")] = None,
-              prompt: Annotated[str | None, typer.Option(help="e.g. summarize@v1")] = None,
-              json_out: JsonOpt = False) -> None:
+def summarize(
+    community: CommunityOpt,
+    since: WhenOpt = None,
+    until: WhenOpt = None,
+    channel: Annotated[str | None, typer.Option(help="Only this channel.")] = None,
+    language: Annotated[str | None, typer.Option(help="zh or en.")] = None,
+    prompt: Annotated[str | None, typer.Option(help="e.g. summarize@v1")] = None,
+    json_out: JsonOpt = False,
+) -> None:
     """Summarize the group chat: topics, decisions, action items, open questions, mood."""
     with copilot_instance() as cp:
-        result = cp.summarize(community, since=parse_when(since), until=parse_when(until),
-                              channel=channel, language=language, prompt=prompt)
+        result = cp.summarize(
+            community,
+            since=parse_when(since),
+            until=parse_when(until),
+            channel=channel,
+            language=language,
+            prompt=prompt,
+        )
     if json_out:
         print_json(result.model_dump(mode="json"))
     else:
@@ -71,12 +88,16 @@ def stats(community: CommunityOpt, json_out: JsonOpt = False) -> None:
 
 
 @faq_app.command("list")
-def faq_list(community: CommunityOpt,
-             status: Annotated[str | None, typer.Option(
-                 help="pending, approved or rejected (default: all).")] = None,
-             refresh: Annotated[bool, typer.Option(
-                 help="Mine the chat history for new candidates first.")] = True,
-             json_out: JsonOpt = False) -> None:
+def faq_list(
+    community: CommunityOpt,
+    status: Annotated[
+        str | None, typer.Option(help="pending, approved or rejected (default: all).")
+    ] = None,
+    refresh: Annotated[
+        bool, typer.Option(help="Mine the chat history for new candidates first.")
+    ] = True,
+    json_out: JsonOpt = False,
+) -> None:
     """List FAQ candidates (question → accepted answer) found in the chat history."""
     from copilot.knowledge.faq import list_entries
 
@@ -92,15 +113,18 @@ def faq_list(community: CommunityOpt,
     if refresh:
         out.print(f"[dim]{added} new candidate(s) mined[/]")
     for e in entries:
-        out.print(f"[bold]{e.id}[/] [{e.status}] ×{e.asked_times}\n  Q: {e.question}\n"
-                  f"  A: {e.answer}")
+        out.print(
+            f"[bold]{e.id}[/] [{e.status}] ×{e.asked_times}\n  Q: {e.question}\n  A: {e.answer}"
+        )
 
 
 @faq_app.command("approve")
-def faq_approve(faq_id: str, community: CommunityOpt,
-                question: Annotated[str | None, typer.Option(help="Edited question.")] = None,
-                answer: Annotated[str | None, typer.Option(help="Edited answer.")] = None
-                ) -> None:
+def faq_approve(
+    faq_id: str,
+    community: CommunityOpt,
+    question: Annotated[str | None, typer.Option(help="Edited question.")] = None,
+    answer: Annotated[str | None, typer.Option(help="Edited answer.")] = None,
+) -> None:
     """Approve a candidate (optionally edited) into the knowledge base."""
     with copilot_instance() as cp:
         entry = cp.faq_decide(community, faq_id, "approved", question=question, answer=answer)

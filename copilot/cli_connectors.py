@@ -14,12 +14,15 @@ import typer
 from copilot.cli import CommunityOpt, JsonOpt, copilot_instance, err, out, print_json
 
 PLATFORMS = ("slack", "telegram", "discord", "feishu", "wecom", "dingtalk")
-routes_app = typer.Typer(help="Which chat belongs to which community, and how the bot behaves.",
-                         no_args_is_help=True)
-reviews_app = typer.Typer(help="Draft answers waiting for an operator (mode review).",
-                          no_args_is_help=True)
-PlatformOpt = Annotated[str, typer.Option("--platform", "-p",
-                                          help=f"One of: {', '.join(PLATFORMS)}.")]
+routes_app = typer.Typer(
+    help="Which chat belongs to which community, and how the bot behaves.", no_args_is_help=True
+)
+reviews_app = typer.Typer(
+    help="Draft answers waiting for an operator (mode review).", no_args_is_help=True
+)
+PlatformOpt = Annotated[
+    str, typer.Option("--platform", "-p", help=f"One of: {', '.join(PLATFORMS)}.")
+]
 ChatOpt = Annotated[str, typer.Option("--chat", help="The platform's chat/channel id.")]
 
 
@@ -35,14 +38,22 @@ def _fail(message: str) -> None:
 
 @routes_app.command("add")
 def routes_add(
-    platform: PlatformOpt, chat: ChatOpt, community: CommunityOpt,
+    platform: PlatformOpt,
+    chat: ChatOpt,
+    community: CommunityOpt,
     mode: Annotated[str, typer.Option(help="mention (default), all or review.")] = "mention",
-    admins: Annotated[list[str] | None, typer.Option(
-        help="User ids @-mentioned on handoff (repeat or comma-separate).")] = None,
-    operators: Annotated[list[str] | None, typer.Option(
-        help="User ids allowed to run /summary and /draft in the group.")] = None,
-    capture: Annotated[bool, typer.Option(
-        help="Store the group's messages (redacted) for summaries and analytics.")] = False,
+    admins: Annotated[
+        list[str] | None,
+        typer.Option(help="User ids @-mentioned on handoff (repeat or comma-separate)."),
+    ] = None,
+    operators: Annotated[
+        list[str] | None,
+        typer.Option(help="User ids allowed to run /summary and /draft in the group."),
+    ] = None,
+    capture: Annotated[
+        bool,
+        typer.Option(help="Store the group's messages (redacted) for summaries and analytics."),
+    ] = False,
 ) -> None:
     """Connect a chat to a community (replaces the chat's existing route)."""
     from connectors.tables import Route, create_tables, put_route
@@ -56,11 +67,22 @@ def routes_add(
 
         check_community(community)
         create_tables(cp.db)
-        route = put_route(cp.db, Route(platform=platform, chat_id=chat, community=community,
-                                       mode=mode, admins=_split(admins),  # type: ignore[arg-type]
-                                       operators=_split(operators), capture=capture))
-    out.print(f"{route.platform}:{route.chat_id} → {route.community} (mode {route.mode}"
-              f"{', capture on' if route.capture else ''})")
+        route = put_route(
+            cp.db,
+            Route(
+                platform=platform,
+                chat_id=chat,
+                community=community,
+                mode=mode,  # type: ignore[arg-type]
+                admins=_split(admins),
+                operators=_split(operators),
+                capture=capture,
+            ),
+        )
+    out.print(
+        f"{route.platform}:{route.chat_id} → {route.community} (mode {route.mode}"
+        f"{', capture on' if route.capture else ''})"
+    )
 
 
 @routes_app.command("list")
@@ -80,9 +102,11 @@ def routes_list(
     if not routes:
         out.print("No routes yet. Add one with: copilot routes add --platform P --chat ID -c C")
     for r in routes:
-        out.print(f"{r.platform:9} {r.chat_id:28} → {r.community:16} {r.mode:8} "
-                  f"admins={','.join(r.admins) or '-'} operators={','.join(r.operators) or '-'} "
-                  f"capture={'on' if r.capture else 'off'}")
+        out.print(
+            f"{r.platform:9} {r.chat_id:28} → {r.community:16} {r.mode:8} "
+            f"admins={','.join(r.admins) or '-'} operators={','.join(r.operators) or '-'} "
+            f"capture={'on' if r.capture else 'off'}"
+        )
 
 
 @routes_app.command("remove")
@@ -116,13 +140,16 @@ def reviews_list(
     if not items:
         out.print("The review queue is empty.")
     for i in items:
-        out.print(f"[bold]#{i.id}[/] {i.platform}:{i.chat_id} {i.status}\n  Q: {i.question}\n"
-                  f"  A: {i.edited or i.draft}")
+        out.print(
+            f"[bold]#{i.id}[/] {i.platform}:{i.chat_id} {i.status}\n  Q: {i.question}\n"
+            f"  A: {i.edited or i.draft}"
+        )
 
 
 @reviews_app.command("approve")
 def reviews_approve(
-    review_id: Annotated[int, typer.Argument(help="Queue item id.")], community: CommunityOpt,
+    review_id: Annotated[int, typer.Argument(help="Queue item id.")],
+    community: CommunityOpt,
     text: Annotated[str | None, typer.Option(help="Edited answer to post instead.")] = None,
 ) -> None:
     """Post the draft (or --text) in the asker's thread through the platform API."""
@@ -141,14 +168,17 @@ def reviews_approve(
         conns = build_connectors()
         if item.platform not in conns:
             decide_back(cp.db, review_id)
-            _fail(f"the {item.platform} connector is not configured "
-                  f"(COPILOT_{item.platform.upper()}_*)")
+            _fail(
+                f"the {item.platform} connector is not configured "
+                f"(COPILOT_{item.platform.upper()}_*)"
+            )
 
         async def deliver() -> None:
             worker = ConnectorWorker(cp, conns)
             try:
-                await worker.deliver_review(item.inbound(), text or item.draft,
-                                            [] if text else item.citations)
+                await worker.deliver_review(
+                    item.inbound(), text or item.draft, [] if text else item.citations
+                )
             finally:
                 for c in conns.values():
                     await c.aclose()

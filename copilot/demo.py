@@ -30,4 +30,4 @@ def run_demo(copilot: Any, community: str, knowledge: Path, console: Console) ->
         for i, c in enumerate(result.citations, 1):
             console.print(f"   [dim][{i}] {c.source}[/]")
         console.print(f"   [dim]confidence {result.confidence:.2f}, mode {result.mode}[/]\n")
-    console.print("Try: [bold].venv/bin/copilot ask \"怎么加入读书会？\" --community demo[/]")
+    console.print('Try: [bold].venv/bin/copilot ask "怎么加入读书会？" --community demo[/]')

@@ -50,8 +50,9 @@ class Prompt(BaseModel):
         template = ChatPromptTemplate.from_messages(
             [(m["role"], m["content"]) for m in self.messages]
         )
-        return template.format_messages(**{k: quote_safe(v) if isinstance(v, str) else v
-                                           for k, v in variables.items()})
+        return template.format_messages(
+            **{k: quote_safe(v) if isinstance(v, str) else v for k, v in variables.items()}
+        )
 
 
 def available_versions(name: str, directory: Path = PROMPTS_DIR) -> list[str]:

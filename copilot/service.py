@@ -68,8 +68,13 @@ class IngestReport(BaseModel):
 class Copilot:
     """One community copilot instance over one data dir. Heavy parts load on first use."""
 
-    def __init__(self, settings: Settings | None = None, *, llm: object = _AUTO,
-                 embedder: Embedder | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        llm: object = _AUTO,
+        embedder: Embedder | None = None,
+    ) -> None:
         self.settings = settings or Settings()
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.db = Database(self.settings.sqlite_url)
@@ -98,8 +103,13 @@ class Copilot:
 
     # ---- knowledge -------------------------------------------------------------------------
 
-    def ingest_paths(self, community: str, paths: list[Path], kind: str | None = None,
-                     progress: Callable[[str], None] | None = None) -> IngestReport:
+    def ingest_paths(
+        self,
+        community: str,
+        paths: list[Path],
+        kind: str | None = None,
+        progress: Callable[[str], None] | None = None,
+    ) -> IngestReport:
         """Ingest files and folders. Bad files are reported by name and skipped."""
         from copilot.knowledge.loaders import IngestError, discover, load_unit
 
@@ -109,8 +119,12 @@ class Copilot:
         for unit in units:
             label = str(unit)
             try:
-                loaded = load_unit(unit, community=community, kind=kind,  # type: ignore[arg-type]
-                                   max_bytes=int(self.settings.max_file_mb * 1024 * 1024))
+                loaded = load_unit(
+                    unit,
+                    community=community,
+                    kind=kind,  # type: ignore[arg-type]
+                    max_bytes=int(self.settings.max_file_mb * 1024 * 1024),
+                )
                 outcome = self._index_loaded(community, loaded)
                 report.files.append(outcome.model_copy(update={"warnings": loaded.warnings}))
             except IngestError as exc:
@@ -119,62 +133,91 @@ class Copilot:
                 progress(label)
         return report
 
-    def ingest_messages(self, community: str, messages: list[ChatMessage],
-                        source: str = "inline") -> IngestReport:
+    def ingest_messages(
+        self, community: str, messages: list[ChatMessage], source: str = "inline"
+    ) -> IngestReport:
         """Store and index chat messages that did not come from a file (connectors, evals)."""
         check_community(community)
         result, stored = self._index_messages(community, source, messages)
-        return IngestReport(community=community, files=[FileOutcome(
-            source=source, outcome=result.outcome, chunks=result.chunks, messages=stored)])
+        return IngestReport(
+            community=community,
+            files=[
+                FileOutcome(
+                    source=source, outcome=result.outcome, chunks=result.chunks, messages=stored
+                )
+            ],
+        )
 
-    def ingest_file(self, community: str, path: Path, *, source: str,
-                    kind: str | None = None) -> FileOutcome:
+    def ingest_file(
+        self, community: str, path: Path, *, source: str, kind: str | None = None
+    ) -> FileOutcome:
         """Ingest one file under a name of the caller's choosing (an upload's file name, not
         its temporary path). Raises IngestError, so callers can tell bad format from bad size."""
         from copilot.knowledge.loaders import load_file
 
         check_community(community)
-        loaded = load_file(path, community=community, kind=kind,  # type: ignore[arg-type]
-                           max_bytes=int(self.settings.max_file_mb * 1024 * 1024), source=source)
+        loaded = load_file(
+            path,
+            community=community,
+            kind=kind,  # type: ignore[arg-type]
+            max_bytes=int(self.settings.max_file_mb * 1024 * 1024),
+            source=source,
+        )
         return self._index_loaded(community, loaded)
 
     def _index_loaded(self, community: str, loaded: LoadedFile) -> FileOutcome:
         if loaded.messages:
             result, stored = self._index_messages(community, loaded.source, loaded.messages)
-            return FileOutcome(source=loaded.source, outcome=result.outcome,
-                               chunks=result.chunks, messages=stored)
-        pieces = [piece for doc in loaded.documents
-                  for piece in split_markdown(doc.text, max_tokens=self.settings.chunk_tokens,
-                                              title=doc.title)]
+            return FileOutcome(
+                source=loaded.source, outcome=result.outcome, chunks=result.chunks, messages=stored
+            )
+        pieces = [
+            piece
+            for doc in loaded.documents
+            for piece in split_markdown(
+                doc.text, max_tokens=self.settings.chunk_tokens, title=doc.title
+            )
+        ]
         result = self.indexer.index(community, loaded.source, "playbook", pieces)
         return FileOutcome(source=loaded.source, outcome=result.outcome, chunks=result.chunks)
 
-    def _index_messages(self, community: str, source: str,
-                        messages: list[ChatMessage]) -> tuple[IndexResult, int]:
+    def _index_messages(
+        self, community: str, source: str, messages: list[ChatMessage]
+    ) -> tuple[IndexResult, int]:
         from copilot.knowledge.redact import redact_message
 
         if self.settings.redact_chat:
             messages = [redact_message(m) for m in messages]
-        messages = [m.model_copy(update={"community": community, "source": source})
-                    for m in messages]
+        messages = [
+            m.model_copy(update={"community": community, "source": source}) for m in messages
+        ]
         stored = self.indexer.store_messages(messages)
         pieces = chat_windows(messages, max_tokens=self.settings.chunk_tokens)
-        return self.indexer.index(community, source, "chat", pieces,
-                                  message_count=len(messages)), stored
+        return self.indexer.index(
+            community, source, "chat", pieces, message_count=len(messages)
+        ), stored
 
     # ---- skills ----------------------------------------------------------------------------
 
-    def ask(self, community: str, question: str, *, prompt: str | None = None,
-            top_k: int | None = None) -> AnswerResult:
+    def ask(
+        self, community: str, question: str, *, prompt: str | None = None, top_k: int | None = None
+    ) -> AnswerResult:
         check_community(community)
         question = check_question(question, self.settings.max_question_chars)
         self.vectors.check(community)
         ports = AnswerPorts(self.settings, self.retriever, self.embedder, self.llm)
         return answer_question(ports, community, question, prompt=prompt, top_k=top_k)
 
-    def summarize(self, community: str, *, since: datetime | None = None,
-                  until: datetime | None = None, channel: str | None = None,
-                  language: str | None = None, prompt: str | None = None) -> SummaryResult:
+    def summarize(
+        self,
+        community: str,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        channel: str | None = None,
+        language: str | None = None,
+        prompt: str | None = None,
+    ) -> SummaryResult:
         """Structured summary of the stored chat in a window (empty window: a clear notice)."""
         from copilot.skills.summarize import SummarizePorts, summarize_messages
 
@@ -187,19 +230,31 @@ class Copilot:
         messages = load_messages(self.db, community, since=since, until=until, channel=channel)
         if not messages and not language:  # nothing to detect a language from
             language = profile.language
-        return summarize_messages(SummarizePorts(self.llm), messages, language=language,
-                                  prompt=prompt, admins=profile.admins, tz=profile.timezone)
+        return summarize_messages(
+            SummarizePorts(self.llm),
+            messages,
+            language=language,
+            prompt=prompt,
+            admins=profile.admins,
+            tz=profile.timezone,
+        )
 
-    def stats(self, community: str, *, now: datetime | None = None,
-              since: datetime | None = None) -> HealthReport:
+    def stats(
+        self, community: str, *, now: datetime | None = None, since: datetime | None = None
+    ) -> HealthReport:
         """Community health from the stored chat history (exact, deterministic numbers)."""
         from copilot.analytics.health import compute_health
         from copilot.profile import load_profile
 
         check_community(community)
         profile = load_profile(self.db, community)
-        return compute_health(load_messages(self.db, community), now=now, since=since,
-                              admins=set(profile.admins), tz=profile.timezone)
+        return compute_health(
+            load_messages(self.db, community),
+            now=now,
+            since=since,
+            admins=set(profile.admins),
+            tz=profile.timezone,
+        )
 
     def faq_refresh(self, community: str) -> int:
         """Mine FAQ candidates from the chat history; returns how many are new."""
@@ -210,31 +265,67 @@ class Copilot:
         admins = load_profile(self.db, community).admins
         return refresh_candidates(self.db, community, load_messages(self.db, community), admins)
 
-    def faq_decide(self, community: str, faq_id: str, status: str, *,
-                   question: str | None = None, answer: str | None = None) -> FaqEntry:
+    def faq_decide(
+        self,
+        community: str,
+        faq_id: str,
+        status: str,
+        *,
+        question: str | None = None,
+        answer: str | None = None,
+    ) -> FaqEntry:
         from copilot.knowledge.faq import decide
 
         check_community(community)
-        return decide(self.db, self.indexer, community, faq_id, status,  # type: ignore[arg-type]
-                      question=question, answer=answer,
-                      chunk_tokens=self.settings.chunk_tokens)
+        return decide(
+            self.db,
+            self.indexer,
+            community,
+            faq_id,
+            status,  # type: ignore[arg-type]
+            question=question,
+            answer=answer,
+            chunk_tokens=self.settings.chunk_tokens,
+        )
 
-    def draft(self, community: str, *, kind: str, topic: str, channel: str = "wechat_group",
-              tone: str | None = None, language: str | None = None, variants: int = 1,
-              prompt: str | None = None) -> DraftResult:
+    def draft(
+        self,
+        community: str,
+        *,
+        kind: str,
+        topic: str,
+        channel: str = "wechat_group",
+        tone: str | None = None,
+        language: str | None = None,
+        variants: int = 1,
+        prompt: str | None = None,
+    ) -> DraftResult:
         """A post drafted from the community's knowledge, cited and checked against the rules."""
         from copilot.profile import load_profile
         from copilot.skills.draft import DraftPorts, make_request, write_draft
 
         profile = load_profile(self.db, community)
-        request = make_request(profile, kind=kind, topic=topic, channel=channel, tone=tone,
-                               language=language, variants=variants)
+        request = make_request(
+            profile,
+            kind=kind,
+            topic=topic,
+            channel=channel,
+            tone=tone,
+            language=language,
+            variants=variants,
+        )
         self.vectors.check(community)
         ports = DraftPorts(self.settings, self.retriever, self.embedder, self.llm)
         return write_draft(ports, community, profile, request, prompt=prompt)
 
-    def suggest(self, community: str, *, today: date | None = None, prompt: str | None = None,
-                limit: int = 5) -> SuggestResult:
+    def suggest(
+        self,
+        community: str,
+        *,
+        today: date | None = None,
+        prompt: str | None = None,
+        limit: int = 5,
+    ) -> SuggestResult:
         """Activities ranked for this community's type, goals, measured health and the date."""
         from zoneinfo import ZoneInfo
 
@@ -248,9 +339,15 @@ class Copilot:
         self.vectors.check(community)
         today = today or datetime.now(ZoneInfo(profile.timezone)).date()
         try:
-            return suggest_activities(SuggestPorts(self.retriever, self.llm), community, profile,
-                                      load_messages(self.db, community), today=today,
-                                      prompt=prompt, limit=limit)
+            return suggest_activities(
+                SuggestPorts(self.retriever, self.llm),
+                community,
+                profile,
+                load_messages(self.db, community),
+                today=today,
+                prompt=prompt,
+                limit=limit,
+            )
         except CatalogueError as exc:
             raise InputError(str(exc)) from None
 

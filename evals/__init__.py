@@ -5,5 +5,12 @@ from evals.cli import eval_command, run_eval
 from evals.results import RunReport, Variant
 from evals.targets import CopilotTarget, Target, TargetOutput
 
-__all__ = ["CopilotTarget", "RunReport", "Target", "TargetOutput", "Variant", "eval_command",
-           "run_eval"]
+__all__ = [
+    "CopilotTarget",
+    "RunReport",
+    "Target",
+    "TargetOutput",
+    "Variant",
+    "eval_command",
+    "run_eval",
+]

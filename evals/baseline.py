@@ -31,16 +31,22 @@ def attach_baseline(report: RunReport, baseline: RunReport, path: str | Path) ->
     for v in report.variants:
         bv = next((b for b in baseline.variants if b.label == v.label), baseline.variants[0])
         matched[v.id] = bv.id
-        comps, chs = compare_runs(f"baseline:{bv.id}", [r for r in baseline.runs
-                                                         if r.variant == bv.id],
-                                  v.id, [r for r in report.runs if r.variant == v.id])
+        comps, chs = compare_runs(
+            f"baseline:{bv.id}",
+            [r for r in baseline.runs if r.variant == bv.id],
+            v.id,
+            [r for r in report.runs if r.variant == v.id],
+        )
         comparisons += comps
         changes += chs
     current = {c.key for c in report.cases}
     previous = {c.key for c in baseline.cases}
     report.baseline = {
-        "path": str(path), "started": baseline.meta.get("started"), "matched": matched,
+        "path": str(path),
+        "started": baseline.meta.get("started"),
+        "matched": matched,
         "comparisons": [c.model_dump() for c in comparisons],
         "changes": [c.model_dump() for c in changes],
-        "new_cases": sorted(current - previous), "removed_cases": sorted(previous - current),
+        "new_cases": sorted(current - previous),
+        "removed_cases": sorted(previous - current),
     }

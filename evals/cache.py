@@ -25,8 +25,13 @@ CACHE_MODES: tuple[str, ...] = ("auto", "all", "off", "replay", "refresh")
 
 
 def cache_key(parts: dict[str, Any]) -> str:
-    blob = json.dumps({"format": CACHE_FORMAT, **parts}, sort_keys=True, ensure_ascii=False,
-                      separators=(",", ":"), default=str)
+    blob = json.dumps(
+        {"format": CACHE_FORMAT, **parts},
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+        default=str,
+    )
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
@@ -63,8 +68,12 @@ class ResponseCache:
         key = cache_key(parts)
         path = self.path_for(key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        record = {"key": key, "parts": parts, "created": datetime.now(UTC).isoformat(),
-                  "value": value}
+        record = {
+            "key": key,
+            "parts": parts,
+            "created": datetime.now(UTC).isoformat(),
+            "value": value,
+        }
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(record, fh, ensure_ascii=False, indent=1, sort_keys=True, default=str)

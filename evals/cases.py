@@ -30,11 +30,29 @@ Text = Annotated[str, BeforeValidator(_as_text)]
 # A string, or a list of alternatives of which any one must appear.
 Expect = Annotated[str | list[str], BeforeValidator(_as_text)]
 
-CHECK_TYPES = frozenset({
-    "contains", "not-contains", "regex", "not-regex", "max-length", "min-length", "language",
-    "json-schema", "cites-source", "citation-validity", "handoff", "latency", "tokens", "cost",
-    "no-pii", "overlap", "similarity", "judge", "draft-checks",
-})
+CHECK_TYPES = frozenset(
+    {
+        "contains",
+        "not-contains",
+        "regex",
+        "not-regex",
+        "max-length",
+        "min-length",
+        "language",
+        "json-schema",
+        "cites-source",
+        "citation-validity",
+        "handoff",
+        "latency",
+        "tokens",
+        "cost",
+        "no-pii",
+        "overlap",
+        "similarity",
+        "judge",
+        "draft-checks",
+    }
+)
 
 
 class _Strict(BaseModel):
@@ -213,12 +231,16 @@ class ReplayCase(CaseBase):
             labels = ", ".join(f"{k}→{v}" for k, v in self.labels.items())
             return f"file: {self.file}\nlabels: {labels}"
         return "\n".join(
-            f"[{m.id}] {m.author}{' (@bot)' if m.mentioned else ''}: {m.text}"
-            f"  → {m.expect or '-'}" for m in self.messages)
+            f"[{m.id}] {m.author}{' (@bot)' if m.mentioned else ''}: {m.text}  → {m.expect or '-'}"
+            for m in self.messages
+        )
 
 
 CASE_MODELS: dict[str, type[CaseBase]] = {
-    "ask": AskCase, "draft": DraftCase, "summarize": SummarizeCase,
-    "suggest": SuggestCase, "replay": ReplayCase,
+    "ask": AskCase,
+    "draft": DraftCase,
+    "summarize": SummarizeCase,
+    "suggest": SuggestCase,
+    "replay": ReplayCase,
 }
 Case = AskCase | DraftCase | SummarizeCase | SuggestCase | ReplayCase

@@ -37,9 +37,9 @@ def default_cache_dir(root: Path) -> Path:
 
 
 def _needs_judge(suites: list[Any]) -> bool:
-    return any(c.rubric or any(ch.type == "judge" for ch in c.checks)
-               for s in suites for c in s.cases) or any(
-        ch.type == "judge" for s in suites for ch in s.defaults.checks)
+    return any(
+        c.rubric or any(ch.type == "judge" for ch in c.checks) for s in suites for c in s.cases
+    ) or any(ch.type == "judge" for s in suites for ch in s.defaults.checks)
 
 
 def run_eval(
@@ -85,15 +85,19 @@ def run_eval(
     except (SuiteError, MatrixError, GateError, BaselineError, ValueError) as exc:
         err.print(f"[bold red]Error:[/] {exc}")
         return 2
-    cache = ResponseCache(Path(cache_dir) if cache_dir else default_cache_dir(loaded[0].root),
-                          read=cache_mode not in ("off", "refresh"), write=cache_mode != "off")
+    cache = ResponseCache(
+        Path(cache_dir) if cache_dir else default_cache_dir(loaded[0].root),
+        read=cache_mode not in ("off", "refresh"),
+        write=cache_mode != "off",
+    )
     own_target = target is None
     the_target: Target = target or CopilotTarget(Path(data_dir) if data_dir else None)
     if judge == "auto":
         judge = Judge.from_environment(cache) if _needs_judge(loaded) else None
     scorer = Scorer(similarity=Similarity(embedder), judge=judge)  # type: ignore[arg-type]
-    options = RunOptions(repeat=repeat, cache=cache, cache_mode=cache_mode, progress=progress,
-                         console=err)
+    options = RunOptions(
+        repeat=repeat, cache=cache, cache_mode=cache_mode, progress=progress, console=err
+    )
     if concurrency:
         options.concurrency = concurrency
     try:
@@ -115,8 +119,13 @@ def run_eval(
     return 0 if result.gate_passed else 1
 
 
-def write_outputs(result: RunReport, *, report: str | Path | None = None,
-                  json_out: str | Path | None = None, junit: str | Path | None = None) -> None:
+def write_outputs(
+    result: RunReport,
+    *,
+    report: str | Path | None = None,
+    json_out: str | Path | None = None,
+    junit: str | Path | None = None,
+) -> None:
     if json_out:
         Path(json_out).parent.mkdir(parents=True, exist_ok=True)
         Path(json_out).write_text(result.model_dump_json(indent=1), encoding="utf-8")
@@ -128,34 +137,68 @@ def write_outputs(result: RunReport, *, report: str | Path | None = None,
 
 def eval_command(
     suites: Annotated[list[Path], typer.Argument(help="Suite YAML files (or folders of them).")],
-    matrix: Annotated[list[str] | None, typer.Option(
-        "--matrix", help="AXIS=V1,V2 (repeatable): prompt=answer@v1,answer@v2 · "
-        "provider=offline,openai · model=... · top_k=3,5 · any Settings field.")] = None,
+    matrix: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--matrix",
+            help="AXIS=V1,V2 (repeatable): prompt=answer@v1,answer@v2 · "
+            "provider=offline,openai · model=... · top_k=3,5 · any Settings field.",
+        ),
+    ] = None,
     repeat: Annotated[int, typer.Option(help="Run every case N times (noise).")] = 1,
     report: Annotated[Path | None, typer.Option(help="Write the HTML report here.")] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write JSON here.")] = None,
     junit: Annotated[Path | None, typer.Option(help="Write JUnit XML here.")] = None,
-    baseline: Annotated[Path | None, typer.Option(
-        help="A previous --json run to compare against.")] = None,
-    fail_under: Annotated[list[str] | None, typer.Option(
-        "--fail-under", help="METRIC=VALUE or SUITE:METRIC=VALUE floor (repeatable).")] = None,
-    max_regression: Annotated[list[str] | None, typer.Option(
-        "--max-regression", help="METRIC=DELTA: fail when worse than the baseline (or "
-        "variant A) by more than DELTA with 95% confidence (repeatable).")] = None,
-    compare: Annotated[tuple[str, str] | None, typer.Option(
-        help="Shorthand for a two-variant matrix: A B (answer@v1 answer@v2, or "
-        "top_k=3 top_k=5); B is compared to A case by case.")] = None,
+    baseline: Annotated[
+        Path | None, typer.Option(help="A previous --json run to compare against.")
+    ] = None,
+    fail_under: Annotated[
+        list[str] | None,
+        typer.Option("--fail-under", help="METRIC=VALUE or SUITE:METRIC=VALUE floor (repeatable)."),
+    ] = None,
+    max_regression: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--max-regression",
+            help="METRIC=DELTA: fail when worse than the baseline (or "
+            "variant A) by more than DELTA with 95% confidence (repeatable).",
+        ),
+    ] = None,
+    compare: Annotated[
+        tuple[str, str] | None,
+        typer.Option(
+            help="Shorthand for a two-variant matrix: A B (answer@v1 answer@v2, or "
+            "top_k=3 top_k=5); B is compared to A case by case."
+        ),
+    ] = None,
     concurrency: Annotated[int | None, typer.Option(help="Parallel cases.")] = None,
     cache_dir: Annotated[Path | None, typer.Option(help="Response cache folder.")] = None,
-    cache_mode: Annotated[str, typer.Option(
-        help="auto (LLM outputs only) | all | off | replay (never call) | refresh.")] = "auto",
-    data_dir: Annotated[Path | None, typer.Option(
-        help="Keep the eval's copilot data here (default: a temporary folder).")] = None,
+    cache_mode: Annotated[
+        str,
+        typer.Option(help="auto (LLM outputs only) | all | off | replay (never call) | refresh."),
+    ] = "auto",
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(help="Keep the eval's copilot data here (default: a temporary folder)."),
+    ] = None,
 ) -> None:
     """Evaluate skills on YAML suites; compare variants; gate CI on metrics."""
-    code = run_eval(suites, matrix, repeat, report, json_out, junit, baseline, fail_under,
-                    max_regression, concurrency=concurrency, cache_dir=cache_dir,
-                    cache_mode=cache_mode, data_dir=data_dir, compare=compare)
+    code = run_eval(
+        suites,
+        matrix,
+        repeat,
+        report,
+        json_out,
+        junit,
+        baseline,
+        fail_under,
+        max_regression,
+        concurrency=concurrency,
+        cache_dir=cache_dir,
+        cache_mode=cache_mode,
+        data_dir=data_dir,
+        compare=compare,
+    )
     raise typer.Exit(code)
 
 

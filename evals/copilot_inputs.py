@@ -19,10 +19,17 @@ def chat_messages(messages: list[Message], community: str, channel: str = "defau
     out = []
     for i, m in enumerate(messages):
         ts = m.ts or BASE_TS + timedelta(minutes=i)
-        out.append(ChatMessage(id=m.id or f"m{i + 1}", community=community,
-                               channel=m.channel or channel, author=m.author,
-                               ts=assume_utc(ts), text=m.text,
-                               reply_to=m.reply_to))
+        out.append(
+            ChatMessage(
+                id=m.id or f"m{i + 1}",
+                community=community,
+                channel=m.channel or channel,
+                author=m.author,
+                ts=assume_utc(ts),
+                text=m.text,
+                reply_to=m.reply_to,
+            )
+        )
     return out
 
 
@@ -73,9 +80,13 @@ def replay_messages(suite: Suite, case: ReplayCase) -> list[tuple[str, str, bool
 
     loaded = load_file(suite.resolve(case.file), community=suite.community, kind="chat")
     mention = case.bot_mention.lower()
-    return [(str(m.id), m.text, mention in m.text.lower()) for m in loaded.messages
-            if not m.is_service and m.text.strip()
-            and (case.bot_author is None or m.author != case.bot_author)]
+    return [
+        (str(m.id), m.text, mention in m.text.lower())
+        for m in loaded.messages
+        if not m.is_service
+        and m.text.strip()
+        and (case.bot_author is None or m.author != case.bot_author)
+    ]
 
 
 def case_community(suite: Suite, case: CaseBase) -> str:

@@ -17,8 +17,12 @@ import yaml
 
 from evals.results import Variant
 
-AXIS_ALIASES = {"provider": "llm_provider", "model": "llm_model", "base_url": "llm_base_url",
-                "temperature": "llm_temperature"}
+AXIS_ALIASES = {
+    "provider": "llm_provider",
+    "model": "llm_model",
+    "base_url": "llm_base_url",
+    "temperature": "llm_temperature",
+}
 
 
 class MatrixError(ValueError):
@@ -39,8 +43,10 @@ def parse_axis(spec: str) -> tuple[str, list[Any]]:
     if not sep or not name or not values.strip():
         raise MatrixError(f"--matrix expects AXIS=V1,V2,... (got {spec!r})")
     if "key" in name.lower() or "secret" in name.lower() or name.lower() == "token":
-        raise MatrixError(f"--matrix {name}: secrets never go on the command line (they would "
-                          "be printed in every report); set COPILOT_LLM_API_KEY instead")
+        raise MatrixError(
+            f"--matrix {name}: secrets never go on the command line (they would "
+            "be printed in every report); set COPILOT_LLM_API_KEY instead"
+        )
     items = [v.strip() for v in values.split(",") if v.strip()]
     if len(set(items)) != len(items):
         raise MatrixError(f"--matrix {name}: duplicate values in {spec!r}")
@@ -60,8 +66,10 @@ def compare_axis(a: str, b: str) -> str:
     (ka, _, va), (kb, _, vb) = a.partition("="), b.partition("=")
     if ka and ka == kb and va and vb:
         return f"{ka}={va},{vb}"
-    raise MatrixError(f"--compare expects two prompt versions (answer@v1 answer@v2) or two "
-                      f"values of one axis (top_k=3 top_k=5), got {a!r} {b!r}")
+    raise MatrixError(
+        f"--compare expects two prompt versions (answer@v1 answer@v2) or two "
+        f"values of one axis (top_k=3 top_k=5), got {a!r} {b!r}"
+    )
 
 
 def _variant_id(i: int) -> str:
@@ -87,6 +95,7 @@ def expand_matrix(specs: list[str] | tuple[str, ...] | None) -> list[Variant]:
             else:
                 settings[AXIS_ALIASES.get(name, name)] = value
         label = " · ".join(f"{k}={v}" for k, v in point.items())
-        variants.append(Variant(id=_variant_id(i), label=label, axes=point, prompts=prompts,
-                                settings=settings))
+        variants.append(
+            Variant(id=_variant_id(i), label=label, axes=point, prompts=prompts, settings=settings)
+        )
     return variants

@@ -50,27 +50,38 @@ def bar_chart(metric: str, values: list[tuple[str, float, float]]) -> Markup:
     width, left, bar_h, gap = 360, 56, 18, 8
     top = max((v for _, v, _ in values), default=0.0)
     unit = all(0.0 <= v <= 1.0 for _, v, _ in values) and metric not in (
-        "latency_ms", "tokens", "cost_usd")
+        "latency_ms",
+        "tokens",
+        "cost_usd",
+    )
     scale_max = 1.0 if unit else (top * 1.1 or 1.0)
     height = len(values) * (bar_h + gap) + gap
-    parts = [f'<svg class="chart" role="img" aria-label="{escape(metric)}" width="{width}" '
-             f'height="{height}" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">']
+    parts = [
+        f'<svg class="chart" role="img" aria-label="{escape(metric)}" width="{width}" '
+        f'height="{height}" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">'
+    ]
     span = width - left - 70
     for i, (vid, value, spread) in enumerate(values):
         y = gap + i * (bar_h + gap)
         w = max(1.0, span * value / scale_max)
         colour = COLOURS[i % len(COLOURS)]
         parts.append(f'<text x="4" y="{y + 13}" font-size="12">{escape(vid)}</text>')
-        parts.append(f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{bar_h}" '
-                     f'fill="{colour}"><title>{escape(vid)}: {value:.4g}</title></rect>')
+        parts.append(
+            f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{bar_h}" '
+            f'fill="{colour}"><title>{escape(vid)}: {value:.4g}</title></rect>'
+        )
         if spread:
             x1 = left + span * max(0.0, value - spread) / scale_max
             x2 = left + span * min(scale_max, value + spread) / scale_max
             mid = y + bar_h / 2
-            parts.append(f'<line x1="{x1:.1f}" y1="{mid}" x2="{x2:.1f}" y2="{mid}" '
-                         'stroke="#111" stroke-width="1.5"/>')
-        parts.append(f'<text x="{left + w + 6:.1f}" y="{y + 13}" font-size="12">'
-                     f'{escape(fmt(metric, value))}</text>')
+            parts.append(
+                f'<line x1="{x1:.1f}" y1="{mid}" x2="{x2:.1f}" y2="{mid}" '
+                'stroke="#111" stroke-width="1.5"/>'
+            )
+        parts.append(
+            f'<text x="{left + w + 6:.1f}" y="{y + 13}" font-size="12">'
+            f"{escape(fmt(metric, value))}</text>"
+        )
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -94,12 +105,19 @@ def _case_cells(report: RunReport, key: str) -> list[dict[str, Any]]:
         for m in metric_order(first.metrics):
             vals = [r.metrics[m] for r in runs if m in r.metrics]
             metrics[m] = fmt(m, sum(vals) / len(vals))
-        cells.append({
-            "variant": v, "missing": False, "run": first, "html": html,
-            "passes": passes, "repeats": len(runs),
-            "status": "pass" if passes == len(runs) else "fail" if passes == 0 else "flaky",
-            "varies": len({r.text for r in runs}) > 1, "metrics": metrics,
-        })
+        cells.append(
+            {
+                "variant": v,
+                "missing": False,
+                "run": first,
+                "html": html,
+                "passes": passes,
+                "repeats": len(runs),
+                "status": "pass" if passes == len(runs) else "fail" if passes == 0 else "flaky",
+                "varies": len({r.text for r in runs}) > 1,
+                "metrics": metrics,
+            }
+        )
     # The reference column shows what the others removed.
     if len(cells) > 1 and not cells[0]["missing"]:
         others = [c for c in cells[1:] if not c["missing"]]
@@ -110,38 +128,80 @@ def _case_cells(report: RunReport, key: str) -> list[dict[str, Any]]:
 
 def build_context(report: RunReport) -> dict[str, Any]:
     metrics: list[str] = metric_order({m for s in report.summary.values() for m in s})
-    summary_rows = [{"metric": m, "higher": higher_is_better(m), "cells": [
-        report.summary.get(v.id, {}).get(m) for v in report.variants]} for m in metrics]
-    charts = [{"metric": m, "svg": bar_chart(m, [
-        (v.id, report.summary[v.id][m].mean, report.summary[v.id][m].spread)
-        for v in report.variants if m in report.summary.get(v.id, {})])} for m in metrics]
+    summary_rows = [
+        {
+            "metric": m,
+            "higher": higher_is_better(m),
+            "cells": [report.summary.get(v.id, {}).get(m) for v in report.variants],
+        }
+        for m in metrics
+    ]
+    charts = [
+        {
+            "metric": m,
+            "svg": bar_chart(
+                m,
+                [
+                    (v.id, report.summary[v.id][m].mean, report.summary[v.id][m].spread)
+                    for v in report.variants
+                    if m in report.summary.get(v.id, {})
+                ],
+            ),
+        }
+        for m in metrics
+    ]
     changed = {c.case: c for c in report.changes}
     cases = []
     for info in report.cases:
         cells = _case_cells(report, info.key)
         statuses = {c["status"] for c in cells if not c["missing"]}
-        cases.append({"info": info, "cells": cells, "change": changed.get(info.key),
-                      "status": "pass" if statuses == {"pass"} else "fail",
-                      "anchor": anchor(info.key)})
+        cases.append(
+            {
+                "info": info,
+                "cells": cells,
+                "change": changed.get(info.key),
+                "status": "pass" if statuses == {"pass"} else "fail",
+                "anchor": anchor(info.key),
+            }
+        )
     baseline = None
     if report.baseline:
-        baseline = {**report.baseline,
-                    "comparisons": [Comparison.model_validate(c)
-                                    for c in report.baseline.get("comparisons", [])],
-                    "changes": [CaseChange.model_validate(c)
-                                for c in report.baseline.get("changes", [])]}
-    return {"report": report, "meta": report.meta, "variants": report.variants,
-            "summary_rows": summary_rows, "charts": charts, "cases": cases,
-            "suites": list(report.suite_summary), "baseline": baseline,
-            "comparisons": [c for c in report.comparisons
-                            if c.changed_cases or c.verdict not in ("no significant difference",)],
-            "changes": report.changes, "gate": report.gate, "fmt": fmt,
-            "colours": COLOURS, "anchor": anchor}
+        baseline = {
+            **report.baseline,
+            "comparisons": [
+                Comparison.model_validate(c) for c in report.baseline.get("comparisons", [])
+            ],
+            "changes": [CaseChange.model_validate(c) for c in report.baseline.get("changes", [])],
+        }
+    return {
+        "report": report,
+        "meta": report.meta,
+        "variants": report.variants,
+        "summary_rows": summary_rows,
+        "charts": charts,
+        "cases": cases,
+        "suites": list(report.suite_summary),
+        "baseline": baseline,
+        "comparisons": [
+            c
+            for c in report.comparisons
+            if c.changed_cases or c.verdict not in ("no significant difference",)
+        ],
+        "changes": report.changes,
+        "gate": report.gate,
+        "fmt": fmt,
+        "colours": COLOURS,
+        "anchor": anchor,
+    }
 
 
 def render_html(report: RunReport) -> str:
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["j2"]),
-                      trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["j2"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     return env.get_template("report.html.j2").render(**build_context(report))
 
 

@@ -29,37 +29,53 @@ def build_junit(report: RunReport) -> ET.Element:
                 ET.SubElement(props, "property", name=metric, value=f"{s.mean:.6g}")
             counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
             for r in runs:
-                tc = ET.SubElement(ts, "testcase", classname=f"evals.{suite}.{v.id}",
-                                   name=f"{r.case_id}#r{r.repeat}" if report.meta.get(
-                                       "repeat", 1) > 1 else r.case_id,
-                                   time=f"{r.latency_ms / 1000:.3f}")
+                tc = ET.SubElement(
+                    ts,
+                    "testcase",
+                    classname=f"evals.{suite}.{v.id}",
+                    name=f"{r.case_id}#r{r.repeat}"
+                    if report.meta.get("repeat", 1) > 1
+                    else r.case_id,
+                    time=f"{r.latency_ms / 1000:.3f}",
+                )
                 counts["tests"] += 1
                 failed = [a for a in r.assertions if a.passed is False]
                 if r.error:
-                    ET.SubElement(tc, "error", message=_clean(r.error[:200]),
-                                  type="target-error").text = _clean(r.error)
+                    ET.SubElement(
+                        tc, "error", message=_clean(r.error[:200]), type="target-error"
+                    ).text = _clean(r.error)
                     counts["errors"] += 1
                 elif failed:
                     first = failed[0]
-                    ET.SubElement(tc, "failure", message=_clean(f"{first.name}: {first.detail}"
-                                                                [:300]),
-                                  type="assertion").text = _clean("\n".join(
-                                      f"{a.name}: {a.detail}" for a in failed))
+                    ET.SubElement(
+                        tc,
+                        "failure",
+                        message=_clean(f"{first.name}: {first.detail}"[:300]),
+                        type="assertion",
+                    ).text = _clean("\n".join(f"{a.name}: {a.detail}" for a in failed))
                     counts["failures"] += 1
                 ET.SubElement(tc, "system-out").text = _clean(r.text)
             for k, n in counts.items():
                 ts.set(k, str(n))
                 totals[k] += n
     if report.gate:
-        gs = ET.SubElement(root, "testsuite", name="gate", tests=str(len(report.gate)),
-                           failures=str(sum(not g.passed for g in report.gate)),
-                           errors="0", skipped="0")
+        gs = ET.SubElement(
+            root,
+            "testsuite",
+            name="gate",
+            tests=str(len(report.gate)),
+            failures=str(sum(not g.passed for g in report.gate)),
+            errors="0",
+            skipped="0",
+        )
         for g in report.gate:
-            tc = ET.SubElement(gs, "testcase", classname="evals.gate",
-                               name=f"{g.rule} [{g.variant}]")
+            tc = ET.SubElement(
+                gs, "testcase", classname="evals.gate", name=f"{g.rule} [{g.variant}]"
+            )
             if not g.passed:
-                ET.SubElement(tc, "failure", message=_clean(g.detail[:300]),
-                              type="gate").text = _clean(g.detail)
+                ET.SubElement(
+                    tc, "failure", message=_clean(g.detail[:300]), type="gate"
+                ).text = _clean(g.detail)
         totals["tests"] += len(report.gate)
         totals["failures"] += sum(not g.passed for g in report.gate)
     for k, n in totals.items():

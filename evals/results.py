@@ -34,8 +34,13 @@ class Variant(BaseModel):
         return self.prompts.get(PROMPT_OF_SKILL.get(skill, skill))
 
 
-PROMPT_OF_SKILL = {"ask": "answer", "replay": "answer", "draft": "draft",
-                   "summarize": "summarize", "suggest": "suggest"}
+PROMPT_OF_SKILL = {
+    "ask": "answer",
+    "replay": "answer",
+    "draft": "draft",
+    "summarize": "summarize",
+    "suggest": "suggest",
+}
 
 
 class CaseInfo(BaseModel):

@@ -84,10 +84,13 @@ class Runner:
     def cache_parts(self, task: _Task) -> dict[str, Any]:
         v, s, c = task.variant, task.suite, task.case
         return {
-            "target": self.target.name, "skill": s.skill, "community": s.community,
+            "target": self.target.name,
+            "skill": s.skill,
+            "community": s.community,
             "profile": s.profile,
             "variant": self.target.describe(v, s),  # prompt version, provider, model, settings
-            "inputs": c.inputs(), "knowledge": self._fingerprints[s.name],
+            "inputs": c.inputs(),
+            "knowledge": self._fingerprints[s.name],
             "repeat": task.repeat,
         }
 
@@ -103,8 +106,11 @@ class Runner:
         use_cache = self._use_cache(v)
         cache = self.options.cache
         parts = self.cache_parts(task) if use_cache else {}
-        hit = cache.get(parts) if use_cache and cache and self.options.cache_mode != "refresh" \
+        hit = (
+            cache.get(parts)
+            if use_cache and cache and self.options.cache_mode != "refresh"
             else None
+        )
         model = ""
         if hit is not None:
             run.output, run.latency_ms = hit["output"], float(hit["latency_ms"])
@@ -119,11 +125,21 @@ class Runner:
                 with self._lock:
                     self.calls += 1
                 run.output, run.usage, model = out.output, dict(out.usage), out.model
-                run.latency_ms = out.latency_ms if out.latency_ms is not None else \
-                    (time.perf_counter() - start) * 1000
+                run.latency_ms = (
+                    out.latency_ms
+                    if out.latency_ms is not None
+                    else (time.perf_counter() - start) * 1000
+                )
                 if use_cache and cache and out.cacheable:
-                    cache.put(parts, {"output": out.output, "latency_ms": run.latency_ms,
-                                      "usage": out.usage, "model": out.model})
+                    cache.put(
+                        parts,
+                        {
+                            "output": out.output,
+                            "latency_ms": run.latency_ms,
+                            "usage": out.usage,
+                            "model": out.model,
+                        },
+                    )
             except Exception as exc:  # one broken case must not stop the run
                 run.error = f"{type(exc).__name__}: {exc}"
         return self.scorer.score(s, c, run, model)
@@ -132,13 +148,20 @@ class Runner:
         for v in variants:
             self.target.validate(v)
         self._fingerprints = {s.name: suite_fingerprint(s) for s in suites}
-        tasks = [_Task(v, s, c, r) for v in variants for s in suites for c in s.cases
-                 for r in range(self.options.repeat)]
+        tasks = [
+            _Task(v, s, c, r)
+            for v in variants
+            for s in suites
+            for c in s.cases
+            for r in range(self.options.repeat)
+        ]
         started = datetime.now(UTC)
         t0 = time.perf_counter()
         runs: list[CaseRun] = []
-        with self._progress(len(tasks)) as advance, \
-                ThreadPoolExecutor(max_workers=max(1, self.options.concurrency)) as pool:
+        with (
+            self._progress(len(tasks)) as advance,
+            ThreadPoolExecutor(max_workers=max(1, self.options.concurrency)) as pool,
+        ):
             futures = [pool.submit(self.run_task, t) for t in tasks]
             for fut in as_completed(futures):
                 run = fut.result()
@@ -146,18 +169,43 @@ class Runner:
                 advance(run)
         order = {(t.variant.id, t.suite.name, t.case.id, t.repeat): i for i, t in enumerate(tasks)}
         runs.sort(key=lambda r: order[(r.variant, r.suite, r.case_id, r.repeat)])
-        cases = [CaseInfo(suite=s.name, case_id=c.id, skill=s.skill, language=c.language,
-                          tags=c.tags, input=c.display_input) for s in suites for c in s.cases]
+        cases = [
+            CaseInfo(
+                suite=s.name,
+                case_id=c.id,
+                skill=s.skill,
+                language=c.language,
+                tags=c.tags,
+                input=c.display_input,
+            )
+            for s in suites
+            for c in s.cases
+        ]
         cache = self.options.cache
         report = RunReport(
-            meta={"started": started.isoformat(), "duration_s": round(time.perf_counter() - t0, 3),
-                  "target": self.target.name, "repeat": self.options.repeat,
-                  "concurrency": self.options.concurrency, "cache_mode": self.options.cache_mode,
-                  "cache": cache.stats() if cache else {}, "target_calls": self.calls,
-                  "suites": {s.name: {"path": str(s.path), "skill": s.skill,
-                                      "community": s.community, "cases": len(s.cases)}
-                             for s in suites}},
-            variants=variants, cases=cases, runs=runs)
+            meta={
+                "started": started.isoformat(),
+                "duration_s": round(time.perf_counter() - t0, 3),
+                "target": self.target.name,
+                "repeat": self.options.repeat,
+                "concurrency": self.options.concurrency,
+                "cache_mode": self.options.cache_mode,
+                "cache": cache.stats() if cache else {},
+                "target_calls": self.calls,
+                "suites": {
+                    s.name: {
+                        "path": str(s.path),
+                        "skill": s.skill,
+                        "community": s.community,
+                        "cases": len(s.cases),
+                    }
+                    for s in suites
+                },
+            },
+            variants=variants,
+            cases=cases,
+            runs=runs,
+        )
         summarize_report(report)
         compare_variants(report)
         return report
@@ -168,9 +216,14 @@ class Runner:
         if not self.options.progress or not console.is_terminal:
             yield lambda run: None
             return
-        columns = (TextColumn("[bold]eval[/]"), BarColumn(), MofNCompleteColumn(),
-                   TextColumn("{task.fields[status]}"), TimeElapsedColumn(),
-                   TimeRemainingColumn())
+        columns = (
+            TextColumn("[bold]eval[/]"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[status]}"),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+        )
         with Progress(*columns, console=console, transient=True) as progress:
             task = progress.add_task("eval", total=total, status="")
             failed = 0
@@ -178,7 +231,8 @@ class Runner:
             def advance(run: CaseRun) -> None:
                 nonlocal failed
                 failed += not run.passed
-                progress.update(task, advance=1,
-                                status=f"[red]{failed} failing[/]" if failed else "")
+                progress.update(
+                    task, advance=1, status=f"[red]{failed} failing[/]" if failed else ""
+                )
 
             yield advance

@@ -27,9 +27,26 @@ from evals.cases import (
     SummarizeCase,
 )
 
-__all__ = ["CASE_MODELS", "CHECK_TYPES", "AskCase", "Case", "CaseBase", "Check", "DraftCase",
-           "Expect", "Message", "ReplayCase", "Skill", "SuggestCase", "Suite", "SuiteError",
-           "SummarizeCase", "load_suite", "load_suites", "parse_suite"]
+__all__ = [
+    "CASE_MODELS",
+    "CHECK_TYPES",
+    "AskCase",
+    "Case",
+    "CaseBase",
+    "Check",
+    "DraftCase",
+    "Expect",
+    "Message",
+    "ReplayCase",
+    "Skill",
+    "SuggestCase",
+    "Suite",
+    "SuiteError",
+    "SummarizeCase",
+    "load_suite",
+    "load_suites",
+    "parse_suite",
+]
 
 Skill = Literal["ask", "draft", "summarize", "suggest", "replay"]
 COMMUNITY_ID = r"^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,62}[A-Za-z0-9])?$"  # as copilot.errors

@@ -76,21 +76,35 @@ def compile_checks(suite: Suite, case: CaseBase) -> list[Check]:
         if case.draft_checks:
             checks.append(Check(type="draft-checks", name="draft-rules"))
     elif isinstance(case, SummarizeCase):
-        checks += [Check(type="contains", value=v, field="summary.decisions",
-                         name=f"decision:{_short(v)}") for v in case.decisions]
-        checks += [Check(type="contains", value=o,
-                         field="summary.decisions|summary.action_items", name=f"owner:{o}")
-                   for o in case.owners]
-        checks += [Check(type="contains", value=q, field=QUESTION_FIELDS,
-                         name=f"question:{_short(q)}") for q in case.questions]
+        checks += [
+            Check(type="contains", value=v, field="summary.decisions", name=f"decision:{_short(v)}")
+            for v in case.decisions
+        ]
+        checks += [
+            Check(
+                type="contains",
+                value=o,
+                field="summary.decisions|summary.action_items",
+                name=f"owner:{o}",
+            )
+            for o in case.owners
+        ]
+        checks += [
+            Check(type="contains", value=q, field=QUESTION_FIELDS, name=f"question:{_short(q)}")
+            for q in case.questions
+        ]
         if case.no_pii:
             checks.append(Check(type="no-pii", name="no-personal-data"))
     elif isinstance(case, SuggestCase):
         top = _top_fields(case.top_n)
-        checks += [Check(type="contains", value=a, field=top, name=f"suggests:{_short(a)}")
-                   for a in case.expect_activities]
-        checks += [Check(type="not-contains", value=a, field=top, name=f"excludes:{a}")
-                   for a in case.exclude_activities]
+        checks += [
+            Check(type="contains", value=a, field=top, name=f"suggests:{_short(a)}")
+            for a in case.expect_activities
+        ]
+        checks += [
+            Check(type="not-contains", value=a, field=top, name=f"excludes:{a}")
+            for a in case.exclude_activities
+        ]
     return checks + _common(suite, case) + list(case.checks)
 
 
@@ -98,8 +112,9 @@ def _short(v: str | list[str]) -> str:
     return (v[0] if isinstance(v, list) else v)[:24]
 
 
-def replay_checks(case: ReplayCase, output: dict[str, Any]) -> tuple[list[AssertionResult],
-                                                                      dict[str, float]]:
+def replay_checks(
+    case: ReplayCase, output: dict[str, Any]
+) -> tuple[list[AssertionResult], dict[str, float]]:
     """One assertion per labelled message, plus answer precision/recall and abstain precision."""
     turns = {str(t.get("id")): t for t in output.get("turns") or []}
     results: list[AssertionResult] = []
@@ -116,17 +131,26 @@ def replay_checks(case: ReplayCase, output: dict[str, Any]) -> tuple[list[Assert
         if not turn:
             detail = "message not found in the replay"
         else:
-            silent_why = (f"handed off: {turn.get('answer', '')}" if turn.get("routed")
-                          else "the router did not pass it to the bot")
+            silent_why = (
+                f"handed off: {turn.get('answer', '')}"
+                if turn.get("routed")
+                else "the router did not pass it to the bot"
+            )
             detail = "" if ok else (silent_why if want else f"answered: {turn.get('answer', '')}")
-        results.append(AssertionResult(name=f"{expect}:{mid}", passed=ok,
-                                       score=float(ok), detail=detail[:200]))
+        results.append(
+            AssertionResult(name=f"{expect}:{mid}", passed=ok, score=float(ok), detail=detail[:200])
+        )
         if want and answered:
             for need in must_contain:
                 hit = contains(str(turn.get("answer", "")), need)
-                results.append(AssertionResult(
-                    name=f"reply:{mid}:{_short(need)}", passed=hit, score=float(hit),
-                    detail="" if hit else f"missing {need!r}"))
+                results.append(
+                    AssertionResult(
+                        name=f"reply:{mid}:{_short(need)}",
+                        passed=hit,
+                        score=float(hit),
+                        detail="" if hit else f"missing {need!r}",
+                    )
+                )
     metrics: dict[str, float] = {}
     if tp + fp:
         metrics["answer_precision"] = tp / (tp + fp)
@@ -149,17 +173,28 @@ class Scorer:
         run.text = render_output(suite.skill, run.output)
         cost, _ = cost_usd(model or str(run.output.get("model", "offline")), run.usage)
         metrics: dict[str, float] = {
-            "latency_ms": run.latency_ms, "tokens": float(sum(run.usage.values())),
-            "cost_usd": cost, "error": 1.0 if run.error else 0.0,
+            "latency_ms": run.latency_ms,
+            "tokens": float(sum(run.usage.values())),
+            "cost_usd": cost,
+            "error": 1.0 if run.error else 0.0,
         }
         if run.error:
-            run.assertions = [AssertionResult(name="error", passed=False, score=0.0,
-                                              detail=run.error[:300])]
+            run.assertions = [
+                AssertionResult(name="error", passed=False, score=0.0, detail=run.error[:300])
+            ]
             run.metrics = {**metrics, "pass": 0.0, "assertions": 0.0}
             return run
-        ctx = ScoringContext(skill=suite.skill, case=case, output=run.output, text=run.text,
-                             latency_ms=run.latency_ms, usage=run.usage, cost_usd=cost,
-                             similarity=self.similarity, judge=self.judge)
+        ctx = ScoringContext(
+            skill=suite.skill,
+            case=case,
+            output=run.output,
+            text=run.text,
+            latency_ms=run.latency_ms,
+            usage=run.usage,
+            cost_usd=cost,
+            similarity=self.similarity,
+            judge=self.judge,
+        )
         results = [run_check(c, ctx) for c in compile_checks(suite, case)]
         if isinstance(case, ReplayCase):
             extra, replay_metrics = replay_checks(case, run.output)
@@ -178,8 +213,7 @@ class Scorer:
         if judged:
             metrics["judge"] = judged[0].score or 0.0
         graded = [r for r in results if r.passed is not None]
-        metrics["assertions"] = (sum(bool(r.passed) for r in graded) / len(graded)
-                                 if graded else 1.0)
+        metrics["assertions"] = sum(bool(r.passed) for r in graded) / len(graded) if graded else 1.0
         metrics["pass"] = 1.0 if all(r.passed for r in graded) else 0.0
         run.assertions, run.metrics = results, metrics
         return run

@@ -49,9 +49,14 @@ class PairedResult:
     p_value: float  # two-sided, from the bootstrap distribution (approximate)
 
 
-def paired_bootstrap(a: Sequence[float], b: Sequence[float], *,
-                     confidence: float = 0.95, resamples: int = DEFAULT_RESAMPLES,
-                     seed: int = DEFAULT_SEED) -> PairedResult:
+def paired_bootstrap(
+    a: Sequence[float],
+    b: Sequence[float],
+    *,
+    confidence: float = 0.95,
+    resamples: int = DEFAULT_RESAMPLES,
+    seed: int = DEFAULT_SEED,
+) -> PairedResult:
     """Confidence interval of mean(b - a) over paired observations."""
     if len(a) != len(b):
         raise ValueError(f"paired samples differ in length: {len(a)} != {len(b)}")
@@ -61,19 +66,36 @@ def paired_bootstrap(a: Sequence[float], b: Sequence[float], *,
     d = xb - xa
     delta = float(d.mean())
     if len(d) == 1:  # one case says nothing about spread: the interval spans 0
-        return PairedResult(1, float(xa[0]), float(xb[0]), delta, min(delta, 0.0),
-                            max(delta, 0.0), confidence, 1.0)
+        return PairedResult(
+            1, float(xa[0]), float(xb[0]), delta, min(delta, 0.0), max(delta, 0.0), confidence, 1.0
+        )
     if np.all(d == d[0]):
-        return PairedResult(len(d), float(xa.mean()), float(xb.mean()), delta, delta, delta,
-                            confidence, 1.0 if delta == 0 else 0.0)
+        return PairedResult(
+            len(d),
+            float(xa.mean()),
+            float(xb.mean()),
+            delta,
+            delta,
+            delta,
+            confidence,
+            1.0 if delta == 0 else 0.0,
+        )
     rng = np.random.default_rng(seed)
     idx = rng.integers(0, len(d), size=(resamples, len(d)))
     means = d[idx].mean(axis=1)
     alpha = 1.0 - confidence
     low, high = np.quantile(means, [alpha / 2, 1 - alpha / 2])
     p = 2 * min(float((means <= 0).mean()), float((means >= 0).mean()))
-    return PairedResult(len(d), float(xa.mean()), float(xb.mean()), delta, float(low),
-                        float(high), confidence, min(1.0, p))
+    return PairedResult(
+        len(d),
+        float(xa.mean()),
+        float(xb.mean()),
+        delta,
+        float(low),
+        float(high),
+        confidence,
+        min(1.0, p),
+    )
 
 
 def verdict(result: PairedResult, higher_is_better: bool = True) -> str:

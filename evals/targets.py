@@ -96,8 +96,10 @@ class CopilotTarget:
         unknown = sorted(set(variant.settings) - set(Settings.model_fields))
         if unknown:
             known = ", ".join(Settings.model_fields)
-            raise ValueError(f"variant {variant.label}: unknown settings {unknown} "
-                             f"(known: prompt, provider, model, {known})")
+            raise ValueError(
+                f"variant {variant.label}: unknown settings {unknown} "
+                f"(known: prompt, provider, model, {known})"
+            )
         self._settings(variant)  # validates values
 
     def _settings(self, variant: Variant) -> Any:
@@ -115,7 +117,8 @@ class CopilotTarget:
         from copilot.prompts import PROMPTS_DIR, available_versions
 
         settings = self._settings(variant).model_dump(
-            mode="json", exclude={"data_dir", "llm_api_key", "embedding_api_key"})
+            mode="json", exclude={"data_dir", "llm_api_key", "embedding_api_key"}
+        )
         name = PROMPT_OF_SKILL.get(suite.skill, suite.skill)
         ref = variant.prompt_for(suite.skill)
         versions = available_versions(name)
@@ -164,9 +167,16 @@ class CopilotTarget:
                 set_profile(cp, suite.community, suite.profile)
             self._prepared.add(key)
 
-    def _ingest_case(self, cp: Any, variant: Variant, suite: Suite, case: CaseBase,
-                     messages: list[Message] | None, file: str | None,
-                     profile: dict[str, Any] | None = None) -> str:
+    def _ingest_case(
+        self,
+        cp: Any,
+        variant: Variant,
+        suite: Suite,
+        case: CaseBase,
+        messages: list[Message] | None,
+        file: str | None,
+        profile: dict[str, Any] | None = None,
+    ) -> str:
         """A case with its own transcript or profile gets its own community (isolation)."""
         if messages is None and file is None and not profile:
             return suite.community
@@ -192,16 +202,24 @@ class CopilotTarget:
         if isinstance(case, AskCase):
             result = cp.ask(suite.community, case.question, prompt=prompt, top_k=case.top_k)
         elif isinstance(case, DraftCase):
-            result = cp.draft(suite.community, kind=case.kind, topic=case.topic,
-                              channel=case.channel, tone=case.tone, language=case.language,
-                              prompt=prompt)
+            result = cp.draft(
+                suite.community,
+                kind=case.kind,
+                topic=case.topic,
+                channel=case.channel,
+                tone=case.tone,
+                language=case.language,
+                prompt=prompt,
+            )
         elif isinstance(case, SummarizeCase):
             community = self._ingest_case(cp, variant, suite, case, case.transcript, case.file)
-            result = cp.summarize(community, since=case.since, until=case.until,
-                                  channel=case.channel, prompt=prompt)
+            result = cp.summarize(
+                community, since=case.since, until=case.until, channel=case.channel, prompt=prompt
+            )
         elif isinstance(case, SuggestCase):
-            community = self._ingest_case(cp, variant, suite, case, case.history,
-                                          case.history_file, case.profile)
+            community = self._ingest_case(
+                cp, variant, suite, case, case.history, case.history_file, case.profile
+            )
             result = cp.suggest(community, today=case.today, prompt=prompt)
         elif isinstance(case, ReplayCase):
             return self._replay(cp, suite, case, prompt, start)
@@ -209,12 +227,17 @@ class CopilotTarget:
             raise TypeError(f"unsupported case type {type(case).__name__}")
         latency = (time.perf_counter() - start) * 1000
         data = result.model_dump(mode="json")
-        return TargetOutput(output=data, latency_ms=latency, usage=dict(data.get("usage") or {}),
-                            model=str(data.get("model", "")),
-                            cacheable=data.get("mode") != "offline-fallback")
+        return TargetOutput(
+            output=data,
+            latency_ms=latency,
+            usage=dict(data.get("usage") or {}),
+            model=str(data.get("model", "")),
+            cacheable=data.get("mode") != "offline-fallback",
+        )
 
-    def _replay(self, cp: Any, suite: Suite, case: ReplayCase, prompt: str | None,
-                start: float) -> TargetOutput:
+    def _replay(
+        self, cp: Any, suite: Suite, case: ReplayCase, prompt: str | None, start: float
+    ) -> TargetOutput:
         """Feed the group conversation message by message; the router and handoff decide."""
         should_answer, router = load_router()
         turns, usage, modes, model = [], {"prompt_tokens": 0, "completion_tokens": 0}, set(), ""
@@ -224,19 +247,26 @@ class CopilotTarget:
             if routed:
                 question = strip_mentions(text) or text
                 res = cp.ask(suite.community, question, prompt=prompt).model_dump(mode="json")
-                turn.update(answered=not res["handoff"], handoff=res["handoff"],
-                            answer=res["answer"], citations=res["citations"],
-                            retrieved=res.get("retrieved", []))
+                turn.update(
+                    answered=not res["handoff"],
+                    handoff=res["handoff"],
+                    answer=res["answer"],
+                    citations=res["citations"],
+                    retrieved=res.get("retrieved", []),
+                )
                 for k, v in (res.get("usage") or {}).items():
                     usage[k] = usage.get(k, 0) + int(v)
                 modes.add(res.get("mode"))
                 model = res.get("model", model)
             turns.append(turn)
         latency = (time.perf_counter() - start) * 1000
-        return TargetOutput(output={"turns": turns, "router": router,
-                                    "mode": ",".join(sorted(map(str, modes)))},
-                            latency_ms=latency, usage=usage, model=model,
-                            cacheable="offline-fallback" not in modes)
+        return TargetOutput(
+            output={"turns": turns, "router": router, "mode": ",".join(sorted(map(str, modes)))},
+            latency_ms=latency,
+            usage=usage,
+            model=model,
+            cacheable="offline-fallback" not in modes,
+        )
 
     def close(self) -> None:
         for instance in self._instances.values():

@@ -62,8 +62,11 @@ def starter(tmp_path_factory: pytest.TempPathFactory, embedder: UseEmbedder):  #
     from copilot.service import Copilot
 
     data = tmp_path_factory.mktemp("starter")
-    instance = Copilot(Settings(data_dir=data, llm_provider="offline", _env_file=None),  # type: ignore[call-arg]
-                       embedder=embedder, llm=None)
+    instance = Copilot(
+        Settings(data_dir=data, llm_provider="offline", _env_file=None),  # type: ignore[call-arg]
+        embedder=embedder,
+        llm=None,
+    )
     report = instance.ingest_paths("starter", [KNOWLEDGE / "playbooks"])
     assert not report.skipped, report.skipped
     yield instance

@@ -35,14 +35,16 @@ def test_summary_is_structured_schema_valid_and_safe(chat) -> None:  # type: ign
     text = json.dumps(data, ensure_ascii=False)
     assert "13812345678" not in text and "laochen.reads@example.com" not in text
     decisions_and_actions = " ".join(
-        [d.text for d in result.summary.decisions] + [a.task for a in result.summary.action_items])
+        [d.text for d in result.summary.decisions] + [a.task for a in result.summary.action_items]
+    )
     assert "忽略之前" not in decisions_and_actions and "代购" not in decisions_and_actions
     assert len(result.markdown) <= 1300
 
 
 def test_an_empty_window_gives_a_clear_notice_not_an_error(chat) -> None:  # type: ignore[no-untyped-def]
-    result = chat.summarize("club", since=datetime(2020, 1, 1, tzinfo=UTC),
-                            until=datetime(2020, 1, 2, tzinfo=UTC))
+    result = chat.summarize(
+        "club", since=datetime(2020, 1, 1, tzinfo=UTC), until=datetime(2020, 1, 2, tzinfo=UTC)
+    )
     assert result.messages == 0 and "没有消息" in result.notice
 
 
@@ -53,19 +55,37 @@ def test_summary_window_and_channel_filters_apply(chat) -> None:  # type: ignore
 
 
 def test_llm_summary_sends_the_versioned_prompt_and_falls_back_on_errors(
-        chat, settings, embedder) -> None:  # type: ignore[no-untyped-def]
+    chat, settings, embedder
+) -> None:  # type: ignore[no-untyped-def]
     from copilot.service import Copilot
 
     with fake_openai_server() as fake:
-        configured = settings.model_copy(update={
-            "llm_provider": "openai", "llm_base_url": fake.url, "llm_max_retries": 0})
+        configured = settings.model_copy(
+            update={"llm_provider": "openai", "llm_base_url": fake.url, "llm_max_retries": 0}
+        )
         cp = Copilot(configured, embedder=embedder)
-        fake.enqueue(*[json.dumps({
-            "topics": [{"title": "周六线下晨跑", "keywords": ["晨跑"]}],
-            "decisions": [{"text": "周六上午9点朝阳公园南门集合", "date": "周六上午9点",
-                           "place": "朝阳公园南门", "owner": "小王", "message_id": "m1"}],
-            "action_items": [], "open_questions": [],
-            "mood": {"label": "positive", "reason": "大家很期待"}})] * 10)
+        fake.enqueue(
+            *[
+                json.dumps(
+                    {
+                        "topics": [{"title": "周六线下晨跑", "keywords": ["晨跑"]}],
+                        "decisions": [
+                            {
+                                "text": "周六上午9点朝阳公园南门集合",
+                                "date": "周六上午9点",
+                                "place": "朝阳公园南门",
+                                "owner": "小王",
+                                "message_id": "m1",
+                            }
+                        ],
+                        "action_items": [],
+                        "open_questions": [],
+                        "mood": {"label": "positive", "reason": "大家很期待"},
+                    }
+                )
+            ]
+            * 10
+        )
         llm_result = cp.summarize("club")
         fake.queue[:] = [500]
         fallback = cp.summarize("club")
@@ -94,8 +114,7 @@ def test_faq_candidates_can_be_approved_into_answers(chat) -> None:  # type: ign
     assert chat.faq_refresh("club") >= 1
     assert chat.faq_refresh("club") == 0  # mining again adds no duplicates
     candidate = list_entries(chat.db, "club", "pending")[0]
-    chat.faq_decide("club", candidate.id, "approved",
-                    answer="年费 99 元，7 天内可以全额退款。")
+    chat.faq_decide("club", candidate.id, "approved", answer="年费 99 元，7 天内可以全额退款。")
     approved = list_entries(chat.db, "club", "approved")
     assert [e.id for e in approved] == [candidate.id]
     result = chat.ask("club", candidate.question)

@@ -31,9 +31,11 @@ def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     assert chroma, "the chromadb package installs the `chroma` command"
     port = _free_port()
     path = tmp_path_factory.mktemp("chroma-server")
-    proc = subprocess.Popen([chroma, "run", "--path", str(path), "--host", "127.0.0.1",
-                             "--port", str(port)], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [chroma, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(150):
@@ -50,10 +52,10 @@ def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         proc.wait(timeout=10)
 
 
-def test_ingest_and_ask_through_a_chroma_server(chroma_url: str, tmp_path: Path,
-                                                embedder) -> None:  # type: ignore[no-untyped-def]
-    settings = Settings(data_dir=tmp_path, llm_provider="offline", chroma_url=chroma_url,
-                        _env_file=None)  # type: ignore[call-arg]
+def test_ingest_and_ask_through_a_chroma_server(chroma_url: str, tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
+    settings = Settings(
+        data_dir=tmp_path, llm_provider="offline", chroma_url=chroma_url, _env_file=None
+    )  # type: ignore[call-arg]
     cp = Copilot(settings, embedder=embedder, llm=None)
     pieces = split_markdown(RULES, max_tokens=200)
     assert cp.indexer.index("club", "rules.md", "playbook", pieces).outcome == "added"

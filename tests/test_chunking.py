@@ -42,14 +42,17 @@ def test_chunk_ids_are_content_hashes() -> None:
 
 def _msg(i: int, minutes: int, channel: str = "general") -> ChatMessage:
     ts = datetime(2026, 11, 3, 20, 0, tzinfo=UTC) + timedelta(minutes=minutes)
-    return ChatMessage(id=str(i), community="c1", channel=channel, author=f"u{i}", ts=ts,
-                       text=f"message {i}")
+    return ChatMessage(
+        id=str(i), community="c1", channel=channel, author=f"u{i}", ts=ts, text=f"message {i}"
+    )
 
 
 def test_chat_windows_cut_at_gaps_and_channels() -> None:
     messages = [_msg(1, 0), _msg(2, 5), _msg(3, 100), _msg(4, 101, "random")]
     windows = chat_windows(messages, max_tokens=500)
     assert [w.meta["messages"] for w in windows] == [2, 1, 1]
-    assert windows[0].text.splitlines() == ["[11-03 20:00] u1: message 1",
-                                            "[11-03 20:05] u2: message 2"]
+    assert windows[0].text.splitlines() == [
+        "[11-03 20:00] u1: message 1",
+        "[11-03 20:05] u2: message 2",
+    ]
     assert windows[2].meta["channel"] == "random"

@@ -42,9 +42,16 @@ def test_bad_files_are_reported_by_name_and_the_rest_is_ingested(run, tmp_path: 
     (folder / "logo.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200))
     (folder / "broken.json").write_text('{"messages": [', encoding="utf-8")
     (folder / "notes.xyz").write_text("hello", encoding="utf-8")
-    result = run("ingest", str(folder / "good.md"), str(folder / "empty.txt"),
-                 str(folder / "logo.md"), str(folder / "broken.json"), str(folder / "notes.xyz"),
-                 "--community", "club")
+    result = run(
+        "ingest",
+        str(folder / "good.md"),
+        str(folder / "empty.txt"),
+        str(folder / "logo.md"),
+        str(folder / "broken.json"),
+        str(folder / "notes.xyz"),
+        "--community",
+        "club",
+    )
     assert result.exit_code == 0
     assert "1 added" in result.output and "4 skipped" in result.output
     assert "empty.txt: the file is empty" in result.output
@@ -75,8 +82,9 @@ def test_missing_paths_and_bad_options_get_clear_errors(run) -> None:  # type: i
 
 def test_ask_json_matches_the_contract(run) -> None:  # type: ignore[no-untyped-def]
     run("ingest", str(KNOWLEDGE / "playbooks" / "en"), "--community", "club")
-    data = json.loads(run("ask", "When is the weekly sharing session?", "--community", "club",
-                          "--json").output)
+    data = json.loads(
+        run("ask", "When is the weekly sharing session?", "--community", "club", "--json").output
+    )
     assert set(data) >= {"answer", "citations", "confidence", "handoff", "language"}
     assert data["handoff"] is False and data["language"] == "en"
     assert {"source", "chunk_id", "score", "snippet"} <= set(data["citations"][0])
@@ -84,8 +92,12 @@ def test_ask_json_matches_the_contract(run) -> None:  # type: ignore[no-untyped-
 
 
 def test_chat_export_is_redacted_before_it_is_stored(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    run("ingest", str(KNOWLEDGE / "samples" / "chat" / "morning_readers.jsonl"),
-        "--community", "club")
+    run(
+        "ingest",
+        str(KNOWLEDGE / "samples" / "chat" / "morning_readers.jsonl"),
+        "--community",
+        "club",
+    )
     import sqlite3
 
     db = sqlite3.connect(tmp_path / "data" / "copilot.db")

@@ -19,8 +19,14 @@ from tests.conftest import KNOWLEDGE
 from tests.fakes.openai_server import fake_openai_server
 
 PROFILE = CommunityProfile(
-    name="晨跑读书会", type="learning", goals=["留存"], voice="温暖", language="zh",
-    banned_words=["免费"], required_hashtags=["晨读打卡"], call_to_action="想参加的在群里接龙～",
+    name="晨跑读书会",
+    type="learning",
+    goals=["留存"],
+    voice="温暖",
+    language="zh",
+    banned_words=["免费"],
+    required_hashtags=["晨读打卡"],
+    call_to_action="想参加的在群里接龙～",
     admins=["小林(管理员)", "Lin (admin)"],
 )
 
@@ -28,8 +34,9 @@ PROFILE = CommunityProfile(
 @pytest.fixture(scope="module")
 def shared(tmp_path_factory: pytest.TempPathFactory, embedder):  # type: ignore[no-untyped-def]
     """The starter playbooks and sample chats, ingested once as community 'mr'."""
-    settings = Settings(data_dir=tmp_path_factory.mktemp("drafts"), llm_provider="offline",
-                        _env_file=None)  # type: ignore[call-arg]
+    settings = Settings(
+        data_dir=tmp_path_factory.mktemp("drafts"), llm_provider="offline", _env_file=None
+    )  # type: ignore[call-arg]
     instance = Copilot(settings, embedder=embedder, llm=None)
     report = instance.ingest_paths("mr", [KNOWLEDGE / "playbooks", KNOWLEDGE / "samples"])
     assert not report.skipped, report.skipped
@@ -75,8 +82,12 @@ def test_welcome_post_uses_playbook_facts_in_one_script(mr) -> None:  # type: ig
 
 
 def test_moments_post_has_date_place_and_one_to_three_topic_tags(mr) -> None:  # type: ignore[no-untyped-def]
-    result = mr.draft("mr", kind="activity_promotion", channel="moments",
-                      topic="11月15日 周六上午 奥森公园线下晨跑")
+    result = mr.draft(
+        "mr",
+        kind="activity_promotion",
+        channel="moments",
+        topic="11月15日 周六上午 奥森公园线下晨跑",
+    )
     assert len(result.text) <= 300 and not failed(result)
     assert "时间：11月15日 周六上午" in result.text and "地点：奥森公园" in result.text
     assert result.text.splitlines()[-1] == "#晨读打卡"
@@ -98,8 +109,11 @@ def test_every_channel_gets_its_own_markup_within_its_limit(mr, channel: str) ->
 
 def test_long_drafts_are_trimmed_to_the_channel_limit(mr) -> None:  # type: ignore[no-untyped-def]
     full = mr.draft("mr", kind="welcome", topic="新人入群须知")
-    mr.set_profile("mr", call_to_action="想参加的朋友请在群里接龙报名" * 14 + "谢谢大家",
-                   name="晨跑读书会·北京上海杭州深圳广州成都联合会员俱乐部" * 2)
+    mr.set_profile(
+        "mr",
+        call_to_action="想参加的朋友请在群里接龙报名" * 14 + "谢谢大家",
+        name="晨跑读书会·北京上海杭州深圳广州成都联合会员俱乐部" * 2,
+    )
     result = mr.draft("mr", kind="welcome", topic="新人入群须知")
     assert len(full.text) < 500 < len(full.text) + 200 + 4 * 48  # it would not fit as is
     assert len(result.text) <= 500 and not failed(result)
@@ -132,8 +146,9 @@ def test_variants_differ_and_repeat_exactly(mr) -> None:  # type: ignore[no-unty
 
 
 def test_english_draft_for_discord(mr) -> None:  # type: ignore[no-untyped-def]
-    result = mr.draft("mr", kind="announcement", topic="English AMA this month",
-                      channel="discord", language="en")
+    result = mr.draft(
+        "mr", kind="announcement", topic="English AMA this month", channel="discord", language="en"
+    )
     assert result.text.startswith("**Announcement: English AMA this month**")
     assert "When: the first Sunday of every month at 21:00 Beijing time" in result.text
     assert "AMA Stage" in result.text and not failed(result)
@@ -143,7 +158,8 @@ def test_checker_flags_what_breaks_channel_rules_and_the_profile() -> None:
     profile = PROFILE
     markdown = "**本周分享会** 周三 20:00 见！想参加的在群里接龙～ #晨读打卡"
     assert not {c.rule: c.passed for c in check_draft(markdown, "wechat_group", profile)}[
-        "formatting"]
+        "formatting"
+    ]
     checks = {c.rule: c for c in check_draft("周三见 #a #b #c #d", "moments", profile)}
     assert not checks["hashtags"].passed and not checks["required_hashtags"].passed
     assert not checks["call_to_action"].passed
@@ -177,9 +193,23 @@ def test_bad_options_are_refused_with_the_choices(mr) -> None:  # type: ignore[n
 def test_draft_cli_json_matches_the_schema(mr, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("COPILOT_DATA_DIR", str(mr.settings.data_dir))
     monkeypatch.setenv("COPILOT_LLM_PROVIDER", "offline")
-    result = CliRunner().invoke(app, ["draft", "-c", "mr", "--kind", "activity-promotion",
-                                      "--topic", "周六线下晨跑", "--channel", "telegram",
-                                      "--variants", "2", "--json"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "draft",
+            "-c",
+            "mr",
+            "--kind",
+            "activity-promotion",
+            "--topic",
+            "周六线下晨跑",
+            "--channel",
+            "telegram",
+            "--variants",
+            "2",
+            "--json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     jsonschema.validate(data, DraftResult.model_json_schema(mode="serialization"))
@@ -188,9 +218,15 @@ def test_draft_cli_json_matches_the_schema(mr, monkeypatch) -> None:  # type: ig
 
 
 def llm_copilot(shared: Copilot, url: str) -> Copilot:
-    settings = shared.settings.model_copy(update={
-        "llm_provider": "openai", "llm_base_url": url, "llm_model": "fake-model",
-        "llm_timeout_s": 2.0, "llm_max_retries": 0})
+    settings = shared.settings.model_copy(
+        update={
+            "llm_provider": "openai",
+            "llm_base_url": url,
+            "llm_model": "fake-model",
+            "llm_timeout_s": 2.0,
+            "llm_max_retries": 0,
+        }
+    )
     return Copilot(settings, embedder=shared.embedder)
 
 
@@ -210,8 +246,9 @@ def test_llm_draft_sends_the_versioned_prompt_and_keeps_only_real_citations(mr) 
     assert fake.requests[0]["response_format"] == {"type": "json_object"}
 
 
-@pytest.mark.parametrize("failure", [500, "Sure! Here is a lovely post for you."],
-                         ids=["server-error", "not-json"])
+@pytest.mark.parametrize(
+    "failure", [500, "Sure! Here is a lovely post for you."], ids=["server-error", "not-json"]
+)
 def test_llm_failure_falls_back_to_the_offline_draft(mr, failure) -> None:  # type: ignore[no-untyped-def]
     with fake_openai_server() as fake:
         cp = llm_copilot(mr, fake.url)

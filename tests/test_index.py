@@ -27,8 +27,9 @@ def index(copilot, community: str, source: str, text: str):  # type: ignore[no-u
 
 def chunk_count(copilot, community: str) -> int:  # type: ignore[no-untyped-def]
     with copilot.db.session() as s:
-        return s.scalar(select(func.count()).select_from(ChunkRow)
-                        .where(ChunkRow.community == community))
+        return s.scalar(
+            select(func.count()).select_from(ChunkRow).where(ChunkRow.community == community)
+        )
 
 
 def vector_count(copilot, community: str) -> int:  # type: ignore[no-untyped-def]
@@ -54,7 +55,8 @@ def test_a_changed_source_replaces_only_its_changed_chunks(copilot) -> None:  # 
 
 
 def test_a_crash_mid_ingest_leaves_a_consistent_index_that_a_rerun_completes(
-    copilot, monkeypatch  # type: ignore[no-untyped-def]
+    copilot,
+    monkeypatch,  # type: ignore[no-untyped-def]
 ) -> None:
     index(copilot, "club", "rules.md", RULES)
     real_add_all = None

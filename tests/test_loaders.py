@@ -391,6 +391,7 @@ def test_unreadable_file(in_tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     Path("secret.md").write_text("# s", encoding="utf-8")
     Path("secret.md").chmod(0)
     if os.geteuid() == 0:  # root reads any file: make the OS refuse the way it does for users
+
         def refuse(self: Path) -> bytes:
             raise PermissionError(13, "Permission denied", str(self))
 

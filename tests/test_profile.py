@@ -21,8 +21,14 @@ def test_a_new_community_gets_a_default_profile_named_after_it(copilot) -> None:
 
 
 def test_profile_changes_persist_and_stay_in_their_community(copilot, settings, embedder) -> None:  # type: ignore[no-untyped-def]
-    copilot.set_profile("club", name="晨跑读书会", type="learning", goals=["留存", "促活"],
-                        required_hashtags=["#晨读打卡#", "晨读打卡", " "], banned_words=["免费"])
+    copilot.set_profile(
+        "club",
+        name="晨跑读书会",
+        type="learning",
+        goals=["留存", "促活"],
+        required_hashtags=["#晨读打卡#", "晨读打卡", " "],
+        banned_words=["免费"],
+    )
     copilot.set_profile("club", voice="温暖、简洁")  # other fields keep their values
     reopened = Copilot(settings, embedder=embedder, llm=None)
     try:
@@ -50,10 +56,29 @@ def test_bad_profile_values_are_refused_with_the_reason(copilot) -> None:  # typ
 def test_profile_cli_sets_lists_and_shows_json(settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("COPILOT_DATA_DIR", str(settings.data_dir))
     runner = CliRunner()
-    changed = runner.invoke(app, [
-        "profile", "set", "-c", "club", "--name", "晨跑读书会", "--type", "learning",
-        "--goals", "留存，促活", "--hashtags", "晨读打卡", "--banned-words", "免费,加微信",
-        "--cta", "想参加的在群里接龙", "--admins", "小林(管理员)"])
+    changed = runner.invoke(
+        app,
+        [
+            "profile",
+            "set",
+            "-c",
+            "club",
+            "--name",
+            "晨跑读书会",
+            "--type",
+            "learning",
+            "--goals",
+            "留存，促活",
+            "--hashtags",
+            "晨读打卡",
+            "--banned-words",
+            "免费,加微信",
+            "--cta",
+            "想参加的在群里接龙",
+            "--admins",
+            "小林(管理员)",
+        ],
+    )
     assert changed.exit_code == 0, changed.output
     assert "saved club" in changed.output
     cleared = runner.invoke(app, ["profile", "set", "-c", "club", "--banned-words", ""])

@@ -35,8 +35,11 @@ def test_top3_hit_rate_is_at_least_90_percent(outcomes) -> None:  # type: ignore
     misses = [
         (c["id"], c["question"], [r.source for r in outcomes[c["id"]].retrieved[:3]])
         for c in answerable
-        if not any(_matches(r.source, e) for r in outcomes[c["id"]].retrieved[:3]
-                   for e in c["expected_sources"])
+        if not any(
+            _matches(r.source, e)
+            for r in outcomes[c["id"]].retrieved[:3]
+            for e in c["expected_sources"]
+        )
     ]
     hit_rate = 1 - len(misses) / len(answerable)
     assert hit_rate >= 0.9, f"top-3 hit rate {hit_rate:.2f}; misses: {misses}"
@@ -44,16 +47,22 @@ def test_top3_hit_rate_is_at_least_90_percent(outcomes) -> None:  # type: ignore
 
 def test_unanswerable_questions_hand_off(outcomes) -> None:  # type: ignore[no-untyped-def]
     unanswerable = [c for c in CASES if not c["answerable"]]
-    wrong = [(c["question"], outcomes[c["id"]].confidence) for c in unanswerable
-             if not outcomes[c["id"]].handoff]
+    wrong = [
+        (c["question"], outcomes[c["id"]].confidence)
+        for c in unanswerable
+        if not outcomes[c["id"]].handoff
+    ]
     rate = 1 - len(wrong) / len(unanswerable)
     assert rate >= 0.9, f"correct handoff rate {rate:.2f}; answered anyway: {wrong}"
 
 
 def test_answerable_questions_are_answered_not_handed_off(outcomes) -> None:  # type: ignore[no-untyped-def]
     answerable = [c for c in CASES if c["answerable"]]
-    handed = [(c["question"], outcomes[c["id"]].confidence) for c in answerable
-              if outcomes[c["id"]].handoff]
+    handed = [
+        (c["question"], outcomes[c["id"]].confidence)
+        for c in answerable
+        if outcomes[c["id"]].handoff
+    ]
     rate = 1 - len(handed) / len(answerable)
     assert rate >= 0.85, f"answered rate {rate:.2f}; handed off: {handed}"
 

@@ -30,11 +30,14 @@ QUESTION_FIXERS = {"newcomer-qa-day", "ama-night", "weekly-digest"}
 
 def history(community: str, *, members: int, silent: int, unanswered: int) -> list[ChatMessage]:
     """Two weeks of chat: active members post daily; silent ones said hello 20 days ago."""
+
     def msg(i: int, author: str, ts: datetime, text: str) -> ChatMessage:
         return ChatMessage(id=f"m{i}", community=community, author=author, ts=ts, text=text)
 
-    out = [msg(i, f"安静{i}", END - timedelta(days=20, hours=i), "大家好，我来报到")
-           for i in range(silent)]
+    out = [
+        msg(i, f"安静{i}", END - timedelta(days=20, hours=i), "大家好，我来报到")
+        for i in range(silent)
+    ]
     for day in range(14):
         for j in range(members - silent):
             ts = END - timedelta(days=day, hours=j % 6, minutes=j)
@@ -47,8 +50,9 @@ def history(community: str, *, members: int, silent: int, unanswered: int) -> li
 
 @pytest.fixture(scope="module")
 def cp(tmp_path_factory: pytest.TempPathFactory, embedder):  # type: ignore[no-untyped-def]
-    settings = Settings(data_dir=tmp_path_factory.mktemp("suggest"), llm_provider="offline",
-                        _env_file=None)  # type: ignore[call-arg]
+    settings = Settings(
+        data_dir=tmp_path_factory.mktemp("suggest"), llm_provider="offline", _env_file=None
+    )  # type: ignore[call-arg]
     instance = Copilot(settings, embedder=embedder, llm=None)
     for community in ("quiet", "stuck", "fresh"):
         instance.ingest_paths(community, [KNOWLEDGE / "playbooks"])
@@ -82,8 +86,9 @@ def test_the_ranking_follows_the_health_signals(cp) -> None:  # type: ignore[no-
     assert "4 个没人回复" in stuck.suggestions[0].rationale
     assert quiet.suggestions[0].activity_id != stuck.suggestions[0].activity_id
     fresh = cp.suggest("fresh", today=TODAY)  # no chat history: nothing to react to
-    assert fresh.health.signals == [] and all(s.score_breakdown["signals"] == 0
-                                              for s in fresh.suggestions)
+    assert fresh.health.signals == [] and all(
+        s.score_breakdown["signals"] == 0 for s in fresh.suggestions
+    )
     assert "还没有导入聊天记录" in fresh.notes[0]
 
 
@@ -93,8 +98,14 @@ def test_scores_are_the_sum_of_their_explained_terms(cp) -> None:  # type: ignor
     scores = [s.score for s in result.suggestions]
     assert scores == sorted(scores, reverse=True)
     for s in result.suggestions:
-        assert set(s.score_breakdown) == {"type_fit", "signals", "season", "goal", "effort",
-                                          "playbook"}
+        assert set(s.score_breakdown) == {
+            "type_fit",
+            "signals",
+            "season",
+            "goal",
+            "effort",
+            "playbook",
+        }
         assert s.score == pytest.approx(sum(s.score_breakdown.values()))
         assert s.score_breakdown["signals"] == 3.0 * len(s.signals_matched)
         assert (s.score_breakdown["playbook"] > 0) == bool(s.sources)
@@ -117,6 +128,7 @@ def test_a_holiday_within_two_weeks_boosts_its_festival_activity(cp) -> None:  #
 
 def test_spring_festival_lifts_the_red_envelope_quiz(cp) -> None:  # type: ignore[no-untyped-def]
     cp.set_profile("fresh", type="consumer")
+
     def rank(day: date) -> tuple[int, float]:
         ids = [s.activity_id for s in cp.suggest("fresh", today=day, limit=20).suggestions]
         quiz = cp.suggest("fresh", today=day, limit=20).suggestions[ids.index("red-envelope-quiz")]
@@ -135,15 +147,18 @@ def test_type_and_goals_change_the_ranking(cp) -> None:  # type: ignore[no-untyp
     assert "serves your goal: growth" in salon.rationale.lower()
     assert salon.name == "Industry salon" and salon.rationale[0].isupper()
     assert ids.index("industry-salon") < ids.index("checkin-21-days")  # learning-only format
-    assert result.notes == ["No chat history imported yet: ranking used type, goals and the "
-                            "date only.", "Goals that match no catalogue goal: 做大做强"]
+    assert result.notes == [
+        "No chat history imported yet: ranking used type, goals and the date only.",
+        "Goals that match no catalogue goal: 做大做强",
+    ]
 
 
 def test_suggest_cli_json_matches_the_schema(cp, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("COPILOT_DATA_DIR", str(cp.settings.data_dir))
     monkeypatch.setenv("COPILOT_LLM_PROVIDER", "offline")
-    result = CliRunner().invoke(app, ["suggest", "-c", "quiet", "--today", "2026-11-12",
-                                      "--limit", "3", "--json"])
+    result = CliRunner().invoke(
+        app, ["suggest", "-c", "quiet", "--today", "2026-11-12", "--limit", "3", "--json"]
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     jsonschema.validate(data, SuggestResult.model_json_schema(mode="serialization"))
@@ -154,9 +169,15 @@ def test_suggest_cli_json_matches_the_schema(cp, monkeypatch) -> None:  # type: 
 
 
 def llm_copilot(shared: Copilot, url: str) -> Copilot:
-    settings = shared.settings.model_copy(update={
-        "llm_provider": "openai", "llm_base_url": url, "llm_model": "fake-model",
-        "llm_timeout_s": 2.0, "llm_max_retries": 0})
+    settings = shared.settings.model_copy(
+        update={
+            "llm_provider": "openai",
+            "llm_base_url": url,
+            "llm_model": "fake-model",
+            "llm_timeout_s": 2.0,
+            "llm_max_retries": 0,
+        }
+    )
     return Copilot(settings, embedder=shared.embedder)
 
 
@@ -164,8 +185,12 @@ def test_llm_polishes_the_pitch_but_never_the_ranking(cp) -> None:  # type: igno
     offline = cp.suggest("quiet", today=TODAY, limit=3)
     first = offline.suggestions[0].activity_id
     pitch = "先从一句话的小问题开始，把沉默的人叫醒。"
-    reply = {"suggestions": [{"activity_id": first, "pitch": pitch},
-                             {"activity_id": "made-up", "pitch": "不存在的活动"}]}
+    reply = {
+        "suggestions": [
+            {"activity_id": first, "pitch": pitch},
+            {"activity_id": "made-up", "pitch": "不存在的活动"},
+        ]
+    }
     with fake_openai_server() as fake:
         llm = llm_copilot(cp, fake.url)
         fake.enqueue(json.dumps(reply, ensure_ascii=False), 500)
@@ -176,7 +201,8 @@ def test_llm_polishes_the_pitch_but_never_the_ranking(cp) -> None:  # type: igno
     assert polished.model == "fake-model"
     assert polished.suggestions[0].pitch == pitch
     assert [s.activity_id for s in polished.suggestions] == [
-        s.activity_id for s in offline.suggestions]
+        s.activity_id for s in offline.suggestions
+    ]
     assert polished.suggestions[1].pitch == offline.suggestions[1].pitch  # not in the reply
     sent = fake.prompts()[0]
     assert "<<<SUGGESTIONS" in sent and first in sent and '"silent_members": 12' in sent

@@ -49,7 +49,8 @@ def test_split_sentences_keeps_end_marks() -> None:
     ]
     assert split_sentences("先这样；再那样;最后") == ["先这样；", "再那样;", "最后"]
     assert split_sentences("Applications open in July; send yours to Lin.") == [
-        "Applications open in July; send yours to Lin."]
+        "Applications open in July; send yours to Lin."
+    ]
     assert split_sentences("") == []
 
 

@@ -51,17 +51,24 @@ def create_app(settings: Settings | None = None, copilot: Copilot | None = None)
             if owned:
                 copilot.close()
 
-    app = FastAPI(title="Community Copilot API", version=__version__, description=DESCRIPTION,
-                  lifespan=lifespan)
+    app = FastAPI(
+        title="Community Copilot API",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
     app.state.settings = settings
     app.state.copilot = copilot
     app.state.metrics = metrics
     app.state.keys = KeyStore(copilot.db)
     app.state.limiter = RateLimiter(settings.api_rate_per_minute, settings.api_rate_burst)
     install_error_handlers(app)
-    app.add_middleware(RequestContextMiddleware, metrics=metrics,
-                       json_limit=settings.api_max_body_kb * 1024,
-                       upload_limit=int(settings.max_file_mb * 1024 * 1024) + 64 * 1024)
+    app.add_middleware(
+        RequestContextMiddleware,
+        metrics=metrics,
+        json_limit=settings.api_max_body_kb * 1024,
+        upload_limit=int(settings.max_file_mb * 1024 * 1024) + 64 * 1024,
+    )
     for router in (health.router, documents.router, skills.router, chat.router, keys.router):
         app.include_router(router)
     from connectors.api import router as connectors_router  # late: connectors import copilot.api

@@ -53,11 +53,19 @@ def with_sources(text: str, citations: list[Citation], language: str) -> str:
 def _ask(copilot: Copilot, community: str, request: ChatCompletionIn) -> SkillOutput:
     result: AnswerResult = copilot.ask(community, request.user_text)
     return SkillOutput(
-        result=result, text=with_sources(result.answer, result.citations, result.language),
+        result=result,
+        text=with_sources(result.answer, result.citations, result.language),
         citations=result.citations,
-        meta={"skill": "ask", "mode": result.mode, "confidence": result.confidence,
-              "handoff": result.handoff, "language": result.language, "prompt": result.prompt,
-              "model": result.model})
+        meta={
+            "skill": "ask",
+            "mode": result.mode,
+            "confidence": result.confidence,
+            "handoff": result.handoff,
+            "language": result.language,
+            "prompt": result.prompt,
+            "model": result.model,
+        },
+    )
 
 
 _MOMENT: TypeAdapter[datetime] = TypeAdapter(datetime)
@@ -70,44 +78,78 @@ def parse_time(name: str, value: str | None) -> datetime | None:
     try:
         moment = _MOMENT.validate_python(value)
     except ValidationError:
-        raise InputError(f"{name}: {value!r} is not a date or date-time "
-                         "(use ISO 8601, e.g. 2024-06-01T09:00:00+08:00)") from None
+        raise InputError(
+            f"{name}: {value!r} is not a date or date-time "
+            "(use ISO 8601, e.g. 2024-06-01T09:00:00+08:00)"
+        ) from None
     return assume_utc(moment)
 
 
 def _summarize(copilot: Copilot, community: str, request: ChatCompletionIn) -> SkillOutput:
-    result = copilot.summarize(community, since=parse_time("since", request.since),
-                               until=parse_time("until", request.until),
-                               channel=request.channel)
+    result = copilot.summarize(
+        community,
+        since=parse_time("since", request.since),
+        until=parse_time("until", request.until),
+        channel=request.channel,
+    )
     return SkillOutput(
-        result=result, text=result.notice or result.markdown,
-        meta={"skill": "summarize", "mode": result.mode, "messages": result.messages,
-              "language": result.language, "prompt": result.prompt, "model": result.model})
+        result=result,
+        text=result.notice or result.markdown,
+        meta={
+            "skill": "summarize",
+            "mode": result.mode,
+            "messages": result.messages,
+            "language": result.language,
+            "prompt": result.prompt,
+            "model": result.model,
+        },
+    )
 
 
 def _draft(copilot: Copilot, community: str, request: ChatCompletionIn) -> SkillOutput:
-    result = copilot.draft(community, kind=request.kind or "announcement",
-                           topic=request.user_text, channel=request.channel or "wechat_group")
+    result = copilot.draft(
+        community,
+        kind=request.kind or "announcement",
+        topic=request.user_text,
+        channel=request.channel or "wechat_group",
+    )
     return SkillOutput(
-        result=result, text=with_sources(result.text, result.citations, result.language),
+        result=result,
+        text=with_sources(result.text, result.citations, result.language),
         citations=result.citations,
-        meta={"skill": "draft", "mode": result.mode, "kind": result.kind,
-              "channel": result.channel, "language": result.language,
-              "warnings": result.warnings, "prompt": result.prompt, "model": result.model})
+        meta={
+            "skill": "draft",
+            "mode": result.mode,
+            "kind": result.kind,
+            "channel": result.channel,
+            "language": result.language,
+            "warnings": result.warnings,
+            "prompt": result.prompt,
+            "model": result.model,
+        },
+    )
 
 
 def _suggest(copilot: Copilot, community: str, request: ChatCompletionIn) -> SkillOutput:
     result = copilot.suggest(community)
     lines = [f"{i}. {s.name}: {s.pitch}" for i, s in enumerate(result.suggestions, 1)]
     return SkillOutput(
-        result=result, text="\n".join([*result.notes, *lines]),
-        meta={"skill": "suggest", "mode": result.mode, "language": result.language,
-              "activities": [s.activity_id for s in result.suggestions],
-              "prompt": result.prompt, "model": result.model})
+        result=result,
+        text="\n".join([*result.notes, *lines]),
+        meta={
+            "skill": "suggest",
+            "mode": result.mode,
+            "language": result.language,
+            "activities": [s.activity_id for s in result.suggestions],
+            "prompt": result.prompt,
+            "model": result.model,
+        },
+    )
 
 
 CHAT_SKILLS: dict[str, ChatSkill] = {
-    skill.model: skill for skill in [
+    skill.model: skill
+    for skill in [
         ChatSkill("ask", Role.member, _ask),
         ChatSkill("draft", Role.operator, _draft),
         ChatSkill("summarize", Role.operator, _summarize),

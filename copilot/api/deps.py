@@ -63,20 +63,27 @@ def _is_admin_token(settings: Settings, secret: str) -> bool:
 def _rate_limit(request: Request, key_id: str) -> None:
     wait = request.app.state.limiter.acquire(key_id)
     if wait:
-        raise ApiError(429, f"too many requests for this key; try again in {wait} s",
-                       headers={"Retry-After": str(wait)})
+        raise ApiError(
+            429,
+            f"too many requests for this key; try again in {wait} s",
+            headers={"Retry-After": str(wait)},
+        )
 
 
-async def _principal(request: Request, credentials: HTTPAuthorizationCredentials | None,
-                     *, allow_admin_token: bool) -> Principal:
+async def _principal(
+    request: Request, credentials: HTTPAuthorizationCredentials | None, *, allow_admin_token: bool
+) -> Principal:
     if credentials is None or not credentials.credentials:
         raise _unauthorized("missing API key: send the header 'Authorization: Bearer YOUR_KEY'")
     secret = credentials.credentials
     settings: Settings = request.app.state.settings
     if _is_admin_token(settings, secret):
         if not allow_admin_token:
-            raise ApiError(403, "the admin token only manages API keys; create a key for "
-                                "the community and use that")
+            raise ApiError(
+                403,
+                "the admin token only manages API keys; create a key for "
+                "the community and use that",
+            )
         principal = Principal(community=None, role=Role.admin, key_id=ADMIN_TOKEN_ID)
     else:
         info = await run_sync(request, request.app.state.keys.authenticate, secret)
@@ -113,8 +120,10 @@ def community_access(minimum: Role) -> Callable[..., Awaitable[str]]:
         if principal.community != community:
             raise community_not_found()
         if not principal.role.allows(minimum):
-            raise ApiError(403, f"this needs the {minimum} role or higher; your key has the "
-                                f"{principal.role} role")
+            raise ApiError(
+                403,
+                f"this needs the {minimum} role or higher; your key has the {principal.role} role",
+            )
         return community
 
     return check

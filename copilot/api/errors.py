@@ -42,8 +42,13 @@ class ErrorOut(BaseModel):
 class ApiError(Exception):
     """Raise from routes and dependencies; becomes the JSON error response."""
 
-    def __init__(self, status: int, message: str, code: str | None = None,
-                 headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        code: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code or CODES.get(status, "error")
@@ -61,10 +66,12 @@ def community_not_found() -> ApiError:
     return ApiError(404, "community not found")
 
 
-def error_response(status: int, code: str, message: str,
-                   headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status,
-                        headers=headers)
+def error_response(
+    status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    return JSONResponse(
+        {"error": {"code": code, "message": message}}, status_code=status, headers=headers
+    )
 
 
 def input_error_status(exc: InputError) -> int:
@@ -91,8 +98,10 @@ def describe_validation(errors: list[dict[str, Any]]) -> tuple[int, str, str]:
 
 
 _DEFAULT_MESSAGES = {
-    404: "no such endpoint", 405: "this endpoint does not accept that method",
-    401: "missing or invalid API key", 403: "not allowed",
+    404: "no such endpoint",
+    405: "this endpoint does not accept that method",
+    401: "missing or invalid API key",
+    403: "not allowed",
 }
 
 
@@ -109,13 +118,20 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
         detail = exc.detail if isinstance(exc.detail, str) else ""
-        if exc.status_code in _DEFAULT_MESSAGES and detail in ("", "Not Found",
-                                                             "Method Not Allowed"):
+        if exc.status_code in _DEFAULT_MESSAGES and detail in (
+            "",
+            "Not Found",
+            "Method Not Allowed",
+        ):
             detail = _DEFAULT_MESSAGES[exc.status_code]
             if exc.status_code in (404, 405):
                 detail += f": {request.method} {request.url.path}"
-        return error_response(exc.status_code, CODES.get(exc.status_code, "error"),
-                              detail or "request failed", dict(exc.headers or {}))
+        return error_response(
+            exc.status_code,
+            CODES.get(exc.status_code, "error"),
+            detail or "request failed",
+            dict(exc.headers or {}),
+        )
 
     @app.exception_handler(InputError)
     async def bad_input(_: Request, exc: InputError) -> JSONResponse:

@@ -26,23 +26,33 @@ class ApiMetrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
         r = self.registry
-        self.requests = Counter("copilot_http_requests", "HTTP requests.",
-                                ["method", "route", "status"], registry=r)
-        self.latency = Histogram("copilot_http_request_duration_seconds",
-                                 "HTTP request latency.", ["method", "route"],
-                                 buckets=LATENCY_BUCKETS, registry=r)
-        self.skill_results = Counter("copilot_skill_results", "Skill outputs by mode.",
-                                     ["skill", "mode"], registry=r)
-        self.fallbacks = Counter("copilot_offline_fallbacks",
-                                 "Outputs the offline engine produced because the LLM failed.",
-                                 ["skill"], registry=r)
-        self.llm_calls = Counter("copilot_llm_requests", "LLM completions attempted.",
-                                 registry=r)
-        self.llm_errors = Counter("copilot_llm_errors", "LLM completions that failed.",
-                                  registry=r)
-        self.llm_latency = Histogram("copilot_llm_request_duration_seconds",
-                                     "LLM completion latency.", buckets=LATENCY_BUCKETS,
-                                     registry=r)
+        self.requests = Counter(
+            "copilot_http_requests", "HTTP requests.", ["method", "route", "status"], registry=r
+        )
+        self.latency = Histogram(
+            "copilot_http_request_duration_seconds",
+            "HTTP request latency.",
+            ["method", "route"],
+            buckets=LATENCY_BUCKETS,
+            registry=r,
+        )
+        self.skill_results = Counter(
+            "copilot_skill_results", "Skill outputs by mode.", ["skill", "mode"], registry=r
+        )
+        self.fallbacks = Counter(
+            "copilot_offline_fallbacks",
+            "Outputs the offline engine produced because the LLM failed.",
+            ["skill"],
+            registry=r,
+        )
+        self.llm_calls = Counter("copilot_llm_requests", "LLM completions attempted.", registry=r)
+        self.llm_errors = Counter("copilot_llm_errors", "LLM completions that failed.", registry=r)
+        self.llm_latency = Histogram(
+            "copilot_llm_request_duration_seconds",
+            "LLM completion latency.",
+            buckets=LATENCY_BUCKETS,
+            registry=r,
+        )
         self.tokens = Counter("copilot_llm_tokens", "LLM tokens.", ["kind"], registry=r)
 
     def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
@@ -78,8 +88,7 @@ class MeteredLLM:
         finally:
             self._metrics.llm_latency.observe(time.perf_counter() - start)
         for kind in ("prompt_tokens", "completion_tokens"):
-            self._metrics.tokens.labels(kind.removesuffix("_tokens")).inc(
-                reply.usage.get(kind, 0))
+            self._metrics.tokens.labels(kind.removesuffix("_tokens")).inc(reply.usage.get(kind, 0))
         return reply
 
 

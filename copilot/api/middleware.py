@@ -27,8 +27,9 @@ _QUIET = {"/healthz", "/metrics"}
 
 
 class RequestContextMiddleware:
-    def __init__(self, app: ASGIApp, *, metrics: ApiMetrics, json_limit: int,
-                 upload_limit: int) -> None:
+    def __init__(
+        self, app: ASGIApp, *, metrics: ApiMetrics, json_limit: int, upload_limit: int
+    ) -> None:
         self.app = app
         self.metrics = metrics
         self.json_limit = json_limit
@@ -38,8 +39,9 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1")
-                   for k, v in scope.get("headers", [])}
+        headers = {
+            k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])
+        }
         incoming = headers.get("x-request-id", "")
         request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
         token = request_id_var.set(request_id)
@@ -49,8 +51,10 @@ class RequestContextMiddleware:
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
                 state["status"], state["started"] = message["status"], True
-                message["headers"] = [*message.get("headers", []),
-                                      (b"x-request-id", request_id.encode())]
+                message["headers"] = [
+                    *message.get("headers", []),
+                    (b"x-request-id", request_id.encode()),
+                ]
             await send(message)
 
         multipart = headers.get("content-type", "").startswith("multipart/")
@@ -67,33 +71,73 @@ class RequestContextMiddleware:
         except Exception:
             log.exception("unhandled error in %s %s", scope["method"], scope["path"])
             if not state["started"]:
-                body = json.dumps({"error": {"code": "internal", "message": (
-                    f"something went wrong on our side; quote request id {request_id} when "
-                    "reporting it")}}).encode()
-                await send_with_id({"type": "http.response.start", "status": 500, "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode())]})
+                body = json.dumps(
+                    {
+                        "error": {
+                            "code": "internal",
+                            "message": (
+                                f"something went wrong on our side; quote request id {request_id} "
+                                "when reporting it"
+                            ),
+                        }
+                    }
+                ).encode()
+                await send_with_id(
+                    {
+                        "type": "http.response.start",
+                        "status": 500,
+                        "headers": [
+                            (b"content-type", b"application/json"),
+                            (b"content-length", str(len(body)).encode()),
+                        ],
+                    }
+                )
                 await send_with_id({"type": "http.response.body", "body": body})
         finally:
             elapsed = time.perf_counter() - start
             route = getattr(scope.get("route"), "path", None) or "unmatched"
             self.metrics.observe_request(scope["method"], route, int(state["status"]), elapsed)
             level = logging.DEBUG if scope["path"] in _QUIET else logging.INFO
-            log.log(level, "%s %s -> %s", scope["method"], route, state["status"], extra={
-                "method": scope["method"], "route": route, "status": state["status"],
-                "duration_ms": round(elapsed * 1000, 1),
-                "key_id": scope.get("state", {}).get("key_id", ""),
-            })
+            log.log(
+                level,
+                "%s %s -> %s",
+                scope["method"],
+                route,
+                state["status"],
+                extra={
+                    "method": scope["method"],
+                    "route": route,
+                    "status": state["status"],
+                    "duration_ms": round(elapsed * 1000, 1),
+                    "key_id": scope.get("state", {}).get("key_id", ""),
+                },
+            )
             request_id_var.reset(token)
 
     @staticmethod
     async def _refuse(send: Send, size: int, limit: int, multipart: bool) -> None:
         what = "upload" if multipart else "request body"
-        body = json.dumps({"error": {"code": "too_large", "message": (
-            f"the {what} is {human_size(size)}; the limit is {human_size(limit)}")}}).encode()
-        await send({"type": "http.response.start", "status": 413, "headers": [
-            (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-            (b"connection", b"close")]})
+        body = json.dumps(
+            {
+                "error": {
+                    "code": "too_large",
+                    "message": (
+                        f"the {what} is {human_size(size)}; the limit is {human_size(limit)}"
+                    ),
+                }
+            }
+        ).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"connection", b"close"),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
 
 

@@ -11,8 +11,9 @@ from collections.abc import Callable
 class RateLimiter:
     """`per_minute` requests per minute on average, bursts up to `burst`. 0 turns it off."""
 
-    def __init__(self, per_minute: int, burst: int,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, per_minute: int, burst: int, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.rate = per_minute / 60.0
         self.burst = float(max(1, burst))
         self._clock = clock

@@ -15,8 +15,10 @@ from copilot.skills.results import Citation, Mode
 class AskIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    question: str = Field(description="The member's question (limit: COPILOT_MAX_QUESTION_CHARS).",
-                          examples=["积分可以用来做什么？"])
+    question: str = Field(
+        description="The member's question (limit: COPILOT_MAX_QUESTION_CHARS).",
+        examples=["积分可以用来做什么？"],
+    )
     top_k: int | None = Field(default=None, ge=1, le=20, description="Passages to retrieve.")
 
 
@@ -72,9 +74,13 @@ class MessageIn(BaseModel):
 class MessagesIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    source: str = Field(min_length=1, max_length=256, pattern=r"^[^\x00-\x1f]+$",
-                        description="Names this batch; sending the same source again "
-                                    "replaces what it indexed.", examples=["api:general:2024-06"])
+    source: str = Field(
+        min_length=1,
+        max_length=256,
+        pattern=r"^[^\x00-\x1f]+$",
+        description="Names this batch; sending the same source again replaces what it indexed.",
+        examples=["api:general:2024-06"],
+    )
     messages: list[MessageIn] = Field(min_length=1, description="Limit: COPILOT_API_MAX_BATCH.")
 
 
@@ -134,12 +140,20 @@ class SummaryIn(BaseModel):
 class DraftIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    kind: str = Field(max_length=64, examples=["announcement"], description=(
-        "announcement, welcome, activity_promotion, weekly_digest, knowledge_share, "
-        "rules_reminder"))
+    kind: str = Field(
+        max_length=64,
+        examples=["announcement"],
+        description=(
+            "announcement, welcome, activity_promotion, weekly_digest, knowledge_share, "
+            "rules_reminder"
+        ),
+    )
     topic: str = Field(max_length=2000, examples=["周三晚上的读书分享会"])
-    channel: str = Field(default="wechat_group", max_length=64,
-                         description="Where it will be posted; decides length and format.")
+    channel: str = Field(
+        default="wechat_group",
+        max_length=64,
+        description="Where it will be posted; decides length and format.",
+    )
     tone: str | None = Field(default=None, max_length=32)
     language: str | None = Field(default=None, max_length=16, description="zh, zh-hant or en.")
     variants: int = Field(default=1, ge=1, le=10)

@@ -31,8 +31,11 @@ def wants_stream(request: Request) -> bool:
     return "text/event-stream" in request.headers.get("accept", "")
 
 
-def stream_work(request: Request, work: Callable[[], BaseModel],
-                on_result: Callable[[BaseModel], None] = lambda _: None) -> EventSourceResponse:
+def stream_work(
+    request: Request,
+    work: Callable[[], BaseModel],
+    on_result: Callable[[BaseModel], None] = lambda _: None,
+) -> EventSourceResponse:
     request_id = request_id_var.get()
 
     async def events() -> AsyncIterator[dict[str, str]]:
@@ -45,8 +48,11 @@ def stream_work(request: Request, work: Callable[[], BaseModel],
             return
         except Exception:
             log.exception("streamed work failed")
-            yield _error("internal", f"something went wrong on our side; quote request id "
-                                     f"{request_id} when reporting it")
+            yield _error(
+                "internal",
+                f"something went wrong on our side; quote request id "
+                f"{request_id} when reporting it",
+            )
             return
         on_result(result)
         yield {"event": "result", "data": result.model_dump_json()}
@@ -55,5 +61,7 @@ def stream_work(request: Request, work: Callable[[], BaseModel],
 
 
 def _error(code: str, message: str) -> dict[str, Any]:
-    return {"event": "error", "data": json.dumps({"error": {"code": code, "message": message}},
-                                                 ensure_ascii=False)}
+    return {
+        "event": "error",
+        "data": json.dumps({"error": {"code": code, "message": message}}, ensure_ascii=False),
+    }

@@ -26,8 +26,14 @@ def hash_key(secret: str) -> str:
 
 
 def _info(row: ApiKeyRow) -> KeyInfo:
-    return KeyInfo(id=row.id, community=row.community, role=Role(row.role), name=row.name,
-                   created_at=row.created_at, revoked_at=row.revoked_at)
+    return KeyInfo(
+        id=row.id,
+        community=row.community,
+        role=Role(row.role),
+        name=row.name,
+        created_at=row.created_at,
+        revoked_at=row.revoked_at,
+    )
 
 
 class KeyStore:
@@ -46,15 +52,19 @@ class KeyStore:
         if len(name) > MAX_NAME:
             raise InputError(f"the key name is {len(name)} characters; the limit is {MAX_NAME}")
         secret = KEY_PREFIX + secrets.token_urlsafe(32)
-        row = ApiKeyRow(id="key_" + secrets.token_hex(6), key_hash=hash_key(secret),
-                        community=community, role=role.value, name=name,
-                        created_at=datetime.now(UTC))
+        row = ApiKeyRow(
+            id="key_" + secrets.token_hex(6),
+            key_hash=hash_key(secret),
+            community=community,
+            role=role.value,
+            name=name,
+            created_at=datetime.now(UTC),
+        )
         with self._db.session() as session:
             session.add(row)
         return _info(row), secret
 
-    def list(self, community: str | None = None, *, include_revoked: bool = False
-             ) -> list[KeyInfo]:
+    def list(self, community: str | None = None, *, include_revoked: bool = False) -> list[KeyInfo]:
         query = select(ApiKeyRow).order_by(ApiKeyRow.community, ApiKeyRow.created_at)
         if community is not None:
             query = query.where(ApiKeyRow.community == community)
@@ -78,6 +88,7 @@ class KeyStore:
         if not secret.startswith(KEY_PREFIX) or len(secret) > 200:
             return None
         with self._db.session() as session:
-            row = session.scalars(select(ApiKeyRow).where(
-                ApiKeyRow.key_hash == hash_key(secret))).first()
+            row = session.scalars(
+                select(ApiKeyRow).where(ApiKeyRow.key_hash == hash_key(secret))
+            ).first()
             return _info(row) if row is not None and row.revoked_at is None else None

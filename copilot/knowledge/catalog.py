@@ -22,8 +22,19 @@ class DocumentInfo(BaseModel):
 
 def list_documents(db: Database, community: str) -> list[DocumentInfo]:
     with db.session() as session:
-        rows = session.scalars(select(DocumentRow).where(DocumentRow.community == community)
-                               .order_by(DocumentRow.source)).all()
-        return [DocumentInfo(source=r.source, kind=r.kind, chunks=r.chunk_count,
-                             messages=r.message_count, status=r.status,
-                             ingested_at=r.ingested_at) for r in rows]
+        rows = session.scalars(
+            select(DocumentRow)
+            .where(DocumentRow.community == community)
+            .order_by(DocumentRow.source)
+        ).all()
+        return [
+            DocumentInfo(
+                source=r.source,
+                kind=r.kind,
+                chunks=r.chunk_count,
+                messages=r.message_count,
+                status=r.status,
+                ingested_at=r.ingested_at,
+            )
+            for r in rows
+        ]

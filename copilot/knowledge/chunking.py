@@ -98,8 +98,10 @@ def _join(units: list[str]) -> str:
 def chat_windows(messages: list[ChatMessage], *, max_tokens: int) -> list[Piece]:
     """Conversation windows: consecutive messages of one channel, cut at 30-minute gaps."""
     pieces: list[Piece] = []
-    ordered = sorted((m for m in messages if not m.is_service and m.text.strip()),
-                     key=lambda m: (m.channel, m.ts, m.id))
+    ordered = sorted(
+        (m for m in messages if not m.is_service and m.text.strip()),
+        key=lambda m: (m.channel, m.ts, m.id),
+    )
     window: list[ChatMessage] = []
     size = 0
     for message in ordered:

@@ -34,8 +34,9 @@ class FaqEntry(BaseModel):
     status: Status
 
 
-def refresh_candidates(db: Database, community: str, messages: list[ChatMessage],
-                       admins: list[str]) -> int:
+def refresh_candidates(
+    db: Database, community: str, messages: list[ChatMessage], admins: list[str]
+) -> int:
     """Mine the history again; new candidates are added as pending, decisions are kept."""
     found = mine_faq(messages, admins=set(admins))
     added = 0
@@ -43,9 +44,18 @@ def refresh_candidates(db: Database, community: str, messages: list[ChatMessage]
         for c in found:
             row = session.get(FaqRow, (community, c.id))
             if row is None:
-                session.add(FaqRow(community=community, id=c.id, question=c.question,
-                                   answer=c.answer, asker=c.asker, answerer=c.answerer,
-                                   asked_times=c.asked_times, updated_at=datetime.now(UTC)))
+                session.add(
+                    FaqRow(
+                        community=community,
+                        id=c.id,
+                        question=c.question,
+                        answer=c.answer,
+                        asker=c.asker,
+                        answerer=c.answerer,
+                        asked_times=c.asked_times,
+                        updated_at=datetime.now(UTC),
+                    )
+                )
                 added += 1
             else:
                 row.asked_times = max(row.asked_times, c.asked_times)
@@ -58,15 +68,31 @@ def list_entries(db: Database, community: str, status: Status | None = None) -> 
         query = query.where(FaqRow.status == status)
     with db.session() as session:
         rows = session.scalars(query.order_by(FaqRow.asked_times.desc(), FaqRow.id)).all()
-        return [FaqEntry(id=r.id, question=r.question, answer=r.answer, asker=r.asker,
-                         answerer=r.answerer, asked_times=r.asked_times,
-                         status=r.status)  # type: ignore[arg-type]
-                for r in rows]
+        return [
+            FaqEntry(
+                id=r.id,
+                question=r.question,
+                answer=r.answer,
+                asker=r.asker,
+                answerer=r.answerer,
+                asked_times=r.asked_times,
+                status=r.status,  # type: ignore[arg-type]
+            )
+            for r in rows
+        ]
 
 
-def decide(db: Database, indexer: Indexer, community: str, faq_id: str, status: Status, *,
-           question: str | None = None, answer: str | None = None,
-           chunk_tokens: int = 220) -> FaqEntry:
+def decide(
+    db: Database,
+    indexer: Indexer,
+    community: str,
+    faq_id: str,
+    status: Status,
+    *,
+    question: str | None = None,
+    answer: str | None = None,
+    chunk_tokens: int = 220,
+) -> FaqEntry:
     """Approve (optionally with edits) or reject one candidate, then re-index approved FAQs."""
     with db.session() as session:
         row = session.get(FaqRow, (community, faq_id))
@@ -79,8 +105,9 @@ def decide(db: Database, indexer: Indexer, community: str, faq_id: str, status: 
     approved = list_entries(db, community, "approved")
     if approved:
         text = "# FAQ\n\n" + "\n\n".join(f"## {e.question}\n{e.answer}" for e in approved)
-        indexer.index(community, APPROVED_SOURCE, "playbook",
-                      split_markdown(text, max_tokens=chunk_tokens))
+        indexer.index(
+            community, APPROVED_SOURCE, "playbook", split_markdown(text, max_tokens=chunk_tokens)
+        )
     else:
         indexer.remove(community, APPROVED_SOURCE)
     return next(e for e in list_entries(db, community) if e.id == faq_id)

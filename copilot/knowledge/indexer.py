@@ -48,25 +48,46 @@ def content_hash(pieces: Sequence[Piece]) -> str:
 class Indexer:
     """Adds, replaces and removes the chunks of one source in one community."""
 
-    def __init__(self, db: Database, embedder: Embedder, vectors: VectorIndex,
-                 on_change: Callable[[str], None] = lambda community: None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        embedder: Embedder,
+        vectors: VectorIndex,
+        on_change: Callable[[str], None] = lambda community: None,
+    ) -> None:
         self._db = db
         self._embedder = embedder
         self._vectors = vectors
         self._on_change = on_change
 
-    def index(self, community: str, source: str, kind: str, pieces: Sequence[Piece],
-              *, message_count: int = 0) -> IndexResult:
+    def index(
+        self,
+        community: str,
+        source: str,
+        kind: str,
+        pieces: Sequence[Piece],
+        *,
+        message_count: int = 0,
+    ) -> IndexResult:
         new_hash = content_hash(pieces)
         ids = [chunk_id(community, source, p) for p in pieces]
         with self._db.session() as session:
             doc = session.get(DocumentRow, (community, source))
-            if doc and doc.status == "complete" and doc.content_hash == new_hash \
-                    and doc.embedder == self._embedder.name:
+            if (
+                doc
+                and doc.status == "complete"
+                and doc.content_hash == new_hash
+                and doc.embedder == self._embedder.name
+            ):
                 return IndexResult(source, "unchanged", len(ids), 0, 0)
             outcome: Outcome = "updated" if doc else "added"
-            existing = set(session.scalars(select(ChunkRow.id).where(
-                ChunkRow.community == community, ChunkRow.source == source)))
+            existing = set(
+                session.scalars(
+                    select(ChunkRow.id).where(
+                        ChunkRow.community == community, ChunkRow.source == source
+                    )
+                )
+            )
             if doc is None:
                 doc = DocumentRow(community=community, source=source)
                 session.add(doc)
@@ -77,19 +98,30 @@ class Indexer:
         if todo:
             vectors = self._embedder.embed([fold_chinese(p.indexed_text) for _, p in todo])
             self._vectors.upsert(
-                community, [cid for cid, _ in todo], vectors,
+                community,
+                [cid for cid, _ in todo],
+                vectors,
                 [{"source": source, "kind": kind} for _ in todo],
             )
 
         stale = existing - set(ids)
         with self._db.session() as session:
             if stale:
-                session.execute(delete(ChunkRow).where(
-                    ChunkRow.community == community, ChunkRow.id.in_(stale)))
+                session.execute(
+                    delete(ChunkRow).where(ChunkRow.community == community, ChunkRow.id.in_(stale))
+                )
             session.add_all(
-                ChunkRow(community=community, id=cid, source=source, kind=kind,
-                         heading=p.heading, text=p.text, tokens=" ".join(tokenize(p.indexed_text)),
-                         position=i, meta=dict(p.meta))
+                ChunkRow(
+                    community=community,
+                    id=cid,
+                    source=source,
+                    kind=kind,
+                    heading=p.heading,
+                    text=p.text,
+                    tokens=" ".join(tokenize(p.indexed_text)),
+                    position=i,
+                    meta=dict(p.meta),
+                )
                 for i, (cid, p) in enumerate(zip(ids, pieces, strict=True))
                 if cid not in existing
             )
@@ -110,12 +142,21 @@ class Indexer:
             doc = session.get(DocumentRow, (community, source))
             if doc is None:
                 return False
-            ids = list(session.scalars(select(ChunkRow.id).where(
-                ChunkRow.community == community, ChunkRow.source == source)))
-            session.execute(delete(ChunkRow).where(
-                ChunkRow.community == community, ChunkRow.source == source))
-            session.execute(delete(MessageRow).where(
-                MessageRow.community == community, MessageRow.source == source))
+            ids = list(
+                session.scalars(
+                    select(ChunkRow.id).where(
+                        ChunkRow.community == community, ChunkRow.source == source
+                    )
+                )
+            )
+            session.execute(
+                delete(ChunkRow).where(ChunkRow.community == community, ChunkRow.source == source)
+            )
+            session.execute(
+                delete(MessageRow).where(
+                    MessageRow.community == community, MessageRow.source == source
+                )
+            )
             session.delete(doc)
         self._vectors.delete(community, ids)
         self._on_change(community)
@@ -134,7 +175,11 @@ class Indexer:
             for i in range(0, len(rows), 500):
                 # RETURNING counts what was inserted on every backend (psycopg reports a
                 # rowcount of -1 for this statement on PostgreSQL).
-                stmt = (insert(MessageRow).values(rows[i : i + 500]).on_conflict_do_nothing()
-                        .returning(MessageRow.id))
+                stmt = (
+                    insert(MessageRow)
+                    .values(rows[i : i + 500])
+                    .on_conflict_do_nothing()
+                    .returning(MessageRow.id)
+                )
                 added += len(session.execute(stmt).all())
             return added

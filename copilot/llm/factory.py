@@ -21,7 +21,10 @@ def build_llm(settings: Settings) -> ChatLLM | None:
 
     key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else ""
     return OpenAICompatLLM(
-        base_url=settings.llm_base_url, api_key=key, model=settings.llm_model,
-        timeout_s=settings.llm_timeout_s, max_retries=settings.llm_max_retries,
+        base_url=settings.llm_base_url,
+        api_key=key,
+        model=settings.llm_model,
+        timeout_s=settings.llm_timeout_s,
+        max_retries=settings.llm_max_retries,
         temperature=settings.llm_temperature,
     )

@@ -55,8 +55,9 @@ class Retrieval:
 class HybridRetriever:
     """Search one community's knowledge; never touches another community's collection."""
 
-    def __init__(self, settings: Settings, db: Database, embedder: Embedder,
-                 vectors: VectorIndex) -> None:
+    def __init__(
+        self, settings: Settings, db: Database, embedder: Embedder, vectors: VectorIndex
+    ) -> None:
         self._settings = settings
         self._db = db
         self._embedder = embedder
@@ -67,8 +68,11 @@ class HybridRetriever:
 
     def prefetch(self, queries: list[str]) -> None:
         """Embed many queries in one batch (much faster than one by one) for later searches."""
-        folded = [q for q in dict.fromkeys(fold_chinese(q) for q in queries)
-                  if q not in self._query_vectors]
+        folded = [
+            q
+            for q in dict.fromkeys(fold_chinese(q) for q in queries)
+            if q not in self._query_vectors
+        ]
         if folded:
             for query, vector in zip(folded, self._embedder.embed(folded), strict=True):
                 self._remember(query, vector)
@@ -90,8 +94,9 @@ class HybridRetriever:
             while len(self._query_vectors) > QUERY_CACHE_SIZE:
                 self._query_vectors.popitem(last=False)
 
-    def search(self, community: str, query: str, *, top_k: int | None = None,
-               kind: str | None = None) -> Retrieval:
+    def search(
+        self, community: str, query: str, *, top_k: int | None = None, kind: str | None = None
+    ) -> Retrieval:
         k = top_k or self._settings.top_k
         n = max(self._settings.candidate_k, k)
         folded = fold_chinese(query)
@@ -112,9 +117,14 @@ class HybridRetriever:
         ranked = sorted((cid for cid in fused if cid in rows), key=lambda c: (-fused[c], c))
         chunks = [
             RetrievedChunk(
-                chunk_id=cid, source=rows[cid].source, kind=rows[cid].kind,
-                heading=rows[cid].heading, text=rows[cid].text, score=fused[cid],
-                similarity=similarity.get(cid, 0.0), bm25=bm25.get(cid, 0.0),
+                chunk_id=cid,
+                source=rows[cid].source,
+                kind=rows[cid].kind,
+                heading=rows[cid].heading,
+                text=rows[cid].text,
+                score=fused[cid],
+                similarity=similarity.get(cid, 0.0),
+                bm25=bm25.get(cid, 0.0),
                 meta=dict(rows[cid].meta or {}),
             )
             for cid in ranked
@@ -122,8 +132,13 @@ class HybridRetriever:
         ][:k]
         return Retrieval(query, chunks, self._confidence(query_tokens, chunks, rows, bm25_index))
 
-    def _confidence(self, query_tokens: list[str], chunks: list[RetrievedChunk],
-                    rows: dict[str, ChunkRow], bm25: Bm25Index) -> float:
+    def _confidence(
+        self,
+        query_tokens: list[str],
+        chunks: list[RetrievedChunk],
+        rows: dict[str, ChunkRow],
+        bm25: Bm25Index,
+    ) -> float:
         """Logistic map of semantic similarity and lexical evidence, in [0, 1].
 
         - similarity: best cosine of the top-3 chunks (chat windows discounted);
@@ -136,10 +151,12 @@ class HybridRetriever:
             return 0.0
         # Chat windows are weaker evidence than playbooks: an old chat line about "tomorrow"
         # must not make the copilot sure of itself.
-        best_sim = max(c.similarity - (CHAT_DISCOUNT if c.kind == "chat" else 0.0)
-                       for c in chunks[:3])
-        wanted = {t for t in query_tokens
-                  if (len(t) > 1 or not t.isascii()) and t not in QUESTION_WORDS}
+        best_sim = max(
+            c.similarity - (CHAT_DISCOUNT if c.kind == "chat" else 0.0) for c in chunks[:3]
+        )
+        wanted = {
+            t for t in query_tokens if (len(t) > 1 or not t.isascii()) and t not in QUESTION_WORDS
+        }
         coverage, unknown = 0.0, 0.0
         if wanted:
             found: set[str] = set()
@@ -168,7 +185,8 @@ class HybridRetriever:
         with self._db.session() as session:
             count, latest = session.execute(
                 select(func.count(), func.max(DocumentRow.ingested_at)).where(
-                    DocumentRow.community == community, DocumentRow.status == "complete")
+                    DocumentRow.community == community, DocumentRow.status == "complete"
+                )
             ).one()
         version = (int(count), str(latest))
         with self._lock:
@@ -177,7 +195,8 @@ class HybridRetriever:
                 return cached[1]
         with self._db.session() as session:
             pairs = session.execute(
-                select(ChunkRow.id, ChunkRow.tokens).where(ChunkRow.community == community)
+                select(ChunkRow.id, ChunkRow.tokens)
+                .where(ChunkRow.community == community)
                 .order_by(ChunkRow.id)
             ).all()
         index = Bm25Index([cid for cid, _ in pairs], [tokens.split() for _, tokens in pairs])
@@ -198,8 +217,11 @@ def _unknown_words(tokens: list[str], wanted: set[str], bm25: Bm25Index) -> floa
     a run of them is one unknown word; a lone character ("钱", "付") is weak evidence.
     """
     unseen = {t for t in wanted if not bm25.knows(t)}
-    words = {t for t in unseen if (len(t) > 1 or t.isascii())
-             and not any(t != u and t in u for u in unseen)}
+    words = {
+        t
+        for t in unseen
+        if (len(t) > 1 or t.isascii()) and not any(t != u and t in u for u in unseen)
+    }
     mass, run = float(len(words)), 0
     for token in [*tokens, ""]:
         if len(token) == 1 and not token.isascii() and token in unseen:

@@ -55,8 +55,11 @@ class VectorIndex:
         if create:
             collection = self._client.get_or_create_collection(
                 name,
-                metadata={"embedder": self._embedder, "community": community,
-                          "hnsw:space": "cosine"},
+                metadata={
+                    "embedder": self._embedder,
+                    "community": community,
+                    "hnsw:space": "cosine",
+                },
                 embedding_function=None,
             )
         else:
@@ -78,8 +81,9 @@ class VectorIndex:
         """Raise EmbedderMismatchError early when the stored vectors come from another model."""
         self._collection(community, create=False)
 
-    def upsert(self, community: str, ids: list[str], vectors: Vectors,
-               metadatas: list[dict[str, Any]]) -> None:
+    def upsert(
+        self, community: str, ids: list[str], vectors: Vectors, metadatas: list[dict[str, Any]]
+    ) -> None:
         collection = self._collection(community, create=True)
         assert collection is not None
         self._counts.pop(community, None)
@@ -119,8 +123,10 @@ class VectorIndex:
         result = collection.query(
             query_embeddings=[vector.tolist()], n_results=min(k, count), include=["distances"]
         )
-        return [(cid, 1.0 - float(d)) for cid, d in
-                zip(result["ids"][0], result["distances"][0], strict=True)]
+        return [
+            (cid, 1.0 - float(d))
+            for cid, d in zip(result["ids"][0], result["distances"][0], strict=True)
+        ]
 
     def drop(self, community: str) -> None:
         self._collections.pop(community, None)

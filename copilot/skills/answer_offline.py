@@ -24,22 +24,38 @@ LEAD_BONUS = 0.05  # the first sentence under a heading usually states the answe
 # "When …?" wants a sentence with a time in it, "how much …?" one with a number, and so on:
 # a cheap answer-type check that keeps the extract on the sentence that actually answers.
 ANSWER_TYPES = [
-    (re.compile(r"几点|什么时候|何时|哪天|几号|星期几|周几|礼拜几|\bwhen\b|what time|which day",
-                re.IGNORECASE),
-     re.compile(r"\d{1,2}[:：]\d{2}|[〇一二两三四五六七八九十\d]+点|[周星期][一二三四五六日天]|礼拜"
-                r"|\d+\s*[月日号]|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday"
-                r"|daily|weekly|monthly|\d{1,2}\s?(?:am|pm))\b", re.IGNORECASE)),
-    (re.compile(r"多少|几个|几次|几级|几天|费用|价格|how much|how many|\bcost|\bprice|\bfee",
-                re.IGNORECASE),
-     re.compile(r"\d|[一二两三四五六七八九十百千万]+[个次级天元块分]")),
-    (re.compile(r"哪里|在哪|哪儿|地点|地址|\bwhere\b", re.IGNORECASE),
-     re.compile(r"在.{1,15}(?:举行|集合|见|进行)|地点|地址|线上|会议|#[\w-]+"
-                r"|\b(?:in|at) (?:the )?[A-Z#\"]")),
+    (
+        re.compile(
+            r"几点|什么时候|何时|哪天|几号|星期几|周几|礼拜几|\bwhen\b|what time|which day",
+            re.IGNORECASE,
+        ),
+        re.compile(
+            r"\d{1,2}[:：]\d{2}|[〇一二两三四五六七八九十\d]+点|[周星期][一二三四五六日天]|礼拜"
+            r"|\d+\s*[月日号]|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+            r"|daily|weekly|monthly|\d{1,2}\s?(?:am|pm))\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        re.compile(
+            r"多少|几个|几次|几级|几天|费用|价格|how much|how many|\bcost|\bprice|\bfee",
+            re.IGNORECASE,
+        ),
+        re.compile(r"\d|[一二两三四五六七八九十百千万]+[个次级天元块分]"),
+    ),
+    (
+        re.compile(r"哪里|在哪|哪儿|地点|地址|\bwhere\b", re.IGNORECASE),
+        re.compile(
+            r"在.{1,15}(?:举行|集合|见|进行)|地点|地址|线上|会议|#[\w-]+"
+            r"|\b(?:in|at) (?:the )?[A-Z#\"]"
+        ),
+    ),
 ]
 
 
-def extract_answer(question: str, chunks: list[RetrievedChunk], embedder: Embedder,
-                   language: str) -> list[tuple[str, int]]:
+def extract_answer(
+    question: str, chunks: list[RetrievedChunk], embedder: Embedder, language: str
+) -> list[tuple[str, int]]:
     """Pick the sentences that best answer `question`: (sentence, chunk index) pairs.
 
     A sentence scores by its cosine similarity to the question plus the share of question

@@ -78,9 +78,7 @@ def suggest_activities(
     if ports.retriever:
         ports.retriever.prefetch([n for a in catalogue for n in (a.name_zh, a.name_en)])
         lookup = _playbook_lookup(ports.retriever, community)
-    ranked = rank(
-        catalogue, profile, report, calendar, goals, lang, lookup
-    )[:limit]
+    ranked = rank(catalogue, profile, report, calendar, goals, lang, lookup)[:limit]
     notes = []
     if report is None:
         notes.append(

@@ -144,16 +144,41 @@ def _reduce(base: Summary, partials: list[_Partial]) -> Summary:
         items = [build(d) for p in partials for d in getattr(p, field) if text(d, key)]
         return _unique(items, key)
 
-    topics = merge("topics", "title", lambda t: Topic(
-        title=text(t, "title"), message_ids=[], keywords=_strings(t.get("keywords"))[:8]))
-    decisions = merge("decisions", "text", lambda d: Decision(
-        text=text(d, "text"), date=opt(d, "date"), place=opt(d, "place"),
-        owner=opt(d, "owner"), message_id=text(d, "message_id")))
-    actions = merge("action_items", "task", lambda a: ActionItem(
-        task=text(a, "task"), owner=opt(a, "owner"), due=opt(a, "due"),
-        message_id=text(a, "message_id")))
-    questions = merge("open_questions", "text", lambda q: QuestionRef(
-        text=text(q, "text"), author=text(q, "author"), message_id=text(q, "message_id")))
+    topics = merge(
+        "topics",
+        "title",
+        lambda t: Topic(
+            title=text(t, "title"), message_ids=[], keywords=_strings(t.get("keywords"))[:8]
+        ),
+    )
+    decisions = merge(
+        "decisions",
+        "text",
+        lambda d: Decision(
+            text=text(d, "text"),
+            date=opt(d, "date"),
+            place=opt(d, "place"),
+            owner=opt(d, "owner"),
+            message_id=text(d, "message_id"),
+        ),
+    )
+    actions = merge(
+        "action_items",
+        "task",
+        lambda a: ActionItem(
+            task=text(a, "task"),
+            owner=opt(a, "owner"),
+            due=opt(a, "due"),
+            message_id=text(a, "message_id"),
+        ),
+    )
+    questions = merge(
+        "open_questions",
+        "text",
+        lambda q: QuestionRef(
+            text=text(q, "text"), author=text(q, "author"), message_id=text(q, "message_id")
+        ),
+    )
     labels = [str(p.mood.get("label")) for p in partials if p.mood.get("label")]
     mood = base.mood
     if labels:

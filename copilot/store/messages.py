@@ -13,8 +13,14 @@ from copilot.store.tables import MessageRow
 MAX_MESSAGES = 200_000  # a hard cap keeps a runaway window from exhausting memory
 
 
-def load_messages(db: Database, community: str, *, since: datetime | None = None,
-                  until: datetime | None = None, channel: str | None = None) -> list[ChatMessage]:
+def load_messages(
+    db: Database,
+    community: str,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    channel: str | None = None,
+) -> list[ChatMessage]:
     """Messages of one community in time order, optionally within [since, until) and a channel."""
     query = select(MessageRow).where(MessageRow.community == community)
     if since is not None:
@@ -27,10 +33,19 @@ def load_messages(db: Database, community: str, *, since: datetime | None = None
     # SQLite drops the zone on the way back; stored values are UTC.
     with db.session() as session:
         return [
-            ChatMessage(id=r.id, community=r.community, channel=r.channel, author=r.author,
-                        author_id=r.author_id, ts=assume_utc(r.ts), text=r.text,
-                        reply_to=r.reply_to,
-                        thread=r.thread, is_service=r.is_service, source=r.source)
+            ChatMessage(
+                id=r.id,
+                community=r.community,
+                channel=r.channel,
+                author=r.author,
+                author_id=r.author_id,
+                ts=assume_utc(r.ts),
+                text=r.text,
+                reply_to=r.reply_to,
+                thread=r.thread,
+                is_service=r.is_service,
+                source=r.source,
+            )
             for r in session.scalars(query)
         ]
 

@@ -28,10 +28,19 @@ ANSWER_SCHEMA: dict[str, Any] = {
     "required": ["answer", "citations", "confidence", "handoff", "language"],
     "properties": {
         "answer": {"type": "string"},
-        "citations": {"type": "array", "items": {
-            "type": "object", "required": ["source", "chunk_id", "score", "snippet"],
-            "properties": {"source": {"type": "string"}, "chunk_id": {"type": "string"},
-                           "score": {"type": "number"}, "snippet": {"type": "string"}}}},
+        "citations": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["source", "chunk_id", "score", "snippet"],
+                "properties": {
+                    "source": {"type": "string"},
+                    "chunk_id": {"type": "string"},
+                    "score": {"type": "number"},
+                    "snippet": {"type": "string"},
+                },
+            },
+        },
         "confidence": {"type": "number", "minimum": 0, "maximum": 1},
         "handoff": {"type": "boolean"},
         "language": {"type": "string"},
@@ -59,8 +68,9 @@ class ScoringContext:
         return "\n".join(as_text(get_field(self.output, f)) for f in check.field.split("|"))
 
 
-def _result(check: Check, passed: bool | None, detail: str = "",
-            score: float | None = None) -> AssertionResult:
+def _result(
+    check: Check, passed: bool | None, detail: str = "", score: float | None = None
+) -> AssertionResult:
     if score is None and passed is not None:
         score = 1.0 if passed else 0.0
     return AssertionResult(name=check.label, passed=passed, score=score, detail=detail)
@@ -96,8 +106,9 @@ def _language(check: Check, ctx: ScoringContext) -> AssertionResult:
 
 
 def _json_schema(check: Check, ctx: ScoringContext) -> AssertionResult:
-    schema = NAMED_SCHEMAS.get(check.value, check.value) if isinstance(check.value, str) \
-        else check.value
+    schema = (
+        NAMED_SCHEMAS.get(check.value, check.value) if isinstance(check.value, str) else check.value
+    )
     subject = ctx.output if check.field is None else get_field(ctx.output, check.field)
     try:
         jsonschema.validate(subject, schema)
@@ -123,9 +134,13 @@ def _citation_validity(check: Check, ctx: ScoringContext) -> AssertionResult:
     """Every citation resolves: it names a source and a chunk that was retrieved for it."""
     citations = ctx.output.get("citations") or []
     retrieved = {r.get("chunk_id") for r in ctx.output.get("retrieved") or []}
-    bad = [c.get("chunk_id") or "?" for c in citations
-           if not c.get("source") or not c.get("chunk_id")
-           or (retrieved and c.get("chunk_id") not in retrieved)]
+    bad = [
+        c.get("chunk_id") or "?"
+        for c in citations
+        if not c.get("source")
+        or not c.get("chunk_id")
+        or (retrieved and c.get("chunk_id") not in retrieved)
+    ]
     if not citations:
         return _result(check, True, "no citations", score=1.0)
     score = 1 - len(bad) / len(citations)
@@ -138,8 +153,11 @@ def _handoff(check: Check, ctx: ScoringContext) -> AssertionResult:
 
 
 def _latency(check: Check, ctx: ScoringContext) -> AssertionResult:
-    return _result(check, ctx.latency_ms <= float(check.value),
-                   f"{ctx.latency_ms:.0f} ms (max {float(check.value):.0f})")
+    return _result(
+        check,
+        ctx.latency_ms <= float(check.value),
+        f"{ctx.latency_ms:.0f} ms (max {float(check.value):.0f})",
+    )
 
 
 def _tokens(check: Check, ctx: ScoringContext) -> AssertionResult:
@@ -148,8 +166,11 @@ def _tokens(check: Check, ctx: ScoringContext) -> AssertionResult:
 
 
 def _cost(check: Check, ctx: ScoringContext) -> AssertionResult:
-    return _result(check, ctx.cost_usd <= float(check.value),
-                   f"${ctx.cost_usd:.5f} (max ${float(check.value):.5f})")
+    return _result(
+        check,
+        ctx.cost_usd <= float(check.value),
+        f"${ctx.cost_usd:.5f} (max ${float(check.value):.5f})",
+    )
 
 
 def _no_pii(check: Check, ctx: ScoringContext) -> AssertionResult:
@@ -185,8 +206,11 @@ def _judge(check: Check, ctx: ScoringContext) -> AssertionResult:
 
 
 def _draft_checks(check: Check, ctx: ScoringContext) -> AssertionResult:
-    failed = [f"{c.get('rule')}: {c.get('detail', '')}" for c in ctx.output.get("checks") or []
-              if not c.get("passed")]
+    failed = [
+        f"{c.get('rule')}: {c.get('detail', '')}"
+        for c in ctx.output.get("checks") or []
+        if not c.get("passed")
+    ]
     return _result(check, not failed, "; ".join(failed)[:200])
 
 

@@ -43,8 +43,9 @@ def parse_grade(text: str) -> tuple[int, str]:
 class Judge:
     """Grades text against a rubric with an LLM (anything with `.name` and `.complete()`)."""
 
-    def __init__(self, llm: Any, prompt_ref: str = JUDGE_PROMPT,
-                 cache: ResponseCache | None = None) -> None:
+    def __init__(
+        self, llm: Any, prompt_ref: str = JUDGE_PROMPT, cache: ResponseCache | None = None
+    ) -> None:
         self.llm = llm
         self.prompt = load_judge_prompt(prompt_ref)
         self.cache = cache
@@ -63,8 +64,13 @@ class Judge:
 
     def grade(self, rubric: str, input_text: str, output_text: str) -> tuple[float, str]:
         """A score in [0, 1] ((grade - 1) / 4) and the judge's reason."""
-        key_parts = {"judge": self.prompt.ref, "model": getattr(self.llm, "name", "?"),
-                     "rubric": rubric, "input": input_text, "output": output_text}
+        key_parts = {
+            "judge": self.prompt.ref,
+            "model": getattr(self.llm, "name", "?"),
+            "rubric": rubric,
+            "input": input_text,
+            "output": output_text,
+        }
         cached = self.cache.get(key_parts) if self.cache else None
         if cached is not None:
             reply = cached["reply"]

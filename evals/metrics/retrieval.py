@@ -50,8 +50,9 @@ def recall_at_k(ranked: Sequence[str | None], relevant: Iterable[str], k: int) -
     return sum(gains(ranked, rel, k)) / len(rel)
 
 
-def mrr(ranked: Sequence[str | None], relevant: Iterable[str],
-        k: int | None = None) -> float | None:
+def mrr(
+    ranked: Sequence[str | None], relevant: Iterable[str], k: int | None = None
+) -> float | None:
     rel = set(relevant)
     if not rel:
         return None
@@ -101,8 +102,9 @@ def label_sources(retrieved: Sequence[str], expected: Sequence[str]) -> list[str
     return out
 
 
-def retrieval_metrics(retrieved_sources: Sequence[str], expected: Sequence[str],
-                      ks: Sequence[int]) -> dict[str, float]:
+def retrieval_metrics(
+    retrieved_sources: Sequence[str], expected: Sequence[str], ks: Sequence[int]
+) -> dict[str, float]:
     """hit@k, recall@k, nDCG@k for each k, and MRR, for one case (empty if no labels)."""
     if not expected:
         return {}

@@ -8,8 +8,16 @@ from typing import Any
 
 from copilot.text import detect_language, fold_chinese, tokenize
 
-__all__ = ["contains", "detect_language", "find_pii", "fold", "get_field", "render_output",
-           "text_language", "tokenize"]
+__all__ = [
+    "contains",
+    "detect_language",
+    "find_pii",
+    "fold",
+    "get_field",
+    "render_output",
+    "text_language",
+    "tokenize",
+]
 
 # Personal data that must never surface in a summary or a draft (DESIGN.md §5, Privacy).
 PII_PATTERNS: dict[str, re.Pattern[str]] = {
@@ -90,14 +98,21 @@ def render_output(skill: str, output: dict[str, Any]) -> str:
     if skill == "suggest":
         lines = []
         for i, s in enumerate(output.get("suggestions") or [], start=1):
-            lines.append(f"{i}. {s.get('name', '')} [{s.get('activity_id', '')}] "
-                         f"{s.get('rationale', '')}".rstrip())
+            lines.append(
+                f"{i}. {s.get('name', '')} [{s.get('activity_id', '')}] "
+                f"{s.get('rationale', '')}".rstrip()
+            )
         return "\n".join(lines)
     if skill == "replay":
         lines = []
         for t in output.get("turns") or []:
-            reply = t.get("answer", "") if t.get("answered") else \
-                "(silent: handed off)" if t.get("routed") else "(silent)"
+            reply = (
+                t.get("answer", "")
+                if t.get("answered")
+                else "(silent: handed off)"
+                if t.get("routed")
+                else "(silent)"
+            )
             lines.append(f"[{t.get('id')}] {reply}")
         return "\n".join(lines)
     return as_text(output)

@@ -43,8 +43,7 @@ class Keys:
 
 
 def api_settings(data_dir: Path, **overrides: object) -> Settings:
-    values: dict[str, object] = {"llm_provider": "offline", "api_rate_per_minute": 0,
-                                 **overrides}
+    values: dict[str, object] = {"llm_provider": "offline", "api_rate_per_minute": 0, **overrides}
     return Settings(data_dir=data_dir, _env_file=None, **values)  # type: ignore[call-arg, arg-type]
 
 
@@ -66,8 +65,13 @@ def keys(api_copilot: Copilot) -> Keys:
     from copilot.keys import KeyStore
 
     store = KeyStore(api_copilot.db)
-    return Keys({(c, role): store.create(c, role, f"test {role}")[1]
-                 for c in ("alpha", "beta") for role in Role})
+    return Keys(
+        {
+            (c, role): store.create(c, role, f"test {role}")[1]
+            for c in ("alpha", "beta")
+            for role in Role
+        }
+    )
 
 
 @pytest.fixture

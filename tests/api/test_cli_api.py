@@ -21,8 +21,10 @@ COPILOT = str(Path(sys.executable).parent / "copilot")
 
 def test_keys_create_list_revoke(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("COPILOT_DATA_DIR", str(tmp_path / "data"))
-    created = runner.invoke(app, ["keys", "create", "--community", "club", "--role", "operator",
-                                  "--name", "Lin's laptop"])
+    created = runner.invoke(
+        app,
+        ["keys", "create", "--community", "club", "--role", "operator", "--name", "Lin's laptop"],
+    )
     assert created.exit_code == 0, created.output
     key = created.output.strip().splitlines()[-1]
     assert key.startswith("cc_") and len(key) > 40
@@ -47,15 +49,31 @@ def test_keys_create_refuses_bad_input(tmp_path: Path, monkeypatch) -> None:  # 
 
 
 def test_serve_answers_over_http_and_logs_json_without_secrets(tmp_path: Path) -> None:
-    env = {**os.environ, "COPILOT_DATA_DIR": str(tmp_path / "data"),
-           "COPILOT_LLM_PROVIDER": "offline"}
+    env = {
+        **os.environ,
+        "COPILOT_DATA_DIR": str(tmp_path / "data"),
+        "COPILOT_LLM_PROVIDER": "offline",
+    }
     env.pop("COPILOT_DATABASE_URL", None)
-    key = subprocess.run([COPILOT, "keys", "create", "-c", "club",
-                          "--role", "operator"], env=env, capture_output=True, text=True,
-                         check=True).stdout.strip().splitlines()[-1]
+    key = (
+        subprocess.run(
+            [COPILOT, "keys", "create", "-c", "club", "--role", "operator"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
     port = free_port()
-    server = subprocess.Popen([COPILOT, "serve", "--port", str(port)],
-                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        [COPILOT, "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
@@ -69,11 +87,19 @@ def test_serve_answers_over_http_and_logs_json_without_secrets(tmp_path: Path) -
             time.sleep(0.2)
         headers = {"Authorization": f"Bearer {key}", "X-Request-ID": "cli-test-1"}
         rules = ("rules.md", b"# Rules\n\nQuiet hours are 23:00 to 07:00.", "text/markdown")
-        upload = httpx.post(f"{base}/v1/communities/club/documents", headers=headers,
-                            files={"file": rules}, timeout=60)
+        upload = httpx.post(
+            f"{base}/v1/communities/club/documents",
+            headers=headers,
+            files={"file": rules},
+            timeout=60,
+        )
         assert upload.status_code == 201, upload.text
-        answer = httpx.post(f"{base}/v1/communities/club/ask", headers=headers,
-                            json={"question": "When are quiet hours?"}, timeout=60).json()
+        answer = httpx.post(
+            f"{base}/v1/communities/club/ask",
+            headers=headers,
+            json={"question": "When are quiet hours?"},
+            timeout=60,
+        ).json()
         assert "23:00" in answer["answer"]
     finally:
         server.terminate()

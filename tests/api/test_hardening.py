@@ -19,10 +19,16 @@ def test_every_error_has_the_same_shape(client, keys: Keys) -> None:  # type: ig
         client.put("/healthz"),
         client.post("/v1/communities/alpha/ask", json={"question": "hi?"}),
         client.post("/v1/communities/alpha/ask", headers=keys("alpha", "member"), json=[1]),
-        client.post("/v1/chat/completions", headers=keys("alpha", "member"),
-                    json={"model": "copilot-ask", "messages": []}),
-        client.post("/v1/chat/completions", headers=keys("alpha", "member"),
-                    json={"model": "copilot-ask", "messages": [{"role": "robot"}]}),
+        client.post(
+            "/v1/chat/completions",
+            headers=keys("alpha", "member"),
+            json={"model": "copilot-ask", "messages": []},
+        ),
+        client.post(
+            "/v1/chat/completions",
+            headers=keys("alpha", "member"),
+            json={"model": "copilot-ask", "messages": [{"role": "robot"}]},
+        ),
     ]
     assert [r.status_code for r in responses] == [404, 405, 401, 422, 422, 422]
     for response in responses:
@@ -37,26 +43,37 @@ def test_oversized_json_is_413_from_its_declared_length(api_copilot, keys: Keys)
     settings = api_copilot.settings.model_copy(update={"api_max_body_kb": 4})
     with TestClient(create_app(settings, api_copilot)) as client:
         body = json.dumps({"question": "x" * 10_000})
-        declared = client.post("/v1/communities/alpha/ask", content=body, headers={
-            **keys("alpha", "member"), "Content-Type": "application/json"})
+        declared = client.post(
+            "/v1/communities/alpha/ask",
+            content=body,
+            headers={**keys("alpha", "member"), "Content-Type": "application/json"},
+        )
         assert declared.status_code == 413
         assert declared.json()["error"] == {
-            "code": "too_large", "message": "the request body is 9.8 KB; the limit is 4.0 KB"}
+            "code": "too_large",
+            "message": "the request body is 9.8 KB; the limit is 4.0 KB",
+        }
 
         def chunks():  # type: ignore[no-untyped-def]
             yield body[:5000].encode()
             yield body[5000:].encode()
 
-        streamed = client.post("/v1/communities/alpha/ask", content=chunks(), headers={
-            **keys("alpha", "member"), "Content-Type": "application/json"})
+        streamed = client.post(
+            "/v1/communities/alpha/ask",
+            content=chunks(),
+            headers={**keys("alpha", "member"), "Content-Type": "application/json"},
+        )
         assert streamed.status_code == 413 and streamed.json()["error"]["code"] == "too_large"
 
 
 def test_request_ids_are_echoed_or_made(client) -> None:  # type: ignore[no-untyped-def]
-    assert client.get("/healthz", headers={"X-Request-ID": "abc-123"}).headers[
-        "x-request-id"] == "abc-123"
+    assert (
+        client.get("/healthz", headers={"X-Request-ID": "abc-123"}).headers["x-request-id"]
+        == "abc-123"
+    )
     made = client.get("/healthz", headers={"X-Request-ID": "bad id\twith junk"}).headers[
-        "x-request-id"]
+        "x-request-id"
+    ]
     assert len(made) == 32 and made.isalnum()
 
 
@@ -76,12 +93,16 @@ def test_logs_are_json_with_request_id_and_never_contain_keys(client, keys: Keys
     old_level = logger.level
     logger.setLevel(logging.INFO)
     try:
-        client.post("/v1/communities/alpha/ask", headers={
-            "Authorization": f"Bearer {secret}", "X-Request-ID": "req-42"},
-            json={"question": "What are the group rules?"})
-        client.post("/v1/communities/alpha/ask", headers={"Authorization": "Bearer cc_guessed"
-                                                          "AAAAAAAAAAAAAAAAAAAAAA"},
-                    json={"question": "x?"})
+        client.post(
+            "/v1/communities/alpha/ask",
+            headers={"Authorization": f"Bearer {secret}", "X-Request-ID": "req-42"},
+            json={"question": "What are the group rules?"},
+        )
+        client.post(
+            "/v1/communities/alpha/ask",
+            headers={"Authorization": "Bearer cc_guessedAAAAAAAAAAAAAAAAAAAAAA"},
+            json={"question": "x?"},
+        )
     finally:
         logger.removeHandler(capture)
         logger.setLevel(old_level)
@@ -100,8 +121,9 @@ def test_scrubber_removes_secrets_that_slip_into_messages() -> None:
     assert line.count("[redacted]") == 3
 
 
-def test_unexpected_errors_are_500_json_with_the_request_id(api_copilot, keys: Keys,
-                                                            monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_unexpected_errors_are_500_json_with_the_request_id(
+    api_copilot, keys: Keys, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     app = create_app(api_copilot.settings, api_copilot)
 
     def explode(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -109,8 +131,11 @@ def test_unexpected_errors_are_500_json_with_the_request_id(api_copilot, keys: K
 
     monkeypatch.setattr(api_copilot, "ask", explode)
     with TestClient(app) as client:
-        response = client.post("/v1/communities/alpha/ask", headers={
-            **keys("alpha", "member"), "X-Request-ID": "boom-1"}, json={"question": "hi?"})
+        response = client.post(
+            "/v1/communities/alpha/ask",
+            headers={**keys("alpha", "member"), "X-Request-ID": "boom-1"},
+            json={"question": "hi?"},
+        )
     assert response.status_code == 500
     assert response.json()["error"]["code"] == "internal"
     assert "boom-1" in response.json()["error"]["message"]
@@ -121,8 +146,10 @@ def test_metrics_count_requests_by_route_template(client, keys: Keys) -> None:  
     client.get("/v1/communities/alpha/documents", headers=keys("alpha", "member"))
     client.get("/v1/communities/beta/documents", headers=keys("alpha", "member"))
     text = client.get("/metrics").text
-    assert ('copilot_http_requests_total{method="GET",route="/v1/communities/{community}/'
-            'documents",status="200"} 1.0') in text
+    assert (
+        'copilot_http_requests_total{method="GET",route="/v1/communities/{community}/'
+        'documents",status="200"} 1.0'
+    ) in text
     assert 'route="/v1/communities/{community}/documents",status="404"} 1.0' in text
     assert "copilot_http_request_duration_seconds_bucket" in text
     assert "alpha" not in text and "beta" not in text  # no tenant names in metrics
@@ -131,11 +158,18 @@ def test_metrics_count_requests_by_route_template(client, keys: Keys) -> None:  
 def test_openapi_documents_every_route_and_the_bearer_scheme(client) -> None:  # type: ignore[no-untyped-def]
     schema = client.get("/openapi.json").json()
     paths = set(schema["paths"])
-    for path in ("/healthz", "/metrics", "/v1/communities/{community}/documents",
-                 "/v1/communities/{community}/documents/{source}",
-                 "/v1/communities/{community}/ask", "/v1/communities/{community}/summaries",
-                 "/v1/communities/{community}/stats", "/v1/chat/completions", "/v1/models",
-                 "/v1/admin/keys"):
+    for path in (
+        "/healthz",
+        "/metrics",
+        "/v1/communities/{community}/documents",
+        "/v1/communities/{community}/documents/{source}",
+        "/v1/communities/{community}/ask",
+        "/v1/communities/{community}/summaries",
+        "/v1/communities/{community}/stats",
+        "/v1/chat/completions",
+        "/v1/models",
+        "/v1/admin/keys",
+    ):
         assert path in paths, path
     assert schema["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
     assert client.get("/docs").status_code == 200
@@ -144,11 +178,18 @@ def test_openapi_documents_every_route_and_the_bearer_scheme(client) -> None:  #
 @pytest.mark.parametrize("model", ["copilot-ask", "copilot-summarize"])
 def test_chat_completion_input_errors(client, keys: Keys, model: str) -> None:  # type: ignore[no-untyped-def]
     operator = keys("alpha", "operator")
-    no_user = client.post("/v1/chat/completions", headers=operator, json={
-        "model": model, "messages": [{"role": "system", "content": "hi"}],
-        "since": "not a date"})
+    no_user = client.post(
+        "/v1/chat/completions",
+        headers=operator,
+        json={
+            "model": model,
+            "messages": [{"role": "system", "content": "hi"}],
+            "since": "not a date",
+        },
+    )
     assert no_user.status_code == 422
     assert ("the question is empty" in no_user.text) or ("not a date" in no_user.text)
-    wrong_type = client.post("/v1/chat/completions", headers=operator, json={
-        "model": model, "messages": "hello"})
+    wrong_type = client.post(
+        "/v1/chat/completions", headers=operator, json={"model": model, "messages": "hello"}
+    )
     assert wrong_type.status_code == 422

@@ -28,8 +28,13 @@ def free_port() -> int:
 @pytest.fixture(scope="module")
 def base_url(api_copilot) -> Iterator[str]:  # type: ignore[no-untyped-def]
     port = free_port()
-    config = uvicorn.Config(create_app(api_copilot.settings, api_copilot), host="127.0.0.1",
-                            port=port, log_level="warning", access_log=False)
+    config = uvicorn.Config(
+        create_app(api_copilot.settings, api_copilot),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        access_log=False,
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -42,8 +47,9 @@ def base_url(api_copilot) -> Iterator[str]:  # type: ignore[no-untyped-def]
     thread.join(timeout=10)
 
 
-def client_for(base_url: str, keys: Keys, community: str = "alpha",
-               role: str = "member") -> openai.OpenAI:
+def client_for(
+    base_url: str, keys: Keys, community: str = "alpha", role: str = "member"
+) -> openai.OpenAI:
     secret = keys(community, role)["Authorization"].removeprefix("Bearer ")
     return openai.OpenAI(base_url=base_url, api_key=secret, max_retries=0, timeout=30)
 
@@ -51,8 +57,12 @@ def client_for(base_url: str, keys: Keys, community: str = "alpha",
 def test_non_streaming_answer_is_grounded_with_citations(base_url: str, keys: Keys) -> None:
     client = client_for(base_url, keys)
     completion = client.chat.completions.create(
-        model="copilot-ask", messages=[{"role": "system", "content": "Be brief."},
-                                       {"role": "user", "content": QUESTION}])
+        model="copilot-ask",
+        messages=[
+            {"role": "system", "content": "Be brief."},
+            {"role": "user", "content": QUESTION},
+        ],
+    )
     text = completion.choices[0].message.content or ""
     assert completion.choices[0].finish_reason == "stop"
     assert "admin" in text.lower() and "[1]" in text
@@ -66,9 +76,11 @@ def test_non_streaming_answer_is_grounded_with_citations(base_url: str, keys: Ke
 def test_streaming_answer_arrives_in_chunks_and_matches(base_url: str, keys: Keys) -> None:
     client = client_for(base_url, keys)
     whole = client.chat.completions.create(
-        model="copilot-ask", messages=[{"role": "user", "content": QUESTION}])
+        model="copilot-ask", messages=[{"role": "user", "content": QUESTION}]
+    )
     stream = client.chat.completions.create(
-        model="copilot-ask", messages=[{"role": "user", "content": QUESTION}], stream=True)
+        model="copilot-ask", messages=[{"role": "user", "content": QUESTION}], stream=True
+    )
     chunks = list(stream)
     text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
     assert len(chunks) > 3
@@ -80,8 +92,9 @@ def test_streaming_answer_arrives_in_chunks_and_matches(base_url: str, keys: Key
 
 def test_chinese_question_and_content_parts(base_url: str, keys: Keys) -> None:
     completion = client_for(base_url, keys).chat.completions.create(
-        model="copilot-ask", messages=[{"role": "user", "content": [
-            {"type": "text", "text": "积分可以用来做什么？"}]}])
+        model="copilot-ask",
+        messages=[{"role": "user", "content": [{"type": "text", "text": "积分可以用来做什么？"}]}],
+    )
     text = completion.choices[0].message.content or ""
     assert "兑换" in text and "来源：" in text
 
@@ -99,22 +112,27 @@ def test_errors_map_to_openai_exceptions(base_url: str, keys: Keys) -> None:
         client_for(base_url, keys).chat.completions.create(model="gpt-4o", messages=messages)  # type: ignore[arg-type]
     with pytest.raises(openai.PermissionDeniedError, match="operator role"):
         client_for(base_url, keys).chat.completions.create(
-            model="copilot-summarize", messages=messages)  # type: ignore[arg-type]
+            model="copilot-summarize", messages=messages
+        )  # type: ignore[arg-type]
     with pytest.raises(openai.AuthenticationError):
         openai.OpenAI(base_url=base_url, api_key="cc_wrong", max_retries=0).models.list()
     with pytest.raises(openai.NotFoundError, match="community not found"):
         client_for(base_url, keys).chat.completions.create(
-            model="copilot-ask:beta", messages=messages)  # type: ignore[arg-type]
+            model="copilot-ask:beta", messages=messages
+        )  # type: ignore[arg-type]
 
 
 def test_summarize_model_returns_the_digest(base_url: str, keys: Keys) -> None:
     completion = client_for(base_url, keys, role="operator").chat.completions.create(
-        model="copilot-summarize", messages=[{"role": "user", "content": "总结一下"}],
-        extra_body={"since": "2026-11-01T00:00:00+08:00"})
+        model="copilot-summarize",
+        messages=[{"role": "user", "content": "总结一下"}],
+        extra_body={"since": "2026-11-01T00:00:00+08:00"},
+    )
     assert "群聊摘要" in (completion.choices[0].message.content or "")
 
 
 def test_server_sends_request_ids(base_url: str, keys: Keys) -> None:
-    response = httpx.get(base_url.removesuffix("/v1") + "/healthz",
-                         headers={"X-Request-ID": "trace-123"})
+    response = httpx.get(
+        base_url.removesuffix("/v1") + "/healthz", headers={"X-Request-ID": "trace-123"}
+    )
     assert response.headers["x-request-id"] == "trace-123"

@@ -29,8 +29,10 @@ SKIP_REASON = "PostgreSQL server binaries not installed (apt-get install postgre
 
 
 def _bindir() -> Path | None:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"),
-                   key=lambda p: int(Path(p).parts[4]) if Path(p).parts[4].isdigit() else 0)
+    found = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/initdb"),
+        key=lambda p: int(Path(p).parts[4]) if Path(p).parts[4].isdigit() else 0,
+    )
     if found:
         return Path(found[-1]).parent
     initdb = shutil.which("initdb")
@@ -64,18 +66,37 @@ def postgres_url() -> Iterator[str]:
     def run(*args: str) -> None:
         subprocess.run([*as_user, *args], check=True, capture_output=True, timeout=120)
 
-    run(str(bindir / "initdb"), "-D", str(data), "-U", "copilot", "--auth=trust",
-        "-E", "UTF8", "--locale=C")
-    run(str(bindir / "pg_ctl"), "-D", str(data), "-l", str(root / "server.log"), "-w",
-        "-o", f"-h 127.0.0.1 -p {port} -k {root} -c fsync=off", "start")
+    run(
+        str(bindir / "initdb"),
+        "-D",
+        str(data),
+        "-U",
+        "copilot",
+        "--auth=trust",
+        "-E",
+        "UTF8",
+        "--locale=C",
+    )
+    run(
+        str(bindir / "pg_ctl"),
+        "-D",
+        str(data),
+        "-l",
+        str(root / "server.log"),
+        "-w",
+        "-o",
+        f"-h 127.0.0.1 -p {port} -k {root} -c fsync=off",
+        "start",
+    )
     try:
         import psycopg
 
         deadline = time.monotonic() + 30
         while True:
             try:
-                with psycopg.connect(f"host=127.0.0.1 port={port} user=copilot dbname=postgres",
-                                     autocommit=True) as connection:
+                with psycopg.connect(
+                    f"host=127.0.0.1 port={port} user=copilot dbname=postgres", autocommit=True
+                ) as connection:
                     connection.execute("CREATE DATABASE copilot_test")
                 break
             except psycopg.OperationalError:
@@ -89,11 +110,16 @@ def postgres_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def pg_copilot(postgres_url: str, tmp_path_factory: pytest.TempPathFactory,
-               embedder) -> Iterator[Copilot]:  # type: ignore[no-untyped-def]
-    settings = Settings(data_dir=tmp_path_factory.mktemp("pg") / "data",  # type: ignore[call-arg]
-                        database_url=postgres_url, llm_provider="offline", _env_file=None,
-                        api_rate_per_minute=0)
+def pg_copilot(
+    postgres_url: str, tmp_path_factory: pytest.TempPathFactory, embedder
+) -> Iterator[Copilot]:  # type: ignore[no-untyped-def]
+    settings = Settings(
+        data_dir=tmp_path_factory.mktemp("pg") / "data",  # type: ignore[call-arg]
+        database_url=postgres_url,
+        llm_provider="offline",
+        _env_file=None,
+        api_rate_per_minute=0,
+    )
     instance = Copilot(settings, embedder=embedder, llm=None)
     yield instance
     instance.close()
@@ -101,8 +127,10 @@ def pg_copilot(postgres_url: str, tmp_path_factory: pytest.TempPathFactory,
 
 def test_ingest_ask_and_reingest_on_postgres(pg_copilot: Copilot) -> None:
     assert pg_copilot.db.engine.dialect.name == "postgresql"
-    playbooks = [KNOWLEDGE / "playbooks" / "en" / "faq-morning-readers.md",
-                 KNOWLEDGE / "playbooks" / "zh" / "incentive-system.md"]
+    playbooks = [
+        KNOWLEDGE / "playbooks" / "en" / "faq-morning-readers.md",
+        KNOWLEDGE / "playbooks" / "zh" / "incentive-system.md",
+    ]
     report = pg_copilot.ingest_paths("pg", [*playbooks, CHAT])
     assert report.count("added") == 3 and not report.skipped
     assert sum(f.messages for f in report.files) > 100
@@ -120,16 +148,32 @@ def test_http_api_with_keys_on_postgres(pg_copilot: Copilot) -> None:
     outsider = {"Authorization": f"Bearer {store.create('other', 'admin')[1]}"}
     with TestClient(create_app(pg_copilot.settings, pg_copilot)) as client:
         assert client.get("/healthz").json()["database"] == "ok"
-        uploaded = client.post("/v1/communities/pg/documents", headers=operator, files={
-            "file": ("night-hike.md", b"# Night hike\n\nThe night hike starts at the "
-                     b"Fragrant Hills east gate at 19:30.", "text/markdown")})
+        uploaded = client.post(
+            "/v1/communities/pg/documents",
+            headers=operator,
+            files={
+                "file": (
+                    "night-hike.md",
+                    b"# Night hike\n\nThe night hike starts at the "
+                    b"Fragrant Hills east gate at 19:30.",
+                    "text/markdown",
+                )
+            },
+        )
         assert uploaded.status_code == 201, uploaded.json()
-        answer = client.post("/v1/communities/pg/ask", headers=operator,
-                             json={"question": "Where does the night hike start?"}).json()
+        answer = client.post(
+            "/v1/communities/pg/ask",
+            headers=operator,
+            json={"question": "Where does the night hike start?"},
+        ).json()
         assert "east gate" in answer["answer"]
         assert client.get("/v1/communities/pg/documents", headers=outsider).status_code == 404
         docs = client.get("/v1/communities/pg/documents", headers=operator).json()
         assert "night-hike.md" in {d["source"] for d in docs}
-        assert client.delete("/v1/communities/pg/documents/night-hike.md",
-                             headers=operator).status_code == 204
+        assert (
+            client.delete(
+                "/v1/communities/pg/documents/night-hike.md", headers=operator
+            ).status_code
+            == 204
+        )
     assert [k.community for k in store.list("pg")] == ["pg"]

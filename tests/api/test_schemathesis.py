@@ -45,9 +45,13 @@ def test_no_input_makes_the_server_fail(api_schema) -> None:  # type: ignore[no-
     for operation in operations:
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=SLOW_EXAMPLES if operation.path.endswith(SLOW) else EXAMPLES,
-                  deadline=None, derandomize=True, database=None,
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=SLOW_EXAMPLES if operation.path.endswith(SLOW) else EXAMPLES,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
         def check(case) -> None:  # type: ignore[no-untyped-def]
             if "community" in (case.path_parameters or {}):
                 case.path_parameters["community"] = COMMUNITY

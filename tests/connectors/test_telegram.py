@@ -223,7 +223,10 @@ def test_operator_commands_trust_the_username_never_the_display_name() -> None:
     real = parse(group_update("/summary 24h", entities))
     assert real.user_handle == "ann" and decide(real, route).action == "summary"
     # Anyone can set their first name to "ann"; without the username it is not the operator.
-    impostor = parse(group_update("/summary 24h", entities,
-                                  **{"from": {"id": 666, "is_bot": False, "first_name": "ann"}}))
+    impostor = parse(
+        group_update(
+            "/summary 24h", entities, **{"from": {"id": 666, "is_bot": False, "first_name": "ann"}}
+        )
+    )
     assert impostor.user_name == "ann" and impostor.user_handle is None
     assert decide(impostor, route).action == "refuse"

@@ -30,8 +30,12 @@ COMMUNITY = "readers"
 @pytest.fixture(scope="module")
 def e2e_copilot(tmp_path_factory: pytest.TempPathFactory, embedder) -> Iterator[Copilot]:  # type: ignore[no-untyped-def]
     data = tmp_path_factory.mktemp("connectors_e2e") / "data"
-    settings = Settings(data_dir=data, llm_provider="offline", api_rate_per_minute=0,  # type: ignore[call-arg]
-                        _env_file=None)
+    settings = Settings(
+        data_dir=data,
+        llm_provider="offline",
+        api_rate_per_minute=0,  # type: ignore[call-arg]
+        _env_file=None,
+    )
     instance = Copilot(settings, embedder=embedder, llm=None)
     report = instance.ingest_paths(COMMUNITY, [KNOWLEDGE / "playbooks" / "zh"])
     assert report.files and not report.skipped
@@ -77,12 +81,14 @@ class Harness:
         return self.app.state.connector_worker  # type: ignore[no-any-return]
 
     def route(self, platform: str, chat_id: str, **kw: object) -> None:
-        put_route(self.copilot.db, Route(platform=platform, chat_id=chat_id,
-                                         community=COMMUNITY, **kw))  # type: ignore[arg-type]
+        put_route(
+            self.copilot.db, Route(platform=platform, chat_id=chat_id, community=COMMUNITY, **kw)
+        )  # type: ignore[arg-type]
 
     async def post(self, path: str, req: h.Req, method: str = "POST") -> httpx.Response:
-        res = await self.client.request(method, path, content=req.body, headers=req.headers,
-                                        params=req.query)
+        res = await self.client.request(
+            method, path, content=req.body, headers=req.headers, params=req.query
+        )
         await self.worker.drain()  # the answer is produced after the ack
         return res
 
@@ -95,8 +101,11 @@ def reset_tables(copilot: Copilot) -> None:
 
 
 @pytest.fixture
-async def e2e(e2e_copilot: Copilot, fake_platform: FakePlatform,  # noqa: F811
-              monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Harness]:
+async def e2e(
+    e2e_copilot: Copilot,
+    fake_platform: FakePlatform,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> AsyncIterator[Harness]:
     platform_env(monkeypatch, fake_platform.url)
     monkeypatch.chdir(Path(__file__).parent)  # no stray .env is read
     reset_tables(e2e_copilot)

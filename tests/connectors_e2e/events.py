@@ -13,15 +13,31 @@ from tests.connectors import helpers as h
 from tests.connectors.fake_platform import FakePlatform, RecordedRequest
 
 PLATFORMS = ["slack", "telegram", "discord", "feishu", "wecom", "dingtalk"]
-CHAT = {"slack": "C123ABC456", "telegram": "-1001293752024", "discord": "645027906669510667",
-        "feishu": "oc_readers", "wecom": "wrchat_readers", "dingtalk": "cidReaders=="}
-PATH = {"slack": "/connectors/slack/events", "telegram": "/connectors/telegram/webhook",
-        "discord": "/connectors/discord/interactions", "feishu": "/connectors/feishu/events",
-        "wecom": "/connectors/wecom/callback", "dingtalk": "/connectors/dingtalk/callback"}
+CHAT = {
+    "slack": "C123ABC456",
+    "telegram": "-1001293752024",
+    "discord": "645027906669510667",
+    "feishu": "oc_readers",
+    "wecom": "wrchat_readers",
+    "dingtalk": "cidReaders==",
+}
+PATH = {
+    "slack": "/connectors/slack/events",
+    "telegram": "/connectors/telegram/webhook",
+    "discord": "/connectors/discord/interactions",
+    "feishu": "/connectors/feishu/events",
+    "wecom": "/connectors/wecom/callback",
+    "dingtalk": "/connectors/dingtalk/callback",
+}
 # Where reply() posts on the fake API (the thread/reply-specific endpoint of each platform).
-REPLY_PATH = {"slack": "chat.postMessage", "telegram": "/sendMessage",
-              "discord": "/messages/@original", "feishu": "/reply",
-              "wecom": "/cgi-bin/aibot/response", "dingtalk": "/robot/sendBySession"}
+REPLY_PATH = {
+    "slack": "chat.postMessage",
+    "telegram": "/sendMessage",
+    "discord": "/messages/@original",
+    "feishu": "/reply",
+    "wecom": "/cgi-bin/aibot/response",
+    "dingtalk": "/robot/sendBySession",
+}
 
 
 @dataclass(frozen=True)
@@ -30,27 +46,61 @@ class Event:
     req: h.Req
 
 
-def event(platform: str, text: str, fake: FakePlatform, *, event_id: str, user: str = "u_member",
-          mentioned: bool = True, command: str | None = None) -> Event:
+def event(
+    platform: str,
+    text: str,
+    fake: FakePlatform,
+    *,
+    event_id: str,
+    user: str = "u_member",
+    mentioned: bool = True,
+    command: str | None = None,
+) -> Event:
     """A signed delivery of ``text`` in the platform's test group (``/command`` when given)."""
     now = int(time.time())
     build: Callable[..., h.Req] = _BUILDERS[platform]
     return Event(PATH[platform], build(text, fake, event_id, user, mentioned, command, now))
 
 
-def _slack(text: str, fake: FakePlatform, eid: str, user: str, mentioned: bool,
-           command: str | None, now: int) -> h.Req:
+def _slack(
+    text: str,
+    fake: FakePlatform,
+    eid: str,
+    user: str,
+    mentioned: bool,
+    command: str | None,
+    now: int,
+) -> h.Req:
     body = f"/{command} {text}".strip() if command else text
-    ev = {"type": "app_mention" if mentioned else "message", "user": user, "channel": CHAT["slack"],
-          "text": f"<@{h.SLACK_BOT}> {body}" if mentioned else body,
-          "ts": f"{now}.000100", "thread_ts": "1700000000.000001", "channel_type": "channel"}
-    payload = {"type": "event_callback", "team_id": "T1", "api_app_id": "A1", "event": ev,
-               "event_id": eid, "event_time": now}
+    ev = {
+        "type": "app_mention" if mentioned else "message",
+        "user": user,
+        "channel": CHAT["slack"],
+        "text": f"<@{h.SLACK_BOT}> {body}" if mentioned else body,
+        "ts": f"{now}.000100",
+        "thread_ts": "1700000000.000001",
+        "channel_type": "channel",
+    }
+    payload = {
+        "type": "event_callback",
+        "team_id": "T1",
+        "api_app_id": "A1",
+        "event": ev,
+        "event_id": eid,
+        "event_time": now,
+    }
     return h.slack_request(h.dumps(payload), now)
 
 
-def _telegram(text: str, fake: FakePlatform, eid: str, user: str, mentioned: bool,
-              command: str | None, now: int) -> h.Req:
+def _telegram(
+    text: str,
+    fake: FakePlatform,
+    eid: str,
+    user: str,
+    mentioned: bool,
+    command: str | None,
+    now: int,
+) -> h.Req:
     entities: list[dict[str, Any]] = []
     if command:
         body = f"/{command} {text}".strip()
@@ -61,68 +111,143 @@ def _telegram(text: str, fake: FakePlatform, eid: str, user: str, mentioned: boo
     else:
         body = text
     uid = abs(hash(user)) % 10**9
-    msg = {"message_id": int(eid) % 100000, "date": now, "text": body, "entities": entities,
-           "chat": {"id": int(CHAT["telegram"]), "type": "supergroup", "title": "Readers"},
-           "from": {"id": uid, "is_bot": False, "first_name": "M", "username": user},
-           "message_thread_id": 77, "is_topic_message": True}
+    msg = {
+        "message_id": int(eid) % 100000,
+        "date": now,
+        "text": body,
+        "entities": entities,
+        "chat": {"id": int(CHAT["telegram"]), "type": "supergroup", "title": "Readers"},
+        "from": {"id": uid, "is_bot": False, "first_name": "M", "username": user},
+        "message_thread_id": 77,
+        "is_topic_message": True,
+    }
     return h.telegram_request(h.dumps({"update_id": int(eid), "message": msg}))
 
 
-def _discord(text: str, fake: FakePlatform, eid: str, user: str, mentioned: bool,
-             command: str | None, now: int) -> h.Req:
-    interaction = {"type": 2, "id": eid, "application_id": "111", "token": f"tok-{eid}",
-                   "channel_id": CHAT["discord"], "guild_id": "290926798626357999",
-                   "member": {"user": {"id": user, "username": user}},
-                   "data": {"type": 1, "name": command or "ask", "id": "1",
-                            "options": [{"type": 3, "name": "text", "value": text}] if text
-                            else []}}
+def _discord(
+    text: str,
+    fake: FakePlatform,
+    eid: str,
+    user: str,
+    mentioned: bool,
+    command: str | None,
+    now: int,
+) -> h.Req:
+    interaction = {
+        "type": 2,
+        "id": eid,
+        "application_id": "111",
+        "token": f"tok-{eid}",
+        "channel_id": CHAT["discord"],
+        "guild_id": "290926798626357999",
+        "member": {"user": {"id": user, "username": user}},
+        "data": {
+            "type": 1,
+            "name": command or "ask",
+            "id": "1",
+            "options": [{"type": 3, "name": "text", "value": text}] if text else [],
+        },
+    }
     return h.discord_request(h.dumps(interaction), now)
 
 
-def _feishu(text: str, fake: FakePlatform, eid: str, user: str, mentioned: bool,
-            command: str | None, now: int) -> h.Req:
+def _feishu(
+    text: str,
+    fake: FakePlatform,
+    eid: str,
+    user: str,
+    mentioned: bool,
+    command: str | None,
+    now: int,
+) -> h.Req:
     body = f"/{command} {text}".strip() if command else text
     message: dict[str, Any] = {
-        "chat_id": CHAT["feishu"], "chat_type": "group", "message_id": f"om_{eid}",
-        "message_type": "text", "create_time": str(now * 1000),
+        "chat_id": CHAT["feishu"],
+        "chat_type": "group",
+        "message_id": f"om_{eid}",
+        "message_type": "text",
+        "create_time": str(now * 1000),
         "content": json.dumps({"text": f"@_user_1 {body}" if mentioned else body}),
     }
     if mentioned:
-        message["mentions"] = [{"key": "@_user_1", "name": "bot",
-                                "id": {"open_id": "open_id", "user_id": "bot"}}]
-    payload = {"schema": "2.0",
-               "header": {"event_id": eid, "token": h.FEISHU_TOKEN, "create_time": str(now * 1000),
-                          "event_type": "im.message.receive_v1", "app_id": "cli_test"},
-               "event": {"message": message, "sender": {"sender_type": "user",
-                                                        "sender_id": {"open_id": user}}}}
+        message["mentions"] = [
+            {"key": "@_user_1", "name": "bot", "id": {"open_id": "open_id", "user_id": "bot"}}
+        ]
+    payload = {
+        "schema": "2.0",
+        "header": {
+            "event_id": eid,
+            "token": h.FEISHU_TOKEN,
+            "create_time": str(now * 1000),
+            "event_type": "im.message.receive_v1",
+            "app_id": "cli_test",
+        },
+        "event": {
+            "message": message,
+            "sender": {"sender_type": "user", "sender_id": {"open_id": user}},
+        },
+    }
     return h.feishu_request(payload, now)
 
 
-def _wecom(text: str, fake: FakePlatform, eid: str, user: str, mentioned: bool,
-           command: str | None, now: int) -> h.Req:
+def _wecom(
+    text: str,
+    fake: FakePlatform,
+    eid: str,
+    user: str,
+    mentioned: bool,
+    command: str | None,
+    now: int,
+) -> h.Req:
     body = f"/{command} {text}".strip() if command else text
-    message = {"msgid": eid, "aibotid": "AIBOT", "chatid": CHAT["wecom"], "chattype": "group",
-               "from": {"userid": user}, "msgtype": "text",
-               "response_url": f"{fake.url}/cgi-bin/aibot/response?response_code={eid}",
-               "text": {"content": f"@RobotA {body}" if mentioned else body}}
+    message = {
+        "msgid": eid,
+        "aibotid": "AIBOT",
+        "chatid": CHAT["wecom"],
+        "chattype": "group",
+        "from": {"userid": user},
+        "msgtype": "text",
+        "response_url": f"{fake.url}/cgi-bin/aibot/response?response_code={eid}",
+        "text": {"content": f"@RobotA {body}" if mentioned else body},
+    }
     return h.wecom_request(json.dumps(message, ensure_ascii=False), now)
 
 
-def _dingtalk(text: str, fake: FakePlatform, eid: str, user: str, mentioned: bool,
-              command: str | None, now: int) -> h.Req:
+def _dingtalk(
+    text: str,
+    fake: FakePlatform,
+    eid: str,
+    user: str,
+    mentioned: bool,
+    command: str | None,
+    now: int,
+) -> h.Req:
     body = f"/{command} {text}".strip() if command else text
-    payload = {"conversationId": CHAT["dingtalk"], "conversationType": "2", "msgId": eid,
-               "senderStaffId": user, "senderId": f"$:{user}", "senderNick": user,
-               "isInAtList": mentioned, "chatbotUserId": "$:bot", "createAt": now * 1000,
-               "sessionWebhook": f"{fake.url}/robot/sendBySession?session={eid}",
-               "sessionWebhookExpiredTime": (now + 3600) * 1000,
-               "msgtype": "text", "text": {"content": f" {body}"}}
+    payload = {
+        "conversationId": CHAT["dingtalk"],
+        "conversationType": "2",
+        "msgId": eid,
+        "senderStaffId": user,
+        "senderId": f"$:{user}",
+        "senderNick": user,
+        "isInAtList": mentioned,
+        "chatbotUserId": "$:bot",
+        "createAt": now * 1000,
+        "sessionWebhook": f"{fake.url}/robot/sendBySession?session={eid}",
+        "sessionWebhookExpiredTime": (now + 3600) * 1000,
+        "msgtype": "text",
+        "text": {"content": f" {body}"},
+    }
     return h.dingtalk_request(h.dumps(payload), now * 1000)
 
 
 _BUILDERS: dict[str, Callable[..., h.Req]] = {
-    "slack": _slack, "telegram": _telegram, "discord": _discord, "feishu": _feishu,
-    "wecom": _wecom, "dingtalk": _dingtalk,
+    "slack": _slack,
+    "telegram": _telegram,
+    "discord": _discord,
+    "feishu": _feishu,
+    "wecom": _wecom,
+    "dingtalk": _dingtalk,
 }
 
 

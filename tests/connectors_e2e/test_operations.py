@@ -37,8 +37,9 @@ async def test_review_mode_posts_only_after_approval(
     assert item["status"] == "pending" and "退款" in item["draft"] and item["citations"]
 
     edited = "年费 99 元，7 天内可全额退款，找管理员小林办理。"
-    ok = await e2e.client.post(f"{base}/{item['id']}/approve", json={"text": edited},
-                               headers=operator_key)
+    ok = await e2e.client.post(
+        f"{base}/{item['id']}/approve", json={"text": edited}, headers=operator_key
+    )
     assert ok.status_code == 200 and ok.json()["status"] == "approved"
     (reply,) = replies(e2e.fake, platform)
     assert posted_text(reply).startswith(edited)
@@ -117,8 +118,9 @@ async def test_work_survives_a_restart(e2e: Harness) -> None:
         # The platform's retry arrives at the new process: acked, not answered again.
         import httpx
 
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                     base_url="http://t") as client:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://t"
+        ) as client:
             res = await client.post(ev.path, content=ev.req.body, headers=ev.req.headers)
             await app.state.connector_worker.drain()
     assert res.status_code == 200 and len(replies(e2e.fake, "slack")) == 1

@@ -103,7 +103,7 @@ FILES = {
     "knowledge/playbooks/zh-hant/meetup.md": "# 聚會\n\n費用 AA，每人約 35 元。\n",
     "knowledge/playbooks/en/faq.md": "# FAQ\n\nThe fee is 99 yuan. AMA: first Sunday.\n",
     "knowledge/chat/sample.jsonl": '{"ts": "2026-11-05T09:00:00+08:00", "author": "小林", '
-                                   '"text": "定了：周六集合", "id": "m1"}\n',
+    '"text": "定了：周六集合", "id": "m1"}\n',
 }
 
 

@@ -62,8 +62,12 @@ class FakeTarget:
         usage = {"prompt_tokens": 300, "completion_tokens": 60} if llm else {}
         model = "gpt-4o-mini" if llm else "offline"
         output = self._output(suite, case, worse)
-        output.update(mode="llm" if llm else "offline", model=model,
-                      prompt=variant.prompt_for(suite.skill) or "", usage=usage)
+        output.update(
+            mode="llm" if llm else "offline",
+            model=model,
+            prompt=variant.prompt_for(suite.skill) or "",
+            usage=usage,
+        )
         latency = 40.0 + 5 * len(case.id) + (30 if worse else 0)
         return TargetOutput(output=output, latency_ms=latency, usage=usage, model=model)
 
@@ -77,43 +81,78 @@ class FakeTarget:
             return self._ask(case, worse)
         if isinstance(case, DraftCase):
             words = " ".join(_first(v) for v in case.must_contain)
-            return {"text": f"{case.topic} {words}".strip(), "kind": case.kind,
-                    "channel": case.channel, "checks": [{"rule": "length", "passed": True,
-                                                         "detail": ""}],
-                    "citations": [_citation(s) for s in case.sources]}
+            return {
+                "text": f"{case.topic} {words}".strip(),
+                "kind": case.kind,
+                "channel": case.channel,
+                "checks": [{"rule": "length", "passed": True, "detail": ""}],
+                "citations": [_citation(s) for s in case.sources],
+            }
         if isinstance(case, SummarizeCase):
             owners = case.owners or [""]
-            decisions = [{"text": _first(d), "date": None, "place": None,
-                          "owner": owners[i % len(owners)]} for i, d in enumerate(case.decisions)]
+            decisions = [
+                {"text": _first(d), "date": None, "place": None, "owner": owners[i % len(owners)]}
+                for i, d in enumerate(case.decisions)
+            ]
             questions = [_first(q) for q in case.questions]
-            summary = {"topics": [], "decisions": decisions,
-                       "action_items": [{"task": "follow up", "owner": o, "due": None}
-                                        for o in case.owners],
-                       "open_questions": questions, "unanswered_questions": [],
-                       "faq_candidates": [], "mood": "positive"}
+            summary = {
+                "topics": [],
+                "decisions": decisions,
+                "action_items": [
+                    {"task": "follow up", "owner": o, "due": None} for o in case.owners
+                ],
+                "open_questions": questions,
+                "unanswered_questions": [],
+                "faq_candidates": [],
+                "mood": "positive",
+            }
             md = "## Decisions\n" + "\n".join(f"- {d['text']}" for d in decisions)
             return {"summary": summary, "markdown": md}
         if isinstance(case, SuggestCase):
-            return {"suggestions": [{"activity_id": a, "name": a, "score": 0.9,
-                                     "rationale": "fits", "plan": [], "kpis": []}
-                                    for a in case.expect_activities]}
+            return {
+                "suggestions": [
+                    {
+                        "activity_id": a,
+                        "name": a,
+                        "score": 0.9,
+                        "rationale": "fits",
+                        "plan": [],
+                        "kpis": [],
+                    }
+                    for a in case.expect_activities
+                ]
+            }
         if isinstance(case, ReplayCase):
             turns = []
             for mid, expect, need in case.expectations():
                 answered = expect == "answer"
-                turns.append({"id": mid, "routed": answered, "answered": answered,
-                              "answer": " ".join(_first(n) for n in need) or "ok"})
+                turns.append(
+                    {
+                        "id": mid,
+                        "routed": answered,
+                        "answered": answered,
+                        "answer": " ".join(_first(n) for n in need) or "ok",
+                    }
+                )
             return {"turns": turns}
         raise TypeError(type(case).__name__)
 
     def _ask(self, case: AskCase, worse: bool) -> dict[str, Any]:
         handoff = bool(case.handoff)
         if handoff:
-            answer = "抱歉，资料里没有找到答案，已请管理员协助。" if case.language == "zh" else \
-                "Sorry, I could not find this; I have asked a moderator."
-            return {"answer": answer, "citations": [], "confidence": 0.1, "handoff": True,
-                    "language": case.language or "en",
-                    "retrieved": [{"chunk_id": "c:x", "source": DISTRACTOR, "score": 0.1}]}
+            answer = (
+                "抱歉，资料里没有找到答案，已请管理员协助。"
+                if case.language == "zh"
+                else "Sorry, I could not find this; I have asked a moderator."
+            )
+            return {
+                "answer": answer,
+                "citations": [],
+                "confidence": 0.1,
+                "handoff": True,
+                "language": case.language or "en",
+                "retrieved": [{"chunk_id": "c:x", "source": DISTRACTOR, "score": 0.1}],
+            }
         sources = [] if worse else list(case.sources)
         words = [] if worse else [_first(v) for v in case.must_contain]
         base = "根据群规：" if case.language == "zh" else "According to the playbook: "
@@ -121,11 +160,15 @@ class FakeTarget:
         retrieved = [{"chunk_id": f"c:{s}", "source": s, "score": 0.9} for s in sources]
         retrieved += [{"chunk_id": "c:x", "source": DISTRACTOR, "score": 0.2}]
         if worse:  # relevant sources pushed down the ranking
-            retrieved += [{"chunk_id": f"c:{s}", "source": s, "score": 0.1}
-                          for s in case.sources]
-        return {"answer": answer, "citations": [_citation(s) for s in sources],
-                "confidence": 0.9, "handoff": False, "language": case.language or "en",
-                "retrieved": retrieved}
+            retrieved += [{"chunk_id": f"c:{s}", "source": s, "score": 0.1} for s in case.sources]
+        return {
+            "answer": answer,
+            "citations": [_citation(s) for s in sources],
+            "confidence": 0.9,
+            "handoff": False,
+            "language": case.language or "en",
+            "retrieved": retrieved,
+        }
 
 
 def _citation(source: str) -> dict[str, Any]:

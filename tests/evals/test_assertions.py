@@ -16,19 +16,29 @@ from tests.evals.conftest import HashEmbedder
 
 ANSWER: dict[str, Any] = {
     "answer": "年費 99 元，繳費後７天內可退款。[1]",
-    "citations": [{"source": "/repo/knowledge/playbooks/zh/faq.md", "chunk_id": "c1",
-                   "score": 0.9, "snippet": "年费 99 元"}],
-    "confidence": 0.9, "handoff": False, "language": "zh",
-    "retrieved": [{"chunk_id": "c1", "source": "/repo/knowledge/playbooks/zh/faq.md",
-                   "score": 0.9}],
+    "citations": [
+        {
+            "source": "/repo/knowledge/playbooks/zh/faq.md",
+            "chunk_id": "c1",
+            "score": 0.9,
+            "snippet": "年费 99 元",
+        }
+    ],
+    "confidence": 0.9,
+    "handoff": False,
+    "language": "zh",
+    "retrieved": [
+        {"chunk_id": "c1", "source": "/repo/knowledge/playbooks/zh/faq.md", "score": 0.9}
+    ],
 }
 
 
 def ctx(output: dict[str, Any] | None = None, **kw: Any) -> ScoringContext:
     output = output or ANSWER
     case = kw.pop("case", AskCase(id="c", question="会费多少？", reference="年费 99 元"))
-    return ScoringContext(skill="ask", case=case, output=output,
-                          text=str(output.get("answer", "")), **kw)
+    return ScoringContext(
+        skill="ask", case=case, output=output, text=str(output.get("answer", "")), **kw
+    )
 
 
 def check(type_: str, value: Any = None, c: ScoringContext | None = None, **kw: Any):  # type: ignore[no-untyped-def]
@@ -55,8 +65,10 @@ def test_not_contains_regex_and_lengths() -> None:
 
 def test_language_by_majority_script() -> None:
     assert check("language", "zh").passed
-    english = {"answer": "Five elements: shared interest (同好), structure (结构), output "
-                         "(输出), operations (运营) and replication (复制)."}
+    english = {
+        "answer": "Five elements: shared interest (同好), structure (结构), output "
+        "(输出), operations (运营) and replication (复制)."
+    }
     assert run_check(Check(type="language", value="en"), ctx(english)).passed
     assert text_language("社群五要素是同好、结构、输出、运营、复制") == "zh"
 
@@ -74,8 +86,13 @@ def test_citations_are_checked_against_retrieval() -> None:
     assert check("cites-source", ["knowledge/playbooks/zh/faq.md"]).passed
     assert check("cites-source", ["knowledge/playbooks/zh/rules.md"]).passed is False
     assert check("citation-validity").passed
-    forged = dict(ANSWER, citations=[*ANSWER["citations"], {
-        "source": "x.md", "chunk_id": "c9", "score": 1, "snippet": ""}])
+    forged = dict(
+        ANSWER,
+        citations=[
+            *ANSWER["citations"],
+            {"source": "x.md", "chunk_id": "c9", "score": 1, "snippet": ""},
+        ],
+    )
     bad = run_check(Check(type="citation-validity"), ctx(forged))
     assert bad.passed is False and bad.score == 0.5 and "c9" in bad.detail
 
@@ -83,8 +100,7 @@ def test_citations_are_checked_against_retrieval() -> None:
 def test_handoff_latency_tokens_cost() -> None:
     assert check("handoff", False).passed
     assert check("handoff", True).passed is False
-    c = ctx(latency_ms=1200, usage={"prompt_tokens": 900, "completion_tokens": 200},
-            cost_usd=0.002)
+    c = ctx(latency_ms=1200, usage={"prompt_tokens": 900, "completion_tokens": 200}, cost_usd=0.002)
     assert run_check(Check(type="latency", value=1000), c).passed is False
     assert run_check(Check(type="tokens", value=1000), c).passed is False
     assert run_check(Check(type="cost", value=0.01), c).passed
@@ -145,8 +161,13 @@ def test_judge_is_skipped_without_an_llm_and_graded_with_one(tmp_path) -> None: 
 
 
 def test_draft_rule_checks() -> None:
-    out = {"text": "hi", "checks": [{"rule": "length", "passed": True, "detail": ""},
-                                      {"rule": "banned", "passed": False, "detail": "最便宜"}]}
+    out = {
+        "text": "hi",
+        "checks": [
+            {"rule": "length", "passed": True, "detail": ""},
+            {"rule": "banned", "passed": False, "detail": "最便宜"},
+        ],
+    }
     result = run_check(Check(type="draft-checks"), ctx(out))
     assert result.passed is False and "最便宜" in result.detail
 

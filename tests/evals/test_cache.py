@@ -8,11 +8,21 @@ from evals.cache import ResponseCache, cache_key, fingerprint_paths
 
 
 def test_keys_are_stable_and_sensitive_to_every_part() -> None:
-    parts = {"prompt": "answer@v1", "model": "gpt-4o-mini", "inputs": {"question": "会费？"},
-             "settings": {"top_k": 5}, "repeat": 0}
+    parts = {
+        "prompt": "answer@v1",
+        "model": "gpt-4o-mini",
+        "inputs": {"question": "会费？"},
+        "settings": {"top_k": 5},
+        "repeat": 0,
+    }
     assert cache_key(parts) == cache_key(dict(reversed(list(parts.items()))))
-    for change in ({"prompt": "answer@v2"}, {"model": "gpt-4o"}, {"settings": {"top_k": 3}},
-                   {"inputs": {"question": "會費？"}}, {"repeat": 1}):
+    for change in (
+        {"prompt": "answer@v2"},
+        {"model": "gpt-4o"},
+        {"settings": {"top_k": 3}},
+        {"inputs": {"question": "會費？"}},
+        {"repeat": 1},
+    ):
         assert cache_key({**parts, **change}) != cache_key(parts)
 
 

@@ -30,10 +30,25 @@ def app(monkeypatch: pytest.MonkeyPatch) -> typer.Typer:
 
 def test_copilot_eval_command_line(app: typer.Typer, suites: list[Path], tmp_path: Path) -> None:
     runner = CliRunner()
-    args = ["eval", *map(str, suites), "--compare", "answer@v1", "answer@bad",
-            "--report", str(tmp_path / "r.html"), "--junit", str(tmp_path / "j.xml"),
-            "--json", str(tmp_path / "r.json"), "--max-regression", "pass=0.05",
-            "--fail-under", "mini_ask:hit@1=0.5", "--repeat", "2"]
+    args = [
+        "eval",
+        *map(str, suites),
+        "--compare",
+        "answer@v1",
+        "answer@bad",
+        "--report",
+        str(tmp_path / "r.html"),
+        "--junit",
+        str(tmp_path / "j.xml"),
+        "--json",
+        str(tmp_path / "r.json"),
+        "--max-regression",
+        "pass=0.05",
+        "--fail-under",
+        "mini_ask:hit@1=0.5",
+        "--repeat",
+        "2",
+    ]
     result = runner.invoke(app, args)
     assert result.exit_code == 1, result.output
     assert "Gate failed" in result.output

@@ -113,16 +113,25 @@ def target(tmp_path: Path, embedder: Any) -> Iterator[CopilotTarget]:
     instance.close()
 
 
-def test_every_skill_runs_against_the_real_copilot(tmp_path: Path, target: CopilotTarget,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_every_skill_runs_against_the_real_copilot(
+    tmp_path: Path, target: CopilotTarget, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(REPO)
     out = tmp_path / "run.json"
-    run_eval(write(tmp_path, ALL_SKILLS), json_out=out, target=target, embedder=HashEmbedder(),
-             judge=None, cache_dir=tmp_path / "cache", console=Console(quiet=True),
-             progress=False)
+    run_eval(
+        write(tmp_path, ALL_SKILLS),
+        json_out=out,
+        target=target,
+        embedder=HashEmbedder(),
+        judge=None,
+        cache_dir=tmp_path / "cache",
+        console=Console(quiet=True),
+        progress=False,
+    )
     report = RunReport.model_validate(json.loads(out.read_text("utf-8")))
     assert {r.suite: r.error for r in report.runs} == dict.fromkeys(
-        ["s_ask", "s_draft", "s_replay", "s_suggest", "s_sum"])
+        ["s_ask", "s_draft", "s_replay", "s_suggest", "s_sum"]
+    )
     by_suite = {r.suite: r for r in report.runs}
     assert by_suite["s_ask"].output["retrieved"] and "hit@1" in by_suite["s_ask"].metrics
     assert by_suite["s_draft"].output["text"]
@@ -147,15 +156,27 @@ def prompt_sensitive_llm() -> Iterator[dict[str, Any]]:
             state["calls"] += 1
             system = body["messages"][0]["content"]
             passage = re.search(r"\[1\] \([^)]*\)\n(.+)", system)
-            reply = "HANDOFF" if "one-sentence direct answer" in system or not passage \
+            reply = (
+                "HANDOFF"
+                if "one-sentence direct answer" in system or not passage
                 else f"{passage.group(1)[:160]} [1]"
-            payload = json.dumps({
-                "id": "x", "object": "chat.completion", "created": int(time.time()),
-                "model": body.get("model", "m"),
-                "choices": [{"index": 0, "finish_reason": "stop",
-                             "message": {"role": "assistant", "content": reply}}],
-                "usage": {"prompt_tokens": 500, "completion_tokens": 40, "total_tokens": 540},
-            }).encode()
+            )
+            payload = json.dumps(
+                {
+                    "id": "x",
+                    "object": "chat.completion",
+                    "created": int(time.time()),
+                    "model": body.get("model", "m"),
+                    "choices": [
+                        {
+                            "index": 0,
+                            "finish_reason": "stop",
+                            "message": {"role": "assistant", "content": reply},
+                        }
+                    ],
+                    "usage": {"prompt_tokens": 500, "completion_tokens": 40, "total_tokens": 540},
+                }
+            ).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(payload)))
@@ -175,7 +196,8 @@ def prompt_sensitive_llm() -> Iterator[dict[str, Any]]:
 
 
 def test_prompt_versions_compared_gated_and_replayed_offline(
-        tmp_path: Path, target: CopilotTarget, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, target: CopilotTarget, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(REPO)
     monkeypatch.setenv("COPILOT_LLM_API_KEY", "sk-test-not-a-secret")
     monkeypatch.setenv("COPILOT_LLM_MAX_RETRIES", "0")
@@ -183,18 +205,32 @@ def test_prompt_versions_compared_gated_and_replayed_offline(
     cache = tmp_path / "cache"
     first = tmp_path / "first.json"
     with prompt_sensitive_llm() as llm:
-        matrix = ["prompt=answer@v1,answer@v2", "provider=openai", f"base_url={llm['url']}",
-                  "model=gpt-4o-mini"]
-        code = run_eval(suites, matrix, json_out=first, report=tmp_path / "r.html",
-                        max_regression=["pass=0.1"], target=target, embedder=HashEmbedder(),
-                        judge=None, cache_dir=cache, console=Console(quiet=True),
-                        progress=False)
+        matrix = [
+            "prompt=answer@v1,answer@v2",
+            "provider=openai",
+            f"base_url={llm['url']}",
+            "model=gpt-4o-mini",
+        ]
+        code = run_eval(
+            suites,
+            matrix,
+            json_out=first,
+            report=tmp_path / "r.html",
+            max_regression=["pass=0.1"],
+            target=target,
+            embedder=HashEmbedder(),
+            judge=None,
+            cache_dir=cache,
+            console=Console(quiet=True),
+            progress=False,
+        )
         calls = llm["calls"]
     report = RunReport.model_validate(json.loads(first.read_text("utf-8")))
     assert calls > 0 and all(r.error is None for r in report.runs)
     a = [r for r in report.runs if r.variant == "A"]
     assert {r.output["mode"] for r in a} == {"llm"} and {r.output["prompt"] for r in a} == {
-        "answer@v1"}
+        "answer@v1"
+    }
     assert report.summary["A"]["pass"].mean >= 0.75
     assert report.summary["A"]["cost_usd"].mean > 0  # priced from the recorded usage
     worse = [c for c in report.changes if c.direction == "worse"]
@@ -204,9 +240,19 @@ def test_prompt_versions_compared_gated_and_replayed_offline(
 
     # The server is gone: replay mode serves every recorded output and never calls out.
     second = tmp_path / "second.json"
-    code = run_eval(suites, matrix, json_out=second, cache_mode="replay",
-                    max_regression=["pass=0.1"], target=target, embedder=HashEmbedder(),
-                    judge=None, cache_dir=cache, console=Console(quiet=True), progress=False)
+    code = run_eval(
+        suites,
+        matrix,
+        json_out=second,
+        cache_mode="replay",
+        max_regression=["pass=0.1"],
+        target=target,
+        embedder=HashEmbedder(),
+        judge=None,
+        cache_dir=cache,
+        console=Console(quiet=True),
+        progress=False,
+    )
     replayed = RunReport.model_validate(json.loads(second.read_text("utf-8")))
     assert code == 1 and replayed.meta["target_calls"] == 0
     assert all(r.cached and r.error is None for r in replayed.runs)

@@ -14,19 +14,33 @@ from tests.evals.conftest import HashEmbedder
 from tests.evals.fakes import FakeTarget
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                                reason="needs Chromium at /usr/bin/chromium "
-                                       "(apt-get install -y chromium)")
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(),
+    reason="needs Chromium at /usr/bin/chromium (apt-get install -y chromium)",
+)
 
 
 def dump_dom(page: Path, tmp_path: Path) -> str:
     profile = tmp_path / "chromium-profile"
     profile.mkdir()
     result = subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
-         "--disable-background-networking", "--disable-component-update", "--no-first-run",
-         f"--user-data-dir={profile}", "--dump-dom", page.as_uri()],
-        capture_output=True, text=True, timeout=120, check=False)
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+            f"--user-data-dir={profile}",
+            "--dump-dom",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     return result.stdout
 
@@ -35,8 +49,16 @@ def test_report_renders_in_chromium(suites: list[Path], tmp_path: Path) -> None:
     from html.parser import HTMLParser
 
     page = tmp_path / "report.html"
-    run_eval(suites, ["prompt=answer@v1,answer@bad"], report=page, target=FakeTarget(),
-             embedder=HashEmbedder(), judge=None, cache_dir=tmp_path / "cache", progress=False)
+    run_eval(
+        suites,
+        ["prompt=answer@v1,answer@bad"],
+        report=page,
+        target=FakeTarget(),
+        embedder=HashEmbedder(),
+        judge=None,
+        cache_dir=tmp_path / "cache",
+        progress=False,
+    )
     dom = dump_dom(page, tmp_path)
 
     class Collector(HTMLParser):

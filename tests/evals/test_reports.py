@@ -20,10 +20,21 @@ from tests.evals.fakes import FakeTarget
 def outputs(suites: list[Path], tmp_path: Path) -> dict[str, Path]:
     paths = {"html": tmp_path / "r.html", "json": tmp_path / "r.json", "xml": tmp_path / "r.xml"}
     console = Console(record=True, width=160)
-    code = run_eval(suites, ["prompt=answer@v1,answer@bad"], repeat=2, report=paths["html"],
-                    json_out=paths["json"], junit=paths["xml"], fail_under=["pass=0.9"],
-                    target=FakeTarget(), embedder=HashEmbedder(), judge=None,
-                    cache_dir=tmp_path / "cache", console=console, progress=False)
+    code = run_eval(
+        suites,
+        ["prompt=answer@v1,answer@bad"],
+        repeat=2,
+        report=paths["html"],
+        json_out=paths["json"],
+        junit=paths["xml"],
+        fail_under=["pass=0.9"],
+        target=FakeTarget(),
+        embedder=HashEmbedder(),
+        judge=None,
+        cache_dir=tmp_path / "cache",
+        console=console,
+        progress=False,
+    )
     assert code == 1  # B is under the floor
     paths["terminal"] = tmp_path / "terminal.txt"
     paths["terminal"].write_text(console.export_text(), encoding="utf-8")
@@ -55,13 +66,20 @@ def test_junit_xml_lists_cases_failures_and_the_gate(outputs: dict[str, Path]) -
 
 def test_terminal_report_has_summary_comparison_and_failures(outputs: dict[str, Path]) -> None:
     text = outputs["terminal"].read_text("utf-8")
-    for expected in ("Summary", "Pass rate by suite", "mini_ask", "paired bootstrap",
-                     "Failing in B", "gate FAIL fail-under pass=0.9 [B]"):
+    for expected in (
+        "Summary",
+        "Pass rate by suite",
+        "mini_ask",
+        "paired bootstrap",
+        "Failing in B",
+        "gate FAIL fail-under pass=0.9 [B]",
+    ):
         assert expected in text
 
 
 def test_html_is_self_contained_with_summary_charts_and_side_by_side(
-        outputs: dict[str, Path]) -> None:
+    outputs: dict[str, Path],
+) -> None:
     html = outputs["html"].read_text("utf-8")
     assert '<table id="summary">' in html and '<svg class="chart"' in html
     assert 'class="side-by-side"' in html

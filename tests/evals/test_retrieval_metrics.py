@@ -74,7 +74,9 @@ def test_sources_match_on_whole_path_segments() -> None:
     assert not source_matches("knowledge/playbooks/zh/bfaq.md", "zh/faq.md")
     assert not source_matches("knowledge/playbooks/en/faq.md", "knowledge/playbooks/zh/faq.md")
     assert label_sources(["x/knowledge/a.md", "b.md"], ["knowledge/a.md"]) == [
-        "knowledge/a.md", None]
+        "knowledge/a.md",
+        None,
+    ]
 
 
 def test_retrieval_metrics_over_chunk_sources() -> None:

@@ -17,20 +17,34 @@ from tests.evals.conftest import HashEmbedder
 from tests.evals.fakes import FakeTarget
 
 
-def run(suites: list[Path], target: FakeTarget, matrix: list[str] | None = None, *,
-        repeat: int = 1, cache: ResponseCache | None = None, cache_mode: str = "auto",
-        concurrency: int = 4) -> RunReport:
+def run(
+    suites: list[Path],
+    target: FakeTarget,
+    matrix: list[str] | None = None,
+    *,
+    repeat: int = 1,
+    cache: ResponseCache | None = None,
+    cache_mode: str = "auto",
+    concurrency: int = 4,
+) -> RunReport:
     from evals.metrics.similarity import Similarity
 
-    options = RunOptions(repeat=repeat, concurrency=concurrency, cache=cache,
-                         cache_mode=cache_mode, progress=False, console=Console(quiet=True))
+    options = RunOptions(
+        repeat=repeat,
+        concurrency=concurrency,
+        cache=cache,
+        cache_mode=cache_mode,
+        progress=False,
+        console=Console(quiet=True),
+    )
     scorer = Scorer(similarity=Similarity(HashEmbedder()))
     return Runner(target, scorer, options).run(load_suites(suites), expand_matrix(matrix))
 
 
 def test_matrix_expands_as_a_product_with_readable_labels() -> None:
-    variants = expand_matrix(["prompt=answer@v1,answer@v2+draft@v2", "provider=offline,openai",
-                              "top_k=3"])
+    variants = expand_matrix(
+        ["prompt=answer@v1,answer@v2+draft@v2", "provider=offline,openai", "top_k=3"]
+    )
     assert [v.id for v in variants] == ["A", "B", "C", "D"]
     assert variants[0].label == "prompt=answer@v1 · provider=offline · top_k=3"
     assert variants[2].prompts == {"answer": "answer@v2", "draft": "draft@v2"}
@@ -41,8 +55,11 @@ def test_matrix_expands_as_a_product_with_readable_labels() -> None:
     assert compare_axis("top_k=3", "top_k=5") == "top_k=3,5"
     with pytest.raises(MatrixError, match="--compare"):
         compare_axis("top_k=3", "model=x")
-    for bad, message in [("prompt", "AXIS=V1"), ("prompt=answer", "name@version"),
-                         ("top_k=3,3", "duplicate")]:
+    for bad, message in [
+        ("prompt", "AXIS=V1"),
+        ("prompt=answer", "name@version"),
+        ("top_k=3,3", "duplicate"),
+    ]:
         with pytest.raises(MatrixError, match=message):
             expand_matrix([bad])
     with pytest.raises(MatrixError, match="secrets never go on the command line"):
@@ -61,8 +78,11 @@ def test_every_variant_case_and_repeat_runs_once(suites: list[Path]) -> None:
     assert report.summary["A"]["pass"].spread == 0.0  # the fake is deterministic: no noise
     assert report.summary["A"]["hit@1"].n == 8  # only cases with labelled sources
     assert report.suite_summary["mini_ask"]["A"]["recall@3"].mean == 1.0
-    assert sorted(set(target.prepared)) == [(v, s) for v in "AB" for s in sorted(
-        {"mini_ask", "mini_draft", "mini_replay", "mini_suggest", "mini_summarize"})]
+    assert sorted(set(target.prepared)) == [
+        (v, s)
+        for v in "AB"
+        for s in sorted({"mini_ask", "mini_draft", "mini_replay", "mini_suggest", "mini_summarize"})
+    ]
 
 
 def test_two_prompt_versions_show_per_case_differences(suites: list[Path]) -> None:
@@ -80,11 +100,13 @@ def test_concurrency_does_not_change_results(suites: list[Path]) -> None:
     one = run(suites, FakeTarget(), ["top_k=1,5"], concurrency=1)
     many = run(suites, FakeTarget(), ["top_k=1,5"], concurrency=8)
     assert [(r.key, r.variant, r.metrics) for r in one.runs] == [
-        (r.key, r.variant, r.metrics) for r in many.runs]
+        (r.key, r.variant, r.metrics) for r in many.runs
+    ]
 
 
 def test_llm_outputs_are_cached_and_a_rerun_calls_only_what_changed(
-        suites: list[Path], project: Path, tmp_path: Path) -> None:
+    suites: list[Path], project: Path, tmp_path: Path
+) -> None:
     cache = ResponseCache(tmp_path / "cache")
     first = FakeTarget()
     report = run(suites, first, ["provider=openai"], cache=cache)
@@ -98,7 +120,7 @@ def test_llm_outputs_are_cached_and_a_rerun_calls_only_what_changed(
     # Edit one input and one expectation: only the edited input is called again.
     suite = project / "evals" / "suites" / "mini_ask.yaml"
     text = suite.read_text("utf-8").replace("question: 可以退款吗？", "question: 能退款吗？")
-    text = text.replace("must_contain: [\"22:30\"]", "must_contain: [\"23:30\"]")
+    text = text.replace('must_contain: ["22:30"]', 'must_contain: ["23:30"]')
     suite.write_text(text, "utf-8")
     edited = FakeTarget()
     third = run(suites, edited, ["provider=openai"], cache=ResponseCache(tmp_path / "cache"))
@@ -117,8 +139,13 @@ def test_offline_outputs_are_not_cached_in_auto_mode(suites: list[Path], tmp_pat
 
 def test_replay_mode_never_calls_the_target(suites: list[Path], tmp_path: Path) -> None:
     target = FakeTarget()
-    report = run(suites, target, ["provider=openai"], cache=ResponseCache(tmp_path / "c"),
-                 cache_mode="replay")
+    report = run(
+        suites,
+        target,
+        ["provider=openai"],
+        cache=ResponseCache(tmp_path / "c"),
+        cache_mode="replay",
+    )
     assert target.calls == 0
     assert all(r.error and "replay" in r.error for r in report.runs)
     assert report.summary["A"]["error"].mean == 1.0

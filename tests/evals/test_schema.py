@@ -45,8 +45,10 @@ def test_activity_ids_exist_in_the_catalogue(shipped) -> None:  # type: ignore[n
     ids = {a["id"] for a in catalogue["activities"]}
     for suite in shipped:
         for case in suite.cases:
-            named = [*getattr(case, "expect_activities", []),
-                     *getattr(case, "exclude_activities", [])]
+            named = [
+                *getattr(case, "expect_activities", []),
+                *getattr(case, "exclude_activities", []),
+            ]
             for item in named:
                 for activity in item if isinstance(item, list) else [item]:
                     assert activity in ids, f"{case.id}: unknown activity {activity}"
@@ -61,8 +63,11 @@ def _write(tmp_path: Path, text: str, name: str = "s.yaml") -> Path:
 
 
 def test_errors_name_the_file_and_the_case(tmp_path: Path) -> None:
-    path = _write(tmp_path, "suite: s\nskill: ask\ncommunity: c\ncases:\n"
-                            "  - {id: ok, question: hi}\n  - {id: broken, qestion: hi}\n")
+    path = _write(
+        tmp_path,
+        "suite: s\nskill: ask\ncommunity: c\ncases:\n"
+        "  - {id: ok, question: hi}\n  - {id: broken, qestion: hi}\n",
+    )
     with pytest.raises(SuiteError) as err:
         load_suite(path)
     message = str(err.value)
@@ -72,16 +77,24 @@ def test_errors_name_the_file_and_the_case(tmp_path: Path) -> None:
 
 
 def test_unknown_check_type_and_duplicates_and_missing_paths(tmp_path: Path) -> None:
-    bad_check = _write(tmp_path, "suite: s\nskill: ask\ncommunity: c\ncases:\n"
-                                 "  - {id: a, question: q, assert: [{type: containz, value: x}]}\n")
+    bad_check = _write(
+        tmp_path,
+        "suite: s\nskill: ask\ncommunity: c\ncases:\n"
+        "  - {id: a, question: q, assert: [{type: containz, value: x}]}\n",
+    )
     with pytest.raises(SuiteError, match="unknown check type 'containz'"):
         load_suite(bad_check)
-    dup = _write(tmp_path, "suite: s\nskill: ask\ncommunity: c\ncases:\n"
-                           "  - {id: a, question: q}\n  - {id: a, question: r}\n")
+    dup = _write(
+        tmp_path,
+        "suite: s\nskill: ask\ncommunity: c\ncases:\n"
+        "  - {id: a, question: q}\n  - {id: a, question: r}\n",
+    )
     with pytest.raises(SuiteError, match="duplicate case id 'a'"):
         load_suite(dup)
-    missing = _write(tmp_path, "suite: s\nskill: ask\ncommunity: c\nknowledge: [nope]\n"
-                               "cases:\n  - {id: a, question: q}\n")
+    missing = _write(
+        tmp_path,
+        "suite: s\nskill: ask\ncommunity: c\nknowledge: [nope]\ncases:\n  - {id: a, question: q}\n",
+    )
     with pytest.raises(SuiteError, match="knowledge path not found: nope"):
         load_suite(missing)
 
@@ -90,18 +103,31 @@ def test_bad_yaml_bad_community_and_unlabelled_replay(tmp_path: Path) -> None:
     with pytest.raises(SuiteError, match="invalid YAML"):
         load_suite(_write(tmp_path, "suite: [unclosed\n"))
     with pytest.raises(SuiteError, match="community"):
-        load_suite(_write(tmp_path, "suite: s\nskill: ask\ncommunity: 'a b'\n"
-                                    "cases: [{id: a, question: q}]\n"))
+        load_suite(
+            _write(
+                tmp_path, "suite: s\nskill: ask\ncommunity: 'a b'\ncases: [{id: a, question: q}]\n"
+            )
+        )
     with pytest.raises(SuiteError, match="label at least one message"):
-        load_suite(_write(tmp_path, "suite: s\nskill: replay\ncommunity: c\ncases:\n"
-                                    "  - {id: r, messages: [{author: x, text: hi}]}\n"))
+        load_suite(
+            _write(
+                tmp_path,
+                "suite: s\nskill: replay\ncommunity: c\ncases:\n"
+                "  - {id: r, messages: [{author: x, text: hi}]}\n",
+            )
+        )
     with pytest.raises(SuiteError, match="suite file not found"):
         load_suite(tmp_path / "absent.yaml")
 
 
 def test_numbers_in_expectations_become_text(tmp_path: Path) -> None:
-    suite = load_suite(_write(tmp_path, "suite: s\nskill: ask\ncommunity: c\ncases:\n"
-                                        "  - {id: a, question: q, must_contain: [35, [7, 七]]}\n"))
+    suite = load_suite(
+        _write(
+            tmp_path,
+            "suite: s\nskill: ask\ncommunity: c\ncases:\n"
+            "  - {id: a, question: q, must_contain: [35, [7, 七]]}\n",
+        )
+    )
     assert suite.cases[0].must_contain == ["35", ["7", "七"]]
 
 

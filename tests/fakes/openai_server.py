@@ -26,8 +26,9 @@ class FakeOpenAI:
 
     def prompts(self) -> list[str]:
         """System+user text of every chat request, in order."""
-        return ["\n".join(m["content"] for m in r["messages"]) for r in self.requests
-                if "messages" in r]
+        return [
+            "\n".join(m["content"] for m in r["messages"]) for r in self.requests if "messages" in r
+        ]
 
 
 def _handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
@@ -54,13 +55,23 @@ def _handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
             if isinstance(item, int):
                 self._send(item, {"error": {"message": "scripted failure", "type": "server_error"}})
                 return
-            self._send(200, {
-                "id": "chatcmpl-fake", "object": "chat.completion", "created": int(time.time()),
-                "model": request.get("model", "fake-model"),
-                "choices": [{"index": 0, "finish_reason": "stop",
-                             "message": {"role": "assistant", "content": item}}],
-                "usage": {"prompt_tokens": 42, "completion_tokens": 7, "total_tokens": 49},
-            })
+            self._send(
+                200,
+                {
+                    "id": "chatcmpl-fake",
+                    "object": "chat.completion",
+                    "created": int(time.time()),
+                    "model": request.get("model", "fake-model"),
+                    "choices": [
+                        {
+                            "index": 0,
+                            "finish_reason": "stop",
+                            "message": {"role": "assistant", "content": item},
+                        }
+                    ],
+                    "usage": {"prompt_tokens": 42, "completion_tokens": 7, "total_tokens": 49},
+                },
+            )
 
     return Handler
 

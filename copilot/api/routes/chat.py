@@ -87,30 +87,53 @@ class ModelListOut(BaseModel):
 @router.get("/models", response_model=ModelListOut, responses=ERRORS)
 async def list_models(principal: PrincipalDep) -> ModelListOut:
     """The skills this key may use, as OpenAI models."""
-    return ModelListOut(data=[ModelOut(id=s.model, created=0) for s in CHAT_SKILLS.values()
-                              if principal.role.allows(s.role)])
+    return ModelListOut(
+        data=[
+            ModelOut(id=s.model, created=0)
+            for s in CHAT_SKILLS.values()
+            if principal.role.allows(s.role)
+        ]
+    )
 
 
 def _resolve(model: str, community: str | None, role: Role) -> ChatSkill:
     name, _, named_community = model.partition(":")
     skill = CHAT_SKILLS.get(name)
     if skill is None:
-        raise ApiError(404, f"unknown model '{model}'; use one of: {', '.join(CHAT_SKILLS)}",
-                       code="model_not_found")
+        raise ApiError(
+            404,
+            f"unknown model '{model}'; use one of: {', '.join(CHAT_SKILLS)}",
+            code="model_not_found",
+        )
     if named_community and named_community != community:
         raise community_not_found()
     if not role.allows(skill.role):
-        raise ApiError(403, f"the model '{name}' needs the {skill.role} role or higher; your "
-                            f"key has the {role} role")
+        raise ApiError(
+            403,
+            f"the model '{name}' needs the {skill.role} role or higher; your "
+            f"key has the {role} role",
+        )
     return skill
 
 
-@router.post("/chat/completions", responses={
-    **ERRORS, 200: {"description": "A chat.completion, or chat.completion.chunk events when "
-                                   "`stream` is true.",
-                    "content": {"application/json": {}, "text/event-stream": {}}}})
-async def chat_completions(request: Request, body: ChatCompletionIn, principal: PrincipalDep,
-                           copilot: CopilotDep, metrics: MetricsDep) -> Any:
+@router.post(
+    "/chat/completions",
+    responses={
+        **ERRORS,
+        200: {
+            "description": "A chat.completion, or chat.completion.chunk events when "
+            "`stream` is true.",
+            "content": {"application/json": {}, "text/event-stream": {}},
+        },
+    },
+)
+async def chat_completions(
+    request: Request,
+    body: ChatCompletionIn,
+    principal: PrincipalDep,
+    copilot: CopilotDep,
+    metrics: MetricsDep,
+) -> Any:
     """Run a skill for the key's community, answering in OpenAI's chat completion format."""
     skill = _resolve(body.model, principal.community, principal.role)
     community = principal.community or ""
@@ -119,21 +142,39 @@ async def chat_completions(request: Request, body: ChatCompletionIn, principal: 
     completion_id = "chatcmpl-" + uuid.uuid4().hex[:24]
     created = int(time.time())
     model = body.model
-    extras = {"citations": [c.model_dump() for c in output.citations],
-              "copilot": output.meta}
+    extras = {"citations": [c.model_dump() for c in output.citations], "copilot": output.meta}
     usage = _usage(output, body.user_text)
     if not body.stream:
-        return {"id": completion_id, "object": "chat.completion", "created": created,
-                "model": model, "choices": [{
-                    "index": 0, "finish_reason": "stop",
-                    "message": {"role": "assistant", "content": output.text}}],
-                "usage": usage, **extras}
+        return {
+            "id": completion_id,
+            "object": "chat.completion",
+            "created": created,
+            "model": model,
+            "choices": [
+                {
+                    "index": 0,
+                    "finish_reason": "stop",
+                    "message": {"role": "assistant", "content": output.text},
+                }
+            ],
+            "usage": usage,
+            **extras,
+        }
 
     def chunk(delta: dict[str, Any], finish: str | None = None, **more: Any) -> dict[str, str]:
-        return {"data": json.dumps({
-            "id": completion_id, "object": "chat.completion.chunk", "created": created,
-            "model": model, "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
-            **more}, ensure_ascii=False)}
+        return {
+            "data": json.dumps(
+                {
+                    "id": completion_id,
+                    "object": "chat.completion.chunk",
+                    "created": created,
+                    "model": model,
+                    "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+                    **more,
+                },
+                ensure_ascii=False,
+            )
+        }
 
     async def events() -> AsyncIterator[dict[str, str]]:
         yield chunk({"role": "assistant", "content": ""})
@@ -158,5 +199,8 @@ def _usage(output: SkillOutput, prompt_text: str) -> dict[str, int]:
     usage = getattr(output.result, "usage", None) or {}
     prompt = int(usage.get("prompt_tokens") or count_tokens(prompt_text))
     completion = int(usage.get("completion_tokens") or count_tokens(output.text))
-    return {"prompt_tokens": prompt, "completion_tokens": completion,
-            "total_tokens": prompt + completion}
+    return {
+        "prompt_tokens": prompt,
+        "completion_tokens": completion,
+        "total_tokens": prompt + completion,
+    }

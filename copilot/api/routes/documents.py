@@ -46,33 +46,52 @@ def safe_filename(name: str | None) -> str:
     return base[:120] or "upload"
 
 
-@router.post("/{community}/documents", status_code=201, response_model=UploadOut,
-             responses=ERRORS)
+@router.post("/{community}/documents", status_code=201, response_model=UploadOut, responses=ERRORS)
 async def upload_document(
-    request: Request, response: Response, community: OperatorCommunity, copilot: CopilotDep,
+    request: Request,
+    response: Response,
+    community: OperatorCommunity,
+    copilot: CopilotDep,
     settings: SettingsDep,
-    file: Annotated[UploadFile, File(description="Markdown, text, HTML, PDF, JSON/JSONL/CSV, "
-                                                 "or a chat export.")],
-    kind: Annotated[Literal["auto", "playbook", "chat"], Form(
-        description="'auto' detects chat exports; 'playbook' or 'chat' insists.")] = "auto",
+    file: Annotated[
+        UploadFile, File(description="Markdown, text, HTML, PDF, JSON/JSONL/CSV, or a chat export.")
+    ],
+    kind: Annotated[
+        Literal["auto", "playbook", "chat"],
+        Form(description="'auto' detects chat exports; 'playbook' or 'chat' insists."),
+    ] = "auto",
 ) -> UploadOut:
     """Ingest one file. Its (sanitized) file name becomes the document's source; uploading the
     same name again replaces it, and unchanged content changes nothing."""
     limit = int(settings.max_file_mb * MIB)
     if file.size is not None and file.size > limit:
-        raise ApiError(413, f"{file.filename}: {human_size(file.size)} is over the "
-                            f"{human_size(limit)} limit per file (COPILOT_MAX_FILE_MB)")
+        raise ApiError(
+            413,
+            f"{file.filename}: {human_size(file.size)} is over the "
+            f"{human_size(limit)} limit per file (COPILOT_MAX_FILE_MB)",
+        )
     name = safe_filename(file.filename)
     with tempfile.TemporaryDirectory(prefix="copilot-upload-") as folder:
         path = FsPath(folder) / name
         await run_sync(request, _save, file, path)
-        outcome = await run_sync(request, copilot.ingest_file, community, path, source=name,
-                                 kind=None if kind == "auto" else kind)
+        outcome = await run_sync(
+            request,
+            copilot.ingest_file,
+            community,
+            path,
+            source=name,
+            kind=None if kind == "auto" else kind,
+        )
     if outcome.outcome != "added":
         response.status_code = 200
     stored_kind = await run_sync(request, _kind_of, copilot, community, outcome.source)
-    return UploadOut(source=outcome.source, outcome=outcome.outcome,  # type: ignore[arg-type]
-                     kind=stored_kind, chunks=outcome.chunks, messages=outcome.messages)
+    return UploadOut(
+        source=outcome.source,
+        outcome=outcome.outcome,  # type: ignore[arg-type]
+        kind=stored_kind,
+        chunks=outcome.chunks,
+        messages=outcome.messages,
+    )
 
 
 def _kind_of(copilot: Copilot, community: str, source: str) -> Literal["playbook", "chat"]:
@@ -87,28 +106,43 @@ def _save(upload: UploadFile, path: FsPath) -> None:
         shutil.copyfileobj(upload.file, out, length=MIB)
 
 
-@router.post("/{community}/messages", status_code=201, response_model=UploadOut,
-             responses=ERRORS)
-async def push_messages(request: Request, response: Response, body: MessagesIn,
-                        community: OperatorCommunity, copilot: CopilotDep,
-                        settings: SettingsDep) -> UploadOut:
+@router.post("/{community}/messages", status_code=201, response_model=UploadOut, responses=ERRORS)
+async def push_messages(
+    request: Request,
+    response: Response,
+    body: MessagesIn,
+    community: OperatorCommunity,
+    copilot: CopilotDep,
+    settings: SettingsDep,
+) -> UploadOut:
     """Store and index a batch of chat messages (from a bot or an export script)."""
     if len(body.messages) > settings.api_max_batch:
-        raise ApiError(413, f"{len(body.messages)} messages in one batch; the limit is "
-                            f"{settings.api_max_batch} (COPILOT_API_MAX_BATCH)")
-    messages = [ChatMessage(community=community, source=body.source, **m.model_dump())
-                for m in body.messages]
+        raise ApiError(
+            413,
+            f"{len(body.messages)} messages in one batch; the limit is "
+            f"{settings.api_max_batch} (COPILOT_API_MAX_BATCH)",
+        )
+    messages = [
+        ChatMessage(community=community, source=body.source, **m.model_dump())
+        for m in body.messages
+    ]
     report = await run_sync(request, copilot.ingest_messages, community, messages, body.source)
     outcome = report.files[0]
     if outcome.outcome != "added":
         response.status_code = 200
-    return UploadOut(source=outcome.source, outcome=outcome.outcome,  # type: ignore[arg-type]
-                     kind="chat", chunks=outcome.chunks, messages=outcome.messages)
+    return UploadOut(
+        source=outcome.source,
+        outcome=outcome.outcome,  # type: ignore[arg-type]
+        kind="chat",
+        chunks=outcome.chunks,
+        messages=outcome.messages,
+    )
 
 
 @router.get("/{community}/documents", response_model=list[DocumentOut], responses=ERRORS)
-async def list_community_documents(request: Request, community: MemberCommunity,
-                                   copilot: CopilotDep) -> list[DocumentOut]:
+async def list_community_documents(
+    request: Request, community: MemberCommunity, copilot: CopilotDep
+) -> list[DocumentOut]:
     """What the community's knowledge holds, by source."""
     docs = await run_sync(request, list_documents, copilot.db, community)
     return [DocumentOut(**d.model_dump()) for d in docs]
@@ -116,7 +150,9 @@ async def list_community_documents(request: Request, community: MemberCommunity,
 
 @router.delete("/{community}/documents/{source:path}", status_code=204, responses=ERRORS)
 async def delete_document(
-    request: Request, community: OperatorCommunity, copilot: CopilotDep,
+    request: Request,
+    community: OperatorCommunity,
+    copilot: CopilotDep,
     source: Annotated[str, PathParam(description="A source as listed by GET documents.")],
 ) -> Response:
     """Remove a document with its chunks, vectors and chat messages."""

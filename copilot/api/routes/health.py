@@ -24,12 +24,16 @@ async def healthz(request: Request, copilot: CopilotDep) -> HealthOut:
         await run_sync(request, ping)
     except Exception as exc:
         raise ApiError(503, "the database is not reachable") from exc
-    return HealthOut(status="ok", mode="offline" if copilot.settings.offline else "llm",
-                     database="ok")
+    return HealthOut(
+        status="ok", mode="offline" if copilot.settings.offline else "llm", database="ok"
+    )
 
 
-@router.get("/metrics", response_class=Response,
-            responses={200: {"content": {"text/plain": {}}, "description": "Prometheus text."}})
+@router.get(
+    "/metrics",
+    response_class=Response,
+    responses={200: {"content": {"text/plain": {}}, "description": "Prometheus text."}},
+)
 async def metrics(metrics: MetricsDep) -> Response:
     """Requests, latency, LLM tokens and errors, offline fallbacks (Prometheus text format)."""
     body, content_type = metrics.render()
