@@ -26,3 +26,34 @@ def truncate_tokens(text: str, max_tokens: int) -> str:
     if len(tokens) <= max_tokens:
         return text
     return _encoding().decode(tokens[:max_tokens])
+
+
+def split_tokens(text: str, max_tokens: int) -> list[str]:
+    """`text` cut into consecutive parts of at most `max_tokens` tokens each.
+
+    The last resort of chunking, for text no paragraph or sentence break splits. A cut never
+    lands inside a character (a CJK character can span two tokens), and each part is
+    re-counted, because re-encoding a slice can merge differently at its edges.
+    """
+    encoding = _encoding()
+    tokens = encoding.encode(text, disallowed_special=())
+    parts: list[str] = []
+    start = 0
+    while start < len(tokens):
+        end = min(start + max_tokens, len(tokens))
+        while True:
+            try:
+                part = encoding.decode_bytes(tokens[start:end]).decode("utf-8")
+            except UnicodeDecodeError:  # the cut fell inside a character: one token back
+                part = ""
+            if part and (end - start == 1 or count_tokens(part) <= max_tokens):
+                break
+            end -= 1
+            if end == start:  # unreachable for max_tokens >= 4; keep going regardless
+                end = start + 1
+                part = encoding.decode(tokens[start:end])
+                break
+        if part.strip():
+            parts.append(part.strip())
+        start = end
+    return parts

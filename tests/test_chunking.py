@@ -56,3 +56,32 @@ def test_chat_windows_cut_at_gaps_and_channels() -> None:
         "[11-03 20:05] u2: message 2",
     ]
     assert windows[2].meta["channel"] == "random"
+
+
+def test_text_without_any_sentence_break_is_still_cut_to_the_budget() -> None:
+    # One paragraph, no punctuation (a pasted log, a run-on post): it used to become one
+    # chunk embedded whole, gigabytes of memory for a 1 MB upload.
+    words = " ".join(f"member{i} joined the weekly reading" for i in range(400))
+    han = "".join(f"第{i}位成员参加了每周的读书分享会" for i in range(300))  # CJK, no 。
+    for text in (words, han):
+        pieces = split_markdown("# Log\n" + text, max_tokens=100)
+        assert len(pieces) > 10
+        assert all(count_tokens(p.text) <= 100 for p in pieces)
+        # Nothing is lost: the parts put back together are the text (spaces aside).
+        assert "".join(p.text for p in pieces).replace(" ", "") == text.replace(" ", "")
+
+
+def test_a_huge_heading_is_shortened_in_every_chunk() -> None:
+    pieces = split_markdown("# " + "very long title " * 2000 + "\nShort body.", max_tokens=100)
+    assert [p.text for p in pieces] == ["Short body."]
+    assert count_tokens(pieces[0].heading) <= 64
+
+
+def test_one_chat_message_longer_than_the_budget_spans_several_pieces() -> None:
+    text = " ".join(f"offer{i}" for i in range(3000))
+    long = _msg(1, 0).model_copy(update={"text": text})
+    windows = chat_windows([long, _msg(2, 1)], max_tokens=200)
+    assert len(windows) > 10
+    assert all(count_tokens(w.text) <= 200 for w in windows)
+    assert [w.meta["first_message"] for w in windows[:-1]] == ["1"] * (len(windows) - 1)
+    assert windows[-1].text == "[11-03 20:01] u2: message 2"

@@ -9,10 +9,11 @@ from datetime import timedelta
 
 from copilot.models import ChatMessage
 from copilot.text import split_sentences
-from copilot.tokens import count_tokens
+from copilot.tokens import count_tokens, split_tokens, truncate_tokens
 
 HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 CHAT_GAP = timedelta(minutes=30)
+HEADING_TOKENS = 64  # a heading path is repeated in every chunk of its section: keep it short
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ def split_markdown(text: str, *, max_tokens: int, title: str = "") -> list[Piece
         section = "\n".join(body).strip()
         body.clear()
         if section:
-            path = " > ".join(h for _, h in stack) or title
+            path = truncate_tokens(" > ".join(h for _, h in stack) or title, HEADING_TOKENS)
             pieces.extend(Piece(path, part) for part in _pack(section, max_tokens))
 
     for line in text.splitlines():
@@ -71,6 +72,8 @@ def _pack(section: str, max_tokens: int) -> list[str]:
             units.append(paragraph.strip())
         else:
             units.extend(split_sentences(paragraph))
+    # Hard bound: a unit still over budget (no sentence punctuation) is cut by tokens.
+    units = [part for unit in units for part in _bounded(unit, max_tokens)]
     parts: list[str] = []
     current: list[str] = []
     size = 0
@@ -84,6 +87,10 @@ def _pack(section: str, max_tokens: int) -> list[str]:
     if current:
         parts.append(_join(current))
     return parts
+
+
+def _bounded(text: str, max_tokens: int) -> list[str]:
+    return [text] if count_tokens(text) <= max_tokens else split_tokens(text, max_tokens)
 
 
 def _join(units: list[str]) -> str:
@@ -118,7 +125,11 @@ def chat_windows(messages: list[ChatMessage], *, max_tokens: int) -> list[Piece]
         size += n
     if window:
         pieces.append(_window_piece(window))
-    return _unique(pieces)
+    # Hard bound: one message longer than the budget becomes several pieces of its window.
+    bounded = [
+        Piece(p.heading, part, p.meta) for p in pieces for part in _bounded(p.text, max_tokens)
+    ]
+    return _unique(bounded)
 
 
 def _chat_line(message: ChatMessage) -> str:
