@@ -205,7 +205,7 @@ class ConnectorWorker:
             await conn.reply(msg, result.notice or result.markdown)
         elif decision.action == "draft":
             kind, _, topic = decision.text.partition(" ")
-            from copilot.skills.draft_templates import normalize_kind
+            from copilot.skills.draft import normalize_kind
 
             if normalize_kind(kind) is None:
                 kind, topic = "announcement", decision.text

@@ -99,7 +99,7 @@ def faq_list(
     json_out: JsonOpt = False,
 ) -> None:
     """List FAQ candidates (question → accepted answer) found in the chat history."""
-    from copilot.knowledge.faq import list_entries
+    from copilot.skills.faq import list_entries
 
     if status not in (None, "pending", "approved", "rejected"):
         err.print(f"[bold red]Error:[/] unknown status {status!r}")

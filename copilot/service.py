@@ -36,10 +36,9 @@ if TYPE_CHECKING:
     from typing import Any
 
     from copilot.analytics.report import HealthReport
-    from copilot.knowledge.faq import FaqEntry
     from copilot.profile import CommunityProfile
-    from copilot.skills.results import DraftResult, SuggestResult
-    from copilot.skills.summarize import SummaryResult
+    from copilot.skills.faq import FaqEntry
+    from copilot.skills.results import DraftResult, SuggestResult, SummaryResult
 
 _AUTO = object()
 
@@ -258,8 +257,8 @@ class Copilot:
 
     def faq_refresh(self, community: str) -> int:
         """Mine FAQ candidates from the chat history; returns how many are new."""
-        from copilot.knowledge.faq import refresh_candidates
         from copilot.profile import load_profile
+        from copilot.skills.faq import refresh_candidates
 
         check_community(community)
         admins = load_profile(self.db, community).admins
@@ -274,7 +273,7 @@ class Copilot:
         question: str | None = None,
         answer: str | None = None,
     ) -> FaqEntry:
-        from copilot.knowledge.faq import decide
+        from copilot.skills.faq import decide
 
         check_community(community)
         return decide(
@@ -330,8 +329,7 @@ class Copilot:
         from zoneinfo import ZoneInfo
 
         from copilot.profile import load_profile
-        from copilot.skills.catalogue import CatalogueError
-        from copilot.skills.suggest import SuggestPorts, suggest_activities
+        from copilot.skills.suggest import CatalogueError, SuggestPorts, suggest_activities
 
         profile = load_profile(self.db, community)
         if not 1 <= limit <= 20:

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from copilot.cli import app
-from copilot.skills.summarize import SummaryResult
+from copilot.skills.results import SummaryResult
 from tests.conftest import KNOWLEDGE
 from tests.fakes.openai_server import fake_openai_server
 
@@ -109,7 +109,7 @@ def test_stats_cli_prints_exact_json(chat, settings, monkeypatch) -> None:  # ty
 
 
 def test_faq_candidates_can_be_approved_into_answers(chat) -> None:  # type: ignore[no-untyped-def]
-    from copilot.knowledge.faq import list_entries
+    from copilot.skills.faq import list_entries
 
     assert chat.faq_refresh("club") >= 1
     assert chat.faq_refresh("club") == 0  # mining again adds no duplicates

@@ -13,7 +13,7 @@ from copilot.config import Settings
 from copilot.errors import InputError
 from copilot.profile import CommunityProfile, save_profile
 from copilot.service import Copilot
-from copilot.skills.channels import CHANNELS, check_draft
+from copilot.skills.draft.channels import CHANNELS, check_draft
 from copilot.skills.results import DraftResult
 from tests.conftest import KNOWLEDGE
 from tests.fakes.openai_server import fake_openai_server

@@ -6,7 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from copilot.models import ChatMessage
-from copilot.skills.faq_mining import (
+from copilot.skills.faq.mining import (
     faq_id,
     jaccard_similarity,
     mine_faq,

@@ -16,9 +16,9 @@ from copilot.config import Settings
 from copilot.models import ChatMessage
 from copilot.profile import CommunityProfile, save_profile
 from copilot.service import Copilot
-from copilot.skills.catalogue import CatalogueError, load_catalogue
-from copilot.skills.holidays import holidays_of_year, upcoming
 from copilot.skills.results import SuggestResult
+from copilot.skills.suggest.catalogue import CatalogueError, load_catalogue
+from copilot.skills.suggest.holidays import holidays_of_year, upcoming
 from tests.conftest import KNOWLEDGE
 from tests.fakes.openai_server import fake_openai_server
 

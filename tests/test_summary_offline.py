@@ -9,8 +9,8 @@ import pytest
 
 from copilot.analytics.extract import find_owner, find_place, find_when, resolve_date
 from copilot.models import ChatMessage
-from copilot.skills.summary_model import Summary
-from copilot.skills.summary_offline import select_messages, summarize_offline
+from copilot.skills.results import Summary
+from copilot.skills.summarize.offline import select_messages, summarize_offline
 
 SH = ZoneInfo("Asia/Shanghai")
 

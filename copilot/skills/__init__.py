@@ -1,1 +1,3 @@
-"""Skills: answer, draft, summarize, suggest. Pure functions of their inputs and ports."""
+"""Skills: answer, draft, summarize, suggest and faq, one package each; pure functions of their
+inputs and ports. Shared: `grounding` (packing, markers, citations), `language`, `fallback`
+("the LLM, else the offline engine"), `llm_json` and the output models in `results`."""

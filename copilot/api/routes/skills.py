@@ -20,8 +20,7 @@ from copilot.api.errors import error_responses
 from copilot.api.schemas import ActivitiesIn, AnswerOut, AskIn, DraftIn, SummaryIn
 from copilot.api.streaming import SSE_RESPONSE, stream_work, wants_stream
 from copilot.models import assume_utc
-from copilot.skills.results import DraftResult, SuggestResult
-from copilot.skills.summarize import SummaryResult
+from copilot.skills.results import DraftResult, SuggestResult, SummaryResult
 
 router = APIRouter(prefix="/v1/communities", tags=["skills"])
 ERRORS = error_responses(401, 403, 404, 409, 413, 422, 429)

@@ -1,4 +1,4 @@
-"""Output models shared by skills (the JSON contract of DESIGN.md §4)."""
+"""Output models of the answer, draft and suggest skills, and the provenance all outputs carry."""
 
 from __future__ import annotations
 

@@ -17,13 +17,23 @@ from pydantic import BaseModel, Field
 
 from copilot.analytics.spam import is_spam
 from copilot.knowledge.redact import redact
-from copilot.llm import ChatLLM, LlmError
+from copilot.llm import ChatLLM
 from copilot.models import ChatMessage
-from copilot.prompts import load_prompt
-from copilot.skills.llm_json import InvalidReplyError, parse_reply
-from copilot.skills.results import Provenance
-from copilot.skills.summary_model import ActionItem, Decision, Mood, QuestionRef, Summary, Topic
-from copilot.skills.summary_offline import summarize_offline
+from copilot.prompts import Prompt
+from copilot.skills.fallback import llm_else_offline
+from copilot.skills.language import language_name
+from copilot.skills.llm_json import parse_reply
+from copilot.skills.results import (
+    ActionItem,
+    Decision,
+    Mood,
+    Provenance,
+    QuestionRef,
+    Summary,
+    SummaryResult,
+    Topic,
+)
+from copilot.skills.summarize.offline import summarize_offline
 from copilot.text import detect_language, looks_like_injection
 from copilot.tokens import count_tokens
 
@@ -34,15 +44,6 @@ EMPTY = {
     "zh": "这段时间里群里没有消息，没有可总结的内容。",
     "en": "There are no messages in this window, so there is nothing to summarize.",
 }
-
-
-class SummaryResult(Provenance):
-    summary: Summary
-    markdown: str
-    language: str
-    messages: int = Field(description="Messages in the window (before spam filtering).")
-    batches: int = 0
-    notice: str = Field("", description="Set when there was nothing to summarize.")
 
 
 @dataclass(frozen=True)
@@ -74,34 +75,33 @@ def summarize_messages(
         return SummaryResult(
             summary=Summary(), markdown=EMPTY[lang], language=lang, messages=0, notice=EMPTY[lang]
         )
-    summary = summarize_offline(messages, max_items=MAX_ITEMS, admins=admins, tz=tz)
-    provenance = Provenance()
-    batches = 0
-    if ports.llm is not None:
-        template = load_prompt(prompt or "summarize")
+    offline_summary = summarize_offline(messages, max_items=MAX_ITEMS, admins=admins, tz=tz)
+    batches = 0  # batches the model summarized (kept when a later one fails)
+
+    def online(llm: ChatLLM, template: Prompt) -> tuple[Summary, Provenance]:
+        nonlocal batches
         clean = [
             m
             for m in messages
             if not m.is_service and not is_spam(m.text) and not looks_like_injection(m.text)
         ]
-        try:
-            partials = []
-            usage = {"prompt_tokens": 0, "completion_tokens": 0}
-            for batch in _batches(clean):
-                reply = ports.llm.complete(
-                    template.render(
-                        messages=batch, language="Chinese" if lang == "zh" else "English"
-                    ),
-                    json_mode=True,
-                )
-                partials.append(parse_reply(reply.text, _Partial))
-                for key in usage:
-                    usage[key] += reply.usage.get(key, 0)
-                batches += 1
-            summary = _reduce(summary, partials)
-            provenance = Provenance(mode="llm", prompt=template.ref, model=reply.model, usage=usage)
-        except (LlmError, InvalidReplyError):
-            provenance = Provenance(mode="offline-fallback", prompt=template.ref)
+        partials = []
+        usage = {"prompt_tokens": 0, "completion_tokens": 0}
+        for batch in _batches(clean):
+            reply = llm.complete(
+                template.render(messages=batch, language=language_name(lang, script="any")),
+                json_mode=True,
+            )
+            partials.append(parse_reply(reply.text, _Partial))
+            for key in usage:
+                usage[key] += reply.usage.get(key, 0)
+            batches += 1
+        provenance = Provenance(mode="llm", prompt=template.ref, model=reply.model, usage=usage)
+        return _reduce(offline_summary, partials), provenance
+
+    summary, provenance = llm_else_offline(
+        ports.llm, prompt or "summarize", online, lambda p: (offline_summary, p)
+    )
     return SummaryResult(
         summary=summary,
         markdown=redact(summary.to_markdown(lang)),
@@ -220,6 +220,3 @@ def _unique(items: list[T], key: str) -> list[T]:
 def _majority_language(messages: list[ChatMessage]) -> str:
     sample = " ".join(m.text for m in messages[:200] if not m.is_service)
     return "zh" if detect_language(sample) == "zh" else "en"
-
-
-__all__ = ["QuestionRef", "SummarizePorts", "SummaryResult", "summarize_messages"]

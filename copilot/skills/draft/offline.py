@@ -16,9 +16,10 @@ import numpy as np
 from copilot.embeddings import Embedder
 from copilot.profile import CommunityProfile
 from copilot.retrieval.hybrid import RetrievedChunk
-from copilot.skills import draft_templates as T
-from copilot.skills.channels import ChannelRule, banned_words_in
-from copilot.skills.draft_slots import WHEN, extract_slot
+from copilot.skills.draft import templates as T
+from copilot.skills.draft.channels import ChannelRule, banned_words_in
+from copilot.skills.draft.slots import WHEN, extract_slot
+from copilot.skills.language import localize
 from copilot.text import (
     detect_language,
     fold_chinese,
@@ -168,7 +169,7 @@ def render(post: Post, variant: int) -> tuple[str, list[str]]:
     parts = [blocks[b] for b in layout if b not in post.drop and blocks[b]]
     joiner = "\n" if rule.id == "moments" else "\n\n"
     text = joiner.join(parts)
-    return T.localize(text, post.language), [T.localize(t, post.language) for t in facts]
+    return localize(text, post.language), [localize(t, post.language) for t in facts]
 
 
 LAYOUTS = (

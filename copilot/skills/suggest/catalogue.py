@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from copilot.profile import CommunityType
 
-CATALOGUE_PATH = Path(__file__).resolve().parents[2] / "knowledge" / "activities" / "catalogue.yaml"
+CATALOGUE_PATH = Path(__file__).resolve().parents[3] / "knowledge" / "activities" / "catalogue.yaml"
 
 Goal = Literal["activation", "retention", "growth", "conversion", "knowledge", "bonding"]
 Effort = Literal["low", "medium", "high"]

@@ -1,4 +1,5 @@
-"""FAQ workflow: mine candidates from chat, let operators approve them into the knowledge base.
+"""The FAQ queue: candidates mined from chat wait for an operator, who approves them into the
+knowledge base (or rejects them).
 
 Approved entries are indexed as one playbook source, `faq:approved`, so approving or
 rejecting re-indexes only that source and answers cite the FAQ like any playbook.
@@ -16,7 +17,7 @@ from copilot.errors import InputError
 from copilot.knowledge.chunking import split_markdown
 from copilot.knowledge.indexer import Indexer
 from copilot.models import ChatMessage
-from copilot.skills.faq_mining import mine_faq
+from copilot.skills.faq.mining import mine_faq
 from copilot.store.db import Database
 from copilot.store.faq_table import FaqRow
 

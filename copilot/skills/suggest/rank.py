@@ -13,8 +13,8 @@ from datetime import date, timedelta
 
 from copilot.analytics.report import HealthReport
 from copilot.profile import CommunityProfile
-from copilot.skills.catalogue import Activity, Goal
-from copilot.skills.holidays import CalendarHit
+from copilot.skills.suggest.catalogue import Activity, Goal
+from copilot.skills.suggest.holidays import CalendarHit
 
 TYPE_FIT, TYPE_MISFIT = 2.0, -1.0
 SIGNAL = 3.0  # per measured health signal the activity addresses

@@ -8,7 +8,6 @@ failure (model down, invalid JSON) falls back to the offline engine.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from pydantic import BaseModel, Field
@@ -16,30 +15,37 @@ from pydantic import BaseModel, Field
 from copilot.config import Settings
 from copilot.embeddings import Embedder
 from copilot.errors import InputError
-from copilot.llm import ChatLLM, LlmError
+from copilot.llm import ChatLLM
 from copilot.profile import CommunityProfile
-from copilot.prompts import load_prompt
+from copilot.prompts import Prompt
 from copilot.retrieval.hybrid import HybridRetriever, Retrieval, RetrievedChunk
-from copilot.skills import draft_templates as T
-from copilot.skills.channels import CHANNELS, ChannelRule, check_draft, get_channel
-from copilot.skills.draft_offline import (
+from copilot.skills.draft import templates as T
+from copilot.skills.draft.channels import CHANNELS, ChannelRule, check_draft, get_channel
+from copilot.skills.draft.offline import (
     FACTS_PER_KIND,
     Fact,
     Post,
     fit,
     select_facts,
 )
-from copilot.skills.draft_slots import extract_details
-from copilot.skills.llm_json import InvalidReplyError, parse_reply
-from copilot.skills.results import Citation, DraftFact, DraftResult, Mode
-from copilot.tokens import count_tokens
+from copilot.skills.draft.slots import extract_details
+from copilot.skills.fallback import llm_else_offline, llm_provenance
+from copilot.skills.grounding import (
+    citation,
+    cite_quotes,
+    marker_numbers,
+    numbered_passages,
+    pack,
+    strip_markers,
+)
+from copilot.skills.language import LANGUAGE_NAMES
+from copilot.skills.llm_json import parse_reply
+from copilot.skills.results import DraftFact, DraftResult, Provenance
 
-LANGUAGES = ("zh", "zh-hant", "en")
-LANGUAGE_NAMES = {"zh": "Simplified Chinese", "zh-hant": "Traditional Chinese", "en": "English"}
+LANGUAGES = tuple(LANGUAGE_NAMES)
 MAX_VARIANTS = 5
 GROUNDED_SIMILARITY = 0.35
 MAX_TOPIC_CHARS = 300
-MARKER = re.compile(r"\s?\[(\d{1,2})\]")
 _TONE_WORDS = {
     "formal": ("正式", "严谨", "专业", "formal", "professional"),
     "playful": ("活泼", "俏皮", "幽默", "playful", "fun", "humor", "humour"),
@@ -130,38 +136,50 @@ def write_draft(
     retrieval = ports.retriever.search(community, query, top_k=6, kind="chat" if digest else None)
     if digest and not retrieval.chunks:  # no chat imported yet: digest the playbooks
         retrieval = ports.retriever.search(community, query, top_k=6)
-    if ports.llm is None:
-        return _offline(ports, profile, request, retrieval, mode="offline")
-    template = load_prompt(prompt or "draft")
-    passages = _pack(retrieval.chunks, ports.settings.context_token_budget)
-    messages = template.render(
-        kind=request.kind.replace("_", " "),
-        topic=request.topic,
-        tone=request.tone,
-        language=LANGUAGE_NAMES[request.language],
-        variants=str(request.variants),
-        channel=request.rule.label,
-        channel_rules=f"{request.rule.guidance} Maximum {request.rule.max_chars} characters.",
-        profile=profile.model_dump_json(
-            include={"name", "type", "voice", "banned_words", "required_hashtags", "call_to_action"}
-        ),
-        context="\n\n".join(f"[{i}] ({c.source})\n{c.text}" for i, c in enumerate(passages, 1)),
-    )
-    try:
-        reply = ports.llm.complete(messages, json_mode=True)
-        parsed = parse_reply(reply.text, _LlmDraft)
-    except (LlmError, InvalidReplyError):
-        return _offline(
-            ports, profile, request, retrieval, mode="offline-fallback", prompt=template.ref
+
+    def offline(provenance: Provenance) -> DraftResult:
+        return _offline(ports, profile, request, retrieval, provenance)
+
+    def online(llm: ChatLLM, template: Prompt) -> DraftResult:
+        passages = pack(retrieval.chunks, ports.settings.context_token_budget)
+        messages = template.render(
+            kind=request.kind.replace("_", " "),
+            topic=request.topic,
+            tone=request.tone,
+            language=LANGUAGE_NAMES[request.language],
+            variants=str(request.variants),
+            channel=request.rule.label,
+            channel_rules=f"{request.rule.guidance} Maximum {request.rule.max_chars} characters.",
+            profile=profile.model_dump_json(
+                include={
+                    "name",
+                    "type",
+                    "voice",
+                    "banned_words",
+                    "required_hashtags",
+                    "call_to_action",
+                }
+            ),
+            context=numbered_passages(passages),
         )
-    text = MARKER.sub("", parsed.text).strip()
+        reply = llm.complete(messages, json_mode=True)
+        parsed = parse_reply(reply.text, _LlmDraft)
+        return _from_llm(parsed, passages, profile, request, llm_provenance(template, reply))
+
+    return llm_else_offline(ports.llm, prompt or "draft", online, offline)
+
+
+def _from_llm(
+    parsed: _LlmDraft,
+    passages: list[RetrievedChunk],
+    profile: CommunityProfile,
+    request: DraftRequest,
+    provenance: Provenance,
+) -> DraftResult:
+    text = strip_markers(parsed.text)
     cited = [n for n in dict.fromkeys(parsed.citations) if 1 <= n <= len(passages)]
-    cited += [
-        int(n)
-        for n in MARKER.findall(parsed.text)
-        if 1 <= int(n) <= len(passages) and int(n) not in cited
-    ]
-    variants = [text] + [MARKER.sub("", v).strip() for v in parsed.variants if v.strip()]
+    cited += [n for n in marker_numbers(parsed.text) if 1 <= n <= len(passages) and n not in cited]
+    variants = [text] + [strip_markers(v) for v in parsed.variants if v.strip()]
     warnings = (
         []
         if len(variants) >= request.variants
@@ -170,16 +188,13 @@ def write_draft(
     return DraftResult(
         text=text,
         variants=variants[: request.variants],
-        citations=[_citation(passages[n - 1], passages[n - 1].text) for n in cited],
+        citations=[citation(passages[n - 1], passages[n - 1].text) for n in cited],
         checks=check_draft(text, request.rule.id, profile, request.language),
         kind=request.kind,
         channel=request.rule.id,
         language=request.language,
         warnings=warnings,
-        mode="llm",
-        prompt=template.ref,
-        model=reply.model,
-        usage=reply.usage,
+        **provenance.model_dump(),
     )
 
 
@@ -188,9 +203,7 @@ def _offline(
     profile: CommunityProfile,
     request: DraftRequest,
     retrieval: Retrieval,
-    *,
-    mode: Mode,
-    prompt: str = "",
+    provenance: Provenance,
 ) -> DraftResult:
     warnings: list[str] = []
     # A topic usually carries news the knowledge lacks (a book title, a park), so a close
@@ -232,14 +245,7 @@ def _offline(
     )
     rendered = [fit(post, i) for i in range(request.variants)]
     text, shown, used = rendered[0]
-    order: list[int] = []
-    for fact in used.facts:
-        if fact.chunk not in order:
-            order.append(fact.chunk)
-    citations = [
-        _citation(retrieval.chunks[ci], " ".join(f.text for f in used.facts if f.chunk == ci))
-        for ci in order
-    ]
+    order, citations = cite_quotes(retrieval.chunks, [(f.text, f.chunk) for f in used.facts])
     draft_facts = [
         DraftFact(text=t, citation=order.index(f.chunk) + 1)
         for f, t in zip(used.facts, shown, strict=True)
@@ -254,27 +260,5 @@ def _offline(
         channel=request.rule.id,
         language=request.language,
         warnings=warnings,
-        mode=mode,
-        prompt=prompt,
-    )
-
-
-def _pack(chunks: list[RetrievedChunk], budget: int) -> list[RetrievedChunk]:
-    """Best passages first, while they fit the token budget (at least one)."""
-    packed: list[RetrievedChunk] = []
-    used = 0
-    for chunk in chunks:
-        used += count_tokens(chunk.text) + 12
-        if packed and used > budget:
-            break
-        packed.append(chunk)
-    return packed
-
-
-def _citation(chunk: RetrievedChunk, snippet: str) -> Citation:
-    return Citation(
-        source=chunk.source,
-        chunk_id=chunk.chunk_id,
-        score=round(chunk.score, 6),
-        snippet=snippet[:300],
+        **provenance.model_dump(),
     )

@@ -1,13 +1,12 @@
 """Wording of offline drafts, zh + en: titles, leads, greetings, calls to action per kind.
 
-Each kind has three leads; variant i uses lead i and layout i (see `draft_offline.LAYOUTS`), so
+Each kind has three leads; variant i uses lead i and layout i (see `offline.LAYOUTS`), so
 variants differ in wording and in order, deterministically. Traditional Chinese is produced by
 converting the simplified text with OpenCC (one source of wording, no drift between scripts).
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 KINDS = (
@@ -182,18 +181,3 @@ def template_language(language: str) -> str:
 def fill(template: str, **slots: Any) -> str:
     """str.format that leaves an empty slot empty (a profile without a name, say)."""
     return template.format(**{k: ("" if v is None else v) for k, v in slots.items()})
-
-
-@lru_cache(maxsize=2)
-def _opencc(config: str) -> Any:
-    from opencc import OpenCC
-
-    return OpenCC(config)
-
-
-def localize(text: str, language: str) -> str:
-    """One script per post: zh → Simplified, zh-hant → Traditional (facts may come from either)."""
-    if not text or language not in ("zh", "zh-hant"):
-        return text
-    # s2tw: Taiwan-standard characters (群, 為), as the zh-hant playbooks write them.
-    return _opencc("t2s" if language == "zh" else "s2tw").convert(text)

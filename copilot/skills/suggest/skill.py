@@ -16,15 +16,14 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, Field
 
 from copilot.analytics import HealthReport, compute_health
-from copilot.llm import ChatLLM, LlmError
+from copilot.llm import ChatLLM
 from copilot.models import ChatMessage
 from copilot.profile import CommunityProfile
-from copilot.prompts import load_prompt
+from copilot.prompts import Prompt
 from copilot.retrieval.hybrid import HybridRetriever
-from copilot.skills.catalogue import Activity, load_catalogue, normalize_goals
-from copilot.skills.draft_templates import localize
-from copilot.skills.holidays import calendar_hits, upcoming
-from copilot.skills.llm_json import InvalidReplyError, parse_reply
+from copilot.skills.fallback import llm_else_offline, llm_provenance
+from copilot.skills.language import language_name, localize
+from copilot.skills.llm_json import parse_reply
 from copilot.skills.results import (
     HealthNumbers,
     PlanStep,
@@ -32,7 +31,9 @@ from copilot.skills.results import (
     SuggestResult,
     UpcomingHoliday,
 )
-from copilot.skills.suggest_rank import Ranked, plan_dates, rank, start_date, watch_kpis
+from copilot.skills.suggest.catalogue import Activity, load_catalogue, normalize_goals
+from copilot.skills.suggest.holidays import calendar_hits, upcoming
+from copilot.skills.suggest.rank import Ranked, plan_dates, rank, start_date, watch_kpis
 from copilot.text import fold_chinese, tokenize
 
 # Words too common in activity names to show that a playbook section is about the activity.
@@ -110,8 +111,14 @@ def suggest_activities(
             for h in upcoming(today)
         ],
     )
-    if ports.llm is not None and result.suggestions:
-        result = _polish(ports.llm, result, profile, prompt)
+    if result.suggestions:  # the ranking stands; the LLM may only rewrite the pitches
+        offline = result
+        result = llm_else_offline(
+            ports.llm,
+            prompt or "suggest",
+            lambda llm, template: _polish(llm, template, offline, profile),
+            lambda provenance: offline.model_copy(update=provenance.model_dump()),
+        )
     return _localized(result, profile.language)
 
 
@@ -212,9 +219,8 @@ def _playbook_lookup(retriever: HybridRetriever, community: str) -> Callable[[Ac
 
 
 def _polish(
-    llm: ChatLLM, result: SuggestResult, profile: CommunityProfile, prompt: str | None
+    llm: ChatLLM, template: Prompt, result: SuggestResult, profile: CommunityProfile
 ) -> SuggestResult:
-    template = load_prompt(prompt or "suggest")
     payload = [
         {
             "activity_id": s.activity_id,
@@ -227,7 +233,7 @@ def _polish(
         for s in result.suggestions
     ]
     messages = template.render(
-        language="English" if result.language == "en" else "Chinese",
+        language=language_name(result.language, script="any"),
         community=json.dumps(
             {
                 "name": profile.name,
@@ -240,24 +246,15 @@ def _polish(
         health=json.dumps(result.health.model_dump(mode="json"), ensure_ascii=False, indent=1),
         suggestions=json.dumps(payload, ensure_ascii=False, indent=1),
     )
-    try:
-        reply = llm.complete(messages, json_mode=True)
-        polished = parse_reply(reply.text, _Polished)
-    except (LlmError, InvalidReplyError):
-        return result.model_copy(update={"mode": "offline-fallback", "prompt": template.ref})
+    reply = llm.complete(messages, json_mode=True)
+    polished = parse_reply(reply.text, _Polished)
     pitches = {p.activity_id: p.pitch.strip() for p in polished.suggestions}
     suggestions = [
         s.model_copy(update={"pitch": pitches.get(s.activity_id, s.pitch)})
         for s in result.suggestions
     ]
     return result.model_copy(
-        update={
-            "suggestions": suggestions,
-            "mode": "llm",
-            "prompt": template.ref,
-            "model": reply.model,
-            "usage": reply.usage,
-        }
+        update={"suggestions": suggestions, **llm_provenance(template, reply).model_dump()}
     )
 
 

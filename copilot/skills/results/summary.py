@@ -9,6 +9,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from copilot.skills.results.common import Provenance
+
 MoodLabel = Literal["positive", "neutral", "negative", "mixed"]
 ContributionKind = Literal["helpful_answers", "resource_sharing"]
 
@@ -242,3 +244,12 @@ def _topic(x: Topic, t: dict[str, str]) -> str:
 def _faq(f: FaqPair, t: dict[str, str]) -> str:
     q, a = _clean(f.question, 40), _clean(f.answer, 60)
     return f"{t['q']}{t['colon']}{q} {t['a']}{t['colon']}{a}"
+
+
+class SummaryResult(Provenance):
+    summary: Summary
+    markdown: str
+    language: str
+    messages: int = Field(description="Messages in the window (before spam filtering).")
+    batches: int = 0
+    notice: str = Field("", description="Set when there was nothing to summarize.")

@@ -29,8 +29,8 @@ from copilot.analytics.mood import mood_of
 from copilot.analytics.spam import spam_ids
 from copilot.analytics.topics import cluster_topics
 from copilot.models import ChatMessage
-from copilot.skills.faq_mining import confirmed_answer, is_answer_like, mine_faq
-from copilot.skills.summary_model import (
+from copilot.skills.faq.mining import confirmed_answer, is_answer_like, mine_faq
+from copilot.skills.results import (
     ActionItem,
     Contribution,
     Decision,

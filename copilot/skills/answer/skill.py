@@ -1,0 +1,106 @@
+"""Answer a member's question from the community's knowledge, with citations, or hand off."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from copilot.config import Settings
+from copilot.embeddings import Embedder
+from copilot.llm import ChatLLM
+from copilot.prompts import Prompt
+from copilot.retrieval.hybrid import HybridRetriever, Retrieval
+from copilot.skills.answer.offline import cross_language_note, extract_answer
+from copilot.skills.fallback import llm_else_offline, llm_provenance
+from copilot.skills.grounding import (
+    citation,
+    cite_quotes,
+    numbered_passages,
+    pack,
+    resolve_markers,
+)
+from copilot.skills.language import language_name
+from copilot.skills.results import AnswerResult, Citation, Provenance, RetrievedRef
+from copilot.text import detect_language
+
+HANDOFF = {
+    "zh": "这个问题我在社群资料里没找到可靠的答案，已经请管理员跟进，稍后会有人回复你。",
+    "en": "I couldn't find a reliable answer to this in the community's knowledge, so I've "
+    "asked a moderator to follow up with you.",
+}
+
+
+@dataclass(frozen=True)
+class AnswerPorts:
+    """What the answer skill needs from the outside world."""
+
+    settings: Settings
+    retriever: HybridRetriever
+    embedder: Embedder
+    llm: ChatLLM | None
+
+
+def answer_question(
+    ports: AnswerPorts,
+    community: str,
+    question: str,
+    *,
+    prompt: str | None = None,
+    top_k: int | None = None,
+) -> AnswerResult:
+    """Retrieve, then answer with the LLM (falling back to the offline engine) or hand off."""
+    detected = detect_language(question)
+    language = detected if detected in HANDOFF else "en"
+    retrieval = ports.retriever.search(community, question, top_k=top_k)
+    refs = [
+        RetrievedRef(chunk_id=c.chunk_id, source=c.source, score=round(c.score, 6))
+        for c in retrieval.chunks
+    ]
+
+    def result(answer: str, citations: list[Citation], provenance: Provenance) -> AnswerResult:
+        return AnswerResult(
+            answer=answer,
+            citations=citations,
+            handoff=not citations,
+            confidence=retrieval.confidence,
+            language=language,
+            retrieved=refs,
+            **provenance.model_dump(),
+        )
+
+    if retrieval.confidence < ports.settings.handoff_threshold or not retrieval.chunks:
+        return result(HANDOFF[language], [], Provenance(prompt=prompt or ""))
+
+    def offline(provenance: Provenance) -> AnswerResult:
+        return result(*_offline(ports, question, retrieval, language), provenance)
+
+    def online(llm: ChatLLM, template: Prompt) -> AnswerResult:
+        passages = pack(retrieval.chunks, ports.settings.context_token_budget)
+        messages = template.render(
+            question=question,
+            language=language_name(language, script="mirror"),
+            context=numbered_passages(passages),
+        )
+        reply = llm.complete(messages)
+        provenance = llm_provenance(template, reply)
+        text, cited = resolve_markers(reply.text.strip(), len(passages))
+        if not cited or text.strip().upper().startswith("HANDOFF"):
+            return result(HANDOFF[language], [], provenance)
+        return result(
+            text, [citation(passages[i - 1], passages[i - 1].text) for i in cited], provenance
+        )
+
+    return llm_else_offline(ports.llm, prompt or "answer", online, offline)
+
+
+def _offline(
+    ports: AnswerPorts, question: str, retrieval: Retrieval, language: str
+) -> tuple[str, list[Citation]]:
+    """The extractive answer and its citations; no citations means hand off."""
+    picked = extract_answer(question, retrieval.chunks, ports.embedder, language)
+    if not picked:
+        return HANDOFF[language], []
+    order, citations = cite_quotes(retrieval.chunks, picked)
+    glue = "" if language == "zh" else " "
+    body = glue.join(f"{sentence}[{order.index(ci) + 1}]" for sentence, ci in picked)
+    note = cross_language_note(language, [retrieval.chunks[ci] for ci in order])
+    return note + body, citations

@@ -1,0 +1,20 @@
+"""The FAQ skill: question → accepted answer pairs mined from chat, reviewed by operators."""
+
+from copilot.skills.faq.mining import FaqCandidate, mine_faq
+from copilot.skills.faq.queue import (
+    APPROVED_SOURCE,
+    FaqEntry,
+    decide,
+    list_entries,
+    refresh_candidates,
+)
+
+__all__ = [
+    "APPROVED_SOURCE",
+    "FaqCandidate",
+    "FaqEntry",
+    "decide",
+    "list_entries",
+    "mine_faq",
+    "refresh_candidates",
+]
