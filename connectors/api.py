@@ -90,10 +90,14 @@ async def _webhook(platform: str, request: Request) -> Response:
     conn = worker.connectors.get(platform)
     if conn is None:
         return _error(404, f"the {platform} connector is not configured on this server")
+    body = await request.body()
     try:
-        result, out = conn.handle(request.headers, await request.body(), dict(request.query_params))
+        result, out = conn.handle(request.headers, body, dict(request.query_params))
     except ConnectorError as err:
         return _error(err.status, err.message)
+    proof = conn.replay_key(request.headers)
+    if proof and not await anyio.to_thread.run_sync(worker.first_use, platform, proof, body):
+        return _error(401, f"this {platform} signature was already used for another request")
     # Recorded before the ack: once acked, the work survives a restart; a retry of the
     # same event id finds the row and is acked without a second answer.
     if isinstance(result, InboundMessage) and await anyio.to_thread.run_sync(worker.accept, result):

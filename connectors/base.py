@@ -151,10 +151,22 @@ def load_json(body: bytes | str) -> dict[str, Any]:
     return data
 
 
+@dataclass(frozen=True)
+class Expiring:
+    """A value valid until ``expires`` (epoch seconds): a proof to accept once, a reply URL."""
+
+    value: str
+    expires: float
+
+
 class Connector(ABC):
     """One chat platform. Subclasses are small; shared plumbing lives here."""
 
     platform: ClassVar[Platform]
+    # False where the platform's proof does not cover the body (DingTalk's sign covers only
+    # the timestamp, Telegram's secret token nothing): whoever holds one valid request can
+    # write any body. Operator commands from such a callback are held for approval.
+    signs_body: ClassVar[bool] = True
 
     def __init__(self, http: httpx.AsyncClient | None = None) -> None:
         # Sharing one client across connectors is cheaper; own one (lazily) only if not given.
@@ -176,6 +188,20 @@ class Connector(ABC):
         now: float | None = None,
     ) -> None:
         """Raise :class:`VerificationError` unless the request provably comes from the platform."""
+
+    def replay_key(self, headers: Mapping[str, str]) -> Expiring | None:
+        """The proof to accept only once (platforms whose proof does not cover the body)."""
+        return None
+
+    def reply_target(self, msg: InboundMessage) -> Expiring | None:
+        """A reply URL that arrived inside an unsigned body, and until when it is valid. The
+        app layer keeps the first one of each chat until it expires and replies through it,
+        so a forged body cannot redirect the answers of a chat elsewhere."""
+        return None
+
+    def with_reply_target(self, msg: InboundMessage, target: Expiring) -> InboundMessage:
+        """``msg`` answering through ``target`` (what ``reply_target`` returned before)."""
+        return msg
 
     @abstractmethod
     def parse(

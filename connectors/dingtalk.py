@@ -2,8 +2,11 @@
 
 Headers ``timestamp`` (ms) and ``sign`` = Base64(HMAC-SHA256(key=appSecret,
 msg=timestamp + "\\n" + appSecret)); both the signature and the 1-hour window must hold.
+The sign does not cover the body, so a captured one could carry any body for an hour: the app
+layer accepts each sign once (``replay_key``) and holds operator commands (``signs_body``).
 Replies go to the message's ``sessionWebhook`` (no token, ~90 min). That URL arrives inside
-the payload, so it is only used when it is on the configured API host (SSRF guard).
+the payload, so it is only used when it is on the configured API host (SSRF guard), and the
+app layer keeps one per conversation until it expires (``reply_target``).
 ``send()`` posts to a custom group robot (自定义机器人) for digests.
 """
 
@@ -21,6 +24,7 @@ import httpx
 from .base import (
     Connector,
     DeliveryError,
+    Expiring,
     Ignored,
     InboundMessage,
     ParseResult,
@@ -44,6 +48,7 @@ def sign(timestamp: str, secret: str) -> str:
 
 class DingtalkConnector(Connector):
     platform = "dingtalk"
+    signs_body = False
     limit = 16_000  # UTF-8 bytes of content; DingTalk caps the whole body at 20,000 bytes
 
     def __init__(self, settings: DingtalkSettings, http: httpx.AsyncClient | None = None) -> None:
@@ -67,6 +72,12 @@ class DingtalkConnector(Connector):
         if not given or not secrets_equal(given, sign(ts, self._secret)):
             raise VerificationError("invalid DingTalk sign")
         check_fresh(ts, time.time() if now is None else now, WINDOW_SECONDS, unit=1000)
+
+    def replay_key(self, headers: Mapping[str, str]) -> Expiring | None:
+        h = lower_keys(headers)
+        ts = h.get("timestamp", "")
+        # verify() passed, so ts is a number within the window; remember it past the window.
+        return Expiring(f"{ts}:{h.get('sign', '')}", float(ts) / 1000 + WINDOW_SECONDS)
 
     def parse(
         self, headers: Mapping[str, str], body: bytes, query: Mapping[str, str] | None = None
@@ -97,6 +108,20 @@ class DingtalkConnector(Connector):
                 "sender_staff_id": staff_id,
             },
         )
+
+    def reply_target(self, msg: InboundMessage) -> Expiring | None:
+        url = msg.reply_context.get("session_webhook", "")
+        expires = msg.reply_context.get("session_webhook_expires_ms", "")
+        if not same_origin(url, self.api_url) or not expires.isdigit():
+            return None  # reply() refuses it anyway; never keep it for the conversation
+        return Expiring(url, int(expires) / 1000)
+
+    def with_reply_target(self, msg: InboundMessage, target: Expiring) -> InboundMessage:
+        context = msg.reply_context | {
+            "session_webhook": target.value,
+            "session_webhook_expires_ms": str(int(target.expires * 1000)),
+        }
+        return msg.model_copy(update={"reply_context": context})
 
     async def reply(self, msg: InboundMessage, text: str, *, mention: Sequence[str] = ()) -> None:
         url = msg.reply_context.get("session_webhook", "")

@@ -40,6 +40,7 @@ class Decision:
     text: str = ""  # the question, the draft topic
     hours: float | None = None  # summary window; None = since local midnight ("today")
     addressed: bool = False  # mentioned/commanded: answer even when unsure (hand off)
+    held: bool = False  # an operator command whose body nothing signed: queue for approval
 
 
 def parse_window(text: str) -> tuple[float | None, bool]:
@@ -91,8 +92,11 @@ def is_operator(route: Route, msg: InboundMessage) -> bool:
     return bool(handle) and handle in {o.lstrip("@").lower() for o in route.operators}
 
 
-def decide(msg: InboundMessage, route: Route | None) -> Decision:
-    """What to do with ``msg``. No route: the chat is not connected to a community."""
+def decide(msg: InboundMessage, route: Route | None, *, body_signed: bool = True) -> Decision:
+    """What to do with ``msg``. No route: the chat is not connected to a community.
+
+    ``body_signed=False`` (DingTalk, Telegram): the sender id in the body proves nothing, so an
+    operator command's result goes to the review queue instead of the chat."""
     if route is None:
         return Decision("ignore")
     addressed = msg.mentioned or msg.chat_type == "private"
@@ -100,10 +104,11 @@ def decide(msg: InboundMessage, route: Route | None) -> Decision:
     if command in SUMMARY or command in DRAFT:
         if not is_operator(route, msg):
             return Decision("refuse", addressed=True)
+        held = not body_signed
         if command in DRAFT:
-            return Decision("draft", msg.args.strip(), addressed=True)
+            return Decision("draft", msg.args.strip(), addressed=True, held=held)
         hours, _ = parse_window(msg.args)
-        return Decision("summary", hours=hours, addressed=True)
+        return Decision("summary", hours=hours, addressed=True, held=held)
     if command in ASK:
         question, addressed = msg.args.strip(), True
     elif command:
@@ -113,7 +118,7 @@ def decide(msg: InboundMessage, route: Route | None) -> Decision:
     if addressed and not command and (nl := _natural_summary(question)):
         if not is_operator(route, msg):
             return Decision("refuse", addressed=True)
-        return Decision("summary", hours=nl[0], addressed=True)
+        return Decision("summary", hours=nl[0], addressed=True, held=not body_signed)
     if not question:
         return Decision("hint") if addressed else Decision("ignore")
     if not should_answer(question, addressed, route.mode):

@@ -6,11 +6,12 @@ The tables register on ``copilot.store.db.Base`` but the core never imports this
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, PrivateAttr
-from sqlalchemy import JSON, Boolean, DateTime, Integer, String, Text, select
+from sqlalchemy import JSON, Boolean, DateTime, Float, Integer, String, Text, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -63,7 +64,24 @@ class ReviewRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
-TABLES = [RouteRow.__table__, InboundEventRow.__table__, ReviewRow.__table__]
+class KeptValueRow(Base):
+    """The first value seen for a key, until it expires: shared by every server process and
+    kept across restarts (memory would let a replay in through another worker or a restart)."""
+
+    __tablename__ = "connector_kept_values"
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)  # "sign" | "reply"
+    key: Mapped[str] = mapped_column(String(256), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    expires_at: Mapped[float] = mapped_column(Float, index=True)  # epoch seconds
+
+
+TABLES = [
+    RouteRow.__table__,
+    InboundEventRow.__table__,
+    ReviewRow.__table__,
+    KeptValueRow.__table__,
+]
 
 
 def create_tables(db: Database) -> None:
@@ -125,6 +143,26 @@ def remove_route(db: Database, platform: str, chat_id: str) -> bool:
         if row:
             s.delete(row)
         return row is not None
+
+
+# -- kept values -----------------------------------------------------------------------------
+def keep_first(
+    db: Database, platform: str, kind: str, key: str, value: str, expires: float
+) -> tuple[str, float]:
+    """Keep ``value`` for ``key`` unless a value that has not expired is kept already;
+    returns the kept value and its expiry. Atomic across processes (primary-key insert)."""
+    with db.session() as s:  # expired entries go first, so an expired key can be taken again
+        s.execute(delete(KeptValueRow).where(KeptValueRow.expires_at <= time.time()))
+    try:
+        with db.session() as s:
+            s.add(
+                KeptValueRow(platform=platform, kind=kind, key=key, value=value, expires_at=expires)
+            )
+        return value, expires
+    except IntegrityError:  # kept already (by this process or another)
+        with db.session() as s:
+            row = s.get(KeptValueRow, (platform, kind, key))
+            return (row.value, row.expires_at) if row else (value, expires)
 
 
 # -- inbound events --------------------------------------------------------------------------

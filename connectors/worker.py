@@ -9,6 +9,7 @@ is both the dedupe key and the durable work log: ``recover`` re-runs rows still 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import time
 from collections import defaultdict, deque
@@ -22,7 +23,7 @@ from copilot.models import ChatMessage
 from copilot.service import Copilot
 from copilot.skills.results import AnswerResult, Citation
 
-from .base import Connector, DeliveryError, InboundMessage
+from .base import Connector, DeliveryError, Expiring, InboundMessage
 from .routing import Decision, decide, summary_since
 from .tables import (
     Route,
@@ -30,6 +31,7 @@ from .tables import (
     create_tables,
     finish_event,
     get_route,
+    keep_first,
     pending_events,
     record_event,
 )
@@ -45,6 +47,8 @@ TEXTS = {
         "hint": "想问什么？在 @我 后面直接写问题就好，例如：@我 活动几点开始？",
         "handoff": "我已请管理员来看看：",
         "error": "抱歉，我这边出了点问题，已记录下来，请稍后再试。",
+        "held": "收到。这个平台的回调不签名消息内容，为防冒充，结果已放进审核队列，"
+        "请运营在后台确认后再发到群里。",
     },
     "en": {
         "sources": "Sources",
@@ -54,6 +58,8 @@ TEXTS = {
         "hint": "What would you like to know? Mention me followed by your question.",
         "handoff": "I've asked an admin to help:",
         "error": "Sorry, something went wrong on my side; it has been logged. Please try again.",
+        "held": "Got it. This platform does not sign message contents, so to rule out an "
+        "impostor the result waits in the review queue until an operator approves it.",
     },
 }
 
@@ -133,6 +139,28 @@ class ConnectorWorker:
         create_tables(self.db)
 
     # -- request side --------------------------------------------------------------------
+    def first_use(self, platform: str, proof: Expiring, body: bytes) -> bool:
+        """False when ``proof`` was already used for another body (a captured DingTalk sign
+        replayed with a rewritten body). The same body again is the platform's retry: it
+        passes, and the event id dedupes it."""
+        key = hashlib.sha256(proof.value.encode()).hexdigest()
+        digest = hashlib.sha256(body).hexdigest()
+        kept, _ = keep_first(self.db, platform, "sign", key, digest, proof.expires)
+        return kept == digest
+
+    def bind_reply(self, conn: Connector, msg: InboundMessage) -> InboundMessage:
+        """Answer through the first reply URL this chat gave until it expires: a body nothing
+        signed cannot point the chat's answers at another conversation."""
+        target = conn.reply_target(msg)
+        if target is None:
+            return msg
+        value, expires = keep_first(
+            self.db, msg.platform, "reply", msg.chat_id, target.value, target.expires
+        )
+        return (
+            msg if value == target.value else conn.with_reply_target(msg, Expiring(value, expires))
+        )
+
     def accept(self, msg: InboundMessage) -> bool:
         """Record the event if it needs work; False for duplicates and messages to drop."""
         route = get_route(self.db, msg.platform, msg.chat_id)
@@ -172,7 +200,8 @@ class ConnectorWorker:
         route = get_route(self.db, msg.platform, msg.chat_id)
         if route is None:
             return
-        decision = decide(msg, route)
+        msg = await self._run(self.bind_reply, conn, msg)
+        decision = decide(msg, route, body_signed=conn.signs_body)
         if route.capture and not msg.command and msg.text:
             await self._run(self._capture, route, msg)
         if decision.action == "ignore":
@@ -199,18 +228,13 @@ class ConnectorWorker:
         self, conn: Connector, route: Route, msg: InboundMessage, decision: Decision
     ) -> None:
         community = route.community
-        if decision.action == "summary":
-            since = summary_since(decision.hours, datetime.now(UTC), self._timezone(community))
-            result = await self._run(self.copilot.summarize, community, since=since)
-            await conn.reply(msg, result.notice or result.markdown)
-        elif decision.action == "draft":
-            kind, _, topic = decision.text.partition(" ")
-            from copilot.skills.draft import normalize_kind
-
-            if normalize_kind(kind) is None:
-                kind, topic = "announcement", decision.text
-            draft = await self._run(self.copilot.draft, community, kind=kind, topic=topic or kind)
-            await conn.reply(msg, format_answer(draft.text, draft.citations, draft.language))
+        if decision.action in ("summary", "draft"):
+            text, citations, language = await self._operator_output(community, decision)
+            if decision.held:  # the second factor: an operator key approves it in the queue
+                await self._run(add_review, self.db, community, msg, text, citations)
+                await conn.reply(msg, TEXTS[lang_of(msg.text or msg.args)]["held"])
+            else:
+                await conn.reply(msg, format_answer(text, citations, language))
         else:
             answer: AnswerResult = await self._run(self.copilot.ask, community, decision.text)
             if answer.handoff and not decision.addressed:
@@ -232,6 +256,23 @@ class ConnectorWorker:
                 await conn.reply(
                     msg, format_answer(answer.answer, answer.citations, answer.language)
                 )
+
+    async def _operator_output(
+        self, community: str, decision: Decision
+    ) -> tuple[str, list[dict[str, Any]], str]:
+        """The digest or draft an operator command asked for: text, citations, language."""
+        if decision.action == "summary":
+            since = summary_since(decision.hours, datetime.now(UTC), self._timezone(community))
+            result = await self._run(self.copilot.summarize, community, since=since)
+            text = result.notice or result.markdown
+            return text, [], lang_of(text)
+        kind, _, topic = decision.text.partition(" ")
+        from copilot.skills.draft import normalize_kind
+
+        if normalize_kind(kind) is None:
+            kind, topic = "announcement", decision.text
+        draft = await self._run(self.copilot.draft, community, kind=kind, topic=topic or kind)
+        return draft.text, [c.model_dump() for c in draft.citations], draft.language
 
     def _capture(self, route: Route, msg: InboundMessage) -> None:
         """Store the group message (redacted inside ingest_messages) and re-index today's

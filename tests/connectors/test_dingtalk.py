@@ -66,8 +66,8 @@ def test_bad_signatures_are_rejected(headers: dict[str, str]) -> None:
 
 def test_signature_does_not_cover_the_body() -> None:
     # DingTalk's scheme signs timestamp + secret only: a body swapped in transit within the hour
-    # cannot be detected here. HTTPS, the 1-hour window, msgId dedupe and the sessionWebhook
-    # host check are what bound the damage. This test documents the limit of the platform.
+    # cannot be detected by verify(). The app layer accepts each sign once (replay_key), keeps
+    # one reply URL per conversation and holds operator commands (connectors_e2e/test_forgery).
     body = dumps({**SAMPLE["body"], "text": {"content": "changed"}})
     dingtalk().verify(SIGN["headers"], body, {}, now=NOW)
 

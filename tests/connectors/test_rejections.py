@@ -4,7 +4,9 @@ with 401/403 by ``handle`` and never reaches ``parse`` (nothing is processed).
 Two cells are impossible by platform design and are therefore absent, not skipped:
 Telegram signs nothing and has no timestamp (the secret token is the only proof; a
 re-delivery is recognised by ``update_id``), and DingTalk's sign covers only the timestamp
-and secret, not the body (see test_dingtalk.test_signature_does_not_cover_the_body).
+and secret, not the body (see test_dingtalk.test_signature_does_not_cover_the_body). What the
+app does about those two (each DingTalk sign accepted once, operator commands held for
+approval) is tested end to end in tests/connectors_e2e/test_forgery.py.
 """
 
 from __future__ import annotations

@@ -13,7 +13,15 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import delete
 
-from connectors.tables import InboundEventRow, ReviewRow, Route, RouteRow, create_tables, put_route
+from connectors.tables import (
+    InboundEventRow,
+    KeptValueRow,
+    ReviewRow,
+    Route,
+    RouteRow,
+    create_tables,
+    put_route,
+)
 from connectors.worker import ConnectorWorker
 from copilot.api import create_app
 from copilot.config import Settings
@@ -96,7 +104,7 @@ class Harness:
 def reset_tables(copilot: Copilot) -> None:
     create_tables(copilot.db)
     with copilot.db.session() as s:
-        for table in (InboundEventRow, ReviewRow, RouteRow):
+        for table in (InboundEventRow, ReviewRow, RouteRow, KeptValueRow):
             s.execute(delete(table))
 
 

@@ -238,7 +238,18 @@ def _dingtalk(
         "msgtype": "text",
         "text": {"content": f" {body}"},
     }
-    return h.dingtalk_request(h.dumps(payload), now * 1000)
+    return h.dingtalk_request(h.dumps(payload), _unique_ms(now))
+
+
+_last_ms = 0
+
+
+def _unique_ms(now: int) -> int:
+    """A DingTalk sign depends on the timestamp alone and is accepted once: like the real
+    platform, give every delivery its own millisecond."""
+    global _last_ms
+    _last_ms = max(now * 1000, _last_ms + 1)
+    return _last_ms
 
 
 _BUILDERS: dict[str, Callable[..., h.Req]] = {
