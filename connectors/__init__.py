@@ -1,10 +1,12 @@
 """Chat-platform connectors: verify → parse → (app routes) → reply.
 
-Each platform module implements :class:`connectors.base.Connector`; ``build_connectors``
-returns the ones enabled by ``COPILOT_<PLATFORM>_*`` settings.
+Each module in ``connectors.platforms`` implements :class:`connectors.base.Connector` for one
+platform; ``build_connectors`` returns the ones enabled by ``COPILOT_<PLATFORM>_*`` settings.
+No web framework here: the HTTP routes live in ``copilot.api``.
 """
 
 from .base import (
+    Capabilities,
     Challenge,
     Connector,
     ConnectorError,
@@ -15,12 +17,14 @@ from .base import (
     PayloadError,
     Platform,
     VerificationError,
+    Webhook,
     WebhookResponse,
 )
-from .registry import build_connectors
-from .settings import ConnectorSettings
+from .registry import ConnectorSettings, build_connectors, connector_classes, platform_names
+from .settings import PlatformSettings
 
 __all__ = [
+    "Capabilities",
     "Challenge",
     "Connector",
     "ConnectorError",
@@ -31,7 +35,11 @@ __all__ = [
     "ParseResult",
     "PayloadError",
     "Platform",
+    "PlatformSettings",
     "VerificationError",
+    "Webhook",
     "WebhookResponse",
     "build_connectors",
+    "connector_classes",
+    "platform_names",
 ]

@@ -10,6 +10,11 @@ A webhook request goes through four steps:
    response, WeCom's empty body, ...). ``handle`` runs 1-3 in order.
 4. ``reply`` / ``send`` — post the answer through the platform API, split to its limits.
 
+Each connector also declares what the rest of the app derives from it (see ``registry``):
+its ``platform`` name, the ``settings_model`` read from ``COPILOT_<PLATFORM>_*``, the
+``webhook`` it receives events on (``/connectors/<platform>/<hook>``; None for a platform that
+connects out instead) and its protocol's ``capabilities``.
+
 Nothing here imports the web framework or the copilot core: the app layer maps
 ``WebhookResponse`` onto its own response type and decides what to do with a message.
 """
@@ -27,7 +32,30 @@ from typing import Any, ClassVar, Literal
 import httpx
 from pydantic import BaseModel, ConfigDict, Field
 
-Platform = Literal["slack", "telegram", "discord", "feishu", "wecom", "dingtalk"]
+from connectors.settings import PlatformSettings
+
+# A registered platform's name (``registry.platform_names()``), which is also its module's.
+Platform = str
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """Where a platform delivers events: ``/connectors/<platform>/<hook>`` with ``methods``."""
+
+    hook: str
+    methods: tuple[str, ...] = ("POST",)
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a platform's request authentication can prove (the shared conformance suite holds
+    every connector to its declaration)."""
+
+    # False where the platform's proof does not cover the body (DingTalk's sign covers only
+    # the timestamp, Telegram's secret token nothing): whoever holds one valid request can
+    # write any body, so the app holds operator commands from such callbacks for approval.
+    signs_body: bool = True
+    replay_window_s: int | None = 300  # older timestamps are refused; None: no timestamp
 
 
 class InboundMessage(BaseModel):
@@ -35,7 +63,7 @@ class InboundMessage(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    platform: Platform
+    platform: Platform = Field(pattern=r"^[a-z][a-z0-9_]*$")
     event_id: str = Field(description="Stable delivery id; the app dedupes retries on it.")
     chat_id: str
     chat_type: Literal["group", "private"]
@@ -160,15 +188,17 @@ class Expiring:
 
 
 class Connector(ABC):
-    """One chat platform. Subclasses are small; shared plumbing lives here."""
+    """One chat platform. Subclasses are small; shared plumbing lives here.
+
+    The registry builds each as ``cls(settings_model(), http)``."""
 
     platform: ClassVar[Platform]
-    # False where the platform's proof does not cover the body (DingTalk's sign covers only
-    # the timestamp, Telegram's secret token nothing): whoever holds one valid request can
-    # write any body. Operator commands from such a callback are held for approval.
-    signs_body: ClassVar[bool] = True
+    settings_model: ClassVar[type[PlatformSettings]]
+    webhook: ClassVar[Webhook | None] = None
+    capabilities: ClassVar[Capabilities] = Capabilities()
 
-    def __init__(self, http: httpx.AsyncClient | None = None) -> None:
+    def __init__(self, settings: PlatformSettings, http: httpx.AsyncClient | None = None) -> None:
+        """Subclasses read what they need from ``settings`` (their ``settings_model``)."""
         # Sharing one client across connectors is cheaper; own one (lazily) only if not given.
         self._owns_http = http is None
         self._http = http

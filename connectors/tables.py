@@ -291,3 +291,11 @@ def decide_review(
         row.status, row.edited = status, edited
         s.flush()
         return _item(row)
+
+
+def reopen_review(db: Database, review_id: int, community: str) -> None:
+    """Return an approved item to pending when its answer could not be posted."""
+    with db.session() as s:
+        row = s.get(ReviewRow, review_id)
+        if row is not None and row.community == community:
+            row.status, row.edited = "pending", None

@@ -201,7 +201,7 @@ class ConnectorWorker:
         if route is None:
             return
         msg = await self._run(self.bind_reply, conn, msg)
-        decision = decide(msg, route, body_signed=conn.signs_body)
+        decision = decide(msg, route, body_signed=conn.capabilities.signs_body)
         if route.capture and not msg.command and msg.text:
             await self._run(self._capture, route, msg)
         if decision.action == "ignore":

@@ -1,7 +1,7 @@
 """CLI for chat connectors: `copilot routes add|list|remove`, `copilot reviews list|approve|reject`.
 
-Lives beside the core CLI but imports `connectors` only inside commands, so the core package
-never depends on the connector package at import time.
+The platform choices come from the connector registry; the platform modules themselves are
+imported only by the commands that need them (CLI start-up stays fast).
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from typing import Annotated
 
 import typer
 
+from connectors.registry import platform_names
 from copilot.cli import CommunityOpt, JsonOpt, copilot_instance, err, out, print_json
 
-PLATFORMS = ("slack", "telegram", "discord", "feishu", "wecom", "dingtalk")
 routes_app = typer.Typer(
     help="Which chat belongs to which community, and how the bot behaves.", no_args_is_help=True
 )
@@ -21,7 +21,7 @@ reviews_app = typer.Typer(
     help="Draft answers waiting for an operator (mode review).", no_args_is_help=True
 )
 PlatformOpt = Annotated[
-    str, typer.Option("--platform", "-p", help=f"One of: {', '.join(PLATFORMS)}.")
+    str, typer.Option("--platform", "-p", help=f"One of: {', '.join(platform_names())}.")
 ]
 ChatOpt = Annotated[str, typer.Option("--chat", help="The platform's chat/channel id.")]
 
@@ -58,8 +58,8 @@ def routes_add(
     """Connect a chat to a community (replaces the chat's existing route)."""
     from connectors.tables import Route, create_tables, put_route
 
-    if platform not in PLATFORMS:
-        _fail(f"unknown platform {platform!r}; choose one of: {', '.join(PLATFORMS)}")
+    if platform not in platform_names():
+        _fail(f"unknown platform {platform!r}; choose one of: {', '.join(platform_names())}")
     if mode not in ("mention", "all", "review"):
         _fail(f"--mode must be mention, all or review, not {mode!r}")
     with copilot_instance() as cp:
@@ -154,7 +154,7 @@ def reviews_approve(
 ) -> None:
     """Post the draft (or --text) in the asker's thread through the platform API."""
     from connectors import build_connectors
-    from connectors.tables import create_tables, decide_review, get_review
+    from connectors.tables import create_tables, decide_review, get_review, reopen_review
     from connectors.worker import ConnectorWorker
 
     with copilot_instance() as cp:
@@ -167,7 +167,7 @@ def reviews_approve(
         assert item is not None
         conns = build_connectors()
         if item.platform not in conns:
-            decide_back(cp.db, review_id)
+            reopen_review(cp.db, review_id, community)
             _fail(
                 f"the {item.platform} connector is not configured "
                 f"(COPILOT_{item.platform.upper()}_*)"
@@ -186,7 +186,7 @@ def reviews_approve(
         try:
             asyncio.run(deliver())
         except Exception as exc:
-            decide_back(cp.db, review_id)
+            reopen_review(cp.db, review_id, community)
             _fail(f"posting failed, the item stays pending: {exc}")
     out.print(f"approved and posted #{review_id}")
 
@@ -201,16 +201,6 @@ def reviews_reject(review_id: Annotated[int, typer.Argument()], community: Commu
         if decide_review(cp.db, community, review_id, "rejected") is None:
             _fail(f"no pending review item #{review_id} in community {community}")
     out.print(f"rejected #{review_id}")
-
-
-def decide_back(db: object, review_id: int) -> None:
-    """Return an approved item to pending when it could not be posted."""
-    from connectors.tables import ReviewRow
-
-    with db.session() as s:  # type: ignore[attr-defined]
-        row = s.get(ReviewRow, review_id)
-        if row is not None:
-            row.status, row.edited = "pending", None
 
 
 def register(app: typer.Typer) -> None:

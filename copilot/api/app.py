@@ -9,11 +9,12 @@ import anyio
 from fastapi import FastAPI
 
 from copilot import __version__
+from copilot.api.connector_worker import running_connectors
 from copilot.api.errors import install_error_handlers
 from copilot.api.metrics import ApiMetrics, meter_llm
 from copilot.api.middleware import RequestContextMiddleware
 from copilot.api.ratelimit import RateLimiter
-from copilot.api.routes import chat, documents, health, keys, skills
+from copilot.api.routes import chat, connectors, documents, health, keys, reviews, skills
 from copilot.config import Settings
 from copilot.keys import KeyStore
 from copilot.service import Copilot
@@ -46,7 +47,8 @@ def create_app(settings: Settings | None = None, copilot: Copilot | None = None)
         app.state.capacity = anyio.CapacityLimiter(WORKER_THREADS)
         await anyio.to_thread.run_sync(lambda: copilot.retriever)
         try:
-            yield
+            async with running_connectors(app):
+                yield
         finally:
             if owned:
                 copilot.close()
@@ -69,9 +71,15 @@ def create_app(settings: Settings | None = None, copilot: Copilot | None = None)
         json_limit=settings.api_max_body_kb * 1024,
         upload_limit=int(settings.max_file_mb * 1024 * 1024) + 64 * 1024,
     )
-    for router in (health.router, documents.router, skills.router, chat.router, keys.router):
+    # Every route of the server, in one place.
+    for router in (
+        health.router,
+        documents.router,
+        skills.router,
+        chat.router,
+        keys.router,
+        reviews.router,
+        connectors.webhook_router(),
+    ):
         app.include_router(router)
-    from connectors.api import router as connectors_router  # late: connectors import copilot.api
-
-    app.include_router(connectors_router)  # webhooks + review queue; lifespan starts workers
     return app

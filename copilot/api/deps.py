@@ -1,4 +1,5 @@
-"""Dependencies as typed aliases: the facade, settings, the caller, and community access by role."""
+"""Dependencies as typed aliases: the facade, settings, the connector worker, the caller, and
+community access by role."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import anyio.to_thread
 from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from connectors.worker import ConnectorWorker
+from copilot.api.connector_worker import connector_worker
 from copilot.api.errors import ApiError, community_not_found
 from copilot.api.metrics import ApiMetrics
 from copilot.config import Settings
@@ -38,10 +41,16 @@ def get_keys(request: Request) -> KeyStore:
     return request.app.state.keys
 
 
+def get_worker(request: Request) -> ConnectorWorker:
+    """The connector worker (webhooks, review queue); tests override it."""
+    return connector_worker(request.app)
+
+
 CopilotDep = Annotated[Copilot, Depends(get_copilot)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 MetricsDep = Annotated[ApiMetrics, Depends(get_metrics)]
 KeysDep = Annotated[KeyStore, Depends(get_keys)]
+WorkerDep = Annotated[ConnectorWorker, Depends(get_worker)]
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 
 

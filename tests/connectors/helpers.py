@@ -21,14 +21,12 @@ from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
-from connectors.settings import (
-    DingtalkSettings,
-    DiscordSettings,
-    FeishuSettings,
-    SlackSettings,
-    TelegramSettings,
-    WecomSettings,
-)
+from connectors.platforms.dingtalk import DingtalkSettings
+from connectors.platforms.discord import DiscordSettings
+from connectors.platforms.feishu import FeishuSettings
+from connectors.platforms.slack import SlackSettings
+from connectors.platforms.telegram import TelegramSettings
+from connectors.platforms.wecom import WecomSettings
 from connectors.wecom_crypto import WXBizMsgCrypt
 
 VECTORS = Path(__file__).parent / "vectors"

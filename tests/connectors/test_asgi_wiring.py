@@ -9,8 +9,8 @@ from fastapi import FastAPI, Request, Response
 from fastapi.testclient import TestClient
 
 from connectors import Connector, ConnectorError, InboundMessage
-from connectors.discord import DiscordConnector
-from connectors.wecom import WecomConnector
+from connectors.platforms.discord import DiscordConnector
+from connectors.platforms.wecom import WecomConnector
 from tests.connectors.helpers import (
     WECOM,
     discord_request,

@@ -9,11 +9,13 @@ import httpx
 import pytest
 
 from connectors.base import DeliveryError, Ignored, InboundMessage, VerificationError
-from connectors.dingtalk import DingtalkConnector, sign
 from connectors.http import same_origin
+from connectors.platforms.dingtalk import DingtalkConnector, sign
+from tests.connectors.conformance import ConnectorConformance
 from tests.connectors.fake_platform import FakePlatform
 from tests.connectors.helpers import (
     DINGTALK_SECRET,
+    Req,
     dingtalk_request,
     dingtalk_settings,
     dumps,
@@ -180,3 +182,15 @@ async def test_platform_error_raises(fake_platform: FakePlatform, http: httpx.As
     with pytest.raises(DeliveryError, match="310000"):
         await conn.send("tok", "x")
     assert DINGTALK_SECRET not in json.dumps([r.query for r in fake_platform.requests])
+
+
+class TestDingtalkConformance(ConnectorConformance):
+    platform = "dingtalk"
+    payload = dumps(vector("dingtalk_robot_callback_group_message.json")["body"])
+    odd_shape = b'{"msgtype": "text", "text": "plain string"}'
+
+    def make(self) -> DingtalkConnector:
+        return DingtalkConnector(dingtalk_settings())
+
+    def sign(self, payload: bytes, ts: int, right_secret: bool = True) -> Req:
+        return dingtalk_request(payload, ts * 1000, DINGTALK_SECRET if right_secret else "x")

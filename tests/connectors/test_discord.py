@@ -9,11 +9,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from connectors.base import Challenge, DeliveryError, Ignored, InboundMessage, VerificationError
-from connectors.discord import DiscordConnector
+from connectors.platforms.discord import DiscordConnector
 from connectors.text import utf16_len
+from tests.connectors.conformance import ConnectorConformance
 from tests.connectors.fake_platform import FakePlatform
 from tests.connectors.helpers import (
     DISCORD_KEY,
+    Req,
     discord_request,
     discord_settings,
     dumps,
@@ -176,3 +178,17 @@ async def test_send_needs_bot_token_and_posts_to_channel(
     (call,) = fake_platform.requests
     assert call.path == "/api/v10/channels/777/messages"
     assert call.headers["authorization"] == "Bot bot-token"
+
+
+class TestDiscordConformance(ConnectorConformance):
+    platform = "discord"
+    payload = dumps(vector("discord_slash_command_example_interaction.json")["interaction"])
+    odd_shape = b'{"type": 2, "id": "1", "token": "t", "data": "ask"}'
+
+    def make(self) -> DiscordConnector:
+        return DiscordConnector(discord_settings())
+
+    def sign(self, payload: bytes, ts: int, right_secret: bool = True) -> Req:
+        return discord_request(
+            payload, ts, DISCORD_KEY if right_secret else Ed25519PrivateKey.generate()
+        )

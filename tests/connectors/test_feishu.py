@@ -8,9 +8,11 @@ import httpx
 import pytest
 
 from connectors.base import Challenge, Ignored, InboundMessage, VerificationError
-from connectors.feishu import FeishuConnector, decrypt, signature
+from connectors.platforms.feishu import FeishuConnector, decrypt, signature
+from tests.connectors.conformance import ConnectorConformance
 from tests.connectors.fake_platform import FEISHU_BOT_OPEN_ID, FEISHU_TENANT_TOKEN, FakePlatform
 from tests.connectors.helpers import (
+    FEISHU_KEY,
     FEISHU_TOKEN,
     Req,
     dumps,
@@ -204,3 +206,23 @@ async def test_send_to_chat_and_setup(fake_platform: FakePlatform, http: httpx.A
     await conn.send("oc_group", "weekly digest")
     (call,) = fake_platform.calls("/open-apis/im/v1/messages", "POST")
     assert call.query == {"receive_id_type": "chat_id"} and call.json["receive_id"] == "oc_group"
+
+
+class TestFeishuConformance(ConnectorConformance):
+    platform = "feishu"
+    payload = dumps(feishu_event(1))
+    odd_shape = dumps(
+        {
+            **feishu_event(1),
+            "event": {
+                "message": {"message_type": "text", "content": '{"text": "hi"}'},
+                "sender": {"sender_type": "user", "sender_id": "not an object"},
+            },
+        }
+    )
+
+    def make(self) -> FeishuConnector:
+        return FeishuConnector(feishu_settings())
+
+    def sign(self, payload: bytes, ts: int, right_secret: bool = True) -> Req:
+        return feishu_request(payload, ts, key=FEISHU_KEY if right_secret else "other key")

@@ -7,14 +7,12 @@ import pytest
 
 from connectors import ConnectorSettings, build_connectors
 from connectors.http import install_log_redaction
-from connectors.settings import (
-    DingtalkSettings,
-    DiscordSettings,
-    FeishuSettings,
-    SlackSettings,
-    TelegramSettings,
-    WecomSettings,
-)
+from connectors.platforms.dingtalk import DingtalkSettings
+from connectors.platforms.discord import DiscordSettings
+from connectors.platforms.feishu import FeishuSettings
+from connectors.platforms.slack import SlackSettings
+from connectors.platforms.telegram import TelegramSettings
+from connectors.platforms.wecom import WecomSettings
 from tests.connectors.helpers import DISCORD_PUBLIC_HEX, WECOM_KEY
 
 

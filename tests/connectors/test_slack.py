@@ -7,9 +7,18 @@ import httpx
 import pytest
 
 from connectors.base import Challenge, DeliveryError, Ignored, InboundMessage, VerificationError
-from connectors.slack import SlackConnector
+from connectors.platforms.slack import SlackConnector
+from tests.connectors.conformance import ConnectorConformance
 from tests.connectors.fake_platform import SLACK_BOT_USER_ID, FakePlatform
-from tests.connectors.helpers import SLACK_BOT, dumps, slack_request, slack_settings, vector
+from tests.connectors.helpers import (
+    SLACK_BOT,
+    SLACK_SECRET,
+    Req,
+    dumps,
+    slack_request,
+    slack_settings,
+    vector,
+)
 
 NOW = 1_700_000_000
 
@@ -220,3 +229,15 @@ async def test_setup_learns_bot_user_id(
     conn = SlackConnector(slack_settings(api=fake_platform.url + "/api/"), http)
     await conn.setup()
     assert conn.bot_user_id == SLACK_BOT_USER_ID
+
+
+class TestSlackConformance(ConnectorConformance):
+    platform = "slack"
+    payload = dumps(vector("slack_app_mention_event_callback.json")["payload"])
+    odd_shape = b'{"type": "event_callback", "event": "not an object"}'
+
+    def make(self) -> SlackConnector:
+        return slack()
+
+    def sign(self, payload: bytes, ts: int, right_secret: bool = True) -> Req:
+        return slack_request(payload, ts, SLACK_SECRET if right_secret else "x" * 32)

@@ -7,11 +7,13 @@ import pytest
 from telegram import Message
 
 from connectors.base import Ignored, InboundMessage, VerificationError
-from connectors.telegram import TelegramConnector
+from connectors.platforms.telegram import TelegramConnector
 from connectors.text import utf16_len
+from tests.connectors.conformance import ConnectorConformance
 from tests.connectors.fake_platform import TELEGRAM_BOT_USERNAME, FakePlatform
 from tests.connectors.helpers import (
     TELEGRAM_SECRET,
+    Req,
     dumps,
     telegram_request,
     telegram_settings,
@@ -230,3 +232,17 @@ def test_operator_commands_trust_the_username_never_the_display_name() -> None:
     )
     assert impostor.user_name == "ann" and impostor.user_handle is None
     assert decide(impostor, route).action == "refuse"
+
+
+class TestTelegramConformance(ConnectorConformance):
+    platform = "telegram"
+    payload = dumps(vector("telegram_private_text_update.json")["update"])
+    odd_shape = (
+        b'{"update_id": 1, "message": {"message_id": 1, "text": "x", "from": {"id": 1}, "chat": 5}}'
+    )
+
+    def make(self) -> TelegramConnector:
+        return TelegramConnector(telegram_settings())
+
+    def sign(self, payload: bytes, ts: int, right_secret: bool = True) -> Req:
+        return telegram_request(payload, TELEGRAM_SECRET if right_secret else "guess")

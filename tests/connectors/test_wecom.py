@@ -8,9 +8,10 @@ import httpx
 import pytest
 
 from connectors.base import Challenge, DeliveryError, Ignored, InboundMessage, VerificationError
+from connectors.platforms.wecom import WecomConnector
 from connectors.text import utf8_len
-from connectors.wecom import WecomConnector
 from connectors.wecom_crypto import WXBizMsgCrypt, parse_xml
+from tests.connectors.conformance import ConnectorConformance
 from tests.connectors.fake_platform import FakePlatform
 from tests.connectors.helpers import (
     WECOM,
@@ -257,3 +258,18 @@ async def test_group_robot_webhook_send_splits_by_bytes(
     contents = [c.json["markdown"]["content"] for c in calls]
     assert all(utf8_len(t) <= 4096 for t in contents)
     assert "<@all>" not in "".join(contents) and contents[-1].endswith("<@wangqing>")
+
+
+class TestWecomConformance(ConnectorConformance):
+    platform = "wecom"
+    payload = json.dumps(
+        vector("wecom_aibot_group_text_message_example.json")["decrypted_message"]
+    ).encode()
+    odd_shape = b'["not", "an", "object"]'
+
+    def make(self) -> WecomConnector:
+        return WecomConnector(wecom_settings())
+
+    def sign(self, payload: bytes, ts: int, right_secret: bool = True) -> Req:
+        text = payload.decode("utf-8", "replace")
+        return wecom_request(text, ts, token=WECOM_TOKEN if right_secret else "otherToken")

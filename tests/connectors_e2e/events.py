@@ -9,10 +9,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from connectors.registry import connector_classes, platform_names
 from tests.connectors import helpers as h
 from tests.connectors.fake_platform import FakePlatform, RecordedRequest
 
-PLATFORMS = ["slack", "telegram", "discord", "feishu", "wecom", "dingtalk"]
+PLATFORMS = platform_names()
+# Each platform's test group; a new platform adds its own here (a KeyError says so).
 CHAT = {
     "slack": "C123ABC456",
     "telegram": "-1001293752024",
@@ -22,12 +24,9 @@ CHAT = {
     "dingtalk": "cidReaders==",
 }
 PATH = {
-    "slack": "/connectors/slack/events",
-    "telegram": "/connectors/telegram/webhook",
-    "discord": "/connectors/discord/interactions",
-    "feishu": "/connectors/feishu/events",
-    "wecom": "/connectors/wecom/callback",
-    "dingtalk": "/connectors/dingtalk/callback",
+    name: f"/connectors/{name}/{cls.webhook.hook}"
+    for name, cls in connector_classes().items()
+    if cls.webhook
 }
 # Where reply() posts on the fake API (the thread/reply-specific endpoint of each platform).
 REPLY_PATH = {

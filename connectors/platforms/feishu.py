@@ -20,13 +20,15 @@ import json
 import re
 import time
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
 from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from pydantic import Field, SecretStr
 
-from .base import (
+from connectors.base import (
+    Capabilities,
     Challenge,
     Connector,
     DeliveryError,
@@ -34,14 +36,15 @@ from .base import (
     InboundMessage,
     ParseResult,
     VerificationError,
+    Webhook,
     WebhookResponse,
     check_fresh,
     lower_keys,
     secrets_equal,
 )
-from .http import CachedToken, call_json
-from .settings import FeishuSettings, require
-from .text import compose, split_command, squash, utf8_len
+from connectors.http import CachedToken, call_json
+from connectors.settings import PlatformSettings, platform_config, require
+from connectors.text import compose, split_command, squash, utf8_len
 
 _PLACEHOLDER = re.compile(r"@_user_\d+")
 _TOKEN_EXPIRED = {99991661, 99991663, 99991668}  # invalid/expired tenant_access_token
@@ -68,12 +71,34 @@ def _neutralise(text: str) -> str:
     return re.sub(r"<(?=\s*at\b)", "＜", text, flags=re.I)
 
 
+class FeishuSettings(PlatformSettings):
+    model_config = platform_config("feishu")
+    # The encrypt key is required: without it Feishu signs nothing and the only check is a
+    # verification token that travels in clear inside every body.
+    _required: ClassVar[tuple[str, ...]] = (
+        "app_id",
+        "app_secret",
+        "verification_token",
+        "encrypt_key",
+    )
+    app_id: str | None = None
+    app_secret: SecretStr | None = None
+    verification_token: SecretStr | None = None
+    encrypt_key: SecretStr | None = None
+    bot_open_id: str | None = Field(default=None, description="Else learned from bot/v3/info.")
+    api_url: str = Field(default="https://open.feishu.cn", description="Lark: open.larksuite.com")
+    max_skew_seconds: int = 300
+
+
 class FeishuConnector(Connector):
     platform = "feishu"
+    settings_model = FeishuSettings
+    webhook = Webhook("events")
+    capabilities = Capabilities(signs_body=True, replay_window_s=300)
     limit = 30_000  # UTF-8 bytes; far below the 150 KB request cap even after JSON escaping
 
     def __init__(self, settings: FeishuSettings, http: httpx.AsyncClient | None = None) -> None:
-        super().__init__(http)
+        super().__init__(settings, http)
         self._app_id = require(settings.app_id, "COPILOT_FEISHU_APP_ID")
         self._app_secret = require(settings.app_secret, "COPILOT_FEISHU_APP_SECRET")
         self._vtoken = require(settings.verification_token, "COPILOT_FEISHU_VERIFICATION_TOKEN")

@@ -11,12 +11,14 @@ import json
 import re
 import time
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
+from pydantic import Field, SecretStr
 from slack_sdk.signature import Clock, SignatureVerifier
 
-from .base import (
+from connectors.base import (
+    Capabilities,
     Challenge,
     Connector,
     DeliveryError,
@@ -24,13 +26,14 @@ from .base import (
     InboundMessage,
     ParseResult,
     VerificationError,
+    Webhook,
     check_fresh,
     load_json,
     lower_keys,
 )
-from .http import call_json
-from .settings import SlackSettings, require
-from .text import compose, split_command, squash
+from connectors.http import call_json
+from connectors.settings import PlatformSettings, platform_config, require
+from connectors.text import compose, split_command, squash
 
 # Subtypes that are still a person talking; everything else (edits, joins, bots) is ignored.
 _HUMAN_SUBTYPES = {None, "thread_broadcast", "file_share"}
@@ -50,12 +53,24 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+class SlackSettings(PlatformSettings):
+    model_config = platform_config("slack")
+    _required: ClassVar[tuple[str, ...]] = ("signing_secret", "bot_token")
+    signing_secret: SecretStr | None = None
+    bot_token: SecretStr | None = None
+    bot_user_id: str | None = Field(default=None, description="Else learned from auth.test.")
+    api_url: str = "https://slack.com/api/"
+
+
 class SlackConnector(Connector):
     platform = "slack"
+    settings_model = SlackSettings
+    webhook = Webhook("events")
+    capabilities = Capabilities(signs_body=True, replay_window_s=300)
     limit = 4000  # Slack truncates text past 40k and recommends <= 4,000 characters
 
     def __init__(self, settings: SlackSettings, http: httpx.AsyncClient | None = None) -> None:
-        super().__init__(http)
+        super().__init__(settings, http)
         self._secret = require(settings.signing_secret, "COPILOT_SLACK_SIGNING_SECRET")
         self._token = require(settings.bot_token, "COPILOT_SLACK_BOT_TOKEN")
         self.api_url = settings.api_url.rstrip("/") + "/"

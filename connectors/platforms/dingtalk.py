@@ -3,7 +3,8 @@
 Headers ``timestamp`` (ms) and ``sign`` = Base64(HMAC-SHA256(key=appSecret,
 msg=timestamp + "\\n" + appSecret)); both the signature and the 1-hour window must hold.
 The sign does not cover the body, so a captured one could carry any body for an hour: the app
-layer accepts each sign once (``replay_key``) and holds operator commands (``signs_body``).
+layer accepts each sign once (``replay_key``) and holds operator commands
+(``capabilities.signs_body``).
 Replies go to the message's ``sessionWebhook`` (no token, ~90 min). That URL arrives inside
 the payload, so it is only used when it is on the configured API host (SSRF guard), and the
 app layer keeps one per conversation until it expires (``reply_target``).
@@ -17,11 +18,13 @@ import hashlib
 import hmac
 import time
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
+from pydantic import Field, SecretStr
 
-from .base import (
+from connectors.base import (
+    Capabilities,
     Connector,
     DeliveryError,
     Expiring,
@@ -29,14 +32,15 @@ from .base import (
     InboundMessage,
     ParseResult,
     VerificationError,
+    Webhook,
     check_fresh,
     load_json,
     lower_keys,
     secrets_equal,
 )
-from .http import call_json, install_log_redaction, same_origin
-from .settings import DingtalkSettings, require
-from .text import compose, split_command, squash, utf8_len
+from connectors.http import call_json, install_log_redaction, same_origin
+from connectors.settings import PlatformSettings, platform_config, require
+from connectors.text import compose, split_command, squash, utf8_len
 
 WINDOW_SECONDS = 3600
 
@@ -46,13 +50,23 @@ def sign(timestamp: str, secret: str) -> str:
     return base64.b64encode(mac.digest()).decode()
 
 
+class DingtalkSettings(PlatformSettings):
+    model_config = platform_config("dingtalk")
+    _required: ClassVar[tuple[str, ...]] = ("app_secret",)
+    app_secret: SecretStr | None = None
+    webhook_secret: SecretStr | None = Field(default=None, description="Custom robot 加签 secret.")
+    api_url: str = "https://oapi.dingtalk.com"
+
+
 class DingtalkConnector(Connector):
     platform = "dingtalk"
-    signs_body = False
+    settings_model = DingtalkSettings
+    webhook = Webhook("callback")
+    capabilities = Capabilities(signs_body=False, replay_window_s=WINDOW_SECONDS)
     limit = 16_000  # UTF-8 bytes of content; DingTalk caps the whole body at 20,000 bytes
 
     def __init__(self, settings: DingtalkSettings, http: httpx.AsyncClient | None = None) -> None:
-        super().__init__(http)
+        super().__init__(settings, http)
         install_log_redaction()  # session and access_token travel in query strings
         self._secret = require(settings.app_secret, "COPILOT_DINGTALK_APP_SECRET")
         self._webhook_secret = (

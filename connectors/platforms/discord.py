@@ -12,13 +12,15 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from pydantic import Field, SecretStr
 
-from .base import (
+from connectors.base import (
+    Capabilities,
     Challenge,
     Connector,
     DeliveryError,
@@ -27,14 +29,15 @@ from .base import (
     ParseResult,
     PayloadError,
     VerificationError,
+    Webhook,
     WebhookResponse,
     check_fresh,
     load_json,
     lower_keys,
 )
-from .http import call_json
-from .settings import DiscordSettings, require
-from .text import compose, utf16_len
+from connectors.http import call_json
+from connectors.settings import PlatformSettings, platform_config, require
+from connectors.text import compose, utf16_len
 
 PING, APPLICATION_COMMAND = 1, 2
 PONG, DEFERRED_CHANNEL_MESSAGE = 1, 5
@@ -51,12 +54,25 @@ def _option_values(options: list[dict[str, Any]]) -> list[str]:
     return values
 
 
+class DiscordSettings(PlatformSettings):
+    model_config = platform_config("discord")
+    _required: ClassVar[tuple[str, ...]] = ("public_key",)
+    public_key: str | None = Field(default=None, description="Application public key (hex).")
+    application_id: str | None = None
+    bot_token: SecretStr | None = Field(default=None, description="Only for send() to channels.")
+    api_url: str = "https://discord.com/api/v10"
+    max_skew_seconds: int = 300
+
+
 class DiscordConnector(Connector):
     platform = "discord"
+    settings_model = DiscordSettings
+    webhook = Webhook("interactions")
+    capabilities = Capabilities(signs_body=True, replay_window_s=300)
     limit = 2000  # message content
 
     def __init__(self, settings: DiscordSettings, http: httpx.AsyncClient | None = None) -> None:
-        super().__init__(http)
+        super().__init__(settings, http)
         key_hex = require(settings.public_key, "COPILOT_DISCORD_PUBLIC_KEY")
         self._key = Ed25519PublicKey.from_public_bytes(bytes.fromhex(key_hex))
         self._bot_token = settings.bot_token.get_secret_value() if settings.bot_token else None

@@ -18,11 +18,13 @@ import json
 import re
 import time
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
+from pydantic import Field, SecretStr
 
-from .base import (
+from connectors.base import (
+    Capabilities,
     Challenge,
     Connector,
     DeliveryError,
@@ -31,14 +33,15 @@ from .base import (
     ParseResult,
     PayloadError,
     VerificationError,
+    Webhook,
     WebhookResponse,
     check_fresh,
     load_json,
 )
-from .http import CachedToken, call_json, install_log_redaction, same_origin
-from .settings import WecomSettings, require
-from .text import compose, split_command, squash, truncate, utf8_len
-from .wecom_crypto import WXBizMsgCrypt, parse_xml
+from connectors.http import CachedToken, call_json, install_log_redaction, same_origin
+from connectors.settings import PlatformSettings, platform_config, require
+from connectors.text import compose, split_command, squash, truncate, utf8_len
+from connectors.wecom_crypto import WXBizMsgCrypt, parse_xml
 
 _TOKEN_EXPIRED = {40014, 42001}  # invalid / expired access_token
 
@@ -48,14 +51,31 @@ def _neutralise(text: str) -> str:
     return text.replace("<@", "＜@")
 
 
+class WecomSettings(PlatformSettings):
+    model_config = platform_config("wecom")
+    _required: ClassVar[tuple[str, ...]] = ("token", "encoding_aes_key")
+    token: SecretStr | None = None
+    encoding_aes_key: SecretStr | None = None
+    corp_id: str | None = Field(default=None, description="ReceiveId of the self-built app.")
+    corp_secret: SecretStr | None = Field(default=None, description="App secret, for DM replies.")
+    agent_id: str | None = None
+    bot_name: str | None = Field(default=None, description="Intelligent robot's display name.")
+    webhook_key: SecretStr | None = Field(default=None, description="Default group robot key.")
+    api_url: str = "https://qyapi.weixin.qq.com"
+    max_skew_seconds: int = 300
+
+
 class WecomConnector(Connector):
     platform = "wecom"
+    settings_model = WecomSettings
+    webhook = Webhook("callback", methods=("GET", "POST"))
+    capabilities = Capabilities(signs_body=True, replay_window_s=300)
     robot_reply_limit = 4096  # response_url markdown, UTF-8 bytes (WeCom's markdown cap)
     webhook_limit = 4096  # group robot markdown.content, UTF-8 bytes
     app_text_limit = 2048  # message/send text.content, UTF-8 bytes
 
     def __init__(self, settings: WecomSettings, http: httpx.AsyncClient | None = None) -> None:
-        super().__init__(http)
+        super().__init__(settings, http)
         install_log_redaction()  # webhook key and access_token travel in query strings
         self.crypt = WXBizMsgCrypt(
             require(settings.token, "COPILOT_WECOM_TOKEN"),

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
+from pydantic import Field, SecretStr
 
-from .base import (
+from connectors.base import (
+    Capabilities,
     Connector,
     DeliveryError,
     Ignored,
@@ -21,13 +23,14 @@ from .base import (
     ParseResult,
     PayloadError,
     VerificationError,
+    Webhook,
     load_json,
     lower_keys,
     secrets_equal,
 )
-from .http import call_json, install_log_redaction
-from .settings import TelegramSettings, require
-from .text import compose, split_command, squash, utf16_len
+from connectors.http import call_json, install_log_redaction
+from connectors.settings import PlatformSettings, platform_config, require
+from connectors.text import compose, split_command, squash, utf16_len
 
 
 def _u16(text: str) -> bytes:
@@ -38,13 +41,24 @@ def _from_u16(raw: bytes) -> str:
     return raw.decode("utf-16-le", "surrogatepass")
 
 
+class TelegramSettings(PlatformSettings):
+    model_config = platform_config("telegram")
+    _required: ClassVar[tuple[str, ...]] = ("bot_token", "secret_token")
+    bot_token: SecretStr | None = None
+    secret_token: SecretStr | None = Field(default=None, description="setWebhook secret_token.")
+    bot_username: str | None = Field(default=None, description="Else learned from getMe.")
+    api_url: str = "https://api.telegram.org"
+
+
 class TelegramConnector(Connector):
     platform = "telegram"
-    signs_body = False  # the secret token is the same on every request and covers nothing
+    settings_model = TelegramSettings
+    webhook = Webhook("webhook")
+    capabilities = Capabilities(signs_body=False, replay_window_s=None)
     limit = 4096  # sendMessage text, counted after entity parsing
 
     def __init__(self, settings: TelegramSettings, http: httpx.AsyncClient | None = None) -> None:
-        super().__init__(http)
+        super().__init__(settings, http)
         install_log_redaction()  # the bot token is part of every API URL
         self._token = require(settings.bot_token, "COPILOT_TELEGRAM_BOT_TOKEN")
         self._secret = require(settings.secret_token, "COPILOT_TELEGRAM_SECRET_TOKEN")
