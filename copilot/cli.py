@@ -58,12 +58,34 @@ def ingest(
     kind: Annotated[
         str | None, typer.Option(help="Force 'playbook' or 'chat'; default: detect per file.")
     ] = None,
+    tz: Annotated[
+        str | None,
+        typer.Option(
+            "--tz",
+            help="Time zone of exports that write local times without one (QQ, WeChat "
+            "tools, older Telegram), e.g. Asia/Shanghai or +08:00. Default: China time for "
+            "the Chinese tools, UTC for Telegram.",
+        ),
+    ] = None,
+    year: Annotated[
+        int | None,
+        typer.Option(
+            min=1990, max=2100, help="Year of exports whose dates have none (chatlog '03-01')."
+        ),
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Ingest playbooks and chat exports. Unchanged files are skipped; bad files are reported."""
+    from copilot.knowledge.chat_exports import ExportOptions, parse_tz
+
     if kind not in (None, "playbook", "chat"):
         err.print(f"[bold red]Error:[/] --kind must be 'playbook' or 'chat', not {kind!r}")
         raise typer.Exit(2)
+    try:
+        options = ExportOptions(tz=parse_tz(tz) if tz else None, year=year)
+    except ValueError as exc:
+        err.print(f"[bold red]Error:[/] --tz: {exc}")
+        raise typer.Exit(2) from None
     missing = [p for p in paths if not p.exists()]
     if missing:
         err.print(f"[bold red]Error:[/] no such file or folder: {', '.join(map(str, missing))}")
@@ -75,7 +97,7 @@ def ingest(
         with _progress(disable=json_out or total < 2) as (bar, advance):
             task = bar.add_task("Ingesting", total=total, name="")
             report = cp.ingest_paths(
-                community, paths, kind, progress=lambda name: advance(task, name)
+                community, paths, kind, progress=lambda name: advance(task, name), options=options
             )
     if json_out:
         print_json(report.model_dump())

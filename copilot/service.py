@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from copilot.analytics.report import HealthReport
+    from copilot.knowledge.chat_exports import ExportOptions
     from copilot.profile import CommunityProfile
     from copilot.skills.faq import FaqEntry
     from copilot.skills.results import DraftResult, SuggestResult, SummaryResult
@@ -108,9 +109,11 @@ class Copilot:
         paths: list[Path],
         kind: str | None = None,
         progress: Callable[[str], None] | None = None,
+        options: ExportOptions | None = None,
     ) -> IngestReport:
-        """Ingest files and folders. Bad files are reported by name and skipped."""
-        from copilot.knowledge.loaders import IngestError, discover, load_unit
+        """Ingest files and folders. Bad files are reported by name and skipped. `options`
+        gives what exports cannot say themselves (time zone of local times, a missing year)."""
+        from copilot.knowledge.loaders import ExportOptions, IngestError, discover, load_unit
 
         check_community(community)
         report = IngestReport(community=community)
@@ -123,6 +126,7 @@ class Copilot:
                     community=community,
                     kind=kind,  # type: ignore[arg-type]
                     max_bytes=int(self.settings.max_file_mb * 1024 * 1024),
+                    options=options or ExportOptions(),
                 )
                 outcome = self._index_loaded(community, loaded)
                 report.files.append(outcome.model_copy(update={"warnings": loaded.warnings}))
@@ -148,11 +152,17 @@ class Copilot:
         )
 
     def ingest_file(
-        self, community: str, path: Path, *, source: str, kind: str | None = None
+        self,
+        community: str,
+        path: Path,
+        *,
+        source: str,
+        kind: str | None = None,
+        options: ExportOptions | None = None,
     ) -> FileOutcome:
         """Ingest one file under a name of the caller's choosing (an upload's file name, not
         its temporary path). Raises IngestError, so callers can tell bad format from bad size."""
-        from copilot.knowledge.loaders import load_file
+        from copilot.knowledge.loaders import ExportOptions, load_file
 
         check_community(community)
         loaded = load_file(
@@ -161,6 +171,7 @@ class Copilot:
             kind=kind,  # type: ignore[arg-type]
             max_bytes=int(self.settings.max_file_mb * 1024 * 1024),
             source=source,
+            options=options or ExportOptions(),
         )
         return self._index_loaded(community, loaded)
 

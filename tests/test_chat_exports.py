@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from copilot.knowledge.chat_exports import detect_chat_format, parse_wechat
+from copilot.knowledge.chat_exports import ExportOptions, detect_chat_format, parse_wechat
 from copilot.knowledge.loaders import (
     LoadedFile,
     NotAChatExportError,
@@ -101,8 +101,17 @@ def test_telegram_naive_date_is_utc_when_there_is_no_unixtime(tmp_path: Path) ->
         ],
     }
     (tmp_path / "result.json").write_text(json.dumps(data), encoding="utf-8")
-    (msg,) = load(tmp_path / "result.json").messages
+    loaded = load(tmp_path / "result.json")
+    (msg,) = loaded.messages
     assert msg.ts == datetime(2026, 11, 3, 20, 1, 15, tzinfo=UTC)
+    assert loaded.warnings == [
+        f"{tmp_path / 'result.json'}: 1 message time(s) have no time zone (no date_unixtime: "
+        "an older Telegram Desktop); read as UTC. Pass --tz with the exporting computer's zone "
+        "(e.g. --tz Asia/Shanghai) to place them right"
+    ]
+    # With the exporter's zone, the wall-clock time lands on the right instant.
+    (local,) = load(tmp_path / "result.json", options=ExportOptions(tz=CST)).messages
+    assert local.ts == datetime(2026, 11, 3, 12, 1, 15, tzinfo=UTC)
 
 
 def test_telegram_forum_topics_become_threads() -> None:
@@ -171,7 +180,14 @@ def test_telegram_malformed_messages_are_skipped_with_a_warning(tmp_path: Path) 
         "id": 1,
         "messages": [
             {"id": 1, "type": "message", "from": "A", "text": "no date"},
-            {"id": 2, "type": "message", "date": "2026-11-03T20:00:00", "from": "A", "text": "ok"},
+            {
+                "id": 2,
+                "type": "message",
+                "date": "2026-11-03T20:00:00",
+                "date_unixtime": "1793707200",
+                "from": "A",
+                "text": "ok",
+            },
         ],
     }
     (tmp_path / "result.json").write_text(json.dumps(data), encoding="utf-8")
@@ -208,12 +224,29 @@ def test_slack_export_folder() -> None:
         False,
     )
     join = msgs["1793707000.000100"]
-    assert (join.is_service, join.text) == (True, "@张美 has joined the channel")
+    assert (join.is_service, join.text) == (True, "张美 has joined the channel")
     assert msgs["1793793700.000200"].is_service  # channel_topic
     assert "1793707700.000600" not in msgs  # a file upload without a comment
     # The DM folder is private and stays out.
     assert "private: can you lend me your notes?" not in [m.text for m in loaded.messages]
     assert loaded.warnings == [f"{loaded.source}: skipped 1 direct-message folder(s)"]
+
+
+def test_slack_bot_attachments_file_comments_and_app_installs() -> None:
+    msgs = by_id(load(EXPORTS / "slack_export").messages)
+    github = msgs["1793794000.000300"]  # a bot post whose words are only in attachments[]
+    assert (github.author, github.is_service) == ("GitHub", False)
+    assert github.text == (
+        "[community-site] Pull request opened by bobli\n#42 Add meetup calendar page\n"
+        "Lists upcoming meetups from events.yaml & links the RSVP form."
+    )
+    assert msgs["1793794100.000400"].text == "New post: How we run our first meetup"  # fallback
+    comment = msgs["1793794200.000500"]  # the commenter, not "unknown"; their words only
+    assert (comment.author, comment.author_id, comment.is_service) == ("张美", "U03MEI", False)
+    assert comment.text == "Slide 4 has the old venue address"
+    install = msgs["1793793650.000150"]
+    assert (install.author, install.is_service) == ("Alice Chen", True)
+    assert install.text == "Alice Chen installed the integration github"
 
 
 def test_slack_day_file_on_its_own_uses_folder_and_users(tmp_path: Path) -> None:
@@ -257,6 +290,12 @@ def test_discord_chat_exporter_channel() -> None:
     assert msgs["930000000000000005"].text == "Hack Night #12\nFriday 19:00, bring a project."
     pin = msgs["930000000000000006"]
     assert pin.is_service and pin.reply_to is None
+
+
+def test_discord_default_message_with_a_reference_is_a_reply() -> None:
+    msgs = by_id(load(EXPORTS / "discord" / "general.json").messages)
+    assert msgs["930000000000000007"].reply_to == "930000000000000005"  # older exporter builds
+    assert msgs["930000000000000008"].reply_to is None  # a crosspost from another channel
 
 
 def test_discord_thread_export_belongs_to_its_parent_channel() -> None:

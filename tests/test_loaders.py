@@ -168,8 +168,9 @@ def test_kind_chat_refuses_files_that_are_not_chat(in_tmp: Path) -> None:
     shutil.copy(DOCS / "faq.csv", "faq.csv")
     hint = (
         "expected a Telegram result.json, a Slack export folder or .zip, a "
-        "DiscordChatExporter JSON, a WeChat/WeCom .txt export, or JSONL/CSV records with "
-        "ts, author and text"
+        "DiscordChatExporter JSON, a QQ 消息管理器 .txt or QQChatExporter export, a WeChat "
+        "export (MemoTrace/留痕 TXT/CSV/HTML, PyWxDump CSV/JSON, chatlog text/JSON/CSV), "
+        "WeCom 会话内容存档 JSON lines, or JSONL/CSV records with ts, author and text"
     )
     for name in ("handbook.md", "plan.txt", "faq.csv"):
         with pytest.raises(NotAChatExportError) as info:

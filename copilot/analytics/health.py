@@ -88,12 +88,14 @@ def compute_health(
     since: datetime | None = None,
     window_days: int = 30,
 ) -> HealthReport:
-    """Health report of one community's chat history as of `now` (default: last message)."""
+    """Health report of one community's chat history as of `now` (default: the newest message
+    that is not a notice or a bot's)."""
     zone = ZoneInfo(tz)
     roles = Roles.of(admins, bots)
     msgs = normalize(messages)
-    if now is None:
-        now = msgs[-1].ts if msgs else datetime.now(UTC)
+    if now is None:  # the newest message, not a later join or pin notice
+        spoken = [m for m in msgs if not m.is_service and not roles.is_bot(m)]
+        now = (spoken or msgs)[-1].ts if msgs else datetime.now(UTC)
     now = aware(now)
     history = [m for m in msgs if m.ts <= now and not roles.is_bot(m)]
     spam = spam_ids(history)
@@ -125,6 +127,7 @@ def compute_health(
         period_start=start,
         period_end=now,
         total_messages=len(in_period),
+        last_message_at=counted[-1].ts if counted else None,
         spam_messages=sum(1 for m in history if m.id in spam and m.ts >= start),
         members_total=len(members),
         messages_per_day=_per_day(in_period, start, now, zone),

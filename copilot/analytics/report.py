@@ -92,6 +92,9 @@ class HealthReport(BaseModel):
     period_start: datetime
     period_end: datetime
     total_messages: int = Field(description="Excludes service, bot and spam messages.")
+    last_message_at: datetime | None = Field(
+        None, description="Time of the newest counted message (up to period_end)."
+    )
     spam_messages: int = 0
     members_total: int = Field(
         0, description="Known members (posted or joined, not left), excluding admins and bots."

@@ -5,28 +5,33 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 import yaml
 
-from copilot.knowledge.chat_exports import CHAT_FORMATS, CHAT_HINT, sniff_json
-from copilot.knowledge.chat_exports.discord import parse_discord
-from copilot.knowledge.chat_exports.generic import (
-    has_chat_columns,
-    is_chat_records,
-    parse_chat_records,
-    parse_jsonl_records,
-    report_bad,
+from copilot.knowledge.chat_exports import (
+    CHAT_FORMATS,
+    CHAT_HINT,
+    TOOL_NAMES,
+    ExportOptions,
+    parse_json_export,
+    parse_records_export,
+    parse_text_export,
+    sniff_html,
+    sniff_json,
+    sniff_records,
+    sniff_text,
 )
-from copilot.knowledge.chat_exports.slack import load_users, parse_slack_day
-from copilot.knowledge.chat_exports.telegram import parse_telegram
-from copilot.knowledge.chat_exports.wechat import looks_like_wechat, parse_wechat
+from copilot.knowledge.chat_exports.common import NO_OPTIONS
+from copilot.knowledge.chat_exports.generic import has_chat_columns, parse_jsonl_records, report_bad
 from copilot.knowledge.documents import Document, LoadedFile
 from copilot.knowledge.errors import IngestError, NotAChatExportError, UnreadableFileError
 from copilot.knowledge.html_text import html_to_text, looks_like_telegram_html
 from copilot.knowledge.records import read_csv, render_json, render_records
 from copilot.knowledge.textio import parse_json, read_bytes, read_text
+from copilot.models import ChatMessage
 
 __all__ = ["CHAT_FORMATS", "guarded", "load"]
 
@@ -37,38 +42,73 @@ _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n(?:---|\.\.\.)\n", re.DOTALL)
 
 
 def load(
-    fmt: str, path: Path, label: str, *, community: str, kind: Kind, max_bytes: int
+    fmt: str,
+    path: Path,
+    label: str,
+    *,
+    community: str,
+    kind: Kind,
+    max_bytes: int,
+    options: ExportOptions = NO_OPTIONS,
 ) -> LoadedFile:
     if fmt == "pdf":
         _no_chat(label, kind)
         return _doc(label, "pdf", *_pdf(read_bytes(path, label, max_bytes), label))
     text = read_text(path, label, max_bytes)
-    stem = Path(label).stem
+    source = _Source(path, label, Path(label).stem, community, options, max_bytes)
     if fmt == "markdown":
         _no_chat(label, kind)
-        return _doc(label, fmt, *_markdown(text, stem))
+        return _doc(label, fmt, *_markdown(text, source.stem))
     if fmt == "html":
-        if looks_like_telegram_html(text) and kind != "playbook":
-            raise NotAChatExportError(
-                label,
-                "is a Telegram HTML export; export the chat again "
-                "with format 'Machine-readable JSON' and ingest result.json",
-            )
-        _no_chat(label, kind)
-        title, body = html_to_text(text)
-        return _doc(label, fmt, title or stem, body)
+        return _html(text, source, kind)
     if fmt == "text":
-        if kind == "chat" or (kind is None and looks_like_wechat(text)):
-            messages = parse_wechat(text, community=community, source=label, channel=stem)
-            if not messages and kind == "chat":
-                raise NotAChatExportError(label, f"not a recognised chat export ({CHAT_HINT})")
-            return LoadedFile(source=label, format="wechat", messages=messages)
-        return _doc(label, fmt, stem, text)
+        chat = sniff_text(text) if kind != "playbook" else None
+        if chat is None and kind != "chat":
+            return _doc(label, fmt, source.stem, text)
+        loaded = _chat(
+            source,
+            chat or "wechat",
+            lambda w: parse_text_export(chat or "wechat", text, **source.args(w)),
+        )
+        if not loaded.messages and chat is None:  # insisted on, but no layout we know
+            raise NotAChatExportError(label, f"not a recognised chat export ({CHAT_HINT})")
+        return loaded
     if fmt == "json":
-        return _json(parse_json(text, label), path, label, stem, community, kind, max_bytes)
+        return _json(parse_json(text, label), source, kind)
     if fmt == "jsonl":
-        return _jsonl(text, label, stem, community, kind)
-    return _csv(text, label, stem, community, kind)
+        return _jsonl(text, source, kind)
+    return _csv(text, source, kind)
+
+
+@dataclass(frozen=True)
+class _Source:
+    """Where a file came from and how to read it: what every chat parser needs."""
+
+    path: Path
+    label: str
+    stem: str
+    community: str
+    options: ExportOptions
+    max_bytes: int
+
+    def args(self, warnings: list[str]) -> dict[str, Any]:
+        return {
+            "community": self.community,
+            "source": self.label,
+            "channel": self.stem,
+            "options": self.options,
+            "warnings": warnings,
+        }
+
+    def file_args(self, warnings: list[str]) -> dict[str, Any]:
+        return {**self.args(warnings), "path": self.path, "max_bytes": self.max_bytes}
+
+
+def _chat(source: _Source, fmt: str, parse: Callable[[list[str]], list[ChatMessage]]) -> LoadedFile:
+    """Run a chat parser; a file that turns out to hold no messages is not a chat export."""
+    warnings: list[str] = []
+    messages = guarded(source.label, TOOL_NAMES[fmt], lambda: parse(warnings))
+    return LoadedFile(source=source.label, format=fmt, messages=messages, warnings=warnings)
 
 
 def guarded(label: str, name: str, parse: Callable[[], T]) -> T:
@@ -129,80 +169,67 @@ def _pdf(data: bytes, label: str) -> tuple[str, str]:
     return title or Path(label).stem, text
 
 
-def _json(
-    data: Any, path: Path, label: str, stem: str, community: str, kind: Kind, max_bytes: int
-) -> LoadedFile:
+def _html(text: str, source: _Source, kind: Kind) -> LoadedFile:
+    chat = sniff_html(text) if kind != "playbook" else None
+    if chat is not None:
+        return _chat(source, chat, lambda w: parse_text_export(chat, text, **source.args(w)))
+    if looks_like_telegram_html(text) and kind != "playbook":
+        raise NotAChatExportError(
+            source.label,
+            "is a Telegram HTML export; export the chat again "
+            "with format 'Machine-readable JSON' and ingest result.json",
+        )
+    _no_chat(source.label, kind)
+    title, body = html_to_text(text)
+    return _doc(source.label, "html", title or source.stem, body)
+
+
+def _json(data: Any, source: _Source, kind: Kind) -> LoadedFile:
     fmt = sniff_json(data) if kind != "playbook" else None
     if fmt is None:
-        if kind == "chat":
-            raise NotAChatExportError(label, f"not a recognised chat export ({CHAT_HINT})")
-        return _doc(label, "json", stem, render_json(data))
-    warnings: list[str] = []
-    names = {
-        "telegram": "Telegram",
-        "discord": "DiscordChatExporter",
-        "slack": "Slack",
-        "generic-chat": "chat records",
-    }
-
-    def parse() -> list[Any]:
-        if fmt == "telegram":
-            return parse_telegram(data, community=community, source=label, warnings=warnings)
-        if fmt == "discord":
-            return parse_discord(data, community=community, source=label)
-        if fmt == "slack":  # one day file of an export: channel is its folder
-            users = load_users(path.parent.parent, label, max_bytes)
-            return parse_slack_day(
-                data,
-                channel=path.parent.name or stem,
-                users=users,
-                community=community,
-                source=label,
-            )
-        return parse_chat_records(
-            list(enumerate(data, 1)),
-            community=community,
-            source=label,
-            channel=stem,
-            unit="record",
-            warnings=warnings,
-        )
-
-    messages = guarded(label, names[fmt], parse)
-    return LoadedFile(source=label, format=fmt, messages=messages, warnings=warnings)
+        _no_chat(source.label, kind)
+        return _doc(source.label, "json", source.stem, render_json(data))
+    return _chat(source, fmt, lambda w: parse_json_export(fmt, data, **source.file_args(w)))
 
 
-def _jsonl(text: str, label: str, stem: str, community: str, kind: Kind) -> LoadedFile:
+def _jsonl(text: str, source: _Source, kind: Kind) -> LoadedFile:
     records, bad = parse_jsonl_records(text)
-    warnings: list[str] = []
     objects = [r for _, r in records]
-    forced = kind == "chat" and any(isinstance(r, dict) and has_chat_columns(r) for r in objects)
-    if forced or (kind is None and is_chat_records(objects)):
-        messages = parse_chat_records(
-            records, community=community, source=label, channel=stem, bad=bad, warnings=warnings
+    fmt = sniff_records(objects) if kind != "playbook" else None
+    if (
+        fmt is None
+        and kind == "chat"
+        and any(isinstance(r, dict) and has_chat_columns(r) for r in objects)
+    ):
+        fmt = "generic-chat"  # insisted on, and the records do carry time, author and text
+    if fmt is not None:
+        return _chat(
+            source,
+            fmt,
+            lambda w: parse_records_export(fmt, records, bad=bad, **source.file_args(w)),
         )
-        return LoadedFile(source=label, format="generic-chat", messages=messages, warnings=warnings)
-    if kind == "chat":
-        raise NotAChatExportError(label, f"not a recognised chat export ({CHAT_HINT})")
-    report_bad(bad, len(records) + len(bad), label, "line", warnings)
+    _no_chat(source.label, kind)
+    warnings: list[str] = []
+    report_bad(bad, len(records) + len(bad), source.label, "line", warnings)
     loaded = _doc(
-        label,
+        source.label,
         "jsonl",
-        stem,
+        source.stem,
         render_records([r if isinstance(r, dict) else {"value": r} for r in objects]),
     )
     return loaded.model_copy(update={"warnings": warnings})
 
 
-def _csv(text: str, label: str, stem: str, community: str, kind: Kind) -> LoadedFile:
+def _csv(text: str, source: _Source, kind: Kind) -> LoadedFile:
     header, rows = read_csv(text)
-    forced = kind == "chat" and has_chat_columns(header)
-    if forced or (kind is None and is_chat_records([r for _, r in rows])):
-        warnings: list[str] = []
-        messages = parse_chat_records(
-            rows, community=community, source=label, channel=stem, unit="row", warnings=warnings
+    fmt = sniff_records([r for _, r in rows], header) if kind != "playbook" else None
+    if fmt is None and kind == "chat" and has_chat_columns(header):
+        fmt = "generic-chat"
+    if fmt is not None:
+        return _chat(
+            source,
+            fmt,
+            lambda w: parse_records_export(fmt, rows, unit="row", **source.file_args(w)),
         )
-        return LoadedFile(source=label, format="generic-chat", messages=messages, warnings=warnings)
-    if kind == "chat":
-        raise NotAChatExportError(label, f"not a recognised chat export ({CHAT_HINT})")
-    return _doc(label, "csv", stem, render_records([r for _, r in rows]))
+    _no_chat(source.label, kind)
+    return _doc(source.label, "csv", source.stem, render_records([r for _, r in rows]))

@@ -12,13 +12,15 @@ Typical use (what `copilot ingest` does):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from copilot.knowledge import formats
-from copilot.knowledge.chat_exports import is_slack_export, parse_slack_export
+from copilot.knowledge.chat_exports import ExportOptions, is_slack_export, parse_slack_export
+from copilot.knowledge.chat_exports.common import NO_OPTIONS
 from copilot.knowledge.chat_exports.slack import Tree, open_slack_zip
 from copilot.knowledge.documents import Document, LoadedFile
 from copilot.knowledge.errors import (
@@ -36,6 +38,7 @@ __all__ = [
     "SUFFIXES",
     "Document",
     "EmptyFileError",
+    "ExportOptions",
     "FileTooLargeError",
     "IngestError",
     "IngestUnit",
@@ -71,6 +74,7 @@ SUPPORTED = ".md, .markdown, .txt, .html, .htm, .pdf, .json, .jsonl, .csv, Slack
 _SKIP_DIRS = {"__MACOSX", "__pycache__", "node_modules"}
 # A folder's README describes the folder for its editors; it is not community knowledge.
 _SKIP_FILES = frozenset({"readme.md", "readme.txt", "readme"})
+_PYWXDUMP_PAGE = re.compile(r"_\d+_\d+\.(?:csv|json)$")
 # Sub-folders of a Telegram Desktop export: attachments members shared, not our playbooks.
 _TELEGRAM_MEDIA = {
     "photos",
@@ -123,10 +127,14 @@ def _walk(folder: Path, skipped: list[Path] | None) -> list[IngestUnit]:
     if result.is_file() and any((folder / d).is_dir() for d in _TELEGRAM_MEDIA):
         return [result]
     units: list[IngestUnit] = []
-    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+    entries = sorted(folder.iterdir(), key=lambda p: p.name)
+    # PyWxDump writes users.json (contacts: nicknames, avatars, phone numbers) beside its
+    # pages of messages; it is read with them, never indexed as knowledge.
+    contacts = any(_PYWXDUMP_PAGE.search(e.name) for e in entries)
+    for entry in entries:
         if entry.name.startswith(".") or entry.name in _SKIP_DIRS:
             continue
-        if entry.name.lower() in _SKIP_FILES:
+        if entry.name.lower() in _SKIP_FILES or (contacts and entry.name == "users.json"):
             continue
         if entry.is_dir():
             if not entry.is_symlink():  # a linked folder can loop back on itself
@@ -144,18 +152,24 @@ def load_unit(
     community: str,
     kind: KindArg = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    options: ExportOptions = NO_OPTIONS,
 ) -> LoadedFile:
     path = unit.path if isinstance(unit, SlackExportDir) else unit
-    return load_file(path, community=community, kind=kind, max_bytes=max_bytes)
+    return load_file(path, community=community, kind=kind, max_bytes=max_bytes, options=options)
 
 
 def load_path(
-    path: Path, *, community: str, kind: KindArg = None, max_bytes: int = DEFAULT_MAX_BYTES
+    path: Path,
+    *,
+    community: str,
+    kind: KindArg = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    options: ExportOptions = NO_OPTIONS,
 ) -> Iterator[LoadedFile]:
     """Every unit under `path`. Raises on the first bad file: to report and go on, loop over
     `discover()` and call `load_unit()` yourself."""
     for unit in discover([path]):
-        yield load_unit(unit, community=community, kind=kind, max_bytes=max_bytes)
+        yield load_unit(unit, community=community, kind=kind, max_bytes=max_bytes, options=options)
 
 
 def load_file(
@@ -165,12 +179,14 @@ def load_file(
     kind: KindArg = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     source: str | None = None,
+    options: ExportOptions = NO_OPTIONS,
 ) -> LoadedFile:
     """Load one file (or a Slack export folder / .zip).
 
     `kind="chat"` insists on a chat export, `kind="playbook"` on documents; None detects.
     `source` names the content in results and errors (say, an upload's original file name
-    while `path` is a temporary file); its extension then decides the format.
+    while `path` is a temporary file); its extension then decides the format. `options`
+    says what an export cannot (the zone of local times, a missing year).
     """
     label = source or str(path)
     if path.is_dir():
@@ -184,7 +200,9 @@ def load_file(
         raise UnsupportedFormatError(label, f"{what} (supported: {SUPPORTED})")
     if fmt == "zip":
         return _load_zip(path, label, community, kind, max_bytes)
-    loaded = formats.load(fmt, path, label, community=community, kind=kind, max_bytes=max_bytes)
+    loaded = formats.load(
+        fmt, path, label, community=community, kind=kind, max_bytes=max_bytes, options=options
+    )
     return _checked(loaded)
 
 

@@ -21,10 +21,14 @@ def read_csv(text: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     Empty cells are left out of a record; row numbers count the header as row 1.
     """
     sample = text[:8192]
-    try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel
+    first = sample.split("\n", 1)[0]
+    if "," in first and not any(c in first for c in ";\t|"):
+        dialect: Any = csv.excel  # a plain comma header; sniffing the body could mislead
+    else:
+        try:
+            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+        except csv.Error:
+            dialect = csv.excel
     rows = list(csv.reader(io.StringIO(text), dialect))
     if not rows:
         return [], []

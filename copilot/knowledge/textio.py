@@ -73,13 +73,14 @@ def read_bytes(path: Path, label: str, max_bytes: int = DEFAULT_MAX_BYTES) -> by
 
 
 def decode_text(data: bytes, label: str) -> str:
-    """Decode UTF-8/UTF-16 (BOM) or GB18030 (Chinese Windows tools); refuse binary content."""
+    """Decode UTF-8/UTF-16 (with or without BOM) or GB18030 (Chinese Windows tools); refuse
+    binary content."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = _try(data, "utf-16")
     elif data.startswith(b"\xef\xbb\xbf"):
         text = _try(data, "utf-8-sig")
     elif b"\x00" in data[:8192]:
-        text = None
+        text = _try(data, _utf16_without_bom(data))
     else:
         text = _try(data, "utf-8") or _try(data, "gb18030")
     if text is None or _looks_binary(text):
@@ -90,7 +91,23 @@ def decode_text(data: bytes, label: str) -> str:
     return text
 
 
-def _try(data: bytes, encoding: str) -> str | None:
+def _utf16_without_bom(head: bytes) -> str | None:
+    """'utf-16-le'/'-be' when the zero bytes fall mostly on one side of the 2-byte units, as
+    the ASCII part of UTF-16 text puts them (dates, digits, spaces; a few CJK characters such
+    as 一 U+4E00 have one on the other side); binary data has them anywhere."""
+    head = head[:8192]
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    units = len(head) // 2
+    if units and odd >= 0.1 * units and odd >= 8 * even:
+        return "utf-16-le"
+    if units and even >= 0.1 * units and even >= 8 * odd:
+        return "utf-16-be"
+    return None
+
+
+def _try(data: bytes, encoding: str | None) -> str | None:
+    if encoding is None:
+        return None
     try:
         return data.decode(encoding)
     except UnicodeDecodeError:

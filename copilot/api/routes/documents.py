@@ -22,6 +22,7 @@ from copilot.api.deps import (
 from copilot.api.errors import ApiError, error_responses
 from copilot.api.schemas import DocumentOut, MessagesIn, UploadOut
 from copilot.knowledge.catalog import list_documents
+from copilot.knowledge.chat_exports import ExportOptions, parse_tz
 from copilot.knowledge.textio import human_size
 from copilot.models import ChatMessage
 from copilot.service import Copilot
@@ -60,9 +61,25 @@ async def upload_document(
         Literal["auto", "playbook", "chat"],
         Form(description="'auto' detects chat exports; 'playbook' or 'chat' insists."),
     ] = "auto",
+    tz: Annotated[
+        str | None,
+        Form(
+            max_length=64,
+            description="Time zone of a chat export that writes local times without one "
+            "(e.g. Asia/Shanghai, +08:00); default: China time for QQ/WeChat tools.",
+        ),
+    ] = None,
+    year: Annotated[
+        int | None,
+        Form(ge=1990, le=2100, description="Year of a chat export whose dates have none."),
+    ] = None,
 ) -> UploadOut:
     """Ingest one file. Its (sanitized) file name becomes the document's source; uploading the
     same name again replaces it, and unchanged content changes nothing."""
+    try:
+        options = ExportOptions(tz=parse_tz(tz) if tz else None, year=year)
+    except ValueError as exc:
+        raise ApiError(422, f"tz: {exc}") from None
     limit = int(settings.max_file_mb * MIB)
     if file.size is not None and file.size > limit:
         raise ApiError(
@@ -81,6 +98,7 @@ async def upload_document(
             path,
             source=name,
             kind=None if kind == "auto" else kind,
+            options=options,
         )
     if outcome.outcome != "added":
         response.status_code = 200

@@ -1,16 +1,62 @@
-"""Helpers every chat-export parser shares: time zones, stable ids, de-duplication."""
+"""Helpers every chat-export parser shares: time zones, options, stable ids, member ids,
+media placeholders, de-duplication."""
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
-from datetime import UTC, datetime, timedelta, timezone
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from copilot.knowledge.redact import redact
 
 CHINA_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
+_OFFSET = re.compile(r"^(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
 
 
-def aware(ts: datetime, default_tz: timezone = UTC) -> datetime:
+@dataclass(frozen=True)
+class ExportOptions:
+    """What an export cannot say about itself, given by the person ingesting it.
+
+    `tz`: the zone of exports that write wall-clock times without one (QQ, WeChat tools,
+    Telegram without `date_unixtime`); None keeps each format's default (China time for the
+    Chinese tools, UTC with a warning for Telegram). `year`: for exports whose dates have no
+    year (chatlog's "03-01 20:01:15").
+    """
+
+    tz: tzinfo | None = None
+    year: int | None = None
+
+    def zone(self, default: tzinfo) -> tzinfo:
+        return self.tz if self.tz is not None else default
+
+
+NO_OPTIONS = ExportOptions()
+
+
+def parse_tz(text: str) -> tzinfo:
+    """'Asia/Shanghai', 'UTC', '+08:00' or 'UTC+8' → a tzinfo. Raises ValueError for a person."""
+    value = text.strip()
+    if value.upper() in ("UTC", "Z", "GMT"):
+        return UTC
+    if match := _OFFSET.match(value):
+        sign, hours, minutes = match.groups()
+        delta = timedelta(hours=int(hours), minutes=int(minutes or 0))
+        if delta > timedelta(hours=14):
+            raise ValueError(f"time zone offset out of range: {text!r}")
+        return timezone(-delta if sign == "-" else delta)
+    try:
+        return ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"unknown time zone {text!r} (use a name like Asia/Shanghai, or an offset like +08:00)"
+        ) from None
+
+
+def aware(ts: datetime, default_tz: tzinfo = UTC) -> datetime:
     """Exports without a zone are taken as `default_tz` (UTC unless the format says otherwise)."""
     return ts if ts.tzinfo is not None else ts.replace(tzinfo=default_tz)
 
@@ -23,8 +69,9 @@ def from_epoch(value: float | int | str) -> datetime:
     return datetime.fromtimestamp(number, UTC)
 
 
-def parse_ts(value: Any, default_tz: timezone = UTC) -> datetime:
-    """ISO 8601 text, 'YYYY-MM-DD HH:MM[:SS]', or an epoch number. Raises ValueError."""
+def parse_ts(value: Any, default_tz: tzinfo = UTC) -> datetime:
+    """ISO 8601 text, 'YYYY-MM-DD HH:MM[:SS]' (also with '/' and one-digit fields, as Excel
+    re-saves them), or an epoch number. Raises ValueError."""
     if isinstance(value, bool) or value is None:
         raise ValueError(f"not a time: {value!r}")
     if isinstance(value, int | float):
@@ -35,13 +82,63 @@ def parse_ts(value: Any, default_tz: timezone = UTC) -> datetime:
     text = text.replace("/", "-")
     if text.endswith(("Z", "z")):
         text = text[:-1] + "+00:00"
-    return aware(datetime.fromisoformat(text), default_tz)
+    try:
+        return aware(datetime.fromisoformat(text), default_tz)
+    except ValueError:
+        pass
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?", text)
+    if not match:
+        raise ValueError(f"not a time: {value!r}")
+    y, mo, d, h, mi, s = (int(g or 0) for g in match.groups())
+    return datetime(y, mo, d, h, mi, s, tzinfo=default_tz)
 
 
 def stable_id(*parts: object) -> str:
     """An id from content, so re-ingesting the same export gives the same ids."""
     digest = hashlib.sha1("\x1f".join(str(p) for p in parts).encode("utf-8"))
     return digest.hexdigest()[:16]
+
+
+def member_id(kind: str, account: str) -> str:
+    """A stable pseudonym for a personal account (QQ number, wxid, e-mail): members stay
+    distinguishable in analytics while the account itself is not stored.
+
+    It is a plain one-way hash (sha256 with the kind as prefix), so the same person gets the
+    same id in every export and community; it hides the number from anyone reading the data,
+    not from someone willing to hash every possible QQ number.
+    """
+    digest = hashlib.sha256(f"{kind}:{account.strip().lower()}".encode()).hexdigest()
+    return f"{kind}-{digest[:16]}"
+
+
+def author_id(value: object, *, personal: str | None = None) -> str | None:
+    """The id to store for a sender: None when empty; a pseudonym (`member_id`) when the
+    format says the account is personal (`personal` names its kind: "qq", "wx", ...) or when
+    it holds personal data the redaction rules recognise (an e-mail, a phone, a wxid)."""
+    text = str(value).strip() if value is not None else ""
+    if not text:
+        return None
+    if personal:
+        return member_id(personal, text)
+    if redact(text) != text:
+        return member_id("id", text)
+    return text
+
+
+# Placeholders exporters write for media: nothing a person can read or search. A message
+# made only of them is not a message; inside text they are noise.
+_MEDIA_WORDS = (
+    "图片|表情|表情包|动画表情|自定义表情|GIF表情|语音|视频|文件|音乐分享|闪照|QQ红包|红包|"
+    "Photo|Image|Sticker|Video|Voice|Emoji|GIF"
+)
+_MEDIA_TOKEN = re.compile(
+    rf"!?\[(?:{_MEDIA_WORDS})(?:[ :：][^\]\n]{{0,80}})?\](?:\((?:https?|file)://[^)\s]*\))?"
+)
+
+
+def strip_media(text: str) -> str:
+    """Text without media placeholders ('[图片]', '![图片](http://…)', '[语音 7秒]')."""
+    return _MEDIA_TOKEN.sub("", text).strip()
 
 
 class UniqueIds:

@@ -57,11 +57,14 @@ def parse_discord(data: dict[str, Any], *, community: str, source: str) -> list[
         )
         if not text:
             continue  # attachments or stickers only
+        # Older DiscordChatExporter versions write replies as "Default" with a reference;
+        # a reference to another channel is a crosspost or forward, not a reply.
         reference = m.get("reference") or {}
         ref_channel = reference.get("channelId")
         reply_to = (
             reference.get("messageId")
-            if kind == "Reply" and (not ref_channel or str(ref_channel) == str(meta.get("id")))
+            if kind in ("Reply", "Default")
+            and (not ref_channel or str(ref_channel) == str(meta.get("id")))
             else None
         )
         out.append(

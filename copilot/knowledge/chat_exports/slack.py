@@ -21,8 +21,22 @@ _INDEX_FILES = ("channels.json", "groups.json", "users.json")
 _SLACK_TS = re.compile(r"^\d{9,11}\.\d{1,6}$")
 _TOKEN = re.compile(r"<([^<>\n]+)>")
 # Subtypes that are still conversation; every other subtype is a notice (join, topic, pin...).
-_CONVERSATION = {None, "bot_message", "thread_broadcast", "me_message", "file_share"}
+_CONVERSATION = {
+    None,
+    "bot_message",
+    "thread_broadcast",
+    "me_message",
+    "file_share",
+    "file_comment",
+}
 _DROPPED = {"message_changed", "message_deleted", "message_replied", "tombstone"}
+_MEMBERSHIP = {
+    "channel_join": "{} has joined the channel",
+    "group_join": "{} has joined the channel",
+    "channel_leave": "{} has left the channel",
+    "group_leave": "{} has left the channel",
+}
+_INTEGRATION = {"bot_add": "{} installed the integration {}", "bot_remove": "{} uninstalled {}"}
 
 
 def _children(folder: Tree) -> list[Tree]:
@@ -127,17 +141,19 @@ def parse_slack_day(
         ts_text = str(m.get("ts", ""))
         if subtype in _DROPPED or not _SLACK_TS.match(ts_text):
             continue
-        text = decode_mrkdwn(str(m.get("text") or ""), users)
+        comment = m.get("comment") if subtype == "file_comment" else None
+        user = (comment or {}).get("user") or m.get("user")
+        author = _author(m, users, user)
+        text = _text(m, subtype, author, users)
         if not text:
             continue  # file uploads without a comment
-        user = m.get("user")
         thread = m.get("thread_ts")
         out.append(
             ChatMessage(
                 id=ts_text,
                 community=community,
                 channel=channel,
-                author=_author(m, users),
+                author=author,
                 author_id=str(user) if user else m.get("bot_id"),
                 ts=slack_time(ts_text),
                 text=text,
@@ -150,8 +166,37 @@ def parse_slack_day(
     return out
 
 
-def _author(m: dict[str, Any], users: dict[str, str]) -> str:
-    user = m.get("user")
+def _text(m: dict[str, Any], subtype: str | None, author: str, users: dict[str, str]) -> str:
+    """What the message says. Bots often post only `attachments` (GitHub, Jira, RSS...); a
+    file comment's words are in `comment`; membership notices are phrased with the member's
+    name, and an app install is not a member joining."""
+    if subtype in _MEMBERSHIP:
+        return _MEMBERSHIP[subtype].format(author)
+    if subtype in _INTEGRATION:
+        app = decode_mrkdwn(str(m.get("text") or ""), users).rpartition(":")[2].strip()
+        return _INTEGRATION[subtype].format(author, app or "an app").strip()
+    if subtype == "file_comment" and isinstance(m.get("comment"), dict):
+        return decode_mrkdwn(str(m["comment"].get("comment") or ""), users)
+    text = decode_mrkdwn(str(m.get("text") or ""), users)
+    return text or "\n\n".join(
+        filter(None, (_attachment(a, users) for a in m.get("attachments") or []))
+    )
+
+
+def _attachment(a: Any, users: dict[str, str]) -> str:
+    if not isinstance(a, dict):
+        return ""
+    parts = [str(a[k]) for k in ("pretext", "author_name", "title", "text") if a.get(k)]
+    for f in a.get("fields") or []:
+        if isinstance(f, dict) and (f.get("title") or f.get("value")):
+            parts.append(f"{f.get('title', '')}: {f.get('value', '')}".strip(": "))
+    if not parts and a.get("fallback"):
+        parts = [str(a["fallback"])]
+    return "\n".join(decode_mrkdwn(p, users) for p in parts if p).strip()
+
+
+def _author(m: dict[str, Any], users: dict[str, str], user: Any = None) -> str:
+    user = user or m.get("user")
     if user in users:
         return users[user]
     profile = m.get("user_profile") or {}

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
-from copilot.knowledge.chat_exports.common import aware, from_epoch
+from copilot.knowledge.chat_exports.common import NO_OPTIONS, ExportOptions, aware, from_epoch
 from copilot.models import ChatMessage
 
 # In a whole-account export these are one-to-one conversations: members' private data, not
@@ -28,8 +28,15 @@ def is_telegram(data: Any) -> bool:
 
 
 def parse_telegram(
-    data: dict[str, Any], *, community: str, source: str, warnings: list[str] | None = None
+    data: dict[str, Any],
+    *,
+    community: str,
+    source: str,
+    options: ExportOptions = NO_OPTIONS,
+    warnings: list[str] | None = None,
 ) -> list[ChatMessage]:
+    """`date_unixtime` is exact; older exports have only `date`, the exporting computer's
+    wall-clock time: read in `options.tz`, or as UTC with a warning when it is not given."""
     warnings = warnings if warnings is not None else []
     if "chats" in data:
         chats = list(data["chats"].get("list") or [])
@@ -44,12 +51,24 @@ def parse_telegram(
     else:
         chats = [data]
     names = Counter(_chat_name(c) for c in chats)
+    zone = options.zone(UTC)
     messages: list[ChatMessage] = []
     for chat in chats:
         name = _chat_name(chat)
         channel = name if names[name] == 1 else f"{name} ({chat.get('id')})"
-        messages += _parse_chat(chat, channel, community, source, warnings)
+        messages += _parse_chat(chat, channel, community, source, zone, warnings)
+    local = sum(1 for c in chats for m in c.get("messages") or [] if _local_only(m))
+    if local and options.tz is None:
+        warnings.append(
+            f"{source}: {local} message time(s) have no time zone (no date_unixtime: an older "
+            "Telegram Desktop); read as UTC. Pass --tz with the exporting computer's zone "
+            "(e.g. --tz Asia/Shanghai) to place them right"
+        )
     return messages
+
+
+def _local_only(m: Any) -> bool:
+    return isinstance(m, dict) and bool(m.get("date")) and not m.get("date_unixtime")
 
 
 def _chat_name(chat: dict[str, Any]) -> str:
@@ -57,7 +76,12 @@ def _chat_name(chat: dict[str, Any]) -> str:
 
 
 def _parse_chat(
-    chat: dict[str, Any], channel: str, community: str, source: str, warnings: list[str]
+    chat: dict[str, Any],
+    channel: str,
+    community: str,
+    source: str,
+    zone: tzinfo,
+    warnings: list[str],
 ) -> list[ChatMessage]:
     topics: set[int] = set()  # ids of "topic_created" notices: the topic ids of a forum
     thread_of: dict[int, str] = {}
@@ -69,7 +93,7 @@ def _parse_chat(
             ts = (
                 from_epoch(m["date_unixtime"])
                 if m.get("date_unixtime")
-                else (aware(datetime.fromisoformat(m["date"])))
+                else aware(datetime.fromisoformat(m["date"]), zone)
             )
         except (KeyError, TypeError, ValueError):
             broken += 1

@@ -1,22 +1,32 @@
-"""WeChat / WeCom plain-text chat exports (export tools, PC WeChat copy, WeCom archives).
+"""WeChat / WeCom plain-text chat exports (MemoTrace TXT, other export tools, PC WeChat copy).
 
 A message is a header line — a date-time and the sender, in either order — then its content
 on the following lines until the next header:
 
-    2026-11-03 20:01:15 张三            (export tools)
+    2026-11-03 20:01:15 张三            (MemoTrace / 留痕 TXT, other export tools)
     张三 2026/11/3 20:01                (PC WeChat copy / export)
     张三(zhangsan) 2026-11-03 20:01:15  (WeCom, with the account id)
 
-Times carry no zone; they are China time (+08:00) unless the caller says otherwise.
+MemoTrace writes a system notice on one line, time then text, with no content under it
+("2026-11-03 20:05:00 "赵六"通过扫描二维码加入群聊"); it is kept as a notice. Media lines
+("[图片]", "[表情包]") are not messages. Times carry no zone; they are China time (+08:00)
+unless the caller says otherwise.
 """
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, tzinfo
 
-from copilot.knowledge.chat_exports.common import CHINA_TZ, UniqueIds, stable_id
+from copilot.knowledge.chat_exports.common import (
+    CHINA_TZ,
+    UniqueIds,
+    author_id,
+    stable_id,
+    strip_media,
+)
 from copilot.models import ChatMessage
 
 _DT = (
@@ -32,8 +42,16 @@ _TITLE = (
     re.compile(r"^(?:群聊名称|群聊|群名称|群名|聊天对象|会话名称|会话|Chat)\s*[:：]\s*(.+)$"),
     re.compile(r"^(?:与|和)\s*[「“\"]?(.+?)[」”\"]?\s*的聊天记录"),
 )
-_MEDIA_ONLY = re.compile(
-    r"^\[(?:图片|表情|动画表情|语音|视频|文件|Photo|Image|Sticker|Video|Voice|Emoji)\]$"
+_TIME_FIRST_NOTICE = re.compile(rf"^\s*{_DT}\s+(?P<notice>\S.*?)\s*$")
+# What WeChat's grey notices say (joins, invites, recalls, pats, renames, owner changes...).
+_NOTICE_CUE = re.compile(
+    r"加入了?群聊|邀请|移出了?群聊|撤回了一条消息|拍了拍|修改群名为|成为新群主|群公告|"
+    r"开启了|关闭了|以上是打招呼的内容|不是朋友关系|收到红包|领取了|已成为|与群里其他人"
+)
+# MemoTrace writes a shared link as an indented "[链接]:title:…/description:…/url:…" card.
+_LINK_CARD = re.compile(
+    r"^\[链接\]:title:(?P<title>.*?)\n\s*description:(?P<desc>.*?)\n\s*url:(?P<url>.*?)(?:\n.*)?$",
+    re.DOTALL,
 )
 _SYSTEM_SENDERS = {"系统消息", "系统提示", "系统", "System", "SYSTEM", "system"}
 # Real exports are mostly one- or two-line messages, so headers are a third or more of the
@@ -48,15 +66,21 @@ class _Header:
     line: int
     ts: datetime
     sender: str
+    notice: bool = False  # a one-line notice: `sender` holds its text
 
 
-def _header(line: str, pattern: re.Pattern[str], tz: timezone) -> tuple[datetime, str] | None:
+def _header(line: str, pattern: re.Pattern[str], tz: tzinfo) -> tuple[datetime, str] | None:
     match = pattern.match(line)
     if not match:
         return None
     sender = match["sender"].strip()
     if sender.endswith(_SENTENCE_END) or len(sender.split()) > 4:
         return None  # a sentence after a date is prose, not a sender's name
+    ts = _when(match, tz)
+    return (ts, html.unescape(sender)) if ts is not None else None
+
+
+def _when(match: re.Match[str], tz: tzinfo) -> datetime | None:
     hour = int(match["h"])
     if match["ampm"] in ("下午", "晚上") and hour < 12:
         hour += 12
@@ -72,10 +96,10 @@ def _header(line: str, pattern: re.Pattern[str], tz: timezone) -> tuple[datetime
         )
     except ValueError:
         return None
-    return ts, sender
+    return ts
 
 
-def _scan(lines: list[str], tz: timezone) -> list[_Header]:
+def _scan(lines: list[str], tz: tzinfo) -> list[_Header]:
     """Headers of the variant (time first / sender first) that matches most lines."""
     best: list[_Header] = []
     for pattern in (_TIME_FIRST, _SENDER_FIRST):
@@ -86,7 +110,22 @@ def _scan(lines: list[str], tz: timezone) -> list[_Header]:
         ]
         if len(found) > len(best):
             best = found
-    return best
+    return _scan_time_first_notices(lines, tz, best)
+
+
+def _scan_time_first_notices(lines: list[str], tz: tzinfo, headers: list[_Header]) -> list[_Header]:
+    """Add one-line notices ("<time> <notice text>", nothing under it) among time-first
+    headers; they may be too long or too sentence-like to pass as a sender's name."""
+    if not headers or not _TIME_FIRST.match(lines[headers[0].line]):
+        return headers
+    starts = {h.line for h in headers}
+    extra = []
+    for i, line in enumerate(lines):
+        if i in starts or not (match := _TIME_FIRST_NOTICE.match(line)):
+            continue
+        if _NOTICE_CUE.search(match["notice"]) and (ts := _when(match, tz)) is not None:
+            extra.append(_Header(i, ts, match["notice"], notice=True))
+    return sorted(headers + extra, key=lambda h: h.line) if extra else headers
 
 
 def looks_like_wechat(text: str) -> bool:
@@ -103,8 +142,10 @@ def looks_like_wechat(text: str) -> bool:
     if sum(1 for i in non_blank if i < headers[0].line) > 5:
         return False  # a chat export starts with its messages (after at most a short title)
     starts = {h.line for h in headers}
-    with_content = 0
+    with_content = sum(1 for h in headers if h.notice)  # notices have no content under them
     for h in headers:
+        if h.notice:
+            continue
         nxt = next((i for i in non_blank if i > h.line), None)
         if nxt is not None and nxt not in starts and not _DATE_SEPARATOR.match(lines[nxt]):
             with_content += 1
@@ -112,26 +153,28 @@ def looks_like_wechat(text: str) -> bool:
 
 
 def parse_wechat(
-    text: str, *, community: str, source: str, channel: str, tz: timezone = CHINA_TZ
+    text: str, *, community: str, source: str, channel: str, tz: tzinfo = CHINA_TZ
 ) -> list[ChatMessage]:
     lines = text.split("\n")
     headers = _scan(lines, tz)
     if not headers:
         return []
     channel = _title(lines[: headers[0].line]) or channel
-    senders = [h.sender for h in headers]
-    wecom = sum(1 for s in senders if _WECOM_ID.match(s)) >= 0.8 * len(senders)
+    senders = [h.sender for h in headers if not h.notice]
+    wecom = sum(1 for s in senders if _WECOM_ID.match(s)) >= 0.8 * max(len(senders), 1)
     ends = [h.line for h in headers[1:]] + [len(lines)]
     unique = UniqueIds()
     out: list[ChatMessage] = []
     for header, end in zip(headers, ends, strict=True):
         body = [ln for ln in lines[header.line + 1 : end] if not _DATE_SEPARATOR.match(ln)]
-        content = "\n".join(ln.rstrip() for ln in body).strip()
-        if not content or _MEDIA_ONLY.match(content):
-            continue
-        author, author_id = header.sender, None
-        if wecom and (match := _WECOM_ID.match(author)):
-            author, author_id = match["name"], match["id"]
+        content = _link_card(strip_media("\n".join(ln.rstrip() for ln in body).strip()))
+        author, sender_id, service = header.sender, None, header.sender in _SYSTEM_SENDERS
+        if not content and (header.notice or _NOTICE_CUE.search(header.sender)):
+            author, content, service = "系统消息", header.sender, True  # a one-line notice
+        if not content:
+            continue  # a picture, sticker or voice message: nothing to read
+        if wecom and not service and (match := _WECOM_ID.match(author)):
+            author, sender_id = match["name"], author_id(match["id"])
         base = stable_id(header.ts.isoformat(), author, content)
         out.append(
             ChatMessage(
@@ -139,14 +182,21 @@ def parse_wechat(
                 community=community,
                 channel=channel,
                 author=author,
-                author_id=author_id,
+                author_id=sender_id,
                 ts=header.ts,
                 text=content,
-                is_service=author in _SYSTEM_SENDERS,
+                is_service=service,
                 source=source,
             )
         )
     return out
+
+
+def _link_card(content: str) -> str:
+    if not (card := _LINK_CARD.match(content)):
+        return content
+    parts = (card[k].strip() for k in ("title", "desc", "url"))
+    return " ".join(p for p in parts if p and p != "None")
 
 
 def _title(preamble: list[str]) -> str | None:
