@@ -31,16 +31,15 @@ class Variant(BaseModel):
     settings: dict[str, Any] = Field(default_factory=dict)
 
     def prompt_for(self, skill: str) -> str | None:
-        return self.prompts.get(PROMPT_OF_SKILL.get(skill, skill))
+        return self.prompts.get(prompt_of(skill))
 
 
-PROMPT_OF_SKILL = {
-    "ask": "answer",
-    "replay": "answer",
-    "draft": "draft",
-    "summarize": "summarize",
-    "suggest": "suggest",
-}
+def prompt_of(skill: str) -> str:
+    """The prompt family a suite's skill runs on (its declaration; replay runs `ask`)."""
+    from copilot.skills.registry import skills  # imported on use: the CLI starts faster
+
+    spec = skills().get("ask" if skill == "replay" else skill)
+    return spec.prompt if spec else skill
 
 
 class CaseInfo(BaseModel):

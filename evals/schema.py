@@ -48,7 +48,7 @@ __all__ = [
     "parse_suite",
 ]
 
-Skill = Literal["ask", "draft", "summarize", "suggest", "replay"]
+Skill = str  # a registered skill (copilot.skills.registry) or "replay": see CASE_MODELS
 COMMUNITY_ID = r"^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,62}[A-Za-z0-9])?$"  # as copilot.errors
 
 
@@ -86,6 +86,13 @@ class Suite(_Strict):
     cases: list[Any] = Field(min_length=1)
     path: Path = Path("<memory>")
     root: Path = Path(".")  # project root: knowledge and file paths are relative to it
+
+    @field_validator("skill")
+    @classmethod
+    def _known_skill(cls, v: str) -> str:
+        if v not in CASE_MODELS:
+            raise ValueError(f"unknown skill {v!r}; choose one of: {', '.join(CASE_MODELS)}")
+        return v
 
     @field_validator("knowledge", mode="before")
     @classmethod

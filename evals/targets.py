@@ -24,7 +24,7 @@ from evals.copilot_inputs import (
     shown_path,
     strip_mentions,
 )
-from evals.results import PROMPT_OF_SKILL, Variant
+from evals.results import Variant, prompt_of
 from evals.schema import (
     AskCase,
     CaseBase,
@@ -119,7 +119,7 @@ class CopilotTarget:
         settings = self._settings(variant).model_dump(
             mode="json", exclude={"data_dir", "llm_api_key", "embedding_api_key"}
         )
-        name = PROMPT_OF_SKILL.get(suite.skill, suite.skill)
+        name = prompt_of(suite.skill)
         ref = variant.prompt_for(suite.skill)
         versions = available_versions(name)
         version = ref.partition("@")[2] if ref else (versions[-1] if versions else "")

@@ -13,6 +13,7 @@ from copilot.errors import InputError
 from copilot.keys import Role
 from copilot.models import assume_utc
 from copilot.service import Copilot
+from copilot.skills.registry import skills
 from copilot.skills.results import AnswerResult, Citation
 
 if TYPE_CHECKING:
@@ -147,12 +148,14 @@ def _suggest(copilot: Copilot, community: str, request: ChatCompletionIn) -> Ski
     )
 
 
+# How each registered skill reads a chat request and renders its result as chat text.
+CHAT_RUNNERS: dict[str, Callable[[Copilot, str, ChatCompletionIn], SkillOutput]] = {
+    "ask": _ask,
+    "draft": _draft,
+    "summarize": _summarize,
+    "suggest": _suggest,
+}
 CHAT_SKILLS: dict[str, ChatSkill] = {
-    skill.model: skill
-    for skill in [
-        ChatSkill("ask", Role.member, _ask),
-        ChatSkill("draft", Role.operator, _draft),
-        ChatSkill("summarize", Role.operator, _summarize),
-        ChatSkill("suggest", Role.operator, _suggest),
-    ]
+    spec.model: ChatSkill(spec.name, Role(spec.role), CHAT_RUNNERS[spec.name])
+    for spec in skills().values()
 }

@@ -2,37 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from copilot.keys import Role
 from copilot.models import assume_utc
-from copilot.skills.results import Citation, Mode
-
-
-class AskIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    question: str = Field(
-        description="The member's question (limit: COPILOT_MAX_QUESTION_CHARS).",
-        examples=["积分可以用来做什么？"],
-    )
-    top_k: int | None = Field(default=None, ge=1, le=20, description="Passages to retrieve.")
-
-
-class AnswerOut(BaseModel):
-    """The answer contract of DESIGN.md §4, plus what produced it."""
-
-    answer: str
-    citations: list[Citation]
-    confidence: float
-    handoff: bool = Field(description="True when the knowledge does not support an answer.")
-    language: str
-    mode: Mode = Field(description="offline, llm, or offline-fallback (the LLM failed).")
-    prompt: str
-    model: str
 
 
 class UploadOut(BaseModel):
@@ -126,41 +102,3 @@ class PublicSettingsOut(BaseModel):
     max_file_mb: float
     api_rate_per_minute: int
     api_max_batch: int
-
-
-class SummaryIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    since: datetime | None = Field(default=None, description="Start (inclusive); UTC if no zone.")
-    until: datetime | None = Field(default=None, description="End (exclusive); UTC if no zone.")
-    channel: str | None = Field(default=None, max_length=256)
-    language: Literal["zh", "en"] | None = Field(default=None, description="Default: detected.")
-
-
-class DraftIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    kind: str = Field(
-        max_length=64,
-        examples=["announcement"],
-        description=(
-            "announcement, welcome, activity_promotion, weekly_digest, knowledge_share, "
-            "rules_reminder"
-        ),
-    )
-    topic: str = Field(max_length=2000, examples=["周三晚上的读书分享会"])
-    channel: str = Field(
-        default="wechat_group",
-        max_length=64,
-        description="Where it will be posted; decides length and format.",
-    )
-    tone: str | None = Field(default=None, max_length=32)
-    language: str | None = Field(default=None, max_length=16, description="zh, zh-hant or en.")
-    variants: int = Field(default=1, ge=1, le=10)
-
-
-class ActivitiesIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    limit: int = Field(default=5, ge=1, le=20)
-    today: date | None = Field(default=None, description="Plan from this day; default: today.")

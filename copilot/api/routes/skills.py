@@ -1,26 +1,30 @@
-"""The skills of one community: ask (members), drafts, summaries, activities, stats (operators)."""
+"""The skills of one community, one route per registered skill (``copilot.skills.registry``):
+``POST /v1/communities/{id}/<path>`` runs ``Copilot.<name>`` with the body's fields; and stats.
 
-from __future__ import annotations
+No ``from __future__ import annotations`` here: each route's body and response types are set
+per skill when the route is made, and FastAPI reads them from the signature.
+"""
 
 from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel
 
 from copilot.analytics.report import HealthReport
 from copilot.api.deps import (
     CopilotDep,
-    MemberCommunity,
     MetricsDep,
     OperatorCommunity,
+    community_access,
     run_sync,
 )
 from copilot.api.errors import error_responses
-from copilot.api.schemas import ActivitiesIn, AnswerOut, AskIn, DraftIn, SummaryIn
 from copilot.api.streaming import SSE_RESPONSE, stream_work, wants_stream
+from copilot.keys import Role
 from copilot.models import assume_utc
-from copilot.skills.results import DraftResult, SuggestResult, SummaryResult
+from copilot.skills.registry import SkillSpec, skills
 
 router = APIRouter(prefix="/v1/communities", tags=["skills"])
 ERRORS = error_responses(401, 403, 404, 409, 413, 422, 429)
@@ -36,97 +40,44 @@ STREAMABLE = {
 }
 
 
-def utc(moment: datetime | None) -> datetime | None:
-    """A time without a zone is taken as UTC (chat exports store UTC)."""
-    return None if moment is None else assume_utc(moment)
+def _route(spec: SkillSpec) -> Callable[..., Any]:
+    Body = spec.request  # a variable type: FastAPI reads it from the signature below
+    Community = Annotated[str, Depends(community_access(Role(spec.role)))]
+
+    async def run_skill(
+        request: Request,
+        body: Body,  # type: ignore[valid-type]
+        community: Community,
+        copilot: CopilotDep,
+        metrics: MetricsDep,
+    ) -> Any:
+        method = getattr(copilot, spec.name)
+
+        def work() -> BaseModel:
+            result = method(community, **BaseModel.model_dump(body))
+            if isinstance(result, spec.response):
+                return result
+            return spec.response.model_validate(result.model_dump())  # what may leave
+
+        if spec.streamable and wants_stream(request):
+            return stream_work(request, work, lambda r: metrics.observe_result(spec.name, r))
+        result = await run_sync(request, work)
+        metrics.observe_result(spec.name, result)
+        return result
+
+    run_skill.__name__ = spec.name
+    run_skill.__doc__ = spec.summary
+    return run_skill
 
 
-@router.post("/{community}/ask", response_model=AnswerOut, responses=ERRORS)
-async def ask(
-    request: Request,
-    body: AskIn,
-    community: MemberCommunity,
-    copilot: CopilotDep,
-    metrics: MetricsDep,
-) -> AnswerOut:
-    """Answer from the community's knowledge with sources, or hand off to a moderator."""
-    result = await run_sync(request, copilot.ask, community, body.question, top_k=body.top_k)
-    metrics.observe_result("ask", result)
-    return AnswerOut(**result.model_dump())
-
-
-@router.post("/{community}/summaries", response_model=SummaryResult, responses=STREAMABLE)
-async def summarize(
-    request: Request,
-    body: SummaryIn,
-    community: OperatorCommunity,
-    copilot: CopilotDep,
-    metrics: MetricsDep,
-) -> Any:
-    """Topics, decisions, action items, open questions and mood of the chat in a window."""
-
-    def work() -> SummaryResult:
-        return copilot.summarize(
-            community,
-            since=utc(body.since),
-            until=utc(body.until),
-            channel=body.channel,
-            language=body.language,
-        )
-
-    return await _respond(request, "summarize", work, metrics)
-
-
-@router.post("/{community}/drafts", response_model=DraftResult, responses=STREAMABLE)
-async def draft(
-    request: Request,
-    body: DraftIn,
-    community: OperatorCommunity,
-    copilot: CopilotDep,
-    metrics: MetricsDep,
-) -> Any:
-    """A post (announcement, welcome, promotion, digest, ...) drafted from the knowledge, with
-    citations and the channel's format checks."""
-
-    def work() -> DraftResult:
-        return copilot.draft(
-            community,
-            kind=body.kind,
-            topic=body.topic,
-            channel=body.channel,
-            tone=body.tone,
-            language=body.language,
-            variants=body.variants,
-        )
-
-    return await _respond(request, "draft", work, metrics)
-
-
-@router.post("/{community}/activities", response_model=SuggestResult, responses=STREAMABLE)
-async def activities(
-    request: Request,
-    body: ActivitiesIn,
-    community: OperatorCommunity,
-    copilot: CopilotDep,
-    metrics: MetricsDep,
-) -> Any:
-    """Activity ideas ranked for the community's type, goals, measured health and the date."""
-
-    def work() -> SuggestResult:
-        return copilot.suggest(community, today=body.today, limit=body.limit)
-
-    return await _respond(request, "suggest", work, metrics)
-
-
-async def _respond(
-    request: Request, skill: str, work: Callable[[], Any], metrics: MetricsDep
-) -> Any:
-    """Stream the result as SSE when the client asks for it, else return it; record metrics."""
-    if wants_stream(request):
-        return stream_work(request, work, lambda r: metrics.observe_result(skill, r))
-    result = await run_sync(request, work)
-    metrics.observe_result(skill, result)
-    return result
+for _spec in skills().values():
+    router.add_api_route(
+        f"/{{community}}/{_spec.path}",
+        _route(_spec),
+        methods=["POST"],
+        response_model=_spec.response,
+        responses=STREAMABLE if _spec.streamable else ERRORS,
+    )
 
 
 @router.get("/{community}/stats", response_model=HealthReport, responses=ERRORS)
@@ -140,4 +91,6 @@ async def stats(
     ] = None,
 ) -> HealthReport:
     """Community health from the stored chat: activity, silent and new members, questions."""
-    return await run_sync(request, copilot.stats, community, since=utc(since))
+    return await run_sync(
+        request, copilot.stats, community, since=None if since is None else assume_utc(since)
+    )

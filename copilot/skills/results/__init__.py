@@ -1,6 +1,7 @@
 """Every skill's output model, in one place: the JSON contracts of DESIGN.md §4 and the API."""
 
 from copilot.skills.results.common import (
+    AnswerOut,
     AnswerResult,
     Check,
     Citation,
@@ -30,6 +31,7 @@ from copilot.skills.results.summary import (
 
 __all__ = [
     "ActionItem",
+    "AnswerOut",
     "AnswerResult",
     "Check",
     "Citation",

@@ -43,6 +43,19 @@ class AnswerResult(Provenance):
     retrieved: list[RetrievedRef] = Field(default_factory=list)
 
 
+class AnswerOut(BaseModel):
+    """The answer contract of DESIGN.md §4, plus what produced it."""
+
+    answer: str
+    citations: list[Citation]
+    confidence: float
+    handoff: bool = Field(description="True when the knowledge does not support an answer.")
+    language: str
+    mode: Mode = Field(description="offline, llm, or offline-fallback (the LLM failed).")
+    prompt: str
+    model: str
+
+
 class Check(BaseModel):
     """One rule a draft was checked against (channel rules and the community profile)."""
 
