@@ -15,6 +15,7 @@ from sqlalchemy import JSON, Boolean, DateTime, Float, Integer, String, Text, de
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
+from copilot.knowledge.redact import redact
 from copilot.store.db import Base, Database
 
 from .base import InboundMessage
@@ -45,6 +46,8 @@ class InboundEventRow(Base):
     platform: Mapped[str] = mapped_column(String(16), primary_key=True)
     event_id: Mapped[str] = mapped_column(String(256), primary_key=True)
     status: Mapped[str] = mapped_column(String(16), default="received", index=True)
+    # The redacted message, needed until the work is done (then emptied; the row stays as a
+    # dedupe key for the retention period, then goes: see purge_events).
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     error: Mapped[str] = mapped_column(Text, default="")
@@ -186,10 +189,22 @@ def record_event(db: Database, msg: InboundMessage) -> bool:
 
 
 def finish_event(db: Database, platform: str, event_id: str, status: str, error: str = "") -> None:
+    """Mark the work done or failed and drop the message: only the dedupe key is kept."""
     with db.session() as s:
         row = s.get(InboundEventRow, (platform, event_id))
         if row:
-            row.status, row.error = status, error[:2000]
+            row.status, row.error, row.payload = status, redact(error[:2000]), {}
+
+
+def purge_events(db: Database, older_than: datetime) -> int:
+    """Delete finished events received before ``older_than``; returns how many went."""
+    with db.session() as s:
+        result = s.execute(
+            delete(InboundEventRow).where(
+                InboundEventRow.status != "received", InboundEventRow.created_at < older_than
+            )
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
 
 
 def pending_events(db: Database) -> list[InboundMessage]:

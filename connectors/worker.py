@@ -14,7 +14,7 @@ import logging
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable, Coroutine, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 import anyio
@@ -33,6 +33,7 @@ from .tables import (
     get_route,
     keep_first,
     pending_events,
+    purge_events,
     record_event,
 )
 
@@ -136,6 +137,7 @@ class ConnectorWorker:
         self.limiter = limiter or RateLimiter()
         self.capacity = capacity
         self.tasks: set[asyncio.Task[None]] = set()
+        self._purged_at = -1e18
         create_tables(self.db)
 
     # -- request side --------------------------------------------------------------------
@@ -161,12 +163,35 @@ class ConnectorWorker:
             msg if value == target.value else conn.with_reply_target(msg, Expiring(value, expires))
         )
 
-    def accept(self, msg: InboundMessage) -> bool:
-        """Record the event if it needs work; False for duplicates and messages to drop."""
+    def accept(self, msg: InboundMessage) -> InboundMessage | None:
+        """Record the event if it needs work and return what to process: the message as it is
+        stored, redacted and without what no step needs. None for duplicates and drops."""
+        msg = self.stored_form(msg)
         route = get_route(self.db, msg.platform, msg.chat_id)
         if decide(msg, route).action == "ignore" and not (route and route.capture):
-            return False
-        return record_event(self.db, msg)
+            return None
+        self._purge_old_events()
+        return msg if record_event(self.db, msg) else None
+
+    def stored_form(self, msg: InboundMessage) -> InboundMessage:
+        """Personal data out before anything is stored (event log, review queue, capture); the
+        quoted message is dropped: nothing answers from it."""
+        from copilot.knowledge.redact import redact
+
+        changes: dict[str, Any] = {"quoted_text": None}
+        if self.copilot.settings.redact_chat:
+            changes |= {"text": redact(msg.text), "args": redact(msg.args)}
+        return msg.model_copy(update=changes)
+
+    def _purge_old_events(self) -> None:
+        """Finished events are kept (as dedupe keys, without content) for the retention period
+        and then deleted; checked at most once an hour per process."""
+        now = time.monotonic()
+        if now - self._purged_at < 3600:
+            return
+        self._purged_at = now
+        days = self.copilot.settings.connector_event_retention_days
+        purge_events(self.db, datetime.now(UTC) - timedelta(days=days))
 
     def spawn(self, coro: Coroutine[Any, Any, None]) -> None:
         task = asyncio.get_running_loop().create_task(coro)

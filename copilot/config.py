@@ -51,6 +51,11 @@ class Settings(BaseSettings):
     max_file_mb: float = Field(default=50.0, gt=0)
     max_question_chars: int = Field(default=2000, ge=10)
     redact_chat: bool = True
+    connector_event_retention_days: float = Field(
+        default=7.0,
+        gt=0.04,  # past DingTalk's one-hour sign window: a replay is still recognised
+        description="Days a handled webhook event stays as a dedupe key (without its text).",
+    )
 
     # HTTP API (copilot serve). The admin token may manage API keys of any community.
     admin_token: SecretStr | None = Field(default=None, description="Bootstrap admin token.")

@@ -57,6 +57,40 @@ def test_personal_data_is_replaced(text: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The shapes a red-team pass found stored as is (hardening issue, finding 2).
+        ("号码8613500135000", "号码[PHONE]"),
+        ("打(138)0013-8003找我", "打[PHONE]找我"),
+        ("call 138.0013.8004", "call [PHONE]"),
+        ("电话１３８－００１３－８００５谢谢", "电话[PHONE]谢谢"),
+        ("我的号 １３８００１３８００５", "我的号 [PHONE]"),
+        ("1 3 8 0 0 1 3 8 0 0 6 这个号", "[PHONE] 这个号"),
+        ("老身份证 110105491231002 还能用吗", "老身份证 [ID_CARD] 还能用吗"),
+        ("证件 110105194912310021 校验位错了", "证件 [ID_CARD] 校验位错了"),
+        ("订单号 110101199003077777（校验位不对）", "订单号 [ID_CARD]（校验位不对）"),
+        ("卡 6222 0212 3456 7890 123 转我", "卡 [BANK_CARD] 转我"),
+        ("card 4111-1111-1111-1112", "card [BANK_CARD]"),
+        ("mail bob [at] bravo [dot] io thanks", "mail [EMAIL] thanks"),
+        ("bob(at)bravo(dot)io", "[EMAIL]"),
+        ("write bob at bravo dot io", "write [EMAIL]"),
+        ("bob＠bravo．io", "[EMAIL]"),
+        ("josé@bücher.de", "[EMAIL]"),
+        ("邮箱 张三@例子.中国 谢谢", "邮箱 [EMAIL] 谢谢"),
+        ("ivan@пример.рф", "[EMAIL]"),
+        ("+V：abc12345 领资料", "+V：[WECHAT_ID] 领资料"),
+        ("加V abc_123 拉你进群", "加V [WECHAT_ID] 拉你进群"),
+        ("vx:wxabc123", "vx:[WECHAT_ID]"),
+        ("＋Ｖ：ｌｉｎｇｑｕ８８", "＋Ｖ：[WECHAT_ID]"),
+        ("加V：123456789", "加V：[WECHAT_ID]"),
+        ("v：shequ2024", "v：[WECHAT_ID]"),
+    ],
+)
+def test_shapes_that_used_to_slip_through(text: str, expected: str) -> None:
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "活动时间 2026-11-03 20:01:15，地点 3 楼",
@@ -65,7 +99,6 @@ def test_personal_data_is_replaced(text: str, expected: str) -> None:
         "see https://example.com/events/2026-11-03?id=42&page=2",
         "https://github.com/org/repo/pull/1234567",
         "Slack ts 1700000000.000200 and ms 1700000000123",
-        "订单号 110101199003077777（校验位不对）",
         "order 4111111111111112 (fails Luhn)",
         "流水号 1234567890123456789",
         "version 1.13812345678 is odd but not a phone",
@@ -76,6 +109,11 @@ def test_personal_data_is_replaced(text: str, expected: str) -> None:
         "the hotel 1234567 room block",
         "score 3-2, 15:30 kick-off, 98.6°F",
         "@alice.smith mentioned you",
+        "look at example.com for the schedule",
+        "meet at the cafe, then dot the i's",
+        "v1.2.3 released; version 2 at 10:30",
+        "价格 138.00 元，共 13 8 人",
+        "全角逗号，全角冒号：不受影响",
         "",
     ],
 )

@@ -31,6 +31,7 @@ _CONTACT = re.compile(
     r"|(?<![a-z])v\s*[:：]\s*[a-z0-9_\-]{5,}"
     r"|(?<!\d)\d{6,}(?!\d)"  # QQ number or similar
     r"|https?://|www\.|t\.me/|wa\.me/"
+    r"|(?i:\[(?:phone|wechat_id|qq|email)\])"  # a contact already redacted is still a contact
 )
 _EN_SPAM = re.compile(
     r"crypto\s+giveaway|(?:btc|eth|bitcoin|usdt)\s+giveaway"

@@ -1,7 +1,8 @@
 """Structured (JSON) logs carrying the request id, with secrets scrubbed as a last line of defence.
 
 Routes never log keys or tokens; the scrubber catches what slips through (an exception message
-quoting a header, a URL with a key in it).
+quoting a header, a URL with a key in it), and personal data (an error quoting a member's
+message) is redacted the same way it is before storage.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import re
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
+
+from copilot.knowledge.redact import redact
 
 request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
 
@@ -30,7 +33,7 @@ def scrub(text: str) -> str:
         prefix = match.group(1) or match.group(2) or ""
         return prefix + "[redacted]"
 
-    return _SECRETS.sub(replace, text)
+    return redact(_SECRETS.sub(replace, text))
 
 
 class RequestIdFilter(logging.Filter):

@@ -121,6 +121,12 @@ def test_scrubber_removes_secrets_that_slip_into_messages() -> None:
     assert line.count("[redacted]") == 3
 
 
+def test_personal_data_quoted_in_a_log_line_is_redacted() -> None:
+    line = scrub("InputError('question: 我的手机 (138)0013-8003, mail bob [at] bravo [dot] io')")
+    assert "0013" not in line and "bravo" not in line
+    assert "[PHONE]" in line and "[EMAIL]" in line
+
+
 def test_unexpected_errors_are_500_json_with_the_request_id(
     api_copilot, keys: Keys, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]

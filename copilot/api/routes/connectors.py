@@ -36,10 +36,10 @@ def _webhook(platform: str) -> Callable[[Request, WorkerDep], Awaitable[Response
             return _error(401, f"this {platform} signature was already used for another request")
         # Recorded before the ack: once acked, the work survives a restart; a retry of the
         # same event id finds the row and is acked without a second answer.
-        if isinstance(result, InboundMessage) and await anyio.to_thread.run_sync(
-            worker.accept, result
-        ):
-            worker.spawn(worker.process(result))
+        if isinstance(result, InboundMessage):
+            accepted = await anyio.to_thread.run_sync(worker.accept, result)
+            if accepted is not None:  # redacted: what is stored is what gets processed
+                worker.spawn(worker.process(accepted))
         return Response(out.body, out.status_code, out.headers, out.media_type)
 
     hook.__name__ = f"{platform}_webhook"
