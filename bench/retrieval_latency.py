@@ -24,7 +24,7 @@ from _corpus import corpus, queries
 
 from copilot.config import Settings
 from copilot.embeddings.use import UseEmbedder
-from copilot.retrieval.vectors import collection_name
+from copilot.retrieval.chroma import collection_name
 from copilot.service import Copilot
 from copilot.store.tables import ChunkRow, DocumentRow
 from copilot.text import fold_chinese, tokenize

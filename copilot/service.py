@@ -25,7 +25,7 @@ from copilot.llm import ChatLLM
 from copilot.llm.factory import build_llm
 from copilot.models import ChatMessage
 from copilot.retrieval.hybrid import HybridRetriever
-from copilot.retrieval.vectors import VectorIndex, connect
+from copilot.retrieval.vector_store import VectorStore
 from copilot.skills.answer import AnswerPorts, answer_question
 from copilot.skills.results import AnswerResult
 from copilot.store.db import Database
@@ -74,12 +74,16 @@ class Copilot:
         *,
         llm: object = _AUTO,
         embedder: Embedder | None = None,
+        vectors: VectorStore | None = None,
     ) -> None:
+        """Ports not given are built from the settings on first use: the LLM (None: offline
+        mode), the embedder and the vector store (Chroma, embedded or COPILOT_CHROMA_URL)."""
         self.settings = settings or Settings()
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.db = Database(self.settings.sqlite_url)
         self._llm = llm
         self._embedder = embedder
+        self._vectors = vectors
 
     @cached_property
     def embedder(self) -> Embedder:
@@ -90,8 +94,12 @@ class Copilot:
         return build_llm(self.settings) if self._llm is _AUTO else self._llm  # type: ignore[return-value,unused-ignore]
 
     @cached_property
-    def vectors(self) -> VectorIndex:
-        return VectorIndex(connect(self.settings), self.embedder.name)
+    def vectors(self) -> VectorStore:
+        if self._vectors is not None:
+            return self._vectors
+        from copilot.retrieval.chroma import ChromaVectorStore, connect
+
+        return ChromaVectorStore(connect(self.settings), self.embedder.name)
 
     @cached_property
     def retriever(self) -> HybridRetriever:

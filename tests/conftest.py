@@ -56,6 +56,22 @@ def copilot(settings: Settings, embedder: UseEmbedder):  # type: ignore[no-untyp
     instance.close()
 
 
+@pytest.fixture
+def fake_copilot(settings: Settings):  # type: ignore[no-untyped-def]
+    """A Copilot on the fakes: hashing embedder, in-memory vectors (real SQLite). For tests
+    where retrieval quality is not the point: no model to run, no Chroma files."""
+    from copilot.embeddings.fake import HashingEmbedder
+    from copilot.retrieval.memory import MemoryVectorStore
+    from copilot.service import Copilot
+
+    embedder = HashingEmbedder()
+    instance = Copilot(
+        settings, embedder=embedder, vectors=MemoryVectorStore(embedder.name), llm=None
+    )
+    yield instance
+    instance.close()
+
+
 @pytest.fixture(scope="session")
 def starter(tmp_path_factory: pytest.TempPathFactory, embedder: UseEmbedder):  # type: ignore[no-untyped-def]
     """A read-only Copilot with the starter playbooks ingested as community 'starter'."""

@@ -19,10 +19,10 @@ JSONL = KNOWLEDGE / "samples" / "chat" / "morning_readers.jsonl"
 
 
 @pytest.fixture
-def chat(copilot):  # type: ignore[no-untyped-def]
-    report = copilot.ingest_paths("club", [TELEGRAM, JSONL])
+def chat(fake_copilot):  # type: ignore[no-untyped-def]
+    report = fake_copilot.ingest_paths("club", [TELEGRAM, JSONL])
     assert not report.skipped
-    return copilot
+    return fake_copilot
 
 
 def test_summary_is_structured_schema_valid_and_safe(chat) -> None:  # type: ignore[no-untyped-def]

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from copilot.embeddings import EmbedderMismatchError
 from copilot.knowledge.chunking import split_markdown
-from copilot.retrieval.vectors import VectorIndex
+from copilot.retrieval.chroma import ChromaVectorStore
 from copilot.store.tables import ChunkRow
 
 RULES = """# 群规
@@ -33,8 +33,7 @@ def chunk_count(copilot, community: str) -> int:  # type: ignore[no-untyped-def]
 
 
 def vector_count(copilot, community: str) -> int:  # type: ignore[no-untyped-def]
-    collection = copilot.vectors._collection(community, create=False)
-    return collection.count() if collection else 0
+    return copilot.vectors.count(community)
 
 
 def test_reingesting_unchanged_content_adds_nothing(copilot) -> None:  # type: ignore[no-untyped-def]
@@ -93,6 +92,6 @@ def test_communities_never_see_each_other(copilot) -> None:  # type: ignore[no-u
 
 def test_querying_with_another_embedder_is_a_clear_error(copilot) -> None:  # type: ignore[no-untyped-def]
     index(copilot, "club", "rules.md", RULES)
-    copilot.vectors = VectorIndex(copilot.vectors._client, "openai:text-embedding-3-small")
+    copilot.vectors = ChromaVectorStore(copilot.vectors._client, "openai:text-embedding-3-small")
     with pytest.raises(EmbedderMismatchError, match="indexed with the embedder 'use-multilingual"):
         copilot.ask("club", "分享会几点开始？")

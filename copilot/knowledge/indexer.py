@@ -21,7 +21,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from copilot.embeddings import Embedder
 from copilot.knowledge.chunking import Piece, chunk_id
 from copilot.models import ChatMessage
-from copilot.retrieval.vectors import VectorIndex
+from copilot.retrieval.vector_store import VectorStore
 from copilot.store.db import Database
 from copilot.store.tables import ChunkRow, DocumentRow, MessageRow
 from copilot.text import fold_chinese, tokenize
@@ -52,7 +52,7 @@ class Indexer:
         self,
         db: Database,
         embedder: Embedder,
-        vectors: VectorIndex,
+        vectors: VectorStore,
         on_change: Callable[[str], None] = lambda community: None,
     ) -> None:
         self._db = db

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from copilot.config import Settings
 from copilot.embeddings import Embedder, Vectors
 from copilot.retrieval.bm25 import Bm25Index
-from copilot.retrieval.vectors import VectorIndex
+from copilot.retrieval.vector_store import VectorStore
 from copilot.store.db import Database
 from copilot.store.tables import ChunkRow, DocumentRow
 from copilot.text import fold_chinese, tokenize
@@ -56,7 +56,7 @@ class HybridRetriever:
     """Search one community's knowledge; never touches another community's collection."""
 
     def __init__(
-        self, settings: Settings, db: Database, embedder: Embedder, vectors: VectorIndex
+        self, settings: Settings, db: Database, embedder: Embedder, vectors: VectorStore
     ) -> None:
         self._settings = settings
         self._db = db

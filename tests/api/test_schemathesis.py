@@ -2,6 +2,8 @@
 
 Runs against its own Copilot and data dir, so the generated uploads and keys never leak into
 the other API tests. The key is an admin of `fuzz`, which may call every community route.
+Answer quality is not the point here, so the Copilot runs on the fakes (hashing embedder,
+in-memory vectors): the fuzzer's requests cost milliseconds instead of model time.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 
 from copilot.api import create_app
+from copilot.embeddings.fake import HashingEmbedder
 from copilot.keys import KeyStore
+from copilot.retrieval.memory import MemoryVectorStore
 from copilot.service import Copilot
 from tests.api.conftest import BETA_DOC, api_settings
 
@@ -25,9 +29,11 @@ _key: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")
-def api_schema(tmp_path_factory: pytest.TempPathFactory, embedder) -> Iterator[object]:  # type: ignore[no-untyped-def]
+def api_schema(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     data = tmp_path_factory.mktemp("fuzz")
-    cp = Copilot(api_settings(data / "data"), embedder=embedder, llm=None)
+    embedder = HashingEmbedder()
+    vectors = MemoryVectorStore(embedder.name)
+    cp = Copilot(api_settings(data / "data"), embedder=embedder, vectors=vectors, llm=None)
     doc = data / "hikers.md"
     doc.write_text(BETA_DOC, encoding="utf-8")
     cp.ingest_file(COMMUNITY, doc, source="hikers.md")

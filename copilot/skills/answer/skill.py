@@ -8,7 +8,8 @@ from copilot.config import Settings
 from copilot.embeddings import Embedder
 from copilot.llm import ChatLLM
 from copilot.prompts import Prompt
-from copilot.retrieval.hybrid import HybridRetriever, Retrieval
+from copilot.retrieval.hybrid import Retrieval
+from copilot.retrieval.retriever import Retriever
 from copilot.skills.answer.offline import cross_language_note, extract_answer
 from copilot.skills.fallback import llm_else_offline, llm_provenance
 from copilot.skills.grounding import (
@@ -34,7 +35,7 @@ class AnswerPorts:
     """What the answer skill needs from the outside world."""
 
     settings: Settings
-    retriever: HybridRetriever
+    retriever: Retriever
     embedder: Embedder
     llm: ChatLLM | None
 

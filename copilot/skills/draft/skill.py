@@ -18,7 +18,8 @@ from copilot.errors import InputError
 from copilot.llm import ChatLLM
 from copilot.profile import CommunityProfile
 from copilot.prompts import Prompt
-from copilot.retrieval.hybrid import HybridRetriever, Retrieval, RetrievedChunk
+from copilot.retrieval.hybrid import Retrieval, RetrievedChunk
+from copilot.retrieval.retriever import Retriever
 from copilot.skills.draft import templates as T
 from copilot.skills.draft.channels import CHANNELS, ChannelRule, check_draft, get_channel
 from copilot.skills.draft.offline import (
@@ -56,7 +57,7 @@ _TONE_WORDS = {
 @dataclass(frozen=True)
 class DraftPorts:
     settings: Settings
-    retriever: HybridRetriever
+    retriever: Retriever
     embedder: Embedder
     llm: ChatLLM | None
 

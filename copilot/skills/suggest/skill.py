@@ -20,7 +20,7 @@ from copilot.llm import ChatLLM
 from copilot.models import ChatMessage
 from copilot.profile import CommunityProfile
 from copilot.prompts import Prompt
-from copilot.retrieval.hybrid import HybridRetriever
+from copilot.retrieval.retriever import Retriever
 from copilot.skills.fallback import llm_else_offline, llm_provenance
 from copilot.skills.language import language_name, localize
 from copilot.skills.llm_json import parse_reply
@@ -46,7 +46,7 @@ GENERIC = frozenset(
 
 @dataclass(frozen=True)
 class SuggestPorts:
-    retriever: HybridRetriever | None
+    retriever: Retriever | None
     llm: ChatLLM | None
     catalogue_path: Path | None = None
 
@@ -195,7 +195,7 @@ def _numbers(report: HealthReport | None) -> HealthNumbers:
     )
 
 
-def _playbook_lookup(retriever: HybridRetriever, community: str) -> Callable[[Activity], list[str]]:
+def _playbook_lookup(retriever: Retriever, community: str) -> Callable[[Activity], list[str]]:
     """Does the community's own playbook have a section on this format? (heading or full name)."""
 
     def lookup(activity: Activity) -> list[str]:

@@ -1,4 +1,5 @@
-"""Chroma vector index: one collection per community (isolation and speed; no `where` filters)."""
+"""The Chroma adapter of the vector store port: one collection per community (isolation and
+speed; no `where` filters on the query path)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import chromadb
 from chromadb.config import Settings as ChromaSettings
 
 from copilot.config import Settings
-from copilot.embeddings import EmbedderMismatchError, Vectors
+from copilot.embeddings import Vectors
+from copilot.retrieval.vector_store import check_embedder
 
 UPSERT_BATCH = 2000
 
@@ -39,7 +41,7 @@ def collection_name(community: str) -> str:
     return f"cc-{community}-{digest}"
 
 
-class VectorIndex:
+class ChromaVectorStore:
     """Upsert, delete and query vectors of one community; checks the embedder that built them."""
 
     def __init__(self, client: Any, embedder_name: str) -> None:
@@ -67,13 +69,7 @@ class VectorIndex:
                 collection = self._client.get_collection(name, embedding_function=None)
             except Exception:  # chroma raises NotFoundError / ValueError depending on mode
                 return None
-        built_by = (collection.metadata or {}).get("embedder")
-        if built_by and built_by != self._embedder:
-            raise EmbedderMismatchError(
-                f"community '{community}' was indexed with the embedder '{built_by}', but the "
-                f"current settings use '{self._embedder}'. Switch COPILOT_EMBEDDER back, or "
-                f"rebuild the index with `copilot reindex --community {community}`."
-            )
+        check_embedder(community, (collection.metadata or {}).get("embedder"), self._embedder)
         self._collections[community] = collection
         return collection
 
@@ -127,6 +123,10 @@ class VectorIndex:
             (cid, 1.0 - float(d))
             for cid, d in zip(result["ids"][0], result["distances"][0], strict=True)
         ]
+
+    def count(self, community: str) -> int:
+        collection = self._collection(community, create=False)
+        return 0 if collection is None else int(collection.count())
 
     def drop(self, community: str) -> None:
         self._collections.pop(community, None)

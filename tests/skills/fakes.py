@@ -1,0 +1,45 @@
+"""Ports for skill unit tests: a scripted retriever and settings; no Chroma, no USE model."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from copilot.config import Settings
+from copilot.retrieval.hybrid import Retrieval, RetrievedChunk
+
+
+def passage(n: int, text: str, *, source: str = "", kind: str = "playbook") -> RetrievedChunk:
+    return RetrievedChunk(
+        chunk_id=f"chunk-{n}",
+        source=source or f"doc{n}.md",
+        kind=kind,
+        heading="",
+        text=text,
+        score=1.0 / (60 + n),
+        similarity=0.8 - 0.1 * n,
+        bm25=1.0,
+    )
+
+
+@dataclass
+class ScriptedRetriever:
+    """Returns the same passages and confidence for every query; records the queries."""
+
+    chunks: list[RetrievedChunk]
+    confidence: float = 0.9
+    queries: list[str] = field(default_factory=list)
+
+    def search(
+        self, community: str, query: str, *, top_k: int | None = None, kind: str | None = None
+    ) -> Retrieval:
+        self.queries.append(query)
+        chunks = [c for c in self.chunks if kind is None or c.kind == kind][: top_k or 5]
+        return Retrieval(query, chunks, self.confidence if chunks else 0.0)
+
+    def prefetch(self, queries: list[str]) -> None:
+        pass
+
+
+def unit_settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path, llm_provider="offline", _env_file=None)  # type: ignore[call-arg]
