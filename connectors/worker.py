@@ -28,7 +28,6 @@ from .routing import Decision, decide, summary_since
 from .tables import (
     Route,
     add_review,
-    create_tables,
     finish_event,
     get_route,
     keep_first,
@@ -138,7 +137,6 @@ class ConnectorWorker:
         self.capacity = capacity
         self.tasks: set[asyncio.Task[None]] = set()
         self._purged_at = -1e18
-        create_tables(self.db)
 
     # -- request side --------------------------------------------------------------------
     def first_use(self, platform: str, proof: Expiring, body: bytes) -> bool:

@@ -56,7 +56,7 @@ def routes_add(
     ] = False,
 ) -> None:
     """Connect a chat to a community (replaces the chat's existing route)."""
-    from connectors.tables import Route, create_tables, put_route
+    from connectors.tables import Route, put_route
 
     if platform not in platform_names():
         _fail(f"unknown platform {platform!r}; choose one of: {', '.join(platform_names())}")
@@ -66,7 +66,6 @@ def routes_add(
         from copilot.errors import check_community
 
         check_community(community)
-        create_tables(cp.db)
         route = put_route(
             cp.db,
             Route(
@@ -91,10 +90,9 @@ def routes_list(
     json_out: JsonOpt = False,
 ) -> None:
     """Show the routing table."""
-    from connectors.tables import create_tables, list_routes
+    from connectors.tables import list_routes
 
     with copilot_instance() as cp:
-        create_tables(cp.db)
         routes = list_routes(cp.db, community)
     if json_out:
         print_json([r.model_dump() for r in routes])
@@ -112,10 +110,9 @@ def routes_list(
 @routes_app.command("remove")
 def routes_remove(platform: PlatformOpt, chat: ChatOpt) -> None:
     """Disconnect a chat (the bot then ignores it)."""
-    from connectors.tables import create_tables, remove_route
+    from connectors.tables import remove_route
 
     with copilot_instance() as cp:
-        create_tables(cp.db)
         removed = remove_route(cp.db, platform, chat)
     if not removed:
         _fail(f"no route for {platform}:{chat}")
@@ -129,10 +126,9 @@ def reviews_list(
     json_out: JsonOpt = False,
 ) -> None:
     """Draft answers in the queue."""
-    from connectors.tables import create_tables, list_reviews
+    from connectors.tables import list_reviews
 
     with copilot_instance() as cp:
-        create_tables(cp.db)
         items = list_reviews(cp.db, community, None if status == "all" else status)
     if json_out:
         print_json([i.model_dump(mode="json") for i in items])
@@ -154,11 +150,10 @@ def reviews_approve(
 ) -> None:
     """Post the draft (or --text) in the asker's thread through the platform API."""
     from connectors import build_connectors
-    from connectors.tables import create_tables, decide_review, get_review, reopen_review
+    from connectors.tables import decide_review, get_review, reopen_review
     from connectors.worker import ConnectorWorker
 
     with copilot_instance() as cp:
-        create_tables(cp.db)
         if get_review(cp.db, community, review_id) is None:
             _fail(f"no review item #{review_id} in community {community}")
         item = decide_review(cp.db, community, review_id, "approved", text)
@@ -194,10 +189,9 @@ def reviews_approve(
 @reviews_app.command("reject")
 def reviews_reject(review_id: Annotated[int, typer.Argument()], community: CommunityOpt) -> None:
     """Drop a draft; nothing is posted."""
-    from connectors.tables import create_tables, decide_review
+    from connectors.tables import decide_review
 
     with copilot_instance() as cp:
-        create_tables(cp.db)
         if decide_review(cp.db, community, review_id, "rejected") is None:
             _fail(f"no pending review item #{review_id} in community {community}")
     out.print(f"rejected #{review_id}")

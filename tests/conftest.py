@@ -11,6 +11,7 @@ import pytest
 
 from copilot.config import Settings
 from copilot.embeddings.use import UseEmbedder
+from tests.postgres import postgres  # noqa: F401 - a session fixture, started on demand
 
 REPO = Path(__file__).resolve().parent.parent
 KNOWLEDGE = REPO / "knowledge"

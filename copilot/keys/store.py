@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from copilot.errors import InputError, check_community
 from copilot.keys.models import KeyInfo, Role
-from copilot.keys.tables import ApiKeyRow
 from copilot.store.db import Database
+from copilot.store.keys_table import ApiKeyRow
 
 KEY_PREFIX = "cc_"
 MAX_NAME = 128

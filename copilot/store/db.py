@@ -23,11 +23,9 @@ class Database:
         self.engine: Engine = create_engine(url, future=True, pool_pre_ping=True)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        # Import the table modules so their classes register on Base before create_all.
-        from copilot.keys import tables as _key_tables  # noqa: F401
-        from copilot.store import faq_table, profile_table, tables  # noqa: F401
+        from copilot.store.schema import upgrade  # the schema module imports this one
 
-        Base.metadata.create_all(self.engine)
+        upgrade(self.engine)  # migrations: new tables, changed columns, on every backend
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager

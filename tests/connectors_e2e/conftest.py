@@ -19,7 +19,6 @@ from connectors.tables import (
     ReviewRow,
     Route,
     RouteRow,
-    create_tables,
     put_route,
 )
 from connectors.worker import ConnectorWorker
@@ -102,7 +101,6 @@ class Harness:
 
 
 def reset_tables(copilot: Copilot) -> None:
-    create_tables(copilot.db)
     with copilot.db.session() as s:
         for table in (InboundEventRow, ReviewRow, RouteRow, KeptValueRow):
             s.execute(delete(table))

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from connectors.base import InboundMessage
-from connectors.tables import add_review, create_tables
+from connectors.tables import add_review
 from copilot.cli import app
 from copilot.store.db import Database
 from tests.connectors.fake_platform import FakePlatform
@@ -67,7 +67,6 @@ def test_routes_and_review_approval(
     )
 
     db = Database(f"sqlite:///{tmp_path / 'data' / 'copilot.db'}")
-    create_tables(db)
     msg = InboundMessage(
         platform="slack",
         event_id="Ev9",
