@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 
 class InputError(ValueError):
@@ -21,8 +22,31 @@ def check_community(community: str) -> str:
     return community
 
 
+def check_text(text: str, what: str) -> str:
+    """Refuse lone UTF-16 surrogates ("\\ud800"): no store or encoder can hold them."""
+    if any("\ud800" <= ch <= "\udfff" for ch in text):
+        raise InputError(f"{what} contains a lone UTF-16 surrogate; send valid Unicode text")
+    return text
+
+
+def check_source_name(name: str) -> str:
+    """A source name is shown to operators and members: no control or invisible formatting
+    characters (a bidi override can make 'evil\u202egpj.md' read as 'evilmd.jpg')."""
+    check_text(name, "the source name")
+    bad = sorted({f"U+{ord(ch):04X}" for ch in name if unicodedata.category(ch) in _HIDDEN})
+    if bad:
+        raise InputError(
+            f"the source name contains control or invisible formatting characters "
+            f"({', '.join(bad[:5])}); use visible characters only"
+        )
+    return name
+
+
+_HIDDEN = {"Cc", "Cf", "Co", "Cn", "Zl", "Zp"}
+
+
 def check_question(question: str, max_chars: int) -> str:
-    question = (question or "").strip()
+    question = check_text((question or "").strip(), "the question")
     if not question:
         raise InputError("the question is empty")
     if len(question) > max_chars:

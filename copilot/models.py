@@ -6,10 +6,10 @@ skills consume them. They carry no behaviour beyond validation.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Literal
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 Kind = Literal["playbook", "chat"]
 
@@ -17,6 +17,36 @@ Kind = Literal["playbook", "chat"]
 def assume_utc(ts: datetime) -> datetime:
     """A time without a zone is UTC: the rule ChatMessage, the store and the API all follow."""
     return ts if ts.tzinfo is not None else ts.replace(tzinfo=UTC)
+
+
+# What calendar arithmetic here can hold (a week back, a zone shift, a year of days): years
+# 1 and 9999 overflow as soon as a day or a zone is added, and nothing real is that far out.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+_RANGE = f"between {EARLIEST:%Y-%m-%d} and {LATEST - timedelta(days=1):%Y-%m-%d}"
+
+
+def in_calendar(ts: datetime) -> datetime:
+    """``ts`` as an aware UTC time (UTC when it has no zone); ValueError when it is out of range."""
+    try:
+        utc = assume_utc(ts).astimezone(UTC)
+    except (OverflowError, ValueError):
+        utc = EARLIEST - timedelta(days=1)  # +14:00 on 0001-01-01 is before year 1 in UTC
+    if not EARLIEST <= utc < LATEST:
+        raise ValueError(f"{ts.isoformat()} is out of range: use a time {_RANGE}")
+    return utc
+
+
+def date_in_calendar(day: date) -> date:
+    """``day`` unchanged; ValueError when it is out of the supported range."""
+    if not EARLIEST.date() <= day < LATEST.date():
+        raise ValueError(f"{day.isoformat()} is out of range: use a date {_RANGE}")
+    return day
+
+
+# Boundary types: pydantic answers an out-of-range value with a 422 naming the field.
+Moment = Annotated[datetime, AfterValidator(in_calendar)]
+CalendarDate = Annotated[date, AfterValidator(date_in_calendar)]
 
 
 class ChatMessage(BaseModel):

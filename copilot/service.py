@@ -23,7 +23,7 @@ from copilot.knowledge.documents import LoadedFile
 from copilot.knowledge.indexer import Indexer, IndexResult
 from copilot.llm import ChatLLM
 from copilot.llm.factory import build_llm
-from copilot.models import ChatMessage
+from copilot.models import ChatMessage, date_in_calendar, in_calendar
 from copilot.retrieval.hybrid import HybridRetriever
 from copilot.retrieval.vector_store import VectorStore
 from copilot.skills.answer import AnswerPorts, answer_question
@@ -240,6 +240,7 @@ class Copilot:
         from copilot.skills.summarize import SummarizePorts, summarize_messages
 
         check_community(community)
+        since, until = _in_calendar(since, "since"), _in_calendar(until, "until")
         if since and until and since >= until:
             raise InputError("--since must be earlier than --until")
         from copilot.profile import load_profile
@@ -268,8 +269,8 @@ class Copilot:
         profile = load_profile(self.db, community)
         return compute_health(
             load_messages(self.db, community),
-            now=now,
-            since=since,
+            now=_in_calendar(now, "now"),
+            since=_in_calendar(since, "since"),
             admins=set(profile.admins),
             tz=profile.timezone,
         )
@@ -356,6 +357,10 @@ class Copilot:
         self.vectors.check(community)
         today = today or datetime.now(ZoneInfo(profile.timezone)).date()
         try:
+            date_in_calendar(today)
+        except ValueError as exc:
+            raise InputError(f"today: {exc}") from None
+        try:
             return suggest_activities(
                 SuggestPorts(self.retriever, self.llm),
                 community,
@@ -382,3 +387,13 @@ class Copilot:
 
     def close(self) -> None:
         self.db.close()
+
+
+def _in_calendar(moment: datetime | None, what: str) -> datetime | None:
+    """The CLI's and the facade's guard for the range the API checks in its schemas."""
+    if moment is None:
+        return None
+    try:
+        return in_calendar(moment)
+    except ValueError as exc:
+        raise InputError(f"{what}: {exc}") from None

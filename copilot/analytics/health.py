@@ -61,6 +61,7 @@ from copilot.analytics.report import (
     Via,
 )
 from copilot.analytics.spam import spam_ids
+from copilot.errors import InputError
 from copilot.models import ChatMessage
 from copilot.text import is_question, looks_like_injection
 
@@ -69,6 +70,7 @@ MIN_MEMBERS_FOR_RATIOS = 3  # …with at least this many members
 UNANSWERED_MIN = 2
 LOW_PER_DAY = 3.0  # low_activity: fewer counted messages per period day
 HIGH_PER_DAY = 50.0  # high_activity: at least this many per period day
+MAX_PERIOD_DAYS = 3 * 366  # a report has one row per day: since= decades back is refused
 DECLINE_RATIO = 0.7  # declining_activity: last 7 days / previous 7 days below this…
 DECLINE_MIN_PREVIOUS = 5  # …when the previous week had enough messages to judge
 NEWCOMERS_MIN = 3  # many_newcomers: at least this many, and…
@@ -101,6 +103,11 @@ def compute_health(
     spam = spam_ids(history)
     counted = [m for m in history if not m.is_service and m.id not in spam]
     start = _period_start(history, now, zone, since, window_days)
+    if now - start > timedelta(days=MAX_PERIOD_DAYS):  # the report has one row per day
+        raise InputError(
+            f"the period from {start:%Y-%m-%d} to {now:%Y-%m-%d} is {(now - start).days} days; "
+            f"stats cover at most {MAX_PERIOD_DAYS} days: pass a later `since`"
+        )
     in_period = [m for m in counted if m.ts >= start]
     roster = build_roster(history, roles, spam)
     members = roster.members()

@@ -92,7 +92,9 @@ def describe_validation(errors: list[dict[str, Any]]) -> tuple[int, str, str]:
     for e in errors[:5]:
         loc = [str(x) for x in e.get("loc", ()) if x not in ("body", "query", "path", "header")]
         where = ".".join(loc) or "request body"
-        parts.append(f"{where}: {e.get('msg', 'invalid value')}")
+        # Our validators' ValueErrors are written for people: drop pydantic's "Value error, ".
+        message = str(e.get("msg", "invalid value")).removeprefix("Value error, ")
+        parts.append(f"{where}: {message}")
     more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
     return 422, "invalid_input", "; ".join(parts) + more
 

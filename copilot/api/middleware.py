@@ -67,7 +67,8 @@ class RequestContextMiddleware:
             if declared > limit:
                 await self._refuse(send_with_id, declared, limit, multipart)
             else:
-                await self.app(scope, _counting(receive, limit, multipart), send_with_id)
+                is_json = "json" in headers.get("content-type", "")
+                await self.app(scope, _counting(receive, limit, multipart, is_json), send_with_id)
         except Exception:
             log.exception("unhandled error in %s %s", scope["method"], scope["path"])
             if not state["started"]:
@@ -141,18 +142,45 @@ class RequestContextMiddleware:
         await send({"type": "http.response.body", "body": body})
 
 
-def _counting(receive: Receive, limit: int, multipart: bool) -> Receive:
-    """Stop reading a body without Content-Length (chunked) as soon as it passes the limit."""
+def _counting(receive: Receive, limit: int, multipart: bool, is_json: bool = False) -> Receive:
+    """Stop reading a body without Content-Length (chunked) as soon as it passes the limit;
+    refuse a JSON body holding a lone surrogate before any route sees it."""
     seen = 0
+    body = bytearray()
 
     async def wrapped() -> Message:
         nonlocal seen
         message = await receive()
         if message["type"] == "http.request":
-            seen += len(message.get("body", b""))
+            chunk = message.get("body", b"")
+            seen += len(chunk)
             if seen > limit:
                 what = "upload" if multipart else "request body"
                 raise HTTPException(413, f"the {what} is over the {human_size(limit)} limit")
+            if is_json:
+                body.extend(chunk)
+                if not message.get("more_body") and _lone_surrogate(bytes(body)):
+                    raise HTTPException(
+                        422,
+                        "the JSON body contains a lone UTF-16 surrogate (such as \\ud800), "
+                        "which is not text; send valid Unicode",
+                    )
         return message
 
     return wrapped
+
+
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def _lone_surrogate(body: bytes) -> bool:
+    """JSON can spell a lone surrogate only as an escape; json.loads pairs the valid ones."""
+    if not _SURROGATE_ESCAPE.search(body):
+        return False
+    try:
+        json.dumps(json.loads(body), ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    except (ValueError, RecursionError):
+        return False  # not JSON at all: the route says so
+    return False

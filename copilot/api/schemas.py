@@ -7,8 +7,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from copilot.errors import check_source_name
 from copilot.keys import Role
-from copilot.models import assume_utc
+from copilot.models import Moment, assume_utc
 
 
 class UploadOut(BaseModel):
@@ -25,7 +26,12 @@ class DocumentOut(BaseModel):
     chunks: int
     messages: int
     status: str
-    ingested_at: datetime
+    ingested_at: datetime = Field(description="When it was indexed, in UTC.")
+
+    @field_validator("ingested_at")
+    @classmethod
+    def _in_utc(cls, ts: datetime) -> datetime:
+        return assume_utc(ts)  # SQLite hands back UTC times without their zone
 
 
 class MessageIn(BaseModel):
@@ -35,16 +41,10 @@ class MessageIn(BaseModel):
     channel: str = Field(default="default", min_length=1, max_length=256)
     author: str = Field(min_length=1, max_length=256)
     author_id: str | None = Field(default=None, max_length=256)
-    ts: datetime = Field(description="Send time; UTC when no zone is given.")
+    ts: Moment = Field(description="Send time; UTC when no zone is given.")
     text: str = Field(max_length=20_000)
     reply_to: str | None = Field(default=None, max_length=128)
     thread: str | None = Field(default=None, max_length=128)
-
-    @field_validator("ts")
-    @classmethod
-    def _utc_when_no_zone(cls, ts: datetime) -> datetime:
-        # Left naive, the store would read it as the server's local time, not UTC.
-        return assume_utc(ts)
 
 
 class MessagesIn(BaseModel):
@@ -53,11 +53,15 @@ class MessagesIn(BaseModel):
     source: str = Field(
         min_length=1,
         max_length=256,
-        pattern=r"^[^\x00-\x1f]+$",
-        description="Names this batch; sending the same source again replaces what it indexed.",
+        description=(
+            "Names this batch; sending the same source again replaces what it indexed. "
+            "Visible characters only (no control or bidi/zero-width formatting characters)."
+        ),
         examples=["api:general:2024-06"],
     )
     messages: list[MessageIn] = Field(min_length=1, description="Limit: COPILOT_API_MAX_BATCH.")
+
+    _readable_source = field_validator("source")(check_source_name)
 
 
 class KeyIn(BaseModel):

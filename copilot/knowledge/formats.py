@@ -221,7 +221,7 @@ def _jsonl(text: str, source: _Source, kind: Kind) -> LoadedFile:
 
 
 def _csv(text: str, source: _Source, kind: Kind) -> LoadedFile:
-    header, rows = read_csv(text)
+    header, rows = read_csv(text, source.label)
     fmt = sniff_records([r for _, r in rows], header) if kind != "playbook" else None
     if fmt is None and kind == "chat" and has_chat_columns(header):
         fmt = "generic-chat"

@@ -10,12 +10,14 @@ import io
 import json
 from typing import Any
 
+from copilot.knowledge.errors import UnreadableFileError
+
 _QUESTION = ("question", "q", "问题", "问", "提问", "ask")
 _ANSWER = ("answer", "a", "答案", "回答", "答", "解答", "reply")
 _TITLE = ("title", "name", "heading", "topic", "subject", "标题", "名称", "主题", "名字")
 
 
-def read_csv(text: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+def read_csv(text: str, label: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     """(header, [(row number, record)]); the delimiter (, ; tab |) is sniffed.
 
     Empty cells are left out of a record; row numbers count the header as row 1.
@@ -29,7 +31,14 @@ def read_csv(text: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
             dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
         except csv.Error:
             dialect = csv.excel
-    rows = list(csv.reader(io.StringIO(text), dialect))
+    reader = csv.reader(io.StringIO(text), dialect)
+    try:
+        rows = list(reader)
+    except csv.Error as exc:  # a field over csv's 128 KiB limit, a NUL byte, a stray quote
+        what = "a field is over 131,072 characters" if "field limit" in str(exc) else str(exc)
+        raise UnreadableFileError(
+            label, f"not a readable CSV table at line {reader.line_num}: {what}"
+        ) from None
     if not rows:
         return [], []
     header = [h.strip() or f"column {i + 1}" for i, h in enumerate(rows[0])]

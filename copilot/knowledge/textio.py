@@ -139,6 +139,8 @@ def parse_json(text: str, label: str) -> Any:
         raise UnreadableFileError(
             label, f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
         ) from None
+    except RecursionError:  # [[[[... thousands deep: no real export nests like that
+        raise UnreadableFileError(label, "JSON nested too deeply to read") from None
 
 
 def read_json(path: Readable, label: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Any:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from copilot.api import create_app
 from copilot.embeddings.fake import HashingEmbedder
@@ -26,6 +27,40 @@ EXAMPLES = 15  # per operation; the suite stays well under a minute on 2 cores
 SLOW_EXAMPLES = 5  # skills that do ~1 s of work per call
 SLOW = ("/activities", "/summaries", "/drafts")
 _key: dict[str, str] = {}
+
+# The edges of the calendar (a zone pushing year 1 or 9999 over the edge), mixed into every
+# date and date-time the generator makes, and lone surrogates put into JSON string fields:
+# each used to be a 500 somewhere (hardening issue, finding 4).
+EDGE_MOMENTS = [
+    "0001-01-01T00:00:00+14:00",
+    "9999-12-31T23:59:59-14:00",
+    "9999-12-31T00:00:00",
+    "0001-01-01T00:00:00Z",
+    "1900-01-01T00:00:00Z",
+]
+EDGE_DATES = ["0001-01-01", "9999-12-31", "1900-02-28"]
+SURROGATES = ["\ud800", "x\udfff", "\udbff\udbff"]
+schemathesis.openapi.format(
+    "date-time",
+    st.sampled_from(EDGE_MOMENTS)
+    | st.datetimes().map(lambda d: d.isoformat())
+    | st.datetimes(timezones=st.timezones()).map(lambda d: d.isoformat()),
+)
+schemathesis.openapi.format(
+    "date", st.sampled_from(EDGE_DATES) | st.dates().map(lambda d: d.isoformat())
+)
+
+
+def _with_surrogate(case: object, surrogate: str | None) -> object:
+    """Put a lone surrogate into the first string of a JSON body (when the draw says so)."""
+    body = getattr(case, "body", None)
+    is_json = "json" in (getattr(case, "media_type", None) or "")
+    if surrogate is not None and is_json and isinstance(body, dict):
+        for key, value in body.items():
+            if isinstance(value, str):
+                body[key] = value + surrogate
+                break
+    return case
 
 
 @pytest.fixture(scope="module")
@@ -49,8 +84,11 @@ def test_no_input_makes_the_server_fail(api_schema) -> None:  # type: ignore[no-
     operations = [result.ok() for result in api_schema.get_all_operations()]
     assert len(operations) >= 15
     for operation in operations:
+        cases = st.builds(
+            _with_surrogate, operation.as_strategy(), st.none() | st.sampled_from(SURROGATES)
+        )
 
-        @given(case=operation.as_strategy())
+        @given(case=cases)
         @settings(
             max_examples=SLOW_EXAMPLES if operation.path.endswith(SLOW) else EXAMPLES,
             deadline=None,

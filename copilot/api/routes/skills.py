@@ -6,7 +6,6 @@ per skill when the route is made, and FastAPI reads them from the signature.
 """
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -23,7 +22,7 @@ from copilot.api.deps import (
 from copilot.api.errors import error_responses
 from copilot.api.streaming import SSE_RESPONSE, stream_work, wants_stream
 from copilot.keys import Role
-from copilot.models import assume_utc
+from copilot.models import Moment
 from copilot.skills.registry import SkillSpec, skills
 
 router = APIRouter(prefix="/v1/communities", tags=["skills"])
@@ -86,11 +85,14 @@ async def stats(
     community: OperatorCommunity,
     copilot: CopilotDep,
     since: Annotated[
-        datetime | None,
-        Query(description=("Start of the period; default: 30 days before the last message.")),
+        Moment | None,
+        Query(
+            description=(
+                "Start of the period (UTC if no zone; at most 1,098 days back); "
+                "default: 30 days before the last message."
+            )
+        ),
     ] = None,
 ) -> HealthReport:
     """Community health from the stored chat: activity, silent and new members, questions."""
-    return await run_sync(
-        request, copilot.stats, community, since=None if since is None else assume_utc(since)
-    )
+    return await run_sync(request, copilot.stats, community, since=since)

@@ -273,7 +273,7 @@ def detect_chat_format(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> str
     if suffix in (".html", ".htm"):
         return sniff_html(text)
     if suffix == ".csv":
-        header, rows = read_csv(text)
+        header, rows = read_csv(text, label)
         return sniff_records([r for _, r in rows], header)
     records, _ = parse_jsonl_records(text)
     return sniff_records([r for _, r in records])

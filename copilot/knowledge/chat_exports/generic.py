@@ -72,6 +72,8 @@ def parse_jsonl_records(text: str) -> tuple[list[tuple[int, Any]], list[tuple[in
             records.append((n, json.loads(line)))
         except json.JSONDecodeError as exc:
             bad.append((n, f"invalid JSON ({exc.msg})"))
+        except RecursionError:
+            bad.append((n, "JSON nested too deeply"))
     return records, bad
 
 

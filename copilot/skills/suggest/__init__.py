@@ -1,9 +1,8 @@
 """The suggest skill: activities ranked for a community's type, goals, health and the date."""
 
-from datetime import date
-
 from pydantic import BaseModel, ConfigDict, Field
 
+from copilot.models import CalendarDate
 from copilot.skills.registry import SkillSpec
 from copilot.skills.results import SuggestResult
 from copilot.skills.suggest.catalogue import CatalogueError, load_catalogue
@@ -14,7 +13,9 @@ class ActivitiesIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     limit: int = Field(default=5, ge=1, le=20)
-    today: date | None = Field(default=None, description="Plan from this day; default: today.")
+    today: CalendarDate | None = Field(
+        default=None, description="Plan from this day; default: today."
+    )
 
 
 SKILL = SkillSpec(
