@@ -56,6 +56,9 @@ class Capabilities:
     # write any body, so the app holds operator commands from such callbacks for approval.
     signs_body: bool = True
     replay_window_s: int | None = 300  # older timestamps are refused; None: no timestamp
+    # True where a user id is a person's account number (a QQ number through OneBot): chat
+    # history captured from the platform keeps a pseudonym of it, never the number.
+    personal_user_ids: bool = False
 
 
 class InboundMessage(BaseModel):

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 import anyio
 
+from copilot.knowledge.chat_exports.common import member_id
 from copilot.models import ChatMessage
 from copilot.service import Copilot
 from copilot.skills.results import AnswerResult, Citation
@@ -304,12 +305,15 @@ class ConnectorWorker:
 
         now = datetime.now(UTC)
         channel = f"{msg.platform}:{msg.chat_id}"
+        user_id = msg.user_id
+        if self.connectors[msg.platform].capabilities.personal_user_ids:
+            user_id = member_id(msg.platform, msg.user_id)  # never store the QQ number
         new = ChatMessage(
             id=msg.message_id or msg.event_id,
             community=route.community,
             channel=channel,
-            author=msg.user_name or msg.user_id,
-            author_id=msg.user_id,
+            author=msg.user_name or user_id,
+            author_id=user_id,
             ts=now,
             text=msg.text,
             thread=msg.thread_id,

@@ -1,4 +1,4 @@
-"""One fake chat-platform API server on 127.0.0.1 for all six platforms.
+"""One fake chat-platform API server on 127.0.0.1 for every platform.
 
 Real HTTP, each platform's real paths and response envelopes, so connectors are tested with
 their production code paths by pointing ``COPILOT_<PLATFORM>_API_URL`` at ``fake.url``:
@@ -10,6 +10,8 @@ Discord               ``api_url = fake.url + "/api/v10"`` (PATCH/POST /api/v10/w
 Feishu/Lark           ``api_url = fake.url``             (/open-apis/...)
 WeCom                 ``api_url = fake.url``             (/cgi-bin/...)
 DingTalk              ``api_url = fake.url``             (/robot/...)
+QQ official           ``api_url = fake.url``             (/app/getAppAccessToken, /v2/groups/...)
+OneBot v11            ``api_url = fake.url``             (/send_group_msg ...)
 ====================  ===============================================================
 
 Every request is recorded in ``fake.requests`` as ``(method, path, headers, json, body, query)``.
@@ -33,6 +35,7 @@ WECOM_ACCESS_TOKEN = "wecom-fake-access-token"
 SLACK_BOT_USER_ID = "UBOTFAKE1"
 TELEGRAM_BOT_USERNAME = "copilot_test_bot"
 FEISHU_BOT_OPEN_ID = "ou_fake_bot"
+QQ_ACCESS_TOKEN = "qq-fake-access-token"
 
 
 class RecordedRequest(NamedTuple):
@@ -240,6 +243,38 @@ def _dingtalk(req: RecordedRequest, m: re.Match[str]) -> Reply:
     return 200, {"errcode": 0, "errmsg": "ok"}
 
 
+def _qq_token(req: RecordedRequest, m: re.Match[str]) -> Reply:
+    body = req.json or {}
+    if not body.get("appId") or not body.get("clientSecret"):
+        return 400, {"code": 100007, "message": "appid or secret invalid"}
+    return 200, {"access_token": QQ_ACCESS_TOKEN, "expires_in": "7200"}
+
+
+def _qq_api(req: RecordedRequest, m: re.Match[str]) -> Reply:
+    if req.headers.get("authorization") != f"QQBot {QQ_ACCESS_TOKEN}":
+        return 401, {"code": 11244, "message": "token not exist or expire"}
+    body = req.json or {}
+    if not body.get("content") or not body.get("msg_id"):
+        return 400, {"code": 40034006, "message": "active message is not allowed"}
+    return 200, {"id": f"qq-msg-{body['msg_id']}-{body.get('msg_seq', 1)}", "timestamp": 1700000000}
+
+
+def _onebot(req: RecordedRequest, m: re.Match[str]) -> Reply:
+    if not req.headers.get("authorization", "").startswith("Bearer "):
+        return 403, {"status": "failed", "retcode": 1403, "message": "token verify failed"}
+    body = req.json or {}
+    if not body.get("message"):
+        return 200, {"status": "failed", "retcode": 1400, "wording": "消息为空", "data": None}
+    return 200, {
+        "status": "ok",
+        "retcode": 0,
+        "data": {"message_id": 5000},
+        "message": "",
+        "wording": "",
+        "echo": None,
+    }
+
+
 _ROUTES: list[tuple[str, re.Pattern[str], Route]] = [
     (meth, re.compile(path), route)
     for meth, path, route in [
@@ -255,5 +290,9 @@ _ROUTES: list[tuple[str, re.Pattern[str], Route]] = [
         ("GET", r"/cgi-bin/(?P<api>gettoken)", _wecom),
         ("POST", r"/cgi-bin/(?P<api>aibot/response|message/send|webhook/send)", _wecom),
         ("POST", r"/robot/(?P<api>sendBySession|send)", _dingtalk),
+        ("POST", r"/app/getAppAccessToken", _qq_token),
+        ("POST", r"/v2/(?P<kind>groups|users)/(?P<chat>[^/]+)/messages", _qq_api),
+        ("POST", r"/channels/(?P<chat>[^/]+)/messages", _qq_api),
+        ("POST", r"/(?P<action>send_group_msg|send_private_msg|send_msg)", _onebot),
     ]
 ]

@@ -24,6 +24,8 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from connectors.platforms.dingtalk import DingtalkSettings
 from connectors.platforms.discord import DiscordSettings
 from connectors.platforms.feishu import FeishuSettings
+from connectors.platforms.onebot import OnebotSettings
+from connectors.platforms.qq import QqSettings
 from connectors.platforms.slack import SlackSettings
 from connectors.platforms.telegram import TelegramSettings
 from connectors.platforms.wecom import WecomSettings
@@ -219,3 +221,77 @@ def dingtalk_request(body: bytes, ts_ms: int, secret: str = DINGTALK_SECRET) -> 
     mac = hmac.new(secret.encode(), f"{ts_ms}\n{secret}".encode(), hashlib.sha256).digest()
     sign = base64.b64encode(mac).decode()
     return Req(body, {"timestamp": str(ts_ms), "sign": sign, "Content-Type": "application/json"})
+
+
+# -- QQ (official bot API) --------------------------------------------------------------------
+QQ_APP_ID = "11111111"
+QQ_SECRET = "DG5g3B4j9X2KOErG"  # the official callback-check example's secret
+
+
+def qq_settings(api: str = "http://127.0.0.1:9", **kw: Any) -> QqSettings:
+    kw.setdefault("token_url", f"{api}/app/getAppAccessToken")
+    return QqSettings(_env_file=None, app_id=QQ_APP_ID, app_secret=QQ_SECRET, api_url=api, **kw)
+
+
+def qq_key(secret: str = QQ_SECRET) -> Ed25519PrivateKey:
+    """The documented derivation, written here independently of the connector."""
+    seed = secret
+    while len(seed) < 32:
+        seed = seed * 2
+    return Ed25519PrivateKey.from_private_bytes(seed[:32].encode())
+
+
+def qq_request(body: bytes, ts: int, secret: str = QQ_SECRET) -> Req:
+    sig = qq_key(secret).sign(str(ts).encode() + body).hex()
+    headers = {
+        "X-Signature-Ed25519": sig,
+        "X-Signature-Timestamp": str(ts),
+        "X-Signature-Method": "Ed25519",
+        "X-Bot-Appid": QQ_APP_ID,
+        "User-Agent": "QQBot-Callback",
+        "Content-Type": "application/json",
+    }
+    return Req(body, headers)
+
+
+def qq_event(t: str, d: dict[str, Any], event_id: str = "GROUP_AT_MESSAGE_CREATE:e1") -> bytes:
+    return dumps({"id": event_id, "op": 0, "d": d, "t": t})
+
+
+# -- OneBot v11 -------------------------------------------------------------------------------
+ONEBOT = vector("onebot_http_post_vector_DERIVED.json")
+ONEBOT_SECRET = ONEBOT["secret"]
+ONEBOT_SELF = "10001000"
+
+
+def onebot_settings(api: str = "http://127.0.0.1:9", **kw: Any) -> OnebotSettings:
+    kw.setdefault("access_token", "onebot-token")
+    return OnebotSettings(_env_file=None, secret=ONEBOT_SECRET, api_url=api, **kw)
+
+
+def onebot_request(body: bytes, secret: str = ONEBOT_SECRET) -> Req:
+    sig = "sha1=" + hmac.new(secret.encode(), body, hashlib.sha1).hexdigest()
+    headers = {"Content-Type": "application/json", "X-Self-ID": ONEBOT_SELF, "X-Signature": sig}
+    return Req(body, headers)
+
+
+def onebot_group_message(
+    text: str,
+    ts: int,
+    *,
+    message_id: int = 1001,
+    at_bot: bool = True,
+    user: int = 20002000,
+    group: int = 123456789,
+) -> dict[str, Any]:
+    segments: list[dict[str, Any]] = []
+    if at_bot:
+        segments.append({"type": "at", "data": {"qq": ONEBOT_SELF}})
+    segments.append({"type": "text", "data": {"text": f" {text}" if at_bot else text}})
+    return {
+        "time": ts, "self_id": int(ONEBOT_SELF), "post_type": "message",
+        "message_type": "group", "sub_type": "normal", "message_id": message_id,
+        "group_id": group, "user_id": user, "anonymous": None, "message": segments,
+        "raw_message": (f"[CQ:at,qq={ONEBOT_SELF}] " if at_bot else "") + text, "font": 0,
+        "sender": {"user_id": user, "nickname": "小林", "card": "林薇", "role": "member"},
+    }  # fmt: skip

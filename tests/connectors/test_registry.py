@@ -87,8 +87,10 @@ def test_every_platform_passes_the_shared_conformance_suite(name: str) -> None:
     assert [s.platform for s in suites] == [name], f"tests/connectors/test_{name}.py needs one"
 
 
-def test_the_six_platforms_are_registered_under_their_module_names() -> None:
-    assert platform_names() == ["dingtalk", "discord", "feishu", "slack", "telegram", "wecom"]
+def test_the_platforms_are_registered_under_their_module_names() -> None:
+    assert platform_names() == [
+        "dingtalk", "discord", "feishu", "onebot", "qq", "slack", "telegram", "wecom"
+    ]  # fmt: skip
     assert all(cls.platform == name for name, cls in connector_classes().items())
 
 

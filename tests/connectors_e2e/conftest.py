@@ -57,7 +57,7 @@ def operator_key(e2e_copilot: Copilot) -> dict[str, str]:
 
 
 def platform_env(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
-    """Enable all six platforms with the helpers' secrets, API calls going to ``url``."""
+    """Enable every platform with the helpers' secrets, API calls going to ``url``."""
     env = {
         "SLACK_SIGNING_SECRET": h.SLACK_SECRET, "SLACK_BOT_TOKEN": "xoxb-test",
         "SLACK_BOT_USER_ID": h.SLACK_BOT, "SLACK_API_URL": f"{url}/api/",
@@ -71,6 +71,10 @@ def platform_env(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
         "WECOM_TOKEN": h.WECOM_TOKEN, "WECOM_ENCODING_AES_KEY": h.WECOM_KEY,
         "WECOM_CORP_ID": h.WECOM_CORP, "WECOM_BOT_NAME": "RobotA", "WECOM_API_URL": url,
         "DINGTALK_APP_SECRET": h.DINGTALK_SECRET, "DINGTALK_API_URL": url,
+        "QQ_APP_ID": h.QQ_APP_ID, "QQ_APP_SECRET": h.QQ_SECRET, "QQ_API_URL": url,
+        "QQ_TOKEN_URL": f"{url}/app/getAppAccessToken",
+        "ONEBOT_SECRET": h.ONEBOT_SECRET, "ONEBOT_ACCESS_TOKEN": "onebot-token",
+        "ONEBOT_API_URL": url,
     }  # fmt: skip
     for name, value in env.items():
         monkeypatch.setenv(f"COPILOT_{name}", value)

@@ -7,6 +7,7 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from connectors.registry import connector_classes, platform_names
@@ -22,6 +23,8 @@ CHAT = {
     "feishu": "oc_readers",
     "wecom": "wrchat_readers",
     "dingtalk": "cidReaders==",
+    "qq": "C9F778FE6ADF9D1D1DBE395BF744A33A",
+    "onebot": "123456789",
 }
 PATH = {
     name: f"/connectors/{name}/{cls.webhook.hook}"
@@ -36,6 +39,8 @@ REPLY_PATH = {
     "feishu": "/reply",
     "wecom": "/cgi-bin/aibot/response",
     "dingtalk": "/robot/sendBySession",
+    "qq": f"/v2/groups/{CHAT['qq']}/messages",
+    "onebot": "/send_group_msg",
 }
 
 
@@ -251,6 +256,43 @@ def _unique_ms(now: int) -> int:
     return _last_ms
 
 
+def _qq(
+    text: str,
+    fake: FakePlatform,
+    eid: str,
+    user: str,
+    mentioned: bool,
+    command: str | None,
+    now: int,
+) -> h.Req:
+    body = f"/{command} {text}".strip() if command else text
+    d = {
+        "author": {"member_openid": user},
+        "content": f" {body}",  # QQ removes the bot's @ and leaves the space
+        "group_openid": CHAT["qq"],
+        "id": f"ROBOT1.0_{eid}",
+        "timestamp": datetime.fromtimestamp(now, UTC).isoformat(),
+    }
+    return h.qq_request(h.qq_event("GROUP_AT_MESSAGE_CREATE", d, f"GROUP_AT:{eid}"), now)
+
+
+def _onebot(
+    text: str,
+    fake: FakePlatform,
+    eid: str,
+    user: str,
+    mentioned: bool,
+    command: str | None,
+    now: int,
+) -> h.Req:
+    body = f"/{command} {text}".strip() if command else text
+    event = h.onebot_group_message(
+        body, now, message_id=int(eid) % 2**31, at_bot=mentioned, group=int(CHAT["onebot"])
+    )
+    event["user_id"] = event["sender"]["user_id"] = user
+    return h.onebot_request(h.dumps(event))
+
+
 _BUILDERS: dict[str, Callable[..., h.Req]] = {
     "slack": _slack,
     "telegram": _telegram,
@@ -258,6 +300,8 @@ _BUILDERS: dict[str, Callable[..., h.Req]] = {
     "feishu": _feishu,
     "wecom": _wecom,
     "dingtalk": _dingtalk,
+    "qq": _qq,
+    "onebot": _onebot,
 }
 
 
@@ -268,6 +312,8 @@ def replies(fake: FakePlatform, platform: str) -> list[RecordedRequest]:
 def posted_text(req: RecordedRequest) -> str:
     """The text a reply carried, whatever the platform's payload shape."""
     body = req.json or {}
+    if isinstance(body.get("message"), list):  # onebot segments
+        return "".join(str((s.get("data") or {}).get("text", "")) for s in body["message"])
     if "text" in body and isinstance(body["text"], str):
         return str(body["text"])  # slack, telegram
     if "content" in body and isinstance(body["content"], str):

@@ -14,8 +14,9 @@ from tests.connectors_e2e.events import CHAT, PLATFORMS, event, posted_text, rep
 
 QUESTION = "会费多少？可以退款吗？"
 _ids = itertools.count(920_000_001)
-# Discord delivers only slash commands to the app; the WeCom robot only messages that @ it.
-ADDRESSED_ONLY = {"discord", "wecom"}
+# Discord delivers only slash commands to the app; the WeCom robot and the QQ official bot
+# only messages that @ it.
+ADDRESSED_ONLY = {"discord", "wecom", "qq"}
 # Their proof does not cover the body (DingTalk signs the timestamp, Telegram sends a token).
 UNSIGNED_BODY = {"dingtalk", "telegram"}
 

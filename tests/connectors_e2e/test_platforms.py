@@ -28,6 +28,10 @@ def assert_threaded(platform: str, e2e: Harness, call_path: str, body: dict) -> 
         assert "/webhooks/111/tok-" in call_path  # the interaction's own response
     elif platform == "feishu":
         assert call_path.startswith("/open-apis/im/v1/messages/om_")
+    elif platform == "qq":  # a passive reply to the member's message
+        assert body["msg_id"].startswith("ROBOT1.0_") and body["msg_seq"] == 1
+    elif platform == "onebot":  # quotes the question
+        assert body["message"][0]["type"] == "reply" and body["group_id"] == 123456789
     else:  # wecom response_url / dingtalk sessionWebhook: bound to the asking message
         assert call_path.startswith(("/cgi-bin/aibot/response", "/robot/sendBySession"))
 
@@ -50,7 +54,7 @@ async def test_answer_with_source_exactly_once(platform: str, e2e: Harness) -> N
     assert len(replies(e2e.fake, platform)) == 1
 
 
-@pytest.mark.parametrize("platform", ["slack", "telegram", "feishu", "dingtalk"])
+@pytest.mark.parametrize("platform", ["slack", "telegram", "feishu", "dingtalk", "onebot"])
 async def test_group_message_without_mention_gets_no_reply(platform: str, e2e: Harness) -> None:
     e2e.route(platform, CHAT[platform], mode="mention")
     ev = event(platform, QUESTION, e2e.fake, event_id=new_id(), mentioned=False)
