@@ -25,7 +25,7 @@ import hmac
 import json
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
@@ -198,6 +198,9 @@ class Connector(ABC):
     platform: ClassVar[Platform]
     settings_model: ClassVar[type[PlatformSettings]]
     webhook: ClassVar[Webhook | None] = None
+    # A WebSocket the platform's client connects to (``/connectors/<platform>/<socket>``),
+    # e.g. OneBot's reverse WebSocket; such a connector implements the ``socket_*`` methods.
+    socket: ClassVar[str | None] = None
     capabilities: ClassVar[Capabilities] = Capabilities()
 
     def __init__(self, settings: PlatformSettings, http: httpx.AsyncClient | None = None) -> None:
@@ -263,6 +266,20 @@ class Connector(ABC):
             # Authentic but oddly shaped (a field of an unexpected type): a 400, never a 500.
             raise PayloadError(f"unexpected {self.platform} payload shape") from None
         return result, self.ack(result)
+
+    def socket_verify(self, headers: Mapping[str, str], query: Mapping[str, str]) -> str:
+        """Authenticate a connecting client; returns the connection's key (its bot id)."""
+        raise VerificationError(f"{self.platform} accepts no WebSocket connections")
+
+    def socket_attach(self, key: str, send: Callable[[str], Awaitable[None]]) -> None:  # noqa: B027
+        """A verified client is connected: frames for ``key`` go out through ``send``."""
+
+    def socket_detach(self, key: str) -> None:  # noqa: B027 - optional, like socket_attach
+        """The client ``key`` is gone."""
+
+    def socket_frame(self, key: str, text: str) -> ParseResult | None:
+        """One frame from client ``key``: an event to route, or None (an API answer)."""
+        return None
 
     async def setup(self) -> None:  # noqa: B027 - optional hook, most platforms need none
         """Learn what is not configured (bot user id/username) from the platform API."""

@@ -197,6 +197,23 @@ def reviews_reject(review_id: Annotated[int, typer.Argument()], community: Commu
     out.print(f"rejected #{review_id}")
 
 
+def connect() -> None:
+    """Connect out to the chat platforms and answer there, no public URL needed: Slack Socket
+    Mode (COPILOT_SLACK_APP_TOKEN) and Telegram long polling (COPILOT_TELEGRAM_POLLING=true).
+    Same routes, dedupe and review queue as the webhooks; stop with Ctrl-C."""
+    from connectors.base import DeliveryError
+    from connectors.connect import connect as run
+
+    with copilot_instance() as cp:
+        try:
+            asyncio.run(run(cp))
+        except KeyboardInterrupt:
+            out.print("stopped")
+        except (ValueError, DeliveryError) as exc:
+            _fail(str(exc))
+
+
 def register(app: typer.Typer) -> None:
+    app.command("connect")(connect)
     app.add_typer(routes_app, name="routes")
     app.add_typer(reviews_app, name="reviews")

@@ -13,18 +13,27 @@ both read. ``self_id`` is the bot's QQ number, ``user_id`` the sender's. Replies
 ``send_group_msg`` / ``send_private_msg`` with a ``reply`` segment quoting the question and
 ``at`` segments for mentions, ``Authorization: Bearer <access_token>`` when one is set.
 
+Reverse WebSocket (``/connectors/onebot/ws``): the implementation connects to us with
+``Authorization: Bearer <access_token>`` (or ``?access_token=``), ``X-Self-ID`` and
+``X-Client-Role: Universal``; events arrive as frames (unsigned: the connection is
+authenticated), and replies go back on the same connection as ``{"action", "params",
+"echo"}`` frames, answered by frames carrying the same ``echo``. Without a live connection
+replies use the HTTP API.
+
 Unofficial accounts can be banned: see connectors/README.md before using one.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import html
+import itertools
 import json
 import re
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, ClassVar
 
 import httpx
@@ -37,6 +46,7 @@ from connectors.base import (
     Ignored,
     InboundMessage,
     ParseResult,
+    PayloadError,
     VerificationError,
     Webhook,
     check_fresh,
@@ -65,14 +75,20 @@ class OnebotConnector(Connector):
     platform = "onebot"
     settings_model = OnebotSettings
     webhook = Webhook("events")
+    socket = "ws"
     capabilities = Capabilities(signs_body=True, replay_window_s=300, personal_user_ids=True)
+    call_timeout = 10.0  # seconds to wait for an API answer on the WebSocket
     limit = 3000  # characters per message
 
     def __init__(self, settings: OnebotSettings, http: httpx.AsyncClient | None = None) -> None:
         super().__init__(settings, http)
         self._secret = require(settings.secret, "COPILOT_ONEBOT_SECRET").encode()
         token = settings.access_token.get_secret_value() if settings.access_token else ""
+        self._access_token = token
         self._headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self._sockets: dict[str, Callable[[str], Awaitable[None]]] = {}
+        self._pending: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self._echo = itertools.count(1)
         self.api_url = settings.api_url.rstrip("/")
         self.max_skew = settings.max_skew_seconds
 
@@ -128,6 +144,40 @@ class OnebotConnector(Connector):
             reply_context={"message_type": kind, "self_id": self_id},
         )
 
+    # -- reverse WebSocket ---------------------------------------------------------------------
+    def socket_verify(self, headers: Mapping[str, str], query: Mapping[str, str]) -> str:
+        if not self._access_token:
+            raise VerificationError("set COPILOT_ONEBOT_ACCESS_TOKEN to accept reverse WebSockets")
+        h = lower_keys(headers)
+        given = h.get("authorization", "").removeprefix("Bearer ").removeprefix("Token ")
+        given = given or query.get("access_token", "")
+        if not secrets_equal(given, self._access_token):
+            raise VerificationError("wrong OneBot access token", 403)
+        if h.get("x-client-role", "Universal").lower() not in ("universal", "event"):
+            raise VerificationError("OneBot client role must be Universal", 403)
+        self_id = h.get("x-self-id", "")
+        if not self_id.isdigit():
+            raise VerificationError("OneBot reverse WebSocket without X-Self-ID", 403)
+        return self_id
+
+    def socket_attach(self, key: str, send: Callable[[str], Awaitable[None]]) -> None:
+        self._sockets[key] = send
+
+    def socket_detach(self, key: str) -> None:
+        self._sockets.pop(key, None)
+
+    def socket_frame(self, key: str, text: str) -> ParseResult | None:
+        data = load_json(text.encode())
+        echo = data.get("echo")
+        if echo is not None and ("retcode" in data or "status" in data):  # an API answer
+            future = self._pending.pop(str(echo), None)
+            if future is not None and not future.done():
+                future.set_result(data)
+            return None
+        if str(data.get("self_id", key)) != key:
+            raise PayloadError("event for another account on this connection")
+        return self.parse({}, json.dumps(data).encode(), {})
+
     async def reply(self, msg: InboundMessage, text: str, *, mention: Sequence[str] = ()) -> None:
         quote: Segment = {"type": "reply", "data": {"id": msg.message_id}}
         await self._post(
@@ -157,19 +207,36 @@ class OnebotConnector(Connector):
             await self.call(action, params)
 
     async def call(self, action: str, params: dict[str, Any]) -> dict[str, Any]:
-        """One OneBot API call; a ``status: failed`` answer is a DeliveryError too."""
-        data = await call_json(
-            self.http,
-            "POST",
-            f"{self.api_url}/{action}",
-            json=params,
-            headers=self._headers,
-            what=f"onebot {action}",
-        )
+        """One OneBot API call (over the reverse WebSocket when one is connected, else HTTP);
+        a ``status: failed`` answer is a DeliveryError too."""
+        if self._sockets:
+            data = await self._socket_call(action, params)
+        else:
+            data = await call_json(
+                self.http,
+                "POST",
+                f"{self.api_url}/{action}",
+                json=params,
+                headers=self._headers,
+                what=f"onebot {action}",
+            )
         if data.get("status") not in ("ok", "async") and data.get("retcode") not in (0, 1):
             reason = data.get("wording") or data.get("message") or data.get("msg") or ""
             raise DeliveryError(f"onebot {action}: retcode {data.get('retcode')} {reason}".strip())
         return data
+
+    async def _socket_call(self, action: str, params: dict[str, Any]) -> dict[str, Any]:
+        send = next(iter(self._sockets.values()))  # one account per server
+        echo = f"copilot-{next(self._echo)}"
+        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self._pending[echo] = future
+        try:
+            await send(json.dumps({"action": action, "params": params, "echo": echo}))
+            return await asyncio.wait_for(future, self.call_timeout)
+        except (TimeoutError, OSError, RuntimeError) as exc:
+            raise DeliveryError(f"onebot {action}: no answer on the WebSocket ({exc!r})") from None
+        finally:
+            self._pending.pop(echo, None)
 
 
 def message_segments(message: Any) -> list[Segment]:

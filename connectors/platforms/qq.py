@@ -225,17 +225,27 @@ class QqConnector(Connector):
         # Plain text: the group API has no mention markup for openids, so nobody is pinged.
         return " ".join(f"@{u}" for u in user_ids)
 
-    async def _call(self, url: str, body: dict[str, Any]) -> None:
+    async def access_token(self) -> str:
+        return await self._token.get()
+
+    async def api(
+        self, method: str, url: str, what: str, body: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """One OpenAPI call with the access token (fetched again once if it expired early)."""
         for attempt in (1, 2):
-            token = await self._token.get()
-            headers = {"Authorization": f"QQBot {token}"}
+            headers = {"Authorization": f"QQBot {await self._token.get()}"}
             try:
-                await call_json(self.http, "POST", url, json=body, headers=headers, what="qq reply")
-                return
+                return await call_json(
+                    self.http, method, url, json=body, headers=headers, what=what
+                )
             except DeliveryError as err:
                 if attempt == 2 or "HTTP 401" not in str(err):
                     raise
-                self._token.invalidate()  # expired early: fetch a new token once
+                self._token.invalidate()
+        raise AssertionError("unreachable")
+
+    async def _call(self, url: str, body: dict[str, Any]) -> None:
+        await self.api("POST", url, "qq reply", body)
 
     async def _fetch_token(self) -> tuple[str, float]:
         data = await call_json(

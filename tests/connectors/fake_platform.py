@@ -25,6 +25,7 @@ import itertools
 import json
 import re
 import threading
+import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, NamedTuple
@@ -159,6 +160,9 @@ def _slack(req: RecordedRequest, m: re.Match[str]) -> Reply:
 
 def _telegram(req: RecordedRequest, m: re.Match[str]) -> Reply:
     bot_id = int(m["token"].split(":")[0])
+    if m["method"] == "getUpdates":  # long polling with nothing new: hold briefly, then empty
+        time.sleep(0.05)
+        return 200, {"ok": True, "result": []}
     if m["method"] == "getMe":
         me = {"id": bot_id, "is_bot": True, "first_name": "Copilot"}
         return 200, {"ok": True, "result": {**me, "username": TELEGRAM_BOT_USERNAME}}
@@ -279,7 +283,7 @@ _ROUTES: list[tuple[str, re.Pattern[str], Route]] = [
     (meth, re.compile(path), route)
     for meth, path, route in [
         ("POST", r"/api/(?P<method>auth\.test|chat\.postMessage)", _slack),
-        ("POST", r"/bot(?P<token>\d+:[\w-]+)/(?P<method>getMe|sendMessage)", _telegram),
+        ("POST", r"/bot(?P<token>\d+:[\w-]+)/(?P<method>getMe|sendMessage|getUpdates)", _telegram),
         ("PATCH", r"/api/v10/webhooks/(?P<app>\d+)/(?P<tok>[^/]+)/messages/@original", _discord),
         ("POST", r"/api/v10/webhooks/(?P<app>\d+)/(?P<tok>[^/]+)", _discord),
         ("POST", r"/api/v10/channels/(?P<channel>\d+)/messages", _discord),

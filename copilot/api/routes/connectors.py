@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 import anyio
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Request, Response, WebSocket, WebSocketDisconnect
 from fastapi.responses import JSONResponse
 
 from connectors import ConnectorError, InboundMessage, connector_classes
+from copilot.api.connector_worker import connector_worker
 from copilot.api.deps import WorkerDep
 from copilot.api.errors import CODES, error_response
 
@@ -47,10 +48,46 @@ def _webhook(platform: str) -> Callable[[Request, WorkerDep], Awaitable[Response
     return hook
 
 
+def _socket(platform: str) -> Callable[[WebSocket], Awaitable[None]]:
+    async def socket(ws: WebSocket) -> None:
+        worker = connector_worker(ws.app)
+        conn = worker.connectors.get(platform)
+        try:
+            if conn is None:
+                raise ConnectorError(f"the {platform} connector is not configured", 404)
+            key = conn.socket_verify(ws.headers, dict(ws.query_params))
+        except ConnectorError as err:  # refused before the handshake completes (HTTP 403)
+            await ws.close(code=1008, reason=err.message[:120])
+            return
+        await ws.accept()
+        conn.socket_attach(key, ws.send_text)
+        try:
+            while True:
+                try:
+                    result = conn.socket_frame(key, await ws.receive_text())
+                except ConnectorError:
+                    continue  # one odd frame does not end the connection
+                if isinstance(result, InboundMessage) and await anyio.to_thread.run_sync(
+                    worker.accept, result
+                ):
+                    worker.spawn(worker.process(result))
+        except WebSocketDisconnect:
+            pass
+        finally:
+            conn.socket_detach(key)
+
+    socket.__name__ = f"{platform}_socket"
+    return socket
+
+
 def webhook_router() -> APIRouter:
     """The webhook routes of every registered connector that receives them."""
     router = APIRouter(tags=["connectors"])
     for platform, connector in connector_classes().items():
+        if connector.socket is not None:  # a client connecting in (OneBot reverse WebSocket)
+            router.add_api_websocket_route(
+                f"/connectors/{platform}/{connector.socket}", _socket(platform)
+            )
         if connector.webhook is None:  # connects out (socket mode, long polling): no route
             continue
         for method in connector.webhook.methods:

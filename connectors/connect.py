@@ -1,0 +1,59 @@
+"""`copilot connect`: run the outbound streams through the same worker as the webhooks."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import anyio
+import httpx
+
+from connectors.base import InboundMessage
+from connectors.outbound import Stream, build_streams
+from connectors.worker import ConnectorWorker
+from copilot.service import Copilot
+
+log = logging.getLogger("connectors.connect")
+
+
+async def connect(
+    copilot: Copilot,
+    *,
+    streams: list[Stream] | None = None,
+    stop: asyncio.Event | None = None,
+    http: httpx.AsyncClient | None = None,
+) -> ConnectorWorker:
+    """Receive on every configured outbound stream until ``stop`` is set (or one fails),
+    answering through the shared worker; returns the worker (its event log) when done."""
+    own = http is None
+    client = http or httpx.AsyncClient(timeout=httpx.Timeout(10.0))
+    try:
+        streams = build_streams(client) if streams is None else streams
+        if not streams:
+            raise ValueError(
+                "no outbound connection is configured: set COPILOT_SLACK_APP_TOKEN and "
+                "COPILOT_SLACK_BOT_TOKEN (Slack Socket Mode), COPILOT_TELEGRAM_BOT_TOKEN and "
+                "COPILOT_TELEGRAM_POLLING=true (Telegram long polling), or COPILOT_QQ_APP_ID, "
+                "COPILOT_QQ_APP_SECRET and COPILOT_QQ_GATEWAY=true (QQ WebSocket gateway)"
+            )
+        worker = ConnectorWorker(copilot, {s.platform: s.connector for s in streams})
+
+        async def deliver(msg: InboundMessage) -> None:
+            if await anyio.to_thread.run_sync(worker.accept, msg):  # dedupe, route
+                worker.spawn(worker.process(msg))
+
+        worker.recover()
+        tasks = {asyncio.create_task(s.run(deliver), name=s.platform) for s in streams}
+        waiter = asyncio.create_task((stop or asyncio.Event()).wait())
+        done, _ = await asyncio.wait({*tasks, waiter}, return_when=asyncio.FIRST_COMPLETED)
+        for task in (*tasks, waiter):
+            task.cancel()
+        await asyncio.gather(*tasks, waiter, return_exceptions=True)
+        await worker.drain()
+        failed = [t for t in done if t in tasks and not t.cancelled() and t.exception()]
+        if failed:
+            raise failed[0].exception()  # type: ignore[misc]
+        return worker
+    finally:
+        if own:
+            await client.aclose()
