@@ -39,8 +39,9 @@ async def connect(
         worker = ConnectorWorker(copilot, {s.platform: s.connector for s in streams})
 
         async def deliver(msg: InboundMessage) -> None:
-            if await anyio.to_thread.run_sync(worker.accept, msg):  # dedupe, route
-                worker.spawn(worker.process(msg))
+            accepted = await anyio.to_thread.run_sync(worker.accept, msg)  # dedupe, route
+            if accepted is not None:  # redacted: what is stored is what gets processed
+                worker.spawn(worker.process(accepted))
 
         worker.recover()
         tasks = {asyncio.create_task(s.run(deliver), name=s.platform) for s in streams}

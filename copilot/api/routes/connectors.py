@@ -67,10 +67,10 @@ def _socket(platform: str) -> Callable[[WebSocket], Awaitable[None]]:
                     result = conn.socket_frame(key, await ws.receive_text())
                 except ConnectorError:
                     continue  # one odd frame does not end the connection
-                if isinstance(result, InboundMessage) and await anyio.to_thread.run_sync(
-                    worker.accept, result
-                ):
-                    worker.spawn(worker.process(result))
+                if isinstance(result, InboundMessage):
+                    accepted = await anyio.to_thread.run_sync(worker.accept, result)
+                    if accepted is not None:  # redacted: what is stored is what is processed
+                        worker.spawn(worker.process(accepted))
         except WebSocketDisconnect:
             pass
         finally:
