@@ -6,10 +6,9 @@ COPY pyproject.toml README.md ./
 COPY copilot ./copilot
 COPY connectors ./connectors
 COPY evals ./evals
-COPY prompts ./prompts
 COPY knowledge ./knowledge
-# Editable: prompts/ and knowledge/ are read from the source tree next to the package.
-RUN pip install -e ".[postgres]"
+# Prompts and the activity catalogue ship inside the package; knowledge/ is the demo data.
+RUN pip install ".[postgres]"
 RUN useradd --create-home copilot && mkdir -p /data && chown copilot /data
 USER copilot
 VOLUME ["/data"]

@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: demo test evals lint bench serve clean
+.PHONY: demo test evals lint bench serve clean install-check
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -29,6 +29,9 @@ lint: $(STAMP)
 	$(BIN)/ruff check copilot connectors evals tests bench
 	$(BIN)/ruff format --check copilot connectors evals tests bench
 	$(BIN)/mypy
+
+install-check:  ## pip install . (not editable) into a fresh venv and run it outside the tree
+	PYTHON=$(PYTHON) .ci/install-check
 
 bench: $(STAMP)
 	$(BIN)/python bench/ingest_throughput.py

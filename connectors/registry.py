@@ -57,12 +57,14 @@ class ConnectorSettings:
         if unknown:
             raise ValueError(f"unknown platforms: {', '.join(sorted(unknown))}")
         self.platforms: dict[str, PlatformSettings] = {
-            name: given.get(name) or cls.settings_model() for name, cls in classes.items()
+            name: given.get(name) or cls.settings_model()  # type: ignore[call-arg]  # from env
+            for name, cls in classes.items()
         }
 
     def __getattr__(self, name: str) -> PlatformSettings:
         try:
-            return self.__dict__["platforms"][name]  # type: ignore[no-any-return]
+            platforms: dict[str, PlatformSettings] = self.__dict__["platforms"]
+            return platforms[name]
         except KeyError:
             raise AttributeError(name) from None
 

@@ -40,8 +40,8 @@ def _route(row: RouteRow) -> Route:
         platform=row.platform,
         chat_id=row.chat_id,
         community=row.community,
-        mode=row.mode,
-        admins=list(row.admins or []),  # type: ignore[arg-type]
+        mode=row.mode,  # type: ignore[arg-type]  # written from a Mode
+        admins=list(row.admins or []),
         operators=list(row.operators or []),
         capture=row.capture,
     )

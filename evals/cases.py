@@ -221,7 +221,9 @@ class ReplayCase(CaseBase):
 
     def expectations(self) -> list[tuple[str, str, list[Expect]]]:
         """(message id, 'answer'|'silent', reply must-contain) for every labelled message."""
-        out = [(str(m.id), m.expect, m.must_contain) for m in self.messages if m.expect]
+        out: list[tuple[str, str, list[Expect]]] = [
+            (str(m.id), m.expect, m.must_contain) for m in self.messages if m.expect
+        ]
         out += [(str(k), v, self.replies.get(str(k), [])) for k, v in self.labels.items()]
         return out
 

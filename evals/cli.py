@@ -8,6 +8,7 @@ Exit codes: 0 ok, 1 gate failed, 2 bad input (suite, matrix, gate rule or baseli
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -43,7 +44,7 @@ def _needs_judge(suites: list[Any]) -> bool:
 
 
 def run_eval(
-    suites: list[str | Path],
+    suites: Sequence[str | Path],
     matrix: list[str] | None = None,
     repeat: int = 1,
     report: str | Path | None = None,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from evals.aggregate import metric_order
 from evals.report_terminal import fmt
 from evals.results import CaseChange, CaseRun, Comparison, RunReport, higher_is_better
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
+TEMPLATES = Path(str(files("evals") / "templates"))
 _TOKEN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|\w+|\s+|[^\w\s]", re.UNICODE)
 COLOURS = ["#3b6ea5", "#d9822b", "#3f9b6b", "#a33ea1", "#c23b3b", "#6b6b6b", "#1f9bb4"]
 
@@ -88,7 +89,7 @@ def bar_chart(metric: str, values: list[tuple[str, float, float]]) -> Markup:
 
 def _case_cells(report: RunReport, key: str) -> list[dict[str, Any]]:
     ref_text = None
-    cells = []
+    cells: list[dict[str, Any]] = []
     for v in report.variants:
         runs: list[CaseRun] = report.runs_of(v.id, key)
         if not runs:

@@ -17,7 +17,7 @@ from copilot.models import ChatMessage
 from copilot.profile import CommunityProfile, save_profile
 from copilot.service import Copilot
 from copilot.skills.results import SuggestResult
-from copilot.skills.suggest.catalogue import CatalogueError, load_catalogue
+from copilot.skills.suggest.catalogue import CATALOGUE_PATH, CatalogueError, load_catalogue
 from copilot.skills.suggest.holidays import holidays_of_year, upcoming
 from tests.conftest import KNOWLEDGE
 from tests.fakes.openai_server import fake_openai_server
@@ -220,7 +220,7 @@ def test_holidays_are_computed_for_any_year_in_the_table() -> None:
 
 
 def test_a_broken_catalogue_names_the_activity_and_field(tmp_path: Path) -> None:
-    activities = yaml.safe_load((KNOWLEDGE / "activities" / "catalogue.yaml").read_text("utf-8"))
+    activities = yaml.safe_load(CATALOGUE_PATH.read_text("utf-8"))
     assert len(load_catalogue()) == len(activities["activities"]) >= 20
     activities["activities"][1]["fits"] = ["gaming"]
     broken = tmp_path / "catalogue.yaml"

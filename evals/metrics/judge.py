@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import json
 import re
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 from evals.cache import ResponseCache
 
-EVALS_PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
+EVALS_PROMPTS = Path(str(files("evals") / "prompts"))
 JUDGE_PROMPT = "judge@v1"
 
 

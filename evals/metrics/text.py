@@ -60,7 +60,7 @@ def text_language(text: str) -> str:
 
 
 def find_pii(text: str) -> list[str]:
-    found = []
+    found: list[str] = []
     for kind, pattern in PII_PATTERNS.items():
         found.extend(f"{kind}: {m.group(0)}" for m in pattern.finditer(text or ""))
     return found

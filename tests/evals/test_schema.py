@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from copilot.skills.suggest.catalogue import CATALOGUE_PATH
 from evals.schema import AskCase, ReplayCase, SuiteError, load_suite, load_suites
 
 REPO = Path(__file__).resolve().parents[2]
@@ -41,7 +42,7 @@ def test_every_labelled_source_and_file_exists(shipped) -> None:  # type: ignore
 def test_activity_ids_exist_in_the_catalogue(shipped) -> None:  # type: ignore[no-untyped-def]
     import yaml
 
-    catalogue = yaml.safe_load((REPO / "knowledge/activities/catalogue.yaml").read_text("utf-8"))
+    catalogue = yaml.safe_load(CATALOGUE_PATH.read_text("utf-8"))
     ids = {a["id"] for a in catalogue["activities"]}
     for suite in shipped:
         for case in suite.cases:

@@ -1,4 +1,5 @@
-"""The activity catalogue (`knowledge/activities/catalogue.yaml`): loaded once, validated.
+"""The activity catalogue (`catalogue.yaml` beside this module, package data): loaded once,
+validated.
 
 Operators edit the YAML; a mistake there (unknown community type, trigger or season, duplicate
 id) is reported with the entry and field instead of silently skewing the ranking.
@@ -9,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import re
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 from typing import Literal
 
@@ -17,7 +19,7 @@ from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from copilot.profile import CommunityType
 
-CATALOGUE_PATH = Path(__file__).resolve().parents[3] / "knowledge" / "activities" / "catalogue.yaml"
+CATALOGUE_PATH = Path(str(files(__package__ or __name__) / "catalogue.yaml"))
 
 Goal = Literal["activation", "retention", "growth", "conversion", "knowledge", "bonding"]
 Effort = Literal["low", "medium", "high"]

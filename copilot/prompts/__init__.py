@@ -1,4 +1,5 @@
-"""Versioned prompt templates: `prompts/<skill>/<version>.yaml`, loaded as `skill@version`.
+"""Versioned prompt templates: `copilot/prompts/<skill>/<version>.yaml` (package data, so an
+installed wheel has them), loaded as `skill@version`.
 
 A prompt change is a new version file, never an edit in place, so evals can compare versions
 and every output records exactly which prompt produced it.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +18,7 @@ from langchain_core.messages import BaseMessage
 from langchain_core.prompts import ChatPromptTemplate
 from pydantic import BaseModel, Field
 
-PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+PROMPTS_DIR = Path(str(files(__name__)))  # installed packages are plain folders
 VERSION = re.compile(r"^v(\d+)$")
 # Templates quote data between <<<...>>> markers; a value must never close (or open) one.
 _MARKER_RUN = re.compile(r"<{3,}|>{3,}")
