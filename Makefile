@@ -29,6 +29,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check copilot connectors evals tests bench
 	$(BIN)/ruff format --check copilot connectors evals tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 install-check:  ## pip install . (not editable) into a fresh venv and run it outside the tree
 	PYTHON=$(PYTHON) .ci/install-check

@@ -219,7 +219,7 @@ class QqGateway(Stream):
     platform = "qq"
 
     def __init__(self, settings: QqGatewaySettings, http: httpx.AsyncClient) -> None:
-        self.connector = QqConnector(
+        self.connector: QqConnector = QqConnector(
             QqSettings(
                 _env_file=None,  # type: ignore[call-arg]
                 app_id=settings.app_id,
@@ -311,7 +311,7 @@ def build_streams(http: httpx.AsyncClient) -> list[Stream]:
     error naming what is missing (as for webhooks)."""
     streams: list[Stream] = []
     for name, (settings_cls, stream_cls) in STREAMS.items():
-        settings = settings_cls()
+        settings = settings_cls()  # type: ignore[call-arg]  # read from COPILOT_<PLATFORM>_*
         if settings.enabled:
             streams.append(stream_cls(settings, http))  # type: ignore[call-arg]
         elif name == "slack" and getattr(settings, "app_token", None):

@@ -1,57 +1,18 @@
-"""The `copilot` command line (Typer + Rich)."""
+"""`copilot ingest`, `ask`, `documents` and `demo`: knowledge in, answers out."""
 
 from __future__ import annotations
 
-import json
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from copilot.config import Settings
-from copilot.embeddings import EmbedderMismatchError
-from copilot.errors import InputError
-
-app = typer.Typer(
-    help="Community Copilot: answers, drafts, summaries and activity ideas for your community.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-out = Console()
-err = Console(stderr=True, soft_wrap=True)  # errors stay one line: easy to read and grep
-
-CommunityOpt = Annotated[str, typer.Option("--community", "-c", help="Community id.")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+from copilot.cli.common import CommunityOpt, JsonOpt, copilot_instance, err, out, print_json
 
 
-@contextmanager
-def copilot_instance(settings: Settings | None = None) -> Iterator[Any]:
-    """A Copilot for one command; user-facing errors become a message and exit code 2."""
-    from copilot.service import Copilot
-
-    instance = None
-    try:
-        instance = Copilot(settings or Settings())
-        yield instance
-    except (InputError, EmbedderMismatchError) as exc:
-        err.print(f"[bold red]Error:[/] {exc}")
-        raise typer.Exit(2) from None
-    finally:
-        if instance is not None:
-            instance.close()
-
-
-def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
-
-
-@app.command()
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to ingest.")],
     community: CommunityOpt,
@@ -137,7 +98,6 @@ def _progress(disable: bool) -> Iterator[tuple[Progress, Callable[[Any, str], No
         yield bar, advance
 
 
-@app.command()
 def ask(
     question: Annotated[str, typer.Argument(help="The member's question.")],
     community: CommunityOpt,
@@ -157,7 +117,6 @@ def ask(
     out.print(f"[dim]confidence {result.confidence:.2f} · {result.mode}[/]")
 
 
-@app.command()
 def documents(community: CommunityOpt, json_out: JsonOpt = False) -> None:
     """List the sources ingested for a community."""
     from copilot.knowledge.catalog import list_documents
@@ -171,7 +130,6 @@ def documents(community: CommunityOpt, json_out: JsonOpt = False) -> None:
         out.print(f"{d.kind:8} {d.chunks:5} chunks  {d.source}")
 
 
-@app.command()
 def demo(
     community: Annotated[str, typer.Option(help="Community id for the demo.")] = "demo",
     knowledge: Annotated[Path, typer.Option(help="Starter knowledge folder.")] = Path("knowledge"),
@@ -183,26 +141,8 @@ def demo(
         run_demo(cp, community, knowledge, out)
 
 
-def main() -> None:  # pragma: no cover - console entry point
-    app()
-
-
-from copilot.cli_api import register as _register_api_commands  # noqa: E402
-
-_register_api_commands(app)  # `copilot serve` and `copilot keys ...`
-
-from copilot.cli_chat import register as _register_chat_commands  # noqa: E402
-
-_register_chat_commands(app)  # `copilot summarize`, `copilot stats`, `copilot faq ...`
-
-from copilot.cli_operator import register as _register_operator_commands  # noqa: E402
-
-_register_operator_commands(app)  # `copilot draft`, `copilot suggest`, `copilot profile ...`
-
-from copilot.cli_connectors import register as _register_connector_commands  # noqa: E402
-
-_register_connector_commands(app)  # `copilot routes ...` and `copilot reviews ...`
-
-from evals.cli import eval_command  # noqa: E402
-
-app.command("eval")(eval_command)  # `copilot eval SUITE... [--matrix ...] [--report ...]`
+def register(app: typer.Typer) -> None:
+    app.command()(ingest)
+    app.command()(ask)
+    app.command()(documents)
+    app.command()(demo)

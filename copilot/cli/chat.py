@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from copilot.cli import CommunityOpt, JsonOpt, copilot_instance, err, out, print_json
+from copilot.cli.common import CommunityOpt, JsonOpt, copilot_instance, err, out, print_json
 from copilot.errors import InputError
 from copilot.models import assume_utc
 

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from connectors.registry import platform_names
-from copilot.cli import CommunityOpt, JsonOpt, copilot_instance, err, out, print_json
+from copilot.cli.common import CommunityOpt, JsonOpt, copilot_instance, err, out, print_json
 
 routes_app = typer.Typer(
     help="Which chat belongs to which community, and how the bot behaves.", no_args_is_help=True

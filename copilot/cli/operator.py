@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from copilot.cli import CommunityOpt, JsonOpt, copilot_instance, err, out, print_json
+from copilot.cli.common import CommunityOpt, JsonOpt, copilot_instance, err, out, print_json
 
 profile_app = typer.Typer(
     help="The community profile: name, type, voice, rules for posts.", no_args_is_help=True

@@ -57,7 +57,7 @@ def serve(
     # Our middleware logs every request with its id; uvicorn's access log would repeat it.
     # The factory string lets uvicorn build one app (and one Copilot) per worker process.
     uvicorn.run(
-        "copilot.cli_api:served_app",
+        "copilot.cli.serve:served_app",
         factory=True,
         host=host,
         port=port,
