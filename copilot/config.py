@@ -43,7 +43,12 @@ class Settings(BaseSettings):
     top_k: int = Field(default=5, ge=1, le=50)
     candidate_k: int = Field(default=30, ge=1, le=200)
     rrf_k: int = Field(default=60, ge=1)
-    handoff_threshold: float = Field(default=0.35, ge=0.0, le=1.0)
+    handoff_threshold: float | None = Field(
+        default=None,
+        ge=0.0,
+        le=1.0,
+        description="Confidence below which the copilot hands off; empty = the fitted model's.",
+    )
     context_token_budget: int = Field(default=1800, ge=200)
     chunk_tokens: int = Field(default=220, ge=50, le=2000)
 

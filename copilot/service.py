@@ -18,7 +18,7 @@ from copilot.config import Settings
 from copilot.embeddings import Embedder
 from copilot.embeddings.factory import build_embedder
 from copilot.errors import InputError, check_community, check_question
-from copilot.knowledge.chunking import chat_windows, split_markdown
+from copilot.knowledge.chunking import chat_pieces, split_markdown
 from copilot.knowledge.documents import LoadedFile
 from copilot.knowledge.indexer import Indexer, IndexResult
 from copilot.llm import ChatLLM
@@ -210,7 +210,10 @@ class Copilot:
             m.model_copy(update={"community": community, "source": source}) for m in messages
         ]
         stored = self.indexer.store_messages(messages)
-        pieces = chat_windows(messages, max_tokens=self.settings.chunk_tokens)
+        from copilot.profile import load_profile
+
+        admins = load_profile(self.db, community).admins
+        pieces = chat_pieces(messages, max_tokens=self.settings.chunk_tokens, admins=admins)
         return self.indexer.index(
             community, source, "chat", pieces, message_count=len(messages)
         ), stored
@@ -223,7 +226,7 @@ class Copilot:
         check_community(community)
         question = check_question(question, self.settings.max_question_chars)
         self.vectors.check(community)
-        ports = AnswerPorts(self.settings, self.retriever, self.embedder, self.llm)
+        ports = AnswerPorts(self.settings, self.retriever, self.llm)
         return answer_question(ports, community, question, prompt=prompt, top_k=top_k)
 
     def summarize(

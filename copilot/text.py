@@ -89,6 +89,27 @@ def to_simplified(text: str) -> str:
     return _t2s().convert(text) if _CJK.search(text) else text
 
 
+@lru_cache(maxsize=1)
+def _s2t() -> Any:
+    from opencc import OpenCC
+
+    return OpenCC("s2t")
+
+
+def is_traditional(text: str) -> bool:
+    """Written in traditional characters (some character changes under t2s)?"""
+    han = "".join(_CJK.findall(text or ""))
+    return bool(han) and _t2s().convert(han) != han
+
+
+def in_script_of(reference: str, text: str) -> str:
+    """`text` in the Chinese script of `reference`: a simplified-Chinese asker reads a
+    traditional source in simplified characters, and the other way round."""
+    if not _CJK.search(text or "") or not _CJK.search(reference or ""):
+        return text
+    return _s2t().convert(text) if is_traditional(reference) else _t2s().convert(text)
+
+
 def fold_chinese(text: str) -> str:
     """Canonical form for matching: NFKC, traditional → simplified, lowercase."""
     return to_simplified(text).lower()

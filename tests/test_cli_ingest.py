@@ -34,7 +34,11 @@ def test_ingest_then_reingest_changes_nothing(run) -> None:  # type: ignore[no-u
     assert [f["chunks"] for f in second["files"]] == [f["chunks"] for f in added["files"]]
 
 
-def test_bad_files_are_reported_by_name_and_the_rest_is_ingested(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_bad_files_are_reported_by_name_and_the_rest_is_ingested(
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    # The answer below shows what was ingested; the handoff gate is not what is tested here.
+    monkeypatch.setenv("COPILOT_HANDOFF_THRESHOLD", "0")
     folder = tmp_path / "mixed"
     folder.mkdir()
     (folder / "good.md").write_text("# 群规\n群内禁止发广告，违者移出群聊。", encoding="utf-8")

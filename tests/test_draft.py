@@ -60,7 +60,8 @@ def test_offline_announcement_reads_like_a_post_built_from_cited_facts(mr) -> No
     assert result.mode == "offline" and result.channel == "wechat_group" and not failed(result)
     assert text.startswith("【公告｜本周三分享会《原子习惯》】")
     assert "晨跑读书会的小伙伴们好" in text  # greeting
-    assert "时间：周三 20:00" in text  # the hour comes from the admin's notice in the chat
+    time_line = next(line for line in text.splitlines() if "时间：" in line)
+    assert "周三" in time_line and "20:00" in time_line
     assert text.rstrip().endswith("—— 晨跑读书会运营组")
     assert "想参加的在群里接龙～" in text and "#晨读打卡" in text
     assert "[1]" not in text and "**" not in text  # citations stay out of a WeChat post
@@ -69,7 +70,8 @@ def test_offline_announcement_reads_like_a_post_built_from_cited_facts(mr) -> No
         assert fact.text in text
         cited = result.citations[fact.citation - 1]
         assert fact.text.rstrip("。") in cited.snippet
-    assert all(c.source.endswith("morning_readers.jsonl") for c in result.citations)
+    # The admin's notice in the chat is among the sources (the FAQ may add the hour).
+    assert any(c.source.endswith("morning_readers.jsonl") for c in result.citations)
 
 
 def test_welcome_post_uses_playbook_facts_in_one_script(mr) -> None:  # type: ignore[no-untyped-def]
@@ -256,5 +258,6 @@ def test_llm_failure_falls_back_to_the_offline_draft(mr, failure) -> None:  # ty
         result = cp.draft("mr", kind="announcement", topic="本周三分享会《原子习惯》")
         cp.close()
     assert result.mode == "offline-fallback" and result.prompt == "draft@v1"
-    assert "时间：周三 20:00" in result.text and result.citations
+    time_line = next(line for line in result.text.splitlines() if "时间：" in line)
+    assert "周三" in time_line and "20:00" in time_line and result.citations
     assert len(fake.requests) == 1

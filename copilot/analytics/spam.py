@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from copilot.models import ChatMessage
 from copilot.text import URL_RE, fold_chinese, looks_like_injection
@@ -62,12 +62,15 @@ def is_spam(text: str) -> bool:
     return bool(_CONTACT.search(folded) or _CONTACT_ASK.search(folded))
 
 
-def spam_ids(messages: Iterable[ChatMessage]) -> set[str]:
+def spam_ids(messages: Iterable[ChatMessage], admins: Collection[str] = ()) -> set[str]:
     """Ids of spam messages: `is_spam` text, plus repeated link-only posts.
 
     A link-only post is spam when the same author posts the same link-only text
-    twice or more, or anyone posts it three times or more (link-drop bots).
+    twice or more, or anyone posts it three times or more (link-drop bots). Admins'
+    messages are never spam: their warnings quote the scams ("别加V，兼职都是骗子").
     """
+    trusted = set(admins)
+    messages = [m for m in messages if m.author not in trusted and m.author_id not in trusted]
     found: set[str] = set()
     by_author: Counter[tuple[str, str]] = Counter()
     by_text: Counter[str] = Counter()

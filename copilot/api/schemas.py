@@ -101,7 +101,7 @@ class PublicSettingsOut(BaseModel):
     llm_model: str
     embedder: str
     top_k: int
-    handoff_threshold: float
+    handoff_threshold: float | None  # None: the fitted answerability model's threshold
     max_question_chars: int
     max_file_mb: float
     api_rate_per_minute: int

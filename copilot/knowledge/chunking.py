@@ -2,158 +2,159 @@
 
 from __future__ import annotations
 
-import hashlib
-import re
-from dataclasses import dataclass, field
+from collections.abc import Collection
+from dataclasses import replace
 from datetime import timedelta
 
+from copilot.analytics.exchanges import Exchange, is_noise, link_questions
+from copilot.analytics.spam import spam_ids
+from copilot.knowledge.pieces import Piece, chunk_id, unique
+from copilot.knowledge.sections import split_document
+from copilot.knowledge.units import Unit, bounded
 from copilot.models import ChatMessage
-from copilot.text import split_sentences
-from copilot.tokens import count_tokens, split_tokens, truncate_tokens
+from copilot.text import looks_like_injection
+from copilot.tokens import count_tokens, split_tokens
 
-HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 CHAT_GAP = timedelta(minutes=30)
-HEADING_TOKENS = 64  # a heading path is repeated in every chunk of its section: keep it short
+TURN_GAP = timedelta(minutes=3)
+
+__all__ = [
+    "Piece",
+    "chat_line",
+    "chat_pieces",
+    "chat_windows",
+    "chunk_id",
+    "split_document",
+    "split_markdown",
+]
+split_markdown = split_document  # the name callers knew; it reads plain text as well
 
 
-@dataclass(frozen=True)
-class Piece:
-    """A chunk before it is keyed: its heading path, its text and display metadata."""
+def chat_pieces(
+    messages: list[ChatMessage], *, max_tokens: int, admins: Collection[str] = ()
+) -> list[Piece]:
+    """Chat as evidence: answered questions as exchanges, the rest as conversation windows.
 
-    heading: str
-    text: str
-    meta: dict[str, str | int | float | bool] = field(default_factory=dict)
-
-    @property
-    def indexed_text(self) -> str:
-        """What embeddings and BM25 see: the heading gives a passage its context."""
-        return f"{self.heading}\n{self.text}" if self.heading else self.text
-
-
-def chunk_id(community: str, source: str, piece: Piece) -> str:
-    """Content hash: unchanged content keeps its id, so re-ingesting adds nothing."""
-    digest = hashlib.sha256("\x00".join((community, source, piece.heading, piece.text)).encode())
-    return digest.hexdigest()[:32]
-
-
-def split_markdown(text: str, *, max_tokens: int, title: str = "") -> list[Piece]:
-    """Sections under their heading path, each packed into chunks of at most `max_tokens`."""
-    pieces: list[Piece] = []
-    stack: list[tuple[int, str]] = []
-    body: list[str] = []
-
-    def flush() -> None:
-        section = "\n".join(body).strip()
-        body.clear()
-        if section:
-            path = truncate_tokens(" > ".join(h for _, h in stack) or title, HEADING_TOKENS)
-            pieces.extend(Piece(path, part) for part in _pack(section, max_tokens))
-
-    for line in text.splitlines():
-        match = HEADING.match(line)
-        if match:
-            flush()
-            level = len(match.group(1))
-            stack[:] = [(lvl, h) for lvl, h in stack if lvl < level]
-            stack.append((level, match.group(2)))
-        else:
-            body.append(line)
-    flush()
-    return _unique(pieces)
-
-
-def _pack(section: str, max_tokens: int) -> list[str]:
-    """Greedy packing of paragraphs, then sentences, so no chunk splits a sentence."""
-    if count_tokens(section) <= max_tokens:
-        return [section]
-    units: list[str] = []
-    for paragraph in re.split(r"\n\s*\n", section):
-        if count_tokens(paragraph) <= max_tokens:
-            units.append(paragraph.strip())
-        else:
-            units.extend(split_sentences(paragraph))
-    # Hard bound: a unit still over budget (no sentence punctuation) is cut by tokens.
-    units = [part for unit in units for part in _bounded(unit, max_tokens)]
-    parts: list[str] = []
-    current: list[str] = []
-    size = 0
-    for unit in filter(None, units):
-        n = count_tokens(unit)
-        if current and size + n > max_tokens:
-            parts.append(_join(current))
-            current, size = [], 0
-        current.append(unit)
-        size += n
-    if current:
-        parts.append(_join(current))
-    return parts
-
-
-def _bounded(text: str, max_tokens: int) -> list[str]:
-    return [text] if count_tokens(text) <= max_tokens else split_tokens(text, max_tokens)
-
-
-def _join(units: list[str]) -> str:
-    # Chinese sentences join without spaces; paragraphs and English sentences with one.
-    out = units[0]
-    for unit in units[1:]:
-        sep = "" if re.search(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]$", out) else " "
-        out += ("\n" if "\n" in unit else sep) + unit
-    return out
+    A member's question is never evidence for its own answer: answered questions become one
+    piece each (the question is what a new question is matched with, the reply is what the
+    answer quotes); unanswered ones are left out; windows hold only statements.
+    """
+    exchanges = link_questions(messages, admins)
+    asked = {e.question.id for e in exchanges}
+    answering = {a.id for e in exchanges for a in e.answers}
+    excluded = spam_ids(messages, admins)
+    statements = [
+        m
+        for m in messages
+        if not m.is_service
+        and m.id not in asked | answering | excluded
+        and not is_noise(m.text)
+        and not looks_like_injection(m.text)
+    ]
+    pieces = [_exchange_piece(e) for e in exchanges if e.answered]
+    return unique(pieces + chat_windows(statements, max_tokens=max_tokens))
 
 
 def chat_windows(messages: list[ChatMessage], *, max_tokens: int) -> list[Piece]:
-    """Conversation windows: consecutive messages of one channel, cut at 30-minute gaps."""
+    """Conversation windows: consecutive turns of one channel, cut at 30-minute gaps and at the
+    token budget, never inside a turn (unless one turn alone is over the budget)."""
     pieces: list[Piece] = []
     ordered = sorted(
         (m for m in messages if not m.is_service and m.text.strip()),
         key=lambda m: (m.channel, m.ts, m.id),
     )
-    window: list[ChatMessage] = []
+    window: list[list[ChatMessage]] = []
     size = 0
-    for message in ordered:
-        line = _chat_line(message)
-        n = count_tokens(line)
-        if window and (
-            message.channel != window[-1].channel
-            or message.ts - window[-1].ts > CHAT_GAP
+    for turn in _turns(ordered):
+        n = sum(count_tokens(chat_line(m)) for m in turn)
+        last = window[-1][-1] if window else None
+        if last and (
+            turn[0].channel != last.channel
+            or turn[0].ts - last.ts > CHAT_GAP
             or size + n > max_tokens
         ):
             pieces.append(_window_piece(window))
             window, size = [], 0
-        window.append(message)
+        window.append(turn)
         size += n
     if window:
         pieces.append(_window_piece(window))
     # Hard bound: one message longer than the budget becomes several pieces of its window.
-    bounded = [
-        Piece(p.heading, part, p.meta) for p in pieces for part in _bounded(p.text, max_tokens)
-    ]
-    return _unique(bounded)
+    return unique([part for piece in pieces for part in _bounded(piece, max_tokens)])
 
 
-def _chat_line(message: ChatMessage) -> str:
+def _bounded(piece: Piece, max_tokens: int) -> list[Piece]:
+    """`piece` cut by tokens when over the budget; each part keeps the units it holds."""
+    if count_tokens(piece.text) <= max_tokens:
+        return [piece]
+    parts = []
+    for text in split_tokens(piece.text, max_tokens):
+        flat = " ".join(text.split())
+        units = tuple(u for u in piece.units if u.text in flat)
+        parts.append(replace(piece, text=text, units=units))
+    return parts
+
+
+def chat_line(message: ChatMessage) -> str:
     return f"[{message.ts:%m-%d %H:%M}] {message.author}: {message.text.strip()}"
 
 
-def _window_piece(window: list[ChatMessage]) -> Piece:
-    first, last = window[0], window[-1]
-    heading = f"#{first.channel} {first.ts:%Y-%m-%d %H:%M}"
-    meta: dict[str, str | int | float | bool] = {
+def _meta(first: ChatMessage, last: ChatMessage, count: int) -> dict[str, str | int | float | bool]:
+    return {
         "channel": first.channel,
         "start": first.ts.isoformat(),
         "end": last.ts.isoformat(),
         "first_message": first.id,
-        "messages": len(window),
+        "messages": count,
     }
-    return Piece(heading, "\n".join(_chat_line(m) for m in window), meta)
 
 
-def _unique(pieces: list[Piece]) -> list[Piece]:
-    seen: set[tuple[str, str]] = set()
-    out = []
-    for piece in pieces:
-        if (piece.heading, piece.text) not in seen:
-            seen.add((piece.heading, piece.text))
-            out.append(piece)
-    return out
+def _window_piece(window: list[list[ChatMessage]]) -> Piece:
+    messages = [m for turn in window for m in turn]
+    first, last = messages[0], messages[-1]
+    heading = f"#{first.channel} {first.ts:%Y-%m-%d %H:%M}"
+    units = tuple(u for n, turn in enumerate(window) for u in _turn_units(turn, n))
+    text = "\n".join(chat_line(m) for m in messages)
+    return Piece(heading, text, _meta(first, last, len(messages)), units)
+
+
+def _turn_units(turn: list[ChatMessage], group: int) -> list[Unit]:
+    """A turn of one line is one unit; a turn of several lines ("方案定下来了：" / "时间：…" /
+    "地点：…") is a list, each line a unit under the turn's opening line."""
+    author = turn[0].author
+    lines = [" ".join(ln.split()) for m in turn for ln in m.text.splitlines() if ln.strip()]
+    if len(lines) == 1:
+        return [Unit("message", part, author=author) for part in bounded(lines[0])]
+    lead = lines[0]  # the announcement's opening line gives each detail line its context
+    return [
+        Unit("message", part, group=group, lead=lead, author=author)
+        for line in lines
+        for part in bounded(line)
+    ]
+
+
+def _turns(messages: list[ChatMessage]) -> list[list[ChatMessage]]:
+    """Consecutive messages of one author a few minutes apart, in one channel, read as one
+    turn: people split a thought over several messages ("方案定下来了：" then the details)."""
+    turns: list[list[ChatMessage]] = []
+    for message in messages:
+        last = turns[-1][-1] if turns else None
+        if (
+            last
+            and last.author == message.author
+            and last.channel == message.channel
+            and message.ts - last.ts <= TURN_GAP
+        ):
+            turns[-1].append(message)
+        else:
+            turns.append([message])
+    return turns
+
+
+def _exchange_piece(exchange: Exchange) -> Piece:
+    q, answers = exchange.question, exchange.answers
+    heading = f"#{q.channel} {q.ts:%Y-%m-%d %H:%M}"
+    reply = " ".join(" ".join(a.text.split()) for a in answers)
+    meta = _meta(q, answers[-1], 1 + len(answers)) | {"exchange": True}
+    unit = Unit("reply", reply, key=" ".join(q.text.split()), author=answers[0].author)
+    return Piece(heading, "\n".join(chat_line(m) for m in (q, *answers)), meta, (unit,))

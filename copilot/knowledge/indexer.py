@@ -18,12 +18,13 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from copilot.embeddings import Embedder
+from copilot.embeddings import Embedder, Vectors
 from copilot.knowledge.chunking import Piece, chunk_id
+from copilot.knowledge.unit_vectors import pack_vectors
 from copilot.models import ChatMessage
 from copilot.retrieval.vector_store import VectorStore
 from copilot.store.db import Database
-from copilot.store.tables import ChunkRow, DocumentRow, MessageRow
+from copilot.store.tables import ChunkRow, ChunkUnitsRow, DocumentRow, MessageRow
 from copilot.text import fold_chinese, tokenize
 
 Outcome = Literal["added", "updated", "unchanged"]
@@ -39,9 +40,10 @@ class IndexResult:
 
 
 def content_hash(pieces: Sequence[Piece]) -> str:
+    """Hash of a source's pieces, their answer units included (a better reading re-indexes)."""
     digest = hashlib.sha256()
     for piece in pieces:
-        digest.update(piece.heading.encode() + b"\x00" + piece.text.encode() + b"\x01")
+        digest.update(chunk_id("", "", piece).encode())
     return digest.hexdigest()
 
 
@@ -95,12 +97,20 @@ class Indexer:
             doc.embedder, doc.ingested_at = self._embedder.name, datetime.now(UTC)
 
         todo = [(cid, p) for cid, p in zip(ids, pieces, strict=True) if cid not in existing]
+        unit_vectors: list[Vectors] = []
         if todo:
-            vectors = self._embedder.embed([fold_chinese(p.indexed_text) for _, p in todo])
+            # Chunks and their answer units in one batch: the embedder is fastest that way.
+            texts = [fold_chinese(p.indexed_text) for _, p in todo]
+            texts += [fold_chinese(u.match_text) for _, p in todo for u in p.units]
+            vectors = self._embedder.embed(texts)
+            chunk_vectors, rest = vectors[: len(todo)], vectors[len(todo) :]
+            for _, piece in todo:
+                unit_vectors.append(rest[: len(piece.units)])
+                rest = rest[len(piece.units) :]
             self._vectors.upsert(
                 community,
                 [cid for cid, _ in todo],
-                vectors,
+                chunk_vectors,
                 [{"source": source, "kind": kind} for _ in todo],
             )
 
@@ -110,6 +120,23 @@ class Indexer:
                 session.execute(
                     delete(ChunkRow).where(ChunkRow.community == community, ChunkRow.id.in_(stale))
                 )
+                session.execute(
+                    delete(ChunkUnitsRow).where(
+                        ChunkUnitsRow.community == community, ChunkUnitsRow.chunk_id.in_(stale)
+                    )
+                )
+            session.add_all(
+                ChunkUnitsRow(
+                    community=community,
+                    chunk_id=cid,
+                    units=[
+                        u.to_json() | {"tokens": " ".join(tokenize(u.match_text))}
+                        for u in piece.units
+                    ],
+                    vectors=pack_vectors(vectors_of),
+                )
+                for (cid, piece), vectors_of in zip(todo, unit_vectors, strict=True)
+            )
             session.add_all(
                 ChunkRow(
                     community=community,
@@ -152,6 +179,12 @@ class Indexer:
             session.execute(
                 delete(ChunkRow).where(ChunkRow.community == community, ChunkRow.source == source)
             )
+            if ids:
+                session.execute(
+                    delete(ChunkUnitsRow).where(
+                        ChunkUnitsRow.community == community, ChunkUnitsRow.chunk_id.in_(ids)
+                    )
+                )
             session.execute(
                 delete(MessageRow).where(
                     MessageRow.community == community, MessageRow.source == source

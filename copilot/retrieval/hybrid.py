@@ -2,54 +2,30 @@
 
 from __future__ import annotations
 
-import math
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import func, select
 
 from copilot.config import Settings
 from copilot.embeddings import Embedder, Vectors
+from copilot.knowledge.unit_vectors import unpack_vectors
+from copilot.knowledge.units import Unit, sentence_units
 from copilot.retrieval.bm25 import Bm25Index
+from copilot.retrieval.evidence import score_units
+from copilot.retrieval.models import load_models
+from copilot.retrieval.question import read_question
+from copilot.retrieval.results import Retrieval, RetrievedChunk
 from copilot.retrieval.vector_store import VectorStore
 from copilot.store.db import Database
-from copilot.store.tables import ChunkRow, DocumentRow
+from copilot.store.tables import ChunkRow, ChunkUnitsRow, DocumentRow
 from copilot.text import fold_chinese, tokenize
 
-CHAT_DISCOUNT = 0.08
+__all__ = ["HybridRetriever", "Retrieval", "RetrievedChunk"]
+
 QUERY_CACHE_SIZE = 2048
-UNKNOWN_TERM_SIMILARITY = 0.40
-MIN_VOCABULARY_FOR_UNKNOWN_TERMS = 500
-# Interrogatives and modal words say what kind of answer is wanted, not what it is about.
-QUESTION_WORDS = frozenset(
-    "应该 几 几点 几级 几个 哪几 哪几个 哪些 方面 注意 指 是否 需要 比较 一般 合适 "
-    "时候 具体 主要 容易 多少 什么 怎么办 处理 可以 能 要 有 做".split()
-)
-
-
-@dataclass(frozen=True)
-class RetrievedChunk:
-    """A chunk as retrieved for one query, with the evidence behind its rank."""
-
-    chunk_id: str
-    source: str
-    kind: str
-    heading: str
-    text: str
-    score: float  # fused RRF score
-    similarity: float  # cosine similarity to the query (0 when only BM25 found it)
-    bm25: float
-    meta: dict[str, object] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Retrieval:
-    """Ranked chunks plus a calibrated confidence that they can answer the query."""
-
-    query: str
-    chunks: list[RetrievedChunk]
-    confidence: float
+RERANK_POOL = 12  # fused candidates whose units are scored before the top-k is cut
 
 
 class HybridRetriever:
@@ -65,6 +41,7 @@ class HybridRetriever:
         self._bm25: dict[str, tuple[tuple[int, str], Bm25Index]] = {}
         self._lock = threading.Lock()
         self._query_vectors: OrderedDict[str, Vectors] = OrderedDict()
+        self.models = load_models()  # the fitted ranker and answerability model (replaceable)
 
     def prefetch(self, queries: list[str]) -> None:
         """Embed many queries in one batch (much faster than one by one) for later searches."""
@@ -97,13 +74,15 @@ class HybridRetriever:
     def search(
         self, community: str, query: str, *, top_k: int | None = None, kind: str | None = None
     ) -> Retrieval:
+        """Top-k chunks for `query`, re-ranked by their best answer unit, with the evidence and
+        the answerability model's confidence that they answer it."""
         k = top_k or self._settings.top_k
         n = max(self._settings.candidate_k, k)
-        folded = fold_chinese(query)
-        query_tokens = tokenize(query)
-        vector_hits = self._vectors.query(community, self._query_vector(folded), n)
+        question = read_question(query)
+        query_vector = self._query_vector(fold_chinese(query))
+        vector_hits = self._vectors.query(community, query_vector, n)
         bm25_index = self._bm25_index(community)
-        bm25_hits = bm25_index.search(query_tokens, n)
+        bm25_hits = bm25_index.search(list(question.tokens), n)
 
         fused: dict[str, float] = {}
         for hits in (vector_hits, bm25_hits):
@@ -115,7 +94,10 @@ class HybridRetriever:
         # The SQL table decides what exists: vectors left over from a crashed ingest are ignored.
         rows = self._rows(community, list(fused))
         ranked = sorted((cid for cid in fused if cid in rows), key=lambda c: (-fused[c], c))
-        chunks = [
+        ranked = [cid for cid in ranked if kind is None or rows[cid].kind == kind]
+        pool = ranked[: max(k, RERANK_POOL)]
+        units = self._units(community, pool)
+        candidates = [
             RetrievedChunk(
                 chunk_id=cid,
                 source=rows[cid].source,
@@ -126,51 +108,62 @@ class HybridRetriever:
                 similarity=similarity.get(cid, 0.0),
                 bm25=bm25.get(cid, 0.0),
                 meta=dict(rows[cid].meta or {}),
+                tokens=frozenset(rows[cid].tokens.split()),
+                **(units.get(cid) or self._units_on_the_fly(rows[cid].text)),
             )
-            for cid in ranked
-            if kind is None or rows[cid].kind == kind
-        ][:k]
-        return Retrieval(query, chunks, self._confidence(query_tokens, chunks, rows, bm25_index))
-
-    def _confidence(
-        self,
-        query_tokens: list[str],
-        chunks: list[RetrievedChunk],
-        rows: dict[str, ChunkRow],
-        bm25: Bm25Index,
-    ) -> float:
-        """Logistic map of semantic similarity and lexical evidence, in [0, 1].
-
-        - similarity: best cosine of the top-3 chunks (chat windows discounted);
-        - coverage: idf-weighted share of the question's content words found in the top-3;
-        - unknown terms: content words the community never wrote at all ("抖音", "PayPal").
-          A question about something the knowledge never mentions is handed off unless the
-          passages are semantically very close.
-        """
-        if not chunks:
-            return 0.0
-        # Chat windows are weaker evidence than playbooks: an old chat line about "tomorrow"
-        # must not make the copilot sure of itself.
-        best_sim = max(
-            c.similarity - (CHAT_DISCOUNT if c.kind == "chat" else 0.0) for c in chunks[:3]
+            for cid in pool
+        ]
+        models = self.models
+        evidence = score_units(
+            question,
+            query_vector,
+            candidates,
+            bm25_index,
+            models.ranker,
+            vector_top=vector_hits[0][0] if vector_hits else None,
+            bm25_top=bm25_hits[0][0] if bm25_hits else None,
         )
-        wanted = {
-            t for t in query_tokens if (len(t) > 1 or not t.isascii()) and t not in QUESTION_WORDS
-        }
-        coverage, unknown = 0.0, 0.0
-        if wanted:
-            found: set[str] = set()
-            for chunk in chunks[:3]:
-                found |= wanted & set(rows[chunk.chunk_id].tokens.split())
-            weights = {t: bm25.idf(t) for t in wanted}
-            coverage = sum(weights[t] for t in found) / sum(weights.values())
-            unknown = _unknown_words(query_tokens, wanted, bm25)
-        z = 10.0 * (best_sim - 0.30) + 3.0 * (coverage - 0.4)
-        # In a small knowledge base most words are missing, so absence says little there.
-        informative = bm25.vocabulary_size >= MIN_VOCABULARY_FOR_UNKNOWN_TERMS
-        if informative and (unknown >= 2 or (unknown >= 1 and best_sim < UNKNOWN_TERM_SIMILARITY)):
-            z -= 4.0
-        return round(1.0 / (1.0 + math.exp(-z)), 4)
+        # Chunks in the order of their best unit: the ranker has seen both retrievers' ranks.
+        best: dict[int, float] = {}
+        for scored in evidence.units:
+            best.setdefault(scored.chunk, scored.score)
+        order = sorted(range(len(candidates)), key=lambda i: (-best.get(i, -1e9), i))[:k]
+        chunks = [candidates[i] for i in order]
+        evidence = evidence.restricted_to({old: new for new, old in enumerate(order)})
+        confidence = models.answerability.probability(evidence.features) if chunks else 0.0
+        threshold = self._settings.handoff_threshold
+        if threshold is None:
+            threshold = models.answerability.threshold
+        supported = bool(chunks) and confidence >= threshold
+        return Retrieval(query, chunks, round(confidence, 4), evidence, question, supported)
+
+    def _units(self, community: str, ids: list[str]) -> dict[str, dict[str, Any]]:
+        """Answer units, their vectors and tokens for `ids` (stored at ingest)."""
+        if not ids:
+            return {}
+        with self._db.session() as session:
+            rows = session.scalars(
+                select(ChunkUnitsRow).where(
+                    ChunkUnitsRow.community == community, ChunkUnitsRow.chunk_id.in_(ids)
+                )
+            ).all()
+        out: dict[str, dict[str, Any]] = {}
+        for row in rows:
+            records = [dict(r) for r in row.units or []]
+            tokens = tuple(frozenset(r.pop("tokens", "").split()) for r in records)
+            out[row.chunk_id] = {
+                "units": tuple(Unit.from_json(r) for r in records),
+                "unit_vectors": unpack_vectors(row.vectors, self._embedder.dimension),
+                "unit_tokens": tokens,
+            }
+        return out
+
+    def _units_on_the_fly(self, text: str) -> dict[str, Any]:
+        """Sentence units for a chunk indexed before units were stored (costs an embedding)."""
+        units = tuple(sentence_units(text))
+        vectors = self._embedder.embed([fold_chinese(u.text) for u in units])
+        tokens = tuple(frozenset(tokenize(u.text)) for u in units)
+        return {"units": units, "unit_vectors": vectors, "unit_tokens": tokens}
 
     def _rows(self, community: str, ids: list[str]) -> dict[str, ChunkRow]:
         if not ids:
@@ -207,27 +200,3 @@ class HybridRetriever:
     def invalidate(self, community: str) -> None:
         with self._lock:
             self._bm25.pop(community, None)
-
-
-def _unknown_words(tokens: list[str], wanted: set[str], bm25: Bm25Index) -> float:
-    """How many of the question's content words the community never wrote.
-
-    Whole words count once even though search mode also yields their parts ("越多越好",
-    "越多"). An unknown word jieba cannot segment arrives as single characters ("抖", "音"):
-    a run of them is one unknown word; a lone character ("钱", "付") is weak evidence.
-    """
-    unseen = {t for t in wanted if not bm25.knows(t)}
-    words = {
-        t
-        for t in unseen
-        if (len(t) > 1 or t.isascii()) and not any(t != u and t in u for u in unseen)
-    }
-    mass, run = float(len(words)), 0
-    for token in [*tokens, ""]:
-        if len(token) == 1 and not token.isascii() and token in unseen:
-            run += 1
-            continue
-        if run:
-            mass += 1.0 if run >= 2 else 0.25
-        run = 0
-    return mass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from copilot.store.db import Base
@@ -40,6 +40,21 @@ class ChunkRow(Base):
     meta: Mapped[dict] = mapped_column(JSON, default=dict)
 
     __table_args__ = (Index("ix_chunks_community_source", "community", "source"),)
+
+
+class ChunkUnitsRow(Base):
+    """A chunk's answer units and their vectors, cut and embedded once at ingest.
+
+    `units` is a list of unit records (copilot.knowledge.units.Unit fields plus their jieba
+    tokens); `vectors` holds one float16 unit vector per unit, row-major, so answering needs
+    no embedding beyond the question's.
+    """
+
+    __tablename__ = "chunk_units"
+    community: Mapped[str] = mapped_column(String(64), primary_key=True)
+    chunk_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    units: Mapped[list] = mapped_column(JSON, default=list)
+    vectors: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
 
 
 class MessageRow(Base):

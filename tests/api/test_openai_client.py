@@ -93,7 +93,7 @@ def test_streaming_answer_arrives_in_chunks_and_matches(base_url: str, keys: Key
 def test_chinese_question_and_content_parts(base_url: str, keys: Keys) -> None:
     completion = client_for(base_url, keys).chat.completions.create(
         model="copilot-ask",
-        messages=[{"role": "user", "content": [{"type": "text", "text": "积分可以用来做什么？"}]}],
+        messages=[{"role": "user", "content": [{"type": "text", "text": "积分可以换什么？"}]}],
     )
     text = completion.choices[0].message.content or ""
     assert "兑换" in text and "来源：" in text

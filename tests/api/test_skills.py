@@ -16,7 +16,7 @@ def test_member_gets_a_grounded_chinese_answer_with_citations(client, keys: Keys
     response = client.post(
         "/v1/communities/alpha/ask",
         headers=keys("alpha", "member"),
-        json={"question": "积分可以用来做什么？"},
+        json={"question": "积分可以换什么？"},
     )
     body = response.json()
     assert response.status_code == 200, body

@@ -6,7 +6,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from copilot.config import Settings
+from copilot.knowledge.units import Unit
+from copilot.retrieval.evidence import Evidence, ScoredUnit
 from copilot.retrieval.hybrid import Retrieval, RetrievedChunk
+from copilot.retrieval.question import read_question
 
 
 def passage(n: int, text: str, *, source: str = "", kind: str = "playbook") -> RetrievedChunk:
@@ -19,6 +22,7 @@ def passage(n: int, text: str, *, source: str = "", kind: str = "playbook") -> R
         score=1.0 / (60 + n),
         similarity=0.8 - 0.1 * n,
         bm25=1.0,
+        units=(Unit("sentence", text),),
     )
 
 
@@ -35,7 +39,13 @@ class ScriptedRetriever:
     ) -> Retrieval:
         self.queries.append(query)
         chunks = [c for c in self.chunks if kind is None or c.kind == kind][: top_k or 5]
-        return Retrieval(query, chunks, self.confidence if chunks else 0.0)
+        # The passages' own units, best first in the order given: the evidence a real retriever
+        # would have scored.
+        evidence = Evidence([ScoredUnit(i, 0, -float(i), {}) for i in range(len(chunks))], {})
+        confidence = self.confidence if chunks else 0.0
+        return Retrieval(
+            query, chunks, confidence, evidence, read_question(query), confidence >= 0.5
+        )
 
     def prefetch(self, queries: list[str]) -> None:
         pass

@@ -26,7 +26,7 @@ RULES = [
 
 def answer_ports(tmp_path: Path, llm: FakeLLM | None, confidence: float = 0.9) -> AnswerPorts:
     retriever = ScriptedRetriever(RULES, confidence)
-    return AnswerPorts(unit_settings(tmp_path), retriever, HashingEmbedder(), llm)
+    return AnswerPorts(unit_settings(tmp_path), retriever, llm)
 
 
 def test_an_llm_answer_keeps_only_citations_of_passages_it_was_sent(tmp_path: Path) -> None:

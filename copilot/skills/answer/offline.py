@@ -1,112 +1,192 @@
-"""The offline answer engine: the most relevant sentences of the retrieved passages, cited."""
+"""The offline answer engine: the best answer unit of the evidence, shaped by its kind.
+
+The evidence (copilot.retrieval.evidence) already ranks every unit of the retrieved chunks. The
+answer is built from the best one the way its source is structured:
+
+- a Q/A pair or an FAQ section: its answer;
+- a reply in a chat exchange: the reply, said to come from the group (never the question);
+- a list item, when the question asks "which / what are": the whole list under its lead;
+- a table row: the row with its header;
+- a sentence: it and its nearly-as-good neighbours in the same passage.
+
+Text keeps the asker's script (simplified or traditional Chinese, OpenCC), and a note says when
+the quoted source is in another language than the question.
+"""
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass
 
-import numpy as np
-
-from copilot.embeddings import Embedder
-from copilot.retrieval.hybrid import RetrievedChunk
-from copilot.text import detect_language, fold_chinese, split_sentences, tokenize
+from copilot.knowledge.units import Unit
+from copilot.retrieval.evidence import ScoredUnit
+from copilot.retrieval.question import QuestionProfile
+from copilot.retrieval.results import Retrieval, RetrievedChunk
+from copilot.text import detect_language, in_script_of, tokenize
 
 MAX_CHARS = {"zh": 200, "en": 450}
+LIST_MAX_CHARS = {"zh": 360, "en": 700}
+LIST_ITEM_CHARS = 80
 MAX_SENTENCES = 4
-MARKDOWN = re.compile(r"\*\*|__|`|^\s*(?:[-*+]|\d+[.)])\s+|^>\s*")
-# A neighbour in the same passage is kept when nearly as relevant; another passage must be
-# almost as relevant as the best sentence, so answers stay focused on one source.
-SAME_PASSAGE_SLACK = 0.35
-OTHER_PASSAGE_SLACK = 0.08
-CHAT_PENALTY = 0.12  # playbooks are the reference; chat history backs them up
-ANSWER_TYPE_BONUS = 0.2
-LEAD_BONUS = 0.05  # the first sentence under a heading usually states the answer
-
-# "When …?" wants a sentence with a time in it, "how much …?" one with a number, and so on:
-# a cheap answer-type check that keeps the extract on the sentence that actually answers.
-ANSWER_TYPES = [
-    (
-        re.compile(
-            r"几点|什么时候|何时|哪天|几号|星期几|周几|礼拜几|\bwhen\b|what time|which day",
-            re.IGNORECASE,
-        ),
-        re.compile(
-            r"\d{1,2}[:：]\d{2}|[〇一二两三四五六七八九十\d]+点|[周星期][一二三四五六日天]|礼拜"
-            r"|\d+\s*[月日号]|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday"
-            r"|daily|weekly|monthly|\d{1,2}\s?(?:am|pm))\b",
-            re.IGNORECASE,
-        ),
-    ),
-    (
-        re.compile(
-            r"多少|几个|几次|几级|几天|费用|价格|how much|how many|\bcost|\bprice|\bfee",
-            re.IGNORECASE,
-        ),
-        re.compile(r"\d|[一二两三四五六七八九十百千万]+[个次级天元块分]"),
-    ),
-    (
-        re.compile(r"哪里|在哪|哪儿|地点|地址|\bwhere\b", re.IGNORECASE),
-        re.compile(
-            r"在.{1,15}(?:举行|集合|见|进行)|地点|地址|线上|会议|#[\w-]+"
-            r"|\b(?:in|at) (?:the )?[A-Z#\"]"
-        ),
-    ),
-]
+NEIGHBOUR_SLACK = 1.0  # a neighbour joins the answer when its score is within this of the best
+COMPLEMENT_SLACK = 1.5  # another unit may add a missing part of the answer within this
+COMPLEMENT_POOL = 8
+MAX_COMPLEMENTS = 2
 
 
-def extract_answer(
-    question: str, chunks: list[RetrievedChunk], embedder: Embedder, language: str
-) -> list[tuple[str, int]]:
-    """Pick the sentences that best answer `question`: (sentence, chunk index) pairs.
+@dataclass(frozen=True)
+class Quote:
+    """A piece of the answer and the chunk (index in the retrieval) it comes from."""
 
-    A sentence scores by its cosine similarity to the question plus the share of question
-    words it contains, plus a small bonus for coming from a higher-ranked passage. The best
-    sentence anchors the answer; its neighbours in the same passage fill in the details.
-    """
-    candidates: list[tuple[str, int, int]] = []  # sentence, chunk index, position in chunk
-    for ci, chunk in enumerate(chunks[:3]):
-        for pos, sentence in enumerate(split_sentences(chunk.text)):
-            clean = MARKDOWN.sub("", sentence).strip()
-            if len(clean) >= 4 and not clean.startswith("#"):
-                candidates.append((clean, ci, pos))
-    if not candidates:
+    text: str
+    chunk: int
+
+
+def compose_answer(retrieval: Retrieval, language: str) -> list[Quote]:
+    """The extractive answer as quotes; empty when there is nothing to quote."""
+    evidence, question = retrieval.evidence, retrieval.question
+    if evidence is None or question is None or evidence.best is None:
         return []
-    wanted = set(tokenize(question))
-    folded_question = fold_chinese(question)
-    answer_shapes = [shape for asks, shape in ANSWER_TYPES if asks.search(folded_question)]
-    vectors = embedder.embed([fold_chinese(question)] + [fold_chinese(c[0]) for c in candidates])
-    cosine = vectors[1:] @ vectors[0]
-    scores = []
-    # A passage's own heading (often the FAQ question itself) counts for each of its
-    # sentences, so the sentence that answers wins over one that merely repeats the words.
-    headings = [set(tokenize(c.heading.rsplit(" > ", 1)[-1])) for c in chunks[:3]]
-    for (sentence, ci, pos), cos in zip(candidates, cosine, strict=True):
-        found = wanted & (set(tokenize(sentence)) | headings[ci])
-        overlap = len(found) / len(wanted) if wanted else 0.0
-        lead = LEAD_BONUS if pos == 0 else 0.0
-        penalty = CHAT_PENALTY if chunks[ci].kind == "chat" else 0.0
-        shaped = ANSWER_TYPE_BONUS if any(p.search(sentence) for p in answer_shapes) else 0.0
-        scores.append(float(cos) + 0.6 * overlap + 0.08 * (2 - ci) - penalty + shaped + lead)
-    best = int(np.argmax(scores))
-    anchor_chunk, anchor_pos = candidates[best][1], candidates[best][2]
+    best = evidence.best
+    quotes = [_primary(retrieval, question, best, language)]
+    quotes += _complements(retrieval, question, best, quotes, language)
+    return [Quote(in_script_of(question.text, q.text), q.chunk) for q in quotes]
 
-    def closeness(i: int) -> tuple[int, int, float]:
-        same = candidates[i][1] == anchor_chunk
-        return (0 if same else 1, abs(candidates[i][2] - anchor_pos) if same else 0, -scores[i])
 
-    limit = MAX_CHARS.get(language, 450)
-    chosen = [best]
-    used = len(candidates[best][0])
-    for i in sorted(range(len(candidates)), key=closeness):
-        if i == best or len(chosen) == MAX_SENTENCES:
+def _primary(
+    retrieval: Retrieval, question: QuestionProfile, best: ScoredUnit, language: str
+) -> Quote:
+    """The best unit, read the way its source is structured."""
+    assert retrieval.evidence is not None
+    chunk = retrieval.chunks[best.chunk]
+    unit = chunk.units[best.unit]
+    if unit.kind == "qa":
+        return Quote(_clip(unit.text, language), best.chunk)
+    if unit.kind == "reply":
+        return Quote(_reply(unit, language), best.chunk)
+    if unit.kind == "message":
+        if unit.group >= 0 and (question.wants_list or unit.text.endswith(("：", ":"))):
+            lines = [u.text for u in chunk.units if u.kind == "message" and u.group == unit.group]
+            return Quote(_said(unit, language, "\n".join(lines)), best.chunk)
+        header = unit.lead if unit.lead.endswith(("：", ":")) else ""
+        text = f"{header}{unit.text}" if header and header != unit.text else unit.text
+        return Quote(_said(unit, language, text), best.chunk)
+    if unit.kind == "row":
+        return Quote(unit.text, best.chunk)
+    items = _list_for(chunk, unit, best) if question.wants_list else None
+    if items:
+        return Quote(items, best.chunk)
+    return _sentences(retrieval.evidence.units, best, chunk, language)
+
+
+def _complements(
+    retrieval: Retrieval,
+    question: QuestionProfile,
+    best: ScoredUnit,
+    quotes: list[Quote],
+    language: str,
+) -> list[Quote]:
+    """Units that answer a part of the question the primary quote leaves open ("多少钱？中午
+    管饭吗？"): nearly as good as the best, and holding words or the shape it lacks."""
+    assert retrieval.evidence is not None
+    said = " ".join(q.text for q in quotes)
+    covered = set(tokenize(said)) | set(tokenize(retrieval.chunks[best.chunk].heading))
+    open_words = set(question.content) - covered
+    open_shape = bool(question.shapes) and not question.shaped(said)
+    limit = MAX_CHARS.get(language, MAX_CHARS["en"])
+    extra: list[Quote] = []
+    for scored in retrieval.evidence.units[1:COMPLEMENT_POOL]:
+        if len(extra) == MAX_COMPLEMENTS or scored.score < best.score - COMPLEMENT_SLACK:
+            break
+        unit = retrieval.chunks[scored.chunk].units[scored.unit]
+        if unit.kind in ("reply", "message") or unit.text in said:
             continue
-        slack = SAME_PASSAGE_SLACK if candidates[i][1] == anchor_chunk else OTHER_PASSAGE_SLACK
-        size = len(candidates[i][0])
-        if scores[i] >= scores[best] - slack and used + size <= limit:
-            chosen.append(i)
-            used += size
-    # Read in document order: passage rank first, then position inside the passage.
-    chosen.sort(key=lambda i: (candidates[i][1], candidates[i][2]))
-    return [(candidates[i][0], candidates[i][1]) for i in chosen]
+        tokens = _tokens_of(retrieval.chunks[scored.chunk], scored.unit)
+        adds_words = bool(open_words & tokens)
+        adds_shape = open_shape and question.shaped(unit.text)
+        if (adds_words or adds_shape) and len(said) + len(unit.text) <= limit:
+            extra.append(Quote(unit.text, scored.chunk))
+            said += " " + unit.text
+            open_words -= tokens
+            open_shape = open_shape and not adds_shape
+    return extra
+
+
+def _tokens_of(chunk: RetrievedChunk, index: int) -> frozenset[str]:
+    """A unit's tokens as stored at ingest (tokenized here for chunks that carry none)."""
+    if index < len(chunk.unit_tokens):
+        return chunk.unit_tokens[index]
+    return frozenset(tokenize(chunk.units[index].text))
+
+
+def _clip(text: str, language: str, limit: dict[str, int] = MAX_CHARS) -> str:
+    cap = limit.get(language, limit["en"])
+    return text if len(text) <= cap else text[: cap - 1].rstrip() + "…"
+
+
+def _reply(unit: Unit, language: str) -> str:
+    answer = _clip(unit.text, language)
+    if language == "zh":
+        return f"群里 {unit.author} 回复过：{answer}"
+    return f"{unit.author} answered this in the group: {answer}"
+
+
+def _said(unit: Unit, language: str, text: str) -> str:
+    text = _clip(text, language, LIST_MAX_CHARS if "\n" in text else MAX_CHARS)
+    if language == "zh":
+        return f"{unit.author} 在群里说过：{text}"
+    return f"{unit.author} said: {text}"
+
+
+def _list_for(chunk: RetrievedChunk, unit: Unit, best: ScoredUnit) -> str | None:
+    """The items of the list the best unit belongs to or introduces, under their lead."""
+    group = unit.group if unit.kind == "item" else _introduced_group(chunk, best.unit)
+    if group is None:
+        return None
+    items = [u for u in chunk.units if u.kind == "item" and u.group == group]
+    if len(items) < 2:
+        return None
+    lead = unit.text if unit.kind == "sentence" else items[0].lead or ""
+    zh = detect_language(" ".join(u.text for u in items)) == "zh"
+    lines = [lead.rstrip("：:。.") + ("：" if zh else ":")] if lead else []
+    lines += [f"{n}. {_clip_item(u.text)}" for n, u in enumerate(items, 1)]
+    text = "\n".join(lines)
+    cap = LIST_MAX_CHARS["zh" if zh else "en"]
+    return text if len(text) <= cap else text[: cap - 1].rstrip() + "…"
+
+
+def _introduced_group(chunk: RetrievedChunk, index: int) -> int | None:
+    """A sentence right before a list introduces it ("按顺序做完下面7步。", "特点如下：")."""
+    following = chunk.units[index + 1] if index + 1 < len(chunk.units) else None
+    if chunk.units[index].kind != "sentence" or following is None or following.kind != "item":
+        return None
+    return following.group
+
+
+def _clip_item(text: str) -> str:
+    return text if len(text) <= LIST_ITEM_CHARS else text[: LIST_ITEM_CHARS - 1].rstrip() + "…"
+
+
+def _sentences(
+    ranked: list[ScoredUnit], best: ScoredUnit, chunk: RetrievedChunk, language: str
+) -> Quote:
+    """The best sentence and its nearly-as-good neighbours in the same chunk, in order."""
+    scores = {s.unit: s.score for s in ranked if s.chunk == best.chunk}
+    chosen = {best.unit}
+    used = len(chunk.units[best.unit].text)
+    limit = MAX_CHARS.get(language, MAX_CHARS["en"])
+    for distance in range(1, MAX_SENTENCES + 2):
+        for index in (best.unit - distance, best.unit + distance):
+            if len(chosen) == MAX_SENTENCES or index not in scores:
+                continue
+            if not (index - 1 in chosen or index + 1 in chosen):
+                continue  # keep the answer one contiguous passage
+            size = len(chunk.units[index].text)
+            if scores[index] >= best.score - NEIGHBOUR_SLACK and used + size <= limit:
+                chosen.add(index)
+                used += size
+    glue = "" if language == "zh" else " "
+    text = glue.join(chunk.units[i].text for i in sorted(chosen))
+    return Quote(_clip(text, language), best.chunk)
 
 
 def cross_language_note(question_language: str, chunks: list[RetrievedChunk]) -> str:

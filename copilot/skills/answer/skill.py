@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from copilot.config import Settings
-from copilot.embeddings import Embedder
 from copilot.llm import ChatLLM
 from copilot.prompts import Prompt
 from copilot.retrieval.hybrid import Retrieval
 from copilot.retrieval.retriever import Retriever
-from copilot.skills.answer.offline import cross_language_note, extract_answer
+from copilot.skills.answer.offline import compose_answer, cross_language_note
 from copilot.skills.fallback import llm_else_offline, llm_provenance
 from copilot.skills.grounding import (
     citation,
@@ -36,7 +35,6 @@ class AnswerPorts:
 
     settings: Settings
     retriever: Retriever
-    embedder: Embedder
     llm: ChatLLM | None
 
 
@@ -68,11 +66,11 @@ def answer_question(
             **provenance.model_dump(),
         )
 
-    if retrieval.confidence < ports.settings.handoff_threshold or not retrieval.chunks:
+    if not retrieval.supported:
         return result(HANDOFF[language], [], Provenance(prompt=prompt or ""))
 
     def offline(provenance: Provenance) -> AnswerResult:
-        return result(*_offline(ports, question, retrieval, language), provenance)
+        return result(*_offline(retrieval, language), provenance)
 
     def online(llm: ChatLLM, template: Prompt) -> AnswerResult:
         passages = pack(retrieval.chunks, ports.settings.context_token_budget)
@@ -93,15 +91,13 @@ def answer_question(
     return llm_else_offline(ports.llm, prompt or "answer", online, offline)
 
 
-def _offline(
-    ports: AnswerPorts, question: str, retrieval: Retrieval, language: str
-) -> tuple[str, list[Citation]]:
+def _offline(retrieval: Retrieval, language: str) -> tuple[str, list[Citation]]:
     """The extractive answer and its citations; no citations means hand off."""
-    picked = extract_answer(question, retrieval.chunks, ports.embedder, language)
-    if not picked:
+    quotes = [(q.text, q.chunk) for q in compose_answer(retrieval, language)]
+    if not quotes:
         return HANDOFF[language], []
-    order, citations = cite_quotes(retrieval.chunks, picked)
+    order, citations = cite_quotes(retrieval.chunks, quotes)
     glue = "" if language == "zh" else " "
-    body = glue.join(f"{sentence}[{order.index(ci) + 1}]" for sentence, ci in picked)
+    body = glue.join(f"{text}[{order.index(ci) + 1}]" for text, ci in quotes)
     note = cross_language_note(language, [retrieval.chunks[ci] for ci in order])
     return note + body, citations

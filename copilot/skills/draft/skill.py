@@ -211,9 +211,7 @@ def _offline(
     # passage is enough to ground a draft even when the answer-style confidence is low.
     best = max((c.similarity for c in retrieval.chunks[:3]), default=0.0)
     grounded = retrieval.chunks and (
-        request.kind == "weekly_digest"
-        or retrieval.confidence >= ports.settings.handoff_threshold
-        or best >= GROUNDED_SIMILARITY
+        request.kind == "weekly_digest" or retrieval.supported or best >= GROUNDED_SIMILARITY
     )
     facts: list[Fact] = []
     if grounded:

@@ -1,0 +1,163 @@
+"""Questions in a chat linked to the messages that answer them (Q→A links).
+
+One definition shared by ingestion (an answered question becomes a cited exchange, an unanswered
+one is no evidence at all), summaries (answered vs open questions), health (unanswered counts)
+and the question queue. A question's answer is, in this order of trust:
+
+1. an explicit reply to it, or a reply in the thread it opened;
+2. within `NEARBY_WINDOW` in the same channel and thread: an admin's message, or one that
+   @-mentions the asker;
+3. within `NEXT_WINDOW`: one of the next `NEXT_MESSAGES` messages by someone else that shares a
+   content word with the question or has the shape of the answer it wants (a time for "几点",
+   a number for "多少", a place for "在哪").
+
+Candidates that are questions themselves, echoes ("同问", "+1", "me too"), stickers and media,
+spam and prompt injection never answer. The answerer's next messages within a few minutes
+continue the answer ("在图书馆" / "三楼 302").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from copilot.analytics.conversation import ConversationIndex, Roles, member_key, mentions
+from copilot.analytics.spam import spam_ids
+from copilot.models import ChatMessage
+from copilot.text import fold_chinese, is_question, looks_like_injection, tokenize
+
+NEARBY_WINDOW = timedelta(minutes=30)
+NEXT_WINDOW = timedelta(minutes=15)
+NEXT_MESSAGES = 4
+CONTINUATION = timedelta(minutes=3)
+MAX_ANSWER_MESSAGES = 3
+
+_ECHO = re.compile(
+    r"^(?:同问|同求|\+1|加一|我也(?:想|是|要|不知道|不清楚|想知道|在找)|求\S{0,4}|蹲一个|蹲|mark|码住|顶"
+    r"|me too|same(?: here| question)?|\+\d|following|bump|哈+|嗯+|好的?|ok|okay|收到|谢谢\S{0,4}"
+    r"|thanks?\S{0,6}|thank you\S{0,6}|[?？!！.。~～]+)$",
+    re.IGNORECASE,
+)
+_MEDIA = re.compile(
+    r"^(?:\[[^\]]{1,8}\]\s*)+$|^!\[[^\]]*\]\([^)]*\)$|^\s*(?:<media omitted>|sticker)\s*$",
+    re.IGNORECASE,
+)
+# "When?" wants a time, "how much?" a number, "where?" a place: an answer has that shape.
+_WANTS = [
+    (
+        re.compile(r"几点|什么时候|何时|哪天|几号|周几|星期几|多久|\bwhen\b|what time", re.I),
+        re.compile(
+            r"\d{1,2}[:：点]\d{0,2}|[周星期礼拜][一二三四五六日天]|\d+\s*[月日号天]|今天|明天|"
+            r"下周|tomorrow|today|tonight|monday|tuesday|wednesday|thursday|friday|"
+            r"saturday|sunday|\d\s*(?:am|pm)",
+            re.I,
+        ),
+    ),
+    (
+        re.compile(
+            r"多少|几个|几次|几天|费用|价格|怎么收费|\bhow (?:much|many)\b|\bcost\b|\bprice\b", re.I
+        ),
+        re.compile(r"\d|[一二两三四五六七八九十百千万]+[个次天元块]|免费|free", re.I),
+    ),
+    (
+        re.compile(r"哪里|在哪|哪儿|什么地方|地址|\bwhere\b", re.I),
+        re.compile(
+            r"在\S{1,12}|路|号楼|楼|室|馆|中心|频道|群文件|链接|#\S+|\b(?:in|at|on) \S+", re.I
+        ),
+    ),
+]
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """A member's question and the messages that answer it (none: nobody answered)."""
+
+    question: ChatMessage
+    answers: tuple[ChatMessage, ...] = ()
+
+    @property
+    def answered(self) -> bool:
+        return bool(self.answers)
+
+
+def is_noise(text: str) -> bool:
+    """Messages that carry no information: echoes, acknowledgements, stickers, media."""
+    stripped = (text or "").strip()
+    return not stripped or bool(_ECHO.match(stripped) or _MEDIA.match(stripped))
+
+
+def link_questions(
+    messages: Sequence[ChatMessage],
+    admins: Collection[str] = (),
+    bots: Collection[str] = (),
+) -> list[Exchange]:
+    """Every member question of the chat with its answer messages, in time order."""
+    roles = Roles.of(admins, bots)
+    excluded = spam_ids(messages, admins) | {m.id for m in messages if looks_like_injection(m.text)}
+    index = ConversationIndex(messages, roles, exclude=excluded)
+    exchanges: list[Exchange] = []
+    for message in index.messages:
+        if roles.is_admin(message) or not is_question(message.text) or is_noise(message.text):
+            continue
+        first = _first_answer(index, message)
+        if first is None:
+            exchanges.append(Exchange(message))
+            continue
+        exchanges.append(Exchange(message, tuple(_continued(index, first))))
+    return exchanges
+
+
+def _answers_shape(question: str, text: str) -> bool:
+    folded_q, folded_a = fold_chinese(question), fold_chinese(text)
+    shaped = [want for asks, want in _WANTS if asks.search(folded_q)]
+    if any(want.search(folded_a) for want in shaped):
+        return True
+    return bool(set(tokenize(question)) & set(tokenize(text)))
+
+
+def _usable(candidate: ChatMessage) -> bool:
+    return not is_noise(candidate.text) and not is_question(candidate.text)
+
+
+def _first_answer(index: ConversationIndex, q: ChatMessage) -> ChatMessage | None:
+    direct = [
+        m
+        for m in index.responses(q, window=timedelta(0))  # replies and thread replies only
+        if _usable(m)
+    ]
+    if direct:
+        return direct[0]
+    asker = member_key(q)
+    later = [
+        m
+        for m in index.following(q, NEARBY_WINDOW)
+        if m.ts >= q.ts
+        and member_key(m) != asker
+        and m.thread == q.thread
+        and (not m.reply_to or m.reply_to == q.id)
+    ]
+    for m in later:
+        if _usable(m) and (index.roles.is_admin(m) or mentions(m.text, q.author)):
+            return m
+    for m in later[:NEXT_MESSAGES]:
+        if m.ts - q.ts <= NEXT_WINDOW and _usable(m) and _answers_shape(q.text, m.text):
+            return m
+    return None
+
+
+def _continued(index: ConversationIndex, first: ChatMessage) -> list[ChatMessage]:
+    """The first answer and the same person's next messages right after it."""
+    out = [first]
+    for m in index.following(first, CONTINUATION * MAX_ANSWER_MESSAGES):
+        if len(out) == MAX_ANSWER_MESSAGES:
+            break
+        if m.ts < first.ts or m.id == first.id:
+            continue
+        if member_key(m) != member_key(first):
+            break
+        if m.ts - out[-1].ts > CONTINUATION or not _usable(m):
+            break
+        out.append(m)
+    return out

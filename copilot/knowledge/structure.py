@@ -1,0 +1,363 @@
+"""Read a document's outline: headings, paragraphs, list items, Q/A pairs and table rows.
+
+Operators bring material as they have it: Markdown, but also web articles pasted as plain text
+(no '#', the title repeated, headings numbered '一、' / '1.' / '1.1' / '（1）', a date line, a
+byline, a disclaimer and "上一篇/下一篇" links at the end) and FAQs written as 'Q:'/'A:' lines.
+The outline is read from the text itself, so an answer can quote the items of a list, the answer
+of a Q/A pair or a table row with its header, and repeated headings or page chrome never become
+answers.
+
+Heading levels follow the order in which numbering styles appear (as outline readers do): the
+first style seen is level 1, a new style below it level 2, and a style seen before closes every
+level opened after it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from copilot.text import to_simplified
+
+BlockKind = Literal["heading", "para", "item", "qa", "row"]
+
+
+@dataclass(frozen=True)
+class Block:
+    """One structural element of a document, in reading order."""
+
+    kind: BlockKind
+    text: str  # heading title, paragraph, item, the answer of a Q/A pair, a rendered row
+    level: int = 0  # headings only: 1 = top
+    key: str = ""  # qa: the question; row: the header line
+    group: int = -1  # items and rows: which list or table they belong to
+    lead: str = ""  # items: the sentence or heading that introduces the list
+    line: str = ""  # the line as written (items keep their marker for display)
+
+
+@dataclass
+class Outline:
+    title: str
+    blocks: list[Block] = field(default_factory=list)
+
+
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+_PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_PIPE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_QUESTION = re.compile(r"^\s*(?:Q\s*\d*|问题?\s*\d*|提问)\s*[:：.、]\s*(.+)$", re.IGNORECASE)
+_ANSWER = re.compile(r"^\s*(?:A\s*\d*|答案?|回答|解答)\s*[:：.、]\s*(.*)$", re.IGNORECASE)
+_CN_NUM = "一二三四五六七八九十百零〇两"
+# Numbering styles, most specific first. The name is the style; the regex eats the marker.
+_MARKERS: list[tuple[str, re.Pattern[str]]] = [
+    ("chapter", re.compile(rf"^第[{_CN_NUM}\d]+[章节部分篇]\s*")),
+    ("cn-dun", re.compile(rf"^[{_CN_NUM}]+\s*[、.．]\s*")),
+    ("cn-paren", re.compile(rf"^[（(][{_CN_NUM}]+[)）]\s*")),
+    ("num-dotted", re.compile(r"^\d{1,2}(?:[.．]\d{1,2})+[.．]?\s*")),
+    ("num-dun", re.compile(r"^\d{1,2}\s*、\s*")),
+    ("num-dot", re.compile(r"^\d{1,2}[.．](?!\d)\s*")),
+    ("num-paren", re.compile(r"^(?:[（(]\d{1,2}[)）]|\d{1,2}[)）])\s*")),
+    ("circled", re.compile(r"^[①-⑳❶-❿]\s*")),
+    ("step", re.compile(r"^(?:step|第)\s*\d+\s*(?:步)?\s*[:：.、]\s*", re.IGNORECASE)),
+    ("bullet", re.compile(r"^[-*+•·●○◆◇■□▪▸►✓✔➢→]\s*")),
+]
+# Styles that number the document's own sections when their text is short.
+_SECTION_STYLES = {"chapter", "cn-dun", "cn-paren", "num-dotted"}
+_END_PUNCT = "。！？!?；;，,：:….?"
+_SENTENCE_END = "。！？!?；;：:….」”"
+# A date stamp alone, or with a time and an author's name: when it was posted, not what it says.
+_DATE_LINE = re.compile(
+    r"^(?:发布(?:时间|于)?[:：]?\s*)?\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?"
+    r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?(?:\s+[^\s，。,.!?！？]{1,12})?\s*$"
+)
+_BYLINE = re.compile(r"^(?:作者|文|撰文|编辑|责编|来源|出品|图|by)\s*[:：/|]\s*\S{1,20}$", re.I)
+# Page chrome of pasted web articles: from the first of these near the end, nothing is content.
+_TAIL_MARKERS = re.compile(
+    r"^(?:免责声明|版权声明|版权所有|声明[:：]|上一篇|下一篇|相关\S{0,3}[:：]?$|推荐阅读|延伸阅读"
+    r"|原文链接|本文链接|阅读原文|猜你喜欢|热门(?:推荐|文章)|扫码|长按识别|关注公众号"
+    r"|share this|related (?:posts|articles)|previous post|next post|copyright ©"
+    r"|all rights reserved)",
+    re.IGNORECASE,
+)
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_KEY_VALUE = re.compile(r"^[^：:，,。]{1,12}[：:]\s*\S.{0,80}$")
+_TABLE_SPLIT = re.compile(r"\t+|\s{2,}|\u3000+")
+
+
+def display_length(text: str) -> float:
+    """Length in 'characters' where an English word counts like three CJK characters (about the
+    share of a line each takes)."""
+    cjk = len(_CJK.findall(text))
+    words = len(re.findall(r"[A-Za-z0-9]+", text))
+    return cjk + 3 * words
+
+
+def _marker(line: str) -> tuple[str, str] | None:
+    """(style, text after the marker) for a numbered or bulleted line."""
+    for style, pattern in _MARKERS:
+        match = pattern.match(line)
+        if match and line[match.end() :].strip():
+            return style, line[match.end() :].strip()
+    return None
+
+
+def _is_short_title(text: str) -> bool:
+    return 0 < display_length(text) <= 24 and not text.rstrip().endswith(tuple(_END_PUNCT))
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"\s+", "", text).lower()
+
+
+@dataclass
+class _Line:
+    text: str
+    marker: tuple[str, str] | None
+
+
+def read_outline(text: str, title: str = "") -> Outline:
+    """The outline of `text` (Markdown or plain text), chrome and repeated headings removed."""
+    lines = _content_lines(text)
+    outline = Outline(title=title)
+    if not lines:
+        return outline
+    # A pasted article starts with its title (often repeated); a file name is only a fallback.
+    first = lines[0]
+    if (
+        not first.marker
+        and 0 < display_length(first.text) <= 40
+        and not first.text.endswith(tuple(_END_PUNCT))
+        and not _MD_HEADING.match(first.text)
+    ):
+        outline.title = first.text
+    seen_titles = {_fold(outline.title)} if outline.title else set()
+    seen_headings: set[str] = set()  # Markdown headings are dropped only when repeated
+    styles: list[str] = []
+    group = 0
+    lead = ""
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        raw = line.text
+        if md := _MD_HEADING.match(raw):
+            heading = md.group(2).strip()
+            if _fold(heading) in seen_headings:
+                i += 1
+                continue
+            seen_headings.add(_fold(heading))
+            style = f"md{len(md.group(1))}"
+            level = _push_style(styles, style)
+            seen_titles.add(_fold(heading))
+            outline.blocks.append(Block("heading", heading, level=level, line=raw))
+            lead = heading
+            i += 1
+            continue
+        if _PIPE_ROW.match(raw):
+            rows, i = _pipe_table(lines, i)
+            group += 1
+            outline.blocks.extend(_row_blocks(rows, group))
+            continue
+        if (q := _QUESTION.match(raw)) and (pair := _qa_pair(lines, i, q.group(1))):
+            question, answer, i = pair
+            outline.blocks.append(Block("qa", answer, key=question, line=raw))
+            continue
+        if (table := _aligned_table(lines, i)) is not None:
+            rows, i = table
+            group += 1
+            outline.blocks.extend(_row_blocks(rows, group))
+            continue
+        if _fold(raw) in seen_titles and display_length(raw) <= 40:
+            i += 1  # the title, a heading or a short line repeated: no new information
+            continue
+        if display_length(raw) <= 40:
+            seen_titles.add(_fold(raw))
+        if _is_heading(line, nxt):
+            style = line.marker[0] if line.marker else "plain"
+            heading = line.marker[1] if line.marker else raw
+            level = _push_style(styles, style)
+            seen_titles.add(_fold(raw))
+            seen_titles.add(_fold(heading))
+            outline.blocks.append(Block("heading", heading, level=level, line=raw))
+            lead = heading
+            i += 1
+            continue
+        if line.marker:
+            # A run of items of one style is one list, introduced by what came just before.
+            style = line.marker[0]
+            group += 1
+            while i < len(lines) and lines[i].marker and lines[i].marker[0] == style:  # type: ignore[index]
+                item_line = lines[i]
+                assert item_line.marker is not None
+                outline.blocks.append(
+                    Block("item", item_line.marker[1], group=group, lead=lead, line=item_line.text)
+                )
+                i += 1
+            continue
+        if _KEY_VALUE.match(raw) and i + 1 < len(lines) and _KEY_VALUE.match(lines[i + 1].text):
+            # "时间：每周日 20:00" / "形式：腾讯会议": a run of labelled lines is a list too.
+            group += 1
+            while i < len(lines) and not lines[i].marker and _KEY_VALUE.match(lines[i].text):
+                text = lines[i].text
+                outline.blocks.append(Block("item", text, group=group, lead=lead, line=text))
+                i += 1
+            continue
+        outline.blocks.append(Block("para", raw, line=raw))
+        lead = raw
+        i += 1
+    return outline
+
+
+def _content_lines(text: str) -> list[_Line]:
+    """Logical lines: hard-wrapped lines joined, without date stamps, bylines and the page
+    chrome at the end."""
+    physical = (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines: list[str] = []
+    blank_before = True
+    for raw in physical:
+        stripped = raw.strip()
+        if not stripped:
+            blank_before = True
+            continue
+        if lines and not blank_before and _continues(lines[-1], raw):
+            lines[-1] = _join_wrapped(lines[-1], stripped)
+        else:
+            lines.append(stripped)
+        blank_before = False
+    cut = len(lines)
+    for i in range(min(5, len(lines)), len(lines)):  # past the opening lines, chrome ends it
+        if _TAIL_MARKERS.match(to_simplified(lines[i])):
+            cut = i
+            break
+    return [
+        _Line(ln, _marker(ln))
+        for ln in lines[:cut]
+        if not _DATE_LINE.match(ln) and not _BYLINE.match(to_simplified(ln))
+    ]
+
+
+def _continues(previous: str, raw: str) -> bool:
+    """Is `raw` the wrapped rest of `previous` (an editor's hard wrap, a list item's indented
+    second line) rather than a line of its own?"""
+    line = raw.strip()
+    if any(p.match(x) for p in (_MD_HEADING, _PIPE_ROW) for x in (previous, line)):
+        return False
+    if _QUESTION.match(line) or _ANSWER.match(line):
+        return False
+    indented = raw[:1] in (" ", "\t")
+    mid_sentence = not previous.endswith(tuple(_SENTENCE_END))
+    if marker := _marker(line):
+        # "… Verified since" + "   0.9.2. There is …": a number, not a new item.
+        return (
+            indented and mid_sentence and marker[0] != "bullet" and display_length(previous) >= 30
+        )
+    if indented and (mid_sentence or _marker(previous) or _ANSWER.match(previous)):
+        return True
+    if not mid_sentence or display_length(previous) < 20:
+        return False
+    return not (_is_short_title(line) and _CJK.search(line))
+
+
+def _join_wrapped(previous: str, line: str) -> str:
+    wide = bool(_CJK.search(previous[-1:])) and bool(_CJK.search(line[:1]))
+    return previous + ("" if wide else " ") + line
+
+
+def _is_heading(line: _Line, nxt: _Line | None) -> bool:
+    """A short, unpunctuated line that opens a section (something follows it)."""
+    if nxt is None:
+        return False
+    if line.marker:
+        style, rest = line.marker
+        if not _is_short_title(rest) or "：" in rest or ":" in rest:
+            return False
+        if style in _SECTION_STYLES:
+            return True
+        # '1. 垂直细分' heads a paragraph; '1. 目标' followed by '2. 内容' is a list.
+        return not (nxt.marker and nxt.marker[0] == style) and not _MD_HEADING.match(nxt.text)
+    if not _is_short_title(line.text) or _PIPE_ROW.match(line.text):
+        return False
+    if nxt.marker:
+        # A plain line before sub-numbering ('1.1', '1.', '（1）') heads it; before '一、' it is a
+        # byline or a caption.
+        return nxt.marker[0] not in ("chapter", "cn-dun")
+    return display_length(nxt.text) > display_length(line.text) and not _is_short_title(nxt.text)
+
+
+def _push_style(styles: list[str], style: str) -> int:
+    """Level of a heading of `style`; closes the levels opened after an earlier style."""
+    if style in styles:
+        del styles[styles.index(style) + 1 :]
+    else:
+        if style.startswith("md"):
+            depth = int(style[2:])
+            for j, open_style in enumerate(styles):
+                if open_style.startswith("md") and int(open_style[2:]) >= depth:
+                    del styles[j:]
+                    break
+        styles.append(style)
+    return len(styles)
+
+
+def _qa_pair(lines: list[_Line], i: int, question: str) -> tuple[str, str, int] | None:
+    """A 'Q:' line, then an 'A:' line and its continuation until the next question or heading."""
+    j = i + 1
+    while j < len(lines) and not _ANSWER.match(lines[j].text):
+        if _QUESTION.match(lines[j].text) or j - i > 3:
+            return None
+        question += lines[j].text  # a question wrapped over two lines
+        j += 1
+    if j == len(lines):
+        return None
+    answer_lines = [_ANSWER.match(lines[j].text).group(1)]  # type: ignore[union-attr]
+    j += 1
+    while j < len(lines):
+        text = lines[j].text
+        if _QUESTION.match(text) or _MD_HEADING.match(text) or _PIPE_ROW.match(text):
+            break
+        if lines[j].marker and lines[j].marker[0] in _SECTION_STYLES:  # type: ignore[index]
+            break
+        answer_lines.append(text)
+        j += 1
+    answer = "\n".join(a for a in answer_lines if a).strip()
+    return (question.strip(), answer, j) if answer else None
+
+
+def _pipe_table(lines: list[_Line], i: int) -> tuple[list[list[str]], int]:
+    rows: list[list[str]] = []
+    while i < len(lines) and _PIPE_ROW.match(lines[i].text):
+        if not _PIPE_SEPARATOR.match(lines[i].text):
+            rows.append([c.strip() for c in lines[i].text.strip().strip("|").split("|")])
+        i += 1
+    return rows, i
+
+
+def _aligned_table(lines: list[_Line], i: int) -> tuple[list[list[str]], int] | None:
+    """Three or more lines split into the same number (≥ 2) of columns by tabs or wide gaps."""
+
+    def cells(text: str) -> list[str]:
+        return [c for c in _TABLE_SPLIT.split(text.strip()) if c]
+
+    width = len(cells(lines[i].text))
+    if width < 2 or lines[i].marker:
+        return None
+    j = i
+    rows: list[list[str]] = []
+    while j < len(lines) and len(row := cells(lines[j].text)) == width:
+        rows.append(row)
+        j += 1
+    return (rows, j) if len(rows) >= 3 else None
+
+
+def _row_blocks(rows: list[list[str]], group: int) -> list[Block]:
+    """Rows rendered with their header ('规格: 250g；价格: 88元'), so a row reads on its own."""
+    if not rows:
+        return []
+    header, body = rows[0], rows[1:]
+    header_line = " | ".join(header)
+    blocks = []
+    for row in body:
+        pairs = [f"{h}: {v}" for h, v in zip(header, row, strict=False) if v]
+        rendered = "；".join(pairs) if any(_CJK.search(p) for p in pairs) else "; ".join(pairs)
+        blocks.append(Block("row", rendered, key=header_line, group=group, line=" | ".join(row)))
+    return blocks

@@ -1,0 +1,86 @@
+"""Answer units: the pieces of a chunk an extractive answer is made of.
+
+A chunk is what retrieval finds; a unit is what an answer quotes — a sentence, a list item, the
+answer of a Q/A pair, a table row with its header, a reply in a chat exchange. Units are cut
+and embedded once at ingest and stored with their chunk, so answering a question costs one
+question embedding plus arithmetic.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+from copilot.text import split_sentences
+
+UnitKind = Literal["sentence", "item", "qa", "row", "reply", "message"]
+# A sentence longer than this (a paragraph without punctuation) is cut at commas or spaces.
+MAX_UNIT_CHARS = 160
+_SOFT_BREAK = re.compile(r"(?<=[，,、])|\s+")
+
+
+@dataclass(frozen=True)
+class Unit:
+    kind: UnitKind
+    text: str  # what an answer shows
+    key: str = ""  # what is matched against a question when it is not `text` (a Q/A's question)
+    group: int = -1  # items of one list, rows of one table
+    lead: str = ""  # what introduces the list: its heading or the sentence before it
+    author: str = ""  # chat units: who wrote it
+
+    @property
+    def match_text(self) -> str:
+        """The text a question is compared with: a Q/A pair's question, a row with its header,
+        an item or a line of a chat announcement with what introduces it."""
+        if self.kind == "qa":
+            return self.key
+        if self.kind == "row":
+            return f"{self.key}\n{self.text}"
+        if self.lead and self.kind in ("item", "message") and self.lead != self.text:
+            return f"{self.lead} {self.text}"
+        return self.text
+
+    def to_json(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v not in ("", -1)}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Unit:
+        return cls(**data)
+
+
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_EMPHASIS = re.compile(r"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|`")
+
+
+def plain(text: str) -> str:
+    """Markdown emphasis, code ticks and links removed: what a chat message can show."""
+    return _EMPHASIS.sub("", _LINK.sub(r"\1", text)).strip()
+
+
+def sentence_units(text: str) -> list[Unit]:
+    """The sentences of a paragraph, long unpunctuated runs cut into readable pieces."""
+    return [Unit("sentence", part) for s in split_sentences(plain(text)) for part in bounded(s)]
+
+
+def bounded(sentence: str, limit: int = MAX_UNIT_CHARS) -> list[str]:
+    """`sentence` in pieces of at most about `limit` characters, cut at commas or spaces."""
+    if len(sentence) <= limit:
+        return [sentence]
+    parts: list[str] = []
+    current = ""
+    for piece in _SOFT_BREAK.split(sentence):
+        if not piece:
+            continue
+        joiner = "" if current.endswith(("，", ",", "、")) or not current else " "
+        if current and len(current) + len(piece) > limit:
+            parts.append(current.strip())
+            current = ""
+            joiner = ""
+        current += joiner + piece
+        while len(current) > limit:  # no break at all: cut hard
+            parts.append(current[:limit])
+            current = current[limit:]
+    if current.strip():
+        parts.append(current.strip())
+    return parts

@@ -1,0 +1,65 @@
+"""The fitted models that rank answer units and decide whether to answer: data, not code.
+
+`models.json` beside this file is written by `evals/calibration/fit.py` from the evaluation
+communities' dev split (never the held-out one) and records what it was fitted on. Both models
+are logistic: a weight per named feature and a bias; the answerability model also carries the
+probability threshold below which the copilot hands off.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    """A logistic model over named features (a missing feature counts as 0)."""
+
+    weights: dict[str, float]
+    bias: float = 0.0
+    threshold: float = 0.5
+
+    def logit(self, features: dict[str, float]) -> float:
+        return self.bias + sum(w * features.get(name, 0.0) for name, w in self.weights.items())
+
+    def probability(self, features: dict[str, float]) -> float:
+        z = max(-30.0, min(30.0, self.logit(features)))
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"weights": self.weights, "bias": self.bias, "threshold": self.threshold}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> LinearModel:
+        return cls(
+            {k: float(v) for k, v in data["weights"].items()},
+            float(data.get("bias", 0.0)),
+            float(data.get("threshold", 0.5)),
+        )
+
+
+@dataclass(frozen=True)
+class AnswerModels:
+    ranker: LinearModel  # which unit answers the question
+    answerability: LinearModel  # P(the best unit answers it correctly)
+    info: dict[str, Any] = field(default_factory=dict)  # what it was fitted on, and how well
+
+
+@lru_cache(maxsize=1)
+def load_models() -> AnswerModels:
+    """The shipped models (package data)."""
+    text = resources.files("copilot.retrieval").joinpath("models.json").read_text("utf-8")
+    return parse_models(json.loads(text))
+
+
+def parse_models(data: dict[str, Any]) -> AnswerModels:
+    return AnswerModels(
+        LinearModel.from_json(data["ranker"]),
+        LinearModel.from_json(data["answerability"]),
+        dict(data.get("info", {})),
+    )

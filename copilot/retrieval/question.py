@@ -1,0 +1,119 @@
+"""What a question asks for: its content words, the shape of its answer, list or definition.
+
+Cheap, deterministic reading of the question that the evidence scorer and the answer builder
+share: "几点 / when" wants a time, "多少 / how much" a number, "在哪 / where" a place,
+"有哪些 / what are the" a list, "什么是 / what is" a definition.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from copilot.text import Language, detect_language, fold_chinese, tokenize
+
+# Interrogatives and modal words say what kind of answer is wanted, not what it is about.
+QUESTION_WORDS = frozenset(
+    "应该 几 几点 几级 几个 哪几 哪几个 哪些 方面 注意 指 是否 需要 比较 一般 合适 "
+    "时候 具体 主要 容易 多少 什么 怎么办 处理 可以 能 要 有 做 请问 一下 知道 吗 呢 "
+    "does do did know tell want need".split()
+)
+
+SHAPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
+    "time": (
+        re.compile(
+            r"几点|什么时候|何时|哪天|几号|星期几|周几|礼拜几|多久|截止|deadline|\bwhen\b"
+            r"|what time|which day|what day|how long",
+            re.IGNORECASE,
+        ),
+        re.compile(
+            r"\d{1,2}[:：]\d{2}|[〇一二两三四五六七八九十\d]+点|[周星期][一二三四五六日天]|礼拜"
+            r"|\d+\s*[月日号]|\d+\s*(?:天|小时|分钟|周|个月)|每[天日周月年]|当天|前一天"
+            r"|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|daily|weekly"
+            r"|monthly|\d{1,2}\s?(?:am|pm)|\d+\s*(?:days?|hours?|minutes?|weeks?))\b",
+            re.IGNORECASE,
+        ),
+    ),
+    "money": (
+        re.compile(
+            r"多少钱|几块|几元|费用|价格|价钱|收费|多少元|报名费|会费|学费|\bhow much\b|\bcost\b"
+            r"|\bprice\b|\bfees?\b|\bpay\b",
+            re.IGNORECASE,
+        ),
+        re.compile(
+            r"[¥￥$€£]\s*\d|\d+(?:\.\d+)?\s*(?:元|块|rmb|usd|hkd|twd|ntd|dollars?|eur|美元|港币|"
+            r"港幣|新台币|新台幣)|免费|免費|\bfree\b",
+            re.IGNORECASE,
+        ),
+    ),
+    "number": (
+        re.compile(
+            r"(?<!多少钱)多少(?!钱)|几个|几次|几级|几天|几人|几位|几本|\bhow many\b",
+            re.IGNORECASE,
+        ),
+        # A quantity: an amount of money, a count, a share; a clock time is not an answer here.
+        re.compile(
+            r"[¥￥$€£]\s*\d|\d+(?:\.\d+)?\s*(?:元|块|分|个|次|级|人|位|名|本|天|周|月|年|小时"
+            r"|%|折|积分|usd|rmb|dollars?|points?|times?|days?|hours?|members?|people|mb|gb)"
+            r"|[一二两三四五六七八九十百千万]+\s*[个次级天元块分人位名本]|免费|\bfree\b",
+            re.IGNORECASE,
+        ),
+    ),
+    "place": (
+        re.compile(r"哪里|在哪|哪儿|什么地方|地点|地址|\bwhere\b", re.IGNORECASE),
+        re.compile(
+            r"在.{1,15}(?:举行|集合|见|进行|领取|参加)|地点|地址|线上|会议|频道|群文件|路|号楼|楼|室"
+            r"|馆|中心|#[\w-]+|\b(?:in|at) (?:the )?[A-Z#\"]|channel|room|online",
+            re.IGNORECASE,
+        ),
+    ),
+}
+_LIST = re.compile(
+    r"哪些|哪几|几个|几种|几类|几大|几点要|有什么(?!用|区别|不同)|包括|包含|分别|列举|步骤|流程"
+    r"|[一二两三四五六七八九十\d]+\s*(?:个|种|类|大|项|步|点|感|要素|原则|特征|方面)"
+    r"|\bwhat are\b|\bwhich are\b|\blist\b|\btypes of\b|\bkinds of\b|\bsteps\b|\bways\b",
+    re.IGNORECASE,
+)
+_DEFINITION = re.compile(
+    r"什么是|是什么意思|是什么|指什么|是指|指的是|定义|含义|意思|\bwhat is\b|\bwhat's\b"
+    r"|\bwhat does .+ mean\b|\bdefine\b|\bmeaning of\b|\bwhat are\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class QuestionProfile:
+    text: str
+    language: Language
+    tokens: tuple[str, ...]  # all jieba search tokens of the question
+    content: frozenset[str]  # what the question is about (no interrogatives)
+    shapes: tuple[str, ...]  # "time", "number", "place": what the answer must contain
+    wants_list: bool
+    wants_definition: bool
+
+    def shaped(self, text: str) -> bool:
+        """Does `text` have the shape this question's answer needs (True if it needs none)?"""
+        if not self.shapes:
+            return False
+        folded = fold_chinese(text)
+        return any(SHAPES[s][1].search(folded) for s in self.shapes)
+
+
+@lru_cache(maxsize=4096)
+def read_question(question: str) -> QuestionProfile:
+    folded = fold_chinese(question)
+    tokens = tuple(tokenize(question))
+    content = frozenset(
+        t for t in tokens if (len(t) > 1 or not t.isascii()) and t not in QUESTION_WORDS
+    )
+    shapes = tuple(name for name, (asks, _) in SHAPES.items() if asks.search(folded))
+    return QuestionProfile(
+        text=question,
+        language=detect_language(question),
+        tokens=tokens,
+        content=content,
+        shapes=shapes,
+        wants_list=bool(_LIST.search(folded)),
+        wants_definition=bool(_DEFINITION.search(folded)) and not shapes,
+    )

@@ -1,0 +1,1 @@
+"""Fitting the answer models (unit ranker, answerability) on the dev communities."""

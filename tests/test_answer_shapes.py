@@ -1,0 +1,126 @@
+"""Answers shaped by the evidence: chat replies (never the question), lists, scripts, languages."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from copilot.service import Copilot
+
+RULES = """# 群规
+## 群名片
+进群后请在 24 小时内把群名片改成“城市-昵称”，例如“杭州-木木”。
+## 静默时间
+每天 23:30 到次日 7:00 是静默时间，请不要在群里发消息，急事私聊管理员。
+"""
+# Pasted as plain text, numbered the way such articles are.
+REWARDS = """积分奖励说明
+积分可以兑换以下三种奖励：
+1、宠物零食一份（50积分）
+2、免费洗澡一次（120积分）
+3、年度活动优先报名权（300积分）
+"""
+FEES_HANT = """# 會費說明
+會費每年 99 元，入群後 7 天內可以全額退款。
+"""
+CHAT = [
+    {
+        "id": "m1",
+        "ts": "2026-11-06T09:00:00+08:00",
+        "author": "成都-小雨",
+        "text": "请问周六的徒步在哪里集合？",
+    },
+    {
+        "id": "m2",
+        "ts": "2026-11-06T09:05:00+08:00",
+        "author": "成都-老周",
+        "text": "在地铁2号线龙门站B口集合，早上8点出发",
+        "reply_to": "m1",
+    },
+    {
+        "id": "m3",
+        "ts": "2026-11-06T12:00:00+08:00",
+        "author": "成都-阿May",
+        "text": "有人知道景区停车场怎么收费吗？",
+    },
+    {
+        "id": "m4",
+        "ts": "2026-11-06T15:30:00+08:00",
+        "author": "成都-小雨",
+        "text": "今天的晚霞好美",
+    },
+]
+
+
+@pytest.fixture(scope="module")
+def club(tmp_path_factory: pytest.TempPathFactory, embedder) -> Copilot:  # type: ignore[no-untyped-def]
+    from copilot.config import Settings
+
+    folder = tmp_path_factory.mktemp("club")
+    (folder / "群规.md").write_text(RULES, "utf-8")
+    (folder / "积分奖励.txt").write_text(REWARDS, "utf-8")
+    (folder / "會費.md").write_text(FEES_HANT, "utf-8")
+    chat = folder / "chat.jsonl"
+    chat.write_text("\n".join(json.dumps(m, ensure_ascii=False) for m in CHAT), "utf-8")
+    settings = Settings(data_dir=folder / "data", llm_provider="offline", _env_file=None)  # type: ignore[call-arg]
+    copilot = Copilot(settings, embedder=embedder, llm=None)
+    report = copilot.ingest_paths(
+        "club", [folder / "群规.md", folder / "积分奖励.txt", folder / "會費.md"]
+    )
+    assert not report.skipped
+    copilot.ingest_paths("club", [chat], kind="chat")
+    yield copilot
+    copilot.close()
+
+
+def test_a_question_answered_in_chat_is_answered_with_the_reply_not_the_question(club) -> None:  # type: ignore[no-untyped-def]
+    result = club.ask("club", "周六徒步去哪儿集合？")
+    assert not result.handoff
+    assert "龙门站" in result.answer and "成都-老周" in result.answer
+    assert "请问周六的徒步在哪里集合" not in result.answer
+    assert "[11-06" not in result.answer  # reads as an answer, not a log line
+    assert [c.source for c in result.citations] == [str(Path(result.citations[0].source))]
+    assert result.citations[0].source.endswith("chat.jsonl")
+
+
+def test_a_chat_question_nobody_answered_is_no_evidence(club) -> None:  # type: ignore[no-untyped-def]
+    result = club.ask("club", "景区停车场是怎么收费的？")
+    assert result.handoff
+    assert "停车场" not in result.answer  # the old question is never quoted back as the answer
+
+
+def test_a_list_question_gets_every_item_of_the_list(club) -> None:  # type: ignore[no-untyped-def]
+    result = club.ask("club", "积分能换哪几种奖励？")
+    assert not result.handoff
+    for item in ("宠物零食", "免费洗澡", "优先报名"):
+        assert item in result.answer
+
+
+def test_a_traditional_source_is_quoted_in_the_askers_simplified_script(club) -> None:  # type: ignore[no-untyped-def]
+    result = club.ask("club", "会费一年多少钱？")
+    assert not result.handoff and "99" in result.answer
+    assert "会费" in result.answer and "會費" not in result.answer
+
+
+@pytest.fixture
+def eager(club, embedder):  # type: ignore[no-untyped-def]
+    """The same data with the handoff gate open: these tests pin how an answer is shaped,
+    whatever the answerability model would decide on a three-file community."""
+    settings = club.settings.model_copy(update={"handoff_threshold": 0.0})
+    copilot = Copilot(settings, embedder=embedder, llm=None)
+    yield copilot
+    copilot.close()
+
+
+def test_a_simplified_source_is_quoted_in_traditional_for_a_traditional_asker(eager) -> None:  # type: ignore[no-untyped-def]
+    result = eager.ask("club", "群名片要改成什麼格式？")
+    assert not result.handoff and "城市" in result.answer
+    assert "暱稱" in result.answer or "昵稱" in result.answer  # 昵称 in traditional characters
+
+
+def test_an_english_question_over_chinese_material_is_answered_from_it(eager) -> None:  # type: ignore[no-untyped-def]
+    result = eager.ask("club", "When does the quiet time start at night?")
+    assert result.language == "en" and not result.handoff
+    assert "23:30" in result.answer and "(From our Chinese notes:)" in result.answer

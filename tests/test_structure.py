@@ -1,0 +1,135 @@
+"""The outline of pasted material: raw web articles, Q/A FAQs, tables, hard-wrapped Markdown."""
+
+from __future__ import annotations
+
+from copilot.knowledge.chunking import split_markdown
+from copilot.knowledge.structure import read_outline
+from copilot.tokens import count_tokens
+
+# A web article as an operator pastes it: the title three times, a date line, a byline,
+# headings numbered 一、 and 1., a list in 1、, a promotional tail after the disclaimer.
+RAW_ARTICLE = """同城宠物社群怎么运营
+2025-03-02 10:15:00
+同城宠物社群怎么运营
+同城宠物社群怎么运营
+作者：阿福
+同城宠物社群是指同一个城市里养宠物的人组成的交流群，大家分享养宠经验、一起组织活动。
+一、社群的三种角色
+1. 群主
+群主负责制定群规，审核新人入群。
+2. 志愿者
+志愿者帮忙组织线下遛狗局，每次活动至少两位志愿者到场。
+3. 普通成员
+普通成员可以参加所有活动，每月按时打卡可以攒积分。
+二、积分怎么用
+积分可以兑换以下三种奖励：
+1、宠物零食一份（50积分）
+2、免费洗澡一次（120积分）
+3、年度活动优先报名权（300积分）
+免责声明：本文仅供参考
+上一篇：如何选猫粮
+扫码添加客服微信，领取养宠大礼包
+"""
+
+
+def test_raw_article_keeps_content_and_drops_repeats_dates_bylines_and_chrome() -> None:
+    outline = read_outline(RAW_ARTICLE, title="000_a1b2c3")
+    assert outline.title == "同城宠物社群怎么运营"
+    texts = [b.text for b in outline.blocks]
+    assert "同城宠物社群怎么运营" not in texts  # the repeated title is gone
+    assert not any("2025-03-02" in t or "阿福" in t for t in texts)
+    assert not any("免责声明" in t or "扫码" in t or "上一篇" in t for t in texts)
+    headings = [(b.level, b.text) for b in outline.blocks if b.kind == "heading"]
+    assert headings == [
+        (1, "社群的三种角色"),
+        (2, "群主"),
+        (2, "志愿者"),
+        (2, "普通成员"),
+        (1, "积分怎么用"),
+    ]
+    items = [b for b in outline.blocks if b.kind == "item"]
+    assert [b.text for b in items] == [
+        "宠物零食一份（50积分）",
+        "免费洗澡一次（120积分）",
+        "年度活动优先报名权（300积分）",
+    ]
+    assert {b.lead for b in items} == {"积分可以兑换以下三种奖励："}
+
+
+def test_a_heading_with_sub_headings_gets_an_overview_listing_them() -> None:
+    pieces = split_markdown(RAW_ARTICLE, max_tokens=200)
+    (overview,) = [p for p in pieces if p.meta.get("overview") and p.heading.endswith("三种角色")]
+    assert [u.text.split("：")[0] for u in overview.units] == ["群主", "志愿者", "普通成员"]
+    assert all(u.kind == "item" for u in overview.units)
+
+
+def test_qa_lines_become_pairs_and_wrapped_answers_are_joined() -> None:
+    faq = (
+        "# FAQ\n\nQ: Can I get a refund?\nA: Refunds go through Steam's normal policy (within\n"
+        "   14 days of purchase and under 2 hours played).\n\n问：可以开发票吗？\n答：可以，"
+        "付款后 30 天内联系客服。\n"
+    )
+    pairs = [(b.key, b.text) for b in read_outline(faq).blocks if b.kind == "qa"]
+    assert pairs == [
+        (
+            "Can I get a refund?",
+            "Refunds go through Steam's normal policy (within 14 days of purchase and under 2 "
+            "hours played).",
+        ),
+        ("可以开发票吗？", "可以，付款后 30 天内联系客服。"),
+    ]
+
+
+def test_tables_become_rows_that_read_with_their_header() -> None:
+    text = (
+        "| 产品 | 规格 | 价格 |\n|---|---|---|\n"
+        "| 明前龙井 | 100g | 168元 |\n| 正山小种 | 250g | 88元 |\n\n"
+        "产品\t规格\t会员价\n白毫银针\t50g\t199元\n凤凰单丛\t100g\t129元\n"
+    )
+    rows = [b.text for b in read_outline(text).blocks if b.kind == "row"]
+    assert rows == [
+        "产品: 明前龙井；规格: 100g；价格: 168元",
+        "产品: 正山小种；规格: 250g；价格: 88元",
+        "产品: 白毫银针；规格: 50g；会员价: 199元",
+        "产品: 凤凰单丛；规格: 100g；会员价: 129元",
+    ]
+
+
+def test_hard_wrapped_markdown_paragraphs_and_items_are_one_line_each() -> None:
+    text = (
+        "# Playtests\n\n"
+        "Playtests happen live: everyone plays the same build at the same time while\n"
+        "a developer hosts in voice chat.\n\n- If you sign up and then miss two sessions without\n"
+        "  telling us, you lose the role for 60 days.\n- Saves do not carry over.\n"
+    )
+    blocks = [(b.kind, b.text) for b in read_outline(text).blocks if b.kind != "heading"]
+    assert blocks == [
+        (
+            "para",
+            "Playtests happen live: everyone plays the same build at the same time while a "
+            "developer hosts in voice chat.",
+        ),
+        (
+            "item",
+            "If you sign up and then miss two sessions without telling us, you lose the role "
+            "for 60 days.",
+        ),
+        ("item", "Saves do not carry over."),
+    ]
+
+
+def test_labelled_lines_are_a_list_under_the_line_that_introduces_them() -> None:
+    text = "答疑安排\n每个月按周轮换科目：\n第一个周日：数学\n第二个周日：英语\n第三个周日：政治\n"
+    items = [b for b in read_outline(text).blocks if b.kind == "item"]
+    assert [b.text for b in items] == ["第一个周日：数学", "第二个周日：英语", "第三个周日：政治"]
+    assert items[0].lead == "每个月按周轮换科目："
+
+
+def test_a_paragraph_without_punctuation_is_cut_into_bounded_chunks_and_units() -> None:
+    run_on = "".join(f"第{i}次大家一起遛狗然后拍照分享" for i in range(400))  # no punctuation
+    pieces = split_markdown("# 活动记录\n" + run_on, max_tokens=120)
+    assert len(pieces) >= count_tokens(run_on) // 120 and all(
+        count_tokens(p.text) <= 120 for p in pieces
+    )
+    assert all(len(u.text) <= 160 for p in pieces for u in p.units)
+    assert "".join(p.text for p in pieces) == run_on  # nothing lost, nothing added
