@@ -10,8 +10,8 @@ from copilot.analytics.exchanges import Exchange, is_noise, link_questions
 from copilot.analytics.spam import spam_ids
 from copilot.knowledge.pieces import Piece, chunk_id, unique
 from copilot.knowledge.sections import split_document
-from copilot.knowledge.units import Unit, bounded
 from copilot.models import ChatMessage
+from copilot.retrieval.units import Unit, bounded
 from copilot.text import looks_like_injection
 from copilot.tokens import count_tokens, split_tokens
 

@@ -20,8 +20,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from copilot.embeddings import Embedder, Vectors
 from copilot.knowledge.chunking import Piece, chunk_id
-from copilot.knowledge.unit_vectors import pack_vectors
 from copilot.models import ChatMessage
+from copilot.retrieval.unit_vectors import pack_vectors
 from copilot.retrieval.vector_store import VectorStore
 from copilot.store.db import Database
 from copilot.store.tables import ChunkRow, ChunkUnitsRow, DocumentRow, MessageRow

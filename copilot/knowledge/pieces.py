@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from copilot.knowledge.units import Unit
+from copilot.retrieval.units import Unit
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from copilot.knowledge.pieces import Piece, unique
 from copilot.knowledge.structure import Block, read_outline
-from copilot.knowledge.units import Unit, plain, sentence_units
+from copilot.retrieval.units import Unit, plain, sentence_units
 from copilot.text import is_question, split_sentences
 from copilot.tokens import count_tokens, split_tokens, truncate_tokens
 

@@ -10,13 +10,13 @@ from sqlalchemy import func, select
 
 from copilot.config import Settings
 from copilot.embeddings import Embedder, Vectors
-from copilot.knowledge.unit_vectors import unpack_vectors
-from copilot.knowledge.units import Unit, sentence_units
 from copilot.retrieval.bm25 import Bm25Index
 from copilot.retrieval.evidence import score_units
 from copilot.retrieval.models import load_models
 from copilot.retrieval.question import read_question
 from copilot.retrieval.results import Retrieval, RetrievedChunk
+from copilot.retrieval.unit_vectors import unpack_vectors
+from copilot.retrieval.units import Unit, sentence_units
 from copilot.retrieval.vector_store import VectorStore
 from copilot.store.db import Database
 from copilot.store.tables import ChunkRow, ChunkUnitsRow, DocumentRow

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from copilot.embeddings import Vectors
-from copilot.knowledge.units import Unit
+from copilot.retrieval.units import Unit
 
 if TYPE_CHECKING:
     from copilot.retrieval.evidence import Evidence

@@ -45,7 +45,7 @@ class ChunkRow(Base):
 class ChunkUnitsRow(Base):
     """A chunk's answer units and their vectors, cut and embedded once at ingest.
 
-    `units` is a list of unit records (copilot.knowledge.units.Unit fields plus their jieba
+    `units` is a list of unit records (copilot.retrieval.units.Unit fields plus their jieba
     tokens); `vectors` holds one float16 unit vector per unit, row-major, so answering needs
     no embedding beyond the question's.
     """

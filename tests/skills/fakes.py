@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from copilot.config import Settings
-from copilot.knowledge.units import Unit
 from copilot.retrieval.evidence import Evidence, ScoredUnit
 from copilot.retrieval.hybrid import Retrieval, RetrievedChunk
 from copilot.retrieval.question import read_question
+from copilot.retrieval.units import Unit
 
 
 def passage(n: int, text: str, *, source: str = "", kind: str = "playbook") -> RetrievedChunk:

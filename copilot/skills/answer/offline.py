@@ -17,10 +17,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from copilot.knowledge.units import Unit
 from copilot.retrieval.evidence import ScoredUnit
 from copilot.retrieval.question import QuestionProfile
 from copilot.retrieval.results import Retrieval, RetrievedChunk
+from copilot.retrieval.units import Unit
 from copilot.text import detect_language, in_script_of, tokenize
 
 MAX_CHARS = {"zh": 200, "en": 450}
