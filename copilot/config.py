@@ -54,6 +54,11 @@ class Settings(BaseSettings):
 
     # Ingestion and input limits.
     max_file_mb: float = Field(default=50.0, gt=0)
+    upload_job_mb: float = Field(
+        default=1.0,
+        ge=0,
+        description="Uploads over this size are ingested as a job (202 + id to poll); 0 = all.",
+    )
     max_question_chars: int = Field(default=2000, ge=10)
     redact_chat: bool = True
     connector_event_retention_days: float = Field(

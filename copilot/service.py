@@ -20,7 +20,7 @@ from copilot.embeddings.factory import build_embedder
 from copilot.errors import InputError, check_community, check_question
 from copilot.knowledge.chunking import chat_pieces, split_markdown
 from copilot.knowledge.documents import LoadedFile
-from copilot.knowledge.indexer import Indexer, IndexResult
+from copilot.knowledge.indexer import Indexer, IndexResult, Progress, no_progress
 from copilot.llm import ChatLLM
 from copilot.llm.factory import build_llm
 from copilot.models import ChatMessage, date_in_calendar, in_calendar
@@ -136,7 +136,7 @@ class Copilot:
                     max_bytes=int(self.settings.max_file_mb * 1024 * 1024),
                     options=options or ExportOptions(),
                 )
-                outcome = self._index_loaded(community, loaded)
+                outcome = self.index_loaded(community, loaded)
                 report.files.append(outcome.model_copy(update={"warnings": loaded.warnings}))
             except IngestError as exc:
                 report.files.append(FileOutcome(source=label, outcome="skipped", error=str(exc)))
@@ -170,10 +170,24 @@ class Copilot:
     ) -> FileOutcome:
         """Ingest one file under a name of the caller's choosing (an upload's file name, not
         its temporary path). Raises IngestError, so callers can tell bad format from bad size."""
+        loaded = self.load_file(community, path, source=source, kind=kind, options=options)
+        return self.index_loaded(community, loaded)
+
+    def load_file(
+        self,
+        community: str,
+        path: Path,
+        *,
+        source: str,
+        kind: str | None = None,
+        options: ExportOptions | None = None,
+    ) -> LoadedFile:
+        """Read and parse a file without indexing it: every problem with the file shows here
+        (IngestError), so an upload job can refuse a bad file before it is accepted."""
         from copilot.knowledge.loaders import ExportOptions, load_file
 
         check_community(community)
-        loaded = load_file(
+        return load_file(
             path,
             community=community,
             kind=kind,  # type: ignore[arg-type]
@@ -181,11 +195,15 @@ class Copilot:
             source=source,
             options=options or ExportOptions(),
         )
-        return self._index_loaded(community, loaded)
 
-    def _index_loaded(self, community: str, loaded: LoadedFile) -> FileOutcome:
+    def index_loaded(
+        self, community: str, loaded: LoadedFile, progress: Progress | None = None
+    ) -> FileOutcome:
+        """Chunk, embed and store what ``load_file`` read; ``progress(embedded, to_embed)``
+        follows the embedding (upload jobs report it)."""
+        report = progress or no_progress
         if loaded.messages:
-            result, stored = self._index_messages(community, loaded.source, loaded.messages)
+            result, stored = self._index_messages(community, loaded.source, loaded.messages, report)
             return FileOutcome(
                 source=loaded.source, outcome=result.outcome, chunks=result.chunks, messages=stored
             )
@@ -196,11 +214,15 @@ class Copilot:
                 doc.text, max_tokens=self.settings.chunk_tokens, title=doc.title
             )
         ]
-        result = self.indexer.index(community, loaded.source, "playbook", pieces)
+        result = self.indexer.index(community, loaded.source, "playbook", pieces, progress=report)
         return FileOutcome(source=loaded.source, outcome=result.outcome, chunks=result.chunks)
 
     def _index_messages(
-        self, community: str, source: str, messages: list[ChatMessage]
+        self,
+        community: str,
+        source: str,
+        messages: list[ChatMessage],
+        progress: Progress | None = None,
     ) -> tuple[IndexResult, int]:
         from copilot.knowledge.redact import redact_message
 
@@ -214,9 +236,15 @@ class Copilot:
 
         admins = load_profile(self.db, community).admins
         pieces = chat_pieces(messages, max_tokens=self.settings.chunk_tokens, admins=admins)
-        return self.indexer.index(
-            community, source, "chat", pieces, message_count=len(messages)
-        ), stored
+        result = self.indexer.index(
+            community,
+            source,
+            "chat",
+            pieces,
+            message_count=len(messages),
+            progress=progress or no_progress,
+        )
+        return result, stored
 
     # ---- skills ----------------------------------------------------------------------------
 

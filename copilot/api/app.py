@@ -15,6 +15,7 @@ from copilot.api.metrics import ApiMetrics, meter_llm
 from copilot.api.middleware import RequestContextMiddleware
 from copilot.api.ratelimit import RateLimiter
 from copilot.api.routes import chat, connectors, documents, health, keys, reviews, skills
+from copilot.api.upload_jobs import UploadJobs
 from copilot.config import Settings
 from copilot.keys import KeyStore
 from copilot.service import Copilot
@@ -46,6 +47,7 @@ def create_app(settings: Settings | None = None, copilot: Copilot | None = None)
         # Load the embedder and open the vector store before the first request, not during it.
         app.state.capacity = anyio.CapacityLimiter(WORKER_THREADS)
         await anyio.to_thread.run_sync(lambda: copilot.retriever)
+        await anyio.to_thread.run_sync(app.state.upload_jobs.interrupted)
         try:
             async with running_connectors(app):
                 yield
@@ -61,6 +63,7 @@ def create_app(settings: Settings | None = None, copilot: Copilot | None = None)
     )
     app.state.settings = settings
     app.state.copilot = copilot
+    app.state.upload_jobs = UploadJobs(copilot)
     app.state.metrics = metrics
     app.state.keys = KeyStore(copilot.db)
     app.state.limiter = RateLimiter(settings.api_rate_per_minute, settings.api_rate_burst)

@@ -28,6 +28,12 @@ from copilot.store.tables import ChunkRow, ChunkUnitsRow, DocumentRow, MessageRo
 from copilot.text import fold_chinese, tokenize
 
 Outcome = Literal["added", "updated", "unchanged"]
+EMBED_BATCH = 256
+Progress = Callable[[int, int], None]  # (chunks embedded, chunks to embed)
+
+
+def no_progress(done: int, total: int) -> None:
+    pass
 
 
 @dataclass(frozen=True)
@@ -70,7 +76,9 @@ class Indexer:
         pieces: Sequence[Piece],
         *,
         message_count: int = 0,
+        progress: Progress = no_progress,
     ) -> IndexResult:
+        """``progress(embedded, to_embed)`` is called after each batch of vectors."""
         new_hash = content_hash(pieces)
         ids = [chunk_id(community, source, p) for p in pieces]
         with self._db.session() as session:
@@ -98,21 +106,24 @@ class Indexer:
 
         todo = [(cid, p) for cid, p in zip(ids, pieces, strict=True) if cid not in existing]
         unit_vectors: list[Vectors] = []
-        if todo:
-            # Chunks and their answer units in one batch: the embedder is fastest that way.
-            texts = [fold_chinese(p.indexed_text) for _, p in todo]
-            texts += [fold_chinese(u.match_text) for _, p in todo for u in p.units]
+        # A batch at a time, chunks with their answer units (the embedder is fastest on one
+        # batch of both): memory stays bounded whatever the file's size.
+        for start in range(0, len(todo), EMBED_BATCH):
+            batch = todo[start : start + EMBED_BATCH]
+            texts = [fold_chinese(p.indexed_text) for _, p in batch]
+            texts += [fold_chinese(u.match_text) for _, p in batch for u in p.units]
             vectors = self._embedder.embed(texts)
-            chunk_vectors, rest = vectors[: len(todo)], vectors[len(todo) :]
-            for _, piece in todo:
+            chunk_vectors, rest = vectors[: len(batch)], vectors[len(batch) :]
+            for _, piece in batch:
                 unit_vectors.append(rest[: len(piece.units)])
                 rest = rest[len(piece.units) :]
             self._vectors.upsert(
                 community,
-                [cid for cid, _ in todo],
+                [cid for cid, _ in batch],
                 chunk_vectors,
-                [{"source": source, "kind": kind} for _ in todo],
+                [{"source": source, "kind": kind} for _ in batch],
             )
+            progress(start + len(batch), len(todo))
 
         stale = existing - set(ids)
         with self._db.session() as session:

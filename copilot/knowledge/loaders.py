@@ -31,7 +31,7 @@ from copilot.knowledge.errors import (
     UnreadableFileError,
     UnsupportedFormatError,
 )
-from copilot.knowledge.textio import DEFAULT_MAX_BYTES
+from copilot.knowledge.textio import DEFAULT_MAX_BYTES, check_archive
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -219,6 +219,7 @@ def _load_folder(
 
 
 def _load_zip(path: Path, label: str, community: str, kind: KindArg, max_bytes: int) -> LoadedFile:
+    check_archive(path, label, max_bytes)
     with open_slack_zip(path, label) as root:
         if root is None or kind == "playbook":
             raise UnsupportedFormatError(

@@ -51,6 +51,34 @@ def check_size(size: int, label: str, max_bytes: int) -> None:
         )
 
 
+# An archive is unpacked in memory entry by entry: bound what one upload can make us do.
+MAX_ARCHIVE_ENTRIES = 10_000
+ARCHIVE_UNPACKED_FACTOR = 4  # total unpacked size: at most 4 × the per-file limit
+
+
+def check_archive(path: Path, label: str, max_bytes: int) -> None:
+    """Refuse a zip with too many entries or too much unpacked data, from its directory alone
+    (before any entry is read): a small zip can name 20,000 files or unpack to gigabytes."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError):
+        raise UnreadableFileError(label, "not a valid .zip archive") from None
+    if len(infos) > MAX_ARCHIVE_ENTRIES:
+        raise FileTooLargeError(
+            label,
+            f"the archive holds {len(infos):,} entries; the limit is {MAX_ARCHIVE_ENTRIES:,} "
+            "(unzip it and ingest the folder with `copilot ingest`)",
+        )
+    unpacked, limit = sum(i.file_size for i in infos), max_bytes * ARCHIVE_UNPACKED_FACTOR
+    if unpacked > limit:
+        raise FileTooLargeError(
+            label,
+            f"the archive unpacks to {human_size(unpacked)}; the limit is {human_size(limit)} "
+            f"({ARCHIVE_UNPACKED_FACTOR} × COPILOT_MAX_FILE_MB)",
+        )
+
+
 def read_bytes(path: Path, label: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     """File bytes, after checking it exists, is a file and is within the size limit."""
     try:

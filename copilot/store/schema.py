@@ -17,10 +17,17 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, MetaData, inspect, text
 
-from copilot.store import connector_tables, faq_table, keys_table, profile_table, tables
+from copilot.store import (
+    connector_tables,
+    faq_table,
+    jobs_table,
+    keys_table,
+    profile_table,
+    tables,
+)
 from copilot.store.db import Base
 
-TABLE_MODULES = (tables, faq_table, profile_table, keys_table, connector_tables)
+TABLE_MODULES = (tables, faq_table, profile_table, keys_table, connector_tables, jobs_table)
 metadata: MetaData = Base.metadata
 PG_LOCK = 7_336_108  # advisory lock id: one process migrates, the others wait for it
 

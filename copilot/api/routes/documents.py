@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, Request, Response, UploadFile
 from fastapi import Path as PathParam
+from fastapi.responses import JSONResponse
 
 from copilot.api.deps import (
     CopilotDep,
@@ -21,8 +22,10 @@ from copilot.api.deps import (
 )
 from copilot.api.errors import ApiError, error_responses
 from copilot.api.schemas import DocumentOut, MessagesIn, UploadOut
+from copilot.api.upload_jobs import JobOut, UploadJobs
 from copilot.knowledge.catalog import list_documents
 from copilot.knowledge.chat_exports import ExportOptions, parse_tz
+from copilot.knowledge.documents import LoadedFile
 from copilot.knowledge.textio import human_size
 from copilot.models import ChatMessage
 from copilot.service import Copilot
@@ -47,7 +50,18 @@ def safe_filename(name: str | None) -> str:
     return base[:120] or "upload"
 
 
-@router.post("/{community}/documents", status_code=201, response_model=UploadOut, responses=ERRORS)
+UPLOAD_RESPONSES = {
+    **ERRORS,
+    202: {
+        "model": JobOut,
+        "description": "Over COPILOT_UPLOAD_JOB_MB: accepted as a job; poll the Location.",
+    },
+}
+
+
+@router.post(
+    "/{community}/documents", status_code=201, response_model=UploadOut, responses=UPLOAD_RESPONSES
+)
 async def upload_document(
     request: Request,
     response: Response,
@@ -73,7 +87,7 @@ async def upload_document(
         int | None,
         Form(ge=1990, le=2100, description="Year of a chat export whose dates have none."),
     ] = None,
-) -> UploadOut:
+) -> UploadOut | JSONResponse:
     """Ingest one file. Its (sanitized) file name becomes the document's source; uploading the
     same name again replaces it, and unchanged content changes nothing."""
     try:
@@ -91,15 +105,19 @@ async def upload_document(
     with tempfile.TemporaryDirectory(prefix="copilot-upload-") as folder:
         path = FsPath(folder) / name
         await run_sync(request, _save, file, path)
-        outcome = await run_sync(
+        # Read and parsed in the request either way: a bad file is a 4xx at once.
+        loaded = await run_sync(
             request,
-            copilot.ingest_file,
+            copilot.load_file,
             community,
             path,
             source=name,
             kind=None if kind == "auto" else kind,
             options=options,
         )
+    if file.size is not None and file.size > settings.upload_job_mb * MIB:
+        return await _start_job(request, community, loaded)
+    outcome = await run_sync(request, copilot.index_loaded, community, loaded)
     if outcome.outcome != "added":
         response.status_code = 200
     stored_kind = await run_sync(request, _kind_of, copilot, community, outcome.source)
@@ -110,6 +128,32 @@ async def upload_document(
         chunks=outcome.chunks,
         messages=outcome.messages,
     )
+
+
+async def _start_job(request: Request, community: str, loaded: LoadedFile) -> JSONResponse:
+    """Accept a file that was read and parsed; embed it in the background (poll Location)."""
+    jobs: UploadJobs = request.app.state.upload_jobs
+    job = await run_sync(request, jobs.create, community, loaded.source, "auto")
+    jobs.start(job, community, loaded, getattr(request.app.state, "capacity", None))
+    return JSONResponse(
+        job.model_dump(mode="json"),
+        status_code=202,
+        headers={"Location": f"/v1/communities/{community}/jobs/{job.id}"},
+    )
+
+
+@router.get("/{community}/jobs/{job_id}", response_model=JobOut, responses=ERRORS)
+async def upload_job(
+    request: Request,
+    community: OperatorCommunity,
+    job_id: Annotated[str, PathParam(max_length=64, description="From the 202 of an upload.")],
+) -> JobOut:
+    """Progress of a large upload: queued, running (chunks embedded of total), done or failed."""
+    jobs: UploadJobs = request.app.state.upload_jobs
+    job = await run_sync(request, jobs.get, community, job_id)
+    if job is None:
+        raise ApiError(404, f"no upload job {job_id!r} in this community")
+    return job
 
 
 def _kind_of(copilot: Copilot, community: str, source: str) -> Literal["playbook", "chat"]:
