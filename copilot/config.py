@@ -54,6 +54,9 @@ class Settings(BaseSettings):
 
     # Ingestion and input limits.
     max_file_mb: float = Field(default=50.0, gt=0)
+    writer_lock_timeout_s: float = Field(
+        default=600.0, gt=0, description="How long a write waits for another writer's turn."
+    )
     upload_job_mb: float = Field(
         default=1.0,
         ge=0,

@@ -30,6 +30,7 @@ from copilot.skills.answer import AnswerPorts, answer_question
 from copilot.skills.results import AnswerResult
 from copilot.store.db import Database
 from copilot.store.messages import load_messages
+from copilot.store.writer_lock import WriterLock
 
 if TYPE_CHECKING:
     from datetime import date
@@ -107,7 +108,19 @@ class Copilot:
 
     @cached_property
     def indexer(self) -> Indexer:
-        return Indexer(self.db, self.embedder, self.vectors, on_change=self.retriever.invalidate)
+        return Indexer(
+            self.db,
+            self.embedder,
+            self.vectors,
+            on_change=self.retriever.invalidate,
+            writer=self.writer_lock.hold,
+        )
+
+    @cached_property
+    def writer_lock(self) -> WriterLock:
+        """Set ``writer_lock.on_wait`` to tell a person when another writer is ahead."""
+        path = self.settings.data_dir / ".writer.lock"
+        return WriterLock(path, self.settings.writer_lock_timeout_s)
 
     # ---- knowledge -------------------------------------------------------------------------
 

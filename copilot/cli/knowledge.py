@@ -54,6 +54,7 @@ def ingest(
     with copilot_instance() as cp:
         from copilot.knowledge.loaders import discover
 
+        cp.writer_lock.on_wait = lambda message: err.print(f"[yellow]{message}[/]")
         total = len(discover(paths))
         with _progress(disable=json_out or total < 2) as (bar, advance):
             task = bar.add_task("Ingesting", total=total, name="")

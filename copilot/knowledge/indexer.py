@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
@@ -62,11 +63,13 @@ class Indexer:
         embedder: Embedder,
         vectors: VectorStore,
         on_change: Callable[[str], None] = lambda community: None,
+        writer: Callable[[], AbstractContextManager[None]] = nullcontext,
     ) -> None:
         self._db = db
         self._embedder = embedder
         self._vectors = vectors
         self._on_change = on_change
+        self._writer = writer  # one writer per data dir at a time (copilot.store.writer_lock)
 
     def index(
         self,
@@ -79,6 +82,31 @@ class Indexer:
         progress: Progress = no_progress,
     ) -> IndexResult:
         """``progress(embedded, to_embed)`` is called after each batch of vectors."""
+        with self._writer():
+            return self._index(
+                community, source, kind, pieces, message_count=message_count, progress=progress
+            )
+
+    def remove(self, community: str, source: str) -> bool:
+        """Delete one source's document, chunks and vectors. False when it was not there."""
+        with self._writer():
+            return self._remove(community, source)
+
+    def store_messages(self, messages: Sequence[ChatMessage]) -> int:
+        """Insert messages not stored yet; returns how many were new."""
+        with self._writer():
+            return self._store_messages(messages)
+
+    def _index(
+        self,
+        community: str,
+        source: str,
+        kind: str,
+        pieces: Sequence[Piece],
+        *,
+        message_count: int,
+        progress: Progress,
+    ) -> IndexResult:
         new_hash = content_hash(pieces)
         ids = [chunk_id(community, source, p) for p in pieces]
         with self._db.session() as session:
@@ -174,8 +202,7 @@ class Indexer:
         self._on_change(community)
         return IndexResult(source, outcome, len(ids), len(todo), len(stale))
 
-    def remove(self, community: str, source: str) -> bool:
-        """Delete one source's document, chunks and vectors. False when it was not there."""
+    def _remove(self, community: str, source: str) -> bool:
         with self._db.session() as session:
             doc = session.get(DocumentRow, (community, source))
             if doc is None:
@@ -206,8 +233,7 @@ class Indexer:
         self._on_change(community)
         return True
 
-    def store_messages(self, messages: Sequence[ChatMessage]) -> int:
-        """Insert messages not stored yet; returns how many were new."""
+    def _store_messages(self, messages: Sequence[ChatMessage]) -> int:
         if not messages:
             return 0
         # Stored in UTC: SQLite keeps no zone, and mixed zones would break time windows.

@@ -23,9 +23,18 @@ class Database:
         self.engine: Engine = create_engine(url, future=True, pool_pre_ping=True)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        from copilot.store.schema import upgrade  # the schema module imports this one
+        from copilot.store.schema import current, head, upgrade  # schema imports this module
 
-        upgrade(self.engine)  # migrations: new tables, changed columns, on every backend
+        if url.startswith("sqlite:///") and current(self.engine) != head():
+            # Two processes creating one SQLite file race on it (PostgreSQL takes an advisory
+            # lock inside upgrade): the second waits for the first, then finds it done.
+            from copilot.store.writer_lock import WriterLock
+
+            path = Path(url.removeprefix("sqlite:///") + ".schema.lock")
+            with WriterLock(path, timeout_s=300).hold():
+                upgrade(self.engine)
+        else:
+            upgrade(self.engine)  # migrations: new tables, changed columns, on every backend
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager
