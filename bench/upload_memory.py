@@ -136,12 +136,15 @@ def main() -> None:
     parser.add_argument("--sizes", default="1,10", help="upload sizes in MB, comma-separated")
     parser.add_argument("--timeout", type=float, default=1800)
     args = parser.parse_args()
-    rows = [measure(float(s), args.timeout) for s in args.sizes.split(",")]
     print(f"{'upload':>8} {'chunks':>7} {'baseline':>9} {'peak':>8} {'growth':>8} {'time':>7}")
-    for r in rows:
+    rows = []
+    for size in args.sizes.split(","):  # each row as soon as it is measured
+        r = measure(float(size), args.timeout)
+        rows.append(r)
         print(
             f"{r['size_mb']:>6.0f}MB {r['chunks']:>7.0f} {r['baseline_mb']:>7.0f}MB "
-            f"{r['peak_mb']:>6.0f}MB {r['growth_mb']:>6.0f}MB {r['seconds']:>6.1f}s"
+            f"{r['peak_mb']:>6.0f}MB {r['growth_mb']:>6.0f}MB {r['seconds']:>6.1f}s",
+            flush=True,
         )
     if len(rows) > 1:
         small, large = rows[0], rows[-1]
