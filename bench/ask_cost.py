@@ -77,9 +77,11 @@ def main() -> None:
         cp = starter_copilot(Path(tmp))
         r = measure(cp, max(1, args.rounds))
         cp.close()
-    print(f"one question embedding (USE):   {r['embed_ms']:7.2f} ms  ({r['embeddings_per_s']:.0f}/s)")
-    print(f"warm ask, new question:         {r['ask_new_ms']:7.2f} ms  {r['ask_new_x']:5.2f}x")
-    print(f"warm ask, repeated question:    {r['ask_repeated_ms']:7.2f} ms  {r['ask_repeated_x']:5.2f}x")
+    print(f"one question embedding (USE): {r['embed_ms']:7.2f} ms ({r['embeddings_per_s']:.0f}/s)")
+    print(f"warm ask, new question:       {r['ask_new_ms']:7.2f} ms {r['ask_new_x']:5.2f}x")
+    print(
+        f"warm ask, repeated question:  {r['ask_repeated_ms']:7.2f} ms {r['ask_repeated_x']:5.2f}x"
+    )
 
 
 if __name__ == "__main__":
