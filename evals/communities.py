@@ -16,6 +16,8 @@ from typing import Any
 import yaml
 
 from copilot.config import Settings
+from copilot.embeddings import Embedder
+from copilot.retrieval.vector_store import VectorStore
 from copilot.service import Copilot
 from evals.schema import AskCase, Suite, load_suite
 
@@ -73,10 +75,19 @@ def _load_ask_suite(path: Path) -> Suite:
     return load_suite(path, root=PROJECT)
 
 
-def prepared(community: EvalCommunity, data_root: Path, **overrides: Any) -> Copilot:
-    """A Copilot over the community's knowledge, ingested into `data_root/<id>` (idempotent)."""
+def prepared(
+    community: EvalCommunity,
+    data_root: Path,
+    *,
+    embedder: Embedder | None = None,
+    vectors: VectorStore | None = None,
+    **overrides: Any,
+) -> Copilot:
+    """A Copilot over the community's knowledge, ingested into `data_root/<id>` (idempotent).
+
+    `embedder` / `vectors` default to the settings' (USE, Chroma); tests pass fakes."""
     settings = Settings(data_dir=data_root / community.id, llm_provider="offline", **overrides)
-    copilot = Copilot(settings, llm=None)
+    copilot = Copilot(settings, llm=None, embedder=embedder, vectors=vectors)
     cid = community_id(community)
     if community.profile:
         copilot.set_profile(cid, **community.profile)

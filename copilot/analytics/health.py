@@ -136,6 +136,7 @@ def compute_health(
         total_messages=len(in_period),
         last_message_at=counted[-1].ts if counted else None,
         spam_messages=sum(1 for m in history if m.id in spam and m.ts >= start),
+        senders=len({member_key(m) for m in history if not m.is_service and m.ts >= start}),
         members_total=len(members),
         messages_per_day=_per_day(in_period, start, now, zone),
         active_members=_active(in_period, roster),

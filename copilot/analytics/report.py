@@ -96,6 +96,9 @@ class HealthReport(BaseModel):
         None, description="Time of the newest counted message (up to period_end)."
     )
     spam_messages: int = 0
+    senders: int = Field(
+        0, description="Distinct senders in the period: admins and spam senders included."
+    )
     members_total: int = Field(
         0, description="Known members (posted or joined, not left), excluding admins and bots."
     )
