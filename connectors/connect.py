@@ -9,11 +9,25 @@ import anyio
 import httpx
 
 from connectors.base import InboundMessage
-from connectors.outbound import Stream, build_streams
+from connectors.outbound import STREAMS, Stream, build_streams
 from connectors.worker import ConnectorWorker
 from copilot.service import Copilot
 
 log = logging.getLogger("connectors.connect")
+
+
+def how_to_configure() -> str:
+    """What to set for each outbound mode, from the settings that enable it."""
+    ways = []
+    for settings_cls, stream_cls, _ in STREAMS.values():
+        prefix = str(settings_cls.model_config.get("env_prefix", ""))
+        names = [
+            f"{prefix}{n}".upper()
+            + ("=true" if settings_cls.model_fields[n].annotation is bool else "")
+            for n in settings_cls._required
+        ]
+        ways.append(f"{', '.join(names[:-1])} and {names[-1]} ({stream_cls.mode})")
+    return "; or ".join(ways)
 
 
 async def connect(
@@ -30,12 +44,7 @@ async def connect(
     try:
         streams = build_streams(client) if streams is None else streams
         if not streams:
-            raise ValueError(
-                "no outbound connection is configured: set COPILOT_SLACK_APP_TOKEN and "
-                "COPILOT_SLACK_BOT_TOKEN (Slack Socket Mode), COPILOT_TELEGRAM_BOT_TOKEN and "
-                "COPILOT_TELEGRAM_POLLING=true (Telegram long polling), or COPILOT_QQ_APP_ID, "
-                "COPILOT_QQ_APP_SECRET and COPILOT_QQ_GATEWAY=true (QQ WebSocket gateway)"
-            )
+            raise ValueError(f"no outbound connection is configured: set {how_to_configure()}")
         worker = ConnectorWorker(copilot, {s.platform: s.connector for s in streams})
 
         async def deliver(msg: InboundMessage) -> None:

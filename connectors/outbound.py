@@ -23,39 +23,19 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
 import secrets
-from abc import ABC, abstractmethod
-from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar
 
 import httpx
 from pydantic import Field, SecretStr
 
-from connectors.base import Connector, DeliveryError, InboundMessage
+from connectors.base import Capabilities, DeliveryError
 from connectors.platforms.qq import QqConnector, QqSettings
 from connectors.platforms.slack import SlackConnector, SlackSettings
 from connectors.platforms.telegram import TelegramConnector, TelegramSettings
 from connectors.settings import PlatformSettings, platform_config
-
-log = logging.getLogger("connectors.outbound")
-Deliver = Callable[[InboundMessage], Awaitable[None]]
-
-
-class Stream(ABC):
-    """One outbound connection; ``connector`` parses what arrives and sends the replies."""
-
-    platform: ClassVar[str]
-    connector: Connector
-
-    @abstractmethod
-    async def run(self, deliver: Deliver) -> None:
-        """Receive until cancelled, handing every message for the bot to ``deliver``."""
-
-    def _deliver_raw(self, raw: dict[str, Any]) -> InboundMessage | None:
-        """A pushed payload through the connector's own parser (no signature to verify)."""
-        result = self.connector.parse({}, json.dumps(raw).encode(), {})
-        return result if isinstance(result, InboundMessage) else None
+from connectors.streams import Deliver, Stream, log
+from connectors.streams.dingtalk import DingtalkStream, DingtalkStreamSettings
 
 
 # -- Slack Socket Mode --------------------------------------------------------------------------
@@ -71,6 +51,7 @@ class SlackSocketSettings(PlatformSettings):
 
 class SlackSocketMode(Stream):
     platform = "slack"
+    mode = "Slack Socket Mode"
 
     def __init__(self, settings: SlackSocketSettings, http: httpx.AsyncClient) -> None:
         assert settings.app_token is not None and settings.bot_token is not None
@@ -129,8 +110,16 @@ class TelegramPollingSettings(PlatformSettings):
     poll_timeout: int = 25  # seconds Telegram holds a getUpdates call open
 
 
+class TelegramPollingConnector(TelegramConnector):
+    """Updates fetched with our bot token over TLS are Telegram's own: unlike a webhook
+    (a static secret header), the body is authentic, so operator commands are not held."""
+
+    capabilities = Capabilities(signs_body=True, replay_window_s=None)
+
+
 class TelegramPolling(Stream):
     platform = "telegram"
+    mode = "Telegram long polling"
 
     def __init__(self, settings: TelegramPollingSettings, http: httpx.AsyncClient) -> None:
         assert settings.bot_token is not None
@@ -138,7 +127,7 @@ class TelegramPolling(Stream):
         self._api_url = settings.api_url.rstrip("/")
         self._timeout = settings.poll_timeout
         self._http = http
-        self.connector = TelegramConnector(
+        self.connector = TelegramPollingConnector(
             TelegramSettings(
                 _env_file=None,  # type: ignore[call-arg]
                 bot_token=settings.bot_token,
@@ -217,6 +206,7 @@ class QqGatewaySettings(PlatformSettings):
 
 class QqGateway(Stream):
     platform = "qq"
+    mode = "QQ WebSocket gateway"
 
     def __init__(self, settings: QqGatewaySettings, http: httpx.AsyncClient) -> None:
         self.connector: QqConnector = QqConnector(
@@ -235,15 +225,7 @@ class QqGateway(Stream):
         self.seq: int | None = None
 
     async def run(self, deliver: Deliver) -> None:
-        backoff = 1.0
-        while True:
-            try:
-                await self._session(deliver)
-                backoff = 1.0  # the platform asked us to reconnect: do it at once
-            except (OSError, DeliveryError, ValueError) as err:  # dropped or refused
-                log.warning("qq gateway: %s; reconnecting in %.0f s", err, backoff)
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 60)
+        await self._reconnecting(lambda: self._session(deliver))
 
     async def _session(self, deliver: Deliver) -> None:
         from websockets.asyncio.client import connect as ws_connect
@@ -299,23 +281,26 @@ class QqGateway(Stream):
             await ws.send(json.dumps({"op": HEARTBEAT, "d": self.seq}))
 
 
-STREAMS: dict[str, tuple[type[PlatformSettings], type[Stream]]] = {
-    "slack": (SlackSocketSettings, SlackSocketMode),
-    "telegram": (TelegramPollingSettings, TelegramPolling),
-    "qq": (QqGatewaySettings, QqGateway),
+# Platform → (settings, stream, the setting that asks for this outbound mode).
+STREAMS: dict[str, tuple[type[PlatformSettings], type[Stream], str]] = {
+    "slack": (SlackSocketSettings, SlackSocketMode, "app_token"),
+    "telegram": (TelegramPollingSettings, TelegramPolling, "polling"),
+    "qq": (QqGatewaySettings, QqGateway, "gateway"),
+    "dingtalk": (DingtalkStreamSettings, DingtalkStream, "stream"),
 }
 
 
 def build_streams(http: httpx.AsyncClient) -> list[Stream]:
-    """The outbound connections whose settings are complete; a half-configured one is an
-    error naming what is missing (as for webhooks)."""
+    """The outbound connections whose settings are complete; one asked for but half
+    configured is an error naming what is missing (as for webhooks)."""
     streams: list[Stream] = []
-    for name, (settings_cls, stream_cls) in STREAMS.items():
+    for name, (settings_cls, stream_cls, switch) in STREAMS.items():
         settings = settings_cls()  # type: ignore[call-arg]  # read from COPILOT_<PLATFORM>_*
         if settings.enabled:
             streams.append(stream_cls(settings, http))  # type: ignore[call-arg]
-        elif name == "slack" and getattr(settings, "app_token", None):
+        elif getattr(settings, switch):
             raise ValueError(
-                f"slack Socket Mode is partly configured; missing: {', '.join(settings.missing())}"
+                f"the {name} outbound connection is partly configured; "
+                f"missing: {', '.join(settings.missing())}"
             )
     return streams

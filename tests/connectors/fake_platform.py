@@ -57,6 +57,7 @@ class FakePlatform:
         self.requests: list[RecordedRequest] = []
         self.url = ""
         self._scripted: list[tuple[str, re.Pattern[str], Reply, list[int]]] = []
+        self._served: list[tuple[str, re.Pattern[str], Route]] = []
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
@@ -67,6 +68,11 @@ class FakePlatform:
     ) -> None:
         """Answer the next ``times`` requests matching ``method`` and regex ``path``."""
         self._scripted.append((method.upper(), re.compile(path), (status, json), [times]))
+
+    def serve(self, method: str, path: str, route: Route) -> None:
+        """Answer every request matching ``method`` and regex ``path`` with ``route(req, m)``
+        (a stateful fake of its own, e.g. a WebSocket gateway's HTTP half)."""
+        self._served.append((method.upper(), re.compile(path), route))
 
     def calls(self, path_part: str, method: str | None = None) -> list[RecordedRequest]:
         return [
@@ -97,7 +103,7 @@ class FakePlatform:
                 if method == req.method and pattern.search(req.path) and left[0] > 0:
                     left[0] -= 1
                     return reply
-        for method, pattern, route in _ROUTES:
+        for method, pattern, route in [*self._served, *_ROUTES]:
             m = pattern.fullmatch(req.path)
             if m and method == req.method:
                 return route(req, m)

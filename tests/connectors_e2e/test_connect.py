@@ -22,10 +22,12 @@ from connectors.outbound import (
     TelegramPolling,
     TelegramPollingSettings,
 )
-from connectors.tables import Route, put_route
+from connectors.streams.dingtalk import DingtalkStream, DingtalkStreamSettings
+from connectors.tables import Route, list_reviews, put_route
 from copilot.cli import app as cli
 from copilot.service import Copilot
 from tests.connectors import helpers as h
+from tests.connectors.fake_dingtalk_stream import FakeDingtalkStream
 from tests.connectors.fake_platform import FakePlatform
 from tests.connectors.fake_sockets import FakeQqGateway, FakeSlackSocket
 from tests.connectors_e2e.conftest import COMMUNITY, reset_tables
@@ -182,3 +184,50 @@ async def test_qq_gateway_answers_and_resumes_after_a_drop(
     assert answered == ["ROBOT1.0_gw1", "ROBOT1.0_gw2"]  # the repeat was not answered twice
     assert "来源: [1] faq-morning-readers.md" in posted_text(replies(fake_platform, "qq")[0])
     assert gateway.heartbeats[-1] is not None  # heartbeats carry the last sequence seen
+
+
+async def test_dingtalk_stream_answers_once_and_trusts_operator_commands(
+    e2e_copilot: Copilot, fake_platform: FakePlatform
+) -> None:
+    reset_tables(e2e_copilot)
+    chat = CHAT["dingtalk"]
+    put_route(
+        e2e_copilot.db,
+        Route(platform="dingtalk", chat_id=chat, community=COMMUNITY, operators=["u_op"]),
+    )
+    gateway = await FakeDingtalkStream("dingkey", "dingsecret").start(fake_platform)
+    settings = DingtalkStreamSettings(
+        _env_file=None,  # type: ignore[call-arg]
+        stream=True,
+        app_key="dingkey",
+        app_secret="dingsecret",
+        api_url=fake_platform.url,
+        stream_url=fake_platform.url,
+    )
+
+    def robot(text: str, eid: str, **kw: str) -> dict[str, object]:
+        # The same robot message an HTTP callback carries (what Stream mode pushes).
+        return json.loads(event("dingtalk", text, fake_platform, event_id=eid, **kw).req.body)  # type: ignore[no-any-return]
+
+    stop = asyncio.Event()
+    async with httpx.AsyncClient() as http:
+        running = asyncio.create_task(
+            connect(e2e_copilot, streams=[DingtalkStream(settings, http)], stop=stop, http=http)
+        )
+        question = robot(QUESTION, "dtStream1")
+        await gateway.push(question)
+        again = await gateway.push(question)  # pushed again (an ack DingTalk never got)
+        await until(lambda: bool(replies(fake_platform, "dingtalk")))
+        await until(lambda: gateway.acked(again) is not None)
+        await gateway.push(robot("", "dtStream2", user="u_op", command="summary"))
+        await until(lambda: len(replies(fake_platform, "dingtalk")) == 2)
+        await asyncio.sleep(0.3)
+        stop.set()
+        await running
+        await gateway.stop()
+    answer, summary = replies(fake_platform, "dingtalk")
+    assert "来源: [1] faq-morning-readers.md" in posted_text(answer)
+    assert answer.query["session"] == "dtStream1"  # through the message's sessionWebhook
+    # The stream authenticates the body, so an operator's command is not held for review.
+    assert "没有可总结的内容" in posted_text(summary)  # the summary itself (nothing captured)
+    assert list_reviews(e2e_copilot.db, COMMUNITY, "pending") == []
