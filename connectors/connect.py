@@ -55,10 +55,12 @@ async def connect(
         worker.recover()
         tasks = {asyncio.create_task(s.run(deliver), name=s.platform) for s in streams}
         waiter = asyncio.create_task((stop or asyncio.Event()).wait())
-        done, _ = await asyncio.wait({*tasks, waiter}, return_when=asyncio.FIRST_COMPLETED)
-        for task in (*tasks, waiter):
-            task.cancel()
-        await asyncio.gather(*tasks, waiter, return_exceptions=True)
+        try:
+            done, _ = await asyncio.wait({*tasks, waiter}, return_when=asyncio.FIRST_COMPLETED)
+        finally:  # also on Ctrl-C: every connection closed before we return
+            for task in (*tasks, waiter):
+                task.cancel()
+            await asyncio.gather(*tasks, waiter, return_exceptions=True)
         await worker.drain()
         failed = [t for t in done if t in tasks and not t.cancelled() and t.exception()]
         if failed:

@@ -17,6 +17,8 @@ so there is no per-message signature to check.
   guild @ intents → Ready, heartbeats with the last sequence, Resume after a drop), spoken
   with ``websockets`` since qq-botpy would add an older aiohttp pin; QQ says this link is
   being retired in favour of webhooks, so it is the fallback for machines without one.
+- DingTalk **Stream mode**, the Feishu/Lark **long connection** and the Discord **Gateway**:
+  one module each in ``connectors/streams/``.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ from connectors.platforms.telegram import TelegramConnector, TelegramSettings
 from connectors.settings import PlatformSettings, platform_config
 from connectors.streams import Deliver, Stream, log
 from connectors.streams.dingtalk import DingtalkStream, DingtalkStreamSettings
+from connectors.streams.discord import DiscordGateway, DiscordGatewaySettings
+from connectors.streams.feishu import FeishuLongConnection, FeishuLongConnectionSettings
 
 
 # -- Slack Socket Mode --------------------------------------------------------------------------
@@ -287,6 +291,8 @@ STREAMS: dict[str, tuple[type[PlatformSettings], type[Stream], str]] = {
     "telegram": (TelegramPollingSettings, TelegramPolling, "polling"),
     "qq": (QqGatewaySettings, QqGateway, "gateway"),
     "dingtalk": (DingtalkStreamSettings, DingtalkStream, "stream"),
+    "feishu": (FeishuLongConnectionSettings, FeishuLongConnection, "long_connection"),
+    "discord": (DiscordGatewaySettings, DiscordGateway, "gateway"),
 }
 
 

@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 
 from websockets.exceptions import WebSocketException
 
-from connectors.base import Connector, DeliveryError, InboundMessage
+from connectors.base import Connector, ConnectorError, DeliveryError, InboundMessage
 
 log = logging.getLogger("connectors.outbound")
 Deliver = Callable[[InboundMessage], Awaitable[None]]
@@ -42,8 +42,15 @@ class Stream(ABC):
         """Receive until cancelled, handing every message for the bot to ``deliver``."""
 
     def _deliver_raw(self, raw: dict[str, Any]) -> InboundMessage | None:
-        """A pushed payload through the connector's own parser (no signature to verify)."""
-        result = self.connector.parse({}, json.dumps(raw).encode(), {})
+        """A pushed payload through the connector's own parser (no signature to verify); one
+        of an unexpected shape is dropped, never the connection."""
+        try:
+            result = self.connector.parse({}, json.dumps(raw).encode(), {})
+        except (AttributeError, TypeError, KeyError, ValueError, ConnectorError) as exc:
+            log.warning(
+                "%s: dropped a payload of unexpected shape (%s)", self.platform, type(exc).__name__
+            )
+            return None
         return result if isinstance(result, InboundMessage) else None
 
     async def _reconnecting(self, session: Callable[[], Awaitable[None]]) -> None:

@@ -199,9 +199,9 @@ def reviews_reject(review_id: Annotated[int, typer.Argument()], community: Commu
 
 def connect() -> None:
     """Connect out to the chat platforms and answer there, no public URL needed: Slack Socket
-    Mode, Telegram long polling, the QQ gateway and DingTalk Stream mode, each when its
-    COPILOT_* settings are set (connectors/README.md). Same routes, dedupe and review queue
-    as the webhooks; stop with Ctrl-C."""
+    Mode, Telegram long polling, the QQ and Discord gateways, DingTalk Stream mode and the
+    Feishu/Lark long connection, each when its COPILOT_* settings are set (connectors/README.md).
+    Same routes, dedupe and review queue as the webhooks; stop with Ctrl-C."""
     from connectors.base import DeliveryError
     from connectors.connect import connect as run
 

@@ -22,12 +22,17 @@ from connectors.outbound import (
     TelegramPolling,
     TelegramPollingSettings,
 )
+from connectors.platforms.feishu import decrypt
 from connectors.streams.dingtalk import DingtalkStream, DingtalkStreamSettings
+from connectors.streams.discord import DiscordGateway, DiscordGatewaySettings
+from connectors.streams.feishu import FeishuLongConnection, FeishuLongConnectionSettings
 from connectors.tables import Route, list_reviews, put_route
 from copilot.cli import app as cli
 from copilot.service import Copilot
 from tests.connectors import helpers as h
 from tests.connectors.fake_dingtalk_stream import FakeDingtalkStream
+from tests.connectors.fake_discord_gateway import BOT_USER, FakeDiscordGateway
+from tests.connectors.fake_feishu_ws import FakeFeishuLongConnection
 from tests.connectors.fake_platform import FakePlatform
 from tests.connectors.fake_sockets import FakeQqGateway, FakeSlackSocket
 from tests.connectors_e2e.conftest import COMMUNITY, reset_tables
@@ -119,6 +124,41 @@ async def test_telegram_long_polling_answers_and_advances_the_offset(
     assert reply.json["message_thread_id"] == 77
     polls = fake_platform.calls("/getUpdates")
     assert "offset" not in polls[0].json and polls[2].json["offset"] == 880002
+
+
+async def test_telegram_polling_runs_an_operators_command_without_the_review_hold(
+    e2e_copilot: Copilot, fake_platform: FakePlatform
+) -> None:
+    reset_tables(e2e_copilot)
+    route = Route(
+        platform="telegram", chat_id=CHAT["telegram"], community=COMMUNITY, operators=["u_op"]
+    )
+    put_route(e2e_copilot.db, route)
+    command = event("telegram", "24h", fake_platform, event_id="880020", user="u_op",
+                    command="summary")  # fmt: skip
+    fake_platform.respond(
+        "POST", r"/getUpdates", json={"ok": True, "result": [json.loads(command.req.body)]}
+    )
+    settings = TelegramPollingSettings(
+        _env_file=None,  # type: ignore[call-arg]
+        polling=True,
+        bot_token=h.TELEGRAM_TOKEN,
+        bot_username="copilot_test_bot",
+        api_url=fake_platform.url,
+        poll_timeout=1,
+    )
+    stop = asyncio.Event()
+    async with httpx.AsyncClient() as http:
+        stream = TelegramPolling(settings, http)
+        running = asyncio.create_task(connect(e2e_copilot, streams=[stream], stop=stop, http=http))
+        await until(lambda: bool(replies(fake_platform, "telegram")))
+        stop.set()
+        await running
+    (reply,) = replies(fake_platform, "telegram")
+    # Fetched with the bot's token, the update is Telegram's own: no second factor needed
+    # (a webhook's static secret header proves nothing about the body, so there it is held).
+    assert "review queue" not in posted_text(reply)
+    assert list_reviews(e2e_copilot.db, COMMUNITY, "pending") == []
 
 
 def test_connect_without_configuration_says_what_to_set(
@@ -231,3 +271,73 @@ async def test_dingtalk_stream_answers_once_and_trusts_operator_commands(
     # The stream authenticates the body, so an operator's command is not held for review.
     assert "没有可总结的内容" in posted_text(summary)  # the summary itself (nothing captured)
     assert list_reviews(e2e_copilot.db, COMMUNITY, "pending") == []
+
+
+async def test_feishu_long_connection_answers_once_in_the_thread(
+    e2e_copilot: Copilot, fake_platform: FakePlatform
+) -> None:
+    routed(e2e_copilot, "feishu")
+    frontier = await FakeFeishuLongConnection("cli_test", "app-secret").start(fake_platform)
+    settings = FeishuLongConnectionSettings(
+        _env_file=None,  # type: ignore[call-arg]
+        long_connection=True,
+        app_id="cli_test",
+        app_secret="app-secret",
+        api_url=fake_platform.url,
+    )
+    signed = json.loads(event("feishu", QUESTION, fake_platform, event_id="evLong1").req.body)
+    plain = json.loads(decrypt(signed["encrypt"], h.FEISHU_KEY))  # what the connection carries
+    plain["event"]["message"]["mentions"][0]["id"]["open_id"] = "ou_fake_bot"  # the real bot
+    stop = asyncio.Event()
+    async with httpx.AsyncClient() as http:
+        stream = FeishuLongConnection(settings, http)
+        running = asyncio.create_task(connect(e2e_copilot, streams=[stream], stop=stop, http=http))
+        await until(lambda: frontier.connections == 1)
+        await frontier.push(plain)
+        again = await frontier.push(plain)  # pushed again: an answer Feishu did not get
+        await until(lambda: bool(replies(fake_platform, "feishu")) and again in frontier.answers)
+        await asyncio.sleep(0.3)
+        stop.set()
+        await running
+        await frontier.stop()
+    (reply,) = replies(fake_platform, "feishu")
+    assert "来源: [1] faq-morning-readers.md" in posted_text(reply)
+    assert reply.path.endswith("/om_evLong1/reply")  # a reply to the member's message
+    assert fake_platform.calls("/bot/v3/info")  # the bot learned its own open_id first
+
+
+async def test_discord_gateway_answers_a_mention_once_as_a_reply(
+    e2e_copilot: Copilot, fake_platform: FakePlatform
+) -> None:
+    routed(e2e_copilot, "discord")
+    gateway = await FakeDiscordGateway("gw-token").start(fake_platform)
+    settings = DiscordGatewaySettings(
+        _env_file=None,  # type: ignore[call-arg]
+        gateway=True,
+        bot_token="gw-token",
+        api_url=f"{fake_platform.url}/api/v10",
+    )
+    mention = {
+        "id": "1200000000000000042", "type": 0, "channel_id": CHAT["discord"],
+        "guild_id": "613425648685547541", "content": f"<@{BOT_USER['id']}> {QUESTION}",
+        "author": {"id": "80351110224678912", "username": "lin"}, "mentions": [BOT_USER],
+        "timestamp": datetime.now(UTC).isoformat(),
+    }  # fmt: skip
+    stop = asyncio.Event()
+    posted = f"/channels/{CHAT['discord']}/messages"
+    async with httpx.AsyncClient() as http:
+        stream = DiscordGateway(settings, http)
+        running = asyncio.create_task(connect(e2e_copilot, streams=[stream], stop=stop, http=http))
+        await gateway.dispatch("MESSAGE_CREATE", mention)
+        await until(lambda: bool(fake_platform.calls(posted, "POST")))
+        await gateway.drop(4000)
+        await gateway.dispatch("MESSAGE_CREATE", mention)  # replayed after the resume
+        await asyncio.sleep(0.5)
+        stop.set()
+        await running
+        await gateway.stop()
+    (reply,) = fake_platform.calls(posted, "POST")
+    assert "来源: [1] faq-morning-readers.md" in posted_text(reply)
+    assert reply.json["message_reference"]["message_id"] == "1200000000000000042"
+    assert reply.json["allowed_mentions"]["parse"] == []  # nobody pinged by accident
+    assert reply.headers["authorization"] == "Bot gw-token"
