@@ -100,7 +100,9 @@ class Copilot:
             return self._vectors
         from copilot.retrieval.chroma import ChromaVectorStore, connect
 
-        return ChromaVectorStore(connect(self.settings), self.embedder.name)
+        # An embedded client is reopened to see other processes' writes; a server serves them.
+        reconnect = None if self.settings.chroma_url else lambda: connect(self.settings)
+        return ChromaVectorStore(connect(self.settings), self.embedder.name, reconnect)
 
     @cached_property
     def retriever(self) -> HybridRetriever:
@@ -112,7 +114,7 @@ class Copilot:
             self.db,
             self.embedder,
             self.vectors,
-            on_change=self.retriever.invalidate,
+            on_change=self.retriever.wrote,
             writer=self.writer_lock.hold,
         )
 

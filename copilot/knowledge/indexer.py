@@ -24,6 +24,7 @@ from copilot.knowledge.chunking import Piece, chunk_id
 from copilot.models import ChatMessage
 from copilot.retrieval.unit_vectors import pack_vectors
 from copilot.retrieval.vector_store import VectorStore
+from copilot.store import generations
 from copilot.store.db import Database
 from copilot.store.tables import ChunkRow, ChunkUnitsRow, DocumentRow, MessageRow
 from copilot.text import fold_chinese, tokenize
@@ -62,13 +63,13 @@ class Indexer:
         db: Database,
         embedder: Embedder,
         vectors: VectorStore,
-        on_change: Callable[[str], None] = lambda community: None,
+        on_change: Callable[[str, int], None] = lambda community, generation: None,
         writer: Callable[[], AbstractContextManager[None]] = nullcontext,
     ) -> None:
         self._db = db
         self._embedder = embedder
         self._vectors = vectors
-        self._on_change = on_change
+        self._on_change = on_change  # told (community, new generation) after each write
         self._writer = writer  # one writer per data dir at a time (copilot.store.writer_lock)
 
     def index(
@@ -196,10 +197,11 @@ class Indexer:
             doc.status, doc.chunk_count = "complete", len(ids)
             doc.message_count = message_count
             doc.ingested_at = datetime.now(UTC)
+            generation = generations.bump(session, community)
         # Vectors of replaced chunks, and any orphans of an earlier crash, go last.
         orphans = self._vectors.ids_of_source(community, source) - set(ids)
         self._vectors.delete(community, sorted(orphans))
-        self._on_change(community)
+        self._on_change(community, generation)
         return IndexResult(source, outcome, len(ids), len(todo), len(stale))
 
     def _remove(self, community: str, source: str) -> bool:
@@ -229,8 +231,9 @@ class Indexer:
                 )
             )
             session.delete(doc)
+            generation = generations.bump(session, community)
         self._vectors.delete(community, ids)
-        self._on_change(community)
+        self._on_change(community, generation)
         return True
 
     def _store_messages(self, messages: Sequence[ChatMessage]) -> int:

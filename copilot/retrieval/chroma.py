@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import threading
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import chromadb
@@ -41,14 +43,67 @@ def collection_name(community: str) -> str:
     return f"cc-{community}-{digest}"
 
 
+class _SharedOrAlone:
+    """Many operations at once, or a reconnect alone (the stdlib has no readers-writer lock).
+    A waiting reconnect goes before new operations, so a stream of queries cannot starve it."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._active = 0
+        self._alone = False
+
+    @contextlib.contextmanager
+    def shared(self) -> Iterator[None]:
+        with self._cond:
+            self._cond.wait_for(lambda: not self._alone)
+            self._active += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._active -= 1
+                self._cond.notify_all()
+
+    @contextlib.contextmanager
+    def alone(self) -> Iterator[None]:
+        with self._cond:
+            self._cond.wait_for(lambda: not self._alone)
+            self._alone = True
+            self._cond.wait_for(lambda: self._active == 0)
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._alone = False
+                self._cond.notify_all()
+
+
 class ChromaVectorStore:
     """Upsert, delete and query vectors of one community; checks the embedder that built them."""
 
-    def __init__(self, client: Any, embedder_name: str) -> None:
+    def __init__(
+        self, client: Any, embedder_name: str, reconnect: Callable[[], Any] | None = None
+    ) -> None:
+        """`reconnect` opens a new client (an embedded one is reopened by ``refresh``)."""
         self._client = client
         self._embedder = embedder_name
+        self._reconnect = reconnect
         self._collections: dict[str, Any] = {}
         self._counts: dict[str, int] = {}
+        self._gate = _SharedOrAlone()
+
+    def refresh(self) -> None:
+        """See what other processes wrote since. An embedded client keeps each collection's
+        HNSW index in memory and never rereads it, so it is closed and reopened; a server's
+        client only forgets its cached collections (another process may have recreated one)."""
+        with self._gate.alone():
+            self._collections.clear()
+            self._counts.clear()
+            if self._reconnect is not None:
+                close = getattr(self._client, "close", None)
+                if close is not None:
+                    close()
+                self._client = self._reconnect()
 
     def _collection(self, community: str, *, create: bool) -> Any | None:
         if community in self._collections:
@@ -75,61 +130,68 @@ class ChromaVectorStore:
 
     def check(self, community: str) -> None:
         """Raise EmbedderMismatchError early when the stored vectors come from another model."""
-        self._collection(community, create=False)
+        with self._gate.shared():
+            self._collection(community, create=False)
 
     def upsert(
         self, community: str, ids: list[str], vectors: Vectors, metadatas: list[dict[str, Any]]
     ) -> None:
-        collection = self._collection(community, create=True)
-        assert collection is not None
-        self._counts.pop(community, None)
-        for i in range(0, len(ids), UPSERT_BATCH):
-            collection.upsert(
-                ids=ids[i : i + UPSERT_BATCH],
-                embeddings=vectors[i : i + UPSERT_BATCH].tolist(),
-                metadatas=metadatas[i : i + UPSERT_BATCH],
-            )
+        with self._gate.shared():
+            collection = self._collection(community, create=True)
+            assert collection is not None
+            self._counts.pop(community, None)
+            for i in range(0, len(ids), UPSERT_BATCH):
+                collection.upsert(
+                    ids=ids[i : i + UPSERT_BATCH],
+                    embeddings=vectors[i : i + UPSERT_BATCH].tolist(),
+                    metadatas=metadatas[i : i + UPSERT_BATCH],
+                )
 
     def delete(self, community: str, ids: list[str]) -> None:
-        collection = self._collection(community, create=False)
-        self._counts.pop(community, None)
-        if collection is not None and ids:
-            for i in range(0, len(ids), UPSERT_BATCH):
-                collection.delete(ids=ids[i : i + UPSERT_BATCH])
+        with self._gate.shared():
+            collection = self._collection(community, create=False)
+            self._counts.pop(community, None)
+            if collection is not None and ids:
+                for i in range(0, len(ids), UPSERT_BATCH):
+                    collection.delete(ids=ids[i : i + UPSERT_BATCH])
 
     def ids_of_source(self, community: str, source: str) -> set[str]:
         # Only used on re-ingest of one file, so the slower filtered path is acceptable here.
-        collection = self._collection(community, create=False)
-        if collection is None:
-            return set()
-        return set(collection.get(where={"source": source}, include=[])["ids"])
+        with self._gate.shared():
+            collection = self._collection(community, create=False)
+            if collection is None:
+                return set()
+            return set(collection.get(where={"source": source}, include=[])["ids"])
 
     def query(self, community: str, vector: Vectors, k: int) -> list[tuple[str, float]]:
         """Top-k (chunk id, cosine similarity) for one query vector."""
-        collection = self._collection(community, create=False)
-        if collection is None:
-            return []
-        count = self._counts.get(community)
-        # Counting costs a round trip, so it is cached; a small count is re-read, since another
-        # process (API workers on one Chroma server) may have added vectors since.
-        if count is None or count < k:
-            count = self._counts[community] = collection.count()
-        if count == 0:
-            return []
-        result = collection.query(
-            query_embeddings=[vector.tolist()], n_results=min(k, count), include=["distances"]
-        )
+        with self._gate.shared():
+            collection = self._collection(community, create=False)
+            if collection is None:
+                return []
+            count = self._counts.get(community)
+            # Counting costs a round trip, so it is cached; a small count is re-read, since
+            # another process (API workers on one Chroma server) may have added vectors since.
+            if count is None or count < k:
+                count = self._counts[community] = collection.count()
+            if count == 0:
+                return []
+            result = collection.query(
+                query_embeddings=[vector.tolist()], n_results=min(k, count), include=["distances"]
+            )
         return [
             (cid, 1.0 - float(d))
             for cid, d in zip(result["ids"][0], result["distances"][0], strict=True)
         ]
 
     def count(self, community: str) -> int:
-        collection = self._collection(community, create=False)
-        return 0 if collection is None else int(collection.count())
+        with self._gate.shared():
+            collection = self._collection(community, create=False)
+            return 0 if collection is None else int(collection.count())
 
     def drop(self, community: str) -> None:
-        self._collections.pop(community, None)
-        self._counts.pop(community, None)
-        with contextlib.suppress(Exception):  # not found: nothing to drop
-            self._client.delete_collection(collection_name(community))
+        with self._gate.shared():
+            self._collections.pop(community, None)
+            self._counts.pop(community, None)
+            with contextlib.suppress(Exception):  # not found: nothing to drop
+                self._client.delete_collection(collection_name(community))

@@ -6,7 +6,7 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from copilot.config import Settings
 from copilot.embeddings import Embedder, Vectors
@@ -19,7 +19,8 @@ from copilot.retrieval.unit_vectors import unpack_vectors
 from copilot.retrieval.units import Unit, sentence_units
 from copilot.retrieval.vector_store import VectorStore
 from copilot.store.db import Database
-from copilot.store.tables import ChunkRow, ChunkUnitsRow, DocumentRow
+from copilot.store.generations import generation, generations
+from copilot.store.tables import ChunkRow, ChunkUnitsRow
 from copilot.text import fold_chinese, tokenize
 
 __all__ = ["HybridRetriever", "Retrieval", "RetrievedChunk"]
@@ -38,8 +39,12 @@ class HybridRetriever:
         self._db = db
         self._embedder = embedder
         self._vectors = vectors
-        self._bm25: dict[str, tuple[tuple[int, str], Bm25Index]] = {}
+        self._bm25: dict[str, tuple[int, Bm25Index]] = {}  # by the generation it was built at
         self._lock = threading.Lock()
+        self._refreshing = threading.Lock()
+        # The generations our vectors are at: read before the store's first query (an embedded
+        # Chroma loads a collection then), so a write after this is never missed.
+        self._seen: dict[str, int] = generations(db)
         self._query_vectors: OrderedDict[str, Vectors] = OrderedDict()
         self.models = load_models()  # the fitted ranker and answerability model (replaceable)
 
@@ -80,8 +85,9 @@ class HybridRetriever:
         n = max(self._settings.candidate_k, k)
         question = read_question(query)
         query_vector = self._query_vector(fold_chinese(query))
+        current = self._up_to_date(community)
         vector_hits = self._vectors.query(community, query_vector, n)
-        bm25_index = self._bm25_index(community)
+        bm25_index = self._bm25_index(community, current)
         bm25_hits = bm25_index.search(list(question.tokens), n)
 
         fused: dict[str, float] = {}
@@ -174,17 +180,24 @@ class HybridRetriever:
             ).all()
             return {row.id: row for row in rows}
 
-    def _bm25_index(self, community: str) -> Bm25Index:
-        with self._db.session() as session:
-            count, latest = session.execute(
-                select(func.count(), func.max(DocumentRow.ingested_at)).where(
-                    DocumentRow.community == community, DocumentRow.status == "complete"
-                )
-            ).one()
-        version = (int(count), str(latest))
+    def _up_to_date(self, community: str) -> int:
+        """The community's index generation, after reloading the vectors when another process
+        (a CLI ingest, another API worker) wrote since we loaded them."""
+        current = generation(self._db, community)
+        if self._seen.get(community, 0) == current:
+            return current
+        with self._refreshing:  # one thread reloads; the others then find it done
+            if self._seen.get(community, 0) != current:
+                seen = generations(self._db)  # read first: what we reload is at least this new
+                self._vectors.refresh()
+                with self._lock:
+                    self._seen = seen
+        return current
+
+    def _bm25_index(self, community: str, current: int) -> Bm25Index:
         with self._lock:
             cached = self._bm25.get(community)
-            if cached and cached[0] == version:
+            if cached and cached[0] == current:
                 return cached[1]
         with self._db.session() as session:
             pairs = session.execute(
@@ -194,9 +207,12 @@ class HybridRetriever:
             ).all()
         index = Bm25Index([cid for cid, _ in pairs], [tokens.split() for _, tokens in pairs])
         with self._lock:
-            self._bm25[community] = (version, index)
+            self._bm25[community] = (current, index)
         return index
 
-    def invalidate(self, community: str) -> None:
+    def wrote(self, community: str, written: int) -> None:
+        """This process wrote the community's index (now at generation `written`): its vectors
+        are already in our store, so no reload is due unless another process wrote too."""
         with self._lock:
-            self._bm25.pop(community, None)
+            if self._seen.get(community, 0) == written - 1:
+                self._seen[community] = written

@@ -99,3 +99,6 @@ class MemoryVectorStore:
     def drop(self, community: str) -> None:
         with self._lock:
             self._spaces.pop(community, None)
+
+    def refresh(self) -> None:
+        """Nothing to reload: the vectors live in this process (shared spaces included)."""

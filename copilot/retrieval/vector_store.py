@@ -45,6 +45,11 @@ class VectorStore(Protocol):
         """Remove the community's vectors altogether (nothing to drop is fine)."""
         ...
 
+    def refresh(self) -> None:
+        """See the writes other processes made since this store was opened (the retriever
+        calls it when a community's index generation moved)."""
+        ...
+
 
 def check_embedder(community: str, built_by: str | None, current: str) -> None:
     """Every adapter's refusal to mix vector spaces, in the same words."""

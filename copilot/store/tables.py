@@ -74,3 +74,13 @@ class MessageRow(Base):
     source: Mapped[str] = mapped_column(String(512), default="")
 
     __table_args__ = (Index("ix_messages_community_ts", "community", "ts"),)
+
+
+class IndexGenerationRow(Base):
+    """How many times a community's index was written, bumped in the same transaction as the
+    chunk rows: a process holding vectors or BM25 in memory compares it to the one it loaded,
+    and reloads when another process (a CLI ingest, another API worker) wrote since."""
+
+    __tablename__ = "index_generations"
+    community: Mapped[str] = mapped_column(String(64), primary_key=True)
+    generation: Mapped[int] = mapped_column(Integer, default=0)

@@ -89,3 +89,11 @@ class VectorStoreConformance:
         with pytest.raises(EmbedderMismatchError):
             other.query("club", unit(1), 1)
         other.check("new-club")  # a community with no vectors yet may use any embedder
+
+    def test_refresh_keeps_every_vector_and_the_store_working(self) -> None:
+        store = self.open()
+        store.upsert("club", ["a", "b"], rows(unit(1), unit(0, 1)), meta("rules.md", 2))
+        store.refresh()
+        assert [cid for cid, _ in store.query("club", unit(1), 5)] == ["a", "b"]
+        store.upsert("club", ["c"], rows(unit(0, 0, 1)), meta("faq.md", 1))
+        assert store.count("club") == 3 and store.ids_of_source("club", "faq.md") == {"c"}
