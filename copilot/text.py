@@ -223,7 +223,12 @@ def is_question(text: str) -> bool:
         return True
     if _ZH_QUESTION_END.search(folded) or _ZH_QUESTION_WORDS.search(_ZH_INDEFINITE.sub("", folded)):
         return True
-    return any(_EN_QUESTION_START.match(s.strip()) for s in split_sentences(folded))
+    # "When the host comes back they can take it back." starts like a question but ends as a
+    # statement: a question without "?" has no full stop either.
+    return any(
+        _EN_QUESTION_START.match(s.strip()) and not s.rstrip().endswith((".", "!"))
+        for s in split_sentences(folded)
+    )
 
 
 _INJECTION_RE = re.compile(

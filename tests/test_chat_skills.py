@@ -126,3 +126,15 @@ def test_summarize_cli_rejects_unreadable_times(chat, settings, monkeypatch) -> 
     result = CliRunner().invoke(app, ["summarize", "-c", "club", "--since", "last tuesday"])
     assert result.exit_code == 2
     assert "cannot read the time 'last tuesday'" in result.output
+
+
+def test_summarize_cli_prints_the_digest_and_a_footer_in_its_language(
+    chat, settings, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("COPILOT_DATA_DIR", str(settings.data_dir))
+    result = CliRunner().invoke(app, ["summarize", "-c", "club"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("**群聊摘要**")
+    assert "条消息 · 离线模式" in result.output and "messages" not in result.output
+    english = CliRunner().invoke(app, ["summarize", "-c", "club", "--language", "en"])
+    assert "**Chat digest**" in english.output and "messages · offline" in english.output

@@ -9,7 +9,7 @@ import pytest
 
 from copilot.analytics.extract import find_owner, find_place, find_when, resolve_date
 from copilot.models import ChatMessage
-from copilot.skills.results import Summary
+from copilot.skills.results import ActionItem, Summary
 from copilot.skills.summarize.offline import select_messages, summarize_offline
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -61,13 +61,18 @@ def test_decisions_with_date_place_owner(summary: Summary) -> None:
 
 
 def test_action_items(summary: Summary) -> None:
+    """Whole sentences with their owner and due date; an instruction to everyone ("有问题请联系
+    小王") is not a task."""
     assert [(a.task, a.owner, a.due, a.due_on) for a in summary.action_items] == [
-        ("小王负责签到", "小王", "下周六上午9点", date(2024, 11, 16)),  # the decision's time
-        ("另外请@小红 周五前整理好书单", "小红", "周五", date(2024, 11, 8)),
-        ("记得发群文件", None, None, None),
-        ("我明天去买签到本", "小王", "明天", date(2024, 11, 6)),  # first person: the author
-        ("I will bring the snacks", "Amy", None, None),
-        ("有问题请联系小王 13812345678", None, None, None),
+        (
+            "下周六上午9点在人民公园南门集合，小王负责签到",
+            "小王",
+            "下周六上午9点",
+            date(2024, 11, 16),
+        ),
+        ("另外请@小红 周五前整理好书单，记得发群文件", "小红", "周五", date(2024, 11, 8)),
+        ("收到，我明天去买签到本", "小王", "明天", date(2024, 11, 6)),  # first person: the author
+        ("I will bring the snacks", "Amy", None, None),  # right after the decision
     ]
 
 
@@ -146,10 +151,16 @@ def test_markdown_digest_zh_and_en(summary: Summary) -> None:
     assert "**Decisions**" in en and "Mood: positive" in en
     for text in (zh, en):
         assert len(text) <= 1200
-        assert "13812345678" not in text and "小王 ***" in text  # contact data hidden
+        assert "13812345678" not in text
         assert "手机号" not in text
         assert "@" not in text  # a posted digest pings nobody
     assert "另外请小红 周五前整理好书单" in zh
+    assert zh.count("小王负责签到") == 1  # a decision's own sentence is not repeated as a task
+    leaky = Summary(
+        stats=summary.stats,
+        action_items=[ActionItem(task="有事联系小王 13812345678 确认场地", message_id="x")],
+    )
+    assert "小王 *** 确认场地" in leaky.to_markdown("zh")  # contact data hidden
 
 
 def test_select_messages_window_and_channel() -> None:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from copilot.analytics.conversation import ConversationIndex, Roles, member_key, mentions
+from copilot.analytics.mood import is_insult
 from copilot.analytics.spam import spam_ids
 from copilot.models import ChatMessage
 from copilot.text import fold_chinese, is_question, looks_like_injection, tokenize
@@ -88,6 +89,12 @@ def is_noise(text: str) -> bool:
     return not stripped or bool(_ECHO.match(stripped) or _MEDIA.match(stripped))
 
 
+def is_member_question(text: str) -> bool:
+    """A message that asks something: not noise, and not an insult with a question mark
+    ("你算老几？" attacks, it does not ask)."""
+    return is_question(text) and not is_noise(text) and not is_insult(text)
+
+
 def link_questions(
     messages: Sequence[ChatMessage],
     admins: Collection[str] = (),
@@ -99,8 +106,10 @@ def link_questions(
     index = ConversationIndex(messages, roles, exclude=excluded)
     exchanges: list[Exchange] = []
     for message in index.messages:
-        if roles.is_admin(message) or not is_question(message.text) or is_noise(message.text):
+        if roles.is_admin(message) or not is_member_question(message.text):
             continue
+        if message.reply_to and "?" not in fold_chinese(message.text):
+            continue  # a reply without a question mark answers ("多放几个水碗"), it does not ask
         first = _first_answer(index, message)
         if first is None:
             exchanges.append(Exchange(message))
@@ -122,10 +131,10 @@ def _usable(candidate: ChatMessage) -> bool:
 
 
 def _first_answer(index: ConversationIndex, q: ChatMessage) -> ChatMessage | None:
-    direct = [
+    direct = [  # a reply without a question mark answers, even "多放几个水碗" (几个: not asking)
         m
         for m in index.responses(q, window=timedelta(0))  # replies and thread replies only
-        if _usable(m)
+        if not is_noise(m.text) and "?" not in fold_chinese(m.text)
     ]
     if direct:
         return direct[0]

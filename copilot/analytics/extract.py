@@ -38,9 +38,9 @@ WHEN_RE = re.compile(
 )
 
 DECISION_RE = re.compile(
-    r"定了|定下来了|(?<![不没])决定(?!权)|(?<![不没])确定了|就这么定|就这样定|敲定|拍板|说好了|最终|结论"
-    r"|那就(?!好|行|算了)|就定在|we(?:'ve| have)? decided|let'?s go with|we(?:'ll| will) go with"
-    r"|\bagreed\b|it'?s settled|final decision|decision:",
+    r"定了|定下来了|(?<![不没])决定(?!权)|(?<![不没])确定了|就这么定|就这样定|敲定|拍板|说好了|结论"
+    r"|那就(?:定|这么|这样|做|办|选|按|用|改|去)|就定在|\bdecided\b|let'?s go with"
+    r"|we(?:'ll| will) go with|\bagreed\b|it'?s settled|final decision|decision:",
     re.IGNORECASE,
 )
 _ACTION_STRONG = re.compile(
@@ -187,8 +187,10 @@ def find_place(text: str) -> str | None:
     return None
 
 
-def find_owner(text: str, author: str) -> str | None:
-    """Who takes the task: a named person, or the author for first-person commitments."""
+def find_owner(text: str, author: str, *, addressed: bool = True) -> str | None:
+    """Who takes the task: a named person, or the author for first-person commitments.
+
+    `addressed`: the one person @-mentioned counts too ("请@小红 周五前整理好书单")."""
     for clause in re.split(r"[，,；;。]\s*|^[^：:]{1,6}[：:]\s*", text):
         for pattern in [*_OWNER_ZH, *_OWNER_EN]:
             if m := pattern.search(clause):
@@ -202,9 +204,14 @@ def find_owner(text: str, author: str) -> str | None:
     if _FIRST_PERSON.search(text):
         return author
     mentioned = MENTION_RE.findall(text)
-    if len(mentioned) == 1:  # "请@小红 周五前整理好书单": the one person addressed
+    if addressed and len(mentioned) == 1:  # "请@小红 周五前整理好书单": the one person addressed
         return mentioned[0].lstrip("@")
     return None
+
+
+def commits_self(text: str) -> bool:
+    """A first-person commitment: 我来… / 我明天… / 我去问问… / I'll…"""
+    return bool(_FIRST_PERSON.search(text))
 
 
 def is_decision(sentence: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import statistics
 from collections.abc import Collection, Sequence
 
 from copilot.text import STOPWORDS, content_words, ensure_jieba, fold_chinese
@@ -14,9 +15,11 @@ _FILLER_WORDS = """\
 东西 事情 可能 比较 真的 其实 而且 不过 一定 没事 好像 直接 大概 确定 决定
 负责 记得 定了 一下 不用 没问题 欢迎 新人 你好 大家好 辛苦 明白 懂了 解决
 谢谢你 对吧 是的 嗯嗯 好嘞 那段 这段 群文件 群公告 群名片 发群 放群 文件 公告 有人 有没有
+小时 一天 两天 三天 这次 上次 下次 第一次 继续 晚安 早安 早上好 晚上好 容易 建议 程序 小程序
 ok thanks thank yes yeah yep
 sure great good nice will get got know think
-like one let see lol welcome
+like one let see lol welcome morning night again first next last week time day still
+back new really also want mode
 """
 _FILLER = frozenset(_FILLER_WORDS.split())
 _TIME_WORD = re.compile(
@@ -25,6 +28,12 @@ _TIME_WORD = re.compile(
     r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|tonight|am|pm)$"
 )
 _ASCII_WORD = re.compile(r"^[a-z0-9][a-z0-9.+#\-]*$")
+_MEDIA_TAG = re.compile(r"\[[^\[\]\s]{1,8}\]")  # [图片] [表情] [小程序]: placeholders, not words
+_WORDLIKE = re.compile(r"[^\W\d_]")
+# A word whose messages are mostly this short (letters, digits left out) is what routine posts
+# say — check-ins ("打卡 ✅ 第32天", "Day 45", "签到+滇红"), greetings — not a discussion topic.
+ROUTINE_CHARS = 6
+ROUTINE_MIN_MESSAGES = 3
 
 
 def contains_keyword(folded_text: str, word: str) -> bool:
@@ -51,11 +60,12 @@ def top_keywords(
     words rank above chatter); we then drop filler, time expressions and member
     names, and order by how many messages mention the word (ties: TF-IDF order).
     A topic is something several messages talk about: from 10 texts on, a keyword
-    needs at least 2 mentions (`min_count`), which also drops jieba mis-cuts.
+    needs at least 2 mentions (`min_count`), which also drops jieba mis-cuts. Words of
+    routine posts (see ROUTINE_CHARS) and media placeholders are never topics.
     """
     if k <= 0 or not texts:
         return []
-    cleaned = [fold_chinese(content_words(t)) for t in texts]
+    cleaned = [fold_chinese(content_words(_MEDIA_TAG.sub(" ", t))) for t in texts]
     corpus = "\n".join(c for c in cleaned if c.strip())
     if not corpus:
         return []
@@ -75,7 +85,11 @@ def top_keywords(
             or _is_name_like(word, names)
         ):
             continue
-        count = sum(1 for c in cleaned if contains_keyword(c, word))
+        hits = [c for c in cleaned if contains_keyword(c, word)]
+        count = len(hits)
+        lengths = [len(_WORDLIKE.findall(c)) for c in hits]
+        if count >= ROUTINE_MIN_MESSAGES and statistics.median(lengths) <= ROUTINE_CHARS:
+            continue  # a check-in word
         if count >= need:
             ranked.append((word, count, rank))
     ranked.sort(key=lambda item: (-item[1], item[2]))

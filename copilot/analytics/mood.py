@@ -1,9 +1,15 @@
-"""Group mood from a small zh + en lexicon: counts messages with positive/negative cues."""
+"""Group mood from a small zh + en lexicon: messages with positive/negative cues, and insults.
+
+An insult (a personal attack on another member: 关你屁事, 你算老几, 你是托吧, "go cry",
+"bootlicker") is a conflict whatever else the week held: a cheerful week with a quarrel in it
+is "mixed", never "positive". Insults are also never questions (see `is_insult`).
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Literal
 
 from copilot.text import fold_chinese
@@ -25,19 +31,47 @@ _POSITIVE = re.compile(
     r"|congrats|well done|glad",
     re.IGNORECASE,
 )
+# Attacks aimed at a person: "you" plus a slur or a put-down, or a slur on its own.
+_INSULT = re.compile(
+    r"关你(?:屁|什么|啥)事|你算(?:老几|什么东西|哪根葱)|也配(?:说|当|跟|和|叫|做)|你配(?:吗|说|当)"
+    r"|(?:你|他|她)(?:就)?是(?:个)?托(?:儿)?[吧吗?？]|你这种人|你这样的人|你(?:是不是)?有病"
+    r"|你(?:脑子|脑袋)(?:进水|有问题)|醒醒吧|做梦(?:比较快|去吧)|^滚(?:出去|开|蛋)?[!！。]*$|闭嘴"
+    r"|傻[逼比bx]|\bsb\b|煞笔|智障|脑残|弱智|蠢货|废物|[，,]\s*垃圾[!！。]*$|^垃圾[!！]*$|你(?:这个|这)?垃圾"
+    r"|\byou(?:'re| are)?\s+(?:an?\s+|such an?\s+)?(?:idiot|moron|stupid|dumb|loser|clown|joke)\b"
+    r"|bootlick|\bshut up\b|\bstfu\b|nobody asked|go cry|get lost",
+    re.IGNORECASE | re.MULTILINE,
+)
 
 
-def mood_of(texts: Iterable[str]) -> tuple[MoodLabel, int, int, int]:
-    """(label, positive messages, negative messages, messages).
+@dataclass(frozen=True)
+class MoodCount:
+    label: MoodLabel
+    positive: int
+    negative: int
+    insults: int
+    total: int
+
+
+def is_insult(text: str) -> bool:
+    """A personal attack on someone (a quarrel), not a question or a complaint about a product."""
+    return bool(_INSULT.search(fold_chinese(text or "")))
+
+
+def mood_of(texts: Iterable[str]) -> MoodCount:
+    """Message counts by tone, and the label.
 
     Neutral unless cue messages reach max(2, 5% of messages); then positive/negative
-    when one side has at least twice the other, else mixed.
+    when one side has at least twice the other, else mixed. Any insult makes a positive or
+    neutral week mixed: a quarrel is what an operator needs to hear about.
     """
-    pos = neg = total = 0
+    pos = neg = insults = total = 0
     for text in texts:
         total += 1
         folded = fold_chinese(text)
-        if _NEGATIVE.search(folded):
+        if _INSULT.search(folded):
+            insults += 1
+            neg += 1
+        elif _NEGATIVE.search(folded):
             neg += 1
         elif _POSITIVE.search(folded):
             pos += 1
@@ -50,4 +84,6 @@ def mood_of(texts: Iterable[str]) -> tuple[MoodLabel, int, int, int]:
         label = "negative"
     else:
         label = "mixed"
-    return label, pos, neg, total
+    if insults and label in ("positive", "neutral"):
+        label = "mixed"
+    return MoodCount(label, pos, neg, insults, total)

@@ -67,8 +67,15 @@ def summarize(
     if json_out:
         print_json(result.model_dump(mode="json"))
     else:
-        out.print(result.markdown)
-        out.print(f"[dim]{result.messages} messages · {result.mode}[/]")
+        out.print(result.markdown, markup=False, highlight=False)
+        out.print(f"[dim]{_footer(result.messages, result.mode, result.language)}[/]")
+
+
+def _footer(messages: int, mode: str, language: str) -> str:
+    """The line under a summary, in the summary's language."""
+    if language == "zh":
+        return f"{messages} 条消息 · {'离线模式' if mode == 'offline' else mode}"
+    return f"{messages} messages · {mode}"
 
 
 def stats(community: CommunityOpt, json_out: JsonOpt = False) -> None:

@@ -32,6 +32,7 @@ from copilot.analytics.conversation import (
     member_key,
     normalize,
 )
+from copilot.analytics.exchanges import is_member_question
 from copilot.analytics.spam import spam_ids
 from copilot.models import ChatMessage
 from copilot.text import (
@@ -159,7 +160,7 @@ def _accepted_pairs(
     pairs: list[FaqCandidate] = []
     others: list[str] = []
     for q in index.messages:
-        if roles.is_admin(q) or not is_question(q.text):
+        if roles.is_admin(q) or not is_member_question(q.text):
             continue
         question = question_text(q.text)
         answers = [

@@ -26,6 +26,11 @@ class Topic(BaseModel):
 
 class Decision(BaseModel):
     text: str
+    details: list[str] = Field(
+        default_factory=list,
+        description="What was decided, line by line: the rest of the message, or the lines "
+        "that followed a header such as '方案定下来了：' from the same author.",
+    )
     date: str | None = Field(default=None, description="Date/time as written, e.g. '周六上午9点'.")
     on: Date | None = Field(default=None, description="`date` resolved against the message's day.")
     place: str | None = None
@@ -67,6 +72,7 @@ class Mood(BaseModel):
     reason: str = ""
     positive: int = 0
     negative: int = 0
+    insults: int = Field(default=0, description="Personal attacks: a quarrel happened.")
 
 
 class SummaryStats(BaseModel):
@@ -197,7 +203,7 @@ def _render(s: Summary, t: dict[str, str]) -> str:
     sections: list[tuple[str, list[str]]] = [
         (t["topics"], [_topic(x, t) for x in s.topics[:5]]),
         (t["decisions"], [_decision(x, t) for x in s.decisions]),
-        (t["actions"], [_action(x, t) for x in s.action_items]),
+        (t["actions"], [_action(x, t) for x in s.action_items if not _in_decision(x, s)]),
         (t["unanswered"], [_clean(x.text) for x in s.unanswered_questions]),
         (t["open"], [_clean(x.text) for x in s.open_questions]),
         (t["faq"], [_faq(x, t) for x in s.faq_candidates[:3]]),
@@ -220,7 +226,17 @@ def _render(s: Summary, t: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
+def _in_decision(a: ActionItem, s: Summary) -> bool:
+    """The task is a decision's own sentence (shown once, under the decision)."""
+    task = re.sub(r"\s+", "", a.task)
+    return any(task in re.sub(r"\s+", "", " ".join([d.text, *d.details])) for d in s.decisions)
+
+
 def _decision(d: Decision, t: dict[str, str]) -> str:
+    """The decision, then its details as indented lines (or its date/place/owner)."""
+    if d.details:
+        lines = [_clean(x, 60) for x in d.details[:6]]
+        return _clean(d.text, 80) + "".join(f"\n  - {x}" for x in lines if x)
     extra = [
         f"{t[k]}{t['colon']}{_clean(v, 20)}"
         for k, v in (("when", d.date), ("where", d.place), ("owner", d.owner))
@@ -230,10 +246,13 @@ def _decision(d: Decision, t: dict[str, str]) -> str:
 
 
 def _action(a: ActionItem, t: dict[str, str]) -> str:
+    due = a.due
+    if due and a.due_on and not re.search(r"\d", due):  # "周五" → "周五 (11-13)"
+        due = f"{due} {a.due_on:%m-%d}"
     extra = [
-        f"{t[k]}{t['colon']}{_clean(v, 20)}" for k, v in (("owner", a.owner), ("due", a.due)) if v
+        f"{t[k]}{t['colon']}{_clean(v, 24)}" for k, v in (("owner", a.owner), ("due", due)) if v
     ]
-    return _clean(a.task, 60) + (f"{t['lp']}{t['sep'].join(extra)}{t['rp']}" if extra else "")
+    return _clean(a.task, 70) + (f"{t['lp']}{t['sep'].join(extra)}{t['rp']}" if extra else "")
 
 
 def _topic(x: Topic, t: dict[str, str]) -> str:

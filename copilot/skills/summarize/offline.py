@@ -15,25 +15,14 @@ from typing import Literal, TypeVar
 from zoneinfo import ZoneInfo
 
 from copilot.analytics.conversation import ConversationIndex, Roles, aware, member_key, normalize
-from copilot.analytics.extract import (
-    DECISION_RE,
-    action_strength,
-    find_owner,
-    find_place,
-    find_when,
-    is_decision,
-    resolve_date,
-    split_clauses,
-)
-from copilot.analytics.mood import mood_of
+from copilot.analytics.exchanges import is_noise, link_questions
+from copilot.analytics.mood import MoodCount, mood_of
 from copilot.analytics.spam import spam_ids
 from copilot.analytics.topics import cluster_topics
 from copilot.models import ChatMessage
-from copilot.skills.faq.mining import confirmed_answer, is_answer_like, mine_faq
+from copilot.skills.faq.mining import mine_faq
 from copilot.skills.results import (
-    ActionItem,
     Contribution,
-    Decision,
     FaqPair,
     Mood,
     QuestionRef,
@@ -41,13 +30,11 @@ from copilot.skills.results import (
     SummaryStats,
     Topic,
 )
+from copilot.skills.summarize.decisions import find_actions, find_decisions
 from copilot.text import (
     URL_RE,
-    fold_chinese,
     is_question,
     looks_like_injection,
-    split_sentences,
-    to_simplified,
 )
 
 T = TypeVar("T")
@@ -58,7 +45,6 @@ _SHARE = re.compile(
     re.IGNORECASE,
 )
 _HAN = re.compile(r"[\u4e00-\u9fff]")
-_LABEL = re.compile(r"^[^：:\s]{1,6}[：:]\s*")  # "分工：", "TODO:"
 
 
 def select_messages(
@@ -86,6 +72,7 @@ def summarize_offline(
     admins: Collection[str] = frozenset(),
     bots: Collection[str] = frozenset(),
     tz: str = "Asia/Shanghai",
+    language: Literal["zh", "en"] | None = None,
 ) -> Summary:
     """Extractive summary of a chat history; every list holds at most `max_items`."""
     zone = ZoneInfo(tz)
@@ -98,10 +85,12 @@ def summarize_offline(
     index = ConversationIndex(clean, roles)
     names = {m.author for m in real} | set(roles.admins)
 
-    decisions, actions = _decisions_and_actions(clean, index, zone)
+    decisions = find_decisions(clean, index, roles, zone)
+    actions = find_actions(clean, zone, roles, decisions)
     unanswered, open_qs, helped = _questions(clean, index, roles)
     faq = mine_faq(clean, admins=roles.admins, bots=roles.bots)[:cap]
-    label, pos, neg, total = mood_of(m.text for m in clean)
+    mood = mood_of(m.text for m in clean)
+    lang = language or _language(real)
     return Summary(
         topics=_topics(clean, names, cap),
         decisions=_best(
@@ -121,10 +110,11 @@ def summarize_offline(
         ],
         notable_contributions=_contributions(clean, helped, roles)[:cap],
         mood=Mood(
-            label=label,
-            reason=f"{pos} positive and {neg} negative messages out of {total}",
-            positive=pos,
-            negative=neg,
+            label=mood.label,
+            reason=_mood_reason(mood, lang),
+            positive=mood.positive,
+            negative=mood.negative,
+            insults=mood.insults,
         ),
         stats=SummaryStats(
             messages=len(real),
@@ -144,68 +134,6 @@ def _wordlike(text: str) -> int:
     return len(re.findall(r"[^\W_]", text))
 
 
-def _decisions_and_actions(
-    clean: list[ChatMessage], index: ConversationIndex, zone: ZoneInfo
-) -> tuple[list[Decision], list[ActionItem]]:
-    decisions: list[Decision] = []
-    actions: list[ActionItem] = []
-    seen: set[str] = set()
-    previous: dict[str, ChatMessage] = {}  # last message per channel, for "就这么定了"
-    for m in clean:
-        base = m.ts.astimezone(zone).date()
-        for raw in split_sentences(m.text):
-            sentence = to_simplified(raw)  # match on the normalized form, show the original
-            if is_question(sentence):
-                continue
-            decided = is_decision(sentence)
-            if decided:
-                source, shown, author = sentence, raw, m.author
-                if _wordlike(DECISION_RE.sub("", sentence)) < 4:  # cue only: what was agreed?
-                    ref = index.by_id.get(m.reply_to or "") or previous.get(m.channel)
-                    if ref is not None:
-                        shown, author = ref.text.strip(), ref.author
-                        source = to_simplified(shown)
-                when = find_when(source)
-                key = "d:" + fold_chinese(source)
-                if key not in seen:
-                    seen.add(key)
-                    decisions.append(
-                        Decision(
-                            text=shown[:200],
-                            date=when,
-                            on=resolve_date(when, base) if when else None,
-                            place=find_place(source),
-                            owner=find_owner(source, author),
-                            message_id=m.id,
-                        )
-                    )
-            # A decision's time is its tasks' deadline; elsewhere only the clause's own counts.
-            sentence_when = find_when(sentence) if decided else None
-            for clause in split_clauses(sentence):
-                strength = action_strength(clause)
-                clause_when = find_when(clause)
-                owner = find_owner(clause, m.author)
-                if not strength or (strength == 1 and not (owner or clause_when)):
-                    continue
-                task = _LABEL.sub("", clause).strip(" ;。.!！") or clause
-                key = "a:" + fold_chinese(task)
-                if _wordlike(task) < 4 or key in seen:
-                    continue
-                seen.add(key)
-                due = clause_when or sentence_when
-                actions.append(
-                    ActionItem(
-                        task=task[:200],
-                        owner=owner,
-                        due=due,
-                        due_on=resolve_date(due, base) if due else None,
-                        message_id=m.id,
-                    )
-                )
-        previous[m.channel] = m
-    return decisions, actions
-
-
 def _best(items: list[T], cap: int, score: Callable[[T], int]) -> list[T]:
     """The `cap` most specific items (ties: latest), kept in chronological order."""
     if len(items) <= cap:
@@ -217,29 +145,25 @@ def _best(items: list[T], cap: int, score: Callable[[T], int]) -> list[T]:
 def _questions(
     clean: list[ChatMessage], index: ConversationIndex, roles: Roles
 ) -> tuple[list[ChatMessage], list[ChatMessage], dict[str, list[ChatMessage]]]:
-    """(unanswered, open, answers credited per member).
+    """(unanswered, open, answers credited per member), from the chat's Q→A links.
 
-    Unanswered: nobody responded, not even a top-level message from someone else within
-    30 min. Open: there were responses, but no direct answer (reply, thread, @-mention,
-    admin) and no confirmation by the asker. Admins' questions are polls and prompts.
+    Answered: someone else answered it (`link_questions`: a reply, an admin or an @-mention
+    soon after, or one of the next messages that speaks to it). Open: others responded, but
+    nothing answered it. Unanswered: nobody else said anything to it.
     """
     unanswered: list[ChatMessage] = []
     open_qs: list[ChatMessage] = []
     helped: dict[str, list[ChatMessage]] = defaultdict(list)
-    for q in clean:
-        if roles.is_admin(q) or not is_question(q.text):
-            continue
-        anyone = index.responses(q, anyone_nearby=True)
-        if not anyone:
-            unanswered.append(q)
-            continue
-        direct = [a for a in index.responses(q) if is_answer_like(a)]
-        confirmed = confirmed_answer(q, [a for a in anyone if is_answer_like(a)], index)
-        if not direct and confirmed is None:
+    for exchange in link_questions(clean, admins=roles.admins, bots=roles.bots):
+        q = exchange.question
+        if exchange.answered:
+            credited = exchange.answers[0]
+            if not roles.is_admin(credited):
+                helped[member_key(credited)].append(credited)
+        elif any(not is_noise(r.text) for r in index.responses(q, anyone_nearby=True)):
             open_qs.append(q)
-        credited = confirmed or next((a for a in direct if not roles.is_admin(a)), None)
-        if credited is not None and not roles.is_admin(credited):
-            helped[member_key(credited)].append(credited)
+        else:
+            unanswered.append(q)
     return unanswered, open_qs, helped
 
 
@@ -276,6 +200,14 @@ def _topics(clean: list[ChatMessage], names: set[str], cap: int) -> list[Topic]:
         Topic(title=c.title, keywords=c.keywords, message_ids=c.message_ids, messages=c.messages)
         for c in cluster_topics(clean, exclude=names, limit=cap)
     ]
+
+
+def _mood_reason(mood: MoodCount, language: str) -> str:
+    if language == "zh":
+        reason = f"{mood.total} 条消息中 {mood.positive} 条积极、{mood.negative} 条消极"
+        return reason + (f"，有 {mood.insults} 条人身攻击（发生了争执）" if mood.insults else "")
+    reason = f"{mood.positive} positive and {mood.negative} negative messages out of {mood.total}"
+    return reason + (f"; {mood.insults} personal attack(s): a quarrel" if mood.insults else "")
 
 
 def _language(msgs: list[ChatMessage]) -> Literal["zh", "en"]:

@@ -75,7 +75,9 @@ def summarize_messages(
         return SummaryResult(
             summary=Summary(), markdown=EMPTY[lang], language=lang, messages=0, notice=EMPTY[lang]
         )
-    offline_summary = summarize_offline(messages, max_items=MAX_ITEMS, admins=admins, tz=tz)
+    offline_summary = summarize_offline(
+        messages, max_items=MAX_ITEMS, admins=admins, tz=tz, language=lang
+    )
     batches = 0  # batches the model summarized (kept when a later one fails)
 
     def online(llm: ChatLLM, template: Prompt) -> tuple[Summary, Provenance]:

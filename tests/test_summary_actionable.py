@@ -1,0 +1,127 @@
+"""Summaries an operator can act on: a decision keeps its details and owner, action items are
+whole sentences with owner and due date, personal resolutions are not decisions, answered
+questions are not open, check-in words are not topics, and a quarrel shows in the mood."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from copilot.analytics.exchanges import link_questions
+from copilot.analytics.mood import is_insult
+from copilot.models import ChatMessage
+from copilot.skills.summarize.offline import summarize_offline
+from copilot.text import is_question
+
+SH = ZoneInfo("Asia/Shanghai")
+START = datetime(2026, 3, 2, 9, 0, tzinfo=SH)  # a Monday
+
+
+def chat(*rows: tuple[int, str, str], **extra: dict[str, object]) -> list[ChatMessage]:
+    """(minutes after START, author, text); `extra` maps an id (m<i>) to more fields."""
+    return [
+        ChatMessage(
+            id=f"m{i}",
+            community="c",
+            author=author,
+            ts=START + timedelta(minutes=minute),
+            text=text,
+            **extra.get(f"m{i}", {}),  # type: ignore[arg-type]
+        )
+        for i, (minute, author, text) in enumerate(rows)
+    ]
+
+
+DECIDED = chat(
+    (0, "组长-阿宁", "大家久等了，春季徒步的方案定下来了："),
+    (1, "组长-阿宁", "时间：3月14日（周六）8:00集合\n地点：龙泉山北门停车场\n费用：30元/人\n"
+                    "负责人：组长-阿宁\n报名截止：3月11日 20:00"),
+    (2, "组长-阿宁", "@副组长-大米 3月6日（周五）前把保险名单统计好发我；@小周 周三前确认大巴"),
+    (3, "副组长-大米", "收到"),
+    (5, "小林", "想了好久，我决定这次不去了，脚还没好"),
+    (6, "小林", "请问要带午饭吗？"),
+    (9, "小周", "要带的，山上没有卖吃的"),
+    (30, "路人", "有人知道龙泉山北门停车收费吗？"),
+)  # fmt: skip
+
+
+def test_a_header_decision_carries_the_details_that_follow_and_its_owner() -> None:
+    s = summarize_offline(DECIDED, admins={"组长-阿宁"})
+    [decision] = s.decisions
+    assert decision.text.startswith("大家久等了，春季徒步的方案定下来了")
+    assert "费用：30元/人" in decision.details and "地点：龙泉山北门停车场" in decision.details
+    assert (decision.on, decision.place, decision.owner) == (
+        date(2026, 3, 14),
+        "龙泉山北门停车场",
+        "组长-阿宁",
+    )
+    markdown = s.to_markdown("zh")
+    assert "\n  - 报名截止：3月11日 20:00" in markdown  # details travel with the decision
+
+
+def test_action_items_are_whole_sentences_with_owner_and_deadline() -> None:
+    s = summarize_offline(DECIDED, admins={"组长-阿宁"})
+    assert [(a.task, a.owner, a.due_on) for a in s.action_items] == [
+        ("3月6日（周五）前把保险名单统计好发我", "副组长-大米", date(2026, 3, 6)),
+        ("周三前确认大巴", "小周", date(2026, 3, 4)),
+    ]
+    assert "截止：周三 03-04" in s.to_markdown("zh")
+
+
+def test_a_personal_resolution_is_not_a_group_decision() -> None:
+    s = summarize_offline(DECIDED, admins={"组长-阿宁"})
+    assert all("我决定" not in d.text for d in s.decisions)
+    english = chat((0, "lou", "ok I've decided: I'm rebuilding my mod from scratch"))
+    assert summarize_offline(english).decisions == []
+
+
+def test_a_question_someone_answered_is_neither_open_nor_unanswered() -> None:
+    s = summarize_offline(DECIDED, admins={"组长-阿宁"})
+    listed = [q.text for q in s.open_questions + s.unanswered_questions]
+    assert listed == ["有人知道龙泉山北门停车收费吗？"]  # 午饭 was answered by 小周
+
+
+def test_a_reply_is_an_answer_even_with_a_question_word_in_it() -> None:
+    rows = chat(
+        (0, "A", "柴犬不爱喝水怎么办？"),
+        (20, "B", "可以在狗粮里加点温水，或者家里多放几个水碗"),
+        (30, "C", "who owns the buildings after host migration?"),
+        (40, "D", "When the original host comes back they can take it back."),
+        m1={"reply_to": "m0"},
+        m3={"reply_to": "m2"},
+    )
+    assert not is_question("When the original host comes back they can take it back.")
+    exchanges = link_questions(rows)
+    assert [e.question.id for e in exchanges] == ["m0", "m2"]  # the replies ask nothing
+    assert all(e.answered for e in exchanges)
+
+
+def test_insults_are_a_conflict_in_the_mood_and_never_questions() -> None:
+    rows = chat(
+        (0, "A", "今天的讲座太棒了，谢谢老师"),
+        (1, "B", "讲得好，有收获"),
+        (2, "C", "你算老几？也配说我？"),
+        (3, "D", "我排多少关你屁事，垃圾"),
+        (4, "E", "nobody asked you, go cry"),
+    )
+    assert is_insult("你算老几？也配说我？") and not is_insult("这个垃圾分类怎么做？")
+    assert link_questions(rows) == []
+    mood = summarize_offline(rows, language="zh").mood
+    assert (mood.label, mood.insults) == ("mixed", 3)
+    assert "人身攻击" in mood.reason  # in the summary's language
+
+
+def test_check_in_words_are_not_topics() -> None:
+    checkins = [(i, f"学员{i}", f"打卡 ✅ 第{30 + i}天") for i in range(12)]
+    talk = [
+        (20, "甲", "线下模考的考场在哪个自习室？"),
+        (21, "乙", "线下模考还在鲁磨路那个自习室，三楼"),
+        (22, "丙", "线下模考要带准考证吗，还是只带身份证"),
+        (23, "丁", "[小程序]小打卡"),
+        (24, "戊", "[小程序]小打卡"),
+        (25, "己", "[小程序]小打卡"),
+    ]
+    s = summarize_offline(chat(*checkins, *talk))
+    titles = " ".join(t.title for t in s.topics)
+    assert "模考" in titles
+    assert "打卡" not in titles and "程序" not in titles
