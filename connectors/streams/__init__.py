@@ -64,7 +64,10 @@ class Stream(ABC):
                 backoff = self.retry_first_s
             except StreamRefused:
                 raise
-            except (OSError, DeliveryError, ValueError, TimeoutError, WebSocketException) as err:
-                log.warning("%s: %s; reconnecting in %.1f s", self.platform, err, backoff)
+            # KeyError/TypeError: a platform answer or frame missing what its protocol promises.
+            except (OSError, DeliveryError, ValueError, KeyError, TypeError, TimeoutError,
+                    WebSocketException) as err:  # fmt: skip
+                reason = err if isinstance(err, (OSError, DeliveryError)) else type(err).__name__
+                log.warning("%s: %s; reconnecting in %.1f s", self.platform, reason, backoff)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, self.retry_cap_s)

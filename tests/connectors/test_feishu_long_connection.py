@@ -122,9 +122,12 @@ async def test_a_dropped_connection_is_reopened_with_a_new_ticket(
 
     stream = FeishuLongConnection(settings(fake_platform), http)
     stream.retry_first_s = 0.05
+    # A malformed endpoint answer (no URL) is retried like a dropped link, not a crash.
+    fake_platform.respond("POST", r"/callback/ws/endpoint", json={"code": 0, "data": {}})
     running = asyncio.create_task(stream.run(deliver))
     try:
         await until(lambda: frontier.connections == 1)
+        assert len(fake_platform.calls("/callback/ws/endpoint")) == 2
         await frontier.push(receive_event("evA", "第一条"))
         await until(lambda: got == ["evA"])
         await frontier.drop()
