@@ -6,17 +6,17 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from copilot.config import Settings
 from copilot.embeddings import Embedder, Vectors
 from copilot.retrieval.bm25 import Bm25Index
-from copilot.retrieval.evidence import score_units
+from copilot.retrieval.evidence import Evidence, score_units
 from copilot.retrieval.models import load_models
-from copilot.retrieval.question import read_question
+from copilot.retrieval.question import QuestionProfile, read_question
 from copilot.retrieval.results import Retrieval, RetrievedChunk
 from copilot.retrieval.unit_vectors import unpack_vectors
-from copilot.retrieval.units import Unit, sentence_units
+from copilot.retrieval.units import Unit, announces_list, sentence_units
 from copilot.retrieval.vector_store import VectorStore
 from copilot.store.db import Database
 from copilot.store.generations import generation, generations
@@ -26,6 +26,8 @@ from copilot.text import fold_chinese, tokenize
 __all__ = ["HybridRetriever", "Retrieval", "RetrievedChunk"]
 
 QUERY_CACHE_SIZE = 2048
+NEIGHBOUR_SOURCES = 3  # top chunks whose documents are read on for a list
+NEIGHBOUR_SPAN = 6  # chunks after the last top chunk of a document that a list may run into
 RERANK_POOL = 12  # fused candidates whose units are scored before the top-k is cut
 
 
@@ -115,6 +117,7 @@ class HybridRetriever:
                 bm25=bm25.get(cid, 0.0),
                 meta=dict(rows[cid].meta or {}),
                 tokens=frozenset(rows[cid].tokens.split()),
+                position=rows[cid].position,
                 **(units.get(cid) or self._units_on_the_fly(rows[cid].text)),
             )
             for cid in pool
@@ -141,7 +144,73 @@ class HybridRetriever:
         if threshold is None:
             threshold = models.answerability.threshold
         supported = bool(chunks) and confidence >= threshold
-        return Retrieval(query, chunks, round(confidence, 4), evidence, question, supported)
+        neighbours = (
+            self._neighbours(community, chunks) if _may_list(question, evidence, chunks) else ()
+        )
+        return Retrieval(
+            query, chunks, round(confidence, 4), evidence, question, supported, neighbours
+        )
+
+    def _neighbours(
+        self, community: str, chunks: list[RetrievedChunk]
+    ) -> tuple[RetrievedChunk, ...]:
+        """The chunks just after the top document chunks (where their lists go on), units only."""
+        spans: dict[str, tuple[int, int]] = {}
+        for chunk in chunks[:NEIGHBOUR_SOURCES]:
+            if chunk.kind != "chat":
+                low, high = spans.get(chunk.source, (chunk.position, chunk.position))
+                spans[chunk.source] = (min(low, chunk.position), max(high, chunk.position))
+        if not spans:
+            return ()
+        have = {c.chunk_id for c in chunks}
+        with self._db.session() as session:
+            rows = session.execute(
+                select(
+                    ChunkRow.id,
+                    ChunkRow.source,
+                    ChunkRow.kind,
+                    ChunkRow.heading,
+                    ChunkRow.position,
+                    ChunkRow.meta,
+                    ChunkUnitsRow.units,
+                )
+                .join(
+                    ChunkUnitsRow,
+                    (ChunkUnitsRow.community == ChunkRow.community)
+                    & (ChunkUnitsRow.chunk_id == ChunkRow.id),
+                )
+                .where(
+                    ChunkRow.community == community,
+                    or_(
+                        *(
+                            (ChunkRow.source == source)
+                            & ChunkRow.position.between(low - 1, high + NEIGHBOUR_SPAN)
+                            for source, (low, high) in spans.items()
+                        )
+                    ),
+                )
+            ).all()
+        return tuple(
+            RetrievedChunk(
+                chunk_id=cid,
+                source=source,
+                kind=kind,
+                heading=heading,
+                text="",
+                score=0.0,
+                similarity=0.0,
+                bm25=0.0,
+                meta=dict(meta or {}),
+                position=position,
+                units=tuple(
+                    Unit.from_json({k: v for k, v in r.items() if k != "tokens"}) for r in units
+                ),
+            )
+            for cid, source, kind, heading, position, meta, units in sorted(
+                rows, key=lambda r: (r[1], r[4])
+            )
+            if cid not in have
+        )
 
     def _units(self, community: str, ids: list[str]) -> dict[str, dict[str, Any]]:
         """Answer units, their vectors and tokens for `ids` (stored at ingest)."""
@@ -216,3 +285,13 @@ class HybridRetriever:
         with self._lock:
             if self._seen.get(community, 0) == written - 1:
                 self._seen[community] = written
+
+
+def _may_list(question: QuestionProfile, evidence: Evidence, chunks: list[RetrievedChunk]) -> bool:
+    """Should the answer look for a list: the question asks for one, or the best unit
+    introduces one ("特点如下：")?"""
+    best = evidence.best
+    if best is None or not chunks:
+        return False
+    unit = chunks[best.chunk].units[best.unit]
+    return unit.kind in ("sentence", "item") and (question.wants_list or announces_list(unit.text))

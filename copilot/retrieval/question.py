@@ -71,8 +71,18 @@ SHAPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
 }
 _LIST = re.compile(
     r"哪些|哪几|几个|几种|几类|几大|几点要|有什么(?!用|区别|不同)|包括|包含|分别|列举|步骤|流程"
-    r"|[一二两三四五六七八九十\d]+\s*(?:个|种|类|大|项|步|点|感|要素|原则|特征|方面)"
+    r"|(?<![一\d])(?:[二两三四五六七八九十]|[2-9]|1\d)\s*(?:个(?!月|小时|工作日|星期)|种|类|大|项|步|点|感|要素|原则|特征|方面)"
     r"|\bwhat are\b|\bwhich are\b|\blist\b|\btypes of\b|\bkinds of\b|\bsteps\b|\bways\b",
+    re.IGNORECASE,
+)
+_NUMERALS = {c: n for n, c in enumerate("一二三四五六七八九十", 1)} | {"两": 2}
+_EN_NUMERALS = {
+    w: n for n, w in enumerate("two three four five six seven eight nine ten".split(), 2)
+}
+# "五个核心要素", "下面7步", "三种群", "the five core traits": how many items a list should have.
+_COUNT = re.compile(
+    r"(?<![\d.:一])([二两三四五六七八九十]|[2-9]|1\d)\s*(?:个(?!月|小时|工作日|星期)|种|类|大|项|步|点(?!半|前|后|到|钟)|条|件|感|招|层|块|方面)"
+    r"|\b(two|three|four|five|six|seven|eight|nine|ten)\b",
     re.IGNORECASE,
 )
 _DEFINITION = re.compile(
@@ -91,6 +101,7 @@ class QuestionProfile:
     shapes: tuple[str, ...]  # "time", "number", "place": what the answer must contain
     wants_list: bool
     wants_definition: bool
+    count: int | None = None  # the number of items a list question names ("哪五个", "three")
 
     def shaped(self, text: str) -> bool:
         """Does `text` have the shape this question's answer needs (True if it needs none)?"""
@@ -116,4 +127,16 @@ def read_question(question: str) -> QuestionProfile:
         shapes=shapes,
         wants_list=bool(_LIST.search(folded)),
         wants_definition=bool(_DEFINITION.search(folded)) and not shapes,
+        count=named_count(folded),
     )
+
+
+def named_count(text: str) -> int | None:
+    """The item count a text names ("五个必须" → 5, "下面7步" → 7), if it names one."""
+    match = _COUNT.search(text)
+    if match is None:
+        return None
+    if match.group(2):
+        return _EN_NUMERALS[match.group(2).lower()]
+    word = match.group(1)
+    return int(word) if word.isdigit() else _NUMERALS[word]

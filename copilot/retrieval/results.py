@@ -30,6 +30,7 @@ class RetrievedChunk:
     unit_vectors: Vectors | None = None  # one row per unit (None: indexed before units existed)
     unit_tokens: tuple[frozenset[str], ...] = ()
     tokens: frozenset[str] = frozenset()  # the chunk's BM25 tokens
+    position: int = 0  # its place in its source, in document order
 
 
 @dataclass(frozen=True)
@@ -42,3 +43,6 @@ class Retrieval:
     evidence: Evidence | None = None
     question: QuestionProfile | None = None
     supported: bool = False  # confidence reaches the handoff threshold: answer, don't hand off
+    # Chunks next to the top ones in their documents (units only, unscored): where a list that
+    # a top chunk introduces or begins goes on. Loaded only when the question asks for a list.
+    neighbours: tuple[RetrievedChunk, ...] = ()

@@ -49,6 +49,20 @@ class Unit:
         return cls(**data)
 
 
+_POINTS_AHEAD = re.compile(
+    r"下面|以下|如下|下列|\bas follows\b|\bthe following\b|\bbelow\b", re.IGNORECASE
+)
+
+
+def announces_list(text: str) -> bool:
+    """A sentence that introduces what follows ("特点如下：", "按顺序做完下面7步。"), not one
+    that holds its list inline ("建立以下四感：仪式感、参与感……")."""
+    text = text.strip()
+    if text.endswith(("：", ":")):
+        return True
+    return bool(_POINTS_AHEAD.search(text)) and not re.search(r"[：:]", text)
+
+
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _EMPHASIS = re.compile(r"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|`")
 

@@ -21,11 +21,10 @@ from copilot.retrieval.evidence import ScoredUnit
 from copilot.retrieval.question import QuestionProfile
 from copilot.retrieval.results import Retrieval, RetrievedChunk
 from copilot.retrieval.units import Unit
+from copilot.skills.answer.lists import LIST_MAX_CHARS, list_answer
 from copilot.text import detect_language, in_script_of, tokenize
 
 MAX_CHARS = {"zh": 200, "en": 450}
-LIST_MAX_CHARS = {"zh": 360, "en": 700}
-LIST_ITEM_CHARS = 80
 MAX_SENTENCES = 4
 NEIGHBOUR_SLACK = 1.0  # a neighbour joins the answer when its score is within this of the best
 COMPLEMENT_SLACK = 1.5  # another unit may add a missing part of the answer within this
@@ -72,9 +71,9 @@ def _primary(
         return Quote(_said(unit, language, text), best.chunk)
     if unit.kind == "row":
         return Quote(unit.text, best.chunk)
-    items = _list_for(chunk, unit, best) if question.wants_list else None
-    if items:
-        return Quote(items, best.chunk)
+    listed = list_answer(retrieval, question, best)
+    if listed:
+        return Quote(*listed)
     return _sentences(retrieval.evidence.units, best, chunk, language)
 
 
@@ -135,35 +134,6 @@ def _said(unit: Unit, language: str, text: str) -> str:
     if language == "zh":
         return f"{unit.author} 在群里说过：{text}"
     return f"{unit.author} said: {text}"
-
-
-def _list_for(chunk: RetrievedChunk, unit: Unit, best: ScoredUnit) -> str | None:
-    """The items of the list the best unit belongs to or introduces, under their lead."""
-    group = unit.group if unit.kind == "item" else _introduced_group(chunk, best.unit)
-    if group is None:
-        return None
-    items = [u for u in chunk.units if u.kind == "item" and u.group == group]
-    if len(items) < 2:
-        return None
-    lead = unit.text if unit.kind == "sentence" else items[0].lead or ""
-    zh = detect_language(" ".join(u.text for u in items)) == "zh"
-    lines = [lead.rstrip("：:。.") + ("：" if zh else ":")] if lead else []
-    lines += [f"{n}. {_clip_item(u.text)}" for n, u in enumerate(items, 1)]
-    text = "\n".join(lines)
-    cap = LIST_MAX_CHARS["zh" if zh else "en"]
-    return text if len(text) <= cap else text[: cap - 1].rstrip() + "…"
-
-
-def _introduced_group(chunk: RetrievedChunk, index: int) -> int | None:
-    """A sentence right before a list introduces it ("按顺序做完下面7步。", "特点如下：")."""
-    following = chunk.units[index + 1] if index + 1 < len(chunk.units) else None
-    if chunk.units[index].kind != "sentence" or following is None or following.kind != "item":
-        return None
-    return following.group
-
-
-def _clip_item(text: str) -> str:
-    return text if len(text) <= LIST_ITEM_CHARS else text[: LIST_ITEM_CHARS - 1].rstrip() + "…"
 
 
 def _sentences(

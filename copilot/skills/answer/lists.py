@@ -1,0 +1,149 @@
+"""List answers: "what are the five …" answered with the whole list, as the source structures it.
+
+A long list is packed into several chunks, and the sentence that introduces a list ("按顺序做完
+下面7步。", "特点如下：") is often the unit closest to the question while the items score a little
+lower. So the answer gathers every item of a list (same document, section, lead) from the
+retrieved chunks and the chunks after them, and among the lists that score near the best unit
+prefers, in order: the one with as many items as the question (or the introducing sentence)
+names, one whose lead shares the question's words, the best scored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from copilot.retrieval.evidence import ScoredUnit, bigrams
+from copilot.retrieval.question import QuestionProfile, named_count
+from copilot.retrieval.results import Retrieval, RetrievedChunk
+from copilot.retrieval.units import Unit, announces_list
+from copilot.text import detect_language
+
+LIST_SLACK = 1.5  # a list competes when its best item scores within this of the best unit
+LIST_MAX_CHARS = {"zh": 640, "en": 1000}
+LIST_ITEM_CHARS = 80
+MIN_NAMED_LEAD = 2  # shorter titles occur in sentences by chance
+FOLLOWING_SPAN = 2  # an introduced list starts at most this many chunks after its sentence
+
+ListKey = tuple[str, str, str, int]  # source, section heading, lead, group
+
+
+@dataclass
+class _List:
+    key: ListKey
+    items: dict[str, tuple[int, int]] = field(default_factory=dict)  # text -> (position, index)
+    overview: bool = False  # a section's sub-headings, not a list the source wrote
+    score: float | None = None  # its best scored item
+    cite: int | None = None  # a retrieved chunk that holds one of its items
+
+    @property
+    def lead(self) -> str:
+        return self.key[2]
+
+    def ordered(self) -> list[str]:
+        return sorted(self.items, key=lambda text: self.items[text])
+
+
+def list_answer(
+    retrieval: Retrieval, question: QuestionProfile, best: ScoredUnit
+) -> tuple[str, int] | None:
+    """The list that answers the question, rendered under its lead, and the chunk to cite."""
+    assert retrieval.evidence is not None
+    chunk = retrieval.chunks[best.chunk]
+    unit = chunk.units[best.unit]
+    if chunk.kind == "chat":
+        return None
+    lists = _lists(retrieval)
+    introduces = unit.kind == "sentence" and announces_list(unit.text)
+    named = _named(lists, chunk, unit) if question.wants_list and unit.kind == "sentence" else []
+    # A sentence that neither introduces nor names a list stays the answer: a list merely
+    # scoring near it answers another question more often than this one.
+    if not (introduces or named or (unit.kind == "item" and question.wants_list)):
+        return None
+    for scored in retrieval.evidence.units:
+        item = retrieval.chunks[scored.chunk].units[scored.unit]
+        found = lists.get(_key(retrieval.chunks[scored.chunk], item))
+        if found is not None and item.kind == "item" and found.score is None:
+            found.score, found.cite = scored.score, scored.chunk
+    introduced = _introduced(lists, chunk, unit, best) if introduces else None
+    for pointed in (*named, *([introduced] if introduced else [])):
+        pointed.score = max(pointed.score or best.score, best.score)
+        pointed.cite = best.chunk if pointed.cite is None else pointed.cite
+    floor = best.score - LIST_SLACK
+    candidates = [
+        c for c in lists.values() if c.score is not None and c.score >= floor and len(c.items) >= 2
+    ]
+    if not candidates:
+        return None
+    wanted = question.count or (named_count(unit.text) if introduces else None)
+    grams = bigrams(question.text)
+
+    def preference(c: _List) -> tuple[bool, bool, float]:
+        return (len(c.items) == wanted, bool(grams & bigrams(c.lead)), c.score or 0.0)
+
+    chosen = max(candidates, key=preference)
+    lead = unit.text if chosen is introduced else chosen.lead
+    assert chosen.cite is not None
+    return _render(lead, chosen.ordered()), chosen.cite
+
+
+def _key(chunk: RetrievedChunk, unit: Unit) -> ListKey:
+    return (chunk.source, chunk.heading, unit.lead, unit.group)
+
+
+def _lists(retrieval: Retrieval) -> dict[ListKey, _List]:
+    """Every list of the document chunks retrieved or next to them, items in document order."""
+    lists: dict[ListKey, _List] = {}
+    for chunk in (*retrieval.chunks, *retrieval.neighbours):
+        if chunk.kind == "chat":
+            continue
+        for index, unit in enumerate(chunk.units):
+            if unit.kind == "item":
+                key = _key(chunk, unit)
+                entry = lists.setdefault(key, _List(key, overview=bool(chunk.meta.get("overview"))))
+                entry.items.setdefault(unit.text, (chunk.position, index))
+    return lists
+
+
+def _named(lists: dict[ListKey, _List], chunk: RetrievedChunk, unit: Unit) -> list[_List]:
+    """Lists of the sentence's document that it names by their title ("整理成“五个必须”")."""
+    return [
+        c
+        for c in lists.values()
+        if c.key[0] == chunk.source
+        and c.lead != chunk.heading.rsplit(" > ", 1)[-1]  # the sentence's own section
+        and len(c.lead) >= MIN_NAMED_LEAD
+        and c.lead != unit.text
+        and c.lead in unit.text
+    ]
+
+
+def _introduced(
+    lists: dict[ListKey, _List], chunk: RetrievedChunk, unit: Unit, best: ScoredUnit
+) -> _List | None:
+    """The list a sentence introduces: the one it leads, else the first that follows it in
+    its document (a section overview, which only repeats the headings, does not count)."""
+    led = [c for c in lists.values() if c.key[0] == chunk.source and c.lead == unit.text]
+    if led:
+        return led[0]
+    after = (chunk.position, best.unit)
+    following = [
+        c
+        for c in lists.values()
+        if c.key[0] == chunk.source
+        and after < min(c.items.values()) <= (chunk.position + FOLLOWING_SPAN, 0)
+        and not c.overview
+    ]
+    return min(following, key=lambda c: min(c.items.values()), default=None)
+
+
+def _render(lead: str, items: list[str]) -> str:
+    zh = detect_language(" ".join(items)) == "zh"
+    lines = [lead.rstrip("：:。.") + ("：" if zh else ":")] if lead else []
+    lines += [f"{n}. {_clip(text)}" for n, text in enumerate(items, 1)]
+    text = "\n".join(lines)
+    cap = LIST_MAX_CHARS["zh" if zh else "en"]
+    return text if len(text) <= cap else text[: cap - 1].rstrip() + "…"
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= LIST_ITEM_CHARS else text[: LIST_ITEM_CHARS - 1].rstrip() + "…"

@@ -1,0 +1,100 @@
+"""List answers read from the source's structure: a list packed into several chunks, a sentence
+that introduces a list, a sentence that names a section's list by its title."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from copilot.retrieval.question import read_question
+from copilot.retrieval.units import announces_list
+from copilot.service import Copilot
+
+# Plain text pasted from a shared doc: the sentence introducing the steps comes first, the
+# steps follow under their own heading, long enough to fill more than one chunk.
+GUIDE = """新人须知
+欢迎加入晨读会！请按顺序做完下面6步，就算正式入会了。
+一、入会流程
+1、扫码进群后，申请时备注报名订单号的后四位，管理员核对以后会通过你的申请。
+2、进群后二十四小时之内把群昵称改成“城市-名字-晨读第几期”，方便大家互相认识。
+3、填写群公告里置顶的读书计划表，写清楚这一期想读的书和每天能读多少页。
+4、下载打卡小程序“晨读打卡”，加入本期圈子，当天完成第一次打卡并写一句感想。
+5、在群里发一段自我介绍，说说你在哪座城市、喜欢什么书、为什么想参加晨读。
+6、去群文件下载新人资料包，里面有往期书单、打卡模板和常见问题的整理。
+二、常见问题
+周末也要打卡，但可以晚一小时。
+"""
+# A sentence that names the lists of the sections after it.
+SAFETY = """徒步安全守则
+领队们商量以后，把安全要求整理成“四个必须”和“两种取消情况”，每位队员都要遵守。
+一、四个必须
+1、必须穿防滑的登山鞋，不穿运动凉鞋。
+2、必须带够一升以上的饮用水。
+3、必须跟紧收队的领队，不能独自离队。
+4、必须提前把紧急联系人告诉领队。
+二、两种取消情况
+1、气象台发布暴雨黄色预警。
+2、报名不足八人。
+"""
+
+
+@pytest.fixture(scope="module")
+def club(tmp_path_factory: pytest.TempPathFactory, embedder) -> Copilot:  # type: ignore[no-untyped-def]
+    from copilot.config import Settings
+
+    folder = tmp_path_factory.mktemp("lists")
+    (folder / "新人须知.txt").write_text(GUIDE, "utf-8")
+    (folder / "徒步安全守则.txt").write_text(SAFETY, "utf-8")
+    settings = Settings(  # type: ignore[call-arg]
+        data_dir=folder / "data",
+        llm_provider="offline",
+        chunk_tokens=120,  # the six steps do not fit one chunk
+        handoff_threshold=0.0,  # these tests pin the answer's shape, not the gate
+        _env_file=None,
+    )
+    copilot = Copilot(settings, embedder=embedder, llm=None)
+    assert not copilot.ingest_paths(
+        "club", [folder / "新人须知.txt", folder / "徒步安全守则.txt"]
+    ).skipped
+    yield copilot
+    copilot.close()
+
+
+def test_a_list_split_over_chunks_is_answered_whole_and_in_order(club: Copilot) -> None:
+    steps = club.retriever.search("club", "入会要做哪几步？")
+    assert len({c.chunk_id for c in steps.chunks if "入会流程" in c.heading}) >= 1
+    result = club.ask("club", "新人入会要做完哪几件事？")
+    answer = result.answer
+    wanted = ["订单号", "群昵称", "读书计划表", "晨读打卡", "自我介绍", "资料包"]
+    assert all(w in answer for w in wanted), answer
+    assert [answer.index(w) for w in wanted] == sorted(answer.index(w) for w in wanted)
+    assert "周末也要打卡" not in answer  # the next section is not part of the list
+
+
+def test_a_sentence_that_names_a_list_is_answered_with_that_list(club: Copilot) -> None:
+    answer = club.ask("club", "参加徒步必须做到的有哪几条？").answer
+    for item in ("登山鞋", "饮用水", "收队", "紧急联系人"):
+        assert item in answer, answer
+    assert "暴雨" not in answer  # the other list the sentence names has two items, not four
+
+
+def test_a_question_names_how_many_items_it_wants() -> None:
+    assert read_question("社群的五个核心要素是什么？").count == 5
+    assert read_question("What are the three roles?").count == 3
+    # a month, a clock time and "one" are not list sizes
+    assert read_question("一个月能补几次？").count is None
+    assert read_question("12个月以后还能退吗？").count is None
+    assert not read_question("一个月能补几次？").wants_list
+
+
+def test_a_sentence_introduces_a_list_only_when_the_list_is_not_inline() -> None:
+    assert announces_list("社群运营具有以下几个特点：")
+    assert announces_list("请按顺序做完下面6步，就算正式入会了。")
+    assert not announces_list("运营管理建立以下四感：仪式感、参与感、组织感及归属感。")
+    assert not announces_list("周末也要打卡，但可以晚一小时。")
+
+
+def test_the_answer_cites_the_document_the_list_comes_from(club: Copilot) -> None:
+    result = club.ask("club", "新人入会要做完哪几件事？")
+    assert result.citations and Path(result.citations[0].source).name == "新人须知.txt"
