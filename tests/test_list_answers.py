@@ -1,8 +1,10 @@
-"""List answers read from the source's structure: a list packed into several chunks, a sentence
-that introduces a list, a sentence that names a section's list by its title."""
+"""Answers read from the source's structure: a list packed into several chunks, a sentence that
+introduces a list, a sentence that names a section's list by its title, a chat announcement
+posted as a header message and a details message."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -38,6 +40,24 @@ SAFETY = """徒步安全守则
 2、报名不足八人。
 """
 
+# "方案定下来了：" then the details a minute later: one announcement.
+CHAT = [
+    {
+        "id": "c1",
+        "ts": "2026-11-30T10:00:00+08:00",
+        "author": "领队-阿山",
+        "text": "方案定下来了：",
+    },
+    {
+        "id": "c2",
+        "ts": "2026-11-30T10:01:00+08:00",
+        "author": "领队-阿山",
+        "text": "12月冬季夜爬·宝石山\n时间：12月19日（周六）18:30集合\n"
+        "地点：保俶路宝石山入口\n费用：20元/人，含头灯租借\n报名：12月16日20:00截止",
+    },
+    {"id": "c3", "ts": "2026-11-30T10:05:00+08:00", "author": "队员-小白", "text": "报了！"},
+]
+
 
 @pytest.fixture(scope="module")
 def club(tmp_path_factory: pytest.TempPathFactory, embedder) -> Copilot:  # type: ignore[no-untyped-def]
@@ -57,6 +77,22 @@ def club(tmp_path_factory: pytest.TempPathFactory, embedder) -> Copilot:  # type
     assert not copilot.ingest_paths(
         "club", [folder / "新人须知.txt", folder / "徒步安全守则.txt"]
     ).skipped
+    yield copilot
+    copilot.close()
+
+
+@pytest.fixture(scope="module")
+def hikers(tmp_path_factory: pytest.TempPathFactory, embedder) -> Copilot:  # type: ignore[no-untyped-def]
+    from copilot.config import Settings
+
+    folder = tmp_path_factory.mktemp("hikers")
+    chat = folder / "chat.jsonl"
+    chat.write_text("\n".join(json.dumps(m, ensure_ascii=False) for m in CHAT), "utf-8")
+    settings = Settings(  # type: ignore[call-arg]
+        data_dir=folder / "data", llm_provider="offline", handoff_threshold=0.0, _env_file=None
+    )
+    copilot = Copilot(settings, embedder=embedder, llm=None)
+    copilot.ingest_paths("hikers", [chat], kind="chat")
     yield copilot
     copilot.close()
 
@@ -98,3 +134,16 @@ def test_a_sentence_introduces_a_list_only_when_the_list_is_not_inline() -> None
 def test_the_answer_cites_the_document_the_list_comes_from(club: Copilot) -> None:
     result = club.ask("club", "新人入会要做完哪几件事？")
     assert result.citations and Path(result.citations[0].source).name == "新人须知.txt"
+
+
+def test_a_chat_announcement_answers_with_the_lines_the_question_asks_for(hikers: Copilot) -> None:
+    answer = hikers.ask("hikers", "12月的夜爬是哪天几点、在哪里集合？").answer
+    assert "领队-阿山" in answer and "冬季夜爬" in answer
+    assert "18:30" in answer and "宝石山入口" in answer, answer
+    assert "报了！" not in answer  # another member's reply is not part of the announcement
+
+
+def test_a_list_question_over_an_announcement_gets_every_line(hikers: Copilot) -> None:
+    answer = hikers.ask("hikers", "12月夜爬的安排都有哪些？").answer
+    for line in ("18:30", "宝石山入口", "20元", "12月16日"):
+        assert line in answer, answer

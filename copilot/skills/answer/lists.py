@@ -54,7 +54,10 @@ def list_answer(
         return None
     lists = _lists(retrieval)
     introduces = unit.kind == "sentence" and announces_list(unit.text)
-    named = _named(lists, chunk, unit) if question.wants_list and unit.kind == "sentence" else []
+    # A sentence names a list by its title ("整理成“五个必须”"); so does an overview's item,
+    # which is a sub-heading with the list under it.
+    names = unit.kind == "sentence" or bool(chunk.meta.get("overview"))
+    named = _named(lists, chunk, unit) if question.wants_list and names else []
     # A sentence that neither introduces nor names a list stays the answer: a list merely
     # scoring near it answers another question more often than this one.
     if not (introduces or named or (unit.kind == "item" and question.wants_list)):
@@ -77,8 +80,14 @@ def list_answer(
     wanted = question.count or (named_count(unit.text) if introduces else None)
     grams = bigrams(question.text)
 
-    def preference(c: _List) -> tuple[bool, bool, float]:
-        return (len(c.items) == wanted, bool(grams & bigrams(c.lead)), c.score or 0.0)
+    def preference(c: _List) -> tuple[bool, bool, bool, float]:
+        # An overview only repeats sub-headings: the list a sub-heading holds says more.
+        return (
+            len(c.items) == wanted,
+            bool(grams & bigrams(c.lead)),
+            not c.overview,
+            c.score or 0.0,
+        )
 
     chosen = max(candidates, key=preference)
     lead = unit.text if chosen is introduced else chosen.lead
@@ -112,7 +121,8 @@ def _named(lists: dict[ListKey, _List], chunk: RetrievedChunk, unit: Unit) -> li
         if c.key[0] == chunk.source
         and c.lead != chunk.heading.rsplit(" > ", 1)[-1]  # the sentence's own section
         and len(c.lead) >= MIN_NAMED_LEAD
-        and c.lead != unit.text
+        and (c.lead != unit.text or unit.kind == "item")  # a sentence leading it: introduced
+        and not (c.overview and unit.kind == "item")
         and c.lead in unit.text
     ]
 

@@ -30,6 +30,7 @@ NEIGHBOUR_SLACK = 1.0  # a neighbour joins the answer when its score is within t
 COMPLEMENT_SLACK = 1.5  # another unit may add a missing part of the answer within this
 COMPLEMENT_POOL = 8
 MAX_COMPLEMENTS = 2
+ANNOUNCEMENT_LINES = 3  # detail lines an announcement's answer may add to its best line
 
 
 @dataclass(frozen=True)
@@ -63,12 +64,11 @@ def _primary(
     if unit.kind == "reply":
         return Quote(_reply(unit, language), best.chunk)
     if unit.kind == "message":
-        if unit.group >= 0 and (question.wants_list or unit.text.endswith(("：", ":"))):
-            lines = [u.text for u in chunk.units if u.kind == "message" and u.group == unit.group]
-            return Quote(_said(unit, language, "\n".join(lines)), best.chunk)
-        header = unit.lead if unit.lead.endswith(("：", ":")) else ""
-        text = f"{header}{unit.text}" if header and header != unit.text else unit.text
-        return Quote(_said(unit, language, text), best.chunk)
+        if unit.group >= 0:
+            return Quote(
+                _said(unit, language, _announcement(retrieval, question, best)), best.chunk
+            )
+        return Quote(_said(unit, language, unit.text), best.chunk)
     if unit.kind == "row":
         return Quote(unit.text, best.chunk)
     listed = list_answer(retrieval, question, best)
@@ -108,6 +108,32 @@ def _complements(
             open_words -= tokens
             open_shape = open_shape and not adds_shape
     return extra
+
+
+def _announcement(retrieval: Retrieval, question: QuestionProfile, best: ScoredUnit) -> str:
+    """Lines of a chat announcement ("方案定下来了：" / "时间：…" / "地点：…"): all of them for a
+    list question, else its opening line, the best line and the lines that hold what the
+    question asks and the best line lacks (the time, the place, the fee, its words)."""
+    assert retrieval.evidence is not None
+    chunk = retrieval.chunks[best.chunk]
+    unit = chunk.units[best.unit]
+    lines = [i for i, u in enumerate(chunk.units) if u.kind == "message" and u.group == unit.group]
+    if question.wants_list:
+        return "\n".join(chunk.units[i].text for i in lines)
+    scores = {s.unit: s.score for s in retrieval.evidence.units if s.chunk == best.chunk}
+    chosen = {best.unit}
+    open_words = set(question.content) - _tokens_of(chunk, best.unit)
+    for index in sorted(lines, key=lambda i: -scores.get(i, -1e9)):
+        if len(chosen) > ANNOUNCEMENT_LINES:
+            break
+        tokens = _tokens_of(chunk, index)
+        line = chunk.units[index].text
+        adds_shape = bool(question.shapes) and question.shaped(line)  # "时间：…", "地点：…"
+        if index not in chosen and (adds_shape or open_words & tokens):
+            chosen.add(index)
+            open_words -= tokens
+    header = [] if lines[0] in chosen or not unit.lead else [unit.lead]
+    return "\n".join(header + [chunk.units[i].text for i in sorted(chosen)])
 
 
 def _tokens_of(chunk: RetrievedChunk, index: int) -> frozenset[str]:
