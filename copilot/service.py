@@ -307,8 +307,9 @@ class Copilot:
     def stats(
         self, community: str, *, now: datetime | None = None, since: datetime | None = None
     ) -> HealthReport:
-        """Community health from the stored chat history (exact, deterministic numbers)."""
-        from copilot.analytics.health import compute_health
+        """Community health from the stored chat history (exact, deterministic numbers): the
+        whole history up to `now` (default: the newest message), or from `since`."""
+        from copilot.analytics.health import MAX_PERIOD_DAYS, compute_health
         from copilot.profile import load_profile
 
         check_community(community)
@@ -319,6 +320,7 @@ class Copilot:
             since=_in_calendar(since, "since"),
             admins=set(profile.admins),
             tz=profile.timezone,
+            window_days=MAX_PERIOD_DAYS,  # without `since`: the whole history (up to 3 years)
         )
 
     def faq_refresh(self, community: str) -> int:

@@ -206,6 +206,11 @@ _ZH_QUESTION_WORDS = re.compile(
 _ZH_INDEFINITE = re.compile(
     r"(?:有)?(?:什么|谁|哪里?)[^?。！!，,]{0,10}?[都也](?:可以|行|能|好|不|没)"
 )
+# "will do", "can do", "should work": an auxiliary with no subject answers, it does not ask.
+_EN_NOT_ASKING = re.compile(
+    r"^(?:can|could|will|would|should|shall|may|is|are|was|were|does|did)\s+"
+    r"(?:do|be|go|try|check|fix|work|help|see|look|have|say|tell|wait|confirm)\b"
+)
 _ZH_QUESTION_END = re.compile(r"[吗呢么]\s*[~～。.…!！]*$")
 _EN_QUESTION_START = re.compile(
     r"^(?:what|how|when|where|why|who|whom|whose|which|can|could|does|did|do you|do we|do i"
@@ -226,7 +231,9 @@ def is_question(text: str) -> bool:
     # "When the host comes back they can take it back." starts like a question but ends as a
     # statement: a question without "?" has no full stop either.
     return any(
-        _EN_QUESTION_START.match(s.strip()) and not s.rstrip().endswith((".", "!"))
+        _EN_QUESTION_START.match(s.strip())
+        and not s.rstrip().endswith((".", "!"))
+        and not _EN_NOT_ASKING.match(s.strip())
         for s in split_sentences(folded)
     )
 

@@ -37,7 +37,8 @@ MAX_ANSWER_MESSAGES = 3
 
 _ECHO = re.compile(
     r"^(?:同问|同求|\+1|加一|我也(?:想|是|要|不知道|不清楚|想知道|在找)|求\S{0,4}|蹲一个|蹲|mark|码住|顶"
-    r"|me too|same(?: here| question)?|\+\d|following|bump|哈+|嗯+|好的?|ok|okay|收到|谢谢\S{0,4}"
+    r"|me too|same(?: here| question)?|(?:also|me) curious|curious too|\+\d|following|bump"
+    r"|哈+|嗯+|好的?|ok|okay|收到|谢谢\S{0,4}"
     r"|thanks?\S{0,6}|thank you\S{0,6}|[?？!！.。~～]+)$",
     re.IGNORECASE,
 )

@@ -18,9 +18,13 @@ Pure and deterministic: the same messages and `now` give the same report. Defini
   admin's message or one @-mentioning the asker), within 24 h;
 - newcomer got a reply: someone responded to one of their messages, or @-mentioned them
   within 24 h of joining; `first_reply_minutes` runs from joining to that first response;
-- question: a member's message that `is_question` (not spam, not prompt injection; admins'
-  questions are polls and prompts, not requests for help, so they are left out);
-- unanswered question: a question with no response yet.
+- question: a member's message that asks something (`link_questions`: not spam, an insult,
+  prompt injection, or a reply that answers; admins' questions are polls and prompts, not
+  requests for help, so they are left out);
+- unanswered question: nobody else answered it (the Q→A links) or replied to it (a reply,
+  or a message within 30 min that is not an echo, a sticker, a routine post such as a
+  check-in, or someone else's new question);
+- every time in the report is in the community time zone.
 """
 
 from __future__ import annotations
@@ -31,7 +35,10 @@ import statistics
 from collections import Counter
 from collections.abc import Collection, Iterable
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TypeVar
 from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel
 
 from copilot.analytics.conversation import (
     RESPONSE_WITHIN,
@@ -43,6 +50,7 @@ from copilot.analytics.conversation import (
     minutes_between,
     normalize,
 )
+from copilot.analytics.exchanges import is_noise, link_questions
 from copilot.analytics.keywords import top_keywords
 from copilot.analytics.members import Roster, build_roster
 from copilot.analytics.report import (
@@ -63,7 +71,7 @@ from copilot.analytics.report import (
 from copilot.analytics.spam import spam_ids
 from copilot.errors import InputError
 from copilot.models import ChatMessage
-from copilot.text import is_question, looks_like_injection
+from copilot.text import fold_chinese, is_question, looks_like_injection
 
 SILENT_RATIO = 0.5  # many_silent_members: silent / members at or above this…
 MIN_MEMBERS_FOR_RATIOS = 3  # …with at least this many members
@@ -77,6 +85,7 @@ NEWCOMERS_MIN = 3  # many_newcomers: at least this many, and…
 NEWCOMERS_SHARE = 0.2  # …at least this share of members
 LIST_CAP = 100
 TOP_MEMBERS = 10
+ROUTINE_REPEATS = 3  # a text posted this often is a broadcast (check-in), never a reply
 
 
 def compute_health(
@@ -100,7 +109,7 @@ def compute_health(
         now = (spoken or msgs)[-1].ts if msgs else datetime.now(UTC)
     now = aware(now)
     history = [m for m in msgs if m.ts <= now and not roles.is_bot(m)]
-    spam = spam_ids(history)
+    spam = spam_ids(history, roles.admins)
     counted = [m for m in history if not m.is_service and m.id not in spam]
     start = _period_start(history, now, zone, since, window_days)
     if now - start > timedelta(days=MAX_PERIOD_DAYS):  # the report has one row per day
@@ -114,7 +123,7 @@ def compute_health(
     index = ConversationIndex(history, roles, exclude=spam)
 
     silent = _silent(roster, members, now - timedelta(days=silent_days))
-    questions = _questions(in_period, index)
+    questions = _questions(in_period, history, index, zone)
     answered = sorted(
         q.first_response_minutes for q in questions if q.first_response_minutes is not None
     )
@@ -159,7 +168,22 @@ def compute_health(
         activity_trend=trend,
     )
     report.signals = _signals(report, has_history=bool(history))
-    return report
+    return in_zone(report, zone)
+
+
+M = TypeVar("M")
+
+
+def in_zone(value: M, zone: ZoneInfo) -> M:
+    """Every time in a report in the community's time zone (dates are already local days)."""
+    if isinstance(value, datetime):
+        return value.astimezone(zone)
+    if isinstance(value, BaseModel):
+        fields = type(value).model_fields
+        return value.model_copy(update={k: in_zone(getattr(value, k), zone) for k in fields})
+    if isinstance(value, list):
+        return [in_zone(v, zone) for v in value]  # type: ignore[return-value]
+    return value
 
 
 def _period_start(
@@ -205,26 +229,55 @@ def _silent(roster: Roster, members: list[str], cutoff: datetime) -> list[Silent
     return sorted(out, key=lambda s: (s.last_active is not None, s.last_active or cutoff, s.member))
 
 
-def _questions(msgs: list[ChatMessage], index: ConversationIndex) -> list[QuestionItem]:
+def _questions(
+    in_period: list[ChatMessage],
+    history: list[ChatMessage],
+    index: ConversationIndex,
+    zone: ZoneInfo,
+) -> list[QuestionItem]:
+    """Members' questions in the period (`link_questions`: not spam, insults or replies that
+    answer), each answered when someone else answered it or responded to it."""
+    period = {m.id for m in in_period}
+    roles = index.roles
+    routine = _routine(history)
     out = []
-    for m in msgs:
-        if index.roles.is_admin(m) or looks_like_injection(m.text) or not is_question(m.text):
+    for exchange in link_questions(history, admins=roles.admins, bots=roles.bots):
+        m = exchange.question
+        if m.id not in period or looks_like_injection(m.text):
             continue
-        responses = index.responses(m, within=RESPONSE_WITHIN)
+        responses = [
+            r for r in index.responses(m, anyone_nearby=True) if _replies_to(r, m, routine)
+        ]
+        first = min(
+            [a.ts for a in exchange.answers[:1]] + [r.ts for r in responses[:1]], default=None
+        )
         out.append(
             QuestionItem(
                 message_id=m.id,
                 channel=m.channel,
                 author=m.author,
-                ts=m.ts,
+                ts=m.ts.astimezone(zone),
                 text=m.text[:200],
-                answered=bool(responses),
-                first_response_minutes=minutes_between(m.ts, responses[0].ts)
-                if responses
-                else None,
+                answered=first is not None,
+                first_response_minutes=minutes_between(m.ts, first) if first else None,
             )
         )
     return out
+
+
+def _replies_to(r: ChatMessage, q: ChatMessage, routine: Collection[str]) -> bool:
+    """A response that says something to the asker: not an echo, a sticker or a routine post
+    (a text many people post: check-ins), and not someone else's new question unless it
+    replies to or addresses the asker ("@小王 你是哪个校区的？")."""
+    if is_noise(r.text) or fold_chinese(r.text).strip() in routine:
+        return False
+    return not is_question(r.text) or r.reply_to == q.id or mentions(r.text, q.author)
+
+
+def _routine(messages: list[ChatMessage]) -> set[str]:
+    """Texts posted ROUTINE_REPEATS times or more ("打卡 ✅", "早"): broadcasts, not replies."""
+    counts = Counter(fold_chinese(m.text).strip() for m in messages)
+    return {text for text, n in counts.items() if n >= ROUTINE_REPEATS}
 
 
 def _newcomers(

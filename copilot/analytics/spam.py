@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable
 
 from copilot.models import ChatMessage
-from copilot.text import URL_RE, fold_chinese, looks_like_injection
+from copilot.text import URL_RE, fold_chinese, is_question, looks_like_injection
 
 __all__ = ["is_link_only", "is_spam", "looks_like_injection", "spam_ids"]
 
@@ -42,6 +42,39 @@ _EN_SPAM = re.compile(
 )
 
 
+# A contact id right after a hook: "+V：tea8899", "vx：[WECHAT_ID]" (redacted), "薇：mm520888".
+_HOOK_ID = re.compile(
+    r"(?:[+＋]\s*(?:v|vx|wx|微|薇|q)|加\s*(?:v|vx|wx|微信?|薇|q|qq)(?![a-z])"
+    r"|(?<![a-z])(?:vx|wx|v信|薇信?|威信|微信号?|q号|扣扣)(?![a-z]))\s*[:：]\s*"
+    r"(?:\[[a-z_]+\]|[a-z0-9_\-]{4,})"
+)
+# "Message me" without an id: private contact is where the sale happens.
+_DM = re.compile(
+    r"私(?:我|聊|信|戳)|私\s*(?:v|vx|wx)|加\s*(?:v|vx|wx|微信?|薇|q|qq)(?![a-z])"
+    r"|\b(?:dm|pm|message) me\b"
+)
+# What is on offer: a price, a freebie, a sale, paid material.
+_OFFER = re.compile(
+    r"\d+(?:\.\d+)?\s*(?:元|块|rmb)|[¥￥$]\s*\d|原价|现价|特价|低价|最低|批发|代购|货源|厂价|拿货|包邮|邮费"
+    r"|免费(?:领|送|拿|试)|领取|领资料|送\S{0,3}(?:体验金|红包|礼品)|出售|转让|打包|预约|押金|速成|全套|网课"
+    r"|兼职|日结|引流|加粉|代发|无效退款|名额有限|先到先得"
+)
+_JOB = re.compile(r"兼职|招聘|急招|高薪|日结|时薪|在家.{0,6}赚|动动手指|一部手机就能|刷单|接单")
+_MONEY = re.compile(r"\d+\s*(?:-\s*\d+\s*)?(?:元|块|万|k\b)|日结\s*\d+|日收益|月入|日赚|\d+\s*%")
+_CRYPTO = re.compile(r"usdt|比特币|\bbtc\b|\beth\b|币圈|搬砖|套利|稳赚|躺赚|回报率|体验金")
+_EN_LURE = re.compile(
+    r"giv(?:e|ing)\s*away|\bfree\s+(?:\$\d+|nitro|gift|whitelist|airdrop|mint|crypto)|gift\s*card"
+    r"|\bnitro\b|airdrop|whitelist|\bmint is live\b|\bclaim (?:now|before|here|your)"
+    r"|\bi made \$[\d,]+|\bearn(?:ed|ing)? \$[\d,]+|\$[\d,]+ (?:a|per) (?:day|week)"
+    r"|trading (?:with|method|signals)|crypto (?:method|signals)|forex|passive income"
+)
+_EN_PHISH = re.compile(
+    r"your (?:\w+ )?account (?:was|has been|is|will be) (?:reported|suspended|locked|flagged|banned"
+    r"|disabled)|verify your account|avoid a (?:permanent )?ban"
+)
+_EN_REACH = re.compile(r"https?://|www\.|@everyone|@here|\b(?:dm|pm|message) me\b|contact our")
+
+
 def is_link_only(text: str) -> bool:
     """A post that is nothing but one or more links."""
     if not URL_RE.search(text or ""):
@@ -51,11 +84,25 @@ def is_link_only(text: str) -> bool:
 
 
 def is_spam(text: str) -> bool:
-    """Ads with a contact (代购/刷单/低价… + 加微信, an id, phone or link) and English scams."""
+    """Ads and scams: a contact id posted to strangers (+V：xxx, vx：xxx, 薇：xxx), "私我" /
+    "加V" with a price or freebie, job scams (兼职/日结 + money), crypto returns, ad keywords
+    with a contact, and English giveaway / money / phishing lures with a link or "DM me"."""
     folded = fold_chinese(text or "")
     if not folded.strip():
         return False
     if _EN_SPAM.search(folded):
+        return True
+    # A member asking something may leave their own contact ("会费多少？我的 +V：xxx").
+    if _HOOK_ID.search(folded) and (not is_question(folded) or _OFFER.search(folded)):
+        return True
+    reach = _DM.search(folded) or _CONTACT_ASK.search(folded)
+    if reach and _OFFER.search(folded):
+        return True
+    if _JOB.search(folded) and _MONEY.search(folded):
+        return True
+    if _CRYPTO.search(folded) and (_MONEY.search(folded) or reach):
+        return True
+    if (_EN_LURE.search(folded) or _EN_PHISH.search(folded)) and _EN_REACH.search(folded):
         return True
     if not _AD_KEYWORDS.search(folded):
         return False

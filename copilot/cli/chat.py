@@ -78,10 +78,19 @@ def _footer(messages: int, mode: str, language: str) -> str:
     return f"{messages} messages · {mode}"
 
 
-def stats(community: CommunityOpt, json_out: JsonOpt = False) -> None:
-    """Community health from chat history: activity, silent members, questions, topics."""
+def stats(
+    community: CommunityOpt, since: WhenOpt = None, until: WhenOpt = None, json_out: JsonOpt = False
+) -> None:
+    """Community health from chat history: activity, silent members, questions, spam.
+
+    The whole history by default; times are in the community's time zone."""
+    end = parse_when(until)
     with copilot_instance() as cp:
-        report = cp.stats(community)
+        report = cp.stats(
+            community,
+            since=parse_when(since),
+            now=end - timedelta(microseconds=1) if end else None,  # --until is exclusive
+        )
     if json_out:
         print_json(report.model_dump(mode="json"))
         return
