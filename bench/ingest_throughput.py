@@ -23,7 +23,8 @@ from copilot.service import Copilot
 from copilot.text import fold_chinese
 
 
-def main(n: int) -> None:
+def measure(n: int) -> dict[str, float]:
+    """Chunks/s of the raw embedder and of the ingest pipeline on the same `n` texts."""
     texts = corpus(n)
     embedder = UseEmbedder()
     embedder.embed(texts[:8])  # load weights outside the timing
@@ -44,7 +45,12 @@ def main(n: int) -> None:
         cp.indexer.index("bench", "bench.md", "playbook", pieces)
         unchanged = time.perf_counter() - start
         cp.close()
+    return {"raw": raw, "pipeline": pipeline, "unchanged_s": unchanged}
 
+
+def main(n: int) -> None:
+    r = measure(n)
+    raw, pipeline, unchanged = r["raw"], r["pipeline"], r["unchanged_s"]
     print(f"chunks: {n}")
     print(f"raw embedder:      {raw:8.1f} chunks/s")
     print(

@@ -89,7 +89,8 @@ def timed(fn, qs: list[str]) -> list[float]:  # type: ignore[no-untyped-def]
     return out
 
 
-def main(sizes: list[int]) -> None:
+def measure(sizes: list[int]) -> dict[int, dict[str, float]]:
+    """p50/p95 ms of our hybrid search and of LangChain + Chroma, per collection size."""
     from langchain_chroma import Chroma
     from langchain_core.embeddings import Embeddings
 
@@ -103,6 +104,7 @@ def main(sizes: list[int]) -> None:
             return embedder.embed([text])[0].tolist()
 
     qs = queries(200)
+    out: dict[int, dict[str, float]] = {}
     for n in sizes:
         with tempfile.TemporaryDirectory() as tmp:
             start = time.perf_counter()
@@ -118,12 +120,23 @@ def main(sizes: list[int]) -> None:
             baseline_store.similarity_search(qs[0], k=5)
             base = timed(lambda q, store=baseline_store: store.similarity_search(q, k=5), qs)
             cp.close()
+        out[n] = {
+            "built_s": built,
+            "p50": statistics.median(ours),
+            "p95": percentile(ours, 95),
+            "base_p50": statistics.median(base),
+            "base_p95": percentile(base, 95),
+        }
+    return out
+
+
+def main(sizes: list[int]) -> None:
+    for n, r in measure(sizes).items():
         print(
-            f"{n:>7} chunks (built in {built:.0f}s)  "
-            f"hybrid p50 {statistics.median(ours):6.1f} ms  p95 {percentile(ours, 95):6.1f} ms"
-            f" | langchain+chroma p50 {statistics.median(base):6.1f} ms  "
-            f"p95 {percentile(base, 95):6.1f} ms | ratio p50 "
-            f"{statistics.median(ours) / statistics.median(base):.2f}x"
+            f"{n:>7} chunks (built in {r['built_s']:.0f}s)  "
+            f"hybrid p50 {r['p50']:6.1f} ms  p95 {r['p95']:6.1f} ms"
+            f" | langchain+chroma p50 {r['base_p50']:6.1f} ms  "
+            f"p95 {r['base_p95']:6.1f} ms | ratio p50 {r['p50'] / r['base_p50']:.2f}x"
         )
 
 

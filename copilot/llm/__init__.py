@@ -7,9 +7,10 @@ its deterministic engine. The same engine is the fallback when an adapter raises
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from langchain_core.messages import BaseMessage
+if TYPE_CHECKING:  # offline mode never loads LangChain
+    from langchain_core.messages import BaseMessage
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,13 @@ import re
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from langchain_core.messages import BaseMessage
-from langchain_core.prompts import ChatPromptTemplate
 from pydantic import BaseModel, Field
+
+if TYPE_CHECKING:  # LangChain loads only when a prompt is rendered for an LLM (~1 s of import)
+    from langchain_core.messages import BaseMessage
 
 PROMPTS_DIR = Path(str(files(__name__)))  # installed packages are plain folders
 VERSION = re.compile(r"^v(\d+)$")
@@ -49,6 +50,8 @@ class Prompt(BaseModel):
         return f"{self.name}@{self.version}"
 
     def render(self, **variables: str) -> list[BaseMessage]:
+        from langchain_core.prompts import ChatPromptTemplate
+
         template = ChatPromptTemplate.from_messages(
             [(m["role"], m["content"]) for m in self.messages]
         )

@@ -14,6 +14,7 @@ from chromadb.config import Settings as ChromaSettings
 
 from copilot.config import Settings
 from copilot.embeddings import Vectors
+from copilot.retrieval.exact import EXACT_MAX, ExactIndex, ExactIndexes
 from copilot.retrieval.vector_store import check_embedder
 
 UPSERT_BATCH = 2000
@@ -90,6 +91,7 @@ class ChromaVectorStore:
         self._reconnect = reconnect
         self._collections: dict[str, Any] = {}
         self._counts: dict[str, int] = {}
+        self._exact = ExactIndexes()  # small communities, searched in memory
         self._gate = _SharedOrAlone()
 
     def refresh(self) -> None:
@@ -99,6 +101,7 @@ class ChromaVectorStore:
         with self._gate.alone():
             self._collections.clear()
             self._counts.clear()
+            self._exact.forget()
             if self._reconnect is not None:
                 close = getattr(self._client, "close", None)
                 if close is not None:
@@ -140,20 +143,24 @@ class ChromaVectorStore:
             collection = self._collection(community, create=True)
             assert collection is not None
             self._counts.pop(community, None)
+            self._exact.forget(community)
             for i in range(0, len(ids), UPSERT_BATCH):
                 collection.upsert(
                     ids=ids[i : i + UPSERT_BATCH],
                     embeddings=vectors[i : i + UPSERT_BATCH].tolist(),
                     metadatas=metadatas[i : i + UPSERT_BATCH],
                 )
+            self._exact.forget(community)  # and any search that read during the write
 
     def delete(self, community: str, ids: list[str]) -> None:
         with self._gate.shared():
             collection = self._collection(community, create=False)
             self._counts.pop(community, None)
+            self._exact.forget(community)
             if collection is not None and ids:
                 for i in range(0, len(ids), UPSERT_BATCH):
                     collection.delete(ids=ids[i : i + UPSERT_BATCH])
+            self._exact.forget(community)
 
     def ids_of_source(self, community: str, source: str) -> set[str]:
         # Only used on re-ingest of one file, so the slower filtered path is acceptable here.
@@ -176,6 +183,8 @@ class ChromaVectorStore:
                 count = self._counts[community] = collection.count()
             if count == 0:
                 return []
+            if count <= EXACT_MAX:
+                return self._exact_index(community, collection).top(vector, k)
             result = collection.query(
                 query_embeddings=[vector.tolist()], n_results=min(k, count), include=["distances"]
             )
@@ -183,6 +192,14 @@ class ChromaVectorStore:
             (cid, 1.0 - float(d))
             for cid, d in zip(result["ids"][0], result["distances"][0], strict=True)
         ]
+
+    def _exact_index(self, community: str, collection: Any) -> ExactIndex:
+        found = self._exact.get(community)
+        if found is None:
+            version = self._exact.version()
+            stored = collection.get(include=["embeddings"])
+            found = self._exact.put(community, version, stored["ids"], stored["embeddings"])
+        return found
 
     def count(self, community: str) -> int:
         with self._gate.shared():
@@ -193,5 +210,6 @@ class ChromaVectorStore:
         with self._gate.shared():
             self._collections.pop(community, None)
             self._counts.pop(community, None)
+            self._exact.forget(community)
             with contextlib.suppress(Exception):  # not found: nothing to drop
                 self._client.delete_collection(collection_name(community))

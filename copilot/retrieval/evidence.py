@@ -15,6 +15,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from copilot.embeddings import Vectors
 from copilot.retrieval.bm25 import Bm25Index
@@ -180,6 +181,7 @@ def score_units(
     return Evidence(scored, _question_features(question, chunks, scored, coverage, bm25, agree))
 
 
+@lru_cache(maxsize=65536)  # a pure function of stored text: units are scored again and again
 def bigrams(text: str) -> frozenset[str]:
     """Character bigrams of the folded CJK text, and the lower-cased words of the rest:
     robust to how jieba happens to segment a paraphrase."""
@@ -197,7 +199,12 @@ def _bigram_share(grams: frozenset[str], text: str) -> float:
 
 def _heading_tokens(chunk: RetrievedChunk) -> frozenset[str]:
     leaf = chunk.heading.rsplit(" > ", 1)[-1] if chunk.kind != "chat" else ""
-    return frozenset(tokenize(leaf)) if leaf else frozenset()
+    return _tokens(leaf) if leaf else frozenset()
+
+
+@lru_cache(maxsize=16384)  # headings repeat across questions; jieba is the costly part
+def _tokens(text: str) -> frozenset[str]:
+    return frozenset(tokenize(text))
 
 
 def _question_features(

@@ -15,7 +15,7 @@ from copilot.retrieval.evidence import Evidence, score_units
 from copilot.retrieval.models import load_models
 from copilot.retrieval.question import QuestionProfile, read_question
 from copilot.retrieval.results import Retrieval, RetrievedChunk
-from copilot.retrieval.unit_vectors import unpack_vectors
+from copilot.retrieval.stored import StoredChunks
 from copilot.retrieval.units import Unit, announces_list, sentence_units
 from copilot.retrieval.vector_store import VectorStore
 from copilot.store.db import Database
@@ -26,6 +26,7 @@ from copilot.text import fold_chinese, tokenize
 __all__ = ["HybridRetriever", "Retrieval", "RetrievedChunk"]
 
 QUERY_CACHE_SIZE = 2048
+BM25_CACHED = 64  # communities whose BM25 index stays built (rebuilt on their next search)
 NEIGHBOUR_SOURCES = 3  # top chunks whose documents are read on for a list
 NEIGHBOUR_SPAN = 6  # chunks after the last top chunk of a document that a list may run into
 RERANK_POOL = 12  # fused candidates whose units are scored before the top-k is cut
@@ -41,13 +42,16 @@ class HybridRetriever:
         self._db = db
         self._embedder = embedder
         self._vectors = vectors
-        self._bm25: dict[str, tuple[int, Bm25Index]] = {}  # by the generation it was built at
+        # By the generation it was built at; only the most recently searched communities, so
+        # memory does not grow with communities that sit idle.
+        self._bm25: OrderedDict[str, tuple[int, Bm25Index]] = OrderedDict()
         self._lock = threading.Lock()
         self._refreshing = threading.Lock()
         # The generations our vectors are at: read before the store's first query (an embedded
         # Chroma loads a collection then), so a write after this is never missed.
         self._seen: dict[str, int] = generations(db)
         self._query_vectors: OrderedDict[str, Vectors] = OrderedDict()
+        self._stored = StoredChunks(db, embedder.dimension)
         self.models = load_models()  # the fitted ranker and answerability model (replaceable)
 
     def prefetch(self, queries: list[str]) -> None:
@@ -100,11 +104,11 @@ class HybridRetriever:
         bm25 = dict(bm25_hits)
 
         # The SQL table decides what exists: vectors left over from a crashed ingest are ignored.
-        rows = self._rows(community, list(fused))
+        rows = self._stored.rows(community, current, list(fused))
         ranked = sorted((cid for cid in fused if cid in rows), key=lambda c: (-fused[c], c))
         ranked = [cid for cid in ranked if kind is None or rows[cid].kind == kind]
         pool = ranked[: max(k, RERANK_POOL)]
-        units = self._units(community, pool)
+        units = self._stored.units(community, current, pool)
         candidates = [
             RetrievedChunk(
                 chunk_id=cid,
@@ -115,8 +119,8 @@ class HybridRetriever:
                 score=fused[cid],
                 similarity=similarity.get(cid, 0.0),
                 bm25=bm25.get(cid, 0.0),
-                meta=dict(rows[cid].meta or {}),
-                tokens=frozenset(rows[cid].tokens.split()),
+                meta=dict(rows[cid].meta),
+                tokens=rows[cid].tokens,
                 position=rows[cid].position,
                 **(units.get(cid) or self._units_on_the_fly(rows[cid].text)),
             )
@@ -212,42 +216,12 @@ class HybridRetriever:
             if cid not in have
         )
 
-    def _units(self, community: str, ids: list[str]) -> dict[str, dict[str, Any]]:
-        """Answer units, their vectors and tokens for `ids` (stored at ingest)."""
-        if not ids:
-            return {}
-        with self._db.session() as session:
-            rows = session.scalars(
-                select(ChunkUnitsRow).where(
-                    ChunkUnitsRow.community == community, ChunkUnitsRow.chunk_id.in_(ids)
-                )
-            ).all()
-        out: dict[str, dict[str, Any]] = {}
-        for row in rows:
-            records = [dict(r) for r in row.units or []]
-            tokens = tuple(frozenset(r.pop("tokens", "").split()) for r in records)
-            out[row.chunk_id] = {
-                "units": tuple(Unit.from_json(r) for r in records),
-                "unit_vectors": unpack_vectors(row.vectors, self._embedder.dimension),
-                "unit_tokens": tokens,
-            }
-        return out
-
     def _units_on_the_fly(self, text: str) -> dict[str, Any]:
         """Sentence units for a chunk indexed before units were stored (costs an embedding)."""
         units = tuple(sentence_units(text))
         vectors = self._embedder.embed([fold_chinese(u.text) for u in units])
         tokens = tuple(frozenset(tokenize(u.text)) for u in units)
         return {"units": units, "unit_vectors": vectors, "unit_tokens": tokens}
-
-    def _rows(self, community: str, ids: list[str]) -> dict[str, ChunkRow]:
-        if not ids:
-            return {}
-        with self._db.session() as session:
-            rows = session.scalars(
-                select(ChunkRow).where(ChunkRow.community == community, ChunkRow.id.in_(ids))
-            ).all()
-            return {row.id: row for row in rows}
 
     def _up_to_date(self, community: str) -> int:
         """The community's index generation, after reloading the vectors when another process
@@ -266,6 +240,8 @@ class HybridRetriever:
     def _bm25_index(self, community: str, current: int) -> Bm25Index:
         with self._lock:
             cached = self._bm25.get(community)
+            if cached:
+                self._bm25.move_to_end(community)
             if cached and cached[0] == current:
                 return cached[1]
         with self._db.session() as session:
@@ -277,6 +253,9 @@ class HybridRetriever:
         index = Bm25Index([cid for cid, _ in pairs], [tokens.split() for _, tokens in pairs])
         with self._lock:
             self._bm25[community] = (current, index)
+            self._bm25.move_to_end(community)
+            while len(self._bm25) > BM25_CACHED:
+                self._bm25.popitem(last=False)
         return index
 
     def wrote(self, community: str, written: int) -> None:
