@@ -76,6 +76,15 @@ class Settings(BaseSettings):
     api_rate_burst: int = Field(default=30, ge=1)
     api_max_body_kb: int = Field(default=1024, ge=1, description="JSON request bodies.")
     api_max_batch: int = Field(default=1000, ge=1, description="Chat messages per request.")
+    readers: int | None = Field(
+        default=None,
+        ge=0,
+        le=64,
+        description=(
+            "Processes answering skill calls for `copilot serve` (0 = the server process); "
+            "empty = one per core in offline mode, 0 with an LLM."
+        ),
+    )
 
     @property
     def offline(self) -> bool:

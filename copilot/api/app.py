@@ -14,6 +14,7 @@ from copilot.api.errors import install_error_handlers
 from copilot.api.metrics import ApiMetrics, meter_llm
 from copilot.api.middleware import RequestContextMiddleware
 from copilot.api.ratelimit import RateLimiter
+from copilot.api.readers import ReaderPool
 from copilot.api.routes import chat, connectors, documents, health, keys, reviews, skills
 from copilot.api.upload_jobs import UploadJobs
 from copilot.config import Settings
@@ -34,8 +35,11 @@ Send `Authorization: Bearer YOUR_KEY`. A key belongs to one community and has a 
 WORKER_THREADS = 4
 
 
-def create_app(settings: Settings | None = None, copilot: Copilot | None = None) -> FastAPI:
-    """Build the API over `copilot` (or a new Copilot over `settings`, closed on shutdown)."""
+def create_app(
+    settings: Settings | None = None, copilot: Copilot | None = None, *, readers: int = 0
+) -> FastAPI:
+    """Build the API over `copilot` (or a new Copilot over `settings`, closed on shutdown).
+    With `readers` > 0, skill calls run in that many reader processes (``copilot.api.readers``)."""
     owned = copilot is None
     settings = settings or (copilot.settings if copilot is not None else Settings())
     copilot = copilot if copilot is not None else Copilot(settings)
@@ -44,14 +48,23 @@ def create_app(settings: Settings | None = None, copilot: Copilot | None = None)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # Load the embedder and open the vector store before the first request, not during it.
-        app.state.capacity = anyio.CapacityLimiter(WORKER_THREADS)
-        await anyio.to_thread.run_sync(lambda: copilot.retriever)
+        # Load the embedder and open the vector store before the first request, not during it
+        # (reader processes load theirs in the background: starting them takes seconds).
+        pool = ReaderPool(settings, readers) if readers else None
+        # Each thread waits on one call; readers queue the rest, so keep them all busy.
+        app.state.capacity = anyio.CapacityLimiter(max(WORKER_THREADS, 4 * readers))
+        if pool is not None:
+            pool.warm_in_background()
+        else:
+            await anyio.to_thread.run_sync(lambda: copilot.retriever)
+        app.state.skills = pool or copilot
         await anyio.to_thread.run_sync(app.state.upload_jobs.interrupted)
         try:
             async with running_connectors(app):
                 yield
         finally:
+            if pool is not None:
+                await anyio.to_thread.run_sync(pool.close)
             if owned:
                 copilot.close()
 
@@ -63,6 +76,7 @@ def create_app(settings: Settings | None = None, copilot: Copilot | None = None)
     )
     app.state.settings = settings
     app.state.copilot = copilot
+    app.state.skills = copilot  # the skills' runner: the facade, or reader processes
     app.state.upload_jobs = UploadJobs(copilot)
     app.state.metrics = metrics
     app.state.keys = KeyStore(copilot.db)

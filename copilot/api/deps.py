@@ -29,6 +29,12 @@ def get_copilot(request: Request) -> Copilot:
     return request.app.state.copilot
 
 
+def get_skills(request: Request) -> Copilot:
+    """What runs the registered skills: the facade, or reader processes with the same skill
+    methods (``copilot.api.readers.ReaderPool``)."""
+    return request.app.state.skills
+
+
 def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
@@ -47,6 +53,7 @@ def get_worker(request: Request) -> ConnectorWorker:
 
 
 CopilotDep = Annotated[Copilot, Depends(get_copilot)]
+SkillsDep = Annotated[Copilot, Depends(get_skills)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 MetricsDep = Annotated[ApiMetrics, Depends(get_metrics)]
 KeysDep = Annotated[KeyStore, Depends(get_keys)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -38,22 +39,49 @@ def serve(
             ),
         ),
     ] = 1,
+    readers: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            max=64,
+            help=(
+                "Processes that answer skill calls on all cores, with the embedded store too "
+                "(COPILOT_READERS; default: one per core offline, 0 with an LLM; 0 = answer in "
+                "the server process)."
+            ),
+        ),
+    ] = None,
 ) -> None:
     """Run the HTTP API (OpenAPI docs at /docs) with uvicorn."""
     import uvicorn
 
     from copilot.api.logs import configure_logging
+    from copilot.api.readers import default_readers
+    from copilot.store.db import Database
 
     settings = Settings()
     if workers > 1 and not settings.chroma_url:
         err.print(
             "[bold red]Error:[/] --workers above 1 needs COPILOT_CHROMA_URL (a `chroma "
-            "run` server); the embedded vector store must not be shared by processes"
+            "run` server); with the embedded store, --readers uses every core instead"
         )
         raise typer.Exit(2)
+    if workers > 1:
+        readers = 0  # several server processes on a Chroma server already use the cores
+    if readers is not None:
+        os.environ["COPILOT_READERS"] = str(readers)  # the server processes read Settings
+        settings = Settings()
     configure_logging(log_level)
+    # Create or upgrade the schema once, before any server or reader process opens it.
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    Database(settings.sqlite_url).close()
     mode = "offline" if settings.offline else f"LLM {settings.llm_model}"
-    err.print(f"[bold]Community Copilot API[/] on http://{host}:{port} ({mode}); docs at /docs")
+    count = default_readers(settings)
+    answered = f"{count} reader processes" if count else "in process"
+    err.print(
+        f"[bold]Community Copilot API[/] on http://{host}:{port} ({mode}, skills answered "
+        f"{answered}); docs at /docs"
+    )
     # Our middleware logs every request with its id; uvicorn's access log would repeat it.
     # The factory string lets uvicorn build one app (and one Copilot) per worker process.
     uvicorn.run(
@@ -74,9 +102,11 @@ def served_app() -> Any:
     start fresh interpreters, so logging is set up here rather than only in `serve`)."""
     from copilot.api import create_app
     from copilot.api.logs import configure_logging
+    from copilot.api.readers import default_readers
 
     configure_logging(logging.getLevelName(logging.getLogger("uvicorn.error").level))
-    return create_app()
+    settings = Settings()
+    return create_app(settings, readers=default_readers(settings))
 
 
 def _store() -> KeyStore:

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sse_starlette.sse import EventSourceResponse
 
 from copilot.api.chat_skills import CHAT_SKILLS, ChatSkill, SkillOutput
-from copilot.api.deps import CopilotDep, MetricsDep, PrincipalDep, run_sync
+from copilot.api.deps import MetricsDep, PrincipalDep, SkillsDep, run_sync
 from copilot.api.errors import ApiError, community_not_found, error_responses
 from copilot.keys import Role
 from copilot.tokens import count_tokens
@@ -131,7 +131,7 @@ async def chat_completions(
     request: Request,
     body: ChatCompletionIn,
     principal: PrincipalDep,
-    copilot: CopilotDep,
+    copilot: SkillsDep,
     metrics: MetricsDep,
 ) -> Any:
     """Run a skill for the key's community, answering in OpenAI's chat completion format."""

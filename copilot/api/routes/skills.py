@@ -16,6 +16,7 @@ from copilot.api.deps import (
     CopilotDep,
     MetricsDep,
     OperatorCommunity,
+    SkillsDep,
     community_access,
     run_sync,
 )
@@ -47,7 +48,7 @@ def _route(spec: SkillSpec) -> Callable[..., Any]:
         request: Request,
         body: Body,  # type: ignore[valid-type]
         community: Community,
-        copilot: CopilotDep,
+        copilot: SkillsDep,
         metrics: MetricsDep,
     ) -> Any:
         method = getattr(copilot, spec.name)
