@@ -261,6 +261,12 @@ class Copilot:
         )
         return result, stored
 
+    def reindex(self, community: str, progress: Progress | None = None) -> int:
+        """Rebuild the community's vectors with the current embedder (after COPILOT_EMBEDDER
+        changed) from the stored chunks; returns how many chunks were embedded."""
+        check_community(community)
+        return self.indexer.reembed(community, progress or no_progress)
+
     # ---- skills ----------------------------------------------------------------------------
 
     def ask(

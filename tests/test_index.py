@@ -72,18 +72,17 @@ def test_a_crash_mid_ingest_leaves_a_consistent_index_that_a_rerun_completes(
     monkeypatch,  # type: ignore[no-untyped-def]
 ) -> None:
     index(copilot, "club", "rules.md", RULES)
-    real_add_all = None
 
     def crash(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise KeyboardInterrupt("power cut after the vectors were written")
 
-    from sqlalchemy.orm import Session
+    from copilot.store import generations
 
-    real_add_all = Session.add_all
-    monkeypatch.setattr(Session, "add_all", crash)
+    # The last step of the transaction that swaps the chunk rows: the rows roll back.
+    monkeypatch.setattr(generations, "bump", crash)
     with pytest.raises(KeyboardInterrupt):
         index(copilot, "club", "rules.md", RULES.replace("八点", "九点"))
-    monkeypatch.setattr(Session, "add_all", real_add_all)
+    monkeypatch.undo()
 
     # The orphan vector exists but is invisible: answers still come from the old, complete data.
     assert vector_count(copilot, "club") == N_CHUNKS + N_CHANGED
@@ -109,3 +108,31 @@ def test_querying_with_another_embedder_is_a_clear_error(copilot) -> None:  # ty
     copilot.vectors = ChromaVectorStore(copilot.vectors._client, "openai:text-embedding-3-small")
     with pytest.raises(EmbedderMismatchError, match="indexed with the embedder 'use-multilingual"):
         copilot.ask("club", "分享会几点开始？")
+
+
+def test_copilot_reindex_rebuilds_the_vectors_after_the_embedder_changed(  # type: ignore[no-untyped-def]
+    copilot, monkeypatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from copilot.cli import app
+    from copilot.embeddings.fake import HashingEmbedder
+    from copilot.service import Copilot
+
+    before = Copilot(copilot.settings, embedder=HashingEmbedder(), llm=None)
+    index(before, "club", "rules.md", RULES)
+    before.close()
+    with pytest.raises(EmbedderMismatchError) as refused:
+        copilot.ask("club", "分享会几点开始？")
+    assert "`copilot reindex --community club`" in str(refused.value)
+
+    monkeypatch.setenv("COPILOT_DATA_DIR", str(copilot.settings.data_dir))
+    done = CliRunner().invoke(app, ["reindex", "--community", "club", "--json"])
+    assert done.exit_code == 0, done.output
+    assert '"chunks": 4' in done.output and "use-multilingual" in done.output
+
+    after = eager(copilot)
+    answer = after.ask("club", "分享会几点开始？")
+    assert "八点" in answer.answer and answer.citations[0].source == "rules.md"
+    assert vector_count(after, "club") == chunk_count(after, "club") == N_CHUNKS
+    after.close()

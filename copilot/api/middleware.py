@@ -159,18 +159,47 @@ def _counting(receive: Receive, limit: int, multipart: bool, is_json: bool = Fal
                 raise HTTPException(413, f"the {what} is over the {human_size(limit)} limit")
             if is_json:
                 body.extend(chunk)
-                if not message.get("more_body") and _lone_surrogate(bytes(body)):
-                    raise HTTPException(
-                        422,
-                        "the JSON body contains a lone UTF-16 surrogate (such as \\ud800), "
-                        "which is not text; send valid Unicode",
-                    )
+                if not message.get("more_body"):
+                    _check_json(bytes(body))
         return message
 
     return wrapped
 
 
+MAX_JSON_DEPTH = 64  # no request of this API nests more than a few levels
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_BRACKET = re.compile(rb"[\[\]{}]")
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def _check_json(body: bytes) -> None:
+    """Refuse, with a message a person can act on, what the JSON parser would only call "an
+    error parsing the body" (or worse)."""
+    if _too_deep(body):
+        raise HTTPException(
+            400,
+            f"the JSON body is nested more than {MAX_JSON_DEPTH} levels deep; no request to "
+            "this API needs more than a few levels: send the fields as documented at /docs",
+        )
+    if _lone_surrogate(body):
+        raise HTTPException(
+            422,
+            "the JSON body contains a lone UTF-16 surrogate (such as \\ud800), "
+            "which is not text; send valid Unicode",
+        )
+
+
+def _too_deep(body: bytes) -> bool:
+    """Whether arrays and objects nest past MAX_JSON_DEPTH (Python's parser gives up near 1,000
+    levels with a RecursionError). Counting brackets first keeps ordinary bodies cheap."""
+    if body.count(b"[") + body.count(b"{") <= MAX_JSON_DEPTH:
+        return False
+    depth = 0
+    for bracket in _BRACKET.findall(_JSON_STRING.sub(b"", body)):
+        depth += 1 if bracket in (b"[", b"{") else -1
+        if depth > MAX_JSON_DEPTH:
+            return True
+    return False
 
 
 def _lone_surrogate(body: bytes) -> bool:

@@ -68,6 +68,8 @@ def summarize(
         print_json(result.model_dump(mode="json"))
     else:
         out.print(result.markdown, markup=False, highlight=False)
+        if result.notice and result.notice != result.markdown:
+            out.print(result.notice, style="yellow", markup=False, highlight=False)
         out.print(f"[dim]{_footer(result.messages, result.mode, result.language)}[/]")
 
 

@@ -1,4 +1,4 @@
-"""`copilot ingest`, `ask`, `documents` and `demo`: knowledge in, answers out."""
+"""`copilot ingest`, `ask`, `documents`, `reindex` and `demo`: knowledge in, answers out."""
 
 from __future__ import annotations
 
@@ -131,6 +131,26 @@ def documents(community: CommunityOpt, json_out: JsonOpt = False) -> None:
         out.print(f"{d.kind:8} {d.chunks:5} chunks  {d.source}")
 
 
+def reindex(community: CommunityOpt, json_out: JsonOpt = False) -> None:
+    """Embed the community's knowledge again with the current embedder (COPILOT_EMBEDDER).
+
+    Needed after switching embedders: answers refuse to mix vectors of two models. The stored
+    chunks are re-embedded, no file is read again; if interrupted, run it again."""
+    with copilot_instance() as cp:
+        cp.writer_lock.on_wait = lambda message: err.print(f"[yellow]{message}[/]")
+        with _progress(disable=json_out) as (bar, _):
+            task = bar.add_task("Embedding", total=None, name="")
+            chunks = cp.reindex(
+                community,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
+        embedder = cp.embedder.name
+    if json_out:
+        print_json({"community": community, "chunks": chunks, "embedder": embedder})
+    else:
+        out.print(f"[bold]{community}[/]: {chunks} chunks embedded again with {embedder}")
+
+
 def demo(
     community: Annotated[str, typer.Option(help="Community id for the demo.")] = "demo",
     knowledge: Annotated[Path, typer.Option(help="Starter knowledge folder.")] = Path("knowledge"),
@@ -146,4 +166,5 @@ def register(app: typer.Typer) -> None:
     app.command()(ingest)
     app.command()(ask)
     app.command()(documents)
+    app.command()(reindex)
     app.command()(demo)

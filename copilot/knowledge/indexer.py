@@ -15,14 +15,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from copilot.embeddings import Embedder, Vectors
+from copilot.embeddings import Embedder
 from copilot.knowledge.chunking import Piece, chunk_id
 from copilot.models import ChatMessage
 from copilot.retrieval.unit_vectors import pack_vectors
+from copilot.retrieval.units import Unit
 from copilot.retrieval.vector_store import VectorStore
 from copilot.store import generations
 from copilot.store.db import Database
@@ -31,6 +32,7 @@ from copilot.text import fold_chinese, tokenize
 
 Outcome = Literal["added", "updated", "unchanged"]
 EMBED_BATCH = 256
+INSERT_BATCH = 500
 Progress = Callable[[int, int], None]  # (chunks embedded, chunks to embed)
 
 
@@ -98,6 +100,57 @@ class Indexer:
         with self._writer():
             return self._store_messages(messages)
 
+    def reembed(self, community: str, progress: Progress = no_progress) -> int:
+        """Embed every stored chunk of the community again with the current embedder (after
+        COPILOT_EMBEDDER changed): its vectors and answer-unit vectors are rebuilt from the SQL
+        rows, no source file is read. Returns how many chunks were embedded. Interrupted, it
+        leaves the old vectors gone and some new ones missing; running it again finishes."""
+        with self._writer():
+            with self._db.session() as session:
+                chunks = session.scalars(
+                    select(ChunkRow).where(ChunkRow.community == community).order_by(ChunkRow.id)
+                ).all()
+                units = {
+                    row.chunk_id: row
+                    for row in session.scalars(
+                        select(ChunkUnitsRow).where(ChunkUnitsRow.community == community)
+                    )
+                }
+            self._vectors.drop(community)
+            for start in range(0, len(chunks), EMBED_BATCH):
+                batch = chunks[start : start + EMBED_BATCH]
+                records = [units[c.id].units if c.id in units else [] for c in batch]
+                texts = [fold_chinese(Piece(c.heading, c.text).indexed_text) for c in batch]
+                texts += [
+                    fold_chinese(Unit.from_json(_unit_fields(r)).match_text)
+                    for rs in records
+                    for r in rs
+                ]
+                vectors = self._embedder.embed(texts)
+                self._vectors.upsert(
+                    community,
+                    [c.id for c in batch],
+                    vectors[: len(batch)],
+                    [{"source": c.source, "kind": c.kind} for c in batch],
+                )
+                rest = vectors[len(batch) :]
+                with self._db.session() as session:
+                    for chunk, rs in zip(batch, records, strict=True):
+                        if chunk.id in units:
+                            row = session.get(ChunkUnitsRow, (community, chunk.id))
+                            if row is not None:
+                                row.vectors = pack_vectors(rest[: len(rs)])
+                        rest = rest[len(rs) :]
+                progress(start + len(batch), len(chunks))
+            with self._db.session() as session:
+                for doc in session.scalars(
+                    select(DocumentRow).where(DocumentRow.community == community)
+                ):
+                    doc.embedder = self._embedder.name
+                generation = generations.bump(session, community)
+        self._on_change(community, generation)
+        return len(chunks)
+
     def _index(
         self,
         community: str,
@@ -134,7 +187,7 @@ class Indexer:
             doc.embedder, doc.ingested_at = self._embedder.name, datetime.now(UTC)
 
         todo = [(cid, p) for cid, p in zip(ids, pieces, strict=True) if cid not in existing]
-        unit_vectors: list[Vectors] = []
+        unit_vectors: list[bytes] = []  # float16, copied out so each batch's matrix is freed
         # A batch at a time, chunks with their answer units (the embedder is fastest on one
         # batch of both): memory stays bounded whatever the file's size.
         for start in range(0, len(todo), EMBED_BATCH):
@@ -144,7 +197,7 @@ class Indexer:
             vectors = self._embedder.embed(texts)
             chunk_vectors, rest = vectors[: len(batch)], vectors[len(batch) :]
             for _, piece in batch:
-                unit_vectors.append(rest[: len(piece.units)])
+                unit_vectors.append(pack_vectors(rest[: len(piece.units)]))
                 rest = rest[len(piece.units) :]
             self._vectors.upsert(
                 community,
@@ -155,6 +208,7 @@ class Indexer:
             progress(start + len(batch), len(todo))
 
         stale = existing - set(ids)
+        position = {cid: i for i, cid in enumerate(ids)}
         with self._db.session() as session:
             if stale:
                 session.execute(
@@ -165,33 +219,44 @@ class Indexer:
                         ChunkUnitsRow.community == community, ChunkUnitsRow.chunk_id.in_(stale)
                     )
                 )
-            session.add_all(
-                ChunkUnitsRow(
-                    community=community,
-                    chunk_id=cid,
-                    units=[
-                        u.to_json() | {"tokens": " ".join(tokenize(u.match_text))}
-                        for u in piece.units
+            # Rows are built and inserted a batch at a time (ORM objects for every chunk of a
+            # large file at once cost more than the file), still in the one transaction.
+            for start in range(0, len(todo), INSERT_BATCH):
+                batch = todo[start : start + INSERT_BATCH]
+                session.execute(
+                    insert(ChunkUnitsRow),
+                    [
+                        {
+                            "community": community,
+                            "chunk_id": cid,
+                            "units": [
+                                u.to_json() | {"tokens": " ".join(tokenize(u.match_text))}
+                                for u in piece.units
+                            ],
+                            "vectors": packed,
+                        }
+                        for (cid, piece), packed in zip(
+                            batch, unit_vectors[start : start + INSERT_BATCH], strict=True
+                        )
                     ],
-                    vectors=pack_vectors(vectors_of),
                 )
-                for (cid, piece), vectors_of in zip(todo, unit_vectors, strict=True)
-            )
-            session.add_all(
-                ChunkRow(
-                    community=community,
-                    id=cid,
-                    source=source,
-                    kind=kind,
-                    heading=p.heading,
-                    text=p.text,
-                    tokens=" ".join(tokenize(p.indexed_text)),
-                    position=i,
-                    meta=dict(p.meta),
+                session.execute(
+                    insert(ChunkRow),
+                    [
+                        {
+                            "community": community,
+                            "id": cid,
+                            "source": source,
+                            "kind": kind,
+                            "heading": p.heading,
+                            "text": p.text,
+                            "tokens": " ".join(tokenize(p.indexed_text)),
+                            "position": position[cid],
+                            "meta": dict(p.meta),
+                        }
+                        for cid, p in batch
+                    ],
                 )
-                for i, (cid, p) in enumerate(zip(ids, pieces, strict=True))
-                if cid not in existing
-            )
             doc = session.get(DocumentRow, (community, source))
             assert doc is not None
             doc.status, doc.chunk_count = "complete", len(ids)
@@ -256,3 +321,8 @@ class Indexer:
                 )
                 added += len(session.execute(stmt).all())
             return added
+
+
+def _unit_fields(record: dict[str, object]) -> dict[str, object]:
+    """A stored unit record without the jieba tokens stored next to its fields."""
+    return {k: v for k, v in record.items() if k != "tokens"}

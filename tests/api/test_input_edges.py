@@ -47,6 +47,21 @@ def test_a_lone_surrogate_in_a_question_is_a_422(client, keys: Keys, path: str, 
     assert ok.status_code == 200
 
 
+@pytest.mark.parametrize("path", ["/v1/communities/alpha/ask", "/v1/chat/completions"])
+@pytest.mark.parametrize("depth", [100, 200_000])
+def test_a_deeply_nested_json_body_is_refused_in_plain_words(  # type: ignore[no-untyped-def]
+    client, keys: Keys, path: str, depth: int
+) -> None:
+    headers = keys("alpha", "member") | {"content-type": "application/json"}
+    body = '{"question": ' + "[" * depth + "]" * depth + "}"
+    res = client.post(path, content=body, headers=headers)
+    assert res.status_code == 400
+    assert "nested more than 64 levels deep" in _error(res)
+    # Brackets inside a string are text, not nesting.
+    ok = client.post(path, json={"question": "[" * 500 + "会费多少？"}, headers=headers)
+    assert ok.status_code != 400
+
+
 @pytest.mark.parametrize("moment", EDGES)
 def test_calendar_edges_are_422_on_every_route_that_takes_a_time(
     client, keys: Keys, moment: str

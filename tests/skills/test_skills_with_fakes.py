@@ -74,6 +74,23 @@ def test_a_drafted_post_cites_what_the_model_cited_and_nothing_it_made_up(
     assert [c.source for c in result.citations] == ["rules.md"]
 
 
+def test_a_drafted_post_cites_each_passage_once_however_often_the_model_marks_it(
+    tmp_path: Path,
+) -> None:
+    reply = {
+        "text": "周三晚八点 [2] 读书分享会 [1]，签到有积分 [2]。",
+        "citations": [],
+        "variants": [],
+    }
+    request = make_request(
+        CommunityProfile(), kind="announcement", topic="读书分享会", channel="wechat_group"
+    )
+    result = write_draft(
+        draft_ports(tmp_path, FakeLLM([json.dumps(reply)])), "club", CommunityProfile(), request
+    )
+    assert [c.source for c in result.citations] == ["points.md", "rules.md"]
+
+
 def test_a_reply_that_is_not_the_json_asked_for_falls_back_offline(tmp_path: Path) -> None:
     request = make_request(
         CommunityProfile(), kind="announcement", topic="读书分享会", channel="wechat_group"
@@ -115,6 +132,27 @@ def test_a_summary_keeps_the_offline_facts_when_the_model_fails(tmp_path: Path) 
     offline = summarize_messages(SummarizePorts(None), chat(12))
     assert failed.mode == "offline-fallback" and offline.mode == "offline"
     assert failed.summary == offline.summary and failed.markdown == offline.markdown
+
+
+def test_a_window_of_nothing_but_spam_is_answered_plainly_without_asking_the_model(
+    tmp_path: Path,
+) -> None:
+    start = datetime(2026, 11, 2, 9, tzinfo=UTC)
+    spam = [
+        ChatMessage(
+            id=f"s{i}",
+            community="club",
+            author="ad",
+            ts=start + timedelta(minutes=i),
+            text=f"低价代购正品，加微信 shop{i}888 领券",
+        )
+        for i in range(5)
+    ]
+    llm = FakeLLM(['{"topics": [{"title": "代购", "keywords": []}]}'])
+    result = summarize_messages(SummarizePorts(llm), spam, language="en")
+    assert llm.calls == [] and result.mode == "offline" and result.batches == 0
+    assert result.notice.startswith("All 5 messages in this window look like spam")
+    assert result.summary.topics == [] and "shop" not in result.markdown
 
 
 def test_only_the_pitches_of_suggestions_are_polished_by_the_model(tmp_path: Path) -> None:

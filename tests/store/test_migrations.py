@@ -5,6 +5,8 @@ commit) end at the same head, with the data of the old one still there and usabl
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -119,6 +121,24 @@ def test_a_new_sqlite_database_starts_at_the_newest_revision(tmp_path: Path) -> 
     assert_at_head_and_like_the_models(db)
     assert "alembic_version" in inspect(db.engine).get_table_names()
     Database(f"sqlite:///{tmp_path / 'new.db'}").close()  # opening again changes nothing
+    db.close()
+
+
+def test_processes_starting_together_on_a_new_sqlite_database_all_start(tmp_path: Path) -> None:
+    """API workers and a CLI started at once on an empty data dir: one builds the schema, the
+    others wait for it (without the lock some of them failed on a half-built schema)."""
+    url = f"sqlite:///{tmp_path / 'copilot.db'}"
+    opening = "import sys; from copilot.store.db import Database; Database(sys.argv[1]).close()"
+    runs = [
+        subprocess.Popen([sys.executable, "-c", opening, url], stderr=subprocess.PIPE, text=True)
+        for _ in range(4)
+    ]
+    errors = [run.communicate(timeout=300)[1] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0, 0, 0], errors
+    db = Database(url)
+    assert_at_head_and_like_the_models(db)
+    with db.engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM alembic_version")).scalar() == 1
     db.close()
 
 

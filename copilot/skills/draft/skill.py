@@ -178,8 +178,9 @@ def _from_llm(
     provenance: Provenance,
 ) -> DraftResult:
     text = strip_markers(parsed.text)
-    cited = [n for n in dict.fromkeys(parsed.citations) if 1 <= n <= len(passages)]
-    cited += [n for n in marker_numbers(parsed.text) if 1 <= n <= len(passages) and n not in cited]
+    # Each passage once, in order of first mention: listed, then marked in the text.
+    mentioned = dict.fromkeys([*parsed.citations, *marker_numbers(parsed.text)])
+    cited = [n for n in mentioned if 1 <= n <= len(passages)]
     variants = [text] + [strip_markers(v) for v in parsed.variants if v.strip()]
     warnings = (
         []

@@ -44,6 +44,13 @@ EMPTY = {
     "zh": "这段时间里群里没有消息，没有可总结的内容。",
     "en": "There are no messages in this window, so there is nothing to summarize.",
 }
+ALL_FILTERED = {
+    "zh": "这段时间里的 {n} 条消息都像广告或指令注入，不作总结内容，也没有发给模型。",
+    "en": (
+        "All {n} messages in this window look like spam or injected instructions: they are "
+        "not summarized, and none were sent to the model."
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -79,14 +86,15 @@ def summarize_messages(
         messages, max_items=MAX_ITEMS, admins=admins, tz=tz, language=lang
     )
     batches = 0  # batches the model summarized (kept when a later one fails)
+    clean = [
+        m
+        for m in messages
+        if not m.is_service and not is_spam(m.text) and not looks_like_injection(m.text)
+    ]
+    notice = "" if clean else ALL_FILTERED[lang].format(n=len(messages))
 
     def online(llm: ChatLLM, template: Prompt) -> tuple[Summary, Provenance]:
         nonlocal batches
-        clean = [
-            m
-            for m in messages
-            if not m.is_service and not is_spam(m.text) and not looks_like_injection(m.text)
-        ]
         partials = []
         usage = {"prompt_tokens": 0, "completion_tokens": 0}
         for batch in _batches(clean):
@@ -102,7 +110,10 @@ def summarize_messages(
         return _reduce(offline_summary, partials), provenance
 
     summary, provenance = llm_else_offline(
-        ports.llm, prompt or "summarize", online, lambda p: (offline_summary, p)
+        ports.llm if clean else None,  # nothing the model may read
+        prompt or "summarize",
+        online,
+        lambda p: (offline_summary, p),
     )
     return SummaryResult(
         summary=summary,
@@ -110,6 +121,7 @@ def summarize_messages(
         language=lang,
         messages=len(messages),
         batches=batches,
+        notice=notice,
         **provenance.model_dump(),
     )
 
