@@ -389,7 +389,8 @@ class Copilot:
         )
         self.vectors.check(community)
         ports = DraftPorts(self.settings, self.retriever, self.embedder, self.llm)
-        return write_draft(ports, community, profile, request, prompt=prompt)
+        messages = load_messages(self.db, community)
+        return write_draft(ports, community, profile, request, messages=messages, prompt=prompt)
 
     def suggest(
         self,

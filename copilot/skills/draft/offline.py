@@ -18,6 +18,7 @@ from copilot.profile import CommunityProfile
 from copilot.retrieval.hybrid import RetrievedChunk
 from copilot.skills.draft import templates as T
 from copilot.skills.draft.channels import ChannelRule, banned_words_in
+from copilot.skills.draft.notices import slots_of
 from copilot.skills.draft.slots import WHEN, extract_slot
 from copilot.skills.language import localize
 from copilot.text import (
@@ -36,13 +37,14 @@ FACTS_PER_KIND = {
     "weekly_digest": 4,
     "knowledge_share": 4,
     "rules_reminder": 4,
+    "reminder": 3,
 }
 CHAT_LINE = re.compile(r"^\[\d\d-\d\d \d\d:\d\d\] ([^:：]{1,40}): ")
 _LIST_MARK = re.compile(r"^\s*(?:[-*•>]|\d+[.)、])\s+")
 _MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]+\)")
 INTRO = re.compile(r"下面(?:以|是|给出)|以下(?:是|为)|如下|as follows|the following|below:")
 PAIRS = (("「", "」"), ("“", "”"), ("《", "》"), ("（", "）"), ("(", ")"), ("【", "】"))
-DETAIL_KINDS = ("announcement", "activity_promotion")
+DETAIL_KINDS = ("announcement", "activity_promotion", "reminder")
 FLOOR = 0.5  # facts scoring this far below the best one are left out
 
 
@@ -69,6 +71,7 @@ class Post:
     where: str = ""
     drop: set[str] = field(default_factory=set)
     shorten: int = 0  # max characters per fact when > 0
+    notice: bool = False  # the facts are an event notice's lines: shown as they are, in order
 
 
 def select_facts(
@@ -156,6 +159,11 @@ def render(post: Post, variant: int) -> tuple[str, list[str]]:
         "details": _details(post, lang, emoji) if post.kind in DETAIL_KINDS else "",
         "facts": "\n".join(_bullet(markup, i, t) for i, t in enumerate(facts, 1)),
         "paragraph": ("" if lang == "zh" else " ").join(_sentence(t, lang) for t in facts),
+    }
+    if post.notice:  # the community's own notice lines carry the details: no bullets
+        lines = [blocks["details"], *facts] if blocks["details"] else facts
+        blocks.update(details="\n".join(lines), facts="", paragraph="")
+    blocks |= {
         "cta": _esc(post.profile.call_to_action, markup) or T.CTAS[lang][post.kind],
         "hashtags": " ".join(f"#{t}" for t in _hashtags(post)),
         "signoff": T.fill(T.SIGNOFFS[lang], **slots) if name and post.tone != "concise" else "",
@@ -190,7 +198,7 @@ def fit(post: Post, variant: int) -> tuple[str, list[str], Post]:
         if size_ok:
             return text, facts, current
         if len(current.facts) > 1:
-            current = _replace(current, facts=current.facts[:-1])
+            current = _replace(current, facts=_without_one(current))
         elif "signoff" not in current.drop:
             current = _replace(current, drop=current.drop | {"signoff", "title"})
         elif "greeting" not in current.drop:
@@ -200,6 +208,15 @@ def fit(post: Post, variant: int) -> tuple[str, list[str], Post]:
             current = _replace(current, shorten=max(20, (current.shorten or longest) - 20))
         else:
             return text[: current.rule.max_chars - 1] + "…", facts, current
+
+
+def _without_one(post: Post) -> list[Fact]:
+    """The facts minus one: the last, or for a notice its last line with the fewest details
+    (the deadline line is often last and must stay)."""
+    if not post.notice:
+        return post.facts[:-1]
+    fewest = min(range(len(post.facts)), key=lambda i: (len(slots_of(post.facts[i].text)), -i))
+    return post.facts[:fewest] + post.facts[fewest + 1 :]
 
 
 def _replace(post: Post, **changes: object) -> Post:

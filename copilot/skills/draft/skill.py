@@ -8,7 +8,8 @@ failure (model down, invalid JSON) falls back to the offline engine.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 from pydantic import BaseModel, Field
 
@@ -16,12 +17,27 @@ from copilot.config import Settings
 from copilot.embeddings import Embedder
 from copilot.errors import InputError
 from copilot.llm import ChatLLM
+from copilot.models import ChatMessage
 from copilot.profile import CommunityProfile
 from copilot.prompts import Prompt
 from copilot.retrieval.hybrid import Retrieval, RetrievedChunk
 from copilot.retrieval.retriever import Retriever
 from copilot.skills.draft import templates as T
-from copilot.skills.draft.channels import CHANNELS, ChannelRule, check_draft, get_channel
+from copilot.skills.draft.channels import (
+    CHANNELS,
+    ChannelRule,
+    banned_words_in,
+    check_draft,
+    get_channel,
+)
+from copilot.skills.draft.notices import (
+    Notice,
+    best_notice,
+    calendar_days,
+    chat_notices,
+    event_lines,
+    playbook_notices,
+)
 from copilot.skills.draft.offline import (
     FACTS_PER_KIND,
     Fact,
@@ -42,8 +58,10 @@ from copilot.skills.grounding import (
 from copilot.skills.language import LANGUAGE_NAMES
 from copilot.skills.llm_json import parse_reply
 from copilot.skills.results import DraftFact, DraftResult, Provenance
+from copilot.text import fold_chinese
 
 LANGUAGES = tuple(LANGUAGE_NAMES)
+EVENT_KINDS = ("announcement", "activity_promotion", "reminder")
 MAX_VARIANTS = 5
 GROUNDED_SIMILARITY = 0.35
 MAX_TOPIC_CHARS = 300
@@ -89,7 +107,7 @@ def make_request(
     variants: int = 1,
 ) -> DraftRequest:
     """Validate the operator's options; every mistake gets a message that lists the choices."""
-    normalized = T.normalize_kind(kind)
+    normalized = T.normalize_kind(kind, topic or "")
     if normalized is None:
         raise InputError(f"unknown draft kind {kind!r}; choose one of: {', '.join(T.KINDS)}")
     rule = get_channel(channel)
@@ -129,6 +147,7 @@ def write_draft(
     profile: CommunityProfile,
     request: DraftRequest,
     *,
+    messages: Sequence[ChatMessage] = (),
     prompt: str | None = None,
 ) -> DraftResult:
     lang = T.template_language(request.language)
@@ -137,12 +156,21 @@ def write_draft(
     retrieval = ports.retriever.search(community, query, top_k=6, kind="chat" if digest else None)
     if digest and not retrieval.chunks:  # no chat imported yet: digest the playbooks
         retrieval = ports.retriever.search(community, query, top_k=6)
+    event = (
+        find_event(ports, community, profile, request.topic, retrieval, messages)
+        if request.kind in EVENT_KINDS
+        else []
+    )
 
     def offline(provenance: Provenance) -> DraftResult:
+        if event:
+            return _event_post(ports, profile, request, event, provenance)
         return _offline(ports, profile, request, retrieval, provenance)
 
     def online(llm: ChatLLM, template: Prompt) -> DraftResult:
-        passages = pack(retrieval.chunks, ports.settings.context_token_budget)
+        # An event's own notice is all the model sees: no passage about another event.
+        chunks = _event_passages(event) if event else retrieval.chunks
+        passages = pack(chunks, ports.settings.context_token_budget)
         messages = template.render(
             kind=request.kind.replace("_", " "),
             topic=request.topic,
@@ -168,6 +196,91 @@ def write_draft(
         return _from_llm(parsed, passages, profile, request, llm_provenance(template, reply))
 
     return llm_else_offline(ports.llm, prompt or "draft", online, offline)
+
+
+EventLine = tuple[str, RetrievedChunk]
+
+
+def find_event(
+    ports: DraftPorts,
+    community: str,
+    profile: CommunityProfile,
+    topic: str,
+    retrieval: Retrieval,
+    messages: Sequence[ChatMessage],
+) -> list[EventLine]:
+    """The lines of the community's own notice of the event the topic names (chat or
+    playbook), each with the passage that cites it; empty when no notice names the event."""
+    # The playbooks are searched on their own too: a busy chat can fill the top passages.
+    playbooks = ports.retriever.search(community, topic, top_k=6, kind="playbook").chunks
+    seen = {c.chunk_id for c in retrieval.chunks}
+    chunks = [*retrieval.chunks, *(c for c in playbooks if c.chunk_id not in seen)]
+    notices = chat_notices(messages, profile.admins) + playbook_notices(chunks)
+    best = best_notice(topic, notices, ports.embedder, profile.name)
+    if best is None:
+        return []
+    out: list[EventLine] = []
+    cited: dict[int, RetrievedChunk | None] = {}
+    for line, notice in event_lines(best, notices, topic, profile.name):
+        if banned_words_in(line, profile):
+            continue  # the knowledge may say what the post must not
+        if id(notice) not in cited:
+            cited[id(notice)] = _passage_of(ports, community, notice)
+        chunk = cited[id(notice)]
+        if chunk is not None:
+            out.append((line, chunk))
+    return out
+
+
+def _passage_of(ports: DraftPorts, community: str, notice: Notice) -> RetrievedChunk | None:
+    """The indexed passage that holds a notice (a chat notice: the chat chunk quoting it)."""
+    if notice.chunk is not None:
+        return notice.chunk
+    keys = [fold_chinese(line)[:24] for line in notice.lines if len(line) >= 6]
+    query = " ".join(notice.lines)[:400]
+    found = ports.retriever.search(community, query, top_k=5, kind="chat").chunks
+    scored = [(sum(k in fold_chinese(c.text) for k in keys), i) for i, c in enumerate(found)]
+    hits, index = max(scored, default=(0, -1))
+    return found[index] if hits else None
+
+
+def _event_passages(event: list[EventLine]) -> list[RetrievedChunk]:
+    """One passage per cited chunk holding only the event's lines taken from it."""
+    texts: dict[str, list[str]] = {}
+    chunks: dict[str, RetrievedChunk] = {}
+    for line, chunk in event:
+        texts.setdefault(chunk.chunk_id, []).append(line)
+        chunks[chunk.chunk_id] = chunk
+    return [replace(chunks[k], text="\n".join(v)) for k, v in texts.items()]
+
+
+def _event_post(
+    ports: DraftPorts,
+    profile: CommunityProfile,
+    request: DraftRequest,
+    event: list[EventLine],
+    provenance: Provenance,
+) -> DraftResult:
+    """An announcement, promotion or reminder built from the event's own notice lines."""
+    passages = _event_passages(event)
+    index = {c.chunk_id: i for i, c in enumerate(passages)}
+    facts = [Fact(line, index[chunk.chunk_id], i) for i, (line, chunk) in enumerate(event)]
+    text_of_event = "\n".join(line for line, _ in event)
+    # A recurring event's notice has no calendar day: the topic's day goes on its own line.
+    lines = [line for line, _ in event]
+    when = "" if calendar_days(text_of_event) else extract_details([request.topic, *lines])[0]
+    post = Post(
+        kind=request.kind,
+        language=request.language,
+        tone=request.tone,
+        topic=request.topic,
+        profile=profile,
+        rule=request.rule,
+        facts=facts,
+        when=when,
+        notice=True,
+    )
+    return _result(post, request, profile, passages, provenance, [])
 
 
 def _from_llm(
@@ -243,9 +356,20 @@ def _offline(
         when=when,
         where=where,
     )
+    return _result(post, request, profile, retrieval.chunks, provenance, warnings)
+
+
+def _result(
+    post: Post,
+    request: DraftRequest,
+    profile: CommunityProfile,
+    chunks: Sequence[RetrievedChunk],
+    provenance: Provenance,
+    warnings: list[str],
+) -> DraftResult:
     rendered = [fit(post, i) for i in range(request.variants)]
     text, shown, used = rendered[0]
-    order, citations = cite_quotes(retrieval.chunks, [(f.text, f.chunk) for f in used.facts])
+    order, citations = cite_quotes(chunks, [(f.text, f.chunk) for f in used.facts])
     draft_facts = [
         DraftFact(text=t, citation=order.index(f.chunk) + 1)
         for f, t in zip(used.facts, shown, strict=True)

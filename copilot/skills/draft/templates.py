@@ -16,6 +16,7 @@ KINDS = (
     "weekly_digest",
     "knowledge_share",
     "rules_reminder",
+    "reminder",
 )
 KIND_ALIASES = {
     "promotion": "activity_promotion",
@@ -25,8 +26,10 @@ KIND_ALIASES = {
     "knowledge": "knowledge_share",
     "tip": "knowledge_share",
     "rules": "rules_reminder",
-    "reminder": "rules_reminder",
+    "event_reminder": "reminder",
 }
+# A "reminder" about the rules is a rules reminder; any other is a reminder of an event.
+RULES_WORDS = ("群规", "规则", "规定", "禁止", "静默", "广告", "rules", "house rules", "etiquette")
 TONES = ("friendly", "formal", "playful", "concise")
 
 TITLES = {
@@ -37,6 +40,7 @@ TITLES = {
         "weekly_digest": "本周精华｜{topic}",
         "knowledge_share": "干货｜{topic}",
         "rules_reminder": "群规提醒｜{topic}",
+        "reminder": "提醒｜{topic}",
     },
     "en": {
         "announcement": "Announcement: {topic}",
@@ -45,6 +49,7 @@ TITLES = {
         "weekly_digest": "Weekly digest: {topic}",
         "knowledge_share": "Tip: {topic}",
         "rules_reminder": "House rules: {topic}",
+        "reminder": "Reminder: {topic}",
     },
 }
 LEADS = {
@@ -79,6 +84,11 @@ LEADS = {
             "最近有新朋友进群，借机再提醒一下{topic}：",
             "群规小课堂：{topic}。",
         ),
+        "reminder": (
+            "温馨提醒：{topic}，再和大家确认一下安排：",
+            "{topic}，还没报名的抓紧啦：",
+            "再提醒一次：{topic}。",
+        ),
     },
     "en": {
         "announcement": (
@@ -111,6 +121,11 @@ LEADS = {
             "With new members joining, here's a refresher on {topic}:",
             "House rules in brief: {topic}.",
         ),
+        "reminder": (
+            "Friendly reminder: {topic}. The details once more:",
+            "{topic}: here is what you need to know.",
+            "Don't miss it: {topic}.",
+        ),
     },
 }
 GREETINGS = {
@@ -135,6 +150,7 @@ CTAS = {
         "weekly_digest": "下周见，欢迎继续在群里分享你的收获～",
         "knowledge_share": "觉得有用就转给需要的朋友吧～",
         "rules_reminder": "感谢大家一起维护好我们的群🙏",
+        "reminder": "还没报名的抓紧时间，有问题在群里@管理员～",
     },
     "en": {
         "announcement": "Questions? Just ask in the group.",
@@ -143,6 +159,7 @@ CTAS = {
         "weekly_digest": "See you next week, and keep sharing!",
         "knowledge_share": "Found this useful? Pass it on.",
         "rules_reminder": "Thanks for helping keep this a great space 🙏",
+        "reminder": "Not signed up yet? Now's the time. Questions? Just ask here.",
     },
 }
 SIGNOFFS = {"zh": "—— {name}运营组", "en": "— The {name} team"}
@@ -157,6 +174,7 @@ KIND_HINTS = {
         "weekly_digest": "本周 分享 讨论",
         "knowledge_share": "方法 规则 说明",
         "rules_reminder": "群规 禁止 规则 违规",
+        "reminder": "时间 地点 报名 截止",
     },
     "en": {
         "announcement": "when where schedule",
@@ -165,13 +183,17 @@ KIND_HINTS = {
         "weekly_digest": "this week shared",
         "knowledge_share": "how to rules",
         "rules_reminder": "rules not allowed violation",
+        "reminder": "when where sign up deadline",
     },
 }
 
 
-def normalize_kind(kind: str) -> str | None:
+def normalize_kind(kind: str, topic: str = "") -> str | None:
     key = kind.strip().lower().replace("-", "_").replace(" ", "_")
-    return key if key in KINDS else KIND_ALIASES.get(key)
+    found = key if key in KINDS else KIND_ALIASES.get(key)
+    if found == "reminder" and any(w in topic.lower() for w in RULES_WORDS):
+        return "rules_reminder"
+    return found
 
 
 def template_language(language: str) -> str:

@@ -1,0 +1,379 @@
+"""Event notices: where the community itself announced an event, and which one a topic means.
+
+A notice is a chat turn (one person's consecutive messages, e.g. "方案定下来了：" then the
+details) or a playbook passage that states at least a day and one more detail (time, place,
+fee, owner, sign-up deadline). A draft about an event is built from the one notice that names
+the same event: its name words, and its dates when the topic gives a date ("12月品鉴会" is
+not the November one). Facts of other events never enter, because only that notice is used.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from copilot.analytics.conversation import member_key, normalize
+from copilot.analytics.exchanges import is_noise, link_questions
+from copilot.analytics.extract import find_place
+from copilot.analytics.spam import spam_ids
+from copilot.embeddings import Embedder
+from copilot.models import ChatMessage
+from copilot.retrieval.results import RetrievedChunk
+from copilot.text import fold_chinese, is_question, looks_like_injection, split_sentences, tokenize
+
+TURN_GAP = timedelta(minutes=5)
+MIN_MATCH = 0.5  # share of the topic's event words a notice must hold
+MAX_LINES = 9
+
+_MONTHS_EN = "jan feb mar apr may jun jul aug sep oct nov dec".split()
+_EN_MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_ZH_DAY = re.compile(
+    r"(\d{1,2})\s*月\s*(\d{1,2})\s*[日号](?:\s*[（(][^）)]{1,4}[）)])?"
+    r"(?:\s*[—–\-~至到]\s*(?:(\d{1,2})\s*月\s*)?(\d{1,2})\s*[日号])?"
+)
+_SLASH_DAY = re.compile(r"(?<![\d/.])(1[0-2]|0?[1-9])/(3[01]|[12]\d|0?[1-9])(?![\d/])")
+_EN_DAY = re.compile(
+    rf"\b{_EN_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:\s*[—–\-]\s*(\d{{1,2}})\b)?"
+    rf"|\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{_EN_MONTH}\b",
+    re.IGNORECASE,
+)
+_ZH_MONTH = re.compile(r"(?<!\d)(\d{1,2})\s*月(?!\s*\d{1,2}\s*[日号])")
+_EN_MONTH_ONLY = re.compile(rf"\b{_EN_MONTH}\b(?!\s+\d)", re.IGNORECASE)
+_WEEKDAY = re.compile(
+    r"(?:周|星期|礼拜)[一二三四五六日天]|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|明天|后天|tomorrow",
+    re.IGNORECASE,
+)
+# A clock followed by 前 ("20:00前") is a deadline, not when the event happens.
+_CLOCK = re.compile(
+    r"(?:(?<!\d)\d{1,2}\s*[:：]\s*\d{2}|\d{1,2}\s*点半?|\b\d{1,2}\s*[ap]\.?m\b)(?!\s*(?:之?前|截止))",
+    re.I,
+)
+_FEE = re.compile(
+    r"\d+(?:\.\d+)?\s*(?:元|块|rmb)|[¥￥$]\s*\d+|免费|\bfree\b|费用|价格|收费|摊位费|保证金|\bfee\b"
+    r"|\bprice\b|\bprizes?\b|早鸟",
+    re.IGNORECASE,
+)
+_DEADLINE = re.compile(
+    r"截止|报名|接龙|\d\s*(?:之?前)|sign[ -]?ups?\b|\bregister\b|\bregistration\b|deadline"
+    r"|\bby (?:mon|tues|wednes|thurs|fri|satur|sun)day"
+    r"|\bby (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
+    re.IGNORECASE,
+)
+_OWNER = re.compile(
+    r"负责人|负责|主持|主讲|联系人|带队|组织者|\bhost(?:ed by)?\b|\borgani[sz]er\b|\bguest\b",
+    re.IGNORECASE,
+)
+_PLACE_CUE = re.compile(
+    r"地点|地址|场地|📍|\bvenue\b|\blocation\b|\bwhere\b|voice channel|\bstage\b|twitch|腾讯会议"
+    r"|zoom|直播间",
+    re.IGNORECASE,
+)
+# Words that say what kind of post is wanted, not which event: never a reason to match.
+_POST_WORDS = frozenset(
+    "报名 通知 提醒 即将 截止 开启 开始 开放 启动 欢迎 公告 活动 安排 本周 下周 这周 本月 下月 "
+    "招募 参加 一起 来了 啦 上架 新品 早鸟 即将截止 "
+    "sign signups sign-ups up open opens close closes closing soon reminder announcement "
+    "event our the a an and for of on in at with now this next week month tomorrow today "
+    "new join".split()
+)
+_MD = re.compile(r"\*\*|__|`")
+_LIST_MARK = re.compile(r"^\s*(?:[-*•>]\s+|[（(]\d{1,2}[）)]\s*|\d{1,2}[、.)]\s*(?!\d))")
+_ACK = re.compile(r"^(?:是的|对的?|没错|好的|嗯|yes|yep|okay|ok|sure)[，,、!！.。\s]+", re.I)
+_RELATIVE_DAY = re.compile(r"今天|明天|今晚|明晚|明早|\btoday\b|\btomorrow\b|\btonight\b", re.I)
+_FIRST_PERSON = re.compile(r"(?<![自你他她])我(?!们)")
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One announcement of an event, as the community wrote it."""
+
+    lines: tuple[str, ...]  # the announcement's lines, first person resolved
+    source: str
+    kind: str  # chat | playbook
+    author: str = ""
+    ts: datetime | None = None
+    context: str = ""  # what it answers (the question it replies to), for matching only
+    heading: str = ""
+    chunk: RetrievedChunk | None = None  # the passage it came from (playbook notices)
+    slots: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+def slots_of(text: str) -> frozenset[str]:
+    """Which event details a text states: date, time, place, fee, deadline, owner."""
+    found = set()
+    if calendar_days(text) or _WEEKDAY.search(text):
+        found.add("date")
+    if _CLOCK.search(text):
+        found.add("time")
+    if _PLACE_CUE.search(text) or find_place(text):
+        found.add("place")
+    if _FEE.search(text):
+        found.add("fee")
+    if _DEADLINE.search(text):
+        found.add("deadline")
+    if _OWNER.search(text):
+        found.add("owner")
+    return frozenset(found)
+
+
+def calendar_days(text: str) -> set[tuple[int, int]]:
+    """(month, day) of every calendar date written in the text, ranges included."""
+    days: set[tuple[int, int]] = set()
+    for m in _ZH_DAY.finditer(text):
+        month = int(m[1])
+        days.add((month, int(m[2])))
+        if m[4]:
+            days.add((int(m[3] or month), int(m[4])))
+    for m in _SLASH_DAY.finditer(text):
+        days.add((int(m[1]), int(m[2])))
+    for m in _EN_DAY.finditer(text):
+        if m[1]:
+            month = _MONTHS_EN.index(m[1].lower()[:3]) + 1
+            days.add((month, int(m[2])))
+            if m[3]:
+                days.add((month, int(m[3])))
+        else:
+            days.add((_MONTHS_EN.index(m[5].lower()[:3]) + 1, int(m[4])))
+    return {(mo, d) for mo, d in days if 1 <= mo <= 12 and 1 <= d <= 31}
+
+
+def months_named(text: str) -> set[int]:
+    """Months a text names without a day ('12 月品鉴会', 'December meetup')."""
+    months = {int(m[1]) for m in _ZH_MONTH.finditer(text) if 1 <= int(m[1]) <= 12}
+    months |= {_MONTHS_EN.index(m[1].lower()[:3]) + 1 for m in _EN_MONTH_ONLY.finditer(text)}
+    return months
+
+
+def event_words(topic: str, community_name: str = "") -> set[str]:
+    """The words of a topic that name the event: not its date, not the kind of post, not
+    the community's own name ('毛孩子' in every notice of 成都毛孩子同城会)."""
+    bare = _EN_DAY.sub(" ", _ZH_DAY.sub(" ", topic))
+    bare = _ZH_MONTH.sub(" ", _EN_MONTH_ONLY.sub(" ", _WEEKDAY.sub(" ", bare)))
+    name = fold_chinese(community_name)
+    words: set[str] = set()
+    run = ""  # jieba cuts unknown names into characters ('线','上','月','考'): join them back
+    for token in [*tokenize(bare), ""]:
+        if len(token) == 1 and not token.isascii():
+            run += token
+            continue
+        for word in (run, token):
+            named = bool(name) and not word.isascii() and word in name
+            if (
+                word
+                and (word.isascii() or len(word) >= 2)
+                and word not in _POST_WORDS
+                and not named
+            ):
+                words.add(word)
+        run = ""
+    return words
+
+
+def chat_notices(messages: Sequence[ChatMessage], admins: Collection[str] = ()) -> list[Notice]:
+    """Every chat turn that announces something: a day plus one more detail."""
+    clean = [
+        m
+        for m in normalize(messages)
+        if not m.is_service and not is_noise(m.text) and not looks_like_injection(m.text)
+    ]
+    spam = spam_ids(clean, admins)
+    clean = [m for m in clean if m.id not in spam]
+    asked = {a.id: e.question.text for e in link_questions(clean, admins) for a in e.answers}
+    by_id = {m.id: m for m in clean}
+    notices: list[Notice] = []
+    for turn in _turns(clean):
+        lines = [ln.strip() for m in turn for ln in m.text.splitlines() if ln.strip()]
+        text = "\n".join(lines)
+        slots = slots_of(text)
+        if "date" not in slots or len(slots) < 2 or all(map(is_question, split_sentences(text))):
+            continue
+        first = turn[0]
+        context = asked.get(first.id, "")
+        if first.reply_to and first.reply_to in by_id:
+            context = by_id[first.reply_to].text
+        notices.append(
+            Notice(
+                lines=tuple(_resolve_first_person(ln, first.author) for ln in lines),
+                source=first.source or "chat",
+                kind="chat",
+                author=first.author,
+                ts=first.ts,
+                context=context,
+                slots=slots,
+            )
+        )
+    return notices
+
+
+def playbook_notices(chunks: Sequence[RetrievedChunk]) -> list[Notice]:
+    """Retrieved playbook passages that state an event's day and another detail."""
+    out = []
+    for chunk in chunks:
+        if chunk.kind == "chat":
+            continue
+        slots = slots_of(chunk.text)
+        if "date" in slots and len(slots) >= 2:
+            lines = tuple(ln.strip() for ln in chunk.text.splitlines() if ln.strip())
+            out.append(
+                Notice(
+                    lines=lines,
+                    source=chunk.source,
+                    kind="playbook",
+                    # its own section's name: the document title may name a sibling event
+                    heading=chunk.heading.split(">")[-1].strip(),
+                    chunk=chunk,
+                    slots=slots,
+                )
+            )
+    return out
+
+
+def event_lines(
+    best: Notice, notices: Sequence[Notice], topic: str, name: str = ""
+) -> list[tuple[str, Notice]]:
+    """The notice's lines, plus the details it lacks from another notice of the same event
+    (a chat reminder names the day, the playbook section gives the time and place); each
+    line with the notice it comes from, for its citation."""
+    wanted = event_words(topic, name)
+    lines = [(line, best) for line in notice_lines(best, wanted)]
+    missing = {"time", "place", "fee", "deadline", "owner"} - slots_of(
+        "\n".join(line for line, _ in lines)
+    )
+    days = calendar_days(best.text)
+    for other in notices:
+        if other is best or not missing or _match(wanted, other) < MIN_MATCH:
+            continue
+        other_days = calendar_days(other.text)
+        if other_days and days and not other_days & days:
+            continue  # another run of the event
+        for line in notice_lines(other, wanted):
+            found = slots_of(line) & missing
+            if found and len(line) <= 100 and all(line != seen for seen, _ in lines):
+                lines.append((line, other))
+                missing -= found
+    return lines
+
+
+def notice_lines(notice: Notice, wanted: Collection[str] = ()) -> list[str]:
+    """The notice's lines as a post can carry them: no intro lines ('方案定下来了：'), no
+    questions, no Markdown; a long passage keeps only its lines with details or the event."""
+    out: list[str] = []
+    for raw in notice.lines:
+        if raw.rstrip().endswith((":", "：")) or raw.count("\t") >= 2:
+            continue  # an intro ("Okay, it's decided:") or table rows glued together
+        pieces = [raw] if len(raw) <= 60 else split_sentences(raw)
+        for piece in pieces:
+            line = _clean_line(piece)
+            if not line or line.endswith((":", "：")) or is_question(line):
+                continue
+            if (len(notice.lines) > 3 or len(pieces) > 1) and not (
+                slots_of(line) or any(w in fold_chinese(line) for w in wanted)
+            ):
+                continue
+            out.append(line)
+    return out[:MAX_LINES]
+
+
+def _clean_line(text: str) -> str:
+    line = _MD.sub("", text).strip()
+    line = _LIST_MARK.sub("", line)
+    line = _ACK.sub("", line).strip()
+    return line.rstrip("；;，,")
+
+
+def best_notice(
+    topic: str,
+    notices: Sequence[Notice],
+    embedder: Embedder | None = None,
+    community_name: str = "",
+) -> Notice | None:
+    """The notice of the event the topic names, or None when no notice clearly names it."""
+    wanted = event_words(topic, community_name)
+    if not wanted or not notices:
+        return None
+    topic_days, topic_months = calendar_days(topic), months_named(topic)
+    topic_place = fold_chinese(find_place(topic) or "")
+    scored: list[tuple[float, int, Notice]] = []
+    for order, notice in enumerate(notices):
+        match = _match(wanted, notice)
+        if match < MIN_MATCH:
+            continue
+        place = find_place(notice.text)
+        if topic_place and place and topic_place not in fold_chinese(notice.text):
+            continue  # the topic's own place is elsewhere: another event
+        days = calendar_days(notice.text)
+        score = match + 0.05 * len(notice.slots)
+        if topic_days:
+            if topic_days & days:
+                score += 1.0
+            elif days:
+                continue  # another date: another event (or another run of it)
+        if topic_months and days:
+            if not topic_months & {mo for mo, _ in days}:
+                continue
+            score += 0.5
+        if notice.kind == "chat":
+            score += 0.2  # the chat is newer than the playbook and names this run of the event
+            if _RELATIVE_DAY.search(notice.text):
+                score -= 0.3  # "明天…截止" was true the day it was said, not when this is posted
+        scored.append((score, order, notice))
+    if not scored:
+        return None
+    if embedder is not None and len(scored) > 1:
+        vectors = embedder.embed(
+            [fold_chinese(topic)] + [fold_chinese(_title(n)) for _, _, n in scored]
+        )
+        scored = [
+            (s + 0.5 * float(cos), o, n)
+            for (s, o, n), cos in zip(scored, vectors[1:] @ vectors[0], strict=True)
+        ]
+    # Ties go to the later notice: a plan restated later supersedes the first one.
+    return max(scored, key=lambda t: (round(t[0], 6), t[1]))[2]
+
+
+def _match(wanted: set[str], notice: Notice) -> float:
+    """Share of the event words found in the notice (its title lines count, and its context)."""
+    haystack = fold_chinese(" ".join([notice.heading, notice.context, *notice.lines]))
+    found = sum(
+        1
+        for w in wanted
+        if (
+            re.search(rf"(?<![a-z0-9]){re.escape(w)}(?![a-z0-9])", haystack)
+            if w.isascii()
+            else w in haystack
+        )
+    )
+    return found / len(wanted)
+
+
+def _title(notice: Notice) -> str:
+    return " ".join([notice.heading, *notice.lines[:2]])
+
+
+def _turns(messages: Sequence[ChatMessage]) -> list[list[ChatMessage]]:
+    turns: list[list[ChatMessage]] = []
+    for m in messages:
+        last = turns[-1][-1] if turns else None
+        if (
+            last is not None
+            and member_key(last) == member_key(m)
+            and m.channel == last.channel
+            and m.ts - last.ts <= TURN_GAP
+        ):
+            turns[-1].append(m)
+        else:
+            turns.append([m])
+    return turns
+
+
+def _resolve_first_person(line: str, author: str) -> str:
+    """'有问题直接@我' in an admin's notice reads '@助教-阿周' in a post the operator sends."""
+    if not author or not re.search(r"[\u4e00-\u9fff]", line):
+        return line
+    return _FIRST_PERSON.sub(author, line)

@@ -1,0 +1,116 @@
+"""Event drafts: an announcement, promotion or reminder carries the event's own facts, from the
+chat or the playbook, and never a fact of another event."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from copilot.profile import CommunityProfile, save_profile
+from copilot.skills.draft.notices import calendar_days, event_words
+from copilot.skills.draft.templates import normalize_kind
+
+PROFILE = CommunityProfile(
+    name="青禾摄影社",
+    type="interest",
+    language="zh",
+    timezone="Asia/Shanghai",
+    admins=["社长-老周", "管理员-小叶"],
+)
+CHAT = [
+    (
+        "2026-11-02T09:00:00+08:00",
+        "管理员-小叶",
+        "【11月外拍】\n时间：11月14日（周六）8:00\n地点：西湖断桥集合\n费用：免费\n带队：小叶",
+    ),
+    ("2026-11-02T09:10:00+08:00", "阿明", "好呀，这次一定去"),
+    ("2026-11-09T20:00:00+08:00", "社长-老周", "方案定下来了："),
+    (
+        "2026-11-09T20:01:00+08:00",
+        "社长-老周",
+        "年末摄影展\n时间：12月20日（周日）10:00-17:00\n"
+        "地点：滨江区星光大道文化中心二楼\n费用：参展每人80元，观展免费\n负责人：社长-老周（有问题私信我）\n"
+        "报名截止：12月10日 20:00，交三张作品给我",
+    ),
+    ("2026-11-09T20:05:00+08:00", "阿明", "请问可以带家人来看吗？"),
+    ("2026-11-09T20:06:00+08:00", "社长-老周", "可以，观展免费"),
+    ("2026-11-10T08:00:00+08:00", "路人甲", "高价收二手镜头，加V：lens8888"),
+]
+PLAYBOOK = """# 社团活动
+
+## 月度夜拍
+
+每月最后一个周五晚上 19:30 在钱塘江边集合，费用 AA，由管理员带队。
+
+## 年度摄影展
+
+每年十二月办一次，参展作品每人最多三张。
+"""
+
+
+@pytest.fixture(scope="module")
+def club(tmp_path_factory: pytest.TempPathFactory, embedder):  # type: ignore[no-untyped-def]
+    from copilot.config import Settings
+    from copilot.service import Copilot
+
+    root = tmp_path_factory.mktemp("club")
+    chat = root / "chat.jsonl"
+    chat.write_text(
+        "\n".join(
+            json.dumps({"ts": ts, "author": a, "text": t, "id": f"m{i}"}, ensure_ascii=False)
+            for i, (ts, a, t) in enumerate(CHAT)
+        ),
+        encoding="utf-8",
+    )
+    (root / "活动.md").write_text(PLAYBOOK, encoding="utf-8")
+    settings = Settings(data_dir=root / "data", llm_provider="offline", _env_file=None)  # type: ignore[call-arg]
+    instance = Copilot(settings, embedder=embedder, llm=None)
+    instance.ingest_paths("club", [chat], kind="chat")
+    instance.ingest_paths("club", [Path(root / "活动.md")], kind="playbook")
+    save_profile(instance.db, "club", PROFILE)
+    yield instance
+    instance.close()
+
+
+def test_announcement_of_a_chat_decided_event_carries_its_facts_and_no_other_events(club) -> None:  # type: ignore[no-untyped-def]
+    result = club.draft("club", kind="announcement", topic="12月年末摄影展报名通知")
+    text = result.text
+    for fact in ("12月20日", "10:00", "星光大道文化中心", "80元", "社长-老周", "12月10日 20:00"):
+        assert fact in text, fact
+    # the November shoot and the monthly night shoot are other events
+    for other in ("断桥", "11月14日", "钱塘江", "19:30", "方案定下来了"):
+        assert other not in text, other
+    assert "私信社长-老周" in text  # the organiser's "我" names them in a post the operator sends
+    assert "lens8888" not in text and "？" not in text  # no spam, no member questions
+    assert result.citations and all(c.source.endswith("chat.jsonl") for c in result.citations)
+    assert all(f.text in text for f in result.facts)
+
+
+def test_a_reminder_for_a_recurring_playbook_event_gets_the_day_from_the_topic(club) -> None:  # type: ignore[no-untyped-def]
+    result = club.draft("club", kind="reminder", topic="11月27日（周五）月度夜拍提醒")
+    assert result.kind == "reminder"
+    assert "11月27日" in result.text and "19:30" in result.text and "钱塘江" in result.text
+    assert "星光大道" not in result.text and "断桥" not in result.text
+    assert any(c.source.endswith("活动.md") for c in result.citations)
+
+
+def test_a_topic_with_another_date_never_takes_a_notice_of_another_run(club) -> None:  # type: ignore[no-untyped-def]
+    result = club.draft("club", kind="announcement", topic="12月5日外拍")
+    assert "11月14日" not in result.text and "断桥" not in result.text
+
+
+def test_reminder_means_an_event_unless_the_topic_is_about_the_rules() -> None:
+    assert normalize_kind("reminder", "摄影展报名即将截止") == "reminder"
+    assert normalize_kind("reminder", "提醒大家遵守群规") == "rules_reminder"
+    assert normalize_kind("rules", "") == "rules_reminder"
+
+
+def test_event_dates_and_words_are_read_as_written() -> None:
+    assert calendar_days("12月5日（周六）—12月6日（周日）") == {(12, 5), (12, 6)}
+    assert calendar_days("📅 November 20–29, 2026") == {(11, 20), (11, 29)}
+    assert calendar_days("by Wednesday, Nov 11") == {(11, 11)}
+    # the kind of post, the date and the community's own name are not what names the event
+    assert event_words("12月5日线上月考提醒", "星火研途") == {"线上月考"}
+    assert "毛孩子" not in event_words("12 月毛孩子市集招摊主", "成都毛孩子同城会")
