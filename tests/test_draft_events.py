@@ -37,6 +37,12 @@ CHAT = [
     ("2026-11-09T20:05:00+08:00", "阿明", "请问可以带家人来看吗？"),
     ("2026-11-09T20:06:00+08:00", "社长-老周", "可以，观展免费"),
     ("2026-11-10T08:00:00+08:00", "路人甲", "高价收二手镜头，加V：lens8888"),
+    ("2026-11-10T07:00:00+08:00", "阿明", "打卡 第12天 扫街30张"),
+    ("2026-11-10T07:05:00+08:00", "小雨", "打卡 第3天 拍了早餐"),
+    ("2026-11-10T07:10:00+08:00", "老王", "打卡 第40天 日出"),
+    ("2026-11-11T12:00:00+08:00", "社长-老周", "[红包]"),
+    ("2026-11-11T20:00:00+08:00", "小雨", "我决定每天拍一张"),
+    ("2026-11-12T21:00:00+08:00", "老王", "有人知道滨江那边晚上好停车吗？"),
 ]
 PLAYBOOK = """# 社团活动
 
@@ -99,6 +105,19 @@ def test_a_reminder_for_a_recurring_playbook_event_gets_the_day_from_the_topic(c
 def test_a_topic_with_another_date_never_takes_a_notice_of_another_run(club) -> None:  # type: ignore[no-untyped-def]
     result = club.draft("club", kind="announcement", topic="12月5日外拍")
     assert "11月14日" not in result.text and "断桥" not in result.text
+
+
+def test_the_weekly_digest_leads_with_the_weeks_news_and_skips_routine_posts(club) -> None:  # type: ignore[no-untyped-def]
+    result = club.draft("club", kind="digest", topic="本周回顾（11月9日—11月15日）")
+    lines = result.text.splitlines()
+    news = next(i for i, line in enumerate(lines) if "年末摄影展" in line)
+    assert "12月20日" in lines[news] and "12月10日 20:00" in lines[news]
+    answered = next(i for i, line in enumerate(lines) if "带家人" in line)
+    assert news < answered and "观展免费" in lines[answered]
+    assert "待解答：有人知道滨江那边晚上好停车吗？" in result.text  # nobody answered it
+    for routine in ("打卡", "红包", "lens8888", "我决定", "断桥"):  # 断桥: another week's news
+        assert routine not in result.text, routine
+    assert result.citations and all(c.source.endswith("chat.jsonl") for c in result.citations)
 
 
 def test_reminder_means_an_event_unless_the_topic_is_about_the_rules() -> None:

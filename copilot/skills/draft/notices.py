@@ -81,7 +81,7 @@ _POST_WORDS = frozenset(
 _MD = re.compile(r"\*\*|__|`")
 _LIST_MARK = re.compile(r"^\s*(?:[-*•>]\s+|[（(]\d{1,2}[）)]\s*|\d{1,2}[、.)]\s*(?!\d))")
 _ACK = re.compile(r"^(?:是的|对的?|没错|好的|嗯|yes|yep|okay|ok|sure)[，,、!！.。\s]+", re.I)
-_RELATIVE_DAY = re.compile(r"今天|明天|今晚|明晚|明早|\btoday\b|\btomorrow\b|\btonight\b", re.I)
+RELATIVE_DAY = re.compile(r"今天|明天|今晚|明晚|明早|\btoday\b|\btomorrow\b|\btonight\b", re.I)
 _FIRST_PERSON = re.compile(r"(?<![自你他她])我(?!们)")
 
 
@@ -320,7 +320,7 @@ def best_notice(
             score += 0.5
         if notice.kind == "chat":
             score += 0.2  # the chat is newer than the playbook and names this run of the event
-            if _RELATIVE_DAY.search(notice.text):
+            if RELATIVE_DAY.search(notice.text):
                 score -= 0.3  # "明天…截止" was true the day it was said, not when this is posted
         scored.append((score, order, notice))
     if not scored:

@@ -213,7 +213,7 @@ def fit(post: Post, variant: int) -> tuple[str, list[str], Post]:
 def _without_one(post: Post) -> list[Fact]:
     """The facts minus one: the last, or for a notice its last line with the fewest details
     (the deadline line is often last and must stay)."""
-    if not post.notice:
+    if not post.notice or post.kind == "weekly_digest":  # a digest is ranked: drop the last
         return post.facts[:-1]
     fewest = min(range(len(post.facts)), key=lambda i: (len(slots_of(post.facts[i].text)), -i))
     return post.facts[:fewest] + post.facts[fewest + 1 :]

@@ -30,6 +30,7 @@ from copilot.skills.draft.channels import (
     check_draft,
     get_channel,
 )
+from copilot.skills.draft.digest import digest_items, digest_window
 from copilot.skills.draft.notices import (
     Notice,
     best_notice,
@@ -62,6 +63,7 @@ from copilot.text import fold_chinese
 
 LANGUAGES = tuple(LANGUAGE_NAMES)
 EVENT_KINDS = ("announcement", "activity_promotion", "reminder")
+UNCITED = -1  # a line shown without a citation (an open question: no passage holds it)
 MAX_VARIANTS = 5
 GROUNDED_SIMILARITY = 0.35
 MAX_TOPIC_CHARS = 300
@@ -159,6 +161,8 @@ def write_draft(
     event = (
         find_event(ports, community, profile, request.topic, retrieval, messages)
         if request.kind in EVENT_KINDS
+        else week_digest(ports, community, profile, request, messages)
+        if digest and messages
         else []
     )
 
@@ -198,7 +202,7 @@ def write_draft(
     return llm_else_offline(ports.llm, prompt or "draft", online, offline)
 
 
-EventLine = tuple[str, RetrievedChunk]
+EventLine = tuple[str, RetrievedChunk | None]
 
 
 def find_event(
@@ -232,12 +236,39 @@ def find_event(
     return out
 
 
+def week_digest(
+    ports: DraftPorts,
+    community: str,
+    profile: CommunityProfile,
+    request: DraftRequest,
+    messages: Sequence[ChatMessage],
+) -> list[EventLine]:
+    """The week's digest lines (news, decisions, answered, open), each citing its chat passage."""
+    since, until = digest_window(request.topic, messages, profile.timezone)
+    lang = T.template_language(request.language)
+    out: list[EventLine] = []
+    for item in digest_items(messages, profile, since, until, request.language):
+        if banned_words_in(item.text, profile):
+            continue
+        quoted = [line for m in item.messages for line in m.text.splitlines()]
+        # An open question is in no passage (unanswered questions are not indexed): it is
+        # shown without a citation rather than pinned to a passage that does not hold it.
+        chunk = _passage_of_lines(ports, community, quoted)
+        out.append((T.DIGEST_LABELS[lang][item.section] + item.text, chunk))
+    return out
+
+
 def _passage_of(ports: DraftPorts, community: str, notice: Notice) -> RetrievedChunk | None:
     """The indexed passage that holds a notice (a chat notice: the chat chunk quoting it)."""
     if notice.chunk is not None:
         return notice.chunk
-    keys = [fold_chinese(line)[:24] for line in notice.lines if len(line) >= 6]
-    query = " ".join(notice.lines)[:400]
+    return _passage_of_lines(ports, community, list(notice.lines))
+
+
+def _passage_of_lines(ports: DraftPorts, community: str, lines: list[str]) -> RetrievedChunk | None:
+    """The chat chunk quoting these lines (None when none does: no citation is invented)."""
+    keys = [fold_chinese(line)[:24] for line in lines if len(line) >= 4]
+    query = " ".join(lines)[:400]
     found = ports.retriever.search(community, query, top_k=5, kind="chat").chunks
     scored = [(sum(k in fold_chinese(c.text) for k in keys), i) for i, c in enumerate(found)]
     hits, index = max(scored, default=(0, -1))
@@ -249,6 +280,8 @@ def _event_passages(event: list[EventLine]) -> list[RetrievedChunk]:
     texts: dict[str, list[str]] = {}
     chunks: dict[str, RetrievedChunk] = {}
     for line, chunk in event:
+        if chunk is None:
+            continue
         texts.setdefault(chunk.chunk_id, []).append(line)
         chunks[chunk.chunk_id] = chunk
     return [replace(chunks[k], text="\n".join(v)) for k, v in texts.items()]
@@ -261,14 +294,18 @@ def _event_post(
     event: list[EventLine],
     provenance: Provenance,
 ) -> DraftResult:
-    """An announcement, promotion or reminder built from the event's own notice lines."""
+    """An announcement, promotion, reminder or digest built from the community's own lines."""
     passages = _event_passages(event)
     index = {c.chunk_id: i for i, c in enumerate(passages)}
-    facts = [Fact(line, index[chunk.chunk_id], i) for i, (line, chunk) in enumerate(event)]
+    facts = [
+        Fact(line, index[chunk.chunk_id] if chunk else UNCITED, i)
+        for i, (line, chunk) in enumerate(event)
+    ]
     text_of_event = "\n".join(line for line, _ in event)
     # A recurring event's notice has no calendar day: the topic's day goes on its own line.
     lines = [line for line, _ in event]
-    when = "" if calendar_days(text_of_event) else extract_details([request.topic, *lines])[0]
+    dated = calendar_days(text_of_event) or request.kind == "weekly_digest"
+    when = "" if dated else extract_details([request.topic, *lines])[0]
     post = Post(
         kind=request.kind,
         language=request.language,
@@ -369,10 +406,12 @@ def _result(
 ) -> DraftResult:
     rendered = [fit(post, i) for i in range(request.variants)]
     text, shown, used = rendered[0]
-    order, citations = cite_quotes(chunks, [(f.text, f.chunk) for f in used.facts])
+    cited = [(f.text, f.chunk) for f in used.facts if f.chunk != UNCITED]
+    order, citations = cite_quotes(chunks, cited)
     draft_facts = [
         DraftFact(text=t, citation=order.index(f.chunk) + 1)
         for f, t in zip(used.facts, shown, strict=True)
+        if f.chunk != UNCITED
     ]
     return DraftResult(
         text=text,

@@ -162,6 +162,10 @@ CTAS = {
         "reminder": "Not signed up yet? Now's the time. Questions? Just ask here.",
     },
 }
+DIGEST_LABELS = {
+    "zh": {"news": "📢 ", "decision": "✅ ", "answered": "💬 ", "open": "❓ 待解答："},
+    "en": {"news": "📢 ", "decision": "✅ ", "answered": "💬 ", "open": "❓ Still open: "},
+}
 SIGNOFFS = {"zh": "—— {name}运营组", "en": "— The {name} team"}
 DETAIL_LABELS = {"zh": ("时间", "地点"), "en": ("When", "Where")}
 DETAIL_EMOJI = ("🕗", "📍")

@@ -129,16 +129,19 @@ class Kpi(BaseModel):
     metric: str
     target: str
     metric_en: str = ""
+    target_en: str = ""
 
     def text(self, language: str) -> str:
-        metric = self.metric_en if language == "en" and self.metric_en else self.metric
-        return f"{metric}: {self.target}" if language == "en" else f"{metric}：{self.target}"
+        if language == "en":
+            return f"{self.metric_en or self.metric}: {self.target_en or self.target}"
+        return f"{self.metric}：{self.target}"
 
 
 class Activity(BaseModel):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     name_zh: str
     name_en: str
+    also_called: list[str] = Field(default_factory=list)  # names that show it already runs
     goal: Goal
     fits: list[CommunityType] = Field(min_length=1)
     effort: Effort
@@ -170,6 +173,11 @@ class Activity(BaseModel):
 
     def name(self, language: str) -> str:
         return self.name_en if language == "en" else self.name_zh
+
+    @property
+    def names(self) -> list[str]:
+        """Every name the format goes by, for finding whether a community already runs it."""
+        return [self.name_zh, self.name_en, *self.also_called]
 
     def why(self, language: str) -> str:
         return (self.why_en if language == "en" else self.why_zh) or self.why_zh or self.why_en

@@ -1,13 +1,13 @@
 """Explainable activity ranking: a transparent additive score, one term per reason.
 
-score = type fit + health-signal match + season/holiday + goal match + effort + playbook mention.
+score = type fit + health-signal match + season/holiday + goal match + effort. Formats the
+community already runs are left out before ranking (see `running`).
 Every term is kept in `score_breakdown`, and every non-zero term has a sentence in the
 rationale that quotes the number behind it, so an operator can see (and argue with) the ranking.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -23,7 +23,6 @@ NEAR_DAYS = 14
 HOLIDAY_TRIGGER = 1.0  # a festival-friendly activity when any holiday is within 14 days
 GOAL = 1.5
 EFFORT = {"low": 0.0, "medium": -0.5, "high": -1.5}
-PLAYBOOK = 1.0
 LEAD_DAYS = {"low": 2, "medium": 7, "high": 14}  # preparation time before the activity starts
 
 TYPE_NAMES = {
@@ -77,7 +76,6 @@ def rank(
     calendar: dict[str, CalendarHit],
     goals: set[Goal],
     language: str,
-    playbook: Callable[[Activity], list[str]] | None = None,
 ) -> list[Ranked]:
     """Score every activity that can run now; best first (ties: lower effort, then id)."""
     lang = "en" if language == "en" else "zh"
@@ -129,15 +127,7 @@ def rank(
                 if lang == "zh"
                 else f"{activity.effort} effort"
             )
-        sources = playbook(activity) if playbook else []
-        terms["playbook"] = PLAYBOOK if sources else 0.0
-        if sources:
-            reasons.append(
-                f"你的资料里有相关做法（{sources[0]}）"
-                if lang == "zh"
-                else f"your playbook covers it ({sources[0]})"
-            )
-        out.append(Ranked(activity, terms, reasons, matched, season, sources))
+        out.append(Ranked(activity, terms, reasons, matched, season))
     order = list(EFFORT)
     out.sort(key=lambda r: (-r.score, order.index(r.activity.effort), r.activity.id))
     return out

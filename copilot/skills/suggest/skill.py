@@ -7,7 +7,6 @@ LLM configured, only the pitch of each suggestion is polished, via the versioned
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -34,14 +33,7 @@ from copilot.skills.results import (
 from copilot.skills.suggest.catalogue import Activity, load_catalogue, normalize_goals
 from copilot.skills.suggest.holidays import calendar_hits, upcoming
 from copilot.skills.suggest.rank import Ranked, plan_dates, rank, start_date, watch_kpis
-from copilot.text import fold_chinese, tokenize
-
-# Words too common in activity names to show that a playbook section is about the activity.
-GENERIC = frozenset(
-    "成员 社群 活动 每日 每周 主题 目标 知识 member members community day week "
-    "weekly night month session call the and with for list book year new goal "
-    "group line one daily quick red".split()
-)
+from copilot.skills.suggest.running import running_formats
 
 
 @dataclass(frozen=True)
@@ -75,11 +67,9 @@ def suggest_activities(
     calendar = calendar_hits(today)
     goals, unmatched = normalize_goals(profile.goals)
     catalogue = load_catalogue(ports.catalogue_path)
-    lookup = None
-    if ports.retriever:
-        ports.retriever.prefetch([n for a in catalogue for n in (a.name_zh, a.name_en)])
-        lookup = _playbook_lookup(ports.retriever, community)
-    ranked = rank(catalogue, profile, report, calendar, goals, lang, lookup)[:limit]
+    running = running_formats(catalogue, community, ports.retriever, messages, profile.admins)
+    fresh = [a for a in catalogue if a.id not in running]
+    ranked = rank(fresh, profile, report, calendar, goals, lang)[:limit]
     notes = []
     if report is None:
         notes.append(
@@ -95,6 +85,15 @@ def suggest_activities(
                 else "Goals that match no catalogue goal: "
             )
             + ", ".join(unmatched)
+        )
+    if running:
+        notes.append(
+            (
+                "你们已经在做、所以没有再建议的形式："
+                if lang == "zh"
+                else "Formats you already run, so not suggested: "
+            )
+            + ", ".join(f"{a.name(lang)} ({running[a.id]})" for a in catalogue if a.id in running)
         )
     result = SuggestResult(
         suggestions=[_suggestion(r, report, today, lang) for r in ranked],
@@ -193,29 +192,6 @@ def _numbers(report: HealthReport | None) -> HealthNumbers:
         previous_7_days=report.activity_trend.previous_7_days,
         signals=list(report.signals),
     )
-
-
-def _playbook_lookup(retriever: Retriever, community: str) -> Callable[[Activity], list[str]]:
-    """Does the community's own playbook have a section on this format? (heading or full name)."""
-
-    def lookup(activity: Activity) -> list[str]:
-        names = [activity.name_zh, activity.name_en]
-        wanted = {
-            t
-            for t in tokenize(" ".join(names))
-            if t not in GENERIC and (len(t) >= 3 or (not t.isascii() and len(t) >= 2))
-        }
-        for query in names:
-            for chunk in retriever.search(community, query, top_k=3, kind="playbook").chunks:
-                heading = chunk.heading.split(">")[-1].strip()
-                body = fold_chinese(chunk.text)
-                if any(t in fold_chinese(heading) for t in wanted) or any(
-                    fold_chinese(n) in body for n in names
-                ):
-                    return [f"{chunk.source} › {heading}" if heading else chunk.source]
-        return []
-
-    return lookup
 
 
 def _polish(

@@ -1,0 +1,239 @@
+"""The week's digest from the chat: news, decisions, answered and open questions.
+
+Ranked by what matters to members: the organisers' notices of events (with their day, place,
+fee and deadline), other announcements and group decisions, then questions the group answered,
+then questions still open. Routine posts never make it in: check-ins and other lines many
+members post alike, red packets, stickers, spam, personal resolutions ("我决定继续学").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from copilot.analytics.conversation import Roles, normalize
+from copilot.analytics.exchanges import is_noise, link_questions
+from copilot.analytics.extract import is_decision
+from copilot.analytics.spam import spam_ids
+from copilot.models import ChatMessage
+from copilot.profile import CommunityProfile
+from copilot.skills.draft.notices import (
+    RELATIVE_DAY,
+    Notice,
+    calendar_days,
+    chat_notices,
+    slots_of,
+)
+from copilot.text import (
+    detect_language,
+    fold_chinese,
+    is_question,
+    looks_like_injection,
+    tokenize,
+)
+
+ITEM_CHARS = 120
+QA_CHARS = {"zh": 48, "en": 80}
+LIMITS = {"news": 3, "decision": 2, "answered": 2, "open": 2}
+_PERSONAL = re.compile(
+    r"我(?:决定|打算|准备|要|想)|\bI(?:'ve| have)? decided\b|\bI'm going to\b|\bmy plan\b", re.I
+)
+_ANNOUNCE = re.compile(
+    r"^\s*(?:【[^】]{2,30}】|📢|\*\*[^*]{4,80}\*\*|(?:公告|通知|提醒|重要)[:：]|"
+    r"(?:heads up|announcement|reminder|update|psa)\b)",
+    re.IGNORECASE,
+)
+# "你们就这么卖东西的？！" is a complaint, not a question the digest should pass on.
+_EXCLAIMED = re.compile(r"[!！]")
+_RED_PACKET = re.compile(r"红包|red (?:packet|envelope)", re.IGNORECASE)
+# "@小鹿 明天之前把接龙挂到群公告", "@Brisk please put up the post": work among the organisers.
+_TASK = re.compile(r"@\S+.{0,40}?(?:请|麻烦|负责|之?前把|记得|please|can you|could you)", re.I)
+_ADDRESSED = re.compile(r"^\s*@\S+")  # said to one member, not to the group
+_MODERATION = re.compile(r"已(?:移出|踢|撤回|禁言)|移出了|\b(?:banned|removed|kicked)\b", re.I)
+
+
+@dataclass(frozen=True)
+class DigestItem:
+    section: str  # news | decision | answered | open
+    text: str
+    messages: tuple[ChatMessage, ...]  # the messages it quotes, for its citation
+
+
+def digest_window(
+    topic: str, messages: Sequence[ChatMessage], timezone: str
+) -> tuple[datetime, datetime]:
+    """The week the topic names ('11月9日—11月15日', 'October 26 - November 1'), in the
+    community's time zone; without dates, the last seven days of the chat."""
+    zone = ZoneInfo(timezone)
+    last = max(m.ts for m in normalize(messages)).astimezone(zone)
+    days = sorted(_in_year(mo, d, last.date()) for mo, d in calendar_days(topic))
+    if days:
+        first = days[0]
+        end = days[-1] if len(days) > 1 else first + timedelta(days=6)
+        return _midnight(first, zone), _midnight(end + timedelta(days=1), zone)
+    end_day = last.date() + timedelta(days=1)
+    return _midnight(end_day - timedelta(days=7), zone), _midnight(end_day, zone)
+
+
+def digest_items(
+    messages: Sequence[ChatMessage],
+    profile: CommunityProfile,
+    since: datetime,
+    until: datetime,
+    language: str,
+) -> list[DigestItem]:
+    """The week's items, most important first, at most `LIMITS` of each section."""
+    roles = Roles.of(profile.admins, ())
+    window = [
+        m
+        for m in normalize(messages)
+        if since <= m.ts < until
+        and not m.is_service
+        and not is_noise(m.text)
+        and not looks_like_injection(m.text)
+        and not _RED_PACKET.search(m.text)
+    ]
+    spam = spam_ids(window, profile.admins)
+    routine = _routine_openings(window)
+    window = [m for m in window if m.id not in spam and _opening(m.text) not in routine]
+    wanted = "en" if language == "en" else "zh"
+    items: list[DigestItem] = []
+    used: set[str] = set()
+
+    def add(section: str, text: str, *quoted: ChatMessage) -> None:
+        text = text.strip()
+        same_language = (detect_language(text) == "en") == (wanted == "en")
+        if text and same_language and quoted[0].id not in used:
+            items.append(DigestItem(section, text, quoted))
+            used.add(quoted[0].id)
+
+    news: list[tuple[float, str, ChatMessage]] = []
+    notice_turns = set()
+    for notice in chat_notices(window, profile.admins):
+        first = _message_at(window, notice)
+        if first is None:
+            continue
+        notice_turns.add(first.id)
+        if notice.context or _TASK.search(notice.text) or _ADDRESSED.match(notice.text):
+            continue  # an answer to a member (listed with its question), or organisers' work
+        if RELATIVE_DAY.search(notice.text) and not calendar_days(notice.text):
+            continue  # "明天…截止" was news that day, not in a look back at the week
+        weight = len(notice.slots) + 2 * bool(_ANNOUNCE.search(notice.text)) + roles.is_admin(first)
+        news.append((weight, _compact(notice, wanted), first))
+    for m in window:
+        if m.id in notice_turns or is_question(m.text) or _TASK.search(m.text):
+            continue
+        if roles.is_admin(m) and _ANNOUNCE.search(m.text) and not _MODERATION.search(m.text):
+            weight = 2 + len(slots_of(m.text)) + ("\n" in m.text.strip())
+            news.append((weight, _clip(_one_line(m.text), ITEM_CHARS), m))
+        elif is_decision(m.text) and not _PERSONAL.search(m.text) and len(m.text) >= 10:
+            add("decision", _clip(_one_line(m.text), ITEM_CHARS), m)
+    for _, text, m in sorted(news, key=lambda n: -n[0]):
+        if all(_overlap(text, i.text) < 0.3 for i in items if i.section == "news"):
+            add("news", text, m)
+    exchanges = link_questions(window, profile.admins)
+    width = QA_CHARS[wanted]
+    answers_used: set[str] = set()
+    # Answers by the organisers first, then the fullest answers.
+    for e in sorted(
+        (e for e in exchanges if e.answered and not _EXCLAIMED.search(e.question.text)),
+        key=lambda e: (not roles.is_admin(e.answers[0]), -len(e.answers[0].text)),
+    ):
+        if e.answers[0].id in answers_used:
+            continue  # one reply to two complaints is not two answered questions
+        answers_used.add(e.answers[0].id)
+        question, answer = _one_line(e.question.text), _one_line(e.answers[0].text)
+        add(
+            "answered", f"{_clip(question, width)} → {_clip(answer, width)}", e.question, *e.answers
+        )
+    for e in exchanges:
+        if not e.answered and not _EXCLAIMED.search(e.question.text):
+            add("open", _clip(_one_line(e.question.text), width), e.question)
+    counts: Counter[str] = Counter()
+    ranked = []
+    for section in LIMITS:
+        for item in items:
+            if item.section == section and counts[section] < LIMITS[section]:
+                ranked.append(item)
+                counts[section] += 1
+    return ranked
+
+
+def _compact(notice: Notice, language: str) -> str:
+    """A notice in one line: its title, then day, place, fee, deadline as it states them."""
+    lines = [re.sub(r"\*\*|__|`", "", ln).strip() for ln in notice.lines if ln.strip()]
+    title = lines[0].rstrip(":：").strip()
+    rest = lines[1:]
+    if rest and lines[0].endswith((":", "：")) and "date" not in slots_of(rest[0]):
+        title, rest = rest[0], rest[1:]  # "方案定下来了：" then the event's name
+    sep, cut = ("; ", re.compile(r"\s\(|\.\s")) if language == "en" else ("；", re.compile("，"))
+    details = []
+    for line in rest:
+        if slots_of(line) & {"date", "place", "fee", "deadline"}:
+            details.append(_balanced(cut.split(line, maxsplit=1)[0].strip()))
+    text = title + (("：" if language == "zh" else ": ") + sep.join(details) if details else "")
+    return _clip(text, ITEM_CHARS + 40)
+
+
+def _overlap(a: str, b: str) -> float:
+    ta, tb = set(tokenize(a)), set(tokenize(b))
+    return len(ta & tb) / min(len(ta), len(tb)) if ta and tb else 0.0
+
+
+def _balanced(text: str) -> str:
+    """Cut at an unclosed bracket ('60元/人（两天' → '60元/人')."""
+    for left, right in (("（", "）"), ("(", ")")):
+        if text.count(left) > text.count(right):
+            text = text[: text.rindex(left)].rstrip()
+    return text
+
+
+def _routine_openings(messages: Sequence[ChatMessage]) -> set[str]:
+    """Openings many members post alike ('打卡 ✅ 第34天', '签到+滇红'): check-in boilerplate."""
+    authors: dict[str, set[str]] = {}
+    for m in messages:
+        authors.setdefault(_opening(m.text), set()).add(m.author)
+    return {opening for opening, who in authors.items() if opening and len(who) >= 3}
+
+
+def _opening(text: str) -> str:
+    folded = fold_chinese(text).strip()
+    match = re.match(r"#?[\u4e00-\u9fff]{2}|#?[a-z]+", folded)
+    return match.group(0) if match and len(folded) <= 40 else ""
+
+
+def _by_admin(notice: Notice, roles: Roles, window: Sequence[ChatMessage]) -> bool:
+    first = _message_at(window, notice)
+    return first is not None and roles.is_admin(first)
+
+
+def _message_at(window: Sequence[ChatMessage], notice: Notice) -> ChatMessage | None:
+    return next((m for m in window if m.ts == notice.ts and m.author == notice.author), None)
+
+
+def _one_line(text: str) -> str:
+    return re.sub(r"\s*\n\s*", " / ", re.sub(r"\*\*|__|`", "", text.strip()))
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _in_year(month: int, day: int, near: date) -> date:
+    """The date with that month and day closest to `near` (a digest of late December in
+    January, or the reverse)."""
+    options = []
+    for year in (near.year - 1, near.year, near.year + 1):
+        try:
+            options.append(date(year, month, day))
+        except ValueError:
+            continue
+    return min(options, key=lambda d: abs((d - near).days))
+
+
+def _midnight(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(0), zone)
