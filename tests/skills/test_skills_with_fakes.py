@@ -176,3 +176,35 @@ def test_only_the_pitches_of_suggestions_are_polished_by_the_model(tmp_path: Pat
     ]
     assert polished.suggestions[0].pitch == "来一场读书打卡挑战吧！"
     assert polished.suggestions[1].pitch == offline.suggestions[1].pitch
+
+
+def test_an_llm_announcement_sees_only_the_events_own_notice(tmp_path: Path) -> None:
+    """The model is sent the notice of the event the topic names, not a passage that also
+    holds another event: it cannot mix the two up."""
+    start = datetime(2026, 11, 9, 12, tzinfo=UTC)
+    lines = ["方案定下来了：", "冬季徒步\n时间：12月6日（周日）8:00\n地点：香山东门\n费用：30元"]
+    notice = [
+        ChatMessage(
+            id=f"n{i}",
+            community="club",
+            author="管理员",
+            ts=start + timedelta(minutes=i),
+            text=text,
+        )
+        for i, text in enumerate(lines)
+    ]
+    other = "[11-02 09:00] 管理员: 读书会改到周五 20:00，地点：三楼会议室"
+    chunk = passage(3, f"{other}\n[11-09 12:00] 管理员: " + "\n".join(lines), kind="chat")
+    retriever = ScriptedRetriever([*RULES, chunk])
+    reply = {"text": "冬季徒步 12月6日 8:00 香山东门集合 [1]", "citations": [1], "variants": []}
+    llm = FakeLLM([json.dumps(reply, ensure_ascii=False)])
+    profile = CommunityProfile(admins=["管理员"])
+    ports = DraftPorts(unit_settings(tmp_path), retriever, HashingEmbedder(), llm)
+    request = make_request(
+        profile, kind="announcement", topic="12月冬季徒步", channel="wechat_group"
+    )
+    result = write_draft(ports, "club", profile, request, messages=notice)
+    sent = "\n".join(str(m.content) for m in llm.calls[0])
+    assert "香山东门" in sent and "30元" in sent
+    assert "读书会" not in sent and "三楼会议室" not in sent and "腾讯会议" not in sent
+    assert result.mode == "llm" and [c.chunk_id for c in result.citations] == ["chunk-3"]
