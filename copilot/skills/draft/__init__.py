@@ -17,7 +17,7 @@ class DraftIn(BaseModel):
         examples=["announcement"],
         description=(
             "announcement, welcome, activity_promotion, weekly_digest, knowledge_share, "
-            "rules_reminder"
+            "rules_reminder, reminder (of an event)"
         ),
     )
     topic: str = Field(max_length=2000, examples=["周三晚上的读书分享会"])

@@ -70,7 +70,8 @@ def digest_window(
     community's time zone; without dates, the last seven days of the chat."""
     zone = ZoneInfo(timezone)
     last = max(m.ts for m in normalize(messages)).astimezone(zone)
-    days = sorted(_in_year(mo, d, last.date()) for mo, d in calendar_days(topic))
+    found = (_in_year(mo, d, last.date()) for mo, d in calendar_days(topic))
+    days = sorted(d for d in found if d is not None)  # "2月30日" names no day
     if days:
         first = days[0]
         end = days[-1] if len(days) > 1 else first + timedelta(days=6)
@@ -223,7 +224,7 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _in_year(month: int, day: int, near: date) -> date:
+def _in_year(month: int, day: int, near: date) -> date | None:
     """The date with that month and day closest to `near` (a digest of late December in
     January, or the reverse)."""
     options = []
@@ -232,7 +233,7 @@ def _in_year(month: int, day: int, near: date) -> date:
             options.append(date(year, month, day))
         except ValueError:
             continue
-    return min(options, key=lambda d: abs((d - near).days))
+    return min(options, key=lambda d: abs((d - near).days), default=None)
 
 
 def _midnight(day: date, zone: ZoneInfo) -> datetime:

@@ -269,6 +269,8 @@ def _passage_of_lines(ports: DraftPorts, community: str, lines: list[str]) -> Re
     """The chat chunk quoting these lines (None when none does: no citation is invented)."""
     keys = [fold_chinese(line)[:24] for line in lines if len(line) >= 4]
     query = " ".join(lines)[:400]
+    if not keys or not query.strip():
+        return None
     found = ports.retriever.search(community, query, top_k=5, kind="chat").chunks
     scored = [(sum(k in fold_chinese(c.text) for k in keys), i) for i, c in enumerate(found)]
     hits, index = max(scored, default=(0, -1))
