@@ -59,7 +59,7 @@ from copilot.skills.grounding import (
 from copilot.skills.language import LANGUAGE_NAMES
 from copilot.skills.llm_json import parse_reply
 from copilot.skills.results import DraftFact, DraftResult, Provenance
-from copilot.text import fold_chinese
+from copilot.text import detect_language, fold_chinese
 
 LANGUAGES = tuple(LANGUAGE_NAMES)
 EVENT_KINDS = ("announcement", "activity_promotion", "reminder")
@@ -226,8 +226,8 @@ def find_event(
     out: list[EventLine] = []
     cited: dict[int, RetrievedChunk | None] = {}
     for line, notice in event_lines(best, notices, topic, profile.name):
-        if banned_words_in(line, profile):
-            continue  # the knowledge may say what the post must not
+        if banned_words_in(line, profile) or _other_language(line, topic):
+            continue  # the knowledge may say what the post must not, or in another language
         if id(notice) not in cited:
             cited[id(notice)] = _passage_of(ports, community, notice)
         chunk = cited[id(notice)]
@@ -256,6 +256,11 @@ def week_digest(
         chunk = _passage_of_lines(ports, community, quoted)
         out.append((T.DIGEST_LABELS[lang][item.section] + item.text, chunk))
     return out
+
+
+def _other_language(line: str, topic: str) -> bool:
+    """A line in another language than the topic's (an English note in a Chinese notice)."""
+    return (detect_language(line) == "en") != (detect_language(topic) == "en")
 
 
 def _passage_of(ports: DraftPorts, community: str, notice: Notice) -> RetrievedChunk | None:
