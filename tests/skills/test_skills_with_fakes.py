@@ -82,8 +82,9 @@ def test_a_drafted_post_cites_each_passage_once_however_often_the_model_marks_it
         "citations": [],
         "variants": [],
     }
+    # Not an event post: an announcement would send only the event's own notice passage.
     request = make_request(
-        CommunityProfile(), kind="announcement", topic="读书分享会", channel="wechat_group"
+        CommunityProfile(), kind="knowledge_share", topic="读书分享会", channel="wechat_group"
     )
     result = write_draft(
         draft_ports(tmp_path, FakeLLM([json.dumps(reply)])), "club", CommunityProfile(), request
