@@ -85,6 +85,9 @@ class Settings(BaseSettings):
             "empty = one per core in offline mode, 0 with an LLM."
         ),
     )
+    console_session_hours: float = Field(
+        default=12.0, gt=0, le=24 * 30, description="How long a console sign-in lasts."
+    )
 
     @property
     def offline(self) -> bool:

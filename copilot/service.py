@@ -25,6 +25,7 @@ from copilot.llm import ChatLLM
 from copilot.llm.factory import build_llm
 from copilot.models import ChatMessage, date_in_calendar, in_calendar
 from copilot.retrieval.hybrid import HybridRetriever
+from copilot.retrieval.results import Retrieval
 from copilot.retrieval.vector_store import VectorStore
 from copilot.skills.answer import AnswerPorts, answer_question
 from copilot.skills.results import AnswerResult
@@ -277,6 +278,13 @@ class Copilot:
         self.vectors.check(community)
         ports = AnswerPorts(self.settings, self.retriever, self.llm)
         return answer_question(ports, community, question, prompt=prompt, top_k=top_k)
+
+    def search(self, community: str, question: str, *, top_k: int | None = None) -> Retrieval:
+        """Hit test: the passages an ask would retrieve, their scores and the confidence."""
+        check_community(community)
+        question = check_question(question, self.settings.max_question_chars)
+        self.vectors.check(community)
+        return self.retriever.search(community, question, top_k=top_k)
 
     def summarize(
         self,

@@ -10,12 +10,22 @@ from fastapi import FastAPI
 
 from copilot import __version__
 from copilot.api.connector_worker import running_connectors
+from copilot.api.console import install_console
 from copilot.api.errors import install_error_handlers
 from copilot.api.metrics import ApiMetrics, meter_llm
 from copilot.api.middleware import RequestContextMiddleware
 from copilot.api.ratelimit import RateLimiter
 from copilot.api.readers import ReaderPool
-from copilot.api.routes import chat, connectors, documents, health, keys, reviews, skills
+from copilot.api.routes import (
+    chat,
+    connectors,
+    documents,
+    health,
+    keys,
+    reviews,
+    search,
+    skills,
+)
 from copilot.api.upload_jobs import UploadJobs
 from copilot.config import Settings
 from copilot.keys import KeyStore
@@ -92,6 +102,7 @@ def create_app(
     for router in (
         health.router,
         documents.router,
+        search.router,
         skills.router,
         chat.router,
         keys.router,
@@ -99,4 +110,5 @@ def create_app(
         connectors.webhook_router(),
     ):
         app.include_router(router)
+    install_console(app)  # the operator console at /console/, over the same handlers
     return app

@@ -8,7 +8,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 
 from copilot.store.db import Database
-from copilot.store.tables import DocumentRow
+from copilot.store.tables import ChunkRow, DocumentRow
 
 
 class DocumentInfo(BaseModel):
@@ -37,4 +37,25 @@ def list_documents(db: Database, community: str) -> list[DocumentInfo]:
                 ingested_at=r.ingested_at,
             )
             for r in rows
+        ]
+
+
+class ChunkInfo(BaseModel):
+    id: str
+    heading: str
+    text: str
+    position: int
+
+
+def list_chunks(db: Database, community: str, source: str, limit: int = 500) -> list[ChunkInfo]:
+    """A source's chunks in document order (at most `limit`)."""
+    with db.session() as session:
+        rows = session.scalars(
+            select(ChunkRow)
+            .where(ChunkRow.community == community, ChunkRow.source == source)
+            .order_by(ChunkRow.position, ChunkRow.id)
+            .limit(limit)
+        ).all()
+        return [
+            ChunkInfo(id=r.id, heading=r.heading, text=r.text, position=r.position) for r in rows
         ]

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Engine, MetaData, inspect, text
 
 from copilot.store import (
     connector_tables,
+    console_table,
     faq_table,
     jobs_table,
     keys_table,
@@ -27,7 +28,15 @@ from copilot.store import (
 )
 from copilot.store.db import Base
 
-TABLE_MODULES = (tables, faq_table, profile_table, keys_table, connector_tables, jobs_table)
+TABLE_MODULES = (
+    tables,
+    faq_table,
+    profile_table,
+    keys_table,
+    connector_tables,
+    jobs_table,
+    console_table,
+)
 metadata: MetaData = Base.metadata
 PG_LOCK = 7_336_108  # advisory lock id: one process migrates, the others wait for it
 

@@ -36,6 +36,7 @@ ROUTES: list[tuple[str, str, dict[str, Any], Role]] = [
     ("POST", "/summaries", {"json": {}}, Role.operator),
     ("POST", "/activities", {"json": {"limit": 2}}, Role.operator),
     ("GET", "/stats", {}, Role.operator),
+    ("POST", "/search", {"json": {"question": "Where do we meet?"}}, Role.operator),
     ("GET", "/keys", {}, Role.admin),
     ("POST", "/keys", {"json": {"role": "member"}}, Role.admin),
     ("DELETE", "/keys/key_000000000000", {}, Role.admin),
