@@ -112,6 +112,7 @@ def record_event(db: Database, msg: InboundMessage) -> bool:
                 InboundEventRow(
                     platform=msg.platform,
                     event_id=msg.event_id,
+                    chat_id=msg.chat_id[:256],
                     status="received",
                     payload=msg.model_dump(mode="json"),
                 )
@@ -149,6 +150,28 @@ def pending_events(db: Database) -> list[InboundMessage]:
     )
     with db.session() as s:
         return [InboundMessage.model_validate(r.payload) for r in s.scalars(query)]
+
+
+class EventInfo(BaseModel):
+    event_id: str
+    status: str
+    error: str
+    created_at: datetime
+
+
+def last_events(db: Database, platform: str, chat_id: str, limit: int = 5) -> list[EventInfo]:
+    """The newest events of one chat: what the console shows under its route."""
+    query = (
+        select(InboundEventRow)
+        .where(InboundEventRow.platform == platform, InboundEventRow.chat_id == chat_id)
+        .order_by(InboundEventRow.created_at.desc())
+        .limit(limit)
+    )
+    with db.session() as s:
+        return [
+            EventInfo(event_id=r.event_id, status=r.status, error=r.error, created_at=r.created_at)
+            for r in s.scalars(query)
+        ]
 
 
 def event_status(db: Database, platform: str, event_id: str) -> str | None:

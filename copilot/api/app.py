@@ -20,6 +20,7 @@ from copilot.api.routes import (
     chat,
     connectors,
     documents,
+    faq,
     health,
     keys,
     reviews,
@@ -107,6 +108,7 @@ def create_app(
         chat.router,
         keys.router,
         reviews.router,
+        faq.router,
         connectors.webhook_router(),
     ):
         app.include_router(router)

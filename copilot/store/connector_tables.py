@@ -34,6 +34,9 @@ class InboundEventRow(Base):
     platform: Mapped[str] = mapped_column(String(16), primary_key=True)
     event_id: Mapped[str] = mapped_column(String(256), primary_key=True)
     status: Mapped[str] = mapped_column(String(16), default="received", index=True)
+    # Which chat it came from, kept with the dedupe key so the console can show a route's
+    # last events (the chat id is the platform's, not personal data).
+    chat_id: Mapped[str] = mapped_column(String(256), default="", server_default="", index=True)
     # The redacted message, needed until the work is done (then emptied; the row stays as a
     # dedupe key for the retention period, then goes: see purge_events).
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)

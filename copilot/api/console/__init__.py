@@ -14,10 +14,18 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from copilot.api.console import auth, knowledge, overview
+from copilot.api.console import ask, auth, create, knowledge, overview, queues, settings
 from copilot.api.console.web import PREFIX, Forbidden, SignInRequired, render
 
-ROUTERS = (auth.router, overview.router, knowledge.router)
+ROUTERS = (
+    auth.router,
+    overview.router,
+    knowledge.router,
+    ask.router,
+    queues.router,
+    create.router,
+    settings.router,
+)
 
 
 def install_console(app: FastAPI) -> None:
