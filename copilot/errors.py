@@ -10,6 +10,10 @@ class InputError(ValueError):
     """Bad input from a user: the message says what is wrong and how to fix it."""
 
 
+class NotFoundError(InputError):
+    """The input names something that does not exist (in this community): the API's 404."""
+
+
 COMMUNITY_ID = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,62}[A-Za-z0-9])?$")
 
 

@@ -41,6 +41,13 @@ if TYPE_CHECKING:
     from copilot.knowledge.chat_exports import ExportOptions
     from copilot.profile import CommunityProfile
     from copilot.skills.faq import FaqEntry
+    from copilot.skills.questions import (
+        FeedbackOutcome,
+        Origin,
+        QuestionItem,
+        Rating,
+        Status,
+    )
     from copilot.skills.results import DraftResult, SuggestResult, SummaryResult
 
 _AUTO = object()
@@ -271,13 +278,34 @@ class Copilot:
     # ---- skills ----------------------------------------------------------------------------
 
     def ask(
-        self, community: str, question: str, *, prompt: str | None = None, top_k: int | None = None
+        self,
+        community: str,
+        question: str,
+        *,
+        prompt: str | None = None,
+        top_k: int | None = None,
+        origin: Origin | None = None,
     ) -> AnswerResult:
+        """An operator's answer to this question (in any wording) first, else one from the
+        knowledge; a handoff queues the question for the operators (``origin``: where it was
+        asked). Every answer gets an ``answer_id`` that feedback refers to."""
+        from copilot.skills.questions import Origin, log_answer, operator_answer, record
+
         check_community(community)
         question = check_question(question, self.settings.max_question_chars)
         self.vectors.check(community)
-        ports = AnswerPorts(self.settings, self.retriever, self.llm)
-        return answer_question(ports, community, question, prompt=prompt, top_k=top_k)
+        origin = origin or Origin()
+        known = operator_answer(self.db, self.embedder, community, question)
+        if known is not None:
+            result, question_id = known
+        else:
+            ports = AnswerPorts(self.settings, self.retriever, self.llm)
+            result = answer_question(ports, community, question, prompt=prompt, top_k=top_k)
+            question_id = None
+        if result.handoff:
+            question_id = record(self.db, self.embedder, community, question, origin)
+        answer_id = log_answer(self.db, community, question, result, origin, question_id)
+        return result.model_copy(update={"answer_id": answer_id})
 
     def search(self, community: str, question: str, *, top_k: int | None = None) -> Retrieval:
         """Hit test: the passages an ask would retrieve, their scores and the confidence."""
@@ -366,6 +394,77 @@ class Copilot:
             status,  # type: ignore[arg-type]
             question=question,
             answer=answer,
+            chunk_tokens=self.settings.chunk_tokens,
+        )
+
+    # ---- the learning loop -----------------------------------------------------------------
+
+    def questions(
+        self, community: str, status: Status | None = None, limit: int = 500
+    ) -> list[QuestionItem]:
+        """The question queue, most asked and most recent first."""
+        from copilot.skills.questions import list_items
+
+        check_community(community)
+        return list_items(self.db, community, status, limit)
+
+    def answer_question_item(
+        self, community: str, question_id: str, text: str, *, by: str = "operator"
+    ) -> QuestionItem:
+        """Answer a queue item: the answer becomes approved knowledge the next asker gets."""
+        from copilot.skills.questions import answer_item
+
+        check_community(community)
+        return answer_item(
+            self.db,
+            self.indexer,
+            community,
+            question_id,
+            text,
+            by=by,
+            chunk_tokens=self.settings.chunk_tokens,
+        )
+
+    def dismiss_question_item(self, community: str, question_id: str) -> QuestionItem:
+        from copilot.skills.questions import dismiss_item
+
+        check_community(community)
+        return dismiss_item(
+            self.db, self.indexer, community, question_id, chunk_tokens=self.settings.chunk_tokens
+        )
+
+    def merge_question_items(self, community: str, question_id: str, into: str) -> QuestionItem:
+        from copilot.skills.questions import merge
+
+        check_community(community)
+        return merge(self.db, community, question_id, into)
+
+    def feedback(
+        self,
+        community: str,
+        answer_id: str,
+        rating: Rating,
+        *,
+        comment: str = "",
+        correction: str | None = None,
+        by: str = "",
+        origin: Origin | None = None,
+    ) -> FeedbackOutcome:
+        """Rate an answer; a thumbs-down reopens its question, a correction answers it."""
+        from copilot.skills.questions import rate
+
+        check_community(community)
+        return rate(
+            self.db,
+            self.embedder,
+            self.indexer,
+            community,
+            answer_id,
+            rating,
+            comment=comment,
+            correction=correction,
+            by=by,
+            origin=origin,
             chunk_tokens=self.settings.chunk_tokens,
         )
 

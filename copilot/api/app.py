@@ -23,6 +23,7 @@ from copilot.api.routes import (
     faq,
     health,
     keys,
+    questions,
     reviews,
     search,
     skills,
@@ -36,8 +37,9 @@ DESCRIPTION = """\
 Grounded answers, drafts, summaries and activity ideas for one community per API key.
 
 Send `Authorization: Bearer YOUR_KEY`. A key belongs to one community and has a role:
-**member** (ask), **operator** (+ documents, drafts, summaries, activities, stats) or
-**admin** (+ keys and settings). Errors are `{"error": {"code": ..., "message": ...}}`.
+**member** (ask, rate answers), **operator** (+ documents, drafts, summaries, activities, stats,
+the question queue) or **admin** (+ keys and settings).
+Errors are `{"error": {"code": ..., "message": ...}}`.
 `POST /v1/chat/completions` speaks OpenAI's protocol; `model` picks the skill.
 """
 
@@ -109,6 +111,7 @@ def create_app(
         keys.router,
         reviews.router,
         faq.router,
+        questions.router,
         connectors.webhook_router(),
     ):
         app.include_router(router)

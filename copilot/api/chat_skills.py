@@ -52,7 +52,11 @@ def with_sources(text: str, citations: list[Citation], language: str) -> str:
 
 
 def _ask(copilot: Copilot, community: str, request: ChatCompletionIn) -> SkillOutput:
-    result: AnswerResult = copilot.ask(community, request.user_text)
+    from copilot.skills.questions import Origin
+
+    result: AnswerResult = copilot.ask(
+        community, request.user_text, origin=Origin(channel="openai")
+    )
     return SkillOutput(
         result=result,
         text=with_sources(result.answer, result.citations, result.language),
@@ -65,6 +69,7 @@ def _ask(copilot: Copilot, community: str, request: ChatCompletionIn) -> SkillOu
             "language": result.language,
             "prompt": result.prompt,
             "model": result.model,
+            "answer_id": result.answer_id,
         },
     )
 

@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
 from copilot.embeddings import EmbedderMismatchError
-from copilot.errors import InputError
+from copilot.errors import InputError, NotFoundError
 from copilot.knowledge.errors import FileTooLargeError, UnsupportedFormatError
 
 log = logging.getLogger("copilot.api")
@@ -75,6 +75,8 @@ def error_response(
 
 
 def input_error_status(exc: InputError) -> int:
+    if isinstance(exc, NotFoundError):
+        return 404
     if isinstance(exc, FileTooLargeError):
         return 413
     if isinstance(exc, UnsupportedFormatError):

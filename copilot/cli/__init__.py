@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from copilot.cli import chat, connectors, knowledge, operator, serve
+from copilot.cli import chat, connectors, knowledge, operator, questions, serve
 from evals.cli import eval_command
 
 app = typer.Typer(
@@ -18,6 +18,7 @@ serve.register(app)  # `copilot serve` and `copilot keys ...`
 chat.register(app)  # `copilot summarize`, `copilot stats`, `copilot faq ...`
 operator.register(app)  # `copilot draft`, `copilot suggest`, `copilot profile ...`
 connectors.register(app)  # `copilot routes ...` and `copilot reviews ...`
+questions.register(app)  # `copilot questions list|show|answer|dismiss|merge`
 app.command("eval")(eval_command)  # `copilot eval SUITE... [--matrix ...] [--report ...]`
 
 

@@ -106,8 +106,10 @@ def ask(
     prompt: Annotated[str | None, typer.Option(help="Prompt version, e.g. answer@v1.")] = None,
 ) -> None:
     """Answer a question from the community's knowledge, with sources (or hand off)."""
+    from copilot.skills.questions import Origin
+
     with copilot_instance() as cp:
-        result = cp.ask(community, question, prompt=prompt)
+        result = cp.ask(community, question, prompt=prompt, origin=Origin(channel="cli"))
     if json_out:
         print_json(result.model_dump(exclude={"retrieved"}))
         return

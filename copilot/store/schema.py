@@ -24,6 +24,7 @@ from copilot.store import (
     jobs_table,
     keys_table,
     profile_table,
+    question_tables,
     tables,
 )
 from copilot.store.db import Base
@@ -36,6 +37,7 @@ TABLE_MODULES = (
     connector_tables,
     jobs_table,
     console_table,
+    question_tables,
 )
 metadata: MetaData = Base.metadata
 PG_LOCK = 7_336_108  # advisory lock id: one process migrates, the others wait for it

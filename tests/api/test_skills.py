@@ -34,7 +34,9 @@ def test_member_gets_a_grounded_chinese_answer_with_citations(client, keys: Keys
         "mode",
         "prompt",
         "model",
+        "answer_id",
     }
+    assert body["answer_id"].startswith("ans_")
 
 
 def test_unanswerable_question_hands_off(client, keys: Keys) -> None:  # type: ignore[no-untyped-def]

@@ -2,8 +2,9 @@
 
 The API key selects the community; `model` selects the skill (`copilot-ask`, ...). A model may
 also name the community, `copilot-ask:COMMUNITY`, which must be the key's own. Citations travel
-in the message text (a "Sources" list) and in the extra top-level fields `citations` and
-`copilot` (mode, confidence, handoff). With `stream: true` the finished answer is sent as
+in the message text (a "Sources" list) and in the extra top-level fields `citations`,
+`copilot` (mode, confidence, handoff, answer_id) and `answer_id` (rate the answer with
+`POST /v1/communities/{id}/feedback`). With `stream: true` the finished answer is sent as
 OpenAI chunks over server-sent events, ending with `data: [DONE]`.
 """
 
@@ -142,7 +143,12 @@ async def chat_completions(
     completion_id = "chatcmpl-" + uuid.uuid4().hex[:24]
     created = int(time.time())
     model = body.model
-    extras = {"citations": [c.model_dump() for c in output.citations], "copilot": output.meta}
+    extras: dict[str, Any] = {
+        "citations": [c.model_dump() for c in output.citations],
+        "copilot": output.meta,
+    }
+    if "answer_id" in output.meta:  # rate it with POST /v1/communities/{id}/feedback
+        extras["answer_id"] = output.meta["answer_id"]
     usage = _usage(output, body.user_text)
     if not body.stream:
         return {

@@ -4,7 +4,9 @@ from copilot.skills.faq.mining import FaqCandidate, mine_faq
 from copilot.skills.faq.queue import (
     APPROVED_SOURCE,
     FaqEntry,
+    approve_answer,
     decide,
+    index_approved,
     list_entries,
     refresh_candidates,
 )
@@ -13,7 +15,9 @@ __all__ = [
     "APPROVED_SOURCE",
     "FaqCandidate",
     "FaqEntry",
+    "approve_answer",
     "decide",
+    "index_approved",
     "list_entries",
     "mine_faq",
     "refresh_candidates",

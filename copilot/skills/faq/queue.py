@@ -103,6 +103,34 @@ def decide(
         row.question = (question or row.question).strip()
         row.answer = (answer or row.answer).strip()
         row.updated_at = datetime.now(UTC)
+    index_approved(db, indexer, community, chunk_tokens)
+    return next(e for e in list_entries(db, community) if e.id == faq_id)
+
+
+def approve_answer(
+    db: Database,
+    indexer: Indexer,
+    community: str,
+    faq_id: str,
+    *,
+    question: str,
+    answer: str,
+    answerer: str,
+    asked_times: int,
+    chunk_tokens: int = 220,
+) -> None:
+    """Add or replace one approved entry written by an operator (an answered queue question,
+    a correction) and re-index: it becomes knowledge cited like any playbook."""
+    with db.session() as session:
+        row = session.get(FaqRow, (community, faq_id)) or FaqRow(community=community, id=faq_id)
+        row.question, row.answer, row.asker, row.answerer = question, answer, "", answerer
+        row.asked_times, row.status, row.updated_at = asked_times, "approved", datetime.now(UTC)
+        session.add(row)
+    index_approved(db, indexer, community, chunk_tokens)
+
+
+def index_approved(db: Database, indexer: Indexer, community: str, chunk_tokens: int) -> None:
+    """The approved entries as one playbook source (only that source is re-indexed)."""
     approved = list_entries(db, community, "approved")
     if approved:
         text = "# FAQ\n\n" + "\n\n".join(f"## {e.question}\n{e.answer}" for e in approved)
@@ -111,4 +139,3 @@ def decide(
         )
     else:
         indexer.remove(community, APPROVED_SOURCE)
-    return next(e for e in list_entries(db, community) if e.id == faq_id)

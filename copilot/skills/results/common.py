@@ -41,6 +41,7 @@ class AnswerResult(Provenance):
     handoff: bool
     language: str
     retrieved: list[RetrievedRef] = Field(default_factory=list)
+    answer_id: str = Field(default="", description="What feedback on this answer refers to.")
 
 
 class AnswerOut(BaseModel):
@@ -54,6 +55,9 @@ class AnswerOut(BaseModel):
     mode: Mode = Field(description="offline, llm, or offline-fallback (the LLM failed).")
     prompt: str
     model: str
+    answer_id: str = Field(
+        default="", description="Rate this answer with POST /v1/communities/{id}/feedback."
+    )
 
 
 class Check(BaseModel):
