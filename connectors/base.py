@@ -82,6 +82,13 @@ class InboundMessage(BaseModel):
     command: str | None = Field(default=None, description="Lower-case command without '/'.")
     args: str = Field(default="", description="Text after the command.")
     quoted_text: str | None = Field(default=None, description="Text of the message replied to.")
+    reply_to: str | None = Field(
+        default=None, description="Platform id of the message this one replies to."
+    )
+    reaction: Literal["up", "down"] | None = Field(
+        default=None,
+        description="Not a text message: a thumbs up/down on the message ``message_id``.",
+    )
     reply_context: dict[str, str] = Field(
         default_factory=dict, description="Platform data the reply needs (thread ts, tokens...)."
     )
@@ -103,6 +110,7 @@ class Ignored:
 
 
 ParseResult = InboundMessage | Challenge | Ignored
+Posted = list[str]  # platform ids of the messages a reply or send posted
 
 
 @dataclass(frozen=True)
@@ -285,15 +293,24 @@ class Connector(ABC):
         """Learn what is not configured (bot user id/username) from the platform API."""
 
     @abstractmethod
-    async def reply(self, msg: InboundMessage, text: str, *, mention: Sequence[str] = ()) -> None:
+    async def reply(
+        self, msg: InboundMessage, text: str, *, mention: Sequence[str] = ()
+    ) -> Posted | None:
         """Answer ``msg`` in its thread/as a quote. ``text`` is plain text: markup that could
-        ping everyone is neutralised; users in ``mention`` are @-mentioned properly."""
+        ping everyone is neutralised; users in ``mention`` are @-mentioned properly. Returns
+        the ids of the messages posted where the platform says them (reactions on them and
+        replies to them find the answer), else None."""
 
     @abstractmethod
     async def send(
         self, chat_id: str, text: str, *, thread_id: str | None = None, mention: Sequence[str] = ()
-    ) -> None:
+    ) -> Posted | None:
         """Post unprompted (digests, approved review items) to a chat."""
+
+    def reply_thread(self, msg: InboundMessage) -> str | None:
+        """The thread a reply to ``msg`` opens or joins, where the platform threads replies
+        under the message (Slack): an operator's message there answers it. None elsewhere."""
+        return None
 
     @abstractmethod
     def mention(self, user_ids: Sequence[str]) -> str:

@@ -168,7 +168,10 @@ class TelegramPolling(Stream):
                     await deliver(msg)
 
     async def _get_updates(self) -> list[dict[str, Any]]:
-        body: dict[str, Any] = {"timeout": self._timeout, "allowed_updates": ["message"]}
+        body: dict[str, Any] = {
+            "timeout": self._timeout,
+            "allowed_updates": ["message", "message_reaction"],
+        }
         if self.offset is not None:
             body["offset"] = self.offset
         url = f"{self._api_url}/bot{self._token}/getUpdates"

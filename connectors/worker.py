@@ -25,6 +25,7 @@ from copilot.service import Copilot
 from copilot.skills.results import AnswerResult, Citation
 
 from .base import Connector, DeliveryError, Expiring, InboundMessage
+from .questions import QuestionRelay
 from .routing import Decision, decide, summary_since
 from .tables import (
     Route,
@@ -136,6 +137,7 @@ class ConnectorWorker:
         self.copilot, self.db, self.connectors = copilot, copilot.db, connectors
         self.limiter = limiter or RateLimiter()
         self.capacity = capacity
+        self.questions = QuestionRelay(copilot, connectors)
         self.tasks: set[asyncio.Task[None]] = set()
         self._purged_at = -1e18
 
@@ -167,7 +169,12 @@ class ConnectorWorker:
         stored, redacted and without what no step needs. None for duplicates and drops."""
         msg = self.stored_form(msg)
         route = get_route(self.db, msg.platform, msg.chat_id)
-        if decide(msg, route).action == "ignore" and not (route and route.capture):
+        wanted = route is not None and (
+            msg.reaction is not None
+            or route.capture
+            or self.questions.answered_handoff(route, msg) is not None
+        )
+        if decide(msg, route).action == "ignore" and not wanted:
             return None
         self._purge_old_events()
         return msg if record_event(self.db, msg) else None
@@ -225,9 +232,16 @@ class ConnectorWorker:
         if route is None:
             return
         msg = await self._run(self.bind_reply, conn, msg)
+        if msg.reaction is not None:
+            await self._run(self.questions.rate, route, msg)
+            return
         decision = decide(msg, route, body_signed=conn.capabilities.signs_body)
         if route.capture and not msg.command and msg.text:
             await self._run(self._capture, route, msg)
+        answered = await self._run(self.questions.answered_handoff, route, msg)
+        if answered is not None:  # an operator's reply to a handoff: the item's answer
+            await self.questions.take_answer(route, msg, answered)
+            return
         if decision.action == "ignore":
             return
         texts = TEXTS[lang_of(msg.text or msg.args) if msg.text or msg.args else "zh"]
@@ -260,7 +274,13 @@ class ConnectorWorker:
             else:
                 await conn.reply(msg, format_answer(text, citations, language))
         else:
-            answer: AnswerResult = await self._run(self.copilot.ask, community, decision.text)
+            answer: AnswerResult = await self._run(
+                self.copilot.ask,
+                community,
+                decision.text,
+                origin=self.questions.origin(conn, msg),
+                queue_handoff=decision.addressed,  # a silent handoff told nobody anything
+            )
             if answer.handoff and not decision.addressed:
                 return  # mode all/review: stay quiet unless confident
             if decision.action == "review":  # nothing is posted until an operator approves
@@ -275,11 +295,13 @@ class ConnectorWorker:
                 texts = TEXTS["en" if answer.language == "en" else "zh"]
                 admins = route.admins
                 text = f"{answer.answer}\n\n{texts['handoff']}" if admins else answer.answer
-                await conn.reply(msg, text, mention=admins)
+                posted = await conn.reply(msg, text, mention=admins)
+                await self._run(self.questions.posted, community, answer.answer_id, msg, posted)
             else:
-                await conn.reply(
+                posted = await conn.reply(
                     msg, format_answer(answer.answer, answer.citations, answer.language)
                 )
+                await self._run(self.questions.posted, community, answer.answer_id, msg, posted)
 
     async def _operator_output(
         self, community: str, decision: Decision

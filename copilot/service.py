@@ -267,6 +267,9 @@ class Copilot:
             message_count=len(messages),
             progress=progress or no_progress,
         )
+        from copilot.skills.questions.from_chat import queue_unanswered
+
+        queue_unanswered(self.db, self.embedder, community, messages, admins)
         return result, stored
 
     def reindex(self, community: str, progress: Progress | None = None) -> int:
@@ -285,10 +288,12 @@ class Copilot:
         prompt: str | None = None,
         top_k: int | None = None,
         origin: Origin | None = None,
+        queue_handoff: bool = True,
     ) -> AnswerResult:
         """An operator's answer to this question (in any wording) first, else one from the
         knowledge; a handoff queues the question for the operators (``origin``: where it was
-        asked). Every answer gets an ``answer_id`` that feedback refers to."""
+        asked; ``queue_handoff=False`` for a handoff nobody is told about). Every answer gets
+        an ``answer_id`` that feedback refers to."""
         from copilot.skills.questions import Origin, log_answer, operator_answer, record
 
         check_community(community)
@@ -302,7 +307,7 @@ class Copilot:
             ports = AnswerPorts(self.settings, self.retriever, self.llm)
             result = answer_question(ports, community, question, prompt=prompt, top_k=top_k)
             question_id = None
-        if result.handoff:
+        if result.handoff and queue_handoff:
             question_id = record(self.db, self.embedder, community, question, origin)
         answer_id = log_answer(self.db, community, question, result, origin, question_id)
         return result.model_copy(update={"answer_id": answer_id})

@@ -145,3 +145,35 @@ def test_the_queue_holds_no_personal_data(club) -> None:  # type: ignore[no-unty
     assert all("13812345678" not in p.text for p in item.asked_in)
     raw = (Path(club.settings.data_dir) / "copilot.db").read_bytes()
     assert b"13812345678" not in raw
+
+
+CHAT_LINES = [
+    {
+        "ts": "2026-11-20T10:00:00+08:00",
+        "author": "小周",
+        "text": "请问停车场在哪里？可以免费停车吗",
+    },
+    {"ts": "2026-11-20T10:05:00+08:00", "author": "阿海", "text": "今天天气真好"},
+    {"ts": "2026-11-20T11:00:00+08:00", "author": "小吴", "text": "读书会可以带小朋友一起来吗？"},
+    {"ts": "2026-11-20T11:02:00+08:00", "author": "管理员", "text": "可以的，欢迎带孩子来"},
+    {"ts": "2026-11-20T12:00:00+08:00", "author": "阿海", "text": "下周见"},
+    {"ts": "2026-11-20T12:05:00+08:00", "author": "小林", "text": "周日有活动吗？"},
+]
+
+
+def test_chat_questions_nobody_answered_join_the_queue_once(club, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    chat = tmp_path / "group.jsonl"
+    chat.write_text("\n".join(json.dumps(m, ensure_ascii=False) for m in CHAT_LINES), "utf-8")
+    club.ingest_paths("club", [chat], kind="chat")
+    items = club.questions("club")
+    # The answered question is not there; the one asked minutes ago may still get its answer.
+    assert [i.question for i in items] == ["请问停车场在哪里？可以免费停车吗"]
+    assert items[0].reason == "chat" and items[0].asked_in[0].channel == "chat"
+    assert items[0].first_asked.isoformat().startswith("2026-11-20T02:00")
+
+    club.ingest_paths("club", [chat], kind="chat")  # re-ingesting counts nothing twice
+    club.ask("club", PARKING_AGAIN)  # a member asks the copilot in other words
+    [item] = club.questions("club")
+    assert item.count == 2

@@ -11,7 +11,7 @@ import json
 import re
 import time
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 import httpx
 from pydantic import Field, SecretStr
@@ -25,6 +25,7 @@ from connectors.base import (
     Ignored,
     InboundMessage,
     ParseResult,
+    Posted,
     VerificationError,
     Webhook,
     check_fresh,
@@ -38,6 +39,13 @@ from connectors.text import compose, split_command, squash
 # Subtypes that are still a person talking; everything else (edits, joins, bots) is ignored.
 _HUMAN_SUBTYPES = {None, "thread_broadcast", "file_share"}
 _MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+# Reaction names (skin tones come as "+1::skin-tone-2") that rate an answer.
+REACTIONS: dict[str, Literal["up", "down"]] = {
+    "+1": "up",
+    "thumbsup": "up",
+    "-1": "down",
+    "thumbsdown": "down",
+}
 
 
 class _FixedClock(Clock):
@@ -105,6 +113,8 @@ class SlackConnector(Connector):
         if kind != "event_callback":
             return Ignored(f"unsupported payload type {kind!r}")
         ev: dict[str, Any] = data.get("event") or {}
+        if ev.get("type") == "reaction_added":
+            return self._reaction(data, ev)
         if ev.get("bot_id") or ev.get("subtype") not in _HUMAN_SUBTYPES or not ev.get("user"):
             return Ignored("not a message from a person")
         bot = self.bot_user_id or _bot_from_authorizations(data)
@@ -134,6 +144,7 @@ class SlackConnector(Connector):
             mentioned=mentioned,
             command=command,
             args=args,
+            reply_to=str(thread_ts) if thread_ts and thread_ts != ts else None,
             # Reply under the thread's parent: Slack asks for the parent ts, never a reply's.
             reply_context={
                 "thread_ts": str(thread_ts or ts),
@@ -141,24 +152,52 @@ class SlackConnector(Connector):
             },
         )
 
+    def _reaction(self, data: dict[str, Any], ev: dict[str, Any]) -> ParseResult:
+        """A thumbs up/down on a message (the copilot's answers are the ones that count)."""
+        item: dict[str, Any] = ev.get("item") or {}
+        rating = REACTIONS.get(str(ev.get("reaction", "")).split("::")[0])
+        if rating is None or item.get("type") != "message" or not ev.get("user"):
+            return Ignored("not a thumbs up/down on a message")
+        channel, ts = str(item.get("channel", "")), str(item.get("ts", ""))
+        return InboundMessage(
+            platform="slack",
+            event_id=str(data.get("event_id") or f"{channel}:{ts}:{ev['user']}"),
+            chat_id=channel,
+            chat_type="private" if channel.startswith("D") else "group",
+            message_id=ts,
+            user_id=str(ev["user"]),
+            text="",
+            mentioned=False,
+            reaction=rating,
+        )
+
+    def reply_thread(self, msg: InboundMessage) -> str | None:
+        return msg.reply_context.get("thread_ts")
+
     async def setup(self) -> None:
         if not self.bot_user_id:
             data = await self._call("auth.test", {})
             self.bot_user_id = data.get("user_id")
 
-    async def reply(self, msg: InboundMessage, text: str, *, mention: Sequence[str] = ()) -> None:
-        await self.send(
+    async def reply(
+        self, msg: InboundMessage, text: str, *, mention: Sequence[str] = ()
+    ) -> Posted | None:
+        return await self.send(
             msg.chat_id, text, thread_id=msg.reply_context.get("thread_ts"), mention=mention
         )
 
     async def send(
         self, chat_id: str, text: str, *, thread_id: str | None = None, mention: Sequence[str] = ()
-    ) -> None:
+    ) -> Posted | None:
+        posted: Posted = []
         for chunk in compose(text, self.limit, escape=escape, suffix=self.mention(mention)):
             payload: dict[str, Any] = {"channel": chat_id, "text": chunk}
             if thread_id:
                 payload["thread_ts"] = thread_id
-            await self._call("chat.postMessage", payload)
+            data = await self._call("chat.postMessage", payload)
+            if data.get("ts"):
+                posted.append(str(data["ts"]))
+        return posted
 
     def mention(self, user_ids: Sequence[str]) -> str:
         return " ".join(f"<@{u}>" for u in user_ids)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 import httpx
 from pydantic import Field, SecretStr
@@ -22,6 +22,7 @@ from connectors.base import (
     InboundMessage,
     ParseResult,
     PayloadError,
+    Posted,
     VerificationError,
     Webhook,
     load_json,
@@ -31,6 +32,15 @@ from connectors.base import (
 from connectors.http import call_json, install_log_redaction
 from connectors.settings import PlatformSettings, platform_config, require
 from connectors.text import compose, split_command, squash, utf16_len
+
+REACTIONS: dict[str, Literal["up", "down"]] = {"👍": "up", "👎": "down"}
+
+
+def _emoji(reaction: object) -> str:
+    """ReactionTypeEmoji's emoji; custom and paid reactions rate nothing."""
+    if isinstance(reaction, dict) and reaction.get("type") == "emoji":
+        return str(reaction.get("emoji", ""))
+    return ""
 
 
 def _u16(text: str) -> bytes:
@@ -88,6 +98,8 @@ class TelegramConnector(Connector):
         msg = update.get("message")
         if "update_id" not in update:
             raise PayloadError("not a Telegram update")
+        if isinstance(update.get("message_reaction"), dict):
+            return self._reaction(update["update_id"], update["message_reaction"])
         if not isinstance(msg, dict):
             return Ignored("update carries no new message")  # edits, channel posts, ...
         text = str(msg.get("text") or msg.get("caption") or "")
@@ -126,7 +138,33 @@ class TelegramConnector(Connector):
             command=command,
             args=args,
             quoted_text=reply_to.get("text") or reply_to.get("caption"),
+            reply_to=str(reply_to["message_id"]) if "message_id" in reply_to else None,
             reply_context=ctx,
+        )
+
+    def _reaction(self, update_id: object, event: dict[str, Any]) -> ParseResult:
+        """``message_reaction`` (the bot must be an admin and ask for it in allowed_updates):
+        a newly added 👍/👎 on a message rates it; removing one rates nothing."""
+        user: dict[str, Any] = event.get("user") or {}
+        if "id" not in user or user.get("is_bot"):
+            return Ignored("reaction without a person (anonymous admin or a bot)")
+        old = {_emoji(r) for r in event.get("old_reaction") or []}
+        added = [e for e in (_emoji(r) for r in event.get("new_reaction") or []) if e not in old]
+        rating = next((REACTIONS[e] for e in added if e in REACTIONS), None)
+        if rating is None:
+            return Ignored("no thumbs up/down added")
+        chat: dict[str, Any] = event.get("chat") or {}
+        return InboundMessage(
+            platform="telegram",
+            event_id=str(update_id),
+            chat_id=str(chat.get("id")),
+            chat_type="private" if chat.get("type") == "private" else "group",
+            message_id=str(event["message_id"]),
+            user_id=str(user["id"]),
+            user_handle=str(user["username"]) if user.get("username") else None,
+            text="",
+            mentioned=False,
+            reaction=rating,
         )
 
     def _strip_entities(self, text: str, entities: list[dict[str, Any]]) -> tuple[str, bool, bool]:
@@ -155,8 +193,10 @@ class TelegramConnector(Connector):
             me = await self._call("getMe", {})
             self.bot_username = str(me.get("username", "")).lower() or None
 
-    async def reply(self, msg: InboundMessage, text: str, *, mention: Sequence[str] = ()) -> None:
-        await self._post(
+    async def reply(
+        self, msg: InboundMessage, text: str, *, mention: Sequence[str] = ()
+    ) -> Posted | None:
+        return await self._post(
             msg.chat_id,
             text,
             mention,
@@ -166,8 +206,8 @@ class TelegramConnector(Connector):
 
     async def send(
         self, chat_id: str, text: str, *, thread_id: str | None = None, mention: Sequence[str] = ()
-    ) -> None:
-        await self._post(chat_id, text, mention, thread_id=thread_id, reply_to=None)
+    ) -> Posted | None:
+        return await self._post(chat_id, text, mention, thread_id=thread_id, reply_to=None)
 
     async def _post(
         self,
@@ -177,7 +217,8 @@ class TelegramConnector(Connector):
         *,
         thread_id: str | None,
         reply_to: str | None,
-    ) -> None:
+    ) -> Posted:
+        posted: Posted = []
         # Plain text unless we must render mentions; then HTML with everything else escaped.
         use_html = bool(mention)
         esc = (lambda s: html.escape(s, quote=False)) if use_html else (lambda s: s)
@@ -192,7 +233,10 @@ class TelegramConnector(Connector):
                     "message_id": int(reply_to),
                     "allow_sending_without_reply": True,  # question deleted meanwhile: still answer
                 }
-            await self._call("sendMessage", payload)
+            sent = await self._call("sendMessage", payload)
+            if "message_id" in sent:
+                posted.append(str(sent["message_id"]))
+        return posted
 
     def mention(self, user_ids: Sequence[str]) -> str:
         """Usernames render as ``@name``; numeric ids as an HTML ``tg://user`` link."""

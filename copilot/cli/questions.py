@@ -3,7 +3,7 @@ questions; an answer becomes approved knowledge the next asker gets, cited."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -83,10 +83,36 @@ def questions_answer(
     """Answer an item: it becomes approved knowledge, so the next asker gets it, cited."""
     with copilot_instance() as cp:
         item = cp.answer_question_item(community, question_id, text, by="cli")
+        posted = _post_back(cp, community, item.id, item.answer)
     if json_out:
-        print_json(item.model_dump(mode="json"))
+        print_json({**item.model_dump(mode="json"), "posted_back": posted})
         return
     out.print(f"[green]answered[/] {item.id}: {item.question}", highlight=False)
+    if posted:
+        out.print(f"[dim]posted back in {posted} chat(s)[/]")
+
+
+def _post_back(cp: Any, community: str, question_id: str, text: str) -> int:
+    """Tell the chats that asked, through the platforms configured by COPILOT_<PLATFORM>_*."""
+    import asyncio
+
+    import httpx
+
+    from connectors import build_connectors
+    from connectors.questions import QuestionRelay
+
+    async def post() -> int:
+        async with httpx.AsyncClient(timeout=httpx.Timeout(10.0)) as http:
+            try:
+                connectors = build_connectors(http=http)
+            except ValueError as exc:  # a platform partly configured
+                err.print(f"[yellow]note:[/] answer saved, not posted back: {exc}")
+                return 0
+            if not connectors:
+                return 0
+            return await QuestionRelay(cp, connectors).post_back(community, question_id, text)
+
+    return asyncio.run(post())
 
 
 @questions_app.command("dismiss")

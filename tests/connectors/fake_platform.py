@@ -149,13 +149,16 @@ def _handler(fake: FakePlatform) -> type[BaseHTTPRequestHandler]:
 
 
 # -- per-platform default answers, in each platform's real response format -------------------
+_POSTED = itertools.count(1)
+
+
 def _slack(req: RecordedRequest, m: re.Match[str]) -> Reply:
     if not req.headers.get("authorization", "").startswith("Bearer xoxb-"):
         return 200, {"ok": False, "error": "not_authed"}
     if m["method"] == "auth.test":
         return 200, {"ok": True, "team_id": "T1", "user_id": SLACK_BOT_USER_ID, "bot_id": "B1"}
     body = req.json or {}
-    ts = f"1700000000.{len(body.get('text', '')):06d}"
+    ts = f"1800000000.{next(_POSTED):06d}"  # each posted message its own ts, as on Slack
     return 200, {
         "ok": True,
         "channel": body.get("channel"),
@@ -180,7 +183,7 @@ def _telegram(req: RecordedRequest, m: re.Match[str]) -> Reply:
             "description": "Bad Request: message text is empty",
         }
     result = {
-        "message_id": 1000 + len(body["text"]),
+        "message_id": 500000 + next(_POSTED),
         "from": {"id": bot_id, "is_bot": True, "first_name": "Copilot"},
         "chat": {"id": body.get("chat_id")},
         "date": 1700000000,

@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from copilot.skills.questions.grouping import same_question
+from copilot.skills.questions.grouping import question_vectors, same_question
 
 PAIRS = yaml.safe_load((Path(__file__).parent / "data" / "question_pairs.yaml").read_text("utf-8"))
 
 
 def _judge(embedder, pair: str) -> bool:  # type: ignore[no-untyped-def]
     a, b = pair.split(" | ")
-    va, vb = embedder.embed([a, b])
+    va, vb = question_vectors(embedder, [a, b])
     return same_question(embedder, float(va @ vb), a, b)
 
 

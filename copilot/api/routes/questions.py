@@ -3,17 +3,26 @@ operator, whose answer becomes knowledge (and is posted back where the question 
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from copilot.api.deps import CopilotDep, MemberCommunity, OperatorCommunity, PrincipalDep, run_sync
+from copilot.api.deps import (
+    CopilotDep,
+    MemberCommunity,
+    OperatorCommunity,
+    PrincipalDep,
+    WorkerDep,
+    run_sync,
+)
 from copilot.api.errors import ApiError, error_responses
 from copilot.keys import Role
 from copilot.skills.questions import FeedbackOutcome, Origin, QuestionItem, Status
 from copilot.skills.questions.knowledge import MAX_ANSWER_CHARS
 
+log = logging.getLogger("copilot.api.questions")
 router = APIRouter(prefix="/v1/communities/{community}", tags=["questions"])
 ERRORS = error_responses(401, 403, 404, 422, 429)
 QuestionId = Annotated[str, Path(max_length=32, pattern=r"^q_[0-9a-f]{1,28}$")]
@@ -65,7 +74,13 @@ async def question(
     return await run_sync(request, get_item, copilot.db, community, question_id)
 
 
-@router.post("/questions/{question_id}/answer", response_model=QuestionItem, responses=ERRORS)
+class AnsweredOut(QuestionItem):
+    posted_back: int = Field(
+        description="Chats the answer was posted back to (or queued for review in)."
+    )
+
+
+@router.post("/questions/{question_id}/answer", response_model=AnsweredOut, responses=ERRORS)
 async def answer(
     request: Request,
     community: OperatorCommunity,
@@ -73,9 +88,12 @@ async def answer(
     body: AnswerIn,
     copilot: CopilotDep,
     principal: PrincipalDep,
-) -> QuestionItem:
-    """Answer the item: the answer becomes approved knowledge, cited in later answers."""
-    return await run_sync(
+    worker: WorkerDep,
+) -> AnsweredOut:
+    """Answer the item: the answer becomes approved knowledge, cited in later answers, and is
+    posted back in the chats that asked it (mentioning the asker; review-mode chats get it in
+    the review queue)."""
+    item = await run_sync(
         request,
         copilot.answer_question_item,
         community,
@@ -83,6 +101,12 @@ async def answer(
         body.text,
         by=f"key:{principal.key_id}",
     )
+    try:
+        posted = await worker.questions.post_back(community, item.id, item.answer)
+    except Exception as exc:  # the answer is stored; the chats can be told again later
+        log.warning("posting the answer to %s back failed: %s", item.id, exc)
+        posted = 0
+    return AnsweredOut(**item.model_dump(), posted_back=posted)
 
 
 @router.post("/questions/{question_id}/dismiss", response_model=QuestionItem, responses=ERRORS)

@@ -11,7 +11,7 @@ from copilot.embeddings import Embedder, Vectors
 from copilot.knowledge.redact import redact
 from copilot.retrieval.unit_vectors import unpack_vectors
 from copilot.skills.faq import APPROVED_SOURCE
-from copilot.skills.questions.grouping import best_match
+from copilot.skills.questions.grouping import best_match, question_vectors
 from copilot.skills.questions.models import Origin
 from copilot.skills.questions.queue import answered_items, new_id
 from copilot.skills.results import AnswerResult, Citation, RetrievedRef
@@ -31,7 +31,7 @@ def operator_answer(
     items = answered_items(db, community)
     if not items:
         return None
-    vector = embedder.embed([question])[0] if vector is None else vector
+    vector = question_vectors(embedder, [question])[0] if vector is None else vector
     candidates = [(i, q, unpack_vectors(v, embedder.dimension)[0]) for i, q, _, v in items]
     match = best_match(embedder, vector, question, candidates)
     if match is None:

@@ -15,7 +15,7 @@ from copilot.embeddings import Embedder
 from copilot.errors import InputError, NotFoundError
 from copilot.knowledge.redact import redact
 from copilot.retrieval.unit_vectors import pack_vectors, unpack_vectors
-from copilot.skills.questions.grouping import best_match
+from copilot.skills.questions.grouping import best_match, question_vectors
 from copilot.skills.questions.models import (
     Origin,
     Place,
@@ -45,44 +45,66 @@ def record(
 ) -> str:
     """Count one asking: into the item it is a paraphrase of, else a new open item. Returns
     the item's id. A dismissed item stays dismissed (it was off-topic or spam)."""
-    text = redact(question.strip())
-    when = when or datetime.now(UTC)
-    vector = embedder.embed([text])[0]
+    return record_many(db, embedder, community, [(question, origin, when)], reason=reason)[0]
+
+
+Asking = tuple[str, Origin, datetime | None]  # question, where, when (None: now)
+
+
+def record_many(
+    db: Database,
+    embedder: Embedder,
+    community: str,
+    askings: list[Asking],
+    *,
+    reason: Reason = "handoff",
+) -> list[str]:
+    """``record`` for many askings at once (one embedding batch, one transaction)."""
+    if not askings:
+        return []
+    texts = [redact(q.strip()) for q, _, _ in askings]
+    vectors = question_vectors(embedder, texts)
+    ids: list[str] = []
     with db.session() as s:
-        rows = s.scalars(
-            select(QuestionRow).where(
-                QuestionRow.community == community, QuestionRow.merged_into.is_(None)
+        rows = list(
+            s.scalars(
+                select(QuestionRow).where(
+                    QuestionRow.community == community, QuestionRow.merged_into.is_(None)
+                )
             )
-        ).all()
-        match = best_match(
-            embedder,
-            vector,
-            text,
-            [(r.id, r.question, unpack_vectors(r.vector, embedder.dimension)[0]) for r in rows],
         )
-        if match is None:
-            row = QuestionRow(
-                community=community,
-                id=new_id("q"),
-                question=text,
-                status="open",
-                reason=reason,
-                count=0,
-                downvotes=0,
-                first_asked=when,
-                last_asked=when,
-                answer="",
-                answered_by="",
-                vector=pack_vectors(vector[None, :]),
-            )
-            s.add(row)
-        else:
-            row = next(r for r in rows if r.id == match[0])
-        row.count += 1
-        row.first_asked = min(_utc(row.first_asked), when)
-        row.last_asked = max(_utc(row.last_asked), when)
-        s.add(_asking(community, row.id, text, origin, when))
-        return row.id
+        candidates = [
+            (r.id, r.question, unpack_vectors(r.vector, embedder.dimension)[0]) for r in rows
+        ]
+        for text, vector, (_, origin, when) in zip(texts, vectors, askings, strict=True):
+            when = _utc(when).astimezone(UTC) if when else datetime.now(UTC)  # SQLite drops zones
+            match = best_match(embedder, vector, text, candidates)
+            if match is None:
+                row = QuestionRow(
+                    community=community,
+                    id=new_id("q"),
+                    question=text,
+                    status="open",
+                    reason=reason,
+                    count=0,
+                    downvotes=0,
+                    first_asked=when,
+                    last_asked=when,
+                    answer="",
+                    answered_by="",
+                    vector=pack_vectors(vector[None, :]),
+                )
+                s.add(row)
+                rows.append(row)
+                candidates.append((row.id, text, vector))
+            else:
+                row = next(r for r in rows if r.id == match[0])
+            row.count += 1
+            row.first_asked = min(_utc(row.first_asked), when)
+            row.last_asked = max(_utc(row.last_asked), when)
+            s.add(_asking(community, row.id, text, origin, when))
+            ids.append(row.id)
+    return ids
 
 
 def _asking(
@@ -104,15 +126,13 @@ def _asking(
     )
 
 
-def already_recorded(
-    db: Database, community: str, channel: str, message_ids: list[str]
-) -> set[str]:
-    """Which chat message ids are already askings (a re-ingested export counts nothing twice)."""
+def already_recorded(db: Database, community: str, message_ids: list[str]) -> set[str]:
+    """Which chat message ids are askings already (a handoff, an earlier ingest of the same
+    chat), so a re-ingested export or a captured handoff counts nothing twice."""
     if not message_ids:
         return set()
     query = select(QuestionAskingRow.message_id).where(
         QuestionAskingRow.community == community,
-        QuestionAskingRow.channel == channel,
         QuestionAskingRow.message_id.in_(message_ids),
     )
     with db.session() as s:
