@@ -36,8 +36,8 @@ def question_vectors(embedder: Embedder, texts: list[str]) -> Vectors:
 
 def difference_similarity(embedder: Embedder, a: str, b: str) -> tuple[float, bool]:
     """Cosine of the words only ``a`` has with the words only ``b`` has (greetings, mentions
-    and "请问" left out), and whether the difference is a one-word swap. Same words: 1.0; one side only adds words: 0.5 (it asks
-    something more)."""
+    and "请问" left out), and whether the difference is a one-word swap. Same words: 1.0;
+    one side only adds words: 0.5 (it asks something more)."""
     ta, tb = set(tokenize(normalize_question(a))), set(tokenize(normalize_question(b)))
     only_a, only_b = sorted(ta - tb), sorted(tb - ta)
     if not only_a and not only_b:
