@@ -137,7 +137,9 @@ def write_outputs(
 
 
 def eval_command(
-    suites: Annotated[list[Path], typer.Argument(help="Suite YAML files (or folders of them).")],
+    suites: Annotated[
+        list[Path] | None, typer.Argument(help="Suite YAML files (or folders of them).")
+    ] = None,
     matrix: Annotated[
         list[str] | None,
         typer.Option(
@@ -182,8 +184,29 @@ def eval_command(
         Path | None,
         typer.Option(help="Keep the eval's copilot data here (default: a temporary folder)."),
     ] = None,
+    export_queue: Annotated[
+        str | None,
+        typer.Option(
+            "--export-queue",
+            help="Instead of running: write COMMUNITY's answered queue items and rated "
+            "answers as a suite (to --out).",
+        ),
+    ] = None,
+    out: Annotated[Path, typer.Option(help="Where --export-queue writes the suite.")] = Path(
+        "traffic.yaml"
+    ),
+    knowledge: Annotated[
+        list[Path] | None,
+        typer.Option(help="With --export-queue: knowledge the suite ingests (repeatable)."),
+    ] = None,
 ) -> None:
-    """Evaluate skills on YAML suites; compare variants; gate CI on metrics."""
+    """Evaluate skills on YAML suites; compare variants; gate CI on metrics. With
+    --export-queue, write a suite from a community's own traffic instead."""
+    if export_queue:
+        raise typer.Exit(_export(export_queue, out, knowledge or []))
+    if not suites:
+        Console(stderr=True).print("[bold red]Error:[/] give suite files (or --export-queue ID)")
+        raise typer.Exit(2)
     code = run_eval(
         suites,
         matrix,
@@ -201,6 +224,33 @@ def eval_command(
         compare=compare,
     )
     raise typer.Exit(code)
+
+
+def _export(community: str, out: Path, knowledge: list[Path]) -> int:
+    from copilot.config import Settings
+    from copilot.errors import InputError, check_community
+    from copilot.store.db import Database
+    from evals.traffic import export_suite
+
+    err = Console(stderr=True)
+    try:
+        check_community(community)
+        missing = [str(k) for k in knowledge if not k.exists()]
+        if missing:
+            raise InputError(f"knowledge path not found: {', '.join(missing)}")
+    except InputError as exc:
+        err.print(f"[bold red]Error:[/] {exc}")
+        return 2
+    db = Database(Settings().sqlite_url)
+    try:
+        written = export_suite(db, community, out, knowledge)
+    finally:
+        db.close()
+    if not written:
+        err.print(f"[bold red]Error:[/] {community} has no answered questions or rated answers yet")
+        return 2
+    Console().print(f"wrote {written} case(s) to {out}")
+    return 0
 
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
