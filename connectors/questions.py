@@ -43,16 +43,17 @@ class QuestionRelay:
 
     def origin(self, conn: Connector, msg: InboundMessage) -> Origin:
         """Where ``msg`` asked, for the queue (and to post the answer back to it)."""
-        asker = msg.user_id
-        if conn.capabilities.personal_user_ids:
-            asker = member_id(msg.platform, msg.user_id)  # never the QQ number
+        asker, kept = msg.user_id, msg
+        if conn.capabilities.personal_user_ids:  # never the QQ number: the reply quotes instead
+            asker = member_id(msg.platform, msg.user_id)
+            kept = msg.model_copy(update={"user_id": asker, "user_name": None})
         return Origin(
             channel=msg.platform,
             asker=asker,
             chat_id=msg.chat_id,
             thread_id=conn.reply_thread(msg) or msg.thread_id or "",
             message_id=msg.message_id,
-            message=msg.model_dump(mode="json"),
+            message=kept.model_dump(mode="json"),
         )
 
     def posted(
@@ -114,8 +115,9 @@ class QuestionRelay:
                 if route.mode == "review":
                     add_review(self.db, community, msg, f"{lead}\n{text}", [])
                 else:
+                    mention = [] if conn.capabilities.personal_user_ids else [msg.user_id]
                     try:
-                        await conn.reply(msg, f"{lead}\n{text}", mention=[msg.user_id])
+                        await conn.reply(msg, f"{lead}\n{text}", mention=mention)
                     except DeliveryError:  # the reply handle expired: post in the thread
                         await conn.send(msg.chat_id, f"{lead}\n{text}", thread_id=msg.thread_id)
             except DeliveryError as exc:

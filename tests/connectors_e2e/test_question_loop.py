@@ -237,3 +237,14 @@ def _posted_ids(e2e: Harness) -> list[str]:
             for r in s.scalars(select(AnswerLogRow).order_by(AnswerLogRow.created_at))
             if r.posted_message_id
         ]
+
+
+async def test_a_qq_number_never_reaches_the_queue(loop: Harness) -> None:
+    from tests.connectors_e2e.events import event
+
+    loop.route("onebot", CHAT["onebot"])
+    asked = event("onebot", PARKING, loop.fake, event_id="930100001", user="86420975")
+    assert (await loop.post(asked.path, asked.req)).status_code == 200
+    [item] = loop.copilot.questions(COMMUNITY)
+    assert item.askers and item.askers[0].startswith("onebot-")
+    assert all("86420975" not in str(a.message) + a.asker for a in _askings(loop))
