@@ -17,6 +17,7 @@ from copilot.service import Copilot
 from copilot.skills.questions import Origin
 from copilot.skills.questions.chats import (
     answer_posted_as,
+    chat_of_posted,
     handoff_replied_to,
     mark_answered_back,
     mark_posted,
@@ -128,6 +129,13 @@ class QuestionRelay:
             told.append(asking_id)
         mark_answered_back(self.db, told)
         return len(told)
+
+    def locate(self, msg: InboundMessage) -> InboundMessage:
+        """A reaction that names no chat (Feishu) gets the chat of the message it is on."""
+        if msg.reaction is None or msg.chat_id:
+            return msg
+        chat = chat_of_posted(self.db, msg.platform, msg.message_id)
+        return msg.model_copy(update={"chat_id": chat}) if chat else msg
 
     def rate(self, route: Route, msg: InboundMessage) -> bool:
         """A 👍/👎 on one of the copilot's answers; False when the message was not one."""

@@ -167,7 +167,7 @@ class ConnectorWorker:
     def accept(self, msg: InboundMessage) -> InboundMessage | None:
         """Record the event if it needs work and return what to process: the message as it is
         stored, redacted and without what no step needs. None for duplicates and drops."""
-        msg = self.stored_form(msg)
+        msg = self.questions.locate(self.stored_form(msg))
         route = get_route(self.db, msg.platform, msg.chat_id)
         wanted = route is not None and (
             msg.reaction is not None

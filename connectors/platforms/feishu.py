@@ -20,7 +20,7 @@ import json
 import re
 import time
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 import httpx
 from cryptography.hazmat.primitives import padding
@@ -35,6 +35,7 @@ from connectors.base import (
     Ignored,
     InboundMessage,
     ParseResult,
+    Posted,
     VerificationError,
     Webhook,
     WebhookResponse,
@@ -48,6 +49,10 @@ from connectors.text import compose, split_command, squash, utf8_len
 
 _PLACEHOLDER = re.compile(r"@_user_\d+")
 _TOKEN_EXPIRED = {99991661, 99991663, 99991668}  # invalid/expired tenant_access_token
+
+
+REACTION_EVENT = "im.message.reaction.created_v1"
+REACTIONS: dict[str, Literal["up", "down"]] = {"THUMBSUP": "up", "ThumbsDown": "down"}
 
 
 def decrypt(encrypt: str, encrypt_key: str) -> bytes:
@@ -148,6 +153,8 @@ class FeishuConnector(Connector):
         if payload.get("type") == "url_verification":
             return Challenge(json.dumps({"challenge": str(payload.get("challenge", ""))}))
         header: dict[str, Any] = payload.get("header") or {}
+        if payload.get("schema") == "2.0" and header.get("event_type") == REACTION_EVENT:
+            return self._reaction(header, payload.get("event") or {})
         if payload.get("schema") != "2.0" or header.get("event_type") != "im.message.receive_v1":
             return Ignored(f"unsupported event {header.get('event_type') or payload.get('type')!r}")
         event: dict[str, Any] = payload.get("event") or {}
@@ -177,6 +184,25 @@ class FeishuConnector(Connector):
                 "message_id": str(message.get("message_id", "")),
                 "in_thread": "1" if thread else "",
             },
+        )
+
+    def _reaction(self, header: dict[str, Any], event: dict[str, Any]) -> ParseResult:
+        """A 👍/👎 added to a message in the bot's chats. The event names no chat: the app
+        layer finds it from the copilot's own message (chat_id left empty)."""
+        rating = REACTIONS.get(str((event.get("reaction_type") or {}).get("emoji_type", "")))
+        user = str((event.get("user_id") or {}).get("open_id", ""))
+        if rating is None or event.get("operator_type") != "user" or not user:
+            return Ignored("not a person's thumbs up/down")
+        return InboundMessage(
+            platform="feishu",
+            event_id=str(header.get("event_id", "")),
+            chat_id="",
+            chat_type="group",
+            message_id=str(event.get("message_id", "")),
+            user_id=user,
+            text="",
+            mentioned=False,
+            reaction=rating,
         )
 
     def _resolve_mentions(self, text: str, mentions: list[dict[str, Any]]) -> tuple[str, bool]:
@@ -240,15 +266,18 @@ class FeishuConnector(Connector):
             data = await self._api("GET", "/open-apis/bot/v3/info")
             self.bot_open_id = (data.get("bot") or {}).get("open_id")
 
-    async def reply(self, msg: InboundMessage, text: str, *, mention: Sequence[str] = ()) -> None:
+    async def reply(
+        self, msg: InboundMessage, text: str, *, mention: Sequence[str] = ()
+    ) -> Posted | None:
         message_id = msg.reply_context.get("message_id") or msg.message_id
-        await self._reply(
+        return await self._reply(
             message_id, text, mention, in_thread=bool(msg.reply_context.get("in_thread"))
         )
 
     async def _reply(
         self, message_id: str, text: str, mention: Sequence[str], *, in_thread: bool
-    ) -> None:
+    ) -> Posted:
+        posted: Posted = []
         for i, chunk in enumerate(self._chunks(text, mention)):
             body = {
                 "msg_type": "text",
@@ -257,7 +286,10 @@ class FeishuConnector(Connector):
                 # Idempotency key (Feishu dedupes it for 1 h): a retried reply is not doubled.
                 "uuid": hashlib.sha256(f"{message_id}:{i}:{chunk}".encode()).hexdigest()[:32],
             }
-            await self._api("POST", f"/open-apis/im/v1/messages/{message_id}/reply", body)
+            data = await self._api("POST", f"/open-apis/im/v1/messages/{message_id}/reply", body)
+            if (data.get("data") or {}).get("message_id"):
+                posted.append(str(data["data"]["message_id"]))
+        return posted
 
     async def send(
         self, chat_id: str, text: str, *, thread_id: str | None = None, mention: Sequence[str] = ()

@@ -228,7 +228,7 @@ def _feishu_api(req: RecordedRequest, m: re.Match[str]) -> Reply:
         }
     body = req.json or {}
     data = {
-        "message_id": f"om_fake_{len(body.get('content', ''))}",
+        "message_id": f"om_fake_{next(_POSTED)}",
         "root_id": m.groupdict().get("mid") or "",
         "msg_type": body.get("msg_type"),
         "chat_id": body.get("receive_id", "oc_fake"),

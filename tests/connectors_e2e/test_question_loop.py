@@ -248,3 +248,40 @@ async def test_a_qq_number_never_reaches_the_queue(loop: Harness) -> None:
     [item] = loop.copilot.questions(COMMUNITY)
     assert item.askers and item.askers[0].startswith("onebot-")
     assert all("86420975" not in str(a.message) + a.asker for a in _askings(loop))
+
+
+async def test_a_feishu_thumbs_down_finds_its_chat_and_reopens(loop: Harness) -> None:
+    from tests.connectors_e2e.events import event
+
+    loop.route("feishu", CHAT["feishu"])
+    asked = event("feishu", "会费多少？可以退款吗？", loop.fake, event_id="930200001")
+    await loop.post(asked.path, asked.req)
+    [posted] = _posted_ids(loop)
+    assert posted.startswith("om_fake_")
+    now = int(time.time())
+
+    def reaction(emoji: str, event_id: str) -> h.Req:
+        payload = {
+            "schema": "2.0",
+            "header": {
+                "event_id": event_id,
+                "token": h.FEISHU_TOKEN,
+                "create_time": str(now * 1000),
+                "event_type": "im.message.reaction.created_v1",
+                "app_id": "cli_test",
+            },
+            "event": {
+                "message_id": posted,
+                "reaction_type": {"emoji_type": emoji},
+                "operator_type": "user",
+                "user_id": {"open_id": "ou_member"},
+                "action_time": str(now * 1000),
+            },
+        }
+        return h.feishu_request(payload, now)
+
+    await loop.post("/connectors/feishu/events", reaction("SMILE", "930200002"))
+    assert loop.copilot.questions(COMMUNITY) == []
+    await loop.post("/connectors/feishu/events", reaction("ThumbsDown", "930200003"))
+    [item] = loop.copilot.questions(COMMUNITY, "open")
+    assert item.reason == "feedback" and item.downvotes == 1

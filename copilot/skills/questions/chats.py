@@ -51,6 +51,18 @@ def answer_posted_as(
         return s.scalars(query).first()
 
 
+def chat_of_posted(db: Database, channel: str, message_id: str) -> str | None:
+    """The chat the copilot posted message ``message_id`` in (platforms whose reaction events
+    name only the message, e.g. Feishu; their message ids are unique across chats)."""
+    if not message_id:
+        return None
+    query = select(AnswerLogRow.chat_id).where(
+        AnswerLogRow.channel == channel, AnswerLogRow.posted_message_id == message_id
+    )
+    with db.session() as s:
+        return s.scalars(query).first()
+
+
 def handoff_replied_to(
     db: Database,
     community: str,
