@@ -16,11 +16,11 @@ from copilot.retrieval.models import load_models
 from copilot.retrieval.question import QuestionProfile, read_question
 from copilot.retrieval.results import Retrieval, RetrievedChunk
 from copilot.retrieval.stored import StoredChunks
-from copilot.retrieval.units import Unit, announces_list, sentence_units
+from copilot.retrieval.units import announces_list, sentence_units
 from copilot.retrieval.vector_store import VectorStore
 from copilot.store.db import Database
 from copilot.store.generations import generation, generations
-from copilot.store.tables import ChunkRow, ChunkUnitsRow
+from copilot.store.tables import ChunkRow
 from copilot.text import fold_chinese, tokenize
 
 __all__ = ["HybridRetriever", "Retrieval", "RetrievedChunk"]
@@ -149,14 +149,16 @@ class HybridRetriever:
             threshold = models.answerability.threshold
         supported = bool(chunks) and confidence >= threshold
         neighbours = (
-            self._neighbours(community, chunks) if _may_list(question, evidence, chunks) else ()
+            self._neighbours(community, current, chunks)
+            if _may_list(question, evidence, chunks)
+            else ()
         )
         return Retrieval(
             query, chunks, round(confidence, 4), evidence, question, supported, neighbours
         )
 
     def _neighbours(
-        self, community: str, chunks: list[RetrievedChunk]
+        self, community: str, current: int, chunks: list[RetrievedChunk]
     ) -> tuple[RetrievedChunk, ...]:
         """The chunks just after the top document chunks (where their lists go on), units only."""
         spans: dict[str, tuple[int, int]] = {}
@@ -168,22 +170,8 @@ class HybridRetriever:
             return ()
         have = {c.chunk_id for c in chunks}
         with self._db.session() as session:
-            rows = session.execute(
-                select(
-                    ChunkRow.id,
-                    ChunkRow.source,
-                    ChunkRow.kind,
-                    ChunkRow.heading,
-                    ChunkRow.position,
-                    ChunkRow.meta,
-                    ChunkUnitsRow.units,
-                )
-                .join(
-                    ChunkUnitsRow,
-                    (ChunkUnitsRow.community == ChunkRow.community)
-                    & (ChunkUnitsRow.chunk_id == ChunkRow.id),
-                )
-                .where(
+            ids = session.scalars(
+                select(ChunkRow.id).where(
                     ChunkRow.community == community,
                     or_(
                         *(
@@ -194,26 +182,27 @@ class HybridRetriever:
                     ),
                 )
             ).all()
+        wanted = [cid for cid in ids if cid not in have]
+        rows = self._stored.rows(community, current, wanted)
+        units = self._stored.units(community, current, wanted)
         return tuple(
             RetrievedChunk(
                 chunk_id=cid,
-                source=source,
-                kind=kind,
-                heading=heading,
-                text="",
+                source=rows[cid].source,
+                kind=rows[cid].kind,
+                heading=rows[cid].heading,
+                text=rows[cid].text,
                 score=0.0,
                 similarity=0.0,
                 bm25=0.0,
-                meta=dict(meta or {}),
-                position=position,
-                units=tuple(
-                    Unit.from_json({k: v for k, v in r.items() if k != "tokens"}) for r in units
-                ),
+                meta=dict(rows[cid].meta),
+                position=rows[cid].position,
+                **units[cid],
             )
-            for cid, source, kind, heading, position, meta, units in sorted(
-                rows, key=lambda r: (r[1], r[4])
+            for cid in sorted(
+                (c for c in wanted if c in rows and c in units),
+                key=lambda c: (rows[c].source, rows[c].position),
             )
-            if cid not in have
         )
 
     def _units_on_the_fly(self, text: str) -> dict[str, Any]:
