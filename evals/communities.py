@@ -66,9 +66,23 @@ def load_communities(
         split = str(meta.get("split", "dev"))
         if split not in splits:
             continue
+        if not _knowledge_here(folder / "ask.yaml"):
+            continue  # its knowledge lives outside the repo (../shared) and is not beside it
         suite = _load_ask_suite(folder / "ask.yaml")
         out.append(EvalCommunity(folder.name, split, [suite], dict(meta.get("profile") or {})))
     return out
+
+
+def _knowledge_here(ask: Path) -> bool:
+    """False when knowledge the suite names outside the repo is missing: a fresh clone has no
+    ../shared beside it. Missing paths inside the repo stay an error of the suite."""
+    data = yaml.safe_load(ask.read_text("utf-8")) or {}
+    for spec in data.get("knowledge") or []:
+        rel = spec.get("path", "") if isinstance(spec, dict) else spec
+        path = (PROJECT / str(rel)).resolve()
+        if not path.is_relative_to(PROJECT) and not path.exists():
+            return False
+    return True
 
 
 def _load_ask_suite(path: Path) -> Suite:
