@@ -27,7 +27,10 @@ def draft(
     ],
     topic: Annotated[str, typer.Option(help="What the post is about.")],
     channel: Annotated[
-        str, typer.Option(help="wechat_group, wecom_group, moments, slack, discord or telegram.")
+        str,
+        typer.Option(
+            help="wechat_group, wecom_group, moments, qq_group, feishu_group, dingtalk_group, slack, discord or telegram."
+        ),
     ] = "wechat_group",
     tone: Annotated[
         str | None,

@@ -69,6 +69,39 @@ CHANNELS: dict[str, ChannelRule] = {
             "line, plain text, 1-3 topic tags written #话题 at the end.",
         ),
         ChannelRule(
+            "qq_group",
+            "QQ group",
+            1000,
+            "plain",
+            True,
+            0,
+            3,
+            "Plain text only: QQ shows Markdown symbols literally. Short lines, the title in "
+            "【】, emoji welcome, at most 3 #hashtags.",
+        ),
+        ChannelRule(
+            "feishu_group",
+            "Feishu / Lark group",
+            2000,
+            "plain",
+            False,
+            0,
+            0,
+            "Plain text for a Feishu/Lark group message: short paragraphs, the title on the "
+            "first line, no Markdown symbols and no #hashtags.",
+        ),
+        ChannelRule(
+            "dingtalk_group",
+            "DingTalk group",
+            2000,
+            "plain",
+            False,
+            0,
+            0,
+            "Plain text for a DingTalk group message: the title in 【】, short lines, no "
+            "Markdown symbols and no #hashtags.",
+        ),
+        ChannelRule(
             "slack",
             "Slack",
             4000,
@@ -110,6 +143,11 @@ CHANNEL_ALIASES = {
     "wework": "wecom_group",
     "朋友圈": "moments",
     "pengyouquan": "moments",
+    "qq": "qq_group",
+    "feishu": "feishu_group",
+    "lark": "feishu_group",
+    "lark_group": "feishu_group",
+    "dingtalk": "dingtalk_group",
 }
 
 HASHTAG = re.compile(r"(?<![\w/&#])#(\w[\w-]*)#?")
