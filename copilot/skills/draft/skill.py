@@ -8,7 +8,7 @@ failure (model down, invalid JSON) falls back to the offline engine.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from pydantic import BaseModel, Field
@@ -31,6 +31,7 @@ from copilot.skills.draft.channels import (
     get_channel,
 )
 from copilot.skills.draft.digest import digest_items, digest_window
+from copilot.skills.draft.newcomers import NEWCOMER_QUERY, welcome_lines
 from copilot.skills.draft.notices import (
     Notice,
     best_notice,
@@ -169,6 +170,8 @@ def write_draft(
     def offline(provenance: Provenance) -> DraftResult:
         if event:
             return _event_post(ports, profile, request, event, provenance)
+        if request.kind == "welcome" and (welcome := _welcome(ports, community, profile, request)):
+            return welcome(provenance)
         return _offline(ports, profile, request, retrieval, provenance)
 
     def online(llm: ChatLLM, template: Prompt) -> DraftResult:
@@ -355,6 +358,30 @@ def _from_llm(
         warnings=warnings,
         **provenance.model_dump(),
     )
+
+
+def _welcome(
+    ports: DraftPorts, community: str, profile: CommunityProfile, request: DraftRequest
+) -> Callable[[Provenance], DraftResult] | None:
+    """A welcome built from the community's own newcomer steps (None when its playbooks
+    have none: the general fact selection writes it then)."""
+    lang = T.template_language(request.language)
+    query = f"{request.topic} {T.KIND_HINTS[lang]['welcome']} {NEWCOMER_QUERY[lang]}"
+    chunks = ports.retriever.search(community, query, top_k=12, kind="playbook").chunks
+    lines = welcome_lines(chunks, profile, request.language)
+    if not lines:
+        return None
+    facts = [Fact(text, ci, pos) for text, ci, pos in lines]
+    post = Post(
+        kind="welcome",
+        language=request.language,
+        tone=request.tone,
+        topic=request.topic,
+        profile=profile,
+        rule=request.rule,
+        facts=facts,
+    )
+    return lambda provenance: _result(post, request, profile, chunks, provenance, [])
 
 
 def _offline(

@@ -1,0 +1,180 @@
+"""A welcome post follows the community's own newcomer steps, read from the playbooks' structure.
+
+Steps are the list items under a heading (document title, section or an in-text heading such
+as "二、入群后：三件事") about newcomers (新人 / 入群 / 进群 / newcomer / getting started …),
+and list items that themselves say what a newcomer does ("进群后请把群昵称改成…"), and the
+row of a roles table for newcomers. Then, when the playbooks say so, where to ask questions
+(a channel, a person) and the community's daily or weekly routine (签到, check-ins): what a
+newcomer needs on day one. Facts keep their documents' order; nothing is invented.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from copilot.profile import CommunityProfile
+from copilot.retrieval.results import RetrievedChunk
+from copilot.skills.draft import templates as T
+from copilot.skills.draft.channels import banned_words_in
+from copilot.text import (
+    detect_language,
+    fold_chinese,
+    looks_like_injection,
+    split_sentences,
+    to_simplified,
+)
+
+NEWCOMER = re.compile(
+    r"新人|新手|新成员|新朋友|新同学|新群友|新会员|新来的|刚入群|入群|进群|入会|加入(?:本群|群聊|我们)"
+    r"|newcomers?|new members?|new here|new to the|getting started|start here|onboarding"
+    r"|first (?:day|week|steps?)|when you join|after (?:you )?join",
+    re.IGNORECASE,
+)
+_ITEM = re.compile(
+    r"^\s*(?:[-*•·▪◦]\s+|\d{1,2}\s*[.)、．]\s*(?!\d)|[①-⑳]\s*|[（(]\d{1,2}[)）]\s*"
+    r"|第[一二三四五六七八九十\d]{1,3}步\s*[:：、，,]?\s*|(?:step\s*\d{1,2})\s*[:.)-]?\s*)",
+    re.IGNORECASE,
+)
+_ZH_HEADING = re.compile(r"^\s*[一二三四五六七八九十]{1,3}\s*[、.．]\s*\S")
+_MD_HEADING = re.compile(r"^\s*#{1,6}\s+\S")
+_TABLE_ROW = re.compile(r"^\s*\|?[^|\n]+\|[^|\n]+")
+_ASK = re.compile(
+    r"问题|提问|咨询|求助|疑问|售后|\bask\b|\bquestions?\b|\bhelp\b|\bsupport\b|\bbugs?\b", re.I
+)
+_WHERE = re.compile(
+    r"(?<![\w-])#[\w-]{2,}|[@＠]\S{1,20}|私聊|私信|找(?!不)|联系|客服|管理员|群主|助教|顾问|\bDM\b"
+    r"|\bchannel\b|\bticket\b",
+    re.IGNORECASE,
+)
+# A day-one routine: daily check-ins and the like (a monthly rule is not one).
+_ROUTINE = re.compile(
+    r"签到|打卡|每天一次|每日|\bdaily\b|\bcheck-?ins?\b|\bevery (?:day|morning|evening)",
+    re.IGNORECASE,
+)
+_DONT = re.compile(r"^(?:禁止|不要|不能|严禁|请勿|不得|no |don'?t |never |do not )", re.IGNORECASE)
+_MD = re.compile(r"\*\*|__|`|\|\|")
+MAX_STEPS = 4
+NEWCOMER_QUERY = {
+    "zh": "新人入群 第一步 进群后 新成员须知",
+    "en": "newcomers getting started new members first steps start here",
+}
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    chunk: int  # index into the chunks given
+    position: int  # reading order across the documents
+    scope: bool  # under a heading about newcomers
+    item: bool  # a list item (or a table row)
+
+
+def document_lines(chunks: Sequence[RetrievedChunk]) -> list[Line]:
+    """The playbook chunks' lines in document order, each knowing whether a heading about
+    newcomers is above it (the title, the chunk's section, or an in-text heading)."""
+    order = sorted(
+        (i for i, c in enumerate(chunks) if c.kind != "chat"),
+        key=lambda i: (chunks[i].source, chunks[i].position),
+    )
+    out: list[Line] = []
+    heading_of: dict[str, bool] = {}  # per source: the last in-text heading's verdict
+    for ci in order:
+        chunk = chunks[ci]
+        parts = [p.strip() for p in chunk.heading.split(">") if p.strip()]
+        title_scope = bool(
+            NEWCOMER.search(" ".join(parts[:1]) + " " + chunk.source.rsplit("/")[-1])
+        )
+        section_scope = bool(parts[1:] and NEWCOMER.search(" ".join(parts[1:])))
+        inline = heading_of.get(chunk.source, False) if chunk.position else False
+        for raw in chunk.text.splitlines():
+            line = raw.strip()
+            if not line:
+                continue
+            if _ZH_HEADING.match(line) or _MD_HEADING.match(line):
+                inline = bool(NEWCOMER.search(line))
+                heading_of[chunk.source] = inline
+                continue
+            item = bool(_ITEM.match(line) or _TABLE_ROW.match(line))
+            scope = title_scope or section_scope or inline
+            out.append(Line(line, ci, len(out), scope, item))
+    return out
+
+
+def welcome_lines(
+    chunks: Sequence[RetrievedChunk], profile: CommunityProfile, language: str
+) -> list[tuple[str, int, int]]:
+    """(text, chunk index, position) of the newcomer steps, then where to ask and the routine."""
+    lang = T.template_language(language)
+    # A list of section names (an outline) is not a list of steps.
+    sections = {fold_chinese(p.strip()) for c in chunks for p in c.heading.split(">") if p.strip()}
+    lines = [ln for ln in document_lines(chunks) if _fits(ln.text, lang, profile)]
+    steps: list[Line] = []
+    for ln in lines:
+        text = _text(ln.text)
+        if not ln.item or _DONT.match(text) or _said(text, steps, sections):
+            continue
+        if _TABLE_ROW.match(ln.text):
+            if NEWCOMER.search(ln.text.strip().strip("|").split("|")[0]):
+                steps.append(ln)  # the newcomers' row of a roles table
+        elif ln.scope or NEWCOMER.search(ln.text):
+            steps.append(ln)
+    chosen = steps[:MAX_STEPS]
+    text_so_far = " ".join(c.text for c in chosen)
+    extras: list[Line] = []
+    ask = next(
+        (
+            ln
+            for ln in lines
+            if _ASK.search(ln.text) and _WHERE.search(ln.text) and ln not in chosen
+        ),
+        None,
+    )
+    if ask is not None and not (_ASK.search(text_so_far) and _WHERE.search(text_so_far)):
+        extras.append(ask)
+    routines = [ln for ln in lines if ln.item and _ROUTINE.search(ln.text) and ln not in chosen]
+    # a list item says it better than a table row ("签到 | +2")
+    routine = min(routines, key=lambda ln: bool(_TABLE_ROW.match(ln.text)), default=None)
+    if routine is not None and chosen and not _ROUTINE.search(text_so_far):
+        extras.append(routine)
+    if not chosen:
+        return []
+    picked = sorted([*chosen, *extras], key=lambda ln: ln.position)
+    return [(_text(ln.text), ln.chunk, ln.position) for ln in picked]
+
+
+def _ask_sentence(ln: Line) -> Line | None:
+    """The line's sentence saying where to ask (a channel, a person), as a line of its own."""
+    for sentence in split_sentences(ln.text):
+        if _ASK.search(sentence) and _WHERE.search(sentence):
+            return replace(ln, text=sentence.strip())
+    return None
+
+
+def _said(text: str, steps: Sequence[Line], sections: set[str]) -> bool:
+    """The line names a section, or says what a chosen step already says."""
+    folded = fold_chinese(text)
+    head = re.split(r"[:：]", folded, maxsplit=1)[0]
+    if folded in sections or head in sections:
+        return True
+    return any(folded in fold_chinese(_text(s.text)) for s in steps)
+
+
+def _text(line: str) -> str:
+    """A list item or table row as a sentence: no list mark, no Markdown, cells joined."""
+    if _TABLE_ROW.match(line):
+        cells = [c.strip() for c in line.strip().strip("|").split("|") if c.strip()]
+        line = f"{cells[0]}: " + "; ".join(cells[1:]) if len(cells) > 1 else cells[0]
+    text = _MD.sub("", _ITEM.sub("", line.lstrip("> "), count=1)).strip()
+    return text.rstrip("；;，,")
+
+
+def _fits(line: str, lang: str, profile: CommunityProfile) -> bool:
+    text = _text(line)
+    if not 4 <= len(text) <= 160 or looks_like_injection(text) or banned_words_in(text, profile):
+        return False
+    if set(text) <= set("-|: "):  # a Markdown table's rule line
+        return False
+    same = T.template_language(detect_language(text)) == lang
+    return same and fold_chinese(to_simplified(text)) != fold_chinese(profile.name)

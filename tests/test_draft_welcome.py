@@ -1,0 +1,104 @@
+"""Welcome posts follow the community's own newcomer steps, read from its playbooks' structure."""
+
+from __future__ import annotations
+
+import pytest
+
+from copilot.profile import CommunityProfile, save_profile
+
+ZH_PROFILE = CommunityProfile(
+    name="山野徒步社", type="interest", language="zh", admins=["领队-阿山"]
+)
+EN_PROFILE = CommunityProfile(name="Orbit Makers", type="interest", language="en")
+
+# A guide whose steps sit under an in-text heading, after an outline of its sections, next to
+# a rules document that is not about newcomers.
+ZH_GUIDE = """山野徒步社 新成员手册
+
+目录
+1. 关于我们
+2. 入群以后
+3. 常见问题
+
+关于我们
+我们每个月组织两次周末徒步，路线由领队提前一周发在群里。
+
+入群以后
+① 把群昵称改成「区县-昵称-常走路线」，比如「余杭-小树-北高峰」。
+② 三天内在群里做个自我介绍，说说你走过最远的一条线。
+③ 第一次跟队前，先在小程序里买好户外意外险。
+
+常见问题
+Q：没有登山鞋可以来吗？
+A：第一次走入门线可以穿运动鞋。
+"""
+ZH_RULES = """山野徒步社 群规
+
+1. 禁止发广告和拉人进其他群。
+2. 每日打卡：每天一次，格式「打卡+今天走的步数」。
+3. 装备问题可以在群里 @领队-阿山，他每天晚上统一回复。
+4. 活动当天迟到超过十分钟不等人。
+"""
+EN_ROLES = """# Roles
+
+| Role | How you get it | What it unlocks |
+|------|----------------|-----------------|
+| Newcomer | Accept the rules in #welcome-desk | #lobby, #ask-a-maker |
+| Builder | Post three projects | #build-logs |
+"""
+EN_RULES = """# Server rules
+
+1. Be kind to each other and to beginners.
+2. Questions about printers go in #ask-a-maker, so everyone can find the answers later.
+3. No selling or self-promotion outside #marketplace.
+"""
+
+
+@pytest.fixture(scope="module")
+def clubs(tmp_path_factory: pytest.TempPathFactory, embedder):  # type: ignore[no-untyped-def]
+    from copilot.config import Settings
+    from copilot.service import Copilot
+
+    root = tmp_path_factory.mktemp("welcome")
+    for name, text in (
+        ("zh/新成员手册.txt", ZH_GUIDE),
+        ("zh/群规.txt", ZH_RULES),
+        ("en/roles.md", EN_ROLES),
+        ("en/rules.md", EN_RULES),
+    ):
+        (root / name).parent.mkdir(exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    settings = Settings(data_dir=root / "data", llm_provider="offline", _env_file=None)  # type: ignore[call-arg]
+    cp = Copilot(settings, embedder=embedder, llm=None)
+    assert not cp.ingest_paths("hike", [root / "zh"], kind="playbook").skipped
+    assert not cp.ingest_paths("orbit", [root / "en"], kind="playbook").skipped
+    save_profile(cp.db, "hike", ZH_PROFILE)
+    save_profile(cp.db, "orbit", EN_PROFILE)
+    yield cp
+    cp.close()
+
+
+def test_a_welcome_lists_the_newcomer_steps_in_the_guides_order(clubs) -> None:  # type: ignore[no-untyped-def]
+    text = clubs.draft("hike", kind="welcome", topic="欢迎新朋友入群").text
+    steps = ["区县-昵称-常走路线", "自我介绍", "意外险"]
+    assert all(s in text for s in steps), text
+    assert [text.index(s) for s in steps] == sorted(text.index(s) for s in steps)
+    # the outline's section names are not steps, and the community's id is never shown
+    assert "关于我们" not in text and "常见问题" not in text and "hike" not in text
+    assert "山野徒步社" in text
+
+
+def test_a_welcome_says_where_to_ask_and_the_daily_routine(clubs) -> None:  # type: ignore[no-untyped-def]
+    text = clubs.draft("hike", kind="welcome", topic="欢迎新朋友入群").text
+    assert "@领队-阿山" in text  # where questions go, from the rules
+    assert "打卡+今天走的步数" in text  # the day-one routine
+    assert "禁止发广告" not in text and "迟到" not in text  # prohibitions are not steps
+
+
+def test_an_english_welcome_takes_the_newcomer_row_of_a_roles_table(clubs) -> None:  # type: ignore[no-untyped-def]
+    result = clubs.draft(
+        "orbit", kind="welcome", topic="Welcome post for new members", channel="discord"
+    )
+    assert "#welcome-desk" in result.text and "#ask-a-maker" in result.text, result.text
+    assert "#build-logs" not in result.text  # another role's row
+    assert result.citations and all(c.source.endswith(".md") for c in result.citations)
