@@ -102,3 +102,17 @@ def test_an_english_welcome_takes_the_newcomer_row_of_a_roles_table(clubs) -> No
     assert "#welcome-desk" in result.text and "#ask-a-maker" in result.text, result.text
     assert "#build-logs" not in result.text  # another role's row
     assert result.citations and all(c.source.endswith(".md") for c in result.citations)
+
+
+def test_operators_steps_and_a_call_to_action_in_another_language_stay_out(clubs) -> None:  # type: ignore[no-untyped-def]
+    save_profile(
+        clubs.db, "orbit", EN_PROFILE.model_copy(update={"call_to_action": "在群里接龙报名"})
+    )
+    try:
+        result = clubs.draft(
+            "orbit", kind="welcome", topic="Welcome post for new members", channel="discord"
+        )
+    finally:
+        save_profile(clubs.db, "orbit", EN_PROFILE)
+    assert "接龙" not in result.text  # an English post does not end in Chinese
+    assert all(c.passed for c in result.checks if c.rule == "call_to_action")

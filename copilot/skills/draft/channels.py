@@ -191,7 +191,7 @@ def check_draft(
         _hashtag_count(text, rule),
         _banned(text, profile),
         _required_hashtags(text, rule, profile),
-        _call_to_action(text, profile),
+        _call_to_action(text, profile, language),
         _placeholders(text),
     ]
     if language:
@@ -304,10 +304,16 @@ def _required_hashtags(text: str, rule: ChannelRule, profile: CommunityProfile) 
     )
 
 
-def _call_to_action(text: str, profile: CommunityProfile) -> Check:
+def _call_to_action(text: str, profile: CommunityProfile, language: str | None = None) -> Check:
     cta = profile.call_to_action
     if not cta:
         return Check(rule="call_to_action", passed=True, detail="the profile sets none")
+    if language and (detect_language(cta) == "en") != (language == "en"):
+        return Check(
+            rule="call_to_action",
+            passed=True,
+            detail="the profile's call to action is in another language: left out",
+        )
     ok = fold_chinese(cta) in fold_chinese(text)
     return Check(
         rule="call_to_action",

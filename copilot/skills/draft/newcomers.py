@@ -32,6 +32,27 @@ NEWCOMER = re.compile(
     r"|first (?:day|week|steps?)|when you join|after (?:you )?join",
     re.IGNORECASE,
 )
+# Outside a newcomer section, an item is a step only when it tells the newcomer what to do
+# ("进群后请把群昵称改成…", "Newcomers should set…"), not what the operators do about them
+# ("Every newcomer should be greeted…", "给新人发群规").
+_NEWCOMER_DOES = re.compile(
+    r"^(?:新人|新成员|新朋友|新同学|新群友|新会员)?(?:进群|入群|加入|入会)(?:后|以后|之后|时|当天)"
+    r"|^新(?:人|成员|朋友|同学|群友|会员)(?:请|需要|要|须|必须|务必|先)"
+    r"|^(?:new(?:comers?| members?)\s+(?:should|must|need to|are asked to|can)\s+(?!be\b))"
+    r"|^(?:after|when|once) (?:you )?join",
+    re.IGNORECASE,
+)
+# A step the operators take about newcomers ("迎新官私聊新人", "Greet every newcomer"), from
+# an operators' playbook: not something to tell the newcomer, unless it speaks to them (你/you).
+_STAFF_ACTS = re.compile(
+    r"^(?:[^：:]{1,8}[：:]\s*)?(?:迎新官|管理员|群主|志愿者|值班|运营|版主|安排|\bmod(?:erator)?s?\b|\badmins?\b"
+    r"|\bstaff\b|\bwe\b|\bour team\b)"
+    r"|[给向对帮带@＠]\s*新(?:人|成员|群友)|(?:私聊|提醒|邀请|欢迎|通知)\s*(?:新人|新成员|他|她)|新人包|轮值|排班"
+    r"|\b(?:greet|welcome|invite|remind|send|message|dm)\w*\s+(?:the\s+|every\s+|each\s+|all\s+)?"
+    r"(?:newcomers?|new members?|them)\b",
+    re.IGNORECASE,
+)
+_TO_YOU = re.compile(r"你|您|\byou\b|\byour\b", re.IGNORECASE)
 _ITEM = re.compile(
     r"^\s*(?:[-*•·▪◦]\s+|\d{1,2}\s*[.)、．]\s*(?!\d)|[①-⑳]\s*|[（(]\d{1,2}[)）]\s*"
     r"|第[一二三四五六七八九十\d]{1,3}步\s*[:：、，,]?\s*|(?:step\s*\d{1,2})\s*[:.)-]?\s*)",
@@ -115,25 +136,27 @@ def welcome_lines(
         text = _text(ln.text)
         if not ln.item or _DONT.match(text) or _said(text, steps, sections):
             continue
+        if _operators(text) or len(text) < (10 if lang == "zh" else 20):
+            continue  # the operators' own step, or a fragment (a template's field name)
         if _TABLE_ROW.match(ln.text):
             if NEWCOMER.search(ln.text.strip().strip("|").split("|")[0]):
                 steps.append(ln)  # the newcomers' row of a roles table
-        elif ln.scope or NEWCOMER.search(ln.text):
+        elif ln.scope or _NEWCOMER_DOES.search(text):
             steps.append(ln)
-    chosen = steps[:MAX_STEPS]
+    chosen = _guide_steps(steps, chunks, lang) or _ranked_steps(steps)
     text_so_far = " ".join(c.text for c in chosen)
     extras: list[Line] = []
-    ask = next(
-        (
-            ln
-            for ln in lines
-            if _ASK.search(ln.text) and _WHERE.search(ln.text) and ln not in chosen
-        ),
-        None,
-    )
+    ask = next((a for ln in lines if ln not in chosen and (a := _ask_sentence(ln))), None)
     if ask is not None and not (_ASK.search(text_so_far) and _WHERE.search(text_so_far)):
         extras.append(ask)
-    routines = [ln for ln in lines if ln.item and _ROUTINE.search(ln.text) and ln not in chosen]
+    routines = [
+        ln
+        for ln in lines
+        if ln.item
+        and _ROUTINE.search(ln.text)
+        and ln not in chosen
+        and not _operators(_text(ln.text))
+    ]
     # a list item says it better than a table row ("签到 | +2")
     routine = min(routines, key=lambda ln: bool(_TABLE_ROW.match(ln.text)), default=None)
     if routine is not None and chosen and not _ROUTINE.search(text_so_far):
@@ -144,10 +167,40 @@ def welcome_lines(
     return [(_text(ln.text), ln.chunk, ln.position) for ln in picked]
 
 
+def _guide_steps(steps: list[Line], chunks: Sequence[RetrievedChunk], lang: str) -> list[Line]:
+    """The steps of a newcomer guide, in its order: the document with the most steps under a
+    newcomer heading, when they are real steps (not an introduction template's field names)."""
+    by_source: dict[str, list[Line]] = {}
+    for ln in steps:
+        if ln.scope:
+            by_source.setdefault(chunks[ln.chunk].source, []).append(ln)
+    if not by_source:
+        return []
+    best = max(by_source.values(), key=len)
+    mean = sum(len(_text(ln.text)) for ln in best) / len(best)
+    if len(best) < 2 or mean < (20 if lang == "zh" else 40):
+        return []
+    return best[:MAX_STEPS]
+
+
+def _ranked_steps(steps: list[Line]) -> list[Line]:
+    """A step that speaks to the newcomer ("新成员请…", "Newcomers should…") before one that is
+    only under a newcomer heading; then the better-retrieved passage; in reading order."""
+    ranked = sorted(
+        steps, key=lambda ln: (not _NEWCOMER_DOES.search(_text(ln.text)), ln.chunk, ln.position)
+    )
+    return sorted(ranked[:MAX_STEPS], key=lambda ln: ln.position)
+
+
+def _operators(text: str) -> bool:
+    """What the operators do about newcomers, not what to tell a newcomer."""
+    return bool(_STAFF_ACTS.search(to_simplified(text))) and not _TO_YOU.search(text)
+
+
 def _ask_sentence(ln: Line) -> Line | None:
     """The line's sentence saying where to ask (a channel, a person), as a line of its own."""
-    for sentence in split_sentences(ln.text):
-        if _ASK.search(sentence) and _WHERE.search(sentence):
+    for sentence in split_sentences(_text(ln.text)):
+        if _ASK.search(sentence) and _WHERE.search(sentence) and not _operators(sentence):
             return replace(ln, text=sentence.strip())
     return None
 

@@ -164,7 +164,8 @@ def render(post: Post, variant: int) -> tuple[str, list[str]]:
         lines = [blocks["details"], *facts] if blocks["details"] else facts
         blocks.update(details="\n".join(lines), facts="", paragraph="")
     blocks |= {
-        "cta": _esc(post.profile.call_to_action, markup) or T.CTAS[lang][post.kind],
+        "cta": _esc(_own_language(post.profile.call_to_action, lang), markup)
+        or T.CTAS[lang][post.kind],
         "hashtags": " ".join(f"#{t}" for t in _hashtags(post)),
         "signoff": T.fill(T.SIGNOFFS[lang], **slots) if name and post.tone != "concise" else "",
     }
@@ -217,6 +218,13 @@ def _without_one(post: Post) -> list[Fact]:
         return post.facts[:-1]
     fewest = min(range(len(post.facts)), key=lambda i: (len(slots_of(post.facts[i].text)), -i))
     return post.facts[:fewest] + post.facts[fewest + 1 :]
+
+
+def _own_language(text: str, lang: str) -> str:
+    """The profile's text when it is in the post's language (an English post does not end
+    with the Chinese call to action), else nothing."""
+    same = bool(text) and T.template_language(detect_language(text)) == lang
+    return text if same else ""
 
 
 def _replace(post: Post, **changes: object) -> Post:

@@ -367,7 +367,7 @@ def _welcome(
     have none: the general fact selection writes it then)."""
     lang = T.template_language(request.language)
     query = f"{request.topic} {T.KIND_HINTS[lang]['welcome']} {NEWCOMER_QUERY[lang]}"
-    chunks = ports.retriever.search(community, query, top_k=12, kind="playbook").chunks
+    chunks = ports.retriever.search(community, query, top_k=20, kind="playbook").chunks
     lines = welcome_lines(chunks, profile, request.language)
     if not lines:
         return None
