@@ -104,7 +104,7 @@ def test_an_english_welcome_takes_the_newcomer_row_of_a_roles_table(clubs) -> No
     assert result.citations and all(c.source.endswith(".md") for c in result.citations)
 
 
-def test_operators_steps_and_a_call_to_action_in_another_language_stay_out(clubs) -> None:  # type: ignore[no-untyped-def]
+def test_a_call_to_action_in_another_language_stays_out(clubs) -> None:  # type: ignore[no-untyped-def]
     save_profile(
         clubs.db, "orbit", EN_PROFILE.model_copy(update={"call_to_action": "在群里接龙报名"})
     )

@@ -21,7 +21,14 @@ from copilot.analytics.spam import spam_ids
 from copilot.embeddings import Embedder
 from copilot.models import ChatMessage
 from copilot.retrieval.results import RetrievedChunk
-from copilot.text import fold_chinese, is_question, looks_like_injection, split_sentences, tokenize
+from copilot.text import (
+    fold_chinese,
+    is_question,
+    looks_like_injection,
+    split_sentences,
+    to_simplified,
+    tokenize,
+)
 
 TURN_GAP = timedelta(minutes=5)
 MIN_MATCH = 0.5  # share of the topic's event words a notice must hold
@@ -105,7 +112,9 @@ class Notice:
 
 
 def slots_of(text: str) -> frozenset[str]:
-    """Which event details a text states: date, time, place, fee, deadline, owner."""
+    """Which event details a text states: date, time, place, fee, deadline, owner (in either
+    Chinese script: '週六' is '周六')."""
+    text = to_simplified(text)
     found = set()
     if calendar_days(text) or _WEEKDAY.search(text):
         found.add("date")
@@ -124,6 +133,7 @@ def slots_of(text: str) -> frozenset[str]:
 
 def calendar_days(text: str) -> set[tuple[int, int]]:
     """(month, day) of every calendar date written in the text, ranges included."""
+    text = to_simplified(text)
     days: set[tuple[int, int]] = set()
     for m in _ZH_DAY.finditer(text):
         month = int(m[1])
@@ -234,26 +244,55 @@ def playbook_notices(chunks: Sequence[RetrievedChunk]) -> list[Notice]:
     return out
 
 
+def section_notices(best: Notice, chunks: Sequence[RetrievedChunk]) -> list[Notice]:
+    """The other sections of a playbook notice's own document ('## 费用' under the meetup
+    guide): they describe the same event although they name no day."""
+    if best.kind != "playbook" or best.chunk is None:
+        return []
+    return [
+        Notice(
+            lines=tuple(ln.strip() for ln in c.text.splitlines() if ln.strip()),
+            source=c.source,
+            kind="playbook",
+            heading=c.heading.split(">")[-1].strip(),
+            chunk=c,
+            slots=slots_of(c.text),
+        )
+        for c in chunks
+        if c.kind != "chat" and c.source == best.source and c.chunk_id != best.chunk.chunk_id
+    ]
+
+
 def event_lines(
-    best: Notice, notices: Sequence[Notice], topic: str, name: str = ""
+    best: Notice,
+    notices: Sequence[Notice],
+    topic: str,
+    name: str = "",
+    sections: Sequence[Notice] = (),
 ) -> list[tuple[str, Notice]]:
     """The notice's lines, plus the details it lacks from another notice of the same event
-    (a chat reminder names the day, the playbook section gives the time and place); each
-    line with the notice it comes from, for its citation."""
+    (a chat reminder names the day, the playbook section gives the time and place) or from
+    the other `sections` of its document; each line with the notice it comes from, for its
+    citation."""
     wanted = event_words(topic, name)
     lines = [(line, best) for line in notice_lines(best, wanted)]
     missing = {"time", "place", "fee", "deadline", "owner"} - slots_of(
         "\n".join(line for line, _ in lines)
     )
     days = calendar_days(best.text)
-    for other in notices:
-        if other is best or not missing or _match(wanted, other) < MIN_MATCH:
+    same_document = {id(n) for n in sections}
+    for other in [*notices, *sections]:
+        if other is best or not missing:
+            continue
+        if id(other) not in same_document and _match(wanted, other) < MIN_MATCH:
             continue
         other_days = calendar_days(other.text)
         if other_days and days and not other_days & days:
             continue  # another run of the event
         for line in notice_lines(other, wanted):
             found = slots_of(line) & missing
+            if fold_chinese(line) == fold_chinese(other.heading) or len(line) < 6:
+                continue  # a section's name ('费用') states no detail
             if found and len(line) <= 100 and all(line != seen for seen, _ in lines):
                 lines.append((line, other))
                 missing -= found
@@ -272,6 +311,8 @@ def notice_lines(notice: Notice, wanted: Collection[str] = ()) -> list[str]:
             line = _clean_line(piece)
             if not line or line.endswith((":", "：")) or is_question(line):
                 continue
+            if len(line) <= 4 and not any(ch.isdigit() for ch in line):
+                continue  # a bare section name in an outline ('费用'): no detail
             if (len(notice.lines) > 3 or len(pieces) > 1) and not (
                 slots_of(line) or any(w in fold_chinese(line) for w in wanted)
             ):

@@ -39,6 +39,7 @@ from copilot.skills.draft.notices import (
     chat_notices,
     event_lines,
     playbook_notices,
+    section_notices,
 )
 from copilot.skills.draft.offline import (
     FACTS_PER_KIND,
@@ -206,6 +207,7 @@ def write_draft(
 
 
 EventLine = tuple[str, RetrievedChunk | None]
+_DETAIL_QUERY = "费用 价格 地点 时间 报名 截止 fee price venue time sign-up deadline"
 
 
 def find_event(
@@ -228,7 +230,12 @@ def find_event(
         return []
     out: list[EventLine] = []
     cited: dict[int, RetrievedChunk | None] = {}
-    for line, notice in event_lines(best, notices, topic, profile.name):
+    sections: list[Notice] = []
+    if best.kind == "playbook":  # the guide's other sections: its fee, place, sign-up rules
+        query = f"{topic} {best.heading} {_DETAIL_QUERY}"
+        more = ports.retriever.search(community, query, top_k=10, kind="playbook").chunks
+        sections = section_notices(best, [*chunks, *(c for c in more if c.chunk_id not in seen)])
+    for line, notice in event_lines(best, notices, topic, profile.name, sections):
         if banned_words_in(line, profile) or _other_language(line, topic):
             continue  # the knowledge may say what the post must not, or in another language
         if id(notice) not in cited:
