@@ -29,7 +29,8 @@ def draft(
     channel: Annotated[
         str,
         typer.Option(
-            help="wechat_group, wecom_group, moments, qq_group, feishu_group, dingtalk_group, slack, discord or telegram."
+            help="wechat_group, wecom_group, moments, qq_group, feishu_group, "
+            "dingtalk_group, slack, discord or telegram."
         ),
     ] = "wechat_group",
     tone: Annotated[
