@@ -124,6 +124,13 @@ def test_a_question_names_how_many_items_it_wants() -> None:
     assert not read_question("一个月能补几次？").wants_list
 
 
+def test_what_something_is_used_for_is_asked_about_that_thing() -> None:
+    # "用来做什么" asks for a purpose: "用来" is part of the question, not a word the knowledge
+    # must contain (counted as unknown, it handed off the demo's 积分可以用来做什么？).
+    assert read_question("积分可以用来做什么？").content == frozenset({"积分"})
+    assert "用来" not in read_question("群文件用来放什么？").content
+
+
 def test_a_sentence_introduces_a_list_only_when_the_list_is_not_inline() -> None:
     assert announces_list("社群运营具有以下几个特点：")
     assert announces_list("请按顺序做完下面6步，就算正式入会了。")

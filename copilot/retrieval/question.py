@@ -16,7 +16,7 @@ from copilot.text import Language, detect_language, fold_chinese, tokenize
 # Interrogatives and modal words say what kind of answer is wanted, not what it is about.
 QUESTION_WORDS = frozenset(
     "应该 几 几点 几级 几个 哪几 哪几个 哪些 方面 注意 指 是否 需要 比较 一般 合适 "
-    "时候 具体 主要 容易 多少 什么 怎么办 处理 可以 能 要 有 做 请问 一下 知道 吗 呢 "
+    "时候 具体 主要 容易 多少 什么 怎么办 处理 可以 能 要 有 做 用来 请问 一下 知道 吗 呢 "
     "does do did know tell want need".split()
 )
 
