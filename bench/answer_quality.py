@@ -9,6 +9,9 @@ Columns, per community:
 - handoffs: unanswerable questions handed off (the baselines never hand off);
 - wrong: questions answered without the expected facts, or answered when they should not be;
 - right: facts + handoffs over all questions.
+Then, per split, the calibration of our confidence: questions binned by it, and in each bin the
+share whose answer (forced, with handoffs off) holds every expected fact. A confidence of 0.8
+should be right about 80% of the time; ECE is the count-weighted gap.
 The baselines answer with their top passage, which flatters them on "facts" (a whole passage is
 long) and costs them every handoff.
 """
@@ -115,14 +118,23 @@ def baselines(
     return {"bm25-only": bm25_only, "vector-only": vector_only, "langchain+chroma": langchain}
 
 
-def run(community: EvalCommunity, data: Path, embedder: UseEmbedder) -> dict[str, Tally]:
+Calibration = list[tuple[float, bool]]  # (confidence, the forced answer is right)
+BINS = 5
+
+
+def run(
+    community: EvalCommunity, data: Path, embedder: UseEmbedder, calibration: Calibration
+) -> dict[str, Tally]:
     copilot = prepared(community, data)
+    forced = prepared(community, data, handoff_threshold=0.0)
     cid = community_id(community)
     tallies = {"ours": Tally()}
     systems = baselines(copilot, cid, embedder)
     tallies.update({name: Tally() for name in systems})
     for case in community.cases:
         result = copilot.ask(cid, case.question)
+        answer = forced.ask(cid, case.question).answer
+        calibration.append((result.confidence, case.handoff is False and has_facts(answer, case)))
         tallies["ours"].add(
             case, [r.source for r in result.retrieved], None if result.handoff else result.answer
         )
@@ -130,7 +142,26 @@ def run(community: EvalCommunity, data: Path, embedder: UseEmbedder) -> dict[str
             passages = search(case.question)
             tallies[name].add(case, [s for s, _ in passages], passages[0][1] if passages else "")
     copilot.close()
+    forced.close()
     return tallies
+
+
+def calibration_rows(points: Calibration) -> list[str]:
+    """One line per confidence bin: its range, how many, mean confidence, share right; then ECE."""
+    lines, gap = [], 0.0
+    for b in range(BINS):
+        lo, hi = b / BINS, (b + 1) / BINS
+        members = [(c, ok) for c, ok in points if lo <= c < hi or (b == BINS - 1 and c >= hi)]
+        if not members:
+            continue
+        mean = sum(c for c, _ in members) / len(members)
+        right = sum(ok for _, ok in members) / len(members)
+        gap += abs(mean - right) * len(members) / len(points)
+        lines.append(
+            f"  {lo:.1f}-{hi:.1f}  n={len(members):3d}  confidence {mean:.2f}  right {right:.2f}"
+        )
+    lines.append(f"  ECE {gap:.3f} over {len(points)} questions")
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -142,17 +173,22 @@ def main(argv: list[str] | None = None) -> int:
     embedder = UseEmbedder()
     print(f"{'community':20s} {'split':8s} {'system':17s} hit@3 facts   handoffs wrong right")
     totals: dict[tuple[str, str], Tally] = {}
+    calibration: dict[str, Calibration] = {}
     for community in load_communities(splits=splits):
         if not community.available:
             print(f"{community.id:20s} (knowledge not here, skipped)")
             continue
-        for name, tally in run(community, args.data, embedder).items():
+        points = calibration.setdefault(community.split, [])
+        for name, tally in run(community, args.data, embedder, points).items():
             print(f"{community.id:20s} {community.split:8s} {name:17s} {tally.row()}")
             total = totals.setdefault((community.split, name), Tally())
             for field in ("n", "answerable", "named", "hit3", "facts", "handoffs", "wrong"):
                 setattr(total, field, getattr(total, field) + getattr(tally, field))
     for (split, name), tally in sorted(totals.items()):
         print(f"{'ALL':20s} {split:8s} {name:17s} {tally.row()}")
+    for split, points in calibration.items():
+        print(f"calibration, {split} (confidence vs. right when answered):")
+        print("\n".join(calibration_rows(points)))
     return 0
 
 
