@@ -118,6 +118,13 @@ def test_hard_wrapped_markdown_paragraphs_and_items_are_one_line_each() -> None:
     ]
 
 
+def test_steps_numbered_in_chinese_numerals_are_the_items_of_one_list() -> None:
+    text = "入群流程\n按下面三步走：\n第一步：扫码申请进群\n第二步，改群名片\n第三步 发自我介绍\n"
+    items = [b for b in read_outline(text).blocks if b.kind == "item"]
+    assert [b.text for b in items] == ["扫码申请进群", "改群名片", "发自我介绍"]
+    assert len({b.group for b in items}) == 1
+
+
 def test_labelled_lines_are_a_list_under_the_line_that_introduces_them() -> None:
     text = "答疑安排\n每个月按周轮换科目：\n第一个周日：数学\n第二个周日：英语\n第三个周日：政治\n"
     items = [b for b in read_outline(text).blocks if b.kind == "item"]

@@ -58,7 +58,13 @@ _MARKERS: list[tuple[str, re.Pattern[str]]] = [
     ("num-dot", re.compile(r"^\d{1,2}[.．](?!\d)\s*")),
     ("num-paren", re.compile(r"^(?:[（(]\d{1,2}[)）]|\d{1,2}[)）])\s*")),
     ("circled", re.compile(r"^[①-⑳❶-❿]\s*")),
-    ("step", re.compile(r"^(?:step|第)\s*\d+\s*(?:步)?\s*[:：.、]\s*", re.IGNORECASE)),
+    (
+        "step",
+        re.compile(
+            rf"^(?:step\s*\d{{1,2}}\s*[:：.、)-]|第\s*[{_CN_NUM}\d]{{1,3}}\s*步\s*[:：.、，,]?)\s*",
+            re.IGNORECASE,
+        ),
+    ),
     ("bullet", re.compile(r"^[-*+•·●○◆◇■□▪▸►✓✔➢→]\s*")),
 ]
 # Styles that number the document's own sections when their text is short.
@@ -92,7 +98,7 @@ def display_length(text: str) -> float:
     return cjk + 3 * words
 
 
-def _marker(line: str) -> tuple[str, str] | None:
+def list_marker(line: str) -> tuple[str, str] | None:
     """(style, text after the marker) for a numbered or bulleted line."""
     for style, pattern in _MARKERS:
         match = pattern.match(line)
@@ -230,7 +236,7 @@ def _content_lines(text: str) -> list[_Line]:
             cut = i
             break
     return [
-        _Line(ln, _marker(ln))
+        _Line(ln, list_marker(ln))
         for ln in lines[:cut]
         if not _DATE_LINE.match(ln) and not _BYLINE.match(to_simplified(ln))
     ]
@@ -246,12 +252,12 @@ def _continues(previous: str, raw: str) -> bool:
         return False
     indented = raw[:1] in (" ", "\t")
     mid_sentence = not previous.endswith(tuple(_SENTENCE_END))
-    if marker := _marker(line):
+    if marker := list_marker(line):
         # "… Verified since" + "   0.9.2. There is …": a number, not a new item.
         return (
             indented and mid_sentence and marker[0] != "bullet" and display_length(previous) >= 30
         )
-    if indented and (mid_sentence or _marker(previous) or _ANSWER.match(previous)):
+    if indented and (mid_sentence or list_marker(previous) or _ANSWER.match(previous)):
         return True
     if not mid_sentence or display_length(previous) < 20:
         return False

@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from copilot.knowledge.structure import list_marker
 from copilot.profile import CommunityProfile
 from copilot.retrieval.results import RetrievedChunk
 from copilot.skills.draft import templates as T
@@ -53,11 +54,7 @@ _STAFF_ACTS = re.compile(
     re.IGNORECASE,
 )
 _TO_YOU = re.compile(r"你|您|\byou\b|\byour\b", re.IGNORECASE)
-_ITEM = re.compile(
-    r"^\s*(?:[-*•·▪◦]\s+|\d{1,2}\s*[.)、．]\s*(?!\d)|[①-⑳]\s*|[（(]\d{1,2}[)）]\s*"
-    r"|第[一二三四五六七八九十\d]{1,3}步\s*[:：、，,]?\s*|(?:step\s*\d{1,2})\s*[:.)-]?\s*)",
-    re.IGNORECASE,
-)
+_SECTION_MARKS = {"chapter", "cn-dun"}  # 第一章, 一、: headings of the guide's sections
 _ZH_HEADING = re.compile(r"^\s*[一二三四五六七八九十]{1,3}\s*[、.．]\s*\S")
 _MD_HEADING = re.compile(r"^\s*#{1,6}\s+\S")
 _TABLE_ROW = re.compile(r"^\s*\|?[^|\n]+\|[^|\n]+")
@@ -117,7 +114,7 @@ def document_lines(chunks: Sequence[RetrievedChunk]) -> list[Line]:
                 inline = bool(NEWCOMER.search(line))
                 heading_of[chunk.source] = inline
                 continue
-            item = bool(_ITEM.match(line) or _TABLE_ROW.match(line))
+            item = bool(_list_item(line) or _TABLE_ROW.match(line))
             scope = title_scope or section_scope or inline
             out.append(Line(line, ci, len(out), scope, item))
     return out
@@ -214,12 +211,20 @@ def _said(text: str, steps: Sequence[Line], sections: set[str]) -> bool:
     return any(folded in fold_chinese(_text(s.text)) for s in steps)
 
 
+def _list_item(line: str) -> str | None:
+    """The text of a numbered or bulleted line (a section number is a heading, not an item)."""
+    marked = list_marker(line.strip())
+    return marked[1] if marked and marked[0] not in _SECTION_MARKS else None
+
+
 def _text(line: str) -> str:
     """A list item or table row as a sentence: no list mark, no Markdown, cells joined."""
     if _TABLE_ROW.match(line):
         cells = [c.strip() for c in line.strip().strip("|").split("|") if c.strip()]
         line = f"{cells[0]}: " + "; ".join(cells[1:]) if len(cells) > 1 else cells[0]
-    text = _MD.sub("", _ITEM.sub("", line.lstrip("> "), count=1)).strip()
+    line = line.lstrip("> ")
+    marked = _list_item(line)
+    text = _MD.sub("", marked or line).strip()
     return text.rstrip("；;，,")
 
 
