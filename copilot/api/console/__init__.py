@@ -14,7 +14,16 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from copilot.api.console import ask, auth, create, knowledge, overview, queues, settings
+from copilot.api.console import (
+    ask,
+    auth,
+    create,
+    knowledge,
+    overview,
+    questions,
+    queues,
+    settings,
+)
 from copilot.api.console.web import PREFIX, Forbidden, SignInRequired, render
 
 ROUTERS = (
@@ -22,6 +31,7 @@ ROUTERS = (
     overview.router,
     knowledge.router,
     ask.router,
+    questions.router,
     queues.router,
     create.router,
     settings.router,

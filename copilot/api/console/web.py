@@ -40,6 +40,7 @@ NAV = (
     ("overview", "/console/"),
     ("knowledge", "/console/knowledge"),
     ("ask", "/console/ask"),
+    ("questions", "/console/questions"),
     ("faq", "/console/faq"),
     ("reviews", "/console/reviews"),
     ("create", "/console/create"),
