@@ -28,6 +28,7 @@ from copilot.config import Settings
 from copilot.keys import KeyStore
 from copilot.profile import CommunityProfile, save_profile
 from copilot.service import Copilot
+from copilot.skills.questions import Origin
 from tests.conftest import KNOWLEDGE, REPO
 from tests.connectors.fake_platform import FakePlatform
 from tests.connectors_e2e.conftest import platform_env
@@ -43,7 +44,11 @@ SHOTS = REPO / ".data" / "console-screenshots"
 ALPHA_NAME = "晨跑读书会 Morning Readers"
 BETA_DOC = "# Beta Hikers\n\n## Meeting point\nWe gather at the north gate of Xiangshan Park.\n"
 CHAT_EXPORT = KNOWLEDGE / "samples" / "chat" / "morning_readers.jsonl"
-PAGES = ("", "knowledge", "ask", "faq", "reviews", "create", "settings")
+PAGES = ("", "knowledge", "ask", "questions", "faq", "reviews", "create", "settings")
+# Waiting in the queue from the start (the screenshots show it): asked twice in other words.
+QUEUED = ("读书会有没有线上直播？", "读书分享可以在线看直播吗")
+UNKNOWN = "Which rocket leaves for the Moon next week?"
+OPERATOR_ANSWER = "No rocket: our club only reads about the Moon, every Saturday at 7."
 SHOW_RESULT = {
     "knowledge": ("#hit-question", "#hit-test", "#hits .passage"),
     "ask": ("#question", "#ask", "#answer-text"),
@@ -105,6 +110,9 @@ def server(tmp_path_factory: pytest.TempPathFactory, embedder) -> Iterator[Serve
             copilot.db,
             Route(platform="telegram", chat_id=CHAT["telegram"], community="alpha", mode="review"),
         )
+        put_route(copilot.db, Route(platform="slack", chat_id=CHAT["slack"], community="alpha"))
+        for asker, question in zip(("小林", "阿梅"), QUEUED, strict=True):
+            copilot.ask("alpha", question, origin=Origin(channel="telegram", asker=asker))
         port = free_port()
         config = uvicorn.Config(
             create_app(settings, copilot), host="127.0.0.1", port=port, log_level="warning"
@@ -266,6 +274,51 @@ def test_approve_a_review_item_posts_it(open_context: Any, server: Server) -> No
     assert page.locator(".review-item").count() == 0
 
 
+def test_answer_a_queued_question_and_the_chat_hears_it(
+    open_context: Any, server: Server
+) -> None:
+    ev = event("slack", UNKNOWN, server.fake, event_id="Ev0CONSOLE1", user="U0MEMBER")
+    sent = httpx.post(server.url + ev.path, content=ev.req.body, headers=ev.req.headers)
+    assert sent.status_code == 200
+    deadline = time.monotonic() + 30
+    while not replies(server.fake, "slack") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    (handoff,) = replies(server.fake, "slack")  # the member was told a person will answer
+
+    context, _ = open_context()
+    page = sign_in(context, server, server.keys[("alpha", "operator")])
+    page.click("nav.pages >> text=Questions")
+    page.wait_for_url("**/console/questions")
+    items = page.locator(".question-item")
+    first = items.first.inner_text()  # most asked first: the one asked twice in other words
+    assert QUEUED[0] in first and "asked 2×" in first and "小林, 阿梅" in first
+    mined = page.locator(".question-item", has_text="请问年费可以开发票吗")  # from the export
+    assert "Unanswered in the chat" in mined.inner_text() and "北京-韩梅梅" in mined.inner_text()
+    moon = page.locator(".question-item", has_text=UNKNOWN)
+    assert "U0MEMBER" in moon.inner_text() and "slack" in moon.inner_text()
+    moon.locator("a").click()
+    page.wait_for_url("**/console/questions/q_*")
+    assert page.inner_text("#question-text") == UNKNOWN
+    assert CHAT["slack"] in page.inner_text("#askings")  # where it was asked
+    page.fill("#answer", OPERATOR_ANSWER)
+    page.click("#answer-it")
+    page.wait_for_url("**/console/questions?done=question_answered*")
+    assert "posted back in 1 chats" in page.inner_text(".notice")
+    assert page.locator(".question-item", has_text=UNKNOWN).count() == 0
+    posted = [posted_text(r) for r in replies(server.fake, "slack")]
+    assert posted[0] == posted_text(handoff) and OPERATOR_ANSWER in posted[-1]
+
+    page.click("nav.badges >> text=Answered")
+    page.wait_for_url("**/console/questions?status=answered")
+    assert OPERATOR_ANSWER in page.inner_text("#question-items")
+    page.goto(server.url + "/console/ask")  # the next asker, in other words, gets the answer
+    page.fill("#question", "What rocket goes to the Moon next week?")
+    page.click("#ask")
+    page.wait_for_selector("#answer-text")
+    assert OPERATOR_ANSWER in page.inner_text("#answer-text")
+    assert "faq:approved" in page.inner_text("#citations")
+
+
 def test_draft_and_copy_keeps_line_breaks(open_context: Any, server: Server) -> None:
     context, _ = open_context()
     page = sign_in(context, server, server.keys[("alpha", "operator")])
@@ -305,6 +358,8 @@ def test_another_community_sees_none_of_it(open_context: Any, server: Server) ->
     assert "morning_readers" not in text and ALPHA_NAME not in text and "tea-party" not in text
     page.goto(server.url + "/console/reviews")
     assert page.locator(".review-item").count() == 0
+    page.goto(server.url + "/console/questions")
+    assert page.locator(".question-item").count() == 0
     page.goto(server.url + "/console/faq")
     page.click("#faq-refresh")
     assert page.locator(".faq-item").count() == 0  # alpha's chat mined nothing here
@@ -338,3 +393,9 @@ def test_screenshots_of_every_page(
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 1, f"/console/{name} scrolls sideways by {overflow}px at {width} width"
         page.screenshot(path=SHOTS / f"{name or 'overview'}-{lang}-{width}.png", full_page=True)
+        if name == "questions":  # one item: who asked, where and when; answer, dismiss, merge
+            page.locator(".question-item a").first.click()
+            page.wait_for_selector("#askings")
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 1, f"a question's page scrolls sideways by {overflow}px"
+            page.screenshot(path=SHOTS / f"question-{lang}-{width}.png", full_page=True)
