@@ -370,6 +370,36 @@ def test_another_community_sees_none_of_it(open_context: Any, server: Server) ->
     assert "morning_readers" not in page.inner_text("#ask-result")
 
 
+def test_on_a_phone_every_page_link_is_in_sight_and_no_text_is_boxes(
+    open_context: Any, server: Server
+) -> None:
+    context, _ = open_context(locale="zh-CN", width="phone")
+    page = sign_in(context, server, server.keys[("alpha", "operator")])
+    links = page.locator("nav.pages a")
+    assert links.count() == len(PAGES)
+    width = page.evaluate("window.innerWidth")
+    for i in range(links.count()):
+        box = links.nth(i).bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, links.nth(i).inner_text()
+    page.click("nav.pages >> text=设置")  # the last link, tapped without scrolling the bar
+    page.wait_for_url("**/console/settings")
+
+    # Which fonts Chromium really drew Chinese, traditional Chinese and emoji with.
+    page.evaluate(
+        """() => { const p = document.createElement("p"); p.id = "glyphs";
+        p.textContent = "晨跑读书会 會費 👍👎"; document.querySelector("main").append(p); }"""
+    )
+    cdp = context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": "#glyphs"})["nodeId"]
+    fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+    names = {f["familyName"] for f in fonts}
+    assert any("WenQuanYi" in n or "CJK" in n for n in names), names
+    assert any("Emoji" in n for n in names), names
+
+
 @pytest.mark.parametrize("width", list(WIDTHS))
 @pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
 def test_screenshots_of_every_page(
