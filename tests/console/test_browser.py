@@ -274,9 +274,7 @@ def test_approve_a_review_item_posts_it(open_context: Any, server: Server) -> No
     assert page.locator(".review-item").count() == 0
 
 
-def test_answer_a_queued_question_and_the_chat_hears_it(
-    open_context: Any, server: Server
-) -> None:
+def test_answer_a_queued_question_and_the_chat_hears_it(open_context: Any, server: Server) -> None:
     ev = event("slack", UNKNOWN, server.fake, event_id="Ev0CONSOLE1", user="U0MEMBER")
     sent = httpx.post(server.url + ev.path, content=ev.req.body, headers=ev.req.headers)
     assert sent.status_code == 200
