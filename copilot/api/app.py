@@ -76,6 +76,9 @@ def create_app(
             async with running_connectors(app):
                 yield
         finally:
+            runs = getattr(app.state, "eval_runs", None)  # the console's evaluation process
+            if runs is not None:
+                await anyio.to_thread.run_sync(runs.close)
             if pool is not None:
                 await anyio.to_thread.run_sync(pool.close)
             if owned:

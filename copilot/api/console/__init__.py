@@ -22,6 +22,7 @@ from copilot.api.console import (
     overview,
     questions,
     queues,
+    reports,
     settings,
 )
 from copilot.api.console.web import PREFIX, Forbidden, SignInRequired, render
@@ -34,6 +35,7 @@ ROUTERS = (
     questions.router,
     queues.router,
     create.router,
+    reports.router,
     settings.router,
 )
 

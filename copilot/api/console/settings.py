@@ -9,6 +9,8 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 
 from connectors.tables import last_events, list_routes
+from copilot.api.console.eval_runs import shipped_suites
+from copilot.api.console.reports import eval_runs
 from copilot.api.console.web import (
     PREFIX,
     AdminSession,
@@ -68,6 +70,8 @@ async def page(
         keys=keys,
         config=config,
         is_admin=is_admin,
+        eval_runs=await run_sync(request, eval_runs(request).list, session.community),
+        suites=list(shipped_suites()),
         **context,
     )
 
