@@ -368,6 +368,50 @@ def test_another_community_sees_none_of_it(open_context: Any, server: Server) ->
     assert "morning_readers" not in page.inner_text("#ask-result")
 
 
+def run_suggest_suite(page: Any) -> str:
+    """Run the shipped `suggest` suite from Settings and wait for it; returns the run's id."""
+    page.goto(page.url.split("/console/")[0] + "/console/settings")
+    for box in page.locator("#eval-run-form input[name=suite]").all():
+        box.set_checked(box.get_attribute("value") == "suggest")
+    page.click("#eval-run")
+    page.wait_for_url("**/console/settings?done=eval_started*")
+    run_id = page.locator("#eval-runs .eval-run").first.get_attribute("data-id")
+    assert run_id and run_id in page.inner_text(".notice")
+    row = f"#eval-runs .eval-run[data-id='{run_id}']"
+    page.wait_for_selector(f"{row} .eval-status:text('Done')", timeout=180_000)  # htmx polls
+    return run_id
+
+
+def test_run_the_shipped_suites_open_the_report_and_compare_two_runs(
+    open_context: Any, server: Server
+) -> None:
+    context, _ = open_context()
+    page = sign_in(context, server, server.keys[("alpha", "admin")])
+    first = run_suggest_suite(page)
+    row = page.locator(f"#eval-runs .eval-run[data-id='{first}']")
+    cells = row.locator("td").all_inner_texts()
+    assert cells[1] == "suggest" and cells[3] == "7" and cells[4].endswith("%")
+    with context.expect_page() as opened:
+        row.locator("a.open-report").click()
+    report = opened.value
+    report.wait_for_load_state()
+    assert "suggest" in report.inner_text("body") and report.locator("details.case").count() == 7
+
+    second = run_suggest_suite(page)
+    page.select_option("#eval-a", first)
+    page.select_option("#eval-b", second)
+    with context.expect_page() as opened:
+        page.click("#eval-compare")
+    compared = opened.value
+    compared.wait_for_url(f"**/console/settings/evals/{second}/compare/{first}")
+    assert "Against baseline" in compared.inner_text("#baseline")
+
+    other, _ = open_context()  # another community's operator sees none of these runs
+    beta = sign_in(other, server, server.keys[("beta", "operator")])
+    beta.goto(server.url + "/console/settings")
+    assert beta.locator("#eval-runs").count() == 0 and beta.locator("#eval-run").count() == 0
+
+
 def test_on_a_phone_every_page_link_is_in_sight_and_no_text_is_boxes(
     open_context: Any, server: Server
 ) -> None:
