@@ -324,13 +324,24 @@ def test_draft_and_copy_keeps_line_breaks(open_context: Any, server: Server) -> 
     page.select_option("#draft-kind", "announcement")
     page.fill("#draft-topic", "周三晚上的读书分享会")
     page.fill("#draft-variants", "2")
-    page.click("#draft")
+    with page.expect_response("**/console/create/draft") as streamed:
+        page.click("#draft")
+    assert streamed.value.headers["content-type"].startswith("text/event-stream")
     page.wait_for_selector("#variant-2")
+    assert page.url.endswith("/console/create")  # swapped in place, no page load
     shown = page.inner_text("#variant-1")
     assert "\n" in shown and "分享会" in shown
     page.click("#draft-result button.copy >> nth=0")
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == shown
+
+    page.click("#summarize")  # the whole chat history, streamed the same way
+    page.wait_for_selector("#summary-text")
+    assert "messages" in page.inner_text("#summary-result")
+    page.fill("#summary-since", "2026-12-31")
+    page.fill("#summary-until", "2026-01-01")
+    page.click("#summarize")
+    page.wait_for_selector("#summary-result .error")  # the API's message, in place
 
     page.fill("#suggest-limit", "2")
     page.click("#suggest")

@@ -1,15 +1,25 @@
 """Create: drafts (kind, channel, tone, language, variants) with a copy button, summaries of a
-date range, and activity suggestions with their reasons, each run as its HTTP route runs it."""
+date range, and activity suggestions with their reasons, each run as its HTTP route runs it.
+
+Streamed as the API streams (``copilot.api.streaming``): a form posted with
+``Accept: text/event-stream`` gets ``started`` at once, pings while the skill works (a slow LLM
+outlives a proxy's idle timeout otherwise), then one ``result`` event carrying the rendered page
+(the browser swaps its result section in) or one ``error`` event with the message. Without
+JavaScript the same form posts normally and gets the whole page."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import AsyncIterator
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
+from sse_starlette.sse import EventSourceResponse
 
 from copilot.api.console.skills import SkillFailed, run_skill
-from copilot.api.console.web import PREFIX, CsrfForm, Session, render
+from copilot.api.console.web import PREFIX, SECURITY_HEADERS, CsrfForm, Session, render
+from copilot.api.streaming import PING_SECONDS, wants_stream
 from copilot.keys.sessions import ConsoleSession
 from copilot.skills.draft import CHANNELS, KINDS, TONES
 
@@ -41,8 +51,10 @@ async def create_page(request: Request, session: Session) -> HTMLResponse:
 
 async def _run(
     request: Request, session: ConsoleSession, skill: str, fields: dict[str, Any], shown: str
-) -> HTMLResponse:
+) -> Response:
     values = {f"{shown}.{k}": v for k, v in fields.items()}
+    if wants_stream(request):
+        return _stream(request, session, skill, fields, shown, values)
     try:
         result = await run_skill(request, session.community, skill, fields)
     except SkillFailed as exc:
@@ -50,8 +62,31 @@ async def _run(
     return page(request, session, values=values, tab=shown, **{shown: result})
 
 
-@router.post("/draft", response_class=HTMLResponse)
-async def draft(request: Request, session: Session, form: CsrfForm) -> HTMLResponse:
+def _stream(
+    request: Request,
+    session: ConsoleSession,
+    skill: str,
+    fields: dict[str, Any],
+    shown: str,
+    values: dict[str, Any],
+) -> EventSourceResponse:
+    async def events() -> AsyncIterator[dict[str, str]]:
+        yield {"event": "started", "data": json.dumps({"skill": skill})}
+        try:
+            result = await run_skill(request, session.community, skill, fields)
+        except SkillFailed as exc:
+            error = {"status": exc.status, "message": exc.message}
+            yield {"event": "error", "data": json.dumps(error, ensure_ascii=False)}
+            return
+        html = page(request, session, values=values, tab=shown, **{shown: result}).body
+        yield {"event": "result", "data": bytes(html).decode("utf-8")}
+
+    headers = {k: v for k, v in SECURITY_HEADERS.items() if k != "Cache-Control"}
+    return EventSourceResponse(events(), ping=PING_SECONDS, headers=headers)
+
+
+@router.post("/draft", response_model=None)
+async def draft(request: Request, session: Session, form: CsrfForm) -> Response:
     fields: dict[str, Any] = {
         "kind": form.text("kind"),
         "topic": form.text("topic"),
@@ -63,8 +98,8 @@ async def draft(request: Request, session: Session, form: CsrfForm) -> HTMLRespo
     return await _run(request, session, "draft", fields, "draft")
 
 
-@router.post("/summary", response_class=HTMLResponse)
-async def summary(request: Request, session: Session, form: CsrfForm) -> HTMLResponse:
+@router.post("/summary", response_model=None)
+async def summary(request: Request, session: Session, form: CsrfForm) -> Response:
     fields = {
         "since": form.text("since") or None,
         "until": form.text("until") or None,
@@ -73,8 +108,8 @@ async def summary(request: Request, session: Session, form: CsrfForm) -> HTMLRes
     return await _run(request, session, "summarize", fields, "summary")
 
 
-@router.post("/suggestions", response_class=HTMLResponse)
-async def suggestions(request: Request, session: Session, form: CsrfForm) -> HTMLResponse:
+@router.post("/suggestions", response_model=None)
+async def suggestions(request: Request, session: Session, form: CsrfForm) -> Response:
     return await _run(
         request, session, "suggest", {"limit": form.text("limit") or 5}, "suggestions"
     )
