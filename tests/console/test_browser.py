@@ -423,6 +423,36 @@ def test_run_the_shipped_suites_open_the_report_and_compare_two_runs(
     assert beta.locator("#eval-runs").count() == 0 and beta.locator("#eval-run").count() == 0
 
 
+def test_the_keyboard_alone_signs_in_reaches_a_page_and_answers(
+    open_context: Any, server: Server
+) -> None:
+    context, _ = open_context()
+    page = context.new_page()
+    page.goto(server.url + "/console/")
+    assert page.evaluate("document.activeElement.id") == "key"  # the key field has focus
+    page.keyboard.type(server.keys[("alpha", "operator")])
+    page.keyboard.press("Enter")
+    page.wait_for_url(server.url + "/console/")
+
+    page.keyboard.press("Tab")  # the first stop skips the bars
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    for _ in range(30):  # Tab along the page bar to Questions
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent") == "Questions":
+            break
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/console/questions")
+    page.focus(".question-item a >> nth=0")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/console/questions/q_*")
+    page.focus("#answer")
+    page.keyboard.type("Keyboard answer: yes, on Zoom.")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "answer-it"
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/console/questions?done=question_answered*")
+
+
 def test_on_a_phone_every_page_link_is_in_sight_and_no_text_is_boxes(
     open_context: Any, server: Server
 ) -> None:
