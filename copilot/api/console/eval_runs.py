@@ -84,7 +84,7 @@ class EvalRuns:
             raise NotFoundError(f"community {community!r} has no evaluation run {run_id!r}")
         return path
 
-    def list(self, community: str, limit: int = 20) -> list[EvalRun]:
+    def runs(self, community: str, limit: int = 20) -> list[EvalRun]:
         """This community's runs, newest first."""
         base = self.root / community
         if not base.is_dir():

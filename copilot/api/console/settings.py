@@ -70,7 +70,7 @@ async def page(
         keys=keys,
         config=config,
         is_admin=is_admin,
-        eval_runs=await run_sync(request, eval_runs(request).list, session.community),
+        eval_runs=await run_sync(request, eval_runs(request).runs, session.community),
         suites=list(shipped_suites()),
         **context,
     )
