@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from fastapi.testclient import TestClient
 
+from copilot.api.console.eval_runs import EvalBusy, EvalRuns
 from copilot.keys import KeyStore, Role
 from copilot.service import Copilot
 from tests.api.conftest import Keys
@@ -61,6 +63,11 @@ def test_a_run_belongs_to_its_community(
         "/console/settings/evals/compare", data={"csrf": token, "a": run_id, "b": run_id}
     )
     assert compared.status_code == 422  # the same run twice
+
+    worker = EvalRuns(client.app.state.eval_runs.root)  # type: ignore[attr-defined]
+    assert worker.get("alpha", run_id).status == "running"  # another server worker agrees
+    with pytest.raises(EvalBusy):
+        worker.start("beta", ["suggest"], "key:other")  # one run at a time on the machine
 
     client.app.state.eval_runs.close()  # type: ignore[attr-defined]  # the server stops
     page = client.get("/console/settings", headers={"accept-language": "en"})

@@ -6,14 +6,16 @@ layers): it runs ``python -m evals`` exactly as an operator would in a terminal,
 and ``--report`` into the run's folder, and ``python -m evals.compare_runs`` to compare two
 saved runs. A run's folder is ``<data dir>/eval-runs/<community>/<run id>/`` holding
 ``meta.json`` (who started what, when), ``log.txt``, ``exit`` (the exit code once finished),
-``run.json`` and ``report.html``. One run at a time per server: the machine has few cores
-and the copilot keeps answering while a run goes on.
+``run.json`` and ``report.html``. One run at a time per machine: it has few cores and the
+copilot keeps answering while a run goes on. Whether a run still goes on is read from its
+process id (``pid``), so every server worker (``copilot serve --workers``) agrees.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import re
 import secrets
 import subprocess
@@ -125,7 +127,7 @@ class EvalRuns:
                 f"choose suites among {names}" + (f" (not {unknown})" if unknown else "")
             )
         with self._lock:
-            if self._process is not None and self._process.poll() is None:
+            if self._any_running():
                 raise EvalBusy("an evaluation is already running; wait for it to finish")
             now = datetime.now(UTC)
             run_id = f"{now:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
@@ -186,9 +188,25 @@ class EvalRuns:
                     self._process.kill()
 
     def _running(self, path: Path) -> bool:
-        process = self._process
-        pid = (path / "pid").read_text().strip() if (path / "pid").is_file() else ""
-        return process is not None and str(process.pid) == pid and process.poll() is None
+        """The run's process is alive (started by this server worker or another one)."""
+        if (path / "exit").is_file() or not (path / "pid").is_file():
+            return False
+        try:
+            pid = int((path / "pid").read_text().strip())
+            os.kill(pid, 0)
+        except (ValueError, ProcessLookupError):
+            return False
+        except PermissionError:  # alive, and someone else's: not ours unless /proc says so
+            pass
+        cmdline = Path(f"/proc/{pid}/cmdline")
+        if cmdline.exists():  # a reused pid after a restart is another program
+            return str(path) in cmdline.read_bytes().decode("utf-8", errors="replace")
+        return True
+
+    def _any_running(self) -> bool:
+        if self._process is not None and self._process.poll() is None:
+            return True
+        return any(self._running(run) for run in self.root.glob("*/*") if RUN_ID.match(run.name))
 
 
 def _wait(process: subprocess.Popen[bytes], path: Path) -> None:
