@@ -301,7 +301,7 @@ def test_answer_a_queued_question_and_the_chat_hears_it(open_context: Any, serve
     page.fill("#answer", OPERATOR_ANSWER)
     page.click("#answer-it")
     page.wait_for_url("**/console/questions?done=question_answered*")
-    assert "posted back in 1 chats" in page.inner_text(".notice")
+    assert "Chats told: 1." in page.inner_text(".notice")
     assert page.locator(".question-item", has_text=UNKNOWN).count() == 0
     posted = [posted_text(r) for r in replies(server.fake, "slack")]
     assert posted[0] == posted_text(handoff) and OPERATOR_ANSWER in posted[-1]
