@@ -98,14 +98,19 @@ class HybridRetriever:
 
         fused: dict[str, float] = {}
         for hits in (vector_hits, bm25_hits):
-            for rank, (cid, _) in enumerate(hits):
+            for cid, rank in _tied_ranks(hits).items():
                 fused[cid] = fused.get(cid, 0.0) + 1.0 / (self._settings.rrf_k + rank + 1)
         similarity = dict(vector_hits)
         bm25 = dict(bm25_hits)
 
         # The SQL table decides what exists: vectors left over from a crashed ingest are ignored.
         rows = self._stored.rows(community, current, list(fused))
-        ranked = sorted((cid for cid in fused if cid in rows), key=lambda c: (-fused[c], c))
+        # Ties go by where the chunk sits in its document, not by its id: an id hashes the source
+        # path, and the same knowledge must answer the same wherever it was ingested from.
+        ranked = sorted(
+            (cid for cid in fused if cid in rows),
+            key=lambda c: (-fused[c], rows[c].source, rows[c].position, c),
+        )
         ranked = [cid for cid in ranked if kind is None or rows[cid].kind == kind]
         pool = ranked[: max(k, RERANK_POOL)]
         units = self._stored.units(community, current, pool)
@@ -253,6 +258,20 @@ class HybridRetriever:
         with self._lock:
             if self._seen.get(community, 0) == written - 1:
                 self._seen[community] = written
+
+
+def _tied_ranks(hits: list[tuple[str, float]]) -> dict[str, int]:
+    """Rank of each hit (best first), equal scores sharing a rank: the same text in two files
+    (a simplified and a traditional copy) scores the same and must fuse the same."""
+    ranks: dict[str, int] = {}
+    previous: float | None = None
+    rank = 0
+    for position, (cid, score) in enumerate(hits):
+        if previous is None or score < previous:
+            rank = position
+        ranks[cid] = rank
+        previous = score
+    return ranks
 
 
 def _may_list(question: QuestionProfile, evidence: Evidence, chunks: list[RetrievedChunk]) -> bool:
