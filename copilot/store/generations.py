@@ -34,10 +34,12 @@ def bump(session: Session, community: str) -> int:
 
 
 def generation(db: Database, community: str) -> int:
-    """The community's generation (0: never written)."""
-    with db.session() as session:
-        found = session.get(IndexGenerationRow, community)
-        return found.generation if found else 0
+    """The community's generation (0: never written). Read on every search, so one Core
+    statement on a pooled connection, without an ORM session around it."""
+    query = select(IndexGenerationRow.generation).where(IndexGenerationRow.community == community)
+    with db.engine.connect() as connection:
+        found = connection.execute(query).scalar()
+    return int(found) if found is not None else 0
 
 
 def generations(db: Database) -> dict[str, int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from copilot.embeddings import Embedder, Vectors
 from copilot.knowledge.redact import redact
@@ -75,22 +75,23 @@ def log_answer(
 ) -> str:
     """Keep the answer under a new id (what members rate); the question is redacted."""
     answer_id = new_id("ans")
-    with db.session() as s:
-        s.add(
-            AnswerLogRow(
-                community=community,
-                id=answer_id,
-                question=redact(question),
-                answer=result.answer,
-                handoff=result.handoff,
-                sources=[c.source for c in result.citations],
-                question_id=question_id,
-                channel=origin.channel,
-                chat_id=origin.chat_id,
-                posted_message_id="",
-                created_at=datetime.now(UTC),
-            )
-        )
+    row = {
+        "community": community,
+        "id": answer_id,
+        "question": redact(question),
+        "answer": result.answer,
+        "handoff": result.handoff,
+        "sources": [c.source for c in result.citations],
+        "question_id": question_id,
+        "channel": origin.channel,
+        "chat_id": origin.chat_id,
+        "posted_message_id": "",
+        "created_at": datetime.now(UTC),
+    }
+    # One Core insert: every ask writes this row, and an ORM unit of work around it cost more
+    # than ranking the passages.
+    with db.engine.begin() as connection:
+        connection.execute(insert(AnswerLogRow), [row])
     return answer_id
 
 

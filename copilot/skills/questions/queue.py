@@ -230,14 +230,16 @@ def merge(db: Database, community: str, question_id: str, into: str) -> Question
 
 def answered_items(db: Database, community: str) -> list[tuple[str, str, str, bytes]]:
     """(id, question, answer, vector bytes) of the answered items: the knowledge they became."""
-    query = select(QuestionRow).where(
+    query = select(
+        QuestionRow.id, QuestionRow.question, QuestionRow.answer, QuestionRow.vector
+    ).where(
         QuestionRow.community == community,
         QuestionRow.status != "dismissed",
         QuestionRow.answer != "",
         QuestionRow.merged_into.is_(None),
     )
-    with db.session() as s:
-        return [(r.id, r.question, r.answer, r.vector) for r in s.scalars(query)]
+    with db.engine.connect() as connection:  # read before every ask: no ORM session
+        return [(i, q, a, v) for i, q, a, v in connection.execute(query)]
 
 
 def _places(db: Database, community: str, ids: list[str]) -> dict[str, list[Place]]:
