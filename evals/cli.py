@@ -10,25 +10,15 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 
-from evals.baseline import BaselineError, attach_baseline, load_report
-from evals.cache import CACHE_MODES, ResponseCache
-from evals.gate import GateError, evaluate_gate, parse_rule
-from evals.matrix import MatrixError, compare_axis, expand_matrix
-from evals.metrics.judge import Judge
-from evals.metrics.similarity import Similarity
-from evals.report_html import write_html
-from evals.report_junit import write_junit
-from evals.report_terminal import print_report
-from evals.results import RunReport
-from evals.runner import Runner, RunOptions
-from evals.schema import SuiteError, load_suites
-from evals.scoring import Scorer
-from evals.targets import CopilotTarget, Target
+if TYPE_CHECKING:  # the harness is imported when an eval runs: `copilot ask` must not pay it
+    from evals.metrics.judge import Judge
+    from evals.results import RunReport
+    from evals.targets import Target
 
 
 def default_cache_dir(root: Path) -> Path:
@@ -66,6 +56,18 @@ def run_eval(
     compare: tuple[str, str] | list[str] | None = None,
 ) -> int:
     """Run an evaluation and write the requested reports; returns the process exit code."""
+    from evals.baseline import BaselineError, attach_baseline, load_report
+    from evals.cache import CACHE_MODES, ResponseCache
+    from evals.gate import GateError, evaluate_gate, parse_rule
+    from evals.matrix import MatrixError, compare_axis, expand_matrix
+    from evals.metrics.judge import Judge
+    from evals.metrics.similarity import Similarity
+    from evals.report_terminal import print_report
+    from evals.runner import Runner, RunOptions
+    from evals.schema import SuiteError, load_suites
+    from evals.scoring import Scorer
+    from evals.targets import CopilotTarget
+
     out = console or Console()
     err = Console(stderr=True) if console is None else console
     try:
@@ -127,6 +129,9 @@ def write_outputs(
     json_out: str | Path | None = None,
     junit: str | Path | None = None,
 ) -> None:
+    from evals.report_html import write_html
+    from evals.report_junit import write_junit
+
     if json_out:
         Path(json_out).parent.mkdir(parents=True, exist_ok=True)
         Path(json_out).write_text(result.model_dump_json(indent=1), encoding="utf-8")

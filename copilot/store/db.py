@@ -26,17 +26,23 @@ class Database:
         self.engine: Engine = create_engine(url, future=True, pool_pre_ping=not sqlite)
         if sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        from copilot.store.schema import current, head, upgrade  # schema imports this module
+        from copilot.store.revision import at_head
 
-        if url.startswith("sqlite:///") and current(self.engine) != head():
+        if at_head(self.engine):
+            pass  # the common case, without importing Alembic (copilot.store.revision)
+        elif url.startswith("sqlite:///"):
             # Two processes creating one SQLite file race on it (PostgreSQL takes an advisory
             # lock inside upgrade): the second waits for the first, then finds it done.
             from copilot.store.writer_lock import WriterLock
 
             path = Path(url.removeprefix("sqlite:///") + ".schema.lock")
+            from copilot.store.schema import upgrade  # schema imports this module
+
             with WriterLock(path, timeout_s=300).hold():
                 upgrade(self.engine)
         else:
+            from copilot.store.schema import upgrade
+
             upgrade(self.engine)  # migrations: new tables, changed columns, on every backend
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
