@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
+from typing import Any
 
-from copilot.text import split_sentences
+import numpy as np
+
+from copilot.embeddings import Embedder
+from copilot.retrieval.unit_vectors import pack_vectors
+from copilot.retrieval.units import sentence_units
+from copilot.text import fold_chinese, split_sentences, tokenize
 
 KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge" / "playbooks"
 
@@ -33,3 +40,62 @@ def queries(n: int, seed: int = 11) -> list[str]:
     pool = sentences()
     rng = random.Random(seed)
     return [rng.choice(pool)[:40] for _ in range(n)]
+
+
+_MARK = re.compile(r"\s*\(#\d+\)$")
+
+
+class Stored:
+    """Chunk tokens and answer units as an ingest stores them, for synthetic passages.
+
+    Passages recombine the same playbook sentences, so a sentence is embedded and tokenized
+    once and reused wherever it recurs (a passage's ``(#i)`` mark is left out of that key),
+    which keeps 100k-chunk builds to minutes. Without stored units every search would embed
+    its candidates' sentences on the fly, which no ingested index does."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        self._embedder = embedder
+        self._vectors: dict[str, np.ndarray] = {}
+        self._tokens: dict[str, str] = {}
+
+    def tokens(self, text: str) -> str:
+        return " ".join(self._token_list(text))
+
+    def _token_list(self, text: str) -> list[str]:
+        key = _MARK.sub("", text)
+        if key not in self._tokens:
+            self._tokens[key] = " ".join(tokenize(key))
+        mark = text[len(key) :].strip()
+        return self._tokens[key].split() + (tokenize(mark) if mark else [])
+
+    def units(self, community: str, ids: list[str], texts: list[str]) -> list[dict[str, Any]]:
+        """``chunk_units`` rows for the chunks ``ids`` with ``texts``."""
+        per_chunk = [sentence_units(t) for t in texts]
+        missing = list(
+            dict.fromkeys(
+                key
+                for units in per_chunk
+                for u in units
+                if (key := _MARK.sub("", u.match_text)) not in self._vectors
+            )
+        )
+        if missing:
+            vectors = self._embedder.embed([fold_chinese(k) for k in missing])
+            self._vectors.update(zip(missing, vectors, strict=True))
+        rows = []
+        for cid, units in zip(ids, per_chunk, strict=True):
+            keys = [_MARK.sub("", u.match_text) for u in units]
+            rows.append(
+                {
+                    "community": community,
+                    "chunk_id": cid,
+                    "units": [
+                        u.to_json() | {"tokens": " ".join(self._token_list(u.match_text))}
+                        for u in units
+                    ],
+                    "vectors": pack_vectors(np.stack([self._vectors[k] for k in keys]))
+                    if keys
+                    else b"",
+                }
+            )
+        return rows

@@ -20,14 +20,14 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _corpus import corpus, queries
+from _corpus import Stored, corpus, queries
 
 from copilot.config import Settings
 from copilot.embeddings.use import UseEmbedder
 from copilot.retrieval.chroma import collection_name
 from copilot.service import Copilot
-from copilot.store.tables import ChunkRow, DocumentRow
-from copilot.text import fold_chinese, tokenize
+from copilot.store.tables import ChunkRow, ChunkUnitsRow, DocumentRow
+from copilot.text import fold_chinese
 
 
 def build(n: int, tmp: Path, embedder: UseEmbedder) -> Copilot:
@@ -46,6 +46,9 @@ def build(n: int, tmp: Path, embedder: UseEmbedder) -> Copilot:
     cp.vectors.upsert("bench", ids, vectors, [{"source": "bench.md", "kind": "playbook"}] * n)
     from datetime import UTC, datetime
 
+    from sqlalchemy import insert
+
+    stored = Stored(embedder)
     with cp.db.session() as s:
         s.add(
             DocumentRow(
@@ -67,12 +70,15 @@ def build(n: int, tmp: Path, embedder: UseEmbedder) -> Copilot:
                 kind="playbook",
                 heading="",
                 text=t,
-                tokens=" ".join(tokenize(t)),
+                tokens=stored.tokens(t),
                 position=i,
                 meta={},
             )
             for i, (cid, t) in enumerate(zip(ids, texts, strict=True))
         )
+        for start in range(0, n, 5000):  # units as an ingest stores them (no embedding later)
+            chunk = slice(start, start + 5000)
+            s.execute(insert(ChunkUnitsRow), stored.units("bench", ids[chunk], texts[chunk]))
     return cp
 
 

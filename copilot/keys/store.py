@@ -87,8 +87,8 @@ class KeyStore:
         """The active key with this secret, or None."""
         if not secret.startswith(KEY_PREFIX) or len(secret) > 200:
             return None
-        with self._db.session() as session:
-            row = session.scalars(
-                select(ApiKeyRow).where(ApiKeyRow.key_hash == hash_key(secret))
-            ).first()
-            return _info(row) if row is not None and row.revoked_at is None else None
+        # Every request authenticates: one Core read of the key's columns, no ORM session.
+        query = select(*ApiKeyRow.__table__.columns).where(ApiKeyRow.key_hash == hash_key(secret))
+        with self._db.engine.connect() as connection:
+            row = connection.execute(query).first()
+        return _info(row) if row is not None and row.revoked_at is None else None  # type: ignore[arg-type]

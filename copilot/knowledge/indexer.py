@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -187,25 +188,13 @@ class Indexer:
             doc.embedder, doc.ingested_at = self._embedder.name, datetime.now(UTC)
 
         todo = [(cid, p) for cid, p in zip(ids, pieces, strict=True) if cid not in existing]
-        unit_vectors: list[bytes] = []  # float16, copied out so each batch's matrix is freed
-        # A batch at a time, chunks with their answer units (the embedder is fastest on one
-        # batch of both): memory stays bounded whatever the file's size.
-        for start in range(0, len(todo), EMBED_BATCH):
-            batch = todo[start : start + EMBED_BATCH]
-            texts = [fold_chinese(p.indexed_text) for _, p in batch]
-            texts += [fold_chinese(u.match_text) for _, p in batch for u in p.units]
-            vectors = self._embedder.embed(texts)
-            chunk_vectors, rest = vectors[: len(batch)], vectors[len(batch) :]
-            for _, piece in batch:
-                unit_vectors.append(pack_vectors(rest[: len(piece.units)]))
-                rest = rest[len(piece.units) :]
-            self._vectors.upsert(
-                community,
-                [cid for cid, _ in batch],
-                chunk_vectors,
-                [{"source": source, "kind": kind} for _ in batch],
-            )
-            progress(start + len(batch), len(todo))
+        # jieba tokens (chunks and units) are cut in a thread while the embedder runs: USE's
+        # matrix products release the GIL, so the two share the cores instead of taking turns
+        # (bench/ingest_throughput.py: the tokens were ~20% of an ingest).
+        with ThreadPoolExecutor(1, thread_name_prefix="ingest-tokens") as pool:
+            cut = pool.submit(_tokens_of, [p for _, p in todo])
+            unit_vectors = self._embed(community, source, kind, todo, progress)
+            tokens = cut.result()
 
         stale = existing - set(ids)
         position = {cid: i for i, cid in enumerate(ids)}
@@ -230,13 +219,16 @@ class Indexer:
                             "community": community,
                             "chunk_id": cid,
                             "units": [
-                                u.to_json() | {"tokens": " ".join(tokenize(u.match_text))}
-                                for u in piece.units
+                                u.to_json() | {"tokens": unit_tokens}
+                                for u, unit_tokens in zip(piece.units, cut[1], strict=True)
                             ],
                             "vectors": packed,
                         }
-                        for (cid, piece), packed in zip(
-                            batch, unit_vectors[start : start + INSERT_BATCH], strict=True
+                        for (cid, piece), packed, cut in zip(
+                            batch,
+                            unit_vectors[start : start + INSERT_BATCH],
+                            tokens[start : start + INSERT_BATCH],
+                            strict=True,
                         )
                     ],
                 )
@@ -250,11 +242,13 @@ class Indexer:
                             "kind": kind,
                             "heading": p.heading,
                             "text": p.text,
-                            "tokens": " ".join(tokenize(p.indexed_text)),
+                            "tokens": cut[0],
                             "position": position[cid],
                             "meta": dict(p.meta),
                         }
-                        for cid, p in batch
+                        for (cid, p), cut in zip(
+                            batch, tokens[start : start + INSERT_BATCH], strict=True
+                        )
                     ],
                 )
             doc = session.get(DocumentRow, (community, source))
@@ -268,6 +262,36 @@ class Indexer:
         self._vectors.delete(community, sorted(orphans))
         self._on_change(community, generation)
         return IndexResult(source, outcome, len(ids), len(todo), len(stale))
+
+    def _embed(
+        self,
+        community: str,
+        source: str,
+        kind: str,
+        todo: list[tuple[str, Piece]],
+        progress: Progress,
+    ) -> list[bytes]:
+        """Embed and upsert the new chunks; their units' vectors, packed, in order."""
+        unit_vectors: list[bytes] = []  # float16, copied out so each batch's matrix is freed
+        # A batch at a time, chunks with their answer units (the embedder is fastest on one
+        # batch of both): memory stays bounded whatever the file's size.
+        for start in range(0, len(todo), EMBED_BATCH):
+            batch = todo[start : start + EMBED_BATCH]
+            texts = [fold_chinese(p.indexed_text) for _, p in batch]
+            texts += [fold_chinese(u.match_text) for _, p in batch for u in p.units]
+            vectors = self._embedder.embed(texts)
+            chunk_vectors, rest = vectors[: len(batch)], vectors[len(batch) :]
+            for _, piece in batch:
+                unit_vectors.append(pack_vectors(rest[: len(piece.units)]))
+                rest = rest[len(piece.units) :]
+            self._vectors.upsert(
+                community,
+                [cid for cid, _ in batch],
+                chunk_vectors,
+                [{"source": source, "kind": kind} for _ in batch],
+            )
+            progress(start + len(batch), len(todo))
+        return unit_vectors
 
     def _remove(self, community: str, source: str) -> bool:
         with self._db.session() as session:
@@ -321,6 +345,14 @@ class Indexer:
                 )
                 added += len(session.execute(stmt).all())
             return added
+
+
+def _tokens_of(pieces: Sequence[Piece]) -> list[tuple[str, list[str]]]:
+    """The stored jieba tokens of each piece: its indexed text's, and each unit's."""
+    return [
+        (" ".join(tokenize(p.indexed_text)), [" ".join(tokenize(u.match_text)) for u in p.units])
+        for p in pieces
+    ]
 
 
 def _unit_fields(record: dict[str, object]) -> dict[str, object]:
