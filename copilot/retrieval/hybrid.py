@@ -29,6 +29,7 @@ QUERY_CACHE_SIZE = 2048
 BM25_CACHED = 64  # communities whose BM25 index stays built (rebuilt on their next search)
 NEIGHBOUR_SOURCES = 3  # top chunks whose documents are read on for a list
 NEIGHBOUR_SPAN = 6  # chunks after the last top chunk of a document that a list may run into
+NEIGHBOUR_GAP = 4 * NEIGHBOUR_SPAN  # top chunks this close share one span of neighbours
 RERANK_POOL = 12  # fused candidates whose units are scored before the top-k is cut
 
 
@@ -166,11 +167,15 @@ class HybridRetriever:
         self, community: str, current: int, chunks: list[RetrievedChunk]
     ) -> tuple[RetrievedChunk, ...]:
         """The chunks just after the top document chunks (where their lists go on), units only."""
-        spans: dict[str, tuple[int, int]] = {}
+        positions: dict[str, list[int]] = {}
         for chunk in chunks[:NEIGHBOUR_SOURCES]:
             if chunk.kind != "chat":
-                low, high = spans.get(chunk.source, (chunk.position, chunk.position))
-                spans[chunk.source] = (min(low, chunk.position), max(high, chunk.position))
+                positions.setdefault(chunk.source, []).append(chunk.position)
+        spans = [
+            (source, low, high)
+            for source, found in positions.items()
+            for low, high in _spans(sorted(found))
+        ]
         if not spans:
             return ()
         have = {c.chunk_id for c in chunks}
@@ -182,7 +187,7 @@ class HybridRetriever:
                         *(
                             (ChunkRow.source == source)
                             & ChunkRow.position.between(low - 1, high + NEIGHBOUR_SPAN)
-                            for source, (low, high) in spans.items()
+                            for source, low, high in spans
                         )
                     ),
                 )
@@ -272,6 +277,19 @@ def _tied_ranks(hits: list[tuple[str, float]]) -> dict[str, int]:
         ranks[cid] = rank
         previous = score
     return ranks
+
+
+def _spans(positions: list[int]) -> list[tuple[int, int]]:
+    """Sorted top-chunk positions of one document as (first, last) spans: close ones share a
+    span (and the chunks between them), far ones do not. One span from the first to the last
+    top chunk read a whole large document (25k chunks: 4 s) when its top chunks were far apart."""
+    spans: list[tuple[int, int]] = []
+    for position in positions:
+        if spans and position - spans[-1][1] <= NEIGHBOUR_GAP:
+            spans[-1] = (spans[-1][0], position)
+        else:
+            spans.append((position, position))
+    return spans
 
 
 def _may_list(question: QuestionProfile, evidence: Evidence, chunks: list[RetrievedChunk]) -> bool:

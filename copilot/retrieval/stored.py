@@ -86,10 +86,12 @@ class StoredChunks:
         )
 
     def _load_rows(self, community: str, ids: list[str]) -> dict[str, StoredChunk]:
-        with self._db.session() as session:
-            rows = session.scalars(
-                select(ChunkRow).where(ChunkRow.community == community, ChunkRow.id.in_(ids))
-            ).all()
+        # Core rows, not ORM objects: building an ORM instance per candidate cost more than
+        # the query (a search reads 30-60 of them whenever the index changed).
+        columns = ChunkRow.__table__.columns
+        query = select(columns).where(columns.community == community, columns.id.in_(ids))
+        with self._db.engine.connect() as connection:
+            rows = connection.execute(query).all()
             return {
                 row.id: StoredChunk(
                     row.source,
@@ -104,12 +106,10 @@ class StoredChunks:
             }
 
     def _load_units(self, community: str, ids: list[str]) -> dict[str, dict[str, Any]]:
-        with self._db.session() as session:
-            rows = session.scalars(
-                select(ChunkUnitsRow).where(
-                    ChunkUnitsRow.community == community, ChunkUnitsRow.chunk_id.in_(ids)
-                )
-            ).all()
+        columns = ChunkUnitsRow.__table__.columns
+        query = select(columns).where(columns.community == community, columns.chunk_id.in_(ids))
+        with self._db.engine.connect() as connection:
+            rows = connection.execute(query).all()
         out: dict[str, dict[str, Any]] = {}
         for row in rows:
             records = [dict(r) for r in row.units or []]
