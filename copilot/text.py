@@ -7,8 +7,11 @@ and once per process (jieba's dictionary load costs ~0.6 s and logs by default).
 from __future__ import annotations
 
 import logging
+import os
 import re
+import sys
 import threading
+import types
 import unicodedata
 from functools import lru_cache
 from typing import Any, Literal, cast
@@ -68,8 +71,7 @@ def ensure_jieba() -> Any:
     Imported here, not at the top: it costs ~1 s (it imports pkg_resources), which commands
     that never tokenize (keys, profile, --help) should not pay."""
     global _jieba_ready
-    import jieba
-
+    jieba = _import_jieba()
     if _jieba_ready:
         return jieba
     with _jieba_lock:
@@ -80,6 +82,31 @@ def ensure_jieba() -> Any:
             for word in COMMUNITY_WORDS:
                 jieba.add_word(word)
             _jieba_ready = True
+    return jieba
+
+
+def _import_jieba() -> Any:
+    """``import jieba`` without the 0.7 s import of setuptools' ``pkg_resources``: jieba uses it
+    only to open its bundled files (``pkg_resources.resource_stream``), and falls back to no
+    such helper at all. While jieba imports, a stand-in with that one function (opening the
+    file beside the module) is in ``sys.modules``; it is removed again, so any other library
+    still imports the real ``pkg_resources``."""
+    if "jieba" in sys.modules or "pkg_resources" in sys.modules:
+        import jieba
+
+        return jieba
+
+    def resource_stream(module: str, name: str) -> Any:
+        return open(os.path.join(os.path.dirname(sys.modules[module].__file__ or ""), name), "rb")
+
+    stand_in = types.ModuleType("pkg_resources")
+    stand_in.resource_stream = resource_stream  # type: ignore[attr-defined]
+    sys.modules["pkg_resources"] = stand_in
+    try:
+        import jieba
+    finally:
+        if sys.modules.get("pkg_resources") is stand_in:
+            del sys.modules["pkg_resources"]
     return jieba
 
 

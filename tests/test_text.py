@@ -132,3 +132,20 @@ def test_looks_like_injection(text: str) -> None:
 )
 def test_ordinary_messages_are_not_injection(text: str) -> None:
     assert not looks_like_injection(text)
+
+
+def test_jieba_loads_its_bundled_files_without_pkg_resources() -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from copilot.text import tokenize\n"
+        "assert tokenize('社群的五个核心要素') == ['社群', '五个', '核心', '要素']\n"
+        "assert 'pkg_resources' not in sys.modules\n"  # the stand-in is gone again
+        "import jieba.analyse, jieba.posseg\n"  # their bundled files still open
+        "print(jieba.analyse.extract_tags('社群运营的核心是内容输出', topK=2))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().startswith("[")
