@@ -88,8 +88,9 @@ class StoredChunks:
     def _load_rows(self, community: str, ids: list[str]) -> dict[str, StoredChunk]:
         # Core rows, not ORM objects: building an ORM instance per candidate cost more than
         # the query (a search reads 30-60 of them whenever the index changed).
-        columns = ChunkRow.__table__.columns
-        query = select(columns).where(columns.community == community, columns.id.in_(ids))
+        query = select(ChunkRow.__table__).where(
+            ChunkRow.community == community, ChunkRow.id.in_(ids)
+        )
         with self._db.engine.connect() as connection:
             rows = connection.execute(query).all()
             return {
@@ -106,8 +107,9 @@ class StoredChunks:
             }
 
     def _load_units(self, community: str, ids: list[str]) -> dict[str, dict[str, Any]]:
-        columns = ChunkUnitsRow.__table__.columns
-        query = select(columns).where(columns.community == community, columns.chunk_id.in_(ids))
+        query = select(ChunkUnitsRow.__table__).where(
+            ChunkUnitsRow.community == community, ChunkUnitsRow.chunk_id.in_(ids)
+        )
         with self._db.engine.connect() as connection:
             rows = connection.execute(query).all()
         out: dict[str, dict[str, Any]] = {}
