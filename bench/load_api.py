@@ -64,6 +64,7 @@ async def http_load(base: str, key: str, concurrency: int, seconds: float) -> di
     """`concurrency` clients asking in a loop for `seconds`; a non-200 counts as an error."""
     latencies: list[float] = []
     errors = 0
+    reasons: list[str] = []
     headers = {"Authorization": f"Bearer {key}"}
     deadline = time.monotonic() + seconds
     counter = iter(range(10**9))
@@ -81,19 +82,22 @@ async def http_load(base: str, key: str, concurrency: int, seconds: float) -> di
                     json={"question": QUESTIONS[i % len(QUESTIONS)]},
                 )
                 ok = response.status_code == 200
-            except httpx.HTTPError:
-                ok = False
+                why = "" if ok else f"HTTP {response.status_code}: {response.text[:200]}"
+            except httpx.HTTPError as exc:
+                ok, why = False, f"{type(exc).__name__}: {exc}"
             if ok:
                 latencies.append(time.perf_counter() - start)
             else:
                 errors += 1
+                if len(reasons) < 5:  # what went wrong, for the report
+                    reasons.append(why)
 
     limits = httpx.Limits(max_connections=concurrency)
     async with httpx.AsyncClient(timeout=60, limits=limits) as client:
         start = time.perf_counter()
         await asyncio.gather(*(client_loop(client) for _ in range(concurrency)))
         wall = time.perf_counter() - start
-    return summarize(latencies, wall, errors)
+    return summarize(latencies, wall, errors) | {"error_reasons": reasons}
 
 
 def embeddings_per_s(cp: Copilot, n: int = 100) -> float:
@@ -231,6 +235,9 @@ def print_report(result: dict[str, Any]) -> None:
                 f"{r['throughput_rps'] / direct:5.2f}x in-process"
             )
     print(f"answers that differ from in-process: {result['differ']} of {len(QUESTIONS)}")
+    for name, r in result["rows"].items():
+        for reason in r.get("error_reasons", []):
+            print(f"error in {name}: {reason}")
 
 
 def main() -> None:

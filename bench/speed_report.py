@@ -193,6 +193,9 @@ def main() -> None:
                 )
             )
     rows.append(("server answers = in-process answers", f"{10 - load['differ']}/10 identical", ""))
+    for name, r in load["rows"].items():
+        for reason in r.get("error_reasons", []):
+            rows.append((f"error, {name}", reason.replace("|", "/"), ""))
 
     for name, seconds in cli_cold_starts().items():
         rows.append((f"{name} (cold process)", f"{seconds:.2f} s", ""))
