@@ -46,6 +46,6 @@ def test_commands_without_retrieval_import_none_of_it(args: list[str], tmp_path:
 
 def test_the_cli_lists_the_platforms_of_the_registry() -> None:
     from connectors.registry import platform_names as registered
-    from copilot.cli.connectors import platform_names
+    from copilot.cli.connectors import listed_platforms
 
-    assert platform_names() == registered()
+    assert listed_platforms() == registered()

@@ -19,9 +19,10 @@ from copilot.cli.common import CommunityOpt, JsonOpt, copilot_instance, err, out
 
 
 @cache
-def platform_names() -> list[str]:
-    """``connectors.registry.platform_names`` without importing the connectors package (its
-    base module imports httpx and pydantic models: 0.2 s of every command's start)."""
+def listed_platforms() -> list[str]:
+    """The platforms for the options' help, as ``connectors.registry.platform_names`` lists
+    them but without importing the connectors package (its base module imports httpx and
+    pydantic models: 0.2 s of every command's start). Commands ask the registry itself."""
     spec = importlib.util.find_spec("connectors")
     roots = list(spec.submodule_search_locations or []) if spec else []
     found = pkgutil.iter_modules([str(Path(root) / "platforms") for root in roots])
@@ -35,7 +36,7 @@ reviews_app = typer.Typer(
     help="Draft answers waiting for an operator (mode review).", no_args_is_help=True
 )
 PlatformOpt = Annotated[
-    str, typer.Option("--platform", "-p", help=f"One of: {', '.join(platform_names())}.")
+    str, typer.Option("--platform", "-p", help=f"One of: {', '.join(listed_platforms())}.")
 ]
 ChatOpt = Annotated[str, typer.Option("--chat", help="The platform's chat/channel id.")]
 
@@ -70,6 +71,7 @@ def routes_add(
     ] = False,
 ) -> None:
     """Connect a chat to a community (replaces the chat's existing route)."""
+    from connectors.registry import platform_names
     from connectors.tables import Route, put_route
 
     if platform not in platform_names():
