@@ -55,7 +55,8 @@ def summary() -> Summary:
 def test_decisions_with_date_place_owner(summary: Summary) -> None:
     assert [(d.message_id, d.date, d.on, d.place, d.owner) for d in summary.decisions] == [
         ("d04", "下周六上午9点", date(2024, 11, 16), "人民公园南门", "小王"),
-        ("e01", "Saturday 9am", date(2024, 11, 9), "Central Park", None),
+        # nobody named: the member who announced it is the one to ask
+        ("e01", "Saturday 9am", date(2024, 11, 9), "Central Park", "Tom"),
     ]
     assert summary.decisions[0].text == "定了：下周六上午9点在人民公园南门集合，小王负责签到"
 

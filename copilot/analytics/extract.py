@@ -8,8 +8,10 @@ English matching is case-insensitive except where capitals mark a proper name.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from datetime import date, timedelta
 
+from copilot.analytics.people import member_named
 from copilot.text import MENTION_RE
 
 _CN_DIGITS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
@@ -26,9 +28,14 @@ _CLOCK_ZH = (
     r"(?:(?<![\d.])\d{1,2}\s*(?:[:：]\s*\d{2}|点(?:半|\d{1,2}分?|钟)?)"
     r"|[一二三四五六七八九十两]{1,3}点半?)"
 )
+_MONTHS_EN = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+_MONTH_EN = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _DAY_EN = (
     r"(?:(?:next|this|on)\s+)?(?:" + "|".join(_EN_DAYS) + r")|tomorrow|today|tonight"
-    r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?\b"
+    rf"|{_MONTH_EN}\s+\d{{1,2}}(?:st|nd|rd|th)?\b"
+    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_EN}(?!\w)"
+    r"|\b(?:eod|eow|end of (?:the )?(?:day|week))\b"
+    r"(?:\s+(?:on\s+)?(?:" + "|".join(_EN_DAYS) + r"))?"
 )
 _CLOCK_EN = r"\b\d{1,2}(?::\d{2})?\s*(?:am|pm)\b|\b\d{1,2}:\d{2}\b|\bnoon\b"
 WHEN_RE = re.compile(
@@ -37,10 +44,18 @@ WHEN_RE = re.compile(
     re.IGNORECASE,
 )
 
+# Decision cues, matched on simplified text (traditional script is folded first, so 定案,
+# 決議 and 確定 match as 定案, 决议 and 确定). A cue says the group settled something; a
+# question or a first-person resolution ("我决定…", "I've decided…") is filtered by the caller.
 DECISION_RE = re.compile(
-    r"定了|定下来了|(?<![不没])决定(?!权)|(?<![不没])确定了|就这么定|就这样定|敲定|拍板|说好了|结论"
-    r"|那就(?:定|这么|这样|做|办|选|按|用|改|去)|就定在|\bdecided\b|let'?s go with"
-    r"|we(?:'ll| will) go with|\bagreed\b|it'?s settled|final decision|decision:",
+    r"定了|定下来了?|定案|(?<![不没])决定(?!权)|决议|议定|(?<![不没能])确定(?:了|下来|好了|为|在|[:：])"
+    r"|最(?:后|终)(?:确定|方案|决定|结果|版)|就这么定|就这样定|就这么办|就这样办|按这个(?:来|办|方案)"
+    r"|敲定|拍板|说好了|结论|投票结果|表决结果|全票通过|一致通过|(?:方案|安排)如下"
+    r"|那就(?:定|这么|这样|做|办|选|按|用|改|去)|就定在"
+    r"|\bdecided\b|\bdecision\b\s*(?:is|was|[:：-])|let'?s go with|(?:we|i)(?:'re| are)? going with"
+    r"|we(?:'ll| will) go with|\bagreed\b|\bsettled\b|final (?:decision|call|answer|plan)"
+    r"|\bit'?s official\b|\blocked in\b|\bconfirmed\s*[:：-]|\bconsensus\b|\bthe plan is\b"
+    r"|\b(?:poll|vote) (?:results?|closed|is in)\b|\bwe(?:'ll| will) (?:move|switch|keep|do)\b",
     re.IGNORECASE,
 )
 _ACTION_STRONG = re.compile(
@@ -52,28 +67,61 @@ _ACTION_WEAK = re.compile(
     r"需要|要准备|得准备|截止|deadline|\bdue\b|need to|needs to|\bshould\b|\bwill\b", re.IGNORECASE
 )
 _FIRST_PERSON = re.compile(
-    r"(?<!自)我(?!们)(?:来|会|负责|去|整理(?!了)|准备(?!了)|今天|明天|今晚|周[一二三四五六日天]|下周|马上|稍后|晚点)"
-    r"|\bI(?:'ll| will| can take| am going to)\b"
+    r"(?<!自)我(?!们)(?:这边|这里)?(?:来|会|负责|去|整理(?!了)|准备(?!了)|今天|明天|今晚|周[一二三四五六日天]|下周"
+    r"|马上|稍后|晚点|可以负责|可以帮忙|帮忙|帮大家|包了)"
+    r"|包在我身上|交给我|\bI(?:'ll| will| can take| am going to|'m going to"
+    r"| can (?:do|handle|cover|grab|bring|book|host|run|own|draft|write|send|set up)"
+    r"|'ve got (?:it|this)|'m on it| got (?:it|this))\b"
+    r"|\bleave it (?:to|with) me\b"
 )
 
 _NAME = r"([^\s@，,。；;:：!！?？、（(）)]{1,20}?)"
+# What an owner does with a task (after 由X / X负责…): organise, lead, buy, book, contact…
+_TASK_VERB_ZH = (
+    r"(?:来|负责|牵头|主持|组织|统筹|对接|跟进|准备|带队|领队|主讲|安排|联系|统计|收集|采购|预订|订|通知|发布"
+    r"|整理|记录|协调|处理|落实|搞定)"
+)
 _OWNER_ZH = [
-    re.compile(rf"由\s*@?{_NAME}\s*(?:来|负责|牵头|主持|组织|统筹|对接|跟进|准备)"),
+    re.compile(rf"(?<![理缘])由(?!于|此)\s*@?{_NAME}\s*{_TASK_VERB_ZH}"),
     re.compile(rf"交给\s*@?{_NAME}(?=$|[\s，,。；;!！]|来|负责|处理|跟进)"),
     re.compile(rf"@{_NAME}\s*(?:你来|来负责|负责|来|跟进|帮忙|准备|整理)"),
-    re.compile(rf"请\s*@?{_NAME}\s*(?:帮忙|来|负责|准备|整理|跟进|提交|确认|联系)"),
+    re.compile(
+        rf"(?:请|麻烦)\s*@?{_NAME}\s*(?:帮忙|来|负责|准备|整理|跟进|提交|确认|联系|统计|收集|订|发)"
+    ),
     re.compile(rf"^(?:然后|另外|那就|就|那|再|还有|最后|同时|并且)?\s*@?{_NAME}\s*(?:来|会)?负责"),
+    re.compile(
+        rf"(?:负责人|联系人|对接人|带队|领队)\s*(?:是|为)\s*@?{_NAME}(?=$|[\s，,。；;!！（(])"
+    ),
 ]
+# English owners. Tagged: an @-mention or a label ("owner: dan") names the person outright.
 _OWNER_EN = [
-    re.compile(r"@([\w][\w.-]*)\s+(?:will|can you|could you|please|is going to)\b", re.IGNORECASE),
+    re.compile(r"@([\w][\w.-]*)\s+(?:will|can you|could you|would you|please|is going to)\b", re.I),
     re.compile(r"\bassign(?:ed)?\s+to\s+@?(\w+)", re.IGNORECASE),
+    re.compile(r"\b(?:owner|host|lead|point person|organi[sz]er)\s*(?:is|[:：])\s*@?(\w+)", re.I),
+    re.compile(
+        r"^(?:(?:action(?: items?)?|ai|todo|next steps?)\s*[:：-]\s*)?@([\w.-]+)\s+to\s+[a-z]+",
+        re.I,
+    ),
+]
+# Named: a capitalised word before a task verb ("Sam owns the template", "Dan to update the
+# page"); it is an owner only when it is someone in the chat (`people`), since "Tickets will…"
+# has the same shape.
+_OWNER_EN_NAMED = [
     re.compile(r"\b(\w+)\s+is\s+(?:in charge|responsible)", re.IGNORECASE),
-    re.compile(r"\b([A-Z][a-z]+)\s+(?:will|is going to)\b"),
+    re.compile(
+        r"^(?i:(?:action(?: items?)?|ai|todo|next steps?)\s*[:：-]\s*)?([A-Z][\w.-]*)\s+to\s+"
+        r"(?!be\b)[a-z]+"
+    ),
+    re.compile(
+        r"\b([A-Z][a-z]+)\s+(?:will|is going to|owns|handles|is handling|takes care of"
+        r"|is taking|volunteered to|is on (?:it|this)|can take)\b"
+    ),
 ]
 _NOT_A_NAME = frozenset(
     "大家 各位 我们 你们 所有人 大伙 大家伙 你 您 他 她 它 谁 群里 这 那 "
     "it this that we they he she "
-    "there everyone someone anyone all team you who what which i".split()
+    "there everyone someone anyone all team you who what which i "
+    "need want have going plan it's that's we'll time".split()
 )
 
 _VENUE = (
@@ -143,6 +191,11 @@ def resolve_date(expr: str, base: date) -> date | None:
         return _month_day(int(m[2]), int(m[3]), base, int(m[1]) if m[1] else None)
     if m := re.search(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?![\d/])", e):
         return _month_day(int(m[1]), int(m[2]), base)
+    months = "|".join(_MONTHS_EN)
+    if m := re.search(rf"\b({months})[a-z]*\.?\s+(\d{{1,2}})(?!\d)", e):
+        return _month_day(_MONTHS_EN.index(m[1]) + 1, int(m[2]), base)
+    if m := re.search(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({months})", e):
+        return _month_day(_MONTHS_EN.index(m[2]) + 1, int(m[1]), base)
     for word, days in (
         ("大后天", 3),
         ("后天", 2),
@@ -166,6 +219,10 @@ def resolve_date(expr: str, base: date) -> date | None:
         if m[1]:
             return week + timedelta(days=7 + idx)
         return base + timedelta(days=(idx - base.weekday()) % 7)
+    if re.search(r"\b(?:eod|end of (?:the )?day)\b", e):
+        return base
+    if re.search(r"\b(?:eow|end of (?:the )?week)\b", e):
+        return base + timedelta(days=4 - base.weekday()) if base.weekday() <= 4 else base
     if m := re.search(r"(?<![\d月])(\d{1,2})\s*号", e):
         d = int(m[1])
         if d >= base.day:
@@ -187,20 +244,35 @@ def find_place(text: str) -> str | None:
     return None
 
 
-def find_owner(text: str, author: str, *, addressed: bool = True) -> str | None:
+def find_owner(
+    text: str,
+    author: str,
+    *,
+    addressed: bool = True,
+    people: Collection[str] | None = None,
+) -> str | None:
     """Who takes the task: a named person, or the author for first-person commitments.
 
-    `addressed`: the one person @-mentioned counts too ("请@小红 周五前整理好书单")."""
+    `addressed`: the one person @-mentioned counts too ("请@小红 周五前整理好书单").
+    `people`: the chat's members; a capitalised English word is an owner only when it names
+    one of them (None: any word not in the stop list)."""
     for clause in re.split(r"[，,；;。]\s*|^[^：:]{1,6}[：:]\s*", text):
-        for pattern in [*_OWNER_ZH, *_OWNER_EN]:
+        for pattern in [*_OWNER_ZH, *_OWNER_EN, *_OWNER_EN_NAMED]:
             if m := pattern.search(clause):
                 name = m.group(1).strip().lstrip("@")
                 if when := WHEN_RE.search(name):  # "请大家周五前提交" → 大家
                     name = name[: when.start()].strip()
-                if name.lower() == "i":
+                if name.lower() in ("i", "me", "我"):
                     return author
-                if name and name.lower() not in _NOT_A_NAME:
-                    return name
+                if not name or name.lower() in _NOT_A_NAME:
+                    continue
+                if people is not None:
+                    known = member_named(name, people)
+                    if known is not None:
+                        return known
+                    if pattern in _OWNER_EN_NAMED:
+                        continue
+                return name
     if _FIRST_PERSON.search(text):
         return author
     mentioned = MENTION_RE.findall(text)

@@ -30,7 +30,8 @@ from copilot.skills.results import (
     SummaryStats,
     Topic,
 )
-from copilot.skills.summarize.decisions import find_actions, find_decisions
+from copilot.skills.summarize.actions import find_actions
+from copilot.skills.summarize.decisions import find_decisions
 from copilot.text import (
     URL_RE,
     is_question,
@@ -85,8 +86,8 @@ def summarize_offline(
     index = ConversationIndex(clean, roles)
     names = {m.author for m in real} | set(roles.admins)
 
-    decisions = find_decisions(clean, index, roles, zone)
-    actions = find_actions(clean, zone, roles, decisions)
+    decisions = find_decisions(clean, index, roles, zone, names)
+    actions = find_actions(clean, zone, roles, decisions, names)
     unanswered, open_qs, helped = _questions(clean, index, roles)
     faq = mine_faq(clean, admins=roles.admins, bots=roles.bots)[:cap]
     mood = mood_of(m.text for m in clean)

@@ -1,0 +1,175 @@
+"""Action items in group chat: whole sentences giving a named person a task, with its due date.
+
+An action item is addressed to someone (@X at the start, or the one person @-mentioned), a
+named assignment (X负责, 交给X, 请X…, "Dan to update…"), a request to someone even when
+phrased as a question ("@priya can you book the room by Tuesday?", "小王能帮忙订一下场地吗"),
+or a first-person commitment (我来…, I'll…) that answers a decision, an assignment or a call
+for volunteers; its due date is the one the sentence marks as a deadline (…前, 截止, by …)
+before any other date in it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Sequence
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from copilot.analytics.conversation import Roles
+from copilot.analytics.extract import (
+    WHEN_RE,
+    action_strength,
+    commits_self,
+    find_owner,
+    resolve_date,
+)
+from copilot.analytics.people import as_member
+from copilot.models import ChatMessage
+from copilot.skills.results import ActionItem, Decision
+from copilot.text import MENTION_RE, fold_chinese, is_question, split_sentences, to_simplified
+
+PLAN_WINDOW = timedelta(minutes=30)  # "I'll bring the snacks" right after a decision
+_TASK_LABEL = re.compile(r"^[^\W\d]{1,6}[：:]\s*")  # "分工：", "TODO:" (not "22:00")
+_LEADING_MENTION = re.compile(r"^\s*[@＠](?P<name>[^\s@,，:：。!！?？]+)\s*")
+_DEADLINE_AFTER = re.compile(
+    r"^\s*[)）]?\s*(?:下班|睡觉|睡|中午|晚上|上午|下午|午饭|开始|出发)?\s*(?:之前|以前|前|截止|为止)",
+    re.I,
+)
+_DEADLINE_BEFORE = re.compile(r"(?:\bby|\bbefore|\buntil|\bdue|截止(?:到|至)?|最晚)\s*$", re.I)
+_EXPLICIT_TODO = re.compile(r"待办|\btodo\b|to-do|action item", re.I)
+# A request to the person addressed: "@X can you…?", "X，能帮忙…吗"
+_REQUEST = re.compile(
+    r"\b(?:can|could|would) you\b|\bmind\b|能不能|能否|可不可以|可以帮|能帮|帮忙|麻烦", re.I
+)
+# A call for volunteers: the "I'll do it" that answers it is a task.
+_CALL = re.compile(
+    r"谁(?:能|可以|来|有空|愿意|方便)|有没有人(?:能|可以|愿意)|有人(?:能|可以|愿意)"
+    r"|\bwho (?:can|could|wants|will|is able)\b|\banyone (?:can|could|able|free|want)|volunteers?",
+    re.I,
+)
+_WORD = re.compile(r"[^\W_]")
+
+
+def _wordlike(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def find_actions(
+    clean: list[ChatMessage],
+    zone: ZoneInfo,
+    roles: Roles = Roles(),
+    decisions: Sequence[Decision] = (),
+    people: Collection[str] | None = None,
+) -> list[ActionItem]:
+    """Action items in time order. A first-person commitment ("我明天去买", "I'll bring…")
+    is a group task when an admin says it, when its author is named as an owner, or when it
+    follows a decision, an assignment or a call for volunteers ("谁能帮忙订车？") within
+    `PLAN_WINDOW`; else it is a member's own plan ("那我周二去"). Owners are named as the
+    chat writes them (`people`, default: everyone who spoke, and the admins)."""
+    members = set(people) if people is not None else {m.author for m in clean} | set(roles.admins)
+    by_id = {m.id: m for m in clean}
+    sentences = [(m, raw) for m in clean for raw in split_sentences(m.text)]
+    assigned = {(m.id, raw): x for m, raw in sentences if (x := _action(raw, m, False, members))}
+    owners = {x[1] for x in assigned.values() if x[1]} | {d.owner for d in decisions if d.owner}
+    calls = [m.ts for m in clean if is_question(m.text) and _CALL.search(fold_chinese(m.text))]
+    plans = sorted(
+        [by_id[d.message_id].ts for d in decisions if d.message_id in by_id]
+        + [by_id[mid].ts for mid, _ in assigned]
+        + calls
+    )
+
+    def may_commit(m: ChatMessage) -> bool:
+        if not roles.admins or roles.is_admin(m) or m.author in owners:
+            return True
+        return any(timedelta(0) <= m.ts - t <= PLAN_WINDOW for t in plans)
+
+    actions: list[ActionItem] = []
+    seen: set[str] = set()
+    for m, raw in sentences:
+        item = assigned.get((m.id, raw)) or _action(raw, m, may_commit(m), members)
+        if item is None:
+            continue
+        task, owner, due = item
+        key = fold_chinese(task)
+        if key in seen:
+            continue
+        seen.add(key)
+        base = m.ts.astimezone(zone).date()
+        actions.append(
+            ActionItem(
+                task=task[:200],
+                owner=owner,
+                due=due,
+                due_on=resolve_date(due, base) if due else None,
+                message_id=m.id,
+            )
+        )
+    return actions
+
+
+def _action(
+    raw: str, m: ChatMessage, may_commit: bool, people: Collection[str]
+) -> tuple[str, str | None, str | None] | None:
+    """(task, owner, due) when the sentence gives someone a task (`may_commit`: a first-person
+    commitment by this author counts)."""
+    author = m.author
+    sentence = _TASK_LABEL.sub("", to_simplified(raw).strip())
+    shown = _TASK_LABEL.sub("", raw.strip())
+    mine = commits_self(sentence)
+    lead = _LEADING_MENTION.match(sentence)
+    # "@priya can you book the room by Tuesday?" asks priya to do something: a task.
+    request = bool(lead and _REQUEST.search(sentence))
+    # "我去问问草坪能不能用" commits to a task although it holds a question word.
+    asks = "?" in sentence or (is_question(sentence) and not mine)
+    if (asks and not request) or _wordlike(sentence) < 4:
+        return None
+    due = deadline(sentence)
+    strength = action_strength(sentence) or (2 if request else 0)
+    owner: str | None = None
+    # "@X 场地还在谈" answers X; "@X 周五前把…" / "@X 请…" gives X a task.
+    if lead and (strength or (due and _is_deadline(sentence, due))):
+        owner = lead["name"]
+        shown = _LEADING_MENTION.sub("", shown, count=1)
+    if mine and not may_commit:  # "那我周二去": a member's own plan, not a group task
+        return None
+    owner = owner or (
+        author if mine else find_owner(sentence, author, addressed=False, people=people)
+    )
+    mentioned = MENTION_RE.findall(sentence)
+    if owner is None and len(mentioned) == 1 and due and _is_deadline(sentence, due):
+        owner = mentioned[0].lstrip("@")
+    if owner is None and not _EXPLICIT_TODO.search(sentence):
+        return None
+    if not (strength or due):
+        return None
+    task = shown.strip(" ;；。.!！?？")
+    if _wordlike(task) < 4:
+        return None
+    return task, as_member(owner, people), due
+
+
+def _marked(sentence: str, start: int, end: int) -> bool:
+    after, before = sentence[end : end + 8], sentence[max(0, start - 8) : start]
+    return bool(_DEADLINE_AFTER.match(after) or _DEADLINE_BEFORE.search(before))
+
+
+def _is_deadline(sentence: str, due: str) -> bool:
+    at = sentence.find(due.split("（")[0])
+    return at >= 0 and _marked(sentence, at, at + len(due.split("（")[0]))
+
+
+def deadline(sentence: str) -> str | None:
+    """The sentence's deadline: a date/time marked 前/截止/by, else the first one stated."""
+    found = [m for m in WHEN_RE.finditer(sentence) if _WORD.search(m.group(0))]
+    if not found:
+        return None
+    chosen = next((m for m in found if _marked(sentence, m.start(), m.end())), found[0])
+    return _explicit(chosen.group(0).strip(), sentence[chosen.end() : chosen.end() + 16])
+
+
+def _explicit(when: str, after: str) -> str:
+    """'明天（11月13日，周五）' states the date twice: keep the explicit one too."""
+    paren = re.match(r"\s*[（(]\s*(\d{1,2}\s*月\s*\d{1,2}\s*[日号])", after)
+    if paren and not re.search(r"\d", when):
+        return f"{when}（{paren[1]}）"
+    return when
