@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 
     from copilot.analytics.report import HealthReport
     from copilot.knowledge.chat_exports import ExportOptions
+    from copilot.models import ChatMessage
     from copilot.profile import CommunityProfile
     from copilot.skills.faq import FaqEntry
     from copilot.skills.questions import (
@@ -340,8 +341,10 @@ class Copilot:
 
         profile = load_profile(self.db, community)
         messages = load_messages(self.db, community, since=since, until=until, channel=channel)
-        if not messages and not language:  # nothing to detect a language from
-            language = profile.language
+        if not language and (not messages or profile.language == "zh-hant"):
+            # nothing to detect a language from, or a traditional-script community: its
+            # summary keeps its script (a Chinese chat is detected as "zh" either way)
+            language = profile.language if not messages or _chinese(messages) else None
         return summarize_messages(
             SummarizePorts(self.llm),
             messages,
@@ -564,3 +567,11 @@ def _in_calendar(moment: datetime | None, what: str) -> datetime | None:
         return in_calendar(moment)
     except ValueError as exc:
         raise InputError(f"{what}: {exc}") from None
+
+
+def _chinese(messages: list[ChatMessage]) -> bool:
+    """Most of the chat is Chinese (so a zh-hant profile's summary is in traditional script)."""
+    from copilot.text import detect_language
+
+    sample = " ".join(m.text for m in messages[:200] if not m.is_service)
+    return detect_language(sample) == "zh"

@@ -31,7 +31,9 @@ def test_summary_is_structured_schema_valid_and_safe(chat) -> None:  # type: ign
     jsonschema.validate(data, SummaryResult.model_json_schema())
     assert result.mode == "offline" and result.messages > 100
     assert any("朝阳公园南门" in (d.place or d.text) for d in result.summary.decisions)
-    assert any(d.owner == "小王" for d in result.summary.decisions)
+    assert any(
+        d.owner == "北京-小王" for d in result.summary.decisions
+    )  # "小王负责…", as the chat names him
     text = json.dumps(data, ensure_ascii=False)
     assert "13812345678" not in text and "laochen.reads@example.com" not in text
     decisions_and_actions = " ".join(

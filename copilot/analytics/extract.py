@@ -60,7 +60,8 @@ DECISION_RE = re.compile(
 )
 _ACTION_STRONG = re.compile(
     r"负责(?!人)|(?<![我还不])记得(?!吗)|别忘|不要忘|待办|\btodo\b|to-do|跟进|(?<![好太很])麻烦(?!了)|(?<![申邀])请(?!问|教|假|客|不要|勿)"
-    r"|交给|action item|remember to|don't forget|please (?!note)|assigned to|follow up",
+    r"|交给|action item|remember to|don't forget|please (?!note)|assigned to|follow up"
+    r"|\bowns\b|\bin charge of\b|\bresponsible for\b|\btakes care of\b|\bvolunteered to\b",
     re.IGNORECASE,
 )
 _ACTION_WEAK = re.compile(

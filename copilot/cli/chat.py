@@ -50,7 +50,7 @@ def summarize(
     since: WhenOpt = None,
     until: WhenOpt = None,
     channel: Annotated[str | None, typer.Option(help="Only this channel.")] = None,
-    language: Annotated[str | None, typer.Option(help="zh or en.")] = None,
+    language: Annotated[str | None, typer.Option(help="zh, zh-hant or en.")] = None,
     prompt: Annotated[str | None, typer.Option(help="e.g. summarize@v1")] = None,
     json_out: JsonOpt = False,
 ) -> None:
@@ -77,6 +77,8 @@ def _footer(messages: int, mode: str, language: str) -> str:
     """The line under a summary, in the summary's language."""
     if language == "zh":
         return f"{messages} 条消息 · {'离线模式' if mode == 'offline' else mode}"
+    if language == "zh-hant":
+        return f"{messages} 則訊息 · {'離線模式' if mode == 'offline' else mode}"
     return f"{messages} messages · {mode}"
 
 

@@ -16,7 +16,9 @@ class SummaryIn(BaseModel):
     since: Moment | None = Field(default=None, description="Start (inclusive); UTC if no zone.")
     until: Moment | None = Field(default=None, description="End (exclusive); UTC if no zone.")
     channel: str | None = Field(default=None, max_length=256)
-    language: Literal["zh", "en"] | None = Field(default=None, description="Default: detected.")
+    language: Literal["zh", "zh-hant", "en"] | None = Field(
+        default=None, description="Default: the chat's (zh-hant when the profile says so)."
+    )
 
 
 SKILL = SkillSpec(

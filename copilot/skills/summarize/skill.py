@@ -21,7 +21,7 @@ from copilot.llm import ChatLLM
 from copilot.models import ChatMessage
 from copilot.prompts import Prompt
 from copilot.skills.fallback import llm_else_offline
-from copilot.skills.language import language_name
+from copilot.skills.language import language_name, localize
 from copilot.skills.llm_json import parse_reply
 from copilot.skills.results import (
     ActionItem,
@@ -77,10 +77,16 @@ def summarize_messages(
     admins: Collection[str] = (),
     tz: str = "Asia/Shanghai",
 ) -> SummaryResult:
-    lang: Literal["zh", "en"] = "zh" if (language or _majority_language(messages)) == "zh" else "en"
+    asked = language or _majority_language(messages)
+    lang: Literal["zh", "en"] = "zh" if asked.startswith("zh") else "en"
+    script = "zh-hant" if asked == "zh-hant" else lang  # labels and quotes in one script
     if not [m for m in messages if not m.is_service]:
         return SummaryResult(
-            summary=Summary(), markdown=EMPTY[lang], language=lang, messages=0, notice=EMPTY[lang]
+            summary=Summary(),
+            markdown=localize(EMPTY[lang], script),
+            language=script,
+            messages=0,
+            notice=localize(EMPTY[lang], script),
         )
     offline_summary = summarize_offline(
         messages, max_items=MAX_ITEMS, admins=admins, tz=tz, language=lang
@@ -91,7 +97,7 @@ def summarize_messages(
         for m in messages
         if not m.is_service and not is_spam(m.text) and not looks_like_injection(m.text)
     ]
-    notice = "" if clean else ALL_FILTERED[lang].format(n=len(messages))
+    notice = "" if clean else localize(ALL_FILTERED[lang].format(n=len(messages)), script)
 
     def online(llm: ChatLLM, template: Prompt) -> tuple[Summary, Provenance]:
         nonlocal batches
@@ -117,8 +123,8 @@ def summarize_messages(
     )
     return SummaryResult(
         summary=summary,
-        markdown=redact(summary.to_markdown(lang)),
-        language=lang,
+        markdown=redact(localize(summary.to_markdown(lang), script)),
+        language=script,
         messages=len(messages),
         batches=batches,
         notice=notice,
