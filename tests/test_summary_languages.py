@@ -109,3 +109,20 @@ def test_a_volunteer_answering_a_call_is_a_task() -> None:
     )
     s = summarize_offline(rows, admins={"群主-老王"})
     assert [(a.owner, a.due_on) for a in s.action_items] == [("小张", date(2026, 3, 6))]
+
+
+def test_due_dates_said_as_weekend_month_end_or_ordinal_resolve() -> None:
+    rows = chat(
+        (0, "群主-老王", "春游方案定好了：4月12日去郊野公园"),
+        (1, "群主-老王", "小李带队，周末前把名单发我"),
+        (2, "群主-老王", "@阿花 月底前把照片整理好"),
+        (3, "maria", "@dan can you close the books by the 20th?"),
+        (4, "小李", "好"),
+    )
+    s = summarize_offline(rows, admins={"群主-老王", "maria"}, tz="Asia/Taipei")
+    assert [d.on for d in s.decisions] == [date(2026, 4, 12)]
+    assert [(a.owner, a.due_on) for a in s.action_items] == [
+        ("小李", date(2026, 3, 7)),  # "小李带队": a member named before a task verb
+        ("阿花", date(2026, 3, 31)),
+        ("dan", date(2026, 3, 20)),
+    ]

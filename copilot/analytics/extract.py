@@ -20,7 +20,8 @@ _EN_DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 _DAY_ZH = (
     r"(?:(?:下下?|这|本|上)?(?:周|星期|礼拜)[一二三四五六日天]|大后天|今天|明天|后天|今晚|明晚|明早|今早"
     r"|(?:\d{4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*[日号]|\d{4}-\d{1,2}-\d{1,2}"
-    r"|(?<![\d/])\d{1,2}/\d{1,2}(?![\d/])|(?<![\d月])\d{1,2}\s*号)"
+    r"|(?<![\d/])\d{1,2}/\d{1,2}(?![\d/])|(?<![\d月])\d{1,2}\s*号"
+    r"|(?:下|这|本)?周末|(?:本|这个?|下个?)?月底)"
     r"(?:\s*[（(](?:周|星期)[一二三四五六日天][)）])?"
 )
 _PART_ZH = r"(?:上午|下午|晚上|早上|中午|傍晚|凌晨|夜里)"
@@ -34,8 +35,9 @@ _DAY_EN = (
     r"(?:(?:next|this|on)\s+)?(?:" + "|".join(_EN_DAYS) + r")|tomorrow|today|tonight"
     rf"|{_MONTH_EN}\s+\d{{1,2}}(?:st|nd|rd|th)?\b"
     rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_EN}(?!\w)"
-    r"|\b(?:eod|eow|end of (?:the )?(?:day|week))\b"
+    r"|\b(?:eod|eow|eom|end of (?:the )?(?:day|week|month))\b"
     r"(?:\s+(?:on\s+)?(?:" + "|".join(_EN_DAYS) + r"))?"
+    r"|\b(?:(?:this|next)\s+)?weekend\b|\bthe\s+\d{1,2}(?:st|nd|rd|th)\b"
 )
 _CLOCK_EN = r"\b\d{1,2}(?::\d{2})?\s*(?:am|pm)\b|\b\d{1,2}:\d{2}\b|\bnoon\b"
 WHEN_RE = re.compile(
@@ -48,14 +50,16 @@ WHEN_RE = re.compile(
 # 決議 and 確定 match as 定案, 决议 and 确定). A cue says the group settled something; a
 # question or a first-person resolution ("我决定…", "I've decided…") is filtered by the caller.
 DECISION_RE = re.compile(
-    r"定了|定下来了?|定案|(?<![不没])决定(?!权)|决议|议定|(?<![不没能])确定(?:了|下来|好了|为|在|[:：])"
+    r"定了|定好了|定下来了?|定案|(?<![不没未])确认了|已确认|(?<![不没])决定(?!权)|决议|议定|(?<![不没能])确定(?:了|下来|好了|为|在|[:：])"
     r"|最(?:后|终)(?:确定|方案|决定|结果|版)|就这么定|就这样定|就这么办|就这样办|按这个(?:来|办|方案)"
     r"|敲定|拍板|说好了|结论|投票结果|表决结果|全票通过|一致通过|(?:方案|安排)如下"
     r"|那就(?:定|这么|这样|做|办|选|按|用|改|去)|就定在"
     r"|\bdecided\b|\bdecision\b\s*(?:is|was|[:：-])|let'?s go with|(?:we|i)(?:'re| are)? going with"
     r"|we(?:'ll| will) go with|\bagreed\b|\bsettled\b|final (?:decision|call|answer|plan)"
     r"|\bit'?s official\b|\blocked in\b|\bconfirmed\s*[:：-]|\bconsensus\b|\bthe plan is\b"
-    r"|\b(?:poll|vote) (?:results?|closed|is in)\b|\bwe(?:'ll| will) (?:move|switch|keep|do)\b",
+    r"|\b(?:poll|vote) (?:results?|closed|is in)\b|\bwe(?:'ll| will) (?:move|switch|keep|do)\b"
+    r"|\bgoing ahead with\b|\bit'?s a go\b|\bgreen light\b|\bsigned off\b"
+    r"|\bwe(?:'ve| have)? (?:picked|chosen|chose)\b|\bis (?:set|locked|confirmed) for\b",
     re.IGNORECASE,
 )
 _ACTION_STRONG = re.compile(
@@ -92,6 +96,14 @@ _OWNER_ZH = [
     re.compile(rf"^(?:然后|另外|那就|就|那|再|还有|最后|同时|并且)?\s*@?{_NAME}\s*(?:来|会)?负责"),
     re.compile(
         rf"(?:负责人|联系人|对接人|带队|领队)\s*(?:是|为)\s*@?{_NAME}(?=$|[\s，,。；;!！（(])"
+    ),
+]
+# A name at the start of a clause before a task verb ("小君带队", "阿豪你来统计"): an owner only
+# when it is someone in the chat (`people`), since "场地来回" or "大家准备" have the same shape.
+_OWNER_ZH_NAMED = [
+    re.compile(
+        rf"^(?:然后|另外|那就|就|那|再|还有|最后|同时|并且)?\s*{_NAME}\s*(?:你|您)?\s*(?:来|会|去)?\s*"
+        rf"{_TASK_VERB_ZH}"
     ),
 ]
 # English owners. Tagged: an @-mention or a label ("owner: dan") names the person outright.
@@ -197,6 +209,14 @@ def resolve_date(expr: str, base: date) -> date | None:
         return _month_day(_MONTHS_EN.index(m[1]) + 1, int(m[2]), base)
     if m := re.search(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({months})", e):
         return _month_day(_MONTHS_EN.index(m[2]) + 1, int(m[1]), base)
+    if m := re.search(r"(下|这|本)?周末|\b(next\s+)?weekend\b", e):
+        saturday = base + timedelta(days=(5 - base.weekday()) % 7)
+        return saturday + timedelta(days=7 if (m[1] == "下" or m[2]) else 0)
+    if m := re.search(r"(下个?)?月底|\b(?:eom|end of (?:the )?month)\b", e):
+        first = base.replace(day=1)
+        for _ in range(2 if m.group(1) else 1):
+            first = (first + timedelta(days=32)).replace(day=1)
+        return first - timedelta(days=1)
     for word, days in (
         ("大后天", 3),
         ("后天", 2),
@@ -224,8 +244,8 @@ def resolve_date(expr: str, base: date) -> date | None:
         return base
     if re.search(r"\b(?:eow|end of (?:the )?week)\b", e):
         return base + timedelta(days=4 - base.weekday()) if base.weekday() <= 4 else base
-    if m := re.search(r"(?<![\d月])(\d{1,2})\s*号", e):
-        d = int(m[1])
+    if m := re.search(r"(?<![\d月])(\d{1,2})\s*号|\bthe\s+(\d{1,2})(?:st|nd|rd|th)\b", e):
+        d = int(m[1] or m[2])
         if d >= base.day:
             return _safe_date(base.year, base.month, d)
         nxt = (base.replace(day=1) + timedelta(days=32)).replace(day=1)
@@ -258,7 +278,7 @@ def find_owner(
     `people`: the chat's members; a capitalised English word is an owner only when it names
     one of them (None: any word not in the stop list)."""
     for clause in re.split(r"[，,；;。]\s*|^[^：:]{1,6}[：:]\s*", text):
-        for pattern in [*_OWNER_ZH, *_OWNER_EN, *_OWNER_EN_NAMED]:
+        for pattern in [*_OWNER_ZH, *_OWNER_EN, *_OWNER_EN_NAMED, *_OWNER_ZH_NAMED]:
             if m := pattern.search(clause):
                 name = m.group(1).strip().lstrip("@")
                 if when := WHEN_RE.search(name):  # "请大家周五前提交" → 大家
@@ -267,11 +287,13 @@ def find_owner(
                     return author
                 if not name or name.lower() in _NOT_A_NAME:
                     continue
+                if people is None and pattern in _OWNER_ZH_NAMED:
+                    continue
                 if people is not None:
                     known = member_named(name, people)
                     if known is not None:
                         return known
-                    if pattern in _OWNER_EN_NAMED:
+                    if pattern in _OWNER_EN_NAMED or pattern in _OWNER_ZH_NAMED:
                         continue
                 return name
     if _FIRST_PERSON.search(text):
