@@ -55,6 +55,35 @@ _LATIN_WORD = re.compile(r"[A-Za-zÀ-ɏ]+")
 URL_RE = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 MENTION_RE = re.compile(r"@[^\s@,，:：。!！?？]+")
 
+# Placeholders exporters write for media ("[图片]", "[表情]", "[Sticker]", "[语音 7秒]"), and the
+# one the chat parsers store for a media-only post. Such a post counts in activity numbers,
+# but it says nothing: never knowledge, never a question or an answer.
+MEDIA_WORDS = (
+    "图片|表情|表情包|动画表情|自定义表情|GIF表情|语音|视频|文件|音乐分享|闪照|QQ红包|红包|"
+    "Photo|Image|Sticker|Video|Voice|Emoji|GIF|File"
+)
+MEDIA_TOKEN = re.compile(
+    rf"!?\[(?P<word>{MEDIA_WORDS})(?:[ :：][^\]\n]{{0,80}})?\](?:\((?:https?|file)://[^)\s]*\))?"
+)
+
+
+def is_media_only(text: str) -> bool:
+    """A post that is nothing but media placeholders ('[图片]', '[表情] [表情]', '[Sticker]')."""
+    stripped = (text or "").strip()
+    return (
+        bool(stripped)
+        and bool(MEDIA_TOKEN.search(stripped))
+        and not MEDIA_TOKEN.sub("", stripped).strip()
+    )
+
+
+def media_placeholder(text: str) -> str:
+    """The placeholders of a post's media, without links or durations ('![图片](http://…)'
+    → '[图片]'); empty when it has none."""
+    words = list(dict.fromkeys(m["word"] for m in MEDIA_TOKEN.finditer(text or "")))
+    return " ".join(f"[{w}]" for w in words)
+
+
 _jieba_lock = threading.Lock()
 _jieba_ready = False
 

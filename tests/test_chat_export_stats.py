@@ -18,29 +18,36 @@ PYWXDUMP = EXPORTS / "pywxdump"
 ROOM = "38104277316@chatroom"
 
 # (fixture, extra ingest options, messages, members, last message). Members are the people
-# who posted or joined (notices included); counts leave out notices, media and bots.
+# who posted or joined (notices included); counts leave out notices and bots, and include
+# media-only posts (a picture or a sticker is activity, though never knowledge or a question).
 CASES = [
-    (EXPORTS / "qq" / "周末读书会.txt", [], 7, 6, "2024-03-02T12:30:00+08:00"),
-    (EXPORTS / "qq" / "全部消息记录.txt", [], 4, 3, "2024-04-06T07:25:30+08:00"),
-    (EXPORTS / "chatlog" / "运营交流群.txt", ["--year", "2024"], 7, 4, "2024-03-02T09:30:00+08:00"),
-    (EXPORTS / "chatlog" / "chatlog_messages.json", [], 6, 4, "2024-03-02T09:21:05+08:00"),
-    (MEMOTRACE / "城市徒步群.txt", [], 7, 9, "2024-04-06T12:31:00+08:00"),
-    (MEMOTRACE / "城市徒步群_utf8.csv", [], 6, 4, "2024-04-06T18:00:05+08:00"),
-    (MEMOTRACE / "城市徒步群.html", [], 7, 4, "2024-04-06T18:00:05+08:00"),
-    (PYWXDUMP / "csv" / ROOM / f"{ROOM}_0_5000.csv", [], 5, 4, "2024-05-06T20:13:45+08:00"),
-    (PYWXDUMP / "json" / ROOM / f"{ROOM}_0_11.json", [], 5, 4, "2024-05-06T20:13:45+08:00"),
-    (EXPORTS / "wecom_archive" / "chatdata.jsonl", [], 5, 4, "2024-05-06T20:11:00+08:00"),
+    (EXPORTS / "qq" / "周末读书会.txt", [], 8, 6, "2024-03-02T12:30:00+08:00"),
+    (EXPORTS / "qq" / "全部消息记录.txt", [], 5, 3, "2024-04-06T07:25:30+08:00"),
+    (
+        EXPORTS / "chatlog" / "运营交流群.txt",
+        ["--year", "2024"],
+        10,
+        4,
+        "2024-03-02T09:30:00+08:00",
+    ),
+    (EXPORTS / "chatlog" / "chatlog_messages.json", [], 7, 4, "2024-03-02T09:21:05+08:00"),
+    (MEMOTRACE / "城市徒步群.txt", [], 10, 9, "2024-04-06T12:31:00+08:00"),
+    (MEMOTRACE / "城市徒步群_utf8.csv", [], 9, 4, "2024-04-06T18:00:05+08:00"),
+    (MEMOTRACE / "城市徒步群.html", [], 10, 4, "2024-04-06T18:00:05+08:00"),
+    (PYWXDUMP / "csv" / ROOM / f"{ROOM}_0_5000.csv", [], 8, 4, "2024-05-06T20:13:45+08:00"),
+    (PYWXDUMP / "json" / ROOM / f"{ROOM}_0_11.json", [], 8, 4, "2024-05-06T20:13:45+08:00"),
+    (EXPORTS / "wecom_archive" / "chatdata.jsonl", [], 6, 4, "2024-05-06T20:11:00+08:00"),
     (
         EXPORTS / "qq_chat_exporter" / "group_周末读书会_20240302.json",
         [],
-        4,
+        6,
         3,
-        "2024-03-02T00:12:10+08:00",
+        "2024-03-02T09:00:00+08:00",  # a picture is the newest post
     ),
-    (EXPORTS / "slack_export", [], 8, 5, "2026-11-04T21:46:40.000100+08:00"),
-    (EXPORTS / "discord" / "general.json", [], 4, 2, "2026-11-03T20:10:00+08:00"),
-    (EXPORTS / "telegram" / "result.json", [], 6, 5, "2026-11-03T20:08:45+08:00"),
-    (EXPORTS / "wechat" / "社群运营交流群.txt", [], 7, 4, "2026-11-04T09:15:30+08:00"),
+    (EXPORTS / "slack_export", [], 9, 5, "2026-11-04T21:46:40.000100+08:00"),
+    (EXPORTS / "discord" / "general.json", [], 5, 3, "2026-11-03T20:10:00+08:00"),
+    (EXPORTS / "telegram" / "result.json", [], 8, 5, "2026-11-03T20:08:45+08:00"),
+    (EXPORTS / "wechat" / "社群运营交流群.txt", [], 8, 4, "2026-11-04T09:15:30+08:00"),
 ]
 
 

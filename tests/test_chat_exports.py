@@ -17,6 +17,7 @@ from copilot.knowledge.loaders import (
     load_file,
 )
 from copilot.models import ChatMessage
+from copilot.text import is_media_only
 
 EXPORTS = Path(__file__).parent / "fixtures" / "exports"
 DOCS = Path(__file__).parent / "fixtures" / "docs"
@@ -51,8 +52,8 @@ def test_telegram_group_export() -> None:
     assert_well_formed(loaded)
     msgs = by_id(loaded.messages)
     assert {m.channel for m in loaded.messages} == {"增长黑客读书会"}
-    # Photo and sticker without a caption carry nothing to read; a caption is kept.
-    assert "7" not in msgs and "9" not in msgs
+    # Photo and sticker without a caption: placeholders (activity, never knowledge).
+    assert (msgs["7"].text, msgs["9"].text) == ("[Photo]", "[Sticker]")
     assert msgs["8"].text == "这是我上周的笔记，大家看看"
     # Entity lists are flattened; a text_link keeps its address.
     assert msgs["4"].text == (
@@ -226,7 +227,7 @@ def test_slack_export_folder() -> None:
     join = msgs["1793707000.000100"]
     assert (join.is_service, join.text) == (True, "张美 has joined the channel")
     assert msgs["1793793700.000200"].is_service  # channel_topic
-    assert "1793707700.000600" not in msgs  # a file upload without a comment
+    assert msgs["1793707700.000600"].text == "[File]"  # a file upload without a comment
     # The DM folder is private and stays out.
     assert "private: can you lend me your notes?" not in [m.text for m in loaded.messages]
     assert loaded.warnings == [f"{loaded.source}: skipped 1 direct-message folder(s)"]
@@ -286,7 +287,7 @@ def test_discord_chat_exporter_channel() -> None:
     reply = msgs["930000000000000003"]
     assert reply.reply_to == "930000000000000002"
     assert reply.text == "Thanks @Alex! Where do I find the contributor guide? :wave:"
-    assert "930000000000000004" not in msgs  # an image without text
+    assert msgs["930000000000000004"].text == "[File]"  # an image without text
     assert msgs["930000000000000005"].text == "Hack Night #12\nFriday 19:00, bring a project."
     pin = msgs["930000000000000006"]
     assert pin.is_service and pin.reply_to is None
@@ -323,7 +324,7 @@ def test_wechat_export_tool_format() -> None:
     loaded = load(EXPORTS / "wechat" / "社群运营交流群.txt")
     assert loaded.format == "wechat"
     assert_well_formed(loaded)
-    msgs = loaded.messages
+    msgs = spoken(loaded.messages)
     assert {m.channel for m in msgs} == {"社群运营交流群"}  # from the "群聊：" line
     assert [m.author for m in msgs] == [
         "张三",
@@ -361,15 +362,16 @@ def test_wechat_same_export_in_gb18030_and_utf16() -> None:
 def test_wechat_pc_copy_sender_first() -> None:
     loaded = load(EXPORTS / "wechat" / "pc_copy.txt")
     assert loaded.format == "wechat"
-    msgs = loaded.messages
+    msgs = spoken(loaded.messages)
     assert {m.channel for m in msgs} == {"pc_copy"}  # no title line: the file name
     assert [(m.author, m.ts.strftime("%m-%d %H:%M")) for m in msgs] == [
         ("Momo", "11-03 20:01"),
         ("阿杰", "11-03 20:02"),
         ("Momo", "11-03 20:03"),
         ("阿杰", "11-03 20:10"),  # "下午8:10"
-        ("小鹿", "11-04 09:06"),  # the sticker-only message before it is skipped
+        ("小鹿", "11-04 09:06"),  # the sticker-only message before it is a placeholder
     ]
+    assert [m.text for m in loaded.messages if is_media_only(m.text)] == ["[表情]"]
     assert msgs[1].text == "还有 5 个名额，报名链接：https://example.org/hike"
 
 
@@ -556,3 +558,8 @@ def test_content_calendar_csv_is_a_document_unless_chat_is_forced(tmp_path: Path
     assert load(path).format == "csv"
     forced = load(path, kind="chat")
     assert [(m.author, m.ts.day) for m in forced.messages] == [("Maya", 3), ("Jon", 10)]
+
+
+def spoken(messages: list[ChatMessage]) -> list[ChatMessage]:
+    """The messages that say something (media-only posts are kept as '[图片]' placeholders)."""
+    return [m for m in messages if not is_media_only(m.text)]

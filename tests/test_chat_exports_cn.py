@@ -14,6 +14,7 @@ import pytest
 from copilot.knowledge.chat_exports import ExportOptions, detect_chat_format
 from copilot.knowledge.loaders import LoadedFile, UnreadableFileError, discover, load_file
 from copilot.models import ChatMessage
+from copilot.text import is_media_only
 
 EXPORTS = Path(__file__).parent / "fixtures" / "exports"
 CST = timezone(timedelta(hours=8))
@@ -47,7 +48,7 @@ def test_qq_twelve_hour_export_with_header_block() -> None:
     loaded = load(EXPORTS / "qq" / "周末读书会.txt")  # UTF-8 with BOM, CRLF, English UI
     assert loaded.format == "qq"
     assert {m.channel for m in loaded.messages} == {"周末读书会"}  # from 消息对象
-    assert rows(loaded.messages) == [
+    assert rows(spoken(loaded.messages)) == [
         ("03-01 20:01:15", "林薇", False),  # 8:01:15 PM; the 【群主】 title is not the name
         ("03-01 20:02:40", "王磊", False),
         ("03-01 20:03:05", "系统消息", True),  # 系统消息(1000000)
@@ -58,7 +59,7 @@ def test_qq_twelve_hour_export_with_header_block() -> None:
         ("03-02 12:30:00", "林薇", False),  # 12:30 PM is noon
         ("03-02 13:05:00", "系统消息", True),  # 系统消息(10000)
     ]
-    msgs = loaded.messages
+    msgs = spoken(loaded.messages)
     assert msgs[0].ts == datetime(2024, 3, 1, 20, 1, 15, tzinfo=CST)
     assert msgs[2].text == "小周加入本群。"
     assert msgs[3].text == "不用全部读完，带着问题来就行。\n签到表放在群文件里了。"
@@ -83,7 +84,7 @@ def test_qq_export_all_in_utf16_keeps_groups_and_skips_friends() -> None:
     loaded = load(path)
     assert loaded.format == "qq"
     assert {m.channel for m in loaded.messages} == {"城市徒步群"}
-    assert rows(loaded.messages) == [
+    assert rows(spoken(loaded.messages)) == [
         ("04-05 21:00:00", "阿杰", False),
         ("04-05 21:02:11", "林薇", False),
         ("04-05 21:04:02", "阿杰", False),
@@ -142,7 +143,7 @@ def test_chatlog_text_without_a_year_asks_for_one() -> None:
 def test_chatlog_text_with_year() -> None:
     loaded = load(EXPORTS / "chatlog" / "运营交流群.txt", options=ExportOptions(year=2024))
     assert loaded.format == "chatlog"
-    msgs = loaded.messages
+    msgs = spoken(loaded.messages)
     assert rows(msgs) == [
         ("03-01 20:01:15", "林薇", False),  # "林薇(我)": the exporter's own message
         ("03-01 20:02:03", "王磊", False),
@@ -180,7 +181,7 @@ def test_chatlog_text_of_one_day_names_the_problem(tmp_path: Path) -> None:
 def test_chatlog_json() -> None:
     loaded = load(EXPORTS / "chatlog" / "chatlog_messages.json")
     assert loaded.format == "chatlog"
-    msgs = {m.id: m for m in loaded.messages}
+    msgs = {m.id: m for m in spoken(loaded.messages)}
     assert "1709294820000" not in msgs  # an image
     assert {m.channel for m in loaded.messages} == {"运营交流群"}
     assert msgs["1709294880000"].reply_to == "1709294790000"
@@ -202,7 +203,7 @@ MEMOTRACE = EXPORTS / "memotrace" / "城市徒步群"
 def test_memotrace_txt_keeps_one_line_notices_and_drops_media() -> None:
     loaded = load(MEMOTRACE / "城市徒步群.txt")
     assert loaded.format == "wechat"
-    msgs = loaded.messages
+    msgs = spoken(loaded.messages)
     assert rows(msgs) == [
         ("04-06 07:30:00", "阿杰", False),
         ("04-06 07:35:00", "系统消息", True),  # the [表情包] before it is not a message
@@ -223,7 +224,7 @@ def test_memotrace_txt_keeps_one_line_notices_and_drops_media() -> None:
 def test_memotrace_csv_types() -> None:
     loaded = load(MEMOTRACE / "城市徒步群_utf8.csv")
     assert loaded.format == "memotrace"
-    msgs = loaded.messages
+    msgs = spoken(loaded.messages)
     assert {m.channel for m in msgs} == {"城市徒步群"}  # "_utf8" is MemoTrace's suffix
     assert rows(msgs) == [
         ("04-06 07:30:00", "阿杰", False),  # Remark wins over NickName
@@ -260,7 +261,7 @@ def test_memotrace_csv_with_only_the_local_time_column(tmp_path: Path) -> None:
 def test_memotrace_html() -> None:
     loaded = load(MEMOTRACE / "城市徒步群.html")
     assert loaded.format == "memotrace"
-    msgs = loaded.messages
+    msgs = spoken(loaded.messages)
     assert {m.channel for m in msgs} == {"城市徒步群"}
     assert [m.author for m in msgs] == [
         "阿杰",
@@ -287,7 +288,7 @@ def test_pywxdump_exports_use_users_json_for_names(kind: str) -> None:
     path = next((EXPORTS / "pywxdump" / kind).rglob("38104277316@chatroom_0_*"))
     loaded = load(path)
     assert loaded.format == "pywxdump"
-    msgs = loaded.messages
+    msgs = spoken(loaded.messages)
     assert [m.author for m in msgs][:6] == [
         "Maya（活动组）",
         "Jon",
@@ -328,7 +329,7 @@ def test_wecom_archive_json_lines() -> None:
     path = EXPORTS / "wecom_archive" / "chatdata.jsonl"
     loaded = load(path)
     assert loaded.format == "wecom-archive"
-    msgs = loaded.messages
+    msgs = spoken(loaded.messages)
     assert [m.author for m in msgs] == [
         "lixiaoyu",
         "wmGy3kCgAAx7V8bYp0mG2qE1Uv9s5TcQ",
@@ -368,7 +369,7 @@ def test_wecom_archive_still_encrypted_says_what_to_do(tmp_path: Path) -> None:
 def test_qq_chat_exporter_json() -> None:
     loaded = load(next((EXPORTS / "qq_chat_exporter").glob("*.json")))
     assert loaded.format == "qq-chat-exporter"
-    msgs = {m.id: m for m in loaded.messages}
+    msgs = {m.id: m for m in spoken(loaded.messages)}
     assert {m.channel for m in loaded.messages} == {"周末读书会"}
     assert "7500000000000000003" not in msgs  # an image
     assert "7500000000000000006" not in msgs  # recalled
@@ -415,3 +416,28 @@ def test_qq_chat_exporter_json() -> None:
 )
 def test_detected_without_kind(path: Path, expected: str | None) -> None:
     assert detect_chat_format(path) == expected
+
+
+def spoken(messages: list[ChatMessage]) -> list[ChatMessage]:
+    """The messages that say something (media-only posts are kept as '[图片]' placeholders;
+    `test_media_only_posts_are_placeholders` checks them)."""
+    return [m for m in messages if not is_media_only(m.text)]
+
+
+@pytest.mark.parametrize(
+    ("path", "placeholders"),
+    [
+        (EXPORTS / "qq" / "周末读书会.txt", ["[图片]"]),
+        (EXPORTS / "chatlog" / "运营交流群.txt", ["[图片]", "[动画表情]", "[语音]"]),
+        (
+            EXPORTS / "memotrace" / "城市徒步群" / "城市徒步群_utf8.csv",
+            ["[表情]", "[图片]", "[语音]"],
+        ),
+    ],
+)
+def test_media_only_posts_are_placeholders(path: Path, placeholders: list[str]) -> None:
+    year = ExportOptions(year=2024) if path.parent.name == "chatlog" else None
+    loaded = load(path, options=year) if year else load(path)
+    media = [m for m in loaded.messages if is_media_only(m.text)]
+    assert sorted(m.text for m in media) == sorted(placeholders)
+    assert all(not m.is_service for m in media)

@@ -33,10 +33,19 @@ ADS = [
     "I made $4,800 last week trading with a simple crypto method, DM me to start",
     "Hello, your Steam account was reported for suspicious trading. Contact our agent: https://x.y",
     "@everyone Free $50 Steam gift card for the first 100 people 👉 https://steamcommunnity.com/g",
+    "宝妈在家也能赚，动动手指日入300，详情+V",  # a bare hook, no id
+    "需要真题电子版的私我，便宜出",
+    "有需要外卖红包的加我微信 wx_hongbao99",
+    "全网最低价会员代充，需要的滴滴我",
+    "扫码进群领取资料 https://t.cn/abc",
+    "看我头像，免费领取考研资料",
+    "【福利】內部渠道，淘寶優惠券，戳我頭像",  # traditional script folds first
 ]
 NOT_ADS = [
     "群里禁止买卖资料，遇到陌生人私聊推销直接拉黑",
     "有需要的私我，我把笔记发你",
+    "别加那个+V的，是骗子，已经举报了",
+    "私我一下你的地址，我给你寄书",
     "非会员也按59元在小程序报名就行",
     "Banned. Don't click that, Discord never hands out Nitro through random links.",
     "the OST is free on spotify https://open.spotify.com/album/x",

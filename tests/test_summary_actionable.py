@@ -125,3 +125,12 @@ def test_check_in_words_are_not_topics() -> None:
     titles = " ".join(t.title for t in s.topics)
     assert "模考" in titles
     assert "打卡" not in titles and "程序" not in titles
+
+
+def test_a_session_topic_or_an_exclamation_is_not_a_question() -> None:
+    rows = chat(
+        (0, "茶艺师-林老师", "今晚周三茶话：白茶为什么越陈越香，8点见"),
+        (1, "王女士", "拖到现在，什么破服务！"),
+        (2, "小文", "白茶要存多久才算老白茶？"),
+    )
+    assert [e.question.text for e in link_questions(rows)] == ["白茶要存多久才算老白茶？"]

@@ -27,7 +27,7 @@ from copilot.analytics.conversation import ConversationIndex, Roles, member_key,
 from copilot.analytics.mood import is_insult
 from copilot.analytics.spam import spam_ids
 from copilot.models import ChatMessage
-from copilot.text import fold_chinese, is_question, looks_like_injection, tokenize
+from copilot.text import fold_chinese, is_media_only, is_question, looks_like_injection, tokenize
 
 NEARBY_WINDOW = timedelta(minutes=30)
 NEXT_WINDOW = timedelta(minutes=15)
@@ -87,13 +87,29 @@ class Exchange:
 def is_noise(text: str) -> bool:
     """Messages that carry no information: echoes, acknowledgements, stickers, media."""
     stripped = (text or "").strip()
-    return not stripped or bool(_ECHO.match(stripped) or _MEDIA.match(stripped))
+    return not stripped or bool(
+        _ECHO.match(stripped) or _MEDIA.match(stripped) or is_media_only(stripped)
+    )
+
+
+# Without a "?", a question word can sit in a session's topic ("今晚茶话：白茶为什么越陈越香，
+# 8点见", "Tonight: how we ship, see you at 8") or in an exclamation ("什么破服务！").
+_ANNOUNCES = re.compile(
+    r"(?:\d{1,2}\s*(?:[:：]\s*\d{2}|点半?)|今晚|明晚|今天|明天|周[一二三四五六日天])[^?]{0,12}?"
+    r"(?:见|开始|开讲|开播|准时|不见不散|集合)|\bsee you\b|\bstarts? at\b|\bjoin us\b",
+    re.IGNORECASE,
+)
+_RHETORICAL = re.compile(r"(?:什么破|什么鬼|搞什么|凭什么|算什么|什么玩意|有什么用)[^?]*!")
 
 
 def is_member_question(text: str) -> bool:
-    """A message that asks something: not noise, and not an insult with a question mark
-    ("你算老几？" attacks, it does not ask)."""
-    return is_question(text) and not is_noise(text) and not is_insult(text)
+    """A message that asks something: not noise, not an insult with a question mark
+    ("你算老几？" attacks, it does not ask), not an announcement of a session whose topic
+    holds a question word, and not an exclamation ("什么破服务！")."""
+    if not is_question(text) or is_noise(text) or is_insult(text):
+        return False
+    folded = fold_chinese(text)
+    return "?" in folded or not (_ANNOUNCES.search(folded) or _RHETORICAL.search(folded))
 
 
 def link_questions(

@@ -51,16 +51,23 @@ _HOOK_ID = re.compile(
 # "Message me" without an id: private contact is where the sale happens.
 _DM = re.compile(
     r"私(?:我|聊|信|戳)|私\s*(?:v|vx|wx)|加\s*(?:v|vx|wx|微信?|薇|q|qq)(?![a-z])"
+    r"|[+＋]\s*(?:v|vx|wx|微|薇|q|qq)(?![a-z])|(?:滴滴|戳|找|扣|call)我|[看点戳]我(?:的)?头像"
     r"|\b(?:dm|pm|message) me\b"
 )
+# Someone warning about ads quotes them ("遇到私聊推销的直接拉黑"): not an ad.
+_WARNING = re.compile(r"禁止|不要|别[加信理买]|谨防|小心|当心|警惕|骗子|骗局|举报|拉黑|踢出|违者")
+# Joining another group or scanning a code to get something: a lead for someone's sale.
+_LURE_ZH = re.compile(r"扫码|扫一扫|二维码|进群|加群|拉你进|入群领|进裙|加裙")
 # What is on offer: a price, a freebie, a sale, paid material.
 _OFFER = re.compile(
     r"\d+(?:\.\d+)?\s*(?:元|块|rmb)|[¥￥$]\s*\d|原价|现价|特价|低价|最低|批发|代购|货源|厂价|拿货|包邮|邮费"
     r"|免费(?:领|送|拿|试)|领取|领资料|送\S{0,3}(?:体验金|红包|礼品)|出售|转让|打包|预约|押金|速成|全套|网课"
-    r"|兼职|日结|引流|加粉|代发|无效退款|名额有限|先到先得"
+    r"|兼职|日结|引流|加粉|代发|无效退款|名额有限|先到先得|便宜|代充|代写|代考|优惠券|内部渠道|福利|押题|独家"
 )
 _JOB = re.compile(r"兼职|招聘|急招|高薪|日结|时薪|在家.{0,6}赚|动动手指|一部手机就能|刷单|接单")
-_MONEY = re.compile(r"\d+\s*(?:-\s*\d+\s*)?(?:元|块|万|k\b)|日结\s*\d+|日收益|月入|日赚|\d+\s*%")
+_MONEY = re.compile(
+    r"\d+\s*(?:-\s*\d+\s*)?(?:元|块|万|k\b)|日结\s*\d+|日收益|月入|日[赚入收]|\d+\s*%|过万"
+)
 _CRYPTO = re.compile(r"usdt|比特币|\bbtc\b|\beth\b|币圈|搬砖|套利|稳赚|躺赚|回报率|体验金")
 _EN_LURE = re.compile(
     r"giv(?:e|ing)\s*away|\bfree\s+(?:\$\d+|nitro|gift|whitelist|airdrop|mint|crypto)|gift\s*card"
@@ -97,6 +104,11 @@ def is_spam(text: str) -> bool:
         return True
     reach = _DM.search(folded) or _CONTACT_ASK.search(folded)
     if reach and _OFFER.search(folded):
+        return True
+    asks = is_question(folded) or bool(_WARNING.search(folded))
+    if _CONTACT_ASK.search(folded) and _CONTACT.search(folded) and not asks:  # "加我微信 wx_…"
+        return True
+    if _LURE_ZH.search(folded) and (_CONTACT.search(folded) or _OFFER.search(folded)) and not asks:
         return True
     if _JOB.search(folded) and _MONEY.search(folded):
         return True

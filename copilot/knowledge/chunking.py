@@ -12,7 +12,7 @@ from copilot.knowledge.pieces import Piece, chunk_id, unique
 from copilot.knowledge.sections import split_document
 from copilot.models import ChatMessage
 from copilot.retrieval.units import Unit, bounded
-from copilot.text import looks_like_injection
+from copilot.text import is_media_only, looks_like_injection
 from copilot.tokens import count_tokens, split_tokens
 
 CHAT_GAP = timedelta(minutes=30)
@@ -60,7 +60,7 @@ def chat_windows(messages: list[ChatMessage], *, max_tokens: int) -> list[Piece]
     token budget, never inside a turn (unless one turn alone is over the budget)."""
     pieces: list[Piece] = []
     ordered = sorted(
-        (m for m in messages if not m.is_service and m.text.strip()),
+        (m for m in messages if not m.is_service and m.text.strip() and not is_media_only(m.text)),
         key=lambda m: (m.channel, m.ts, m.id),
     )
     window: list[list[ChatMessage]] = []

@@ -32,6 +32,7 @@ from copilot.knowledge.errors import (
     UnsupportedFormatError,
 )
 from copilot.knowledge.textio import DEFAULT_MAX_BYTES, check_archive
+from copilot.text import is_media_only
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -245,7 +246,7 @@ def _load_slack(root: Tree, label: str, community: str, max_bytes: int) -> Loade
 def _checked(loaded: LoadedFile) -> LoadedFile:
     """A unit that yields nothing is an error the user should see, not a silent no-op."""
     if loaded.format in formats.CHAT_FORMATS:
-        if not loaded.messages:
+        if all(is_media_only(m.text) for m in loaded.messages):  # pictures only: nothing to read
             raise EmptyFileError(loaded.source, "no chat messages with text found")
     elif not any(d.text.strip() for d in loaded.documents):
         hint = " (a scanned PDF? run OCR on it first)" if loaded.format == "pdf" else ""

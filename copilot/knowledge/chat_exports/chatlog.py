@@ -26,12 +26,13 @@ from typing import Any
 from copilot.knowledge.chat_exports.common import (
     CHINA_TZ,
     NO_OPTIONS,
+    WECHAT_MEDIA,
     ExportOptions,
     UniqueIds,
     author_id,
     parse_ts,
     stable_id,
-    strip_media,
+    text_or_media,
 )
 from copilot.knowledge.errors import UnreadableFileError
 from copilot.models import ChatMessage
@@ -50,7 +51,6 @@ _PLACEHOLDER = re.compile(
     r"^\[(?:名片|语音通话|合并转发|群公告|红包|红包封面|分享|小程序|视频号|引用)\]$"
 )
 SYSTEM = "系统消息"
-_MEDIA_TYPES = {3, 34, 43, 47}  # image, voice, video, sticker
 _NOT_PEOPLE = ("@chatroom", "@openim")
 
 
@@ -181,7 +181,7 @@ def _content(lines: list[str]) -> tuple[str, tuple[str, str] | None]:
 def _clean(text: str) -> str:
     text = _APP.sub(lambda m: " ".join(filter(None, [*m["title"].split("|"), m["url"]])), text)
     text = _FILE.sub(lambda m: f"[文件] {m['title']}", text)
-    text = strip_media(text)
+    text = text_or_media(text)
     text = "\n".join(ln for ln in text.split("\n") if ln.strip() != ">").strip()
     return "" if _PLACEHOLDER.match(text) else text
 
@@ -251,8 +251,8 @@ def parse_chatlog_csv(
 
 def _json_text(m: dict[str, Any], contents: dict[str, Any]) -> str:
     kind, sub = int(m.get("type") or 0), int(m.get("subType") or 0)
-    if kind in _MEDIA_TYPES:
-        return ""
+    if kind in WECHAT_MEDIA:
+        return WECHAT_MEDIA[kind]  # a media-only post still counts as a message
     if kind == 49 and sub in (4, 5, 33, 36, 51):
         return " ".join(str(contents[k]) for k in ("title", "desc", "url") if contents.get(k))
     if kind == 49 and sub == 6:
@@ -271,7 +271,7 @@ def _messages(
     for r in records:
         chan = r.talker_name or channel
         key = (chan, r.sender, r.ts.strftime("%m-%d %H:%M:%S"))
-        if not r.text or r.msg_type in _MEDIA_TYPES:
+        if not r.text:
             continue
         service = r.sender == SYSTEM or r.msg_type == 10000
         sender_id = None if service or r.sender in ("", "我") else _account(r.sender)

@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from copilot.knowledge.redact import redact
+from copilot.text import MEDIA_TOKEN, media_placeholder
 
 CHINA_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
 _OFFSET = re.compile(r"^(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
@@ -125,20 +126,20 @@ def author_id(value: object, *, personal: str | None = None) -> str | None:
     return text
 
 
-# Placeholders exporters write for media: nothing a person can read or search. A message
-# made only of them is not a message; inside text they are noise.
-_MEDIA_WORDS = (
-    "图片|表情|表情包|动画表情|自定义表情|GIF表情|语音|视频|文件|音乐分享|闪照|QQ红包|红包|"
-    "Photo|Image|Sticker|Video|Voice|Emoji|GIF"
-)
-_MEDIA_TOKEN = re.compile(
-    rf"!?\[(?:{_MEDIA_WORDS})(?:[ :：][^\]\n]{{0,80}})?\](?:\((?:https?|file)://[^)\s]*\))?"
-)
-
-
 def strip_media(text: str) -> str:
     """Text without media placeholders ('[图片]', '![图片](http://…)', '[语音 7秒]')."""
-    return _MEDIA_TOKEN.sub("", text).strip()
+    return MEDIA_TOKEN.sub("", text).strip()
+
+
+# WeChat's message types for media (chatlog, MemoTrace, PyWxDump): 3 image, 34 voice,
+# 43 video, 47 sticker.
+WECHAT_MEDIA = {3: "[图片]", 34: "[语音]", 43: "[视频]", 47: "[表情]"}
+
+
+def text_or_media(text: str) -> str:
+    """The words of a post; for a media-only post its placeholder ('[图片]'), so it still counts
+    as a message in activity numbers (it is never indexed, asked or answered: `is_media_only`)."""
+    return strip_media(text) or media_placeholder(text)
 
 
 class UniqueIds:

@@ -55,8 +55,10 @@ def parse_discord(data: dict[str, Any], *, community: str, source: str) -> list[
         text = _content(m) or (
             _SERVICE_TEXT.get(kind, "{}: " + str(kind)).format(name) if service else ""
         )
+        if not text and not service:  # attachments or stickers only: a post all the same
+            text = "[Sticker]" if m.get("stickers") else "[File]" if m.get("attachments") else ""
         if not text:
-            continue  # attachments or stickers only
+            continue
         # Older DiscordChatExporter versions write replies as "Default" with a reference;
         # a reference to another channel is a crosspost or forward, not a reply.
         reference = m.get("reference") or {}

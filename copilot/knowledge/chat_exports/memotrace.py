@@ -25,13 +25,14 @@ from typing import Any
 from copilot.knowledge.chat_exports.common import (
     CHINA_TZ,
     NO_OPTIONS,
+    WECHAT_MEDIA,
     ExportOptions,
     UniqueIds,
     author_id,
     from_epoch,
     parse_ts,
     stable_id,
-    strip_media,
+    text_or_media,
 )
 from copilot.models import ChatMessage
 
@@ -97,13 +98,15 @@ def parse_memotrace_csv(
 def _text(kind: int, content: str) -> str:
     content = content.strip()
     if kind == _TEXT:
-        return strip_media(content)
+        return text_or_media(content)
+    if kind in WECHAT_MEDIA:
+        return WECHAT_MEDIA[kind]  # a media-only post still counts as a message
     if kind == _SYSTEM:
         content = content.replace("<![CDATA[", "").replace("]]>", "")
         return html.unescape(_TAG.sub("", _REVOKE_LINK.sub("", content))).strip()
     if kind == _APP and (title := re.search(r"<title>(.*?)</title>", content, re.DOTALL)):
         return html.unescape(title.group(1)).strip()  # links, files and quotes: their title
-    return ""  # image, voice, video, sticker, or an app message without a title
+    return ""  # an app message without a title
 
 
 # ---- HTML -----------------------------------------------------------------------------------
@@ -153,14 +156,16 @@ def _html_message(
 ) -> ChatMessage | None:
     kind, sub = int(fields.get("type", -1)), int(fields.get("sub_type", 0))
     if kind == 1:
-        text = strip_media(str(fields.get("text", "")))
+        text = text_or_media(str(fields.get("text", "")))
     elif kind == 0 or (kind == _APP and sub == 57):  # system notice
         text = str(fields.get("text", "")).strip()
     elif kind == _APP and sub == 5:  # a shared link card
         parts = (fields.get(k) for k in ("title", "description", "url"))
         text = " ".join(str(p) for p in parts if p and p != "None")
+    elif kind in WECHAT_MEDIA:
+        text = WECHAT_MEDIA[kind]  # a media-only post still counts as a message
     else:
-        return None  # images, stickers, voice, video, files, transfers, calls
+        return None  # files, transfers, calls
     if not text or "timestamp" not in fields:
         return None
     ts = from_epoch(fields["timestamp"])

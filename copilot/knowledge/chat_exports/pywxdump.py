@@ -26,13 +26,14 @@ from copilot.knowledge.chat_exports.common import (
     author_id,
     parse_ts,
     stable_id,
-    strip_media,
+    text_or_media,
 )
 from copilot.models import ChatMessage
 
 FIELDS = {"MsgSvrID", "type_name", "talker", "room_name", "msg", "CreateTime"}
 Users = dict[str, dict[str, Any]]
 # type_name values whose `msg` is readable text; notices are flagged as service messages.
+_MEDIA_TYPES = {"图片": "[图片]", "语音": "[语音]", "视频": "[视频]", "动画表情": "[表情]"}
 _TEXT_TYPES = {"文本", "粘贴的文本", "位置", "(分享)卡片式链接", "合并转发的聊天记录", "接龙"}
 _NOTICE = re.compile(r"^(?:系统通知|拍一拍|邀请加群|消息撤回\d*)$")
 _QUOTE = re.compile(r"\n\n\[引用\]\((?P<ts>[^)]*)\)(?P<name>[^:\n]*):.*$", re.DOTALL)
@@ -95,8 +96,10 @@ def _text(kind: str, msg: str) -> str:
     if kind == "引用回复":
         return _QUOTE.sub("", msg).strip()  # the reply itself; the quoted text follows it
     if kind in _TEXT_TYPES or _NOTICE.match(kind):
-        return strip_media(msg.replace('<a href="', "").replace('">点击查看详情</a>', "")).strip()
-    return ""  # 图片, 语音, 视频, 动画表情, 文件, calls and app cards without text
+        return text_or_media(msg.replace('<a href="', "").replace('">点击查看详情</a>', "")).strip()
+    if kind in _MEDIA_TYPES:
+        return _MEDIA_TYPES[kind]  # a media-only post still counts as a message
+    return ""  # 文件, calls and app cards without text
 
 
 def _name(talker: str, sender: str | None, users: Users) -> str:

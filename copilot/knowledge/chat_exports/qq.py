@@ -33,7 +33,7 @@ from copilot.knowledge.chat_exports.common import (
     UniqueIds,
     author_id,
     stable_id,
-    strip_media,
+    text_or_media,
 )
 from copilot.models import ChatMessage
 
@@ -164,9 +164,9 @@ def _time(match: re.Match[str], zone: tzinfo) -> datetime | None:
 
 
 def _to_message(m: _Message, community: str, source: str, unique: UniqueIds) -> ChatMessage | None:
-    text = strip_media("\n".join(m.lines).strip())
+    text = text_or_media("\n".join(m.lines).strip())  # a picture-only post: '[图片]'
     if not text:
-        return None  # pictures, stickers, voice: nothing to read
+        return None
     service = m.qq in _SYSTEM_NUMBERS or m.who == "系统消息"
     if service:
         author, sender_id = "系统消息", None

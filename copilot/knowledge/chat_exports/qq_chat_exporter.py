@@ -29,13 +29,14 @@ from copilot.knowledge.chat_exports.common import (
     from_epoch,
     parse_ts,
     stable_id,
-    strip_media,
+    text_or_media,
 )
 from copilot.models import ChatMessage
 
 MARKER = "QQChatExporter"
 _REPLY_PREFIX = re.compile(r"^\[回复[^\]\n]*\]\n?")
-_PLACEHOLDER = re.compile(r"^\[(?:\w+消息|无文本内容)\]$")
+_PLACEHOLDER = re.compile(r"^\[(?:(?P<word>\w+?)消息|无文本内容)\]$")
+_MEDIA_KINDS = {"图片", "表情", "语音", "视频"}
 _TXT_NAME = re.compile(r"^聊天名称:\s*(.+?)\s*$", re.MULTILINE)
 _TXT_SENDER = re.compile(r"^(?P<name>.+):$")
 _TXT_TIME = re.compile(r"^时间:\s*(?P<ts>\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})\s*$")
@@ -89,8 +90,10 @@ def parse_qq_chat_exporter(
 
 
 def _clean(text: str) -> str:
-    text = strip_media(_REPLY_PREFIX.sub("", text.strip()))
-    return "" if _PLACEHOLDER.match(text) else text
+    text = text_or_media(_REPLY_PREFIX.sub("", text.strip()))
+    if kind := _PLACEHOLDER.match(text):  # "[图片消息]": a media-only post still counts
+        return f"[{kind['word']}]" if kind["word"] in _MEDIA_KINDS else ""
+    return text
 
 
 def _reply_target(elements: list[Any]) -> str | None:

@@ -145,8 +145,10 @@ def parse_slack_day(
         user = (comment or {}).get("user") or m.get("user")
         author = _author(m, users, user)
         text = _text(m, subtype, author, users)
+        if not text and m.get("files"):
+            text = "[File]"  # a file upload without a comment: a post all the same
         if not text:
-            continue  # file uploads without a comment
+            continue
         thread = m.get("thread_ts")
         out.append(
             ChatMessage(

@@ -105,9 +105,9 @@ def _parse_chat(
         thread, reply_to = _thread(mid, m.get("message_thread_id"), reply, topics, thread_of)
         if thread:
             thread_of[mid] = thread
-        text = _describe(m) if service else (flatten_text(m.get("text")) or _poll(m))
+        text = _describe(m) if service else (flatten_text(m.get("text")) or _poll(m) or _media(m))
         if not text:
-            continue  # media without a caption, stickers: nothing to read
+            continue
         author = (m.get("actor") if service else m.get("from")) or "Deleted Account"
         author_id = m.get("actor_id") if service else m.get("from_id")
         out.append(
@@ -197,3 +197,23 @@ def _describe(m: dict[str, Any]) -> str:
         "invite_to_group_call": f"{actor} invited {who} to the voice chat",
     }
     return texts.get(action) or f"{actor}: {action.replace('_', ' ') or 'service message'}"
+
+
+_MEDIA_TYPES = {
+    "sticker": "Sticker",
+    "voice_message": "Voice",
+    "video_message": "Video",
+    "video_file": "Video",
+    "animation": "GIF",
+    "audio_file": "Voice",
+}
+
+
+def _media(m: dict[str, Any]) -> str:
+    """A photo, sticker or file without a caption: its placeholder ('[Photo]'), so the post
+    counts in activity numbers; it is never indexed, asked or answered."""
+    if m.get("photo"):
+        return "[Photo]"
+    if kind := _MEDIA_TYPES.get(str(m.get("media_type") or "")):
+        return f"[{kind}]"
+    return "[File]" if m.get("file") else ""

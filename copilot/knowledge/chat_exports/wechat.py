@@ -25,7 +25,7 @@ from copilot.knowledge.chat_exports.common import (
     UniqueIds,
     author_id,
     stable_id,
-    strip_media,
+    text_or_media,
 )
 from copilot.models import ChatMessage
 
@@ -167,12 +167,12 @@ def parse_wechat(
     out: list[ChatMessage] = []
     for header, end in zip(headers, ends, strict=True):
         body = [ln for ln in lines[header.line + 1 : end] if not _DATE_SEPARATOR.match(ln)]
-        content = _link_card(strip_media("\n".join(ln.rstrip() for ln in body).strip()))
+        content = _link_card(text_or_media("\n".join(ln.rstrip() for ln in body).strip()))
         author, sender_id, service = header.sender, None, header.sender in _SYSTEM_SENDERS
         if not content and (header.notice or _NOTICE_CUE.search(header.sender)):
             author, content, service = "系统消息", header.sender, True  # a one-line notice
         if not content:
-            continue  # a picture, sticker or voice message: nothing to read
+            continue  # an empty body
         if wecom and not service and (match := _WECOM_ID.match(author)):
             author, sender_id = match["name"], author_id(match["id"])
         base = stable_id(header.ts.isoformat(), author, content)

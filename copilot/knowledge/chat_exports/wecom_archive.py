@@ -21,7 +21,14 @@ from copilot.models import ChatMessage
 
 _REQUIRED = {"msgid", "action", "from", "msgtime"}
 _ENCRYPTED = {"encrypt_random_key", "encrypt_chat_msg"}
-_MEDIA = {"image", "voice", "video", "emotion", "meeting_voice_call", "voip_doc_share"}
+_MEDIA = {
+    "image": "[图片]",
+    "voice": "[语音]",
+    "video": "[视频]",
+    "emotion": "[表情]",
+    "meeting_voice_call": "",
+    "voip_doc_share": "",
+}
 
 
 def is_wecom_archive(records: list[Any]) -> bool:
@@ -86,7 +93,7 @@ def _text(r: dict[str, Any]) -> str:
     payload = r.get(kind) if isinstance(r.get(kind), dict) else r.get("info")
     body: dict[str, Any] = payload if isinstance(payload, dict) else {}
     if kind in _MEDIA:
-        return ""
+        return _MEDIA[kind]  # a media-only post still counts as a message (calls do not)
     if kind in ("text", "markdown"):
         return str(body.get("content") or "").strip()
     if kind == "mixed":
