@@ -119,7 +119,11 @@ def link_questions(
 ) -> list[Exchange]:
     """Every member question of the chat with its answer messages, in time order."""
     roles = Roles.of(admins, bots)
-    excluded = spam_ids(messages, admins) | {m.id for m in messages if looks_like_injection(m.text)}
+    excluded = spam_ids(messages, admins) | {
+        m.id
+        for m in messages
+        if looks_like_injection(m.text) or is_media_only(m.text)  # a sticker is never an answer,
+    }  # nor does it push the answer out of the next few messages
     index = ConversationIndex(messages, roles, exclude=excluded)
     exchanges: list[Exchange] = []
     for message in index.messages:
