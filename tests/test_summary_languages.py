@@ -126,3 +126,13 @@ def test_due_dates_said_as_weekend_month_end_or_ordinal_resolve() -> None:
         ("阿花", date(2026, 3, 31)),
         ("dan", date(2026, 3, 20)),
     ]
+
+
+def test_an_agreement_followed_by_a_request_records_the_proposal_it_agrees_to() -> None:
+    moderators = chat(
+        (0, "Mia", "The AMA clashes with a holiday weekend. Should we move it?"),
+        (5, "Lin", "Let's move it to the second Sunday, same time."),
+        (6, "Kenji", "Agreed. Mia, can you post the announcement by Friday?"),
+    )
+    (decision,) = summarize_offline(moderators, admins=set(), tz="Asia/Taipei").decisions
+    assert "second Sunday" in decision.text

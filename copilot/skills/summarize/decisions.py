@@ -127,7 +127,9 @@ def _decision(
         title = details[0] if details and not _is_detail_line(details[0]) else None
         if title is not None and len(title) <= 80:
             text, details = f"{text}{title}", details[1:]
-    elif _wordlike(DECISION_RE.sub("", to_simplified(cue))) < 4 and not details:
+    elif _wordlike(DECISION_RE.sub("", to_simplified(cue))) < 4 and not any(
+        _states_details(d) and not is_question(d) for d in details
+    ):  # "Agreed. Mia, can you post it by Friday?": a request follows, not what was agreed
         ref = index.by_id.get(m.reply_to or "") or previous.get(m.channel)
         if ref is not None:  # "就这么定了": the proposal it agrees to
             text, author = ref.text.strip(), ref.author
