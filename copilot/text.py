@@ -238,6 +238,9 @@ def detect_language(text: str) -> Language:
     return _langdetect(text)
 
 
+_langdetect_lock = threading.Lock()
+
+
 @lru_cache(maxsize=2048)
 def _langdetect(text: str) -> Language:
     try:
@@ -245,7 +248,10 @@ def _langdetect(text: str) -> Language:
         from langdetect.lang_detect_exception import LangDetectException
 
         DetectorFactory.seed = 0  # langdetect is randomised unless seeded
-        code = detect(text)
+        # Its first call publishes the detector factory before loading the language profiles:
+        # a second thread then detected with half of them ("other" for plain English).
+        with _langdetect_lock:
+            code = detect(text)
     except (ImportError, LangDetectException):  # pragma: no cover - defensive
         return "en"
     if code.startswith("zh"):

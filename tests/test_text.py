@@ -149,3 +149,39 @@ def test_jieba_loads_its_bundled_files_without_pkg_resources() -> None:
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().startswith("[")
+
+
+def test_language_detection_is_the_same_from_many_threads_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # langdetect's first call publishes its factory before the profiles are loaded: threads
+    # that came in meanwhile saw half the languages (the eval runner answers cases in threads).
+    import threading
+    import time
+
+    from langdetect import detector_factory
+
+    from copilot import text as text_module
+
+    add_profile = detector_factory.DetectorFactory.add_profile
+
+    def slow_add_profile(self, profile, index, langsize):  # type: ignore[no-untyped-def]
+        time.sleep(0.01)  # widen the window in which the profiles are half loaded
+        return add_profile(self, profile, index, langsize)
+
+    monkeypatch.setattr(detector_factory.DetectorFactory, "add_profile", slow_add_profile)
+    monkeypatch.setattr(detector_factory, "_factory", None)
+    text_module._langdetect.cache_clear()
+    texts = [f"Right-click the server icon, choose “Edit Server Profile” ({n})." for n in range(6)]
+    got: list[str] = []
+    threads = [
+        threading.Thread(target=lambda t=t: got.append(text_module.detect_language(t)))
+        for t in texts
+    ]
+    threads[0].start()
+    time.sleep(0.05)  # the first call is loading the profiles when the others come in
+    for thread in threads[1:]:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert got == ["en"] * len(texts)
