@@ -94,6 +94,20 @@ def test_unanswered_means_nobody_else_replied_with_or_without_admins(admins: set
     assert report.senders == 6  # the spammer and the admin posted too
 
 
+def test_an_announcement_under_a_header_is_not_a_question_but_a_call_for_help_is() -> None:
+    chat = [
+        msg(
+            0,
+            0,
+            "小林",
+            "【本周预告】周三 20:00 分享会。本周话题：你最近放弃的一本书是哪本？为什么？",
+        ),
+        msg(1, 30, "阿花", "【求助】小程序打不开了，怎么打卡？"),
+    ]
+    report = compute_health(chat, admins=set(), tz="Asia/Shanghai")
+    assert [q.text for q in report.unanswered_questions] == ["【求助】小程序打不开了，怎么打卡？"]
+
+
 def test_every_time_in_the_report_is_in_the_community_time_zone() -> None:
     report = compute_health(CHAT, tz="Asia/Shanghai")
     data = report.model_dump(mode="json")

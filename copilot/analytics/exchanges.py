@@ -100,15 +100,24 @@ _ANNOUNCES = re.compile(
     re.IGNORECASE,
 )
 _RHETORICAL = re.compile(r"(?:什么破|什么鬼|搞什么|凭什么|算什么|什么玩意|有什么用)[^?]*!")
+# A post under a bracketed header ("【本周预告】…本周话题：你最近放弃的一本书是哪本？") announces;
+# its question is a prompt to the group. Headers that ask ("【求助】") still ask; square brackets
+# are not headers ("[图片] 这是哪里？" asks about a picture).
+_HEADER = re.compile(r"^\s*【([^】\n]{1,12})】")
+_ASKING_HEADER = re.compile(r"求助|提问|问题|请教|咨询|疑问|help|question|ask", re.IGNORECASE)
 
 
 def is_member_question(text: str) -> bool:
     """A message that asks something: not noise, not an insult with a question mark
     ("你算老几？" attacks, it does not ask), not an announcement of a session whose topic
-    holds a question word, and not an exclamation ("什么破服务！")."""
+    holds a question word or a post under an announcement's header ("【本周预告】…"), and not
+    an exclamation ("什么破服务！")."""
     if not is_question(text) or is_noise(text) or is_insult(text):
         return False
     folded = fold_chinese(text)
+    header = _HEADER.match(folded)
+    if header and not _ASKING_HEADER.search(header.group(1)):
+        return False
     return "?" in folded or not (_ANNOUNCES.search(folded) or _RHETORICAL.search(folded))
 
 
