@@ -227,21 +227,23 @@ def playbook_notices(chunks: Sequence[RetrievedChunk]) -> list[Notice]:
     for chunk in chunks:
         if chunk.kind == "chat":
             continue
-        slots = slots_of(chunk.text)
-        if "date" in slots and len(slots) >= 2:
-            lines = tuple(ln.strip() for ln in chunk.text.splitlines() if ln.strip())
-            out.append(
-                Notice(
-                    lines=lines,
-                    source=chunk.source,
-                    kind="playbook",
-                    # its own section's name: the document title may name a sibling event
-                    heading=chunk.heading.split(">")[-1].strip(),
-                    chunk=chunk,
-                    slots=slots,
-                )
-            )
+        notice = _chunk_notice(chunk)
+        if "date" in notice.slots and len(notice.slots) >= 2:
+            out.append(notice)
     return out
+
+
+def _chunk_notice(chunk: RetrievedChunk) -> Notice:
+    """A playbook passage read as a notice: its lines and the event details they state."""
+    return Notice(
+        lines=tuple(ln.strip() for ln in chunk.text.splitlines() if ln.strip()),
+        source=chunk.source,
+        kind="playbook",
+        # its own section's name: the document title may name a sibling event
+        heading=chunk.heading.split(">")[-1].strip(),
+        chunk=chunk,
+        slots=slots_of(chunk.text),
+    )
 
 
 def section_notices(best: Notice, chunks: Sequence[RetrievedChunk]) -> list[Notice]:
@@ -250,14 +252,7 @@ def section_notices(best: Notice, chunks: Sequence[RetrievedChunk]) -> list[Noti
     if best.kind != "playbook" or best.chunk is None:
         return []
     return [
-        Notice(
-            lines=tuple(ln.strip() for ln in c.text.splitlines() if ln.strip()),
-            source=c.source,
-            kind="playbook",
-            heading=c.heading.split(">")[-1].strip(),
-            chunk=c,
-            slots=slots_of(c.text),
-        )
+        _chunk_notice(c)
         for c in chunks
         if c.kind != "chat" and c.source == best.source and c.chunk_id != best.chunk.chunk_id
     ]
