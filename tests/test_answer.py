@@ -121,3 +121,55 @@ def test_llm_failure_falls_back_to_the_offline_answer(settings, embedder, failur
     assert result.mode == "offline-fallback" and not result.handoff
     assert "每周三晚上八点" in result.answer and result.citations
     assert len(fake.requests) == 2  # one try plus one tenacity retry, then the fallback
+
+
+def _gates(models, *, extractive: bool, grounded: bool):  # type: ignore[no-untyped-def]
+    """The shipped ranker with each decision forced open (bias +30) or shut (-30)."""
+    from copilot.retrieval.models import AnswerModels, LinearModel
+
+    def gate(open_: bool) -> LinearModel:
+        return LinearModel({}, 30.0 if open_ else -30.0, 0.5)
+
+    return AnswerModels(models.ranker, gate(extractive), gate(grounded))
+
+
+def test_the_llm_path_answers_when_the_passages_hold_it_though_no_single_quote_would(
+    settings, embedder
+) -> None:  # type: ignore[no-untyped-def]
+    with fake_openai_server() as fake:
+        cp = llm_copilot(settings, embedder, fake.url)
+        cp.indexer.index("club", "rules.md", "playbook", split_markdown(RULES, max_tokens=200))
+        cp.retriever.models = _gates(cp.retriever.models, extractive=False, grounded=True)
+        offline = Copilot(settings, embedder=embedder)
+        offline.retriever.models = cp.retriever.models
+        fake.enqueue("分享会在每周三晚上八点举行[1]。")
+        result = cp.ask("club", "读书分享会是每周几举行？")
+        quoted = offline.ask("club", "读书分享会是每周几举行？")
+        cp.close()
+        offline.close()
+    assert result.mode == "llm" and not result.handoff and result.confidence > 0.99
+    assert quoted.handoff and quoted.mode == "offline"  # the same evidence, quoted: too weak
+
+
+def test_the_llm_is_not_asked_when_the_passages_do_not_hold_an_answer(settings, embedder) -> None:  # type: ignore[no-untyped-def]
+    with fake_openai_server() as fake:
+        cp = llm_copilot(settings, embedder, fake.url)
+        cp.indexer.index("club", "rules.md", "playbook", split_markdown(RULES, max_tokens=200))
+        cp.retriever.models = _gates(cp.retriever.models, extractive=True, grounded=False)
+        result = cp.ask("club", "读书分享会是每周几举行？")
+        cp.close()
+    assert result.handoff and fake.requests == []  # no tokens spent
+
+
+def test_a_failed_llm_hands_off_rather_than_quote_passages_too_weak_to_quote(
+    settings, embedder
+) -> None:  # type: ignore[no-untyped-def]
+    with fake_openai_server() as fake:
+        cp = llm_copilot(settings, embedder, fake.url, llm_max_retries=0)
+        cp.indexer.index("club", "rules.md", "playbook", split_markdown(RULES, max_tokens=200))
+        cp.retriever.models = _gates(cp.retriever.models, extractive=False, grounded=True)
+        fake.enqueue(500, 500)
+        result = cp.ask("club", "读书分享会是每周几举行？")
+        cp.close()
+    assert result.mode == "offline-fallback" and result.handoff and result.citations == []
+    assert "管理员" in result.answer

@@ -68,3 +68,30 @@ def test_the_shipped_models_cover_every_feature_and_were_fitted_on_dev_only() ->
     assert heldout, "the evaluation corpus keeps a held-out split"
     assert not heldout & set(data["info"]["fitted_on"])
     assert "loco" in data["info"]  # the honest estimate travels with the model
+
+
+def test_the_support_model_learns_when_the_passages_hold_the_answer_not_the_quote() -> None:
+    from evals.calibration.dataset import QuestionRow
+    from evals.calibration.fit import decisions, fit_answerability, grounded
+
+    rng = random.Random(7)
+    rows = []
+    for i in range(300):
+        coverage, cos = rng.random(), rng.random()
+        held = coverage > 0.3  # the facts are somewhere in the passages: an LLM finds them
+        rows.append(
+            QuestionRow(
+                "c",
+                f"q{i}",
+                {"coverage3": coverage, "best_cos": cos},
+                answerable=held,
+                correct=held and cos > 0.7,  # quoting needs the best unit to be the right one
+                grounded=held,
+            )
+        )
+    support = fit_answerability(rows, grounded)
+    quote = fit_answerability(rows)
+    assert support.weights["coverage3"] > abs(support.weights["best_cos"])
+    assert quote.weights["best_cos"] > abs(quote.weights["coverage3"])
+    assert decisions(support, rows, grounded)["right"] > 0.9
+    assert decisions(quote, rows, grounded)["right"] < 0.6  # the offline gate misses most

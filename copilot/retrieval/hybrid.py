@@ -12,7 +12,7 @@ from copilot.config import Settings
 from copilot.embeddings import Embedder, Vectors
 from copilot.retrieval.bm25 import Bm25Index
 from copilot.retrieval.evidence import Evidence, score_units
-from copilot.retrieval.models import load_models
+from copilot.retrieval.models import LinearModel, load_models
 from copilot.retrieval.question import QuestionProfile, read_question
 from copilot.retrieval.results import Retrieval, RetrievedChunk
 from copilot.retrieval.stored import StoredChunks
@@ -150,17 +150,25 @@ class HybridRetriever:
         chunks = [candidates[i] for i in order]
         evidence = evidence.restricted_to({old: new for new, old in enumerate(order)})
         confidence = models.answerability.probability(evidence.features) if chunks else 0.0
-        threshold = self._settings.handoff_threshold
-        if threshold is None:
-            threshold = models.answerability.threshold
-        supported = bool(chunks) and confidence >= threshold
+        grounded_confidence = models.support.probability(evidence.features) if chunks else 0.0
+        override = self._settings.handoff_threshold
+        supported = bool(chunks) and confidence >= _threshold(override, models.answerability)
+        grounded = bool(chunks) and grounded_confidence >= _threshold(override, models.support)
         neighbours = (
             self._neighbours(community, current, chunks)
             if _may_list(question, evidence, chunks)
             else ()
         )
         return Retrieval(
-            query, chunks, round(confidence, 4), evidence, question, supported, neighbours
+            query,
+            chunks,
+            round(confidence, 4),
+            evidence,
+            question,
+            supported,
+            grounded_confidence=round(grounded_confidence, 4),
+            grounded=grounded,
+            neighbours=neighbours,
         )
 
     def _neighbours(
@@ -263,6 +271,11 @@ class HybridRetriever:
         with self._lock:
             if self._seen.get(community, 0) == written - 1:
                 self._seen[community] = written
+
+
+def _threshold(override: float | None, model: LinearModel) -> float:
+    """The configured handoff threshold, else the one fitted with the model."""
+    return model.threshold if override is None else override
 
 
 def _tied_ranks(hits: list[tuple[str, float]]) -> dict[str, int]:

@@ -1,9 +1,12 @@
 """The fitted models that rank answer units and decide whether to answer: data, not code.
 
 `models.json` beside this file is written by `evals/calibration/fit.py` from the evaluation
-communities' dev split (never the held-out one) and records what it was fitted on. Both models
-are logistic: a weight per named feature and a bias; the answerability model also carries the
-probability threshold below which the copilot hands off.
+communities' dev split (never the held-out one) and records what it was fitted on. The models
+are logistic: a weight per named feature and a bias; the two decision models also carry the
+probability threshold below which the copilot hands off. There are two decisions because the two
+answer paths need different things: the offline engine quotes one unit, so it must be the right
+one (`answerability`); an LLM reads every passage retrieved, so they must hold the answer
+somewhere (`support`).
 """
 
 from __future__ import annotations
@@ -46,7 +49,8 @@ class LinearModel:
 @dataclass(frozen=True)
 class AnswerModels:
     ranker: LinearModel  # which unit answers the question
-    answerability: LinearModel  # P(the best unit answers it correctly)
+    answerability: LinearModel  # P(the offline answer, built on the best unit, is right)
+    support: LinearModel  # P(the passages an LLM is given hold the answer)
     info: dict[str, Any] = field(default_factory=dict)  # what it was fitted on, and how well
 
 
@@ -58,8 +62,10 @@ def load_models() -> AnswerModels:
 
 
 def parse_models(data: dict[str, Any]) -> AnswerModels:
+    answerability = LinearModel.from_json(data["answerability"])
     return AnswerModels(
         LinearModel.from_json(data["ranker"]),
-        LinearModel.from_json(data["answerability"]),
+        answerability,
+        LinearModel.from_json(data["support"]) if "support" in data else answerability,
         dict(data.get("info", {})),
     )

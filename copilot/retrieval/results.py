@@ -43,6 +43,9 @@ class Retrieval:
     evidence: Evidence | None = None
     question: QuestionProfile | None = None
     supported: bool = False  # confidence reaches the handoff threshold: answer, don't hand off
+    # The same decision for an answer written by an LLM from all the passages: they hold it.
+    grounded_confidence: float = 0.0
+    grounded: bool = False
     # Chunks next to the top ones in their documents (units only, unscored): where a list that
     # a top chunk introduces or begins goes on. Loaded only when the question asks for a list.
     neighbours: tuple[RetrievedChunk, ...] = ()

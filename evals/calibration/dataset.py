@@ -4,7 +4,8 @@
   the share of the question's expected facts it holds (soft label);
 - question rows: the answerability features of each question with the answer the engine gave
   when forced to answer, labelled right (all expected facts present) or not (an unanswerable
-  question, or facts missing).
+  question, or facts missing); and labelled grounded when the passages retrieved for it (what
+  an LLM would read) hold every expected fact.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ class QuestionRow:
     features: dict[str, float]
     answerable: bool
     correct: bool  # the forced answer holds every expected fact
+    grounded: bool = False  # the retrieved passages hold every expected fact
 
 
 def unit_rows(community: EvalCommunity, copilot: Copilot) -> list[UnitRow]:
@@ -67,9 +69,10 @@ def question_rows(community: EvalCommunity, copilot: Copilot) -> list[QuestionRo
         assert retrieval.evidence is not None
         answerable = case.handoff is False
         correct = answerable and not result.handoff and has_facts(result.answer, case)
-        rows.append(
-            QuestionRow(community.id, case.id, retrieval.evidence.features, answerable, correct)
-        )
+        passages = "\n".join(c.text for c in retrieval.chunks)
+        grounded = answerable and has_facts(passages, case)
+        features = retrieval.evidence.features
+        rows.append(QuestionRow(community.id, case.id, features, answerable, correct, grounded))
     return rows
 
 

@@ -9,7 +9,9 @@ Two logistic models (copilot/retrieval/models.py):
    share of the question's expected facts the unit holds;
 2. the answerability model, on every dev question answered with the new ranker and handoffs
    off, target = the answer holds every expected fact (an unanswerable question never does).
-   Its threshold maximises right decisions with a wrong answer costing twice a missed one.
+   Its threshold maximises right decisions, a wrong answer costing WRONG_COST missed ones;
+3. the support model, the same on the same rows, target = the passages retrieved (what an LLM
+   reads) hold every expected fact: the decision of the LLM path.
 
 Held-out communities are never read here. The report gives, per dev community, the scores of
 models fitted without it (leave-one-community-out): that is the honest estimate for a
@@ -20,7 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from copilot.retrieval.evidence import QUESTION_FEATURES, UNIT_FEATURES
@@ -43,16 +45,28 @@ def fit_ranker(rows: Sequence[UnitRow]) -> LinearModel:
     return fit_listwise(list(groups.values()), UNIT_FEATURES, l2=RANKER_L2)
 
 
-def fit_answerability(rows: Sequence[QuestionRow]) -> LinearModel:
+Label = Callable[[QuestionRow], bool]
+
+
+def extractive(row: QuestionRow) -> bool:
+    return row.correct
+
+
+def grounded(row: QuestionRow) -> bool:
+    return row.grounded
+
+
+def fit_answerability(rows: Sequence[QuestionRow], label: Label = extractive) -> LinearModel:
+    """P(label) from the question-level evidence, with its handoff threshold."""
     model = fit_logistic(
         [r.features for r in rows],
-        [float(r.correct) for r in rows],
+        [float(label(r)) for r in rows],
         QUESTION_FEATURES,
         l2=ANSWERABILITY_L2,
     )
     p = [model.probability(r.features) for r in rows]
     threshold = best_threshold(
-        p, [r.correct for r in rows], [r.answerable for r in rows], wrong_cost=WRONG_COST
+        p, [label(r) for r in rows], [r.answerable for r in rows], wrong_cost=WRONG_COST
     )
     return LinearModel(model.weights, model.bias, threshold)
 
@@ -67,22 +81,26 @@ def top1_share(ranker: LinearModel, rows: Sequence[UnitRow]) -> float:
     return round(sum(t > 0 for _, t in best.values()) / max(1, len(best)), 3)
 
 
-def decisions(model: LinearModel, rows: Sequence[QuestionRow]) -> dict[str, float]:
-    """Right / wrong / missed shares and calibration of `model` on `rows`."""
+def decisions(
+    model: LinearModel, rows: Sequence[QuestionRow], label: Label = extractive
+) -> dict[str, float]:
+    """Right / wrong shares and calibration of `model` on `rows`, an answer being right when
+    `label` says so."""
     p = [model.probability(r.features) for r in rows]
+    y = [label(r) for r in rows]
     answered = [pi >= model.threshold for pi in p]
     right = sum(
-        (a and r.correct) or (not a and not r.answerable)
-        for a, r in zip(answered, rows, strict=True)
+        (a and ok) or (not a and not r.answerable)
+        for a, ok, r in zip(answered, y, rows, strict=True)
     )
-    wrong = sum(a and not r.correct for a, r in zip(answered, rows, strict=True))
-    brier = sum((pi - r.correct) ** 2 for pi, r in zip(p, rows, strict=True)) / max(1, len(rows))
+    wrong = sum(a and not ok for a, ok in zip(answered, y, strict=True))
+    brier = sum((pi - ok) ** 2 for pi, ok in zip(p, y, strict=True)) / max(1, len(rows))
     return {
         "n": len(rows),
         "right": round(right / max(1, len(rows)), 3),
         "wrong": round(wrong / max(1, len(rows)), 3),
         "brier": round(brier, 3),
-        "ece": round(expected_calibration_error(p, [r.correct for r in rows]), 3),
+        "ece": round(expected_calibration_error(p, y), 3),
     }
 
 
@@ -116,31 +134,45 @@ def run(data_root: Path, write: bool) -> dict[str, object]:
     start = load_models()
     units = collect(dev, data_root, start, "units")
     ranker = fit_ranker([r for rows in units.values() for r in rows])
-    report: dict[str, object] = {"fitted_on": names, "loco": {}, "ranker_top1_loco": {}}
+    report: dict[str, object] = {
+        "fitted_on": names,
+        "loco": {},
+        "support_loco": {},
+        "ranker_top1_loco": {},
+    }
     # Leave one community out: both models fitted without it, scored on it.
     for held in dev:
         others = [r for name, rows in units.items() if name != held.id for r in rows]
         fold_ranker = fit_ranker(others)
         report["ranker_top1_loco"][held.id] = top1_share(fold_ranker, units[held.id])  # type: ignore[index]
-        fold_models = AnswerModels(fold_ranker, start.answerability)
+        fold_models = AnswerModels(fold_ranker, start.answerability, start.support)
         questions = collect(dev, data_root, fold_models, "questions")
-        fold_answer = fit_answerability(
-            [r for name, rows in questions.items() if name != held.id for r in rows]
-        )
+        train = [r for name, rows in questions.items() if name != held.id for r in rows]
+        fold_answer = fit_answerability(train)
         report["loco"][held.id] = decisions(fold_answer, questions[held.id])  # type: ignore[index]
-    questions = collect(dev, data_root, AnswerModels(ranker, start.answerability), "questions")
-    answerability = fit_answerability([r for rows in questions.values() for r in rows])
-    report["in_sample"] = decisions(answerability, [r for rows in questions.values() for r in rows])
+        fold_support = fit_answerability(train, grounded)
+        report["support_loco"][held.id] = decisions(  # type: ignore[index]
+            fold_support, questions[held.id], grounded
+        )
+    final = AnswerModels(ranker, start.answerability, start.support)
+    questions = collect(dev, data_root, final, "questions")
+    every = [r for rows in questions.values() for r in rows]
+    answerability = fit_answerability(every)
+    support = fit_answerability(every, grounded)
+    report["in_sample"] = decisions(answerability, every)
+    report["support_in_sample"] = decisions(support, every, grounded)
     models = {
         "info": {
             "fitted_on": names,
             "held_out_never_read": True,
             "wrong_cost": WRONG_COST,
             "loco": report["loco"],
+            "support_loco": report["support_loco"],
             "script": "python -m evals.calibration.fit",
         },
         "ranker": ranker.to_json(),
         "answerability": answerability.to_json(),
+        "support": support.to_json(),
     }
     if write:
         MODELS_PATH.write_text(json.dumps(models, ensure_ascii=False, indent=1) + "\n", "utf-8")
@@ -159,13 +191,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     report = run(args.data, write=not args.dry_run)
     print(json.dumps(report, ensure_ascii=False, indent=1))
-    loco = report["loco"]
-    assert isinstance(loco, dict)
-    mean = {k: round(sum(v[k] for v in loco.values()) / len(loco), 3) for k in ("right", "wrong")}
     top1 = report["ranker_top1_loco"]
     assert isinstance(top1, dict)
-    mean["ranker_top1"] = round(sum(top1.values()) / len(top1), 3)
-    print(f"leave-one-community-out mean: {mean}")
+    for name in ("loco", "support_loco"):
+        loco = report[name]
+        assert isinstance(loco, dict)
+        mean = {
+            k: round(sum(v[k] for v in loco.values()) / len(loco), 3) for k in ("right", "wrong")
+        }
+        if name == "loco":
+            mean["ranker_top1"] = round(sum(top1.values()) / len(top1), 3)
+        print(f"{name.replace('_', ' ')}: leave-one-community-out mean: {mean}")
     return 0
 
 

@@ -43,8 +43,16 @@ class ScriptedRetriever:
         # would have scored.
         evidence = Evidence([ScoredUnit(i, 0, -float(i), {}) for i in range(len(chunks))], {})
         confidence = self.confidence if chunks else 0.0
+        supported = confidence >= 0.5
         return Retrieval(
-            query, chunks, confidence, evidence, read_question(query), confidence >= 0.5
+            query,
+            chunks,
+            confidence,
+            evidence,
+            read_question(query),
+            supported,
+            grounded_confidence=confidence,
+            grounded=supported,
         )
 
     def prefetch(self, queries: list[str]) -> None:

@@ -56,20 +56,25 @@ def answer_question(
     ]
 
     def result(answer: str, citations: list[Citation], provenance: Provenance) -> AnswerResult:
+        llm_wrote = provenance.mode == "llm"
         return AnswerResult(
             answer=answer,
             citations=citations,
             handoff=not citations,
-            confidence=retrieval.confidence,
+            confidence=retrieval.grounded_confidence if llm_wrote else retrieval.confidence,
             language=language,
             retrieved=refs,
             **provenance.model_dump(),
         )
 
-    if not retrieval.supported:
+    # Quoting one passage needs the right one; an LLM reads them all, so for it the passages
+    # need only hold the answer somewhere. Either way the decision comes before any token.
+    if not (retrieval.grounded if ports.llm else retrieval.supported):
         return result(HANDOFF[language], [], Provenance(prompt=prompt or ""))
 
     def offline(provenance: Provenance) -> AnswerResult:
+        if not retrieval.supported:  # the LLM failed on passages too weak to quote from
+            return result(HANDOFF[language], [], provenance)
         return result(*_offline(retrieval, language), provenance)
 
     def online(llm: ChatLLM, template: Prompt) -> AnswerResult:
