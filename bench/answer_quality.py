@@ -8,7 +8,9 @@ Columns, per community:
 - facts: answerable questions whose answer holds every expected fact;
 - handoffs: unanswerable questions handed off (the baselines never hand off);
 - wrong: questions answered without the expected facts, or answered when they should not be;
-- right: facts + handoffs over all questions.
+- right: facts + handoffs over all questions;
+- echoes: answers whose quote is a chat message that itself asks something (a question quoted
+  back as its own answer: must be 0).
 Then, per split, the calibration of our confidence: questions binned by it, and in each bin the
 share whose answer (forced, with handoffs off) holds every expected fact. A confidence of 0.8
 should be right about 80% of the time; ECE is the count-weighted gap.
@@ -30,7 +32,7 @@ from copilot.embeddings.use import UseEmbedder
 from copilot.retrieval.bm25 import Bm25Index
 from copilot.service import Copilot
 from copilot.store.tables import ChunkRow
-from copilot.text import fold_chinese, tokenize
+from copilot.text import fold_chinese, is_question, tokenize
 from evals.calibration.outcomes import has_facts
 from evals.communities import EvalCommunity, community_id, load_communities, prepared
 from evals.schema import AskCase
@@ -47,6 +49,7 @@ class Tally:
     facts: int = 0
     handoffs: int = 0
     wrong: int = 0
+    echoes: int = 0
 
     def add(self, case: AskCase, sources: list[str], answer: str | None) -> None:
         """`answer` None means a handoff."""
@@ -72,7 +75,7 @@ class Tally:
         return (
             f"{self.hit3 / max(1, self.named):5.2f} {self.facts:3d}/{self.answerable:<3d} "
             f"{self.handoffs:3d}/{self.n - self.answerable:<3d} {self.wrong / max(1, self.n):5.2f} "
-            f"{right:5.2f}"
+            f"{right:5.2f} {self.echoes:6d}"
         )
 
 
@@ -138,12 +141,24 @@ def run(
         tallies["ours"].add(
             case, [r.source for r in result.retrieved], None if result.handoff else result.answer
         )
+        tallies["ours"].echoes += not result.handoff and quotes_a_question(copilot, cid, case)
         for name, search in systems.items():
             passages = search(case.question)
             tallies[name].add(case, [s for s, _ in passages], passages[0][1] if passages else "")
     copilot.close()
     forced.close()
     return tallies
+
+
+def quotes_a_question(copilot: Copilot, cid: str, case: AskCase) -> bool:
+    """The answer's main quote is a chat message that asks something."""
+    retrieval = copilot.retriever.search(cid, case.question)
+    best = retrieval.evidence.best if retrieval.evidence else None
+    if best is None:
+        return False
+    chunk = retrieval.chunks[best.chunk]
+    unit = chunk.units[best.unit]
+    return chunk.kind == "chat" and is_question(unit.text)
 
 
 def calibration_rows(points: Calibration) -> list[str]:
@@ -171,7 +186,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     splits = ("dev", "heldout") if args.split == "all" else (args.split,)
     embedder = UseEmbedder()
-    print(f"{'community':20s} {'split':8s} {'system':17s} hit@3 facts   handoffs wrong right")
+    print(
+        f"{'community':20s} {'split':8s} {'system':17s} hit@3 facts   handoffs wrong right echoes"
+    )
     totals: dict[tuple[str, str], Tally] = {}
     calibration: dict[str, Calibration] = {}
     for community in load_communities(splits=splits):
@@ -182,7 +199,16 @@ def main(argv: list[str] | None = None) -> int:
         for name, tally in run(community, args.data, embedder, points).items():
             print(f"{community.id:20s} {community.split:8s} {name:17s} {tally.row()}")
             total = totals.setdefault((community.split, name), Tally())
-            for field in ("n", "answerable", "named", "hit3", "facts", "handoffs", "wrong"):
+            for field in (
+                "n",
+                "answerable",
+                "named",
+                "hit3",
+                "facts",
+                "handoffs",
+                "wrong",
+                "echoes",
+            ):
                 setattr(total, field, getattr(total, field) + getattr(tally, field))
     for (split, name), tally in sorted(totals.items()):
         print(f"{'ALL':20s} {split:8s} {name:17s} {tally.row()}")
