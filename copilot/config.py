@@ -103,3 +103,13 @@ class Settings(BaseSettings):
     @property
     def chroma_path(self) -> Path:
         return self.data_dir / "chroma"
+
+    @property
+    def cache_path(self) -> Path:
+        """What the embedder and jieba build at start-up, kept between runs (may be deleted)."""
+        return self.data_dir / "cache"
+
+    @property
+    def snapshot_path(self) -> Path:
+        """Exact vector snapshots of small communities, derived from Chroma (may be deleted)."""
+        return self.data_dir / "snapshots"

@@ -26,12 +26,15 @@ from copilot.llm.factory import build_llm
 from copilot.models import ChatMessage, date_in_calendar, in_calendar
 from copilot.retrieval.hybrid import HybridRetriever
 from copilot.retrieval.results import Retrieval
+from copilot.retrieval.snapshot_store import SnapshotVectorStore
+from copilot.retrieval.snapshots import VectorSnapshots
 from copilot.retrieval.vector_store import VectorStore
 from copilot.skills.answer import AnswerPorts, answer_question
 from copilot.skills.results import AnswerResult
 from copilot.store.db import Database
 from copilot.store.messages import load_messages
 from copilot.store.writer_lock import WriterLock
+from copilot.text import keep_jieba_cache_in
 
 if TYPE_CHECKING:
     from datetime import date
@@ -90,6 +93,7 @@ class Copilot:
         mode), the embedder and the vector store (Chroma, embedded or COPILOT_CHROMA_URL)."""
         self.settings = settings or Settings()
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        keep_jieba_cache_in(self.settings.cache_path)
         self.db = Database(self.settings.sqlite_url)
         self._llm = llm
         self._embedder = embedder
@@ -105,8 +109,16 @@ class Copilot:
 
     @cached_property
     def vectors(self) -> VectorStore:
+        """Chroma, embedded in the data dir (behind snapshot files of its small communities,
+        so a cold process searches them without opening it) or a server's."""
         if self._vectors is not None:
             return self._vectors
+        if self.settings.chroma_url:
+            return self._chroma()
+        snapshots = VectorSnapshots(self.settings.snapshot_path)
+        return SnapshotVectorStore(self._chroma, snapshots, self.db, self.embedder.name)
+
+    def _chroma(self) -> VectorStore:
         from copilot.retrieval.chroma import ChromaVectorStore, connect
 
         # An embedded client is reopened to see other processes' writes; a server serves them.
@@ -123,9 +135,16 @@ class Copilot:
             self.db,
             self.embedder,
             self.vectors,
-            on_change=self.retriever.wrote,
+            on_change=self._index_written,
             writer=self.writer_lock.hold,
         )
+
+    def _index_written(self, community: str, written: int) -> None:
+        """After each index write, under the writer lock: the retriever knows its vectors are
+        current, and a small community's snapshot is saved at the new generation."""
+        self.retriever.wrote(community, written)
+        if isinstance(self.vectors, SnapshotVectorStore):
+            self.vectors.publish(community, written)
 
     @cached_property
     def writer_lock(self) -> WriterLock:

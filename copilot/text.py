@@ -7,9 +7,11 @@ and once per process (jieba's dictionary load costs ~0.6 s and logs by default).
 from __future__ import annotations
 
 import logging
+import marshal
 import os
 import re
 import sys
+import tempfile
 import threading
 import types
 import unicodedata
@@ -86,6 +88,15 @@ def media_placeholder(text: str) -> str:
 
 _jieba_lock = threading.Lock()
 _jieba_ready = False
+_jieba_cache_dir: str | None = None
+
+
+def keep_jieba_cache_in(folder: str | os.PathLike[str]) -> None:
+    """Keep jieba's prefix dictionary (built in 1.3 s, loaded from its cache in 0.4 s) in
+    `folder` instead of the temp dir, which a reboot or a new container empties. Takes effect
+    if jieba has not loaded its dictionary yet; an unwritable folder only costs a rebuild."""
+    global _jieba_cache_dir
+    _jieba_cache_dir = os.fspath(folder)
 
 
 @lru_cache(maxsize=1)
@@ -107,11 +118,36 @@ def ensure_jieba() -> Any:
         if not _jieba_ready:
             jieba.setLogLevel(logging.WARNING)
             logging.getLogger("jieba").setLevel(logging.WARNING)
-            jieba.initialize()
+            if _jieba_cache_dir:
+                try:
+                    os.makedirs(_jieba_cache_dir, exist_ok=True)
+                    jieba.dt.tmp_dir = _jieba_cache_dir
+                except OSError:
+                    pass  # jieba keeps using the temp dir
+            if not _load_jieba_cache(jieba.dt):
+                jieba.initialize()  # builds the dictionary and writes the cache
             for word in COMMUNITY_WORDS:
                 jieba.add_word(word)
             _jieba_ready = True
     return jieba
+
+
+def _load_jieba_cache(tokenizer: Any) -> bool:
+    """Load the default dictionary from jieba's own cache file as jieba would, but in one read:
+    ``marshal.load`` on a file object reads it a few bytes at a time (0.5 s, against 0.17 s for
+    ``marshal.loads`` of the whole file). False when there is no usable cache."""
+    if tokenizer.dictionary is not None or tokenizer.cache_file or tokenizer.initialized:
+        return False  # a custom dictionary, or already loaded: jieba's own path
+    path = os.path.join(tokenizer.tmp_dir or tempfile.gettempdir(), "jieba.cache")
+    try:
+        with open(path, "rb") as cache:
+            freq, total = marshal.loads(cache.read())  # data only, like jieba's own load
+    except (OSError, ValueError, EOFError, TypeError):
+        return False
+    with tokenizer.lock:
+        tokenizer.FREQ, tokenizer.total = freq, total
+        tokenizer.initialized = True
+    return True
 
 
 def _import_jieba() -> Any:

@@ -8,6 +8,8 @@ from sqlalchemy import func, select
 from copilot.embeddings import EmbedderMismatchError
 from copilot.knowledge.chunking import split_markdown
 from copilot.retrieval.chroma import ChromaVectorStore
+from copilot.retrieval.snapshot_store import SnapshotVectorStore
+from copilot.store.generations import generation
 from copilot.store.tables import ChunkRow
 
 RULES = """# 群规
@@ -103,9 +105,18 @@ def test_communities_never_see_each_other(copilot) -> None:  # type: ignore[no-u
     assert {r.source for r in copilot.ask("club-a", "分享会是每周几？").retrieved} == {"rules.md"}
 
 
-def test_querying_with_another_embedder_is_a_clear_error(copilot) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("through", ["chroma", "snapshot"])
+def test_querying_with_another_embedder_is_a_clear_error(copilot, through: str) -> None:  # type: ignore[no-untyped-def]
     index(copilot, "club", "rules.md", RULES)
-    copilot.vectors = ChromaVectorStore(copilot.vectors._client, "openai:text-embedding-3-small")
+    other = "openai:text-embedding-3-small"
+    chroma = ChromaVectorStore(copilot.vectors.store._client, other)
+    snapshots = copilot.vectors.snapshots
+    assert snapshots.load("club", generation(copilot.db, "club")) is not None
+    copilot.vectors = (
+        chroma
+        if through == "chroma"
+        else SnapshotVectorStore(lambda: chroma, snapshots, copilot.db, other)
+    )
     with pytest.raises(EmbedderMismatchError, match="indexed with the embedder 'use-multilingual"):
         copilot.ask("club", "分享会几点开始？")
 

@@ -19,4 +19,4 @@ def build_embedder(settings: Settings) -> Embedder:
         )
     from copilot.embeddings.use import UseEmbedder
 
-    return UseEmbedder(cache_dir=settings.data_dir / "cache")
+    return UseEmbedder(cache_dir=settings.cache_path)

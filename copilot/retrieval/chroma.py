@@ -4,18 +4,18 @@ speed; no `where` filters on the query path)."""
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import chromadb
+import numpy as np
 from chromadb.config import Settings as ChromaSettings
 
 from copilot.config import Settings
 from copilot.embeddings import Vectors
 from copilot.retrieval.exact import EXACT_MAX, ExactIndex, ExactIndexes
-from copilot.retrieval.vector_store import check_embedder
+from copilot.retrieval.vector_store import check_embedder, collection_name
 
 UPSERT_BATCH = 2000
 
@@ -35,13 +35,6 @@ def connect(settings: Settings) -> Any:
         )
     settings.chroma_path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
-
-
-def collection_name(community: str) -> str:
-    # Chroma names allow [a-zA-Z0-9._-] and must end alphanumeric; the hash keeps ids
-    # that differ only in case (or length limits) from ever sharing a collection.
-    digest = hashlib.sha1(community.encode()).hexdigest()[:8]
-    return f"cc-{community}-{digest}"
 
 
 class _SharedOrAlone:
@@ -192,6 +185,17 @@ class ChromaVectorStore:
             (cid, 1.0 - float(d))
             for cid, d in zip(result["ids"][0], result["distances"][0], strict=True)
         ]
+
+    def vectors_of(self, community: str) -> tuple[list[str], Vectors]:
+        with self._gate.shared():
+            collection = self._collection(community, create=False)
+            if collection is None:
+                return [], np.zeros((0, 0), dtype=np.float32)
+            stored = collection.get(include=["embeddings"])
+        ids = list(stored["ids"])
+        if not ids:
+            return [], np.zeros((0, 0), dtype=np.float32)
+        return ids, np.asarray(stored["embeddings"], dtype=np.float32)
 
     def _exact_index(self, community: str, collection: Any) -> ExactIndex:
         found = self._exact.get(community)

@@ -26,14 +26,28 @@ class ExactIndex:
     ids: list[str]
     matrix: Vectors  # unit-length rows, one per id
 
+    @classmethod
+    def by_id(cls, ids: list[str], matrix: Vectors) -> ExactIndex:
+        """Rows in id order: two copies of the same vectors (Chroma's, a snapshot's) are then
+        the same matrix, and score bit for bit the same."""
+        order = sorted(range(len(ids)), key=ids.__getitem__)
+        rows = np.asarray(matrix, dtype=np.float32)
+        return cls([ids[i] for i in order], np.ascontiguousarray(rows[order] if order else rows))
+
     def top(self, vector: Vectors, k: int) -> list[tuple[str, float]]:
         """Top-k (id, cosine similarity), best first; ties in id order."""
-        if not self.ids:
+        if not self.ids or k <= 0:
             return []
         scores = self.matrix @ np.asarray(vector, dtype=np.float32)
         k = min(k, len(self.ids))
-        best = np.argpartition(-scores, k - 1)[:k] if k < len(self.ids) else np.arange(k)
-        order = sorted(best.tolist(), key=lambda i: (-float(scores[i]), self.ids[i]))
+        if k < len(self.ids):
+            # Every row tying the k-th score competes for the last places (by id), so which of
+            # equal vectors (one text in two files) gets in never depends on the rows' order.
+            kth = np.partition(scores, len(scores) - k)[len(scores) - k]
+            best = np.flatnonzero(scores >= kth)
+        else:
+            best = np.arange(k)
+        order = sorted(best.tolist(), key=lambda i: (-float(scores[i]), self.ids[i]))[:k]
         return [(self.ids[i], float(scores[i])) for i in order]
 
 
@@ -59,7 +73,7 @@ class ExactIndexes:
 
     def put(self, community: str, version: int, ids: list[str], matrix: Vectors) -> ExactIndex:
         """Hold what was read at `version` (kept only if no write came since)."""
-        index = ExactIndex(list(ids), np.ascontiguousarray(matrix, dtype=np.float32))
+        index = ExactIndex.by_id(list(ids), matrix)
         index.matrix.flags.writeable = False
         with self._lock:
             if self._writes == version:

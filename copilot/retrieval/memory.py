@@ -92,6 +92,13 @@ class MemoryVectorStore:
         best = sorted(top, key=lambda i: (-scores[i], ids[i]))
         return [(ids[i], float(scores[i])) for i in best]
 
+    def vectors_of(self, community: str) -> tuple[list[str], Vectors]:
+        with self._lock:
+            space = self._space(community)
+            if space is None or not space.ids:
+                return [], np.zeros((0, 0), dtype=np.float32)
+            return list(space.ids), space.matrix.copy()
+
     def count(self, community: str) -> int:
         space = self._space(community)
         return 0 if space is None else len(space.ids)

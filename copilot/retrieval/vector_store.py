@@ -2,11 +2,13 @@
 
 One collection per community (isolation, and no slow metadata filters on the query path).
 Adapters: ``chroma.ChromaVectorStore`` (embedded or server) and ``memory.MemoryVectorStore``
-(numpy, in process); both pass ``tests/retrieval/conformance.py``.
+(numpy, in process); both pass ``tests/retrieval/conformance.py``, and so does
+``snapshot_store.SnapshotVectorStore``, which puts snapshot files in front of an embedded store.
 """
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any, Protocol
 
 from copilot.embeddings import EmbedderMismatchError, Vectors
@@ -41,6 +43,11 @@ class VectorStore(Protocol):
         """How many vectors the community has."""
         ...
 
+    def vectors_of(self, community: str) -> tuple[list[str], Vectors]:
+        """Every id of the community and its vector (rows in the ids' order): what a snapshot
+        of a small community copies."""
+        ...
+
     def drop(self, community: str) -> None:
         """Remove the community's vectors altogether (nothing to drop is fine)."""
         ...
@@ -59,3 +66,11 @@ def check_embedder(community: str, built_by: str | None, current: str) -> None:
             f"current settings use '{current}'. Switch COPILOT_EMBEDDER back, or "
             f"rebuild the index with `copilot reindex --community {community}`."
         )
+
+
+def collection_name(community: str) -> str:
+    """The community's collection (and snapshot folder) name."""
+    # Chroma names allow [a-zA-Z0-9._-] and must end alphanumeric; the hash keeps ids
+    # that differ only in case (or length limits) from ever sharing a collection.
+    digest = hashlib.sha1(community.encode()).hexdigest()[:8]
+    return f"cc-{community}-{digest}"
