@@ -44,6 +44,15 @@ def test_commands_without_retrieval_import_none_of_it(args: list[str], tmp_path:
     assert found == {"code": 0, "loaded": []}
 
 
+def test_an_offline_ask_of_a_small_community_opens_no_chroma(tmp_path: Path) -> None:
+    """Its vectors come from the snapshot the ingest wrote (copilot.retrieval.snapshots)."""
+    (tmp_path / "rules.md").write_text("# 群规\n## 分享会\n每周三晚上八点举行分享会。\n")
+    assert _loaded(["ingest", str(tmp_path / "rules.md"), "-c", "club"], tmp_path)["code"] == 0
+    found = _loaded(["ask", "分享会是什么时候？", "-c", "club"], tmp_path)
+    assert found["code"] == 0
+    assert not {"chromadb", "langchain_core"} & set(found["loaded"])  # type: ignore[arg-type]
+
+
 def test_the_cli_lists_the_platforms_of_the_registry() -> None:
     from connectors.registry import platform_names as registered
     from copilot.cli.connectors import listed_platforms
