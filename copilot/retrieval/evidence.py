@@ -142,6 +142,7 @@ def score_units(
         chunk_overlap = coverage(chunk.tokens)
         for ui, unit in enumerate(chunk.units):
             located.append((ci, ui))
+            shaped = question.shaped(unit.text)
             rows.append(
                 {
                     "cos": float(cosines[ui]),
@@ -152,8 +153,8 @@ def score_units(
                     "chunk_bm25": chunk.bm25 / max_bm25,
                     "chunk_fused": chunk.score / max_fused,
                     "chunk_first": float(ci == 0),
-                    "shape_hit": float(question.shaped(unit.text)),
-                    "shape_miss": float(bool(question.shapes) and not question.shaped(unit.text)),
+                    "shape_hit": float(shaped),
+                    "shape_miss": float(bool(question.shapes) and not shaped),
                     "kind_qa": float(unit.kind == "qa"),
                     "kind_reply": float(unit.kind == "reply"),
                     "kind_item": float(unit.kind == "item"),

@@ -10,12 +10,12 @@ from sqlalchemy import or_, select
 
 from copilot.config import Settings
 from copilot.embeddings import Embedder, Vectors
-from copilot.retrieval.bm25 import Bm25Index
 from copilot.retrieval.evidence import Evidence, score_units
+from copilot.retrieval.keyword import KeywordIndexes
 from copilot.retrieval.models import LinearModel, load_models
 from copilot.retrieval.question import QuestionProfile, read_question
 from copilot.retrieval.results import Retrieval, RetrievedChunk
-from copilot.retrieval.stored import StoredChunks
+from copilot.retrieval.stored import StoredChunk, StoredChunks
 from copilot.retrieval.units import announces_list, sentence_units
 from copilot.retrieval.vector_store import VectorStore
 from copilot.store.db import Database
@@ -26,7 +26,6 @@ from copilot.text import fold_chinese, tokenize
 __all__ = ["HybridRetriever", "Retrieval", "RetrievedChunk"]
 
 QUERY_CACHE_SIZE = 2048
-BM25_CACHED = 64  # communities whose BM25 index stays built (rebuilt on their next search)
 NEIGHBOUR_SOURCES = 3  # top chunks whose documents are read on for a list
 NEIGHBOUR_SPAN = 6  # chunks after the last top chunk of a document that a list may run into
 NEIGHBOUR_GAP = 4 * NEIGHBOUR_SPAN  # top chunks this close share one span of neighbours
@@ -43,9 +42,7 @@ class HybridRetriever:
         self._db = db
         self._embedder = embedder
         self._vectors = vectors
-        # By the generation it was built at; only the most recently searched communities, so
-        # memory does not grow with communities that sit idle.
-        self._bm25: OrderedDict[str, tuple[int, Bm25Index]] = OrderedDict()
+        self.keyword = KeywordIndexes(db)  # BM25 and chunk places, per index generation
         self._lock = threading.Lock()
         self._refreshing = threading.Lock()
         # The generations our vectors are at: read before the store's first query (an embedded
@@ -94,8 +91,8 @@ class HybridRetriever:
         query_vector = self._query_vector(fold_chinese(query))
         current = self._up_to_date(community)
         vector_hits = self._vectors.query(community, query_vector, n)
-        bm25_index = self._bm25_index(community, current)
-        bm25_hits = bm25_index.search(list(question.tokens), n)
+        keyword = self.keyword.get(community, current)
+        bm25_hits = keyword.bm25.search(list(question.tokens), n)
 
         fused: dict[str, float] = {}
         for hits in (vector_hits, bm25_hits):
@@ -105,30 +102,24 @@ class HybridRetriever:
         bm25 = dict(bm25_hits)
 
         # The SQL table decides what exists: vectors left over from a crashed ingest are ignored.
-        rows = self._stored.rows(community, current, list(fused))
+        places = keyword.places
         # Ties go by where the chunk sits in its document, not by its id: an id hashes the source
         # path, and the same knowledge must answer the same wherever it was ingested from.
         ranked = sorted(
-            (cid for cid in fused if cid in rows),
-            key=lambda c: (-fused[c], rows[c].source, rows[c].position, c),
+            (cid for cid in fused if cid in places),
+            key=lambda c: (-fused[c], *places[c][:2], c),  # source, position
         )
-        ranked = [cid for cid in ranked if kind is None or rows[cid].kind == kind]
-        pool = ranked[: max(k, RERANK_POOL)]
-        units = self._stored.units(community, current, pool)
+        ranked = [cid for cid in ranked if kind is None or places[cid][2] == kind]
+        stored = self._stored.get(community, current, ranked[: max(k, RERANK_POOL)])
+        pool = [cid for cid in ranked[: max(k, RERANK_POOL)] if cid in stored]
         candidates = [
-            RetrievedChunk(
-                chunk_id=cid,
-                source=rows[cid].source,
-                kind=rows[cid].kind,
-                heading=rows[cid].heading,
-                text=rows[cid].text,
+            self._retrieved(
+                cid,
+                stored[cid],
                 score=fused[cid],
                 similarity=similarity.get(cid, 0.0),
                 bm25=bm25.get(cid, 0.0),
-                meta=dict(rows[cid].meta),
-                tokens=rows[cid].tokens,
-                position=rows[cid].position,
-                **(units.get(cid) or self._units_on_the_fly(rows[cid].text)),
+                tokens=stored[cid].tokens,
             )
             for cid in pool
         ]
@@ -137,7 +128,7 @@ class HybridRetriever:
             question,
             query_vector,
             candidates,
-            bm25_index,
+            keyword.bm25,
             models.ranker,
             vector_top=vector_hits[0][0] if vector_hits else None,
             bm25_top=bm25_hits[0][0] if bm25_hits else None,
@@ -201,26 +192,31 @@ class HybridRetriever:
                 )
             ).all()
         wanted = [cid for cid in ids if cid not in have]
-        rows = self._stored.rows(community, current, wanted)
-        units = self._stored.units(community, current, wanted)
+        stored = self._stored.get(community, current, wanted)
         return tuple(
-            RetrievedChunk(
-                chunk_id=cid,
-                source=rows[cid].source,
-                kind=rows[cid].kind,
-                heading=rows[cid].heading,
-                text=rows[cid].text,
-                score=0.0,
-                similarity=0.0,
-                bm25=0.0,
-                meta=dict(rows[cid].meta),
-                position=rows[cid].position,
-                **units[cid],
-            )
+            self._retrieved(cid, stored[cid], score=0.0, similarity=0.0, bm25=0.0)
             for cid in sorted(
-                (c for c in wanted if c in rows and c in units),
-                key=lambda c: (rows[c].source, rows[c].position),
+                (c for c in wanted if c in stored and stored[c].units is not None),
+                key=lambda c: (stored[c].source, stored[c].position),
             )
+        )
+
+    def _retrieved(self, cid: str, chunk: StoredChunk, **scores: Any) -> RetrievedChunk:
+        units = chunk.units
+        return RetrievedChunk(
+            chunk_id=cid,
+            source=chunk.source,
+            kind=chunk.kind,
+            heading=chunk.heading,
+            text=chunk.text,
+            meta=dict(chunk.meta),
+            position=chunk.position,
+            **scores,
+            **(
+                {"units": units.units, "unit_vectors": units.vectors, "unit_tokens": units.tokens}
+                if units is not None
+                else self._units_on_the_fly(chunk.text)
+            ),
         )
 
     def _units_on_the_fly(self, text: str) -> dict[str, Any]:
@@ -243,27 +239,6 @@ class HybridRetriever:
                 with self._lock:
                     self._seen = seen
         return current
-
-    def _bm25_index(self, community: str, current: int) -> Bm25Index:
-        with self._lock:
-            cached = self._bm25.get(community)
-            if cached:
-                self._bm25.move_to_end(community)
-            if cached and cached[0] == current:
-                return cached[1]
-        with self._db.session() as session:
-            pairs = session.execute(
-                select(ChunkRow.id, ChunkRow.tokens)
-                .where(ChunkRow.community == community)
-                .order_by(ChunkRow.id)
-            ).all()
-        index = Bm25Index([cid for cid, _ in pairs], [tokens.split() for _, tokens in pairs])
-        with self._lock:
-            self._bm25[community] = (current, index)
-            self._bm25.move_to_end(community)
-            while len(self._bm25) > BM25_CACHED:
-                self._bm25.popitem(last=False)
-        return index
 
     def wrote(self, community: str, written: int) -> None:
         """This process wrote the community's index (now at generation `written`): its vectors

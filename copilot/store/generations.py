@@ -8,7 +8,7 @@ counted once. Readers compare the generation with the one their in-memory state 
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -33,12 +33,17 @@ def bump(session: Session, community: str) -> int:
     return int(session.execute(stmt).scalar_one())
 
 
+# Built once: constructing the statement cost as much as running it (40 us of 80).
+_GENERATION = select(IndexGenerationRow.generation).where(
+    IndexGenerationRow.community == bindparam("community")
+)
+
+
 def generation(db: Database, community: str) -> int:
     """The community's generation (0: never written). Read on every search, so one Core
     statement on a pooled connection, without an ORM session around it."""
-    query = select(IndexGenerationRow.generation).where(IndexGenerationRow.community == community)
     with db.engine.connect() as connection:
-        found = connection.execute(query).scalar()
+        found = connection.execute(_GENERATION, {"community": community}).scalar()
     return int(found) if found is not None else 0
 
 
