@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import json
 import math
-from itertools import repeat
-from operator import mul
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from importlib import resources
+from itertools import repeat
+from operator import mul
 from typing import Any
 
 
