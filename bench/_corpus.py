@@ -9,9 +9,13 @@ from typing import Any
 
 import numpy as np
 
-from copilot.embeddings import Embedder
+from copilot.embeddings import Embedder, Vectors
+from copilot.retrieval.snapshot_store import SnapshotVectorStore
 from copilot.retrieval.unit_vectors import pack_vectors
 from copilot.retrieval.units import sentence_units
+from copilot.service import Copilot
+from copilot.store import generations
+from copilot.store.tables import ChunkRow, ChunkUnitsRow, DocumentRow
 from copilot.text import fold_chinese, split_sentences, tokenize
 
 KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge" / "playbooks"
@@ -99,3 +103,54 @@ class Stored:
                 }
             )
         return rows
+
+
+def store_chunks(
+    cp: Copilot, community: str, texts: list[str], vectors: Vectors, stored: Stored
+) -> list[str]:
+    """Write synthetic chunks as an ingest leaves them: vectors, rows, units, a new index
+    generation and (for a small community) its snapshot. Returns the chunk ids."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import insert
+
+    n = len(texts)
+    ids = [f"{community}-{i:07d}" for i in range(n)]
+    cp.vectors.upsert(community, ids, vectors, [{"source": "bench.md", "kind": "playbook"}] * n)
+    with cp.db.session() as s:
+        s.add(
+            DocumentRow(
+                community=community,
+                source="bench.md",
+                kind="playbook",
+                content_hash=community,
+                status="complete",
+                chunk_count=n,
+                embedder=cp.embedder.name,
+                ingested_at=datetime.now(UTC),
+            )
+        )
+        for start in range(0, n, 5000):  # batches: bounded memory at 1M chunks
+            batch = slice(start, start + 5000)
+            s.execute(
+                insert(ChunkRow),
+                [
+                    {
+                        "community": community,
+                        "id": cid,
+                        "source": "bench.md",
+                        "kind": "playbook",
+                        "heading": "",
+                        "text": t,
+                        "tokens": stored.tokens(t),
+                        "position": start + i,
+                        "meta": {},
+                    }
+                    for i, (cid, t) in enumerate(zip(ids[batch], texts[batch], strict=True))
+                ],
+            )
+            s.execute(insert(ChunkUnitsRow), stored.units(community, ids[batch], texts[batch]))
+        written = generations.bump(s, community)
+    if isinstance(cp.vectors, SnapshotVectorStore):
+        cp.vectors.publish(community, written)
+    return ids

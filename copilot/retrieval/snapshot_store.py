@@ -30,6 +30,10 @@ from copilot.store.generations import generation
 
 MIRROR_BUDGET_BYTES = 64 * 2**20  # vectors mirrored for the next snapshots, over communities
 MIRRORS_HELD = 256  # communities (a write that found no snapshot holds an empty slot)
+# Snapshots kept open, least recently searched out first: their pages are the OS's file cache,
+# shared and reclaimable, but a process searching 1,000 communities should not map them all.
+HELD_BUDGET_BYTES = 256 * 2**20
+HELD_MAX = 4096  # communities, with or without a snapshot
 
 
 @dataclass
@@ -57,7 +61,9 @@ class SnapshotVectorStore:
         self.snapshots = snapshots
         self._db = db
         self._embedder = embedder_name
-        self._held: dict[str, Snapshot | None] = {}  # None: no current snapshot, use the store
+        # None: no current snapshot, use the store.
+        self._held: OrderedDict[str, Snapshot | None] = OrderedDict()
+        self._held_bytes = 0
         self._writes = 0  # a load that a write (or a refresh) overtook is not held
         self._mirrors: OrderedDict[str, _Mirror | None] = OrderedDict()  # None: writes missed
         self._lock = threading.RLock()
@@ -77,12 +83,18 @@ class SnapshotVectorStore:
     def _snapshot(self, community: str) -> Snapshot | None:
         with self._lock:
             if community in self._held:
+                self._held.move_to_end(community)
                 return self._held[community]
             writes = self._writes
         found = self.snapshots.load(community, generation(self._db, community))
         with self._lock:
-            if self._writes == writes:
+            if self._writes == writes and community not in self._held:
                 self._held[community] = found
+                self._held_bytes += _nbytes(found)
+                while len(self._held) > 1 and (
+                    self._held_bytes > HELD_BUDGET_BYTES or len(self._held) > HELD_MAX
+                ):
+                    self._held_bytes -= _nbytes(self._held.popitem(last=False)[1])
         return found
 
     # ---- reads: from the snapshot when it is current -----------------------------------
@@ -114,6 +126,7 @@ class SnapshotVectorStore:
     def refresh(self) -> None:
         with self._lock:
             self._held.clear()
+            self._held_bytes = 0
             self._writes += 1
             store = self._store
         if store is not None:
@@ -124,9 +137,12 @@ class SnapshotVectorStore:
     def upsert(
         self, community: str, ids: list[str], vectors: Vectors, metadatas: list[dict[str, Any]]
     ) -> None:
-        rows = np.array(vectors, dtype=np.float32)  # a copy: the caller may reuse its array
         self._write(community, lambda: self.store.upsert(community, ids, vectors, metadatas))
-        self._mirror(community, lambda m: m.rows.update(zip(ids, rows, strict=True)))
+
+        def add(mirror: _Mirror) -> None:  # a copy: the caller may reuse its array
+            mirror.rows.update(zip(ids, np.array(vectors, dtype=np.float32), strict=True))
+
+        self._mirror(community, add)
 
     def delete(self, community: str, ids: list[str]) -> None:
         self._write(community, lambda: self.store.delete(community, ids))
@@ -139,7 +155,7 @@ class SnapshotVectorStore:
     def _write(self, community: str, write: Callable[[], None]) -> None:
         with self._lock:
             self._writes += 1
-            self._held.pop(community, None)
+            self._held_bytes -= _nbytes(self._held.pop(community, None))
             if community not in self._mirrors:
                 self._mirrors[community] = self._start_mirror(community)
                 self._trim()
@@ -166,6 +182,8 @@ class SnapshotVectorStore:
             mirror = self._mirrors.get(community)
             if mirror is not None:
                 change(mirror)
+                if len(mirror.rows) > SNAPSHOT_MAX:  # too large for a snapshot: stop copying
+                    self._mirrors[community] = None
 
     def publish(self, community: str, written: int) -> None:
         """Save the community's snapshot at generation `written`, which this process's index
@@ -198,3 +216,7 @@ class SnapshotVectorStore:
             or len(self._mirrors) > MIRRORS_HELD
         ):
             self._mirrors.popitem(last=False)
+
+
+def _nbytes(found: Snapshot | None) -> int:
+    return 0 if found is None else int(found.index.matrix.nbytes)
