@@ -66,11 +66,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # it is not fsynced (the WAL is, at checkpoints); the default FULL fsynced every commit,
     # 2.3 ms on this disk, paid by every answer (its log row) and every ingest batch. What a
     # power cut may lose is the last commits, never consistency.
-    # mmap_size: reads come straight from the OS page cache, shared by every connection and
-    # process, instead of a copy per connection: hydrating a search's rows at 100k chunks fell
-    # from 1.9 ms to 0.15 ms (the default page cache holds 2 MB of an 800 MB file).
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA mmap_size=1073741824")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=5000")
