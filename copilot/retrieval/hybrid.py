@@ -6,7 +6,7 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import CompoundSelect, select, union_all
 
 from copilot.config import Settings
 from copilot.embeddings import Embedder, Vectors
@@ -178,19 +178,9 @@ class HybridRetriever:
         if not spans:
             return ()
         have = {c.chunk_id for c in chunks}
-        with self._db.session() as session:
-            ids = session.scalars(
-                select(ChunkRow.id).where(
-                    ChunkRow.community == community,
-                    or_(
-                        *(
-                            (ChunkRow.source == source)
-                            & ChunkRow.position.between(low - 1, high + NEIGHBOUR_SPAN)
-                            for source, low, high in spans
-                        )
-                    ),
-                )
-            ).all()
+        with self._db.engine.connect() as connection:
+            found = connection.execute(neighbour_ids(community, spans)).scalars()
+            ids = dict.fromkeys(found)  # spans never overlap; this is only in case
         wanted = [cid for cid in ids if cid not in have]
         stored = self._stored.get(community, current, wanted)
         return tuple(
@@ -278,6 +268,22 @@ def _spans(positions: list[int]) -> list[tuple[int, int]]:
         else:
             spans.append((position, position))
     return spans
+
+
+def neighbour_ids(community: str, spans: list[tuple[str, int, int]]) -> CompoundSelect[str]:
+    """Ids of the chunks in and just after each (source, first, last) span: one range read per
+    span on (community, source, position). As one OR of spans, SQLite's planner scanned the
+    whole community instead (36 ms at 100k chunks)."""
+    return union_all(
+        *(
+            select(ChunkRow.id).where(
+                ChunkRow.community == community,
+                ChunkRow.source == source,
+                ChunkRow.position.between(low - 1, high + NEIGHBOUR_SPAN),
+            )
+            for source, low, high in spans
+        )
+    )
 
 
 def _may_list(question: QuestionProfile, evidence: Evidence, chunks: list[RetrievedChunk]) -> bool:

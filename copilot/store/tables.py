@@ -39,7 +39,10 @@ class ChunkRow(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
     meta: Mapped[dict] = mapped_column(JSON, default=dict)
 
-    __table_args__ = (Index("ix_chunks_community_source", "community", "source"),)
+    # By place in the source: a list question reads the chunks after the top ones.
+    __table_args__ = (
+        Index("ix_chunks_community_source_position", "community", "source", "position"),
+    )
 
 
 class ChunkUnitsRow(Base):

@@ -23,11 +23,16 @@ def test_a_database_behind_the_head_is_still_upgraded(tmp_path: Path) -> None:
         connection.execute(text("UPDATE alembic_version SET version_num = '0005'"))
         for table in ("answer_feedback", "answer_log", "question_askings", "questions"):
             connection.execute(text(f"DROP TABLE {table}"))  # what 0006 creates
+        connection.execute(text("DROP INDEX ix_chunks_community_source_position"))  # 0007's
+        connection.execute(
+            text("CREATE INDEX ix_chunks_community_source ON chunks (community, source)")
+        )
     db.close()
     assert not at_head(db.engine)
     reopened = Database(url)
     assert at_head(reopened.engine)
     with reopened.engine.connect() as connection:
-        tables = {r[0] for r in connection.execute(text("SELECT name FROM sqlite_master"))}
-    assert "question_askings" in tables
+        names = {r[0] for r in connection.execute(text("SELECT name FROM sqlite_master"))}
+    assert {"question_askings", "ix_chunks_community_source_position"} <= names
+    assert "ix_chunks_community_source" not in names
     reopened.close()
