@@ -110,7 +110,9 @@ def many_communities(n: int, per: int, embedder: UseEmbedder) -> dict[str, float
             fresh.retriever.search(f"c{c:04d}", qs[(c + 1) % len(qs)])
             warm.append((time.perf_counter() - start) * 1000)
         held = len(fresh.retriever.keyword)
-        opened = isinstance(fresh.vectors, SnapshotVectorStore) and fresh.vectors.opened
+        vectors = fresh.vectors
+        opened = isinstance(vectors, SnapshotVectorStore) and vectors.opened
+        mapped = vectors.mapped if isinstance(vectors, SnapshotVectorStore) else 0
         fresh.close()
     return {
         "communities": n,
@@ -124,6 +126,7 @@ def many_communities(n: int, per: int, embedder: UseEmbedder) -> dict[str, float
         "bm25_held": held,
         "bm25_cap": KEYWORD_CACHED,
         "chroma_opened": float(opened),
+        "snapshots_mapped": mapped,
     }
 
 
@@ -217,8 +220,8 @@ def communities_rows(args: argparse.Namespace) -> list[Row]:
             f"(anonymous {m['anon_mb_per_community']:.2f}); first query after restart "
             f"p50 {m['first_p50']:.1f} ms, p95 {m['first_p95']:.1f} ms; warm p50 "
             f"{m['warm_p50']:.1f} ms; Chroma opened: {'yes' if m['chroma_opened'] else 'no'}",
-            f"BM25 indexes held {m['bm25_held']} (cap {m['bm25_cap']}); "
-            f"built in {m['built_s']:.0f} s",
+            f"BM25 indexes held {m['bm25_held']} (cap {m['bm25_cap']}), vector snapshots "
+            f"mapped {m['snapshots_mapped']}; built in {m['built_s']:.0f} s",
         )
     ]
 

@@ -80,6 +80,12 @@ class SnapshotVectorStore:
     def opened(self) -> bool:
         return self._store is not None
 
+    @property
+    def mapped(self) -> int:
+        """How many communities' snapshots are open (mapped) now."""
+        with self._lock:
+            return sum(1 for found in self._held.values() if found is not None)
+
     def _snapshot(self, community: str) -> Snapshot | None:
         with self._lock:
             if community in self._held:

@@ -175,6 +175,24 @@ def test_a_community_too_large_for_a_snapshot_keeps_chroma(
     reader.close()
 
 
+def test_snapshots_of_idle_communities_are_let_go(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'copilot.db'}")
+    memory, snapshots = MemoryVectorStore("e", {}), VectorSnapshots(tmp_path / "s")
+    vectors = np.eye(8, dtype=np.float32)
+    for c in range(5):
+        _Publishing(memory, snapshots, db).upsert(
+            f"c{c}", [f"x{i}" for i in range(8)], vectors, [{"source": "a"}] * 8
+        )
+    monkeypatch.setattr(snapshot_store, "HELD_BUDGET_BYTES", 2 * vectors.nbytes)
+    reader = _Publishing(memory, snapshots, db)
+    for c in range(5):
+        assert [cid for cid, _ in reader.query(f"c{c}", vectors[3], 1)] == ["x3"]
+    assert reader.mapped == 2  # the two most recently searched
+    db.close()
+
+
 class _Publishing(SnapshotVectorStore):
     """Publishes after every write, as the indexer's owner does after each index write."""
 
