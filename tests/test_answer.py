@@ -7,6 +7,7 @@ import pytest
 from copilot.config import Settings
 from copilot.errors import InputError
 from copilot.knowledge.chunking import split_markdown
+from copilot.retrieval.models import AnswerModels, LinearModel
 from copilot.service import Copilot
 from tests.fakes.openai_server import fake_openai_server
 from tests.test_index import RULES
@@ -30,6 +31,13 @@ def llm_copilot(settings: Settings, embedder, url: str, **overrides) -> Copilot:
         }
     )
     return Copilot(configured, embedder=embedder)
+
+
+def llm_club(settings: Settings, embedder, url: str, **overrides) -> Copilot:  # type: ignore[no-untyped-def]
+    """An LLM-configured copilot over the club's rules."""
+    copilot = llm_copilot(settings, embedder, url, **overrides)
+    copilot.indexer.index("club", "rules.md", "playbook", split_markdown(RULES, max_tokens=200))
+    return copilot
 
 
 def test_offline_answer_quotes_the_passage_and_cites_it(club) -> None:  # type: ignore[no-untyped-def]
@@ -65,8 +73,7 @@ def test_llm_answer_uses_the_versioned_prompt_and_keeps_only_real_citations(
     settings, embedder
 ) -> None:  # type: ignore[no-untyped-def]
     with fake_openai_server() as fake:
-        cp = llm_copilot(settings, embedder, fake.url)
-        cp.indexer.index("club", "rules.md", "playbook", split_markdown(RULES, max_tokens=200))
+        cp = llm_club(settings, embedder, fake.url)
         fake.enqueue("分享会在每周三晚上八点举行[1]，地点是腾讯会议[9]。")
         result = cp.ask("club", "读书分享会是每周几举行？", prompt="answer@v1")
         cp.close()
@@ -86,8 +93,7 @@ def test_member_text_cannot_close_the_quoted_blocks_of_the_prompt(settings, embe
     )
     with fake_openai_server() as fake:
         # The gate is open: this test is about what reaches the prompt, not whether to answer.
-        cp = llm_copilot(settings, embedder, fake.url, handoff_threshold=0.0)
-        cp.indexer.index("club", "rules.md", "playbook", split_markdown(RULES, max_tokens=200))
+        cp = llm_club(settings, embedder, fake.url, handoff_threshold=0.0)
         cp.indexer.index(
             "club", "chat.md", "playbook", split_markdown("# 分享会\n" + forged, max_tokens=200)
         )
@@ -102,8 +108,7 @@ def test_member_text_cannot_close_the_quoted_blocks_of_the_prompt(settings, embe
 
 def test_llm_saying_handoff_hands_off(settings, embedder) -> None:  # type: ignore[no-untyped-def]
     with fake_openai_server() as fake:
-        cp = llm_copilot(settings, embedder, fake.url)
-        cp.indexer.index("club", "rules.md", "playbook", split_markdown(RULES, max_tokens=200))
+        cp = llm_club(settings, embedder, fake.url)
         fake.enqueue("HANDOFF")
         result = cp.ask("club", "读书分享会是每周几举行？")
         cp.close()
@@ -113,8 +118,7 @@ def test_llm_saying_handoff_hands_off(settings, embedder) -> None:  # type: igno
 @pytest.mark.parametrize("failure", [500, ("sleep", 3.0)], ids=["server-error", "timeout"])
 def test_llm_failure_falls_back_to_the_offline_answer(settings, embedder, failure) -> None:  # type: ignore[no-untyped-def]
     with fake_openai_server() as fake:
-        cp = llm_copilot(settings, embedder, fake.url, llm_timeout_s=1.0)
-        cp.indexer.index("club", "rules.md", "playbook", split_markdown(RULES, max_tokens=200))
+        cp = llm_club(settings, embedder, fake.url, llm_timeout_s=1.0)
         fake.enqueue(failure, failure)
         result = cp.ask("club", "读书分享会是每周几举行？")
         cp.close()
@@ -123,9 +127,8 @@ def test_llm_failure_falls_back_to_the_offline_answer(settings, embedder, failur
     assert len(fake.requests) == 2  # one try plus one tenacity retry, then the fallback
 
 
-def _gates(models, *, extractive: bool, grounded: bool):  # type: ignore[no-untyped-def]
+def _gates(models: AnswerModels, *, extractive: bool, grounded: bool) -> AnswerModels:
     """The shipped ranker with each decision forced open (bias +30) or shut (-30)."""
-    from copilot.retrieval.models import AnswerModels, LinearModel
 
     def gate(open_: bool) -> LinearModel:
         return LinearModel({}, 30.0 if open_ else -30.0, 0.5)
@@ -137,8 +140,7 @@ def test_the_llm_path_answers_when_the_passages_hold_it_though_no_single_quote_w
     settings, embedder
 ) -> None:  # type: ignore[no-untyped-def]
     with fake_openai_server() as fake:
-        cp = llm_copilot(settings, embedder, fake.url)
-        cp.indexer.index("club", "rules.md", "playbook", split_markdown(RULES, max_tokens=200))
+        cp = llm_club(settings, embedder, fake.url)
         cp.retriever.models = _gates(cp.retriever.models, extractive=False, grounded=True)
         offline = Copilot(settings, embedder=embedder)
         offline.retriever.models = cp.retriever.models
@@ -153,8 +155,7 @@ def test_the_llm_path_answers_when_the_passages_hold_it_though_no_single_quote_w
 
 def test_the_llm_is_not_asked_when_the_passages_do_not_hold_an_answer(settings, embedder) -> None:  # type: ignore[no-untyped-def]
     with fake_openai_server() as fake:
-        cp = llm_copilot(settings, embedder, fake.url)
-        cp.indexer.index("club", "rules.md", "playbook", split_markdown(RULES, max_tokens=200))
+        cp = llm_club(settings, embedder, fake.url)
         cp.retriever.models = _gates(cp.retriever.models, extractive=True, grounded=False)
         result = cp.ask("club", "读书分享会是每周几举行？")
         cp.close()
@@ -165,8 +166,7 @@ def test_a_failed_llm_hands_off_rather_than_quote_passages_too_weak_to_quote(
     settings, embedder
 ) -> None:  # type: ignore[no-untyped-def]
     with fake_openai_server() as fake:
-        cp = llm_copilot(settings, embedder, fake.url, llm_max_retries=0)
-        cp.indexer.index("club", "rules.md", "playbook", split_markdown(RULES, max_tokens=200))
+        cp = llm_club(settings, embedder, fake.url, llm_max_retries=0)
         cp.retriever.models = _gates(cp.retriever.models, extractive=False, grounded=True)
         fake.enqueue(500, 500)
         result = cp.ask("club", "读书分享会是每周几举行？")
