@@ -95,3 +95,28 @@ def test_the_support_model_learns_when_the_passages_hold_the_answer_not_the_quot
     assert quote.weights["best_cos"] > abs(quote.weights["coverage3"])
     assert decisions(support, rows, grounded)["right"] > 0.9
     assert decisions(quote, rows, grounded)["right"] < 0.6  # the offline gate misses most
+
+
+def test_a_monotone_fit_never_lets_more_evidence_lower_the_probability() -> None:
+    from evals.calibration.logistic import fit_monotone
+
+    rng = random.Random(11)
+    rows, targets = [], []
+    for _ in range(400):
+        # Word overlap that, in this sample, goes with wrong answers (paraphrased questions are
+        # right, near misses share the source's words): unconstrained, it would weigh negative.
+        right = rng.random() < 0.5
+        rows.append(
+            {
+                "cos": rng.gauss(0.6 if right else 0.4, 0.1),
+                "overlap": rng.gauss(0.3 if right else 0.6, 0.1),
+            }
+        )
+        targets.append(float(right))
+    free = fit_logistic(rows, targets, ["cos", "overlap"], l2=0.1)
+    assert free.weights["overlap"] < -1
+    model = fit_monotone(rows, targets, ["cos", "overlap"], {"cos": 1, "overlap": 1}, l2=0.1)
+    assert model.weights["overlap"] == 0.0 and model.weights["cos"] > 1
+    assert model.probability({"cos": 0.6, "overlap": 1.0}) >= model.probability(
+        {"cos": 0.6, "overlap": 0.0}
+    )

@@ -154,3 +154,50 @@ def test_a_list_question_over_an_announcement_gets_every_line(hikers: Copilot) -
     answer = hikers.ask("hikers", "12月夜爬的安排都有哪些？").answer
     for line in ("18:30", "宝石山入口", "20元", "12月16日"):
         assert line in answer, answer
+
+
+# Release notes: the parent section gets an overview chunk that lists its sub-headings, and a
+# question about one release names that sub-heading in other words than "what are".
+PATCH_NOTES = """# Harbour Town patch notes
+
+## 2.1.0 (2026-11-02) - the Lantern Update
+
+- New: night markets every in-game Friday.
+- New: a lighthouse you can climb for a view of the whole bay.
+- Changed: rain now slows down carts.
+
+## 2.0.0 (2026-09-14) - the Orchard Update
+
+- New: apple trees and a cider press.
+- New: a weekly farmers' market.
+"""
+
+
+def test_a_sub_heading_found_in_an_overview_is_answered_with_its_section(
+    tmp_path: Path,
+    embedder,  # type: ignore[no-untyped-def]
+) -> None:
+    from copilot.config import Settings
+
+    (tmp_path / "patch-notes.md").write_text(PATCH_NOTES, "utf-8")
+    settings = Settings(  # type: ignore[call-arg]
+        data_dir=tmp_path / "data", llm_provider="offline", handoff_threshold=0.0, _env_file=None
+    )
+    copilot = Copilot(settings, embedder=embedder, llm=None)
+    copilot.ingest_paths("game", [tmp_path / "patch-notes.md"])
+    answer = copilot.ask("game", "What did the Lantern Update bring?").answer
+    copilot.close()
+    for item in ("night markets", "lighthouse", "rain"):
+        assert item in answer, answer
+    assert "apple" not in answer  # another release's notes
+    assert not answer.startswith("2.1.0 (2026-11-02) - the Lantern Update[")  # not the title alone
+
+
+def test_enumerating_wordings_ask_for_a_list() -> None:
+    assert read_question("10月19号那次更新都改了啥？").wants_list
+    assert read_question("报名都要带什么？").wants_list
+    assert read_question("What did the Lantern Update add?").wants_list
+    assert read_question("What does the membership include?").wants_list
+    # "都…什么时候" asks for a time, "什么意思" for a meaning
+    assert not read_question("都是什么时候开始？").wants_list
+    assert not read_question("这都是什么意思？").wants_list

@@ -84,6 +84,23 @@ QUESTION_FEATURES = (
     "best_shape_miss",
 )
 
+# The direction each piece of evidence may push the answerability model: stronger retrieval
+# evidence never lowers the confidence, unknown words and a missing answer shape never raise it.
+QUESTION_FEATURE_SIGNS = {
+    "best_score": 1,
+    "best_cos": 1,
+    "best_overlap": 1,
+    "best_bigram": 1,
+    "best_chunk_overlap": 1,
+    "best_chunk_sim": 1,
+    "best_chunk_bm25": 1,
+    "margin": 1,
+    "agree": 1,
+    "coverage3": 1,
+    "unknown": -1,
+    "best_shape_miss": -1,
+}
+
 
 @dataclass(frozen=True)
 class ScoredUnit:
@@ -237,7 +254,14 @@ def _question_features(
         "margin": (best.score - second.score) if best and second else 1.0 if best else 0.0,
         "agree": float(agree),
         "coverage3": cover,
-        "unknown": unknown_words(list(question.tokens), set(question.content), bm25),
+        "unknown": unknown_words(
+            list(question.tokens),
+            set(question.content),
+            bm25,
+            evidence_script=None
+            if language == question.language
+            else ("cjk" if language == "zh" else "latin"),
+        ),
         "n_content": min(len(question.content), 10) / 10.0,
         "cross_language": float(language != question.language),
         "best_chat": float(best_chunk is not None and best_chunk.kind == "chat"),

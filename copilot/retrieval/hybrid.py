@@ -287,10 +287,14 @@ def neighbour_ids(community: str, spans: list[tuple[str, int, int]]) -> Compound
 
 
 def _may_list(question: QuestionProfile, evidence: Evidence, chunks: list[RetrievedChunk]) -> bool:
-    """Should the answer look for a list: the question asks for one, or the best unit
-    introduces one ("特点如下：")?"""
+    """Should the answer look for a list: the question asks for one, the best unit
+    introduces one ("特点如下："), or it is a sub-heading in a section overview (its section's
+    list is the answer)?"""
     best = evidence.best
     if best is None or not chunks:
         return False
-    unit = chunks[best.chunk].units[best.unit]
+    chunk = chunks[best.chunk]
+    unit = chunk.units[best.unit]
+    if unit.kind == "item" and chunk.meta.get("overview"):
+        return True
     return unit.kind in ("sentence", "item") and (question.wants_list or announces_list(unit.text))

@@ -72,7 +72,9 @@ SHAPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
 _LIST = re.compile(
     r"哪些|哪几|几个|几种|几类|几大|几点要|有什么(?!用|区别|不同)|包括|包含|分别|列举|步骤|流程"
     r"|(?<![一\d])(?:[二两三四五六七八九十]|[2-9]|1\d)\s*(?:个(?!月|小时|工作日|星期)|种|类|大|项|步|点|感|要素|原则|特征|方面)"
-    r"|\bwhat are\b|\bwhich are\b|\blist\b|\btypes of\b|\bkinds of\b|\bsteps\b|\bways\b",
+    r"|都[^，。？?！!]{0,6}(?:啥(?!时候)|什么(?!时候|意思))"  # "都改了啥", "都要带什么"
+    r"|\bwhat are\b|\bwhich are\b|\blist\b|\btypes of\b|\bkinds of\b|\bsteps\b|\bways\b"
+    r"|\bwhat (?:did|does|do|will) [^?]{1,40}\b(?:add|include|change|cover|offer)s?\b",
     re.IGNORECASE,
 )
 _NUMERALS = {c: n for n, c in enumerate("一二三四五六七八九十", 1)} | {"两": 2}

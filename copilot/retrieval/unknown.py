@@ -2,16 +2,32 @@
 
 from __future__ import annotations
 
+import re
+
 from copilot.retrieval.bm25 import Bm25Index
 
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
-def unknown_words(tokens: list[str], wanted: set[str], bm25: Bm25Index) -> float:
+
+def _script(token: str) -> str:
+    return "cjk" if _CJK.search(token) else "latin"
+
+
+def unknown_words(
+    tokens: list[str], wanted: set[str], bm25: Bm25Index, *, evidence_script: str | None = None
+) -> float:
     """How many of the question's content words the community never wrote.
+
+    When the evidence is in another language than the question (`evidence_script` "cjk" or
+    "latin"), only words in the evidence's script count: an English question over Chinese
+    notes never finds its English words there, yet "PayPal" in a Chinese question is news.
 
     Whole words count once even though search mode also yields their parts ("越多越好",
     "越多"). An unknown word jieba cannot segment arrives as single characters ("抖", "音"):
     a run of them is one unknown word; a lone character ("钱", "付") is weak evidence.
     """
+    if evidence_script is not None:
+        wanted = {t for t in wanted if _script(t) == evidence_script}
     unseen = {t for t in wanted if not bm25.knows(t)}
     words = {
         t

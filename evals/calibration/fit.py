@@ -25,10 +25,10 @@ import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from copilot.retrieval.evidence import QUESTION_FEATURES, UNIT_FEATURES
+from copilot.retrieval.evidence import QUESTION_FEATURE_SIGNS, QUESTION_FEATURES, UNIT_FEATURES
 from copilot.retrieval.models import AnswerModels, LinearModel, load_models
 from evals.calibration.dataset import QuestionRow, UnitRow, engine, question_rows, unit_rows
-from evals.calibration.logistic import best_threshold, fit_listwise, fit_logistic
+from evals.calibration.logistic import best_threshold, fit_listwise, fit_monotone
 from evals.communities import EvalCommunity, load_communities
 
 MODELS_PATH = Path(__file__).resolve().parents[2] / "copilot" / "retrieval" / "models.json"
@@ -57,11 +57,13 @@ def grounded(row: QuestionRow) -> bool:
 
 
 def fit_answerability(rows: Sequence[QuestionRow], label: Label = extractive) -> LinearModel:
-    """P(label) from the question-level evidence, with its handoff threshold."""
-    model = fit_logistic(
+    """P(label) from the question-level evidence (each piece pushing only its own way, see
+    QUESTION_FEATURE_SIGNS), with its handoff threshold."""
+    model = fit_monotone(
         [r.features for r in rows],
         [float(label(r)) for r in rows],
         QUESTION_FEATURES,
+        QUESTION_FEATURE_SIGNS,
         l2=ANSWERABILITY_L2,
     )
     p = [model.probability(r.features) for r in rows]
@@ -128,25 +130,31 @@ def collect(
     return out
 
 
-def run(data_root: Path, write: bool) -> dict[str, object]:
+def run(data_root: Path, write: bool, *, keep_ranker: bool = False) -> dict[str, object]:
+    """Fit (or, with `keep_ranker`, keep the shipped ranker and fit only the two decisions),
+    report leave-one-community-out, and write models.json unless `write` is False."""
     dev = [c for c in load_communities(splits=("dev",)) if c.available]
     names = [c.id for c in dev]
     start = load_models()
     units = collect(dev, data_root, start, "units")
-    ranker = fit_ranker([r for rows in units.values() for r in rows])
+    ranker = (
+        start.ranker if keep_ranker else fit_ranker([r for rows in units.values() for r in rows])
+    )
     report: dict[str, object] = {
         "fitted_on": names,
         "loco": {},
         "support_loco": {},
         "ranker_top1_loco": {},
     }
+    kept = AnswerModels(ranker, start.answerability, start.support)
+    kept_questions = collect(dev, data_root, kept, "questions") if keep_ranker else {}
     # Leave one community out: both models fitted without it, scored on it.
     for held in dev:
         others = [r for name, rows in units.items() if name != held.id for r in rows]
-        fold_ranker = fit_ranker(others)
+        fold_ranker = ranker if keep_ranker else fit_ranker(others)
         report["ranker_top1_loco"][held.id] = top1_share(fold_ranker, units[held.id])  # type: ignore[index]
         fold_models = AnswerModels(fold_ranker, start.answerability, start.support)
-        questions = collect(dev, data_root, fold_models, "questions")
+        questions = kept_questions or collect(dev, data_root, fold_models, "questions")
         train = [r for name, rows in questions.items() if name != held.id for r in rows]
         fold_answer = fit_answerability(train)
         report["loco"][held.id] = decisions(fold_answer, questions[held.id])  # type: ignore[index]
@@ -154,8 +162,7 @@ def run(data_root: Path, write: bool) -> dict[str, object]:
         report["support_loco"][held.id] = decisions(  # type: ignore[index]
             fold_support, questions[held.id], grounded
         )
-    final = AnswerModels(ranker, start.answerability, start.support)
-    questions = collect(dev, data_root, final, "questions")
+    questions = kept_questions or collect(dev, data_root, kept, "questions")
     every = [r for rows in questions.values() for r in rows]
     answerability = fit_answerability(every)
     support = fit_answerability(every, grounded)
@@ -164,11 +171,14 @@ def run(data_root: Path, write: bool) -> dict[str, object]:
     models = {
         "info": {
             "fitted_on": names,
+            "ranker_fitted_on": start.info.get("ranker_fitted_on", start.info.get("fitted_on"))
+            if keep_ranker
+            else names,
             "held_out_never_read": True,
             "wrong_cost": WRONG_COST,
             "loco": report["loco"],
             "support_loco": report["support_loco"],
-            "script": "python -m evals.calibration.fit",
+            "script": "python -m evals.calibration.fit" + (" --keep-ranker" if keep_ranker else ""),
         },
         "ranker": ranker.to_json(),
         "answerability": answerability.to_json(),
@@ -188,8 +198,13 @@ def main(argv: list[str] | None = None) -> int:
         help="where the communities are ingested (reused between runs)",
     )
     parser.add_argument("--dry-run", action="store_true", help="report, do not write models.json")
+    parser.add_argument(
+        "--keep-ranker",
+        action="store_true",
+        help="keep the shipped unit ranker; fit only the answer/handoff decisions on it",
+    )
     args = parser.parse_args(argv)
-    report = run(args.data, write=not args.dry_run)
+    report = run(args.data, write=not args.dry_run, keep_ranker=args.keep_ranker)
     print(json.dumps(report, ensure_ascii=False, indent=1))
     top1 = report["ranker_top1_loco"]
     assert isinstance(top1, dict)

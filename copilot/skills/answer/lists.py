@@ -55,9 +55,11 @@ def list_answer(
     lists = _lists(retrieval)
     introduces = unit.kind == "sentence" and announces_list(unit.text)
     # A sentence names a list by its title ("整理成“五个必须”"); so does an overview's item,
-    # which is a sub-heading with the list under it.
-    names = unit.kind == "sentence" or bool(chunk.meta.get("overview"))
-    named = _named(lists, chunk, unit) if question.wants_list and names else []
+    # which is a sub-heading with the list under it. That item never answers by itself (it is
+    # only a title), so its section's list does, whatever the question's wording.
+    heading_item = bool(chunk.meta.get("overview")) and unit.kind == "item"
+    names = unit.kind == "sentence" or heading_item
+    named = _named(lists, chunk, unit) if (question.wants_list or heading_item) and names else []
     # A sentence that neither introduces nor names a list stays the answer: a list merely
     # scoring near it answers another question more often than this one.
     if not (introduces or named or (unit.kind == "item" and question.wants_list)):
