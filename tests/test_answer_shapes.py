@@ -124,3 +124,34 @@ def test_an_english_question_over_chinese_material_is_answered_from_it(eager) ->
     result = eager.ask("club", "When does the quiet time start at night?")
     assert result.language == "en" and not result.handoff
     assert "23:30" in result.answer and "(From our Chinese notes:)" in result.answer
+
+
+CARDS = """# 会员卡
+
+| 卡种 | 办卡价格 | 场费 | 权益 |
+| --- | --- | --- | --- |
+| 散客 | — | 39 元/次 | 无 |
+| 银卡 | 199 元 | 29 元/次 | 生日当月免场费一次 |
+| 金卡 | 599 元 | 19 元/次 | 每月两次免场费 |
+| 黑卡 | 1299 元 | 免场费 | 可以带一位朋友半价入场 |
+"""
+
+
+def test_the_priciest_or_cheapest_row_of_a_table_answers_a_superlative(
+    tmp_path: Path,
+    embedder,  # type: ignore[no-untyped-def]
+) -> None:
+    from copilot.config import Settings
+
+    (tmp_path / "会员卡.md").write_text(CARDS, "utf-8")
+    settings = Settings(  # type: ignore[call-arg]
+        data_dir=tmp_path / "data", llm_provider="offline", handoff_threshold=0.0, _env_file=None
+    )
+    copilot = Copilot(settings, embedder=embedder, llm=None)
+    copilot.ingest_paths("cafe", [tmp_path / "会员卡.md"])
+    priciest = copilot.ask("cafe", "最贵的那张卡能带朋友吗？").answer
+    cheapest = copilot.ask("cafe", "最便宜的那种卡办一张多少钱？").answer
+    copilot.close()
+    assert "黑卡" in priciest and "半价" in priciest, priciest
+    # the walk-in row has no card price: it is not the cheapest card
+    assert "银卡" in cheapest and "199" in cheapest and "散客" not in cheapest, cheapest

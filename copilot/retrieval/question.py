@@ -104,6 +104,7 @@ class QuestionProfile:
     wants_list: bool
     wants_definition: bool
     count: int | None = None  # the number of items a list question names ("哪五个", "three")
+    extreme: str | None = None  # "max" / "min": the priciest or cheapest of a table's rows
 
     def shaped(self, text: str) -> bool:
         """Does `text` have the shape this question's answer needs (True if it needs none)?"""
@@ -130,7 +131,29 @@ def read_question(question: str) -> QuestionProfile:
         wants_list=bool(_LIST.search(folded)),
         wants_definition=bool(_DEFINITION.search(folded)) and not shapes,
         count=named_count(folded),
+        extreme=extreme_asked(folded),
     )
+
+
+# "最贵那张卡", "最高一级的会员", "the cheapest plan": which row of a table, by its price.
+_EXTREMES = {
+    "max": re.compile(
+        r"最贵|最高(?:一级|级|档|等)|最高的|最顶级|\bmost expensive\b|\bpriciest\b"
+        r"|\bhighest (?:tier|level|plan|grade)\b|\btop (?:tier|level|plan)\b",
+        re.IGNORECASE,
+    ),
+    "min": re.compile(
+        r"最便宜|最低(?:一级|级|档|等)|最低的|\bcheapest\b|\bleast expensive\b"
+        r"|\blowest (?:tier|level|plan|grade)\b|\bentry[- ]level\b",
+        re.IGNORECASE,
+    ),
+}
+
+
+def extreme_asked(text: str) -> str | None:
+    """ "max" when the question asks for the priciest / highest row, "min" for the cheapest."""
+    found = [name for name, pattern in _EXTREMES.items() if pattern.search(text)]
+    return found[0] if len(found) == 1 else None
 
 
 def named_count(text: str) -> int | None:

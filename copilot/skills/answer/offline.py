@@ -15,6 +15,7 @@ the quoted source is in another language than the question.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from copilot.retrieval.evidence import ScoredUnit
@@ -70,7 +71,7 @@ def _primary(
             )
         return Quote(_said(unit, language, unit.text), best.chunk)
     if unit.kind == "row":
-        return Quote(unit.text, best.chunk)
+        return _row(retrieval, question, best)
     listed = list_answer(retrieval, question, best)
     if listed:
         return Quote(*listed)
@@ -134,6 +135,50 @@ def _announcement(retrieval: Retrieval, question: QuestionProfile, best: ScoredU
             open_words -= tokens
     header = [] if lines[0] in chosen or not unit.lead else [unit.lead]
     return "\n".join(header + [chunk.units[i].text for i in sorted(chosen)])
+
+
+def _row(retrieval: Retrieval, question: QuestionProfile, best: ScoredUnit) -> Quote:
+    """A table row with its header; for "the priciest / cheapest …" the row of the same table
+    (same document and header) with the highest / lowest price in the first column that has
+    prices, which words cannot tell apart ("叶青会员" and "叶金会员" read alike to a question
+    about "最高一级")."""
+    chunk = retrieval.chunks[best.chunk]
+    unit = chunk.units[best.unit]
+    if question.extreme is None:
+        return Quote(unit.text, best.chunk)
+    rows = [
+        (ci, row.text, _cells(row.text))
+        for ci, other in enumerate(retrieval.chunks)
+        if other.source == chunk.source
+        for row in other.units
+        if row.kind == "row" and row.key == unit.key
+    ]
+    for column in unit.key.split(" | "):
+        priced = [(p, ci, text) for ci, text, cells in rows if (p := _price(cells.get(column)))]
+        if len(priced) >= 2:
+            pick = max if question.extreme == "max" else min
+            _, ci, text = pick(priced, key=lambda p: p[0])
+            return Quote(text, ci)
+    return Quote(unit.text, best.chunk)
+
+
+_PRICE = re.compile(
+    r"[¥￥$€£]\s*(\d[\d,]*(?:\.\d+)?)|(\d[\d,]*(?:\.\d+)?)\s*(?:元|块|rmb|usd|hkd|twd|港币|港幣)",
+    re.IGNORECASE,
+)
+
+
+def _cells(row: str) -> dict[str, str]:
+    """A rendered row ('卡种: 米粒卡；办卡价格: 199 元') as header -> value."""
+    pairs = (cell.partition(": ") for cell in re.split(r"；|; ", row))
+    return {head.strip(): value.strip() for head, _, value in pairs if value}
+
+
+def _price(cell: str | None) -> float | None:
+    match = _PRICE.search(cell or "")
+    if match is None:
+        return None
+    return float((match.group(1) or match.group(2)).replace(",", ""))
 
 
 def _tokens_of(chunk: RetrievedChunk, index: int) -> frozenset[str]:
