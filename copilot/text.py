@@ -299,12 +299,13 @@ def _langdetect(text: str) -> Language:
 
 _ZH_QUESTION_WORDS = re.compile(
     r"怎么|怎样|如何|为什么|为啥|咋|(?<!没)什么|哪(?:里|儿|个|些|位|天|种|家|年)?"
-    r"|(?<![好有])几(?:点|号|天|个|次|位|时|月|年|岁|周|分钟|小时|人|块|元|钱)|多少|多久|多长|是否"
+    r"|(?<![好有这那前过头十])几(?:点|号|天|个|次|位|时|月|年|岁|周|分钟|小时|人|块|元|钱)|多少|多久|多长|是否"
     r"|能不能|可不可以|会不会|是不是|有没有|要不要|行不行|对不对|好不好|请问|请教|求助|谁知道|有人知道"
 )
-# "有什么问题都可以问" / "什么都行" use question words indefinitely.
+# "有什么问题都可以问" / "什么都行" / "看什么都糊" use question words indefinitely, as "这几天"
+# / "十几个人" use 几 (the lookbehind in _ZH_QUESTION_WORDS).
 _ZH_INDEFINITE = re.compile(
-    r"(?:有)?(?:什么|谁|哪里?)[^?。！!，,]{0,10}?[都也](?:可以|行|能|好|不|没)"
+    r"(?:有)?(?:什么|谁|哪里?)[^?。！!，,]{0,10}?[都也](?:可以|行|能|好|不|没)|(?:什么|谁|哪里|哪儿)都"
 )
 # "will do", "can do", "should work": an auxiliary with no subject answers, it does not ask.
 _EN_NOT_ASKING = re.compile(

@@ -186,3 +186,16 @@ def test_the_next_message_hours_later_answers_only_when_it_speaks_to_the_questio
     ]
     report = compute_health(chat, now=START.replace(hour=23), tz="Asia/Shanghai")
     assert [q.text for q in report.unanswered_questions] == ["周六读书会在哪里？"]
+
+
+def test_indefinite_question_words_and_put_downs_are_not_questions() -> None:
+    chat = [
+        msg(1, 0, "阿木", "大理这几天一直下雨，民宿空了一半"),  # 几 in 这几天 asks nothing
+        msg(2, 5, "二十一", "眼镜是我的😭 难怪我看什么都糊的，后天去拿"),  # 什么都: everything
+        msg(3, 10, "大锤", "回消息慢一点不行？玩不起就别玩，菜就多练"),  # a put-down with a "?"
+        msg(4, 11, "岛主", "你回到别人的群里去了？脸都不要了"),
+        msg(5, 20, "小满", "十几个人能订包间吗"),
+        msg(6, 30, "豆花", "这几个扩展哪个适合新手？"),
+    ]
+    report = compute_health(chat, now=START.replace(hour=23), tz="Asia/Shanghai")
+    assert [q.text for q in report.questions] == ["十几个人能订包间吗", "这几个扩展哪个适合新手？"]
