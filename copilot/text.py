@@ -312,6 +312,7 @@ _EN_NOT_ASKING = re.compile(
     r"^(?:can|could|will|would|should|shall|may|is|are|was|were|does|did)\s+"
     r"(?:do|be|go|try|check|fix|work|help|see|look|have|say|tell|wait|confirm)\b"
 )
+_EN_THEN_HAN = re.compile(r"^[a-z]+\s*[\u4e00-\u9fff]")
 _ZH_QUESTION_END = re.compile(r"[吗呢么]\s*[~～。.…!！]*$")
 _EN_QUESTION_START = re.compile(
     r"^(?:what|how|when|where|why|who|whom|whose|which|can|could|does|did|do you|do we|do i"
@@ -330,10 +331,13 @@ def is_question(text: str) -> bool:
     if _ZH_QUESTION_END.search(folded) or _ZH_QUESTION_WORDS.search(_ZH_INDEFINITE.sub("", folded)):
         return True
     # "When the host comes back they can take it back." starts like a question but ends as a
-    # statement: a question without "?" has no full stop either.
+    # statement: a question without "?" has no full stop either (nor a Chinese one: "May 负责
+    # 订食物。" names May, it does not ask whether one may). An English question goes on in
+    # English: a start word followed by Chinese is a name or a loan word.
     return any(
         _EN_QUESTION_START.match(s.strip())
-        and not s.rstrip().endswith((".", "!"))
+        and not _EN_THEN_HAN.match(s.strip())
+        and not s.rstrip().endswith((".", "!", "。"))
         and not _EN_NOT_ASKING.match(s.strip())
         for s in split_sentences(folded)
     )

@@ -6,7 +6,7 @@ sent at or after Q and no later than `within` (24 h by default), and one of thes
 
 1. explicit reply: ``R.reply_to == Q.id``;
 2. Q opened a thread: ``R.thread == Q.id`` (Slack-style threads keyed by the parent);
-3. nearby: R is in Q's channel and Q's thread (both None for top-level messages),
+3. nearby: R is in Q's channel and Q's thread (`flow`: None for top-level messages),
    at most `window` (30 min) after Q, does not explicitly reply to another message (replying
    to the thread's root, as every Slack thread reply does, is not replying to another),
    and either @-mentions Q's author or is written by an admin — or by anyone, when
@@ -126,7 +126,7 @@ class ConversationIndex:
         asker = member_key(q)
         candidates = self._replies.get(q.id, []) + self._threads.get(q.id, [])
         for m in self.following(q, window):
-            if m.thread != q.thread or replies_elsewhere(m, q):
+            if flow(m) != flow(q) or replies_elsewhere(m, q):
                 continue
             if anyone_nearby or self.roles.is_admin(m) or mentions(m.text, q.author):
                 candidates.append(m)
@@ -138,6 +138,14 @@ class ConversationIndex:
         return sorted(found.values(), key=lambda m: (m.ts, m.id))
 
 
+def flow(m: ChatMessage) -> str | None:
+    """The conversation a message is part of: its thread, or None for the channel's main flow.
+    A thread's root belongs to the main flow: Slack gives a message that got replies
+    ``thread_ts == ts``, so without this one top-level message would sit "in another thread"
+    than the next one merely because somebody replied to it."""
+    return None if m.thread == m.id else m.thread
+
+
 def replies_elsewhere(m: ChatMessage, q: ChatMessage) -> bool:
     """Does `m` explicitly reply to a message other than `q`? Replying to the root of the thread
     both are in is not a reply to anyone in particular: Slack exports give every thread reply
@@ -145,7 +153,7 @@ def replies_elsewhere(m: ChatMessage, q: ChatMessage) -> bool:
     message, so the answer to a question asked inside a thread looks like that."""
     if not m.reply_to or m.reply_to == q.id:
         return False
-    return not (m.thread and m.reply_to == m.thread and m.thread == q.thread)
+    return not (m.thread and m.reply_to == m.thread and flow(m) == flow(q))
 
 
 def minutes_between(a: datetime, b: datetime) -> float:

@@ -20,6 +20,7 @@ continue the answer ("在图书馆" / "三楼 302").
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from datetime import timedelta
 from copilot.analytics.conversation import (
     ConversationIndex,
     Roles,
+    flow,
     member_key,
     mentions,
     replies_elsewhere,
@@ -37,6 +39,7 @@ from copilot.analytics.spam import spam_ids
 from copilot.models import ChatMessage
 from copilot.text import fold_chinese, is_media_only, is_question, looks_like_injection, tokenize
 
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 NEARBY_WINDOW = timedelta(minutes=30)
 NEXT_WINDOW = timedelta(minutes=15)
 NEXT_MESSAGES = 4
@@ -183,7 +186,7 @@ def _first_answer(index: ConversationIndex, q: ChatMessage) -> ChatMessage | Non
         for m in index.following(q, NEARBY_WINDOW)
         if m.ts >= q.ts
         and member_key(m) != asker
-        and m.thread == q.thread
+        and flow(m) == flow(q)
         and not replies_elsewhere(m, q)
     ]
     for m in later:
@@ -203,7 +206,7 @@ def _quiet_answer(index: ConversationIndex, q: ChatMessage) -> ChatMessage | Non
     "什么时候") is not enough this late: the next announcement has times too."""
     asker = member_key(q)
     for m in index.following(q, QUIET_WINDOW):
-        if m.ts < q.ts or m.thread != q.thread:
+        if m.ts < q.ts or flow(m) != flow(q):
             continue
         if member_key(m) == asker:
             continue  # the asker adding detail ("我個舖想 12 月開") keeps the question open
@@ -215,8 +218,14 @@ def _quiet_answer(index: ConversationIndex, q: ChatMessage) -> ChatMessage | Non
 
 def _content_words(text: str) -> set[str]:
     """Words that say what a message is about: not digits ("1.0" and "2.0" share a "0") nor
-    single characters."""
-    return {t for t in tokenize(text) if len(t) >= 2 and not t.isdigit()}
+    single characters; but jieba cuts words it does not know (Cantonese, trade terms: 杯測 →
+    杯 / 测) into single characters, so runs of those are joined back in pairs."""
+    tokens = tokenize(text)
+    words = {t for t in tokens if len(t) >= 2 and not t.isdigit()}
+    for a, b in itertools.pairwise(tokens):
+        if len(a) == len(b) == 1 and _HAN.match(a) and _HAN.match(b):
+            words.add(a + b)
+    return words
 
 
 def _continued(index: ConversationIndex, first: ChatMessage) -> list[ChatMessage]:

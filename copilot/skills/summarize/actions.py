@@ -64,7 +64,8 @@ def find_actions(
     """Action items in time order. A first-person commitment ("我明天去买", "I'll bring…")
     is a group task when an admin says it, when its author is named as an owner, or when it
     follows a decision, an assignment or a call for volunteers ("谁能帮忙订车？") within
-    `PLAN_WINDOW`; else it is a member's own plan ("那我周二去"). Owners are named as the
+    `PLAN_WINDOW`, or when it promises someone it replies to a deadline ("I'll go through it
+    by Friday"); else it is a member's own plan ("那我周二去"). Owners are named as the
     chat writes them (`people`, default: everyone who spoke, and the admins)."""
     members = set(people) if people is not None else {m.author for m in clean} | set(roles.admins)
     by_id = {m.id: m for m in clean}
@@ -85,8 +86,23 @@ def find_actions(
 
     actions: list[ActionItem] = []
     seen: set[str] = set()
+
+    def promised(m: ChatMessage, raw: str) -> bool:
+        """A commitment with a deadline made in reply to someone else ("Send me your layout
+        plan and I'll go through it by Friday"): a promise to that member, to follow up."""
+        to = by_id.get(m.reply_to or "")
+        due = deadline(to_simplified(raw))
+        return (
+            to is not None
+            and to.author != m.author
+            and bool(due)
+            and _is_deadline(to_simplified(raw), due or "")
+        )
+
     for m, raw in sentences:
-        item = assigned.get((m.id, raw)) or _action(raw, m, may_commit(m), members)
+        item = assigned.get((m.id, raw)) or _action(
+            raw, m, may_commit(m) or promised(m, raw), members
+        )
         if item is None:
             continue
         task, owner, due = item

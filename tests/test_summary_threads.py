@@ -1,0 +1,73 @@
+"""Summaries of a Slack-shaped chat (threads via thread_ts, Cantonese mixed with English): a
+decision header's details are in the same author's next message even when that message
+started a thread, a name at the start of a sentence is not an English question word, a member
+promising someone a deadline in reply is an action item, and a question asked inside a thread
+is answered by the next reply in that thread."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from copilot.models import ChatMessage
+from copilot.skills.summarize.offline import summarize_offline
+from copilot.text import is_question
+
+HK = ZoneInfo("Asia/Hong_Kong")
+START = datetime(2026, 10, 12, 17, 0, tzinfo=HK)  # a Monday
+
+
+def slack(minute: int, author: str, text: str, *, thread: int | None = None) -> ChatMessage:
+    """A Slack export message: a thread's root has thread == its own id, as thread_ts == ts."""
+    mid = f"t{minute}"
+    root = f"t{thread}" if thread is not None else None
+    return ChatMessage(
+        id=mid,
+        community="c",
+        channel="general",
+        author=author,
+        ts=START + timedelta(minutes=minute),
+        text=text,
+        thread=root,
+        reply_to=root if root and root != mid else None,
+    )
+
+
+CHAT = [
+    slack(0, "Kelvin", "今日聚會決定咗："),
+    slack(1, "Kelvin", "十二月聚會改做聖誕晚飯：12月14日（一）晚上 7 點，灣仔 Stillroom，"
+          "每位 HK$250。May 負責訂食物，12月1日前確認人數。想嚟嘅喺 thread 留名。", thread=1),
+    slack(4, "Yan", "+1", thread=1),
+    slack(20, "Ben", "想問下開小食食肆牌照大概要等幾耐？", thread=20),
+    slack(40, "Marco", "About 7 weeks. Send me your layout plan and I'll go through it by "
+          "Friday 16 October.", thread=20),
+    slack(60, "Zoe", "本月杯測會 10 月 29 日晚上 7 點，仲有 6 個位", thread=60),
+    slack(70, "Yan", "杯測會要唔要自己帶杯同匙羹？", thread=60),
+    slack(90, "Zoe", "唔使帶，我哋準備好杯測碗同杯測匙", thread=60),
+]  # fmt: skip
+
+
+def test_a_header_decision_carries_the_message_that_started_a_thread() -> None:
+    summary = summarize_offline(CHAT, admins={"Kelvin"}, tz="Asia/Hong_Kong")
+    [decision] = summary.decisions
+    assert "聖誕晚飯" in decision.text and "Stillroom" in decision.text
+    assert decision.on == date(2026, 12, 14)
+
+
+def test_owners_and_deadlines_of_assignments_and_promises() -> None:
+    summary = summarize_offline(CHAT, admins={"Kelvin"}, tz="Asia/Hong_Kong")
+    owed = {(a.owner, a.due_on) for a in summary.action_items}
+    assert ("May", date(2026, 12, 1)) in owed
+    assert ("Marco", date(2026, 10, 16)) in owed  # a promise to the member who asked
+
+
+def test_a_question_inside_a_thread_is_answered_by_the_next_reply_there() -> None:
+    summary = summarize_offline(CHAT, admins={"Kelvin"}, tz="Asia/Hong_Kong")
+    listed = [q.text for q in [*summary.open_questions, *summary.unanswered_questions]]
+    assert not any("匙羹" in q for q in listed)
+
+
+def test_a_name_before_chinese_is_not_an_english_question() -> None:
+    assert not is_question("May 負責訂食物，12月1日前確認人數。")
+    assert is_question("May I bring a friend")
+    assert is_question("Anyone 知唔知幾點開")
