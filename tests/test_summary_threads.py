@@ -71,3 +71,18 @@ def test_a_name_before_chinese_is_not_an_english_question() -> None:
     assert not is_question("May 負責訂食物，12月1日前確認人數。")
     assert is_question("May I bring a friend")
     assert is_question("Anyone 知唔知幾點開")
+
+
+def test_a_cantonese_header_and_an_owner_line_naming_two_people() -> None:
+    chat = [
+        slack(0, "Kelvin", "定咗喇："),
+        slack(1, "Kelvin", "*拉花友誼賽*\n日期：11月23日（星期一）晚上 7:30\n地點：西營盤 Bloom\n"
+              "負責：Joyce（場地同流程）、May（評判，11月9日前確認 3 位評判）", thread=1),
+        slack(30, "黃美儀 May Wong", "暫定 HK$100 一位，聽日定實"),  # tentative: not decided
+    ]  # fmt: skip
+    people = {"Kelvin", "何詠欣 Joyce Ho", "黃美儀 May Wong"}
+    summary = summarize_offline(chat, admins=people, tz="Asia/Hong_Kong")
+    [decision] = summary.decisions
+    assert "拉花友誼賽" in decision.text and decision.on == date(2026, 11, 23)
+    tasks = {(a.owner, a.due_on) for a in summary.action_items}
+    assert tasks == {("何詠欣 Joyce Ho", None), ("黃美儀 May Wong", date(2026, 11, 9))}

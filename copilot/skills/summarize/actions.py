@@ -99,7 +99,18 @@ def find_actions(
             and _is_deadline(to_simplified(raw), due or "")
         )
 
+    listed: set[str] = set()  # messages whose owner line was read
     for m, raw in sentences:
+        if m.id not in listed:
+            listed.add(m.id)
+            for task, owner, due in _owner_line_tasks(m.text, members):
+                if (key := fold_chinese(task)) not in seen:
+                    seen.add(key)
+                    base = m.ts.astimezone(zone).date()
+                    due_on = resolve_date(due, base) if due else None
+                    actions.append(
+                        ActionItem(task=task, owner=owner, due=due, due_on=due_on, message_id=m.id)
+                    )
         item = assigned.get((m.id, raw)) or _action(
             raw, m, may_commit(m) or promised(m, raw), members
         )
@@ -121,6 +132,32 @@ def find_actions(
             )
         )
     return actions
+
+
+_OWNER_LINE = re.compile(
+    r"^\W{0,4}(?:负责人?|分工|\bowners?\b|\bleads?\b|in charge)\s*[：:]\s*(?P<value>\S.*)$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_PART = re.compile(r"[^、，,；;（(]+(?:[（(][^）)]*[）)])?")
+_NAME_TASK = re.compile(r"^\s*(?P<name>[^（(]{1,24}?)\s*[（(](?P<task>[^）)]+)[）)]\s*$")
+
+
+def _owner_line_tasks(
+    text: str, people: Collection[str]
+) -> list[tuple[str, str | None, str | None]]:
+    """'负责：Joyce（场地同流程）、May（评判，11月9日前确认 3 位评判）' gives each person named
+    their own task, with the deadline written in it; a line naming one person only says who
+    owns the whole (the decision's owner)."""
+    out: list[tuple[str, str | None, str | None]] = []
+    for line in _OWNER_LINE.finditer(to_simplified(text)):
+        shown = text[line.start("value") : line.end("value")]  # same length: script folded
+        named = [m for p in _PART.finditer(shown) if (m := _NAME_TASK.match(p.group(0)))]
+        if len(named) < 2:
+            continue
+        for found in named:
+            name, task = found["name"].strip(), found["task"].strip()
+            out.append((f"{name}：{task}", as_member(name, people), deadline(to_simplified(task))))
+    return out
 
 
 def _action(
