@@ -7,8 +7,10 @@ is answered by the next reply in that thread."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from copilot.knowledge.loaders import load_file
 from copilot.models import ChatMessage
 from copilot.skills.summarize.offline import summarize_offline
 from copilot.text import is_question
@@ -86,3 +88,28 @@ def test_a_cantonese_header_and_an_owner_line_naming_two_people() -> None:
     assert "拉花友誼賽" in decision.text and decision.on == date(2026, 11, 23)
     tasks = {(a.owner, a.due_on) for a in summary.action_items}
     assert tasks == {("何詠欣 Joyce Ho", None), ("黃美儀 May Wong", date(2026, 11, 9))}
+
+
+def test_a_header_and_its_details_stamped_in_the_same_minute_keep_the_export_order(
+    tmp_path: Path,
+) -> None:
+    """WeChat text has minute precision: the details posted right after "方案定下来了：" carry
+    the same time, and must still come after it."""
+    export = tmp_path / "group.txt"
+    export.write_text(
+        "运营-大熊 2026/10/22 10:16\n方案定下来了：\n\n"
+        "运营-大熊 2026/10/22 10:16\n「年底对账避坑」线上直播\n时间：10月31日（周六）14:00\n"
+        "地点：腾讯会议 735 190 846\n\n"
+        "插画-鹿鹿 2026/10/22 10:40\n好的，到时候来听\n",
+        "utf-8",
+    )
+    loaded = load_file(export, community="c", kind="chat")
+    assert [
+        m.text.splitlines()[0] for m in sorted(loaded.messages, key=lambda m: (m.ts, m.id))
+    ] == [
+        "方案定下来了：",
+        "「年底对账避坑」线上直播",
+        "好的，到时候来听",
+    ]
+    [decision] = summarize_offline(loaded.messages, tz="Asia/Shanghai").decisions
+    assert "对账避坑" in decision.text and decision.on == date(2026, 10, 31)
