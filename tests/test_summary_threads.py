@@ -113,3 +113,12 @@ def test_a_header_and_its_details_stamped_in_the_same_minute_keep_the_export_ord
     ]
     [decision] = summarize_offline(loaded.messages, tz="Asia/Shanghai").decisions
     assert "对账避坑" in decision.text and decision.on == date(2026, 10, 31)
+
+
+def test_a_disclaimer_is_not_a_task() -> None:
+    chat = [
+        slack(0, "广告", "各种会员低价代充，加微：qi_vip99"),
+        slack(2, "运营-大熊", "别信，官方从来没有授权任何代充，账号被封概不负责。已移出"),
+    ]
+    summary = summarize_offline(chat, admins={"运营-大熊"}, tz="Asia/Shanghai")
+    assert summary.action_items == []

@@ -63,7 +63,7 @@ DECISION_RE = re.compile(
     re.IGNORECASE,
 )
 _ACTION_STRONG = re.compile(
-    r"负责(?!人)|(?<![我还不])记得(?!吗)|别忘|不要忘|待办|\btodo\b|to-do|跟进|(?<![好太很])麻烦(?!了)|(?<![申邀])请(?!问|教|假|客|不要|勿)"
+    r"(?<![不没])负责(?!人)|(?<![我还不])记得(?!吗)|别忘|不要忘|待办|\btodo\b|to-do|跟进|(?<![好太很])麻烦(?!了)|(?<![申邀])请(?!问|教|假|客|不要|勿)"
     r"|交给|action item|remember to|don't forget|please (?!note)|assigned to|follow up"
     r"|\bowns\b|\bin charge of\b|\bresponsible for\b|\btakes care of\b|\bvolunteered to\b",
     re.IGNORECASE,
@@ -285,8 +285,8 @@ def find_owner(
                     name = name[: when.start()].strip()
                 if name.lower() in ("i", "me", "我"):
                     return author
-                if not name or name.lower() in _NOT_A_NAME:
-                    continue
+                if not name or name.lower() in _NOT_A_NAME or name.endswith(("不", "没")):
+                    continue  # "账号被封概不负责" disclaims: nobody takes anything on
                 if people is None and pattern in _OWNER_ZH_NAMED:
                     continue
                 if people is not None:
