@@ -269,7 +269,9 @@ def detect_language(text: str) -> Language:
         return "zh"
     if not latin_words:
         return "zh" if han else "other"
-    if text.isascii() or len(latin_words) < 4:
+    # Letters all ASCII is as English as plain ASCII: an em dash, an emoji or "£5" do not make
+    # "Lantern Ride — Saturday 12 December" another language.
+    if len(latin_words) < 4 or all(ch.isascii() for ch in text if ch.isalpha()):
         return "en"
     return _langdetect(text)
 

@@ -58,7 +58,7 @@ _CLOCK = re.compile(
     re.I,
 )
 _FEE = re.compile(
-    r"\d+(?:\.\d+)?\s*(?:元|块|rmb)|[¥￥$]\s*\d+|免费|\bfree\b|费用|价格|收费|摊位费|保证金|\bfee\b"
+    r"\d+(?:\.\d+)?\s*(?:元|块|rmb)|[¥￥$£€]\s*\d+|免费|\bfree\b|费用|价格|收费|摊位费|保证金|\bfee\b"
     r"|\bprice\b|\bprizes?\b|早鸟",
     re.IGNORECASE,
 )
@@ -69,7 +69,8 @@ _DEADLINE = re.compile(
     re.IGNORECASE,
 )
 _OWNER = re.compile(
-    r"负责人|负责|主持|主讲|联系人|带队|组织者|\bhost(?:ed by)?\b|\borgani[sz]er\b|\bguest\b",
+    r"负责人|负责|主持|主讲|联系人|带队|组织者|\bhost(?:ed by)?\b|\borgani[sz](?:er|ing)\b"
+    r"|\bguest\b|\bleading\b|\bled by\b|\bin charge\b",
     re.IGNORECASE,
 )
 _PLACE_CUE = re.compile(
@@ -83,7 +84,11 @@ _POST_WORDS = frozenset(
     "招募 参加 一起 来了 啦 上架 新品 早鸟 即将截止 "
     "sign signups sign-ups up open opens close closes closing soon reminder announcement "
     "event our the a an and for of on in at with now this next week month tomorrow today "
-    "new join".split()
+    "new join "
+    # The details a post should carry ("date, meeting point and sign-up"), not the event's name.
+    "时间 日期 地点 地址 集合 集合点 费用 价格 详情 信息 名额 流程 须知 "
+    "date dates time times meeting point venue place location fee fees price prices cost "
+    "details detail info information deadline".split()
 )
 _MD = re.compile(r"\*\*|__|`")
 _LIST_MARK = re.compile(r"^\s*(?:[-*•>]\s+|[（(]\d{1,2}[）)]\s*|\d{1,2}[、.)]\s*(?!\d))")
@@ -344,7 +349,10 @@ def best_notice(
         if topic_place and place and topic_place not in fold_chinese(notice.text):
             continue  # the topic's own place is elsewhere: another event
         days = calendar_days(notice.text)
-        score = match + 0.05 * len(notice.slots)
+        # The fuller notice of a run wins over a one-line reminder of it ("a week on Thursday at
+        # Ohm & Wheel"): which details it states, and on how many lines.
+        detailed = sum(1 for line in notice.lines[:MAX_LINES] if slots_of(line))
+        score = match + 0.05 * len(notice.slots) + 0.03 * min(detailed, 5)
         if topic_days:
             if topic_days & days:
                 score += 1.0
@@ -408,8 +416,20 @@ def _turns(messages: Sequence[ChatMessage]) -> list[list[ChatMessage]]:
     return turns
 
 
+_EN_FIRST_PERSON = [
+    (re.compile(r"\bI(?:'m| am)\b"), "{} is"),
+    (re.compile(r"\bI(?:'ll| will)\b"), "{} will"),
+    (re.compile(r"\bI(?:'ve| have)\b"), "{} has"),
+]
+
+
 def _resolve_first_person(line: str, author: str) -> str:
-    """'有问题直接@我' in an admin's notice reads '@助教-阿周' in a post the operator sends."""
-    if not author or not re.search(r"[\u4e00-\u9fff]", line):
+    """'有问题直接@我' in an admin's notice reads '@助教-阿周' in a post the operator sends, and
+    "I'm leading" reads "Priya Nair is leading"."""
+    if not author:
+        return line
+    if not re.search(r"[\u4e00-\u9fff]", line):
+        for pattern, phrase in _EN_FIRST_PERSON:
+            line = pattern.sub(phrase.format(author), line)
         return line
     return _FIRST_PERSON.sub(author, line)
