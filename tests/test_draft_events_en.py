@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from copilot.profile import CommunityProfile, save_profile
-from copilot.skills.draft.notices import event_words
+from copilot.skills.draft.notices import calendar_days, event_words
 
 PROFILE = CommunityProfile(
     name="Canal Cyclists",
@@ -82,3 +82,20 @@ def test_detail_words_of_a_topic_do_not_name_the_event() -> None:
         "2026",
     }
     assert not {"时间", "地点", "费用"} & event_words("年末摄影展时间地点和费用")
+
+
+def test_a_digest_week_written_day_range_then_month() -> None:
+    from datetime import datetime
+
+    from copilot.models import ChatMessage
+    from copilot.skills.draft.digest import digest_window
+
+    assert calendar_days("Weekly recap, 9-15 November") == {(11, 9), (11, 15)}
+    assert calendar_days("9th–15th Nov") == {(11, 9), (11, 15)}
+    chat = [
+        ChatMessage(
+            id="m1", community="c", author="a", text="hi", ts=datetime.fromisoformat(CHAT[-1][0])
+        )
+    ]
+    since, until = digest_window("Weekly recap, 9-15 November", chat, "Europe/London")
+    assert (since.day, until.day) == (9, 16)

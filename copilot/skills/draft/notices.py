@@ -46,6 +46,11 @@ _EN_DAY = re.compile(
     rf"|\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{_EN_MONTH}\b",
     re.IGNORECASE,
 )
+# "9-15 November", "9th–15th Nov": a range of days before the month.
+_EN_DAY_RANGE = re.compile(
+    rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s*[—–\-]\s*(\d{{1,2}})(?:st|nd|rd|th)?\s+{_EN_MONTH}\b",
+    re.IGNORECASE,
+)
 _ZH_MONTH = re.compile(r"(?<!\d)(\d{1,2})\s*月(?!\s*\d{1,2}\s*[日号])")
 _EN_MONTH_ONLY = re.compile(rf"\b{_EN_MONTH}\b(?!\s+\d)", re.IGNORECASE)
 _WEEKDAY = re.compile(
@@ -147,6 +152,9 @@ def calendar_days(text: str) -> set[tuple[int, int]]:
             days.add((int(m[3] or month), int(m[4])))
     for m in _SLASH_DAY.finditer(text):
         days.add((int(m[1]), int(m[2])))
+    for m in _EN_DAY_RANGE.finditer(text):
+        month = _MONTHS_EN.index(m[3].lower()[:3]) + 1
+        days |= {(month, int(m[1])), (month, int(m[2]))}
     for m in _EN_DAY.finditer(text):
         if m[1]:
             month = _MONTHS_EN.index(m[1].lower()[:3]) + 1
@@ -168,7 +176,7 @@ def months_named(text: str) -> set[int]:
 def event_words(topic: str, community_name: str = "") -> set[str]:
     """The words of a topic that name the event: not its date, not the kind of post, not
     the community's own name ('毛孩子' in every notice of 成都毛孩子同城会)."""
-    bare = _EN_DAY.sub(" ", _ZH_DAY.sub(" ", topic))
+    bare = _EN_DAY.sub(" ", _EN_DAY_RANGE.sub(" ", _ZH_DAY.sub(" ", topic)))
     bare = _ZH_MONTH.sub(" ", _EN_MONTH_ONLY.sub(" ", _WEEKDAY.sub(" ", bare)))
     name = fold_chinese(community_name)
     words: set[str] = set()
