@@ -99,3 +99,22 @@ def test_a_digest_week_written_day_range_then_month() -> None:
     ]
     since, until = digest_window("Weekly recap, 9-15 November", chat, "Europe/London")
     assert (since.day, until.day) == (9, 16)
+
+
+def test_a_long_chat_notice_keeps_its_labelled_lines() -> None:
+    from copilot.skills.draft.notices import Notice, notice_lines
+
+    notice = Notice(
+        lines=(
+            "方案定下来了：",
+            "血染钟楼 15人大场",
+            "时间：11月21日（周六）19:30 开始",
+            "地点：店里熊猫间",
+            "说书人：店员小鱼",  # no date, place or fee: a detail all the same
+            "大家加油哈哈",
+        ),
+        source="chat",
+        kind="chat",
+    )
+    lines = notice_lines(notice, {"血染", "钟楼"})
+    assert "说书人：店员小鱼" in lines and "大家加油哈哈" not in lines

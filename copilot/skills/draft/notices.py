@@ -96,6 +96,7 @@ _POST_WORDS = frozenset(
     "details detail info information deadline".split()
 )
 _MD = re.compile(r"\*\*|__|`")
+_LABELLED_LINE = re.compile(r"^[^\W\d_]{1,8}\s*[：:]\s*\S")
 _LIST_MARK = re.compile(r"^\s*(?:[-*•>]\s+|[（(]\d{1,2}[）)]\s*|\d{1,2}[、.)]\s*(?!\d))")
 _ACK = re.compile(r"^(?:是的|对的?|没错|好的|嗯|yes|yep|okay|ok|sure)[，,、!！.。\s]+", re.I)
 RELATIVE_DAY = re.compile(r"今天|明天|今晚|明晚|明早|\btoday\b|\btomorrow\b|\btonight\b", re.I)
@@ -322,9 +323,11 @@ def notice_lines(notice: Notice, wanted: Collection[str] = ()) -> list[str]:
             if len(line) <= 4 and not any(ch.isdigit() for ch in line):
                 continue  # a bare section name in an outline ('费用'): no detail
             if (len(notice.lines) > 3 or len(pieces) > 1) and not (
-                slots_of(line) or any(w in fold_chinese(line) for w in wanted)
+                slots_of(line)
+                or any(w in fold_chinese(line) for w in wanted)
+                or (notice.kind == "chat" and _LABELLED_LINE.match(line))
             ):
-                continue
+                continue  # a long notice's chatter; its labelled lines ("说书人：小鱼") are details
             out.append(line)
     return out[:MAX_LINES]
 
