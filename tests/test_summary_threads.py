@@ -122,3 +122,22 @@ def test_a_disclaimer_is_not_a_task() -> None:
     ]
     summary = summarize_offline(chat, admins={"运营-大熊"}, tz="Asia/Shanghai")
     assert summary.action_items == []
+
+
+def test_an_admins_notice_with_a_price_and_find_me_is_a_decision_not_spam() -> None:
+    chat = [
+        slack(0, "阿卷（店长）", "方案定下来了："),
+        slack(1, "阿卷（店长）", "血染钟楼 15人大场\n时间：11月21日（周六）19:30 开始\n"
+              "费用：每人59元\n负责人：阿卷，有问题找我"),
+    ]  # fmt: skip
+    [decision] = summarize_offline(chat, admins={"阿卷（店长）"}, tz="Asia/Shanghai").decisions
+    assert "血染钟楼" in decision.text and decision.on == date(2026, 11, 21)
+
+
+def test_a_reply_that_opens_with_the_askers_name_answers() -> None:
+    chat = [
+        slack(0, "Sasha K", "Is the student price also for weekends? I'm at UESTC"),
+        slack(15, "Tom Becker", "Sasha K no, only Mon/Wed/Thu, not Friday night or weekend"),
+    ]
+    summary = summarize_offline(chat, tz="Asia/Shanghai")
+    assert not summary.open_questions and not summary.unanswered_questions

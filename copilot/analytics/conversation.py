@@ -80,6 +80,18 @@ def mentions(text: str, name: str) -> bool:
     return f"@{fold_chinese(name)}" in fold_chinese(text)
 
 
+def addresses(text: str, name: str) -> bool:
+    """Does `text` @-mention `name`, or open with it ("Sasha K no, only Mon/Wed/Thu")? Many
+    members address someone by name without the @."""
+    if mentions(text, name):
+        return True
+    folded, who = fold_chinese(text).lstrip(), fold_chinese(name).strip()
+    if len(who) < 2 or not folded.startswith(who):
+        return False
+    rest = folded[len(who) :]
+    return not rest or not (rest[0].isalnum() or rest[0] == "_")
+
+
 class ConversationIndex:
     """Indexes conversation messages so response lookups are cheap (10k+ messages)."""
 

@@ -29,9 +29,9 @@ from datetime import timedelta
 from copilot.analytics.conversation import (
     ConversationIndex,
     Roles,
+    addresses,
     flow,
     member_key,
-    mentions,
     replies_elsewhere,
 )
 from copilot.analytics.mood import is_insult
@@ -190,7 +190,7 @@ def _first_answer(index: ConversationIndex, q: ChatMessage) -> ChatMessage | Non
         and not replies_elsewhere(m, q)
     ]
     for m in later:
-        if _usable(m) and (index.roles.is_admin(m) or mentions(m.text, q.author)):
+        if _usable(m) and (index.roles.is_admin(m) or addresses(m.text, q.author)):
             return m
     for m in later[:NEXT_MESSAGES]:
         if m.ts - q.ts <= NEXT_WINDOW and _usable(m) and _answers_shape(q.text, m.text):
