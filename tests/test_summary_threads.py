@@ -63,6 +63,16 @@ def test_owners_and_deadlines_of_assignments_and_promises() -> None:
     assert ("Marco", date(2026, 10, 16)) in owed  # a promise to the member who asked
 
 
+def test_a_members_promise_with_a_deadline_is_a_task_but_a_plan_for_a_day_is_not() -> None:
+    chat = [
+        slack(0, "Marcus", "Gear Library note: I'm taking the loan batteries for a health check. "
+              "I'll post the results by Friday 20 November."),
+        slack(60, "Dan", "那我周二去"),
+    ]  # fmt: skip
+    summary = summarize_offline(chat, admins={"Tom"}, tz="Europe/London")
+    assert [(a.owner, a.due_on) for a in summary.action_items] == [("Marcus", date(2026, 11, 20))]
+
+
 def test_a_question_inside_a_thread_is_answered_by_the_next_reply_there() -> None:
     summary = summarize_offline(CHAT, admins={"Kelvin"}, tz="Asia/Hong_Kong")
     listed = [q.text for q in [*summary.open_questions, *summary.unanswered_questions]]
@@ -141,3 +151,9 @@ def test_a_reply_that_opens_with_the_askers_name_answers() -> None:
     ]
     summary = summarize_offline(chat, tz="Asia/Shanghai")
     assert not summary.open_questions and not summary.unanswered_questions
+
+
+def test_a_weekday_then_its_date_is_the_deadline_as_written() -> None:
+    chat = [slack(0, "Juno", "@Theo please have the test plan ready by Monday, November 9.")]
+    [item] = summarize_offline(chat, tz="Europe/London").action_items
+    assert (item.owner, item.due, item.due_on) == ("Theo", "Monday, November 9", date(2026, 11, 9))

@@ -36,6 +36,10 @@ _DEADLINE_AFTER = re.compile(
     re.I,
 )
 _DEADLINE_BEFORE = re.compile(r"(?:\bby|\bbefore|\buntil|\bdue|截止(?:到|至)?|最晚)\s*$", re.I)
+_EN_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b"
+)
 _EXPLICIT_TODO = re.compile(r"待办|\btodo\b|to-do|action item", re.I)
 # A request to the person addressed: "@X can you…?", "X，能帮忙…吗"
 _REQUEST = re.compile(
@@ -64,8 +68,8 @@ def find_actions(
     """Action items in time order. A first-person commitment ("我明天去买", "I'll bring…")
     is a group task when an admin says it, when its author is named as an owner, or when it
     follows a decision, an assignment or a call for volunteers ("谁能帮忙订车？") within
-    `PLAN_WINDOW`, or when it promises someone it replies to a deadline ("I'll go through it
-    by Friday"); else it is a member's own plan ("那我周二去"). Owners are named as the
+    `PLAN_WINDOW`, or when it promises a deadline ("I'll go through it by Friday"); else it
+    is a member's own plan ("那我周二去"). Owners are named as the
     chat writes them (`people`, default: everyone who spoke, and the admins)."""
     members = set(people) if people is not None else {m.author for m in clean} | set(roles.admins)
     by_id = {m.id: m for m in clean}
@@ -88,16 +92,11 @@ def find_actions(
     seen: set[str] = set()
 
     def promised(m: ChatMessage, raw: str) -> bool:
-        """A commitment with a deadline made in reply to someone else ("Send me your layout
-        plan and I'll go through it by Friday"): a promise to that member, to follow up."""
-        to = by_id.get(m.reply_to or "")
+        """A commitment with a marked deadline ("I'll post the results by Friday 20 November",
+        "Send me your plan and I'll go through it by Friday"): a promise to the group or to
+        the member it answers, to follow up; "那我周二去" names a day, not a deadline."""
         due = deadline(to_simplified(raw))
-        return (
-            to is not None
-            and to.author != m.author
-            and bool(due)
-            and _is_deadline(to_simplified(raw), due or "")
-        )
+        return bool(due) and _is_deadline(to_simplified(raw), due or "")
 
     listed: set[str] = set()  # messages whose owner line was read
     for m, raw in sentences:
@@ -225,4 +224,10 @@ def _explicit(when: str, after: str) -> str:
     paren = re.match(r"\s*[（(]\s*(\d{1,2}\s*月\s*\d{1,2}\s*[日号])", after)
     if paren and not re.search(r"\d", when):
         return f"{when}（{paren[1]}）"
+    # "Friday 20 November": the weekday is followed by the date it means.
+    dated = re.match(
+        rf",?\s+(\d{{1,2}}(?:st|nd|rd|th)?\s+{_EN_MONTH}|{_EN_MONTH}\s+\d{{1,2}}\b)", after, re.I
+    )
+    if dated and not re.search(r"\d", when):
+        return f"{when}{dated[0]}"  # as written, so the sentence still holds it
     return when
