@@ -269,7 +269,9 @@ def detect_language(text: str) -> Language:
         return "zh"
     if not latin_words:
         return "zh" if han else "other"
-    if text.isascii() or len(latin_words) < 4:
+    # Letters all ASCII is as English as plain ASCII: an em dash, an emoji or "£5" do not make
+    # "Lantern Ride — Saturday 12 December" another language.
+    if len(latin_words) < 4 or all(ch.isascii() for ch in text if ch.isalpha()):
         return "en"
     return _langdetect(text)
 
@@ -299,18 +301,20 @@ def _langdetect(text: str) -> Language:
 
 _ZH_QUESTION_WORDS = re.compile(
     r"怎么|怎样|如何|为什么|为啥|咋|(?<!没)什么|哪(?:里|儿|个|些|位|天|种|家|年)?"
-    r"|(?<![好有])几(?:点|号|天|个|次|位|时|月|年|岁|周|分钟|小时|人|块|元|钱)|多少|多久|多长|是否"
+    r"|(?<![好有这那前过头十])几(?:点|号|天|个|次|位|时|月|年|岁|周|分钟|小时|人|块|元|钱)|多少|多久|多长|是否"
     r"|能不能|可不可以|会不会|是不是|有没有|要不要|行不行|对不对|好不好|请问|请教|求助|谁知道|有人知道"
 )
-# "有什么问题都可以问" / "什么都行" use question words indefinitely.
+# "有什么问题都可以问" / "什么都行" / "看什么都糊" use question words indefinitely, as "这几天"
+# / "十几个人" use 几 (the lookbehind in _ZH_QUESTION_WORDS).
 _ZH_INDEFINITE = re.compile(
-    r"(?:有)?(?:什么|谁|哪里?)[^?。！!，,]{0,10}?[都也](?:可以|行|能|好|不|没)"
+    r"(?:有)?(?:什么|谁|哪里?)[^?。！!，,]{0,10}?[都也](?:可以|行|能|好|不|没)|(?:什么|谁|哪里|哪儿)都"
 )
 # "will do", "can do", "should work": an auxiliary with no subject answers, it does not ask.
 _EN_NOT_ASKING = re.compile(
     r"^(?:can|could|will|would|should|shall|may|is|are|was|were|does|did)\s+"
     r"(?:do|be|go|try|check|fix|work|help|see|look|have|say|tell|wait|confirm)\b"
 )
+_EN_THEN_HAN = re.compile(r"^[a-z]+\s*[\u4e00-\u9fff]")
 _ZH_QUESTION_END = re.compile(r"[吗呢么]\s*[~～。.…!！]*$")
 _EN_QUESTION_START = re.compile(
     r"^(?:what|how|when|where|why|who|whom|whose|which|can|could|does|did|do you|do we|do i"
@@ -329,10 +333,13 @@ def is_question(text: str) -> bool:
     if _ZH_QUESTION_END.search(folded) or _ZH_QUESTION_WORDS.search(_ZH_INDEFINITE.sub("", folded)):
         return True
     # "When the host comes back they can take it back." starts like a question but ends as a
-    # statement: a question without "?" has no full stop either.
+    # statement: a question without "?" has no full stop either (nor a Chinese one: "May 负责
+    # 订食物。" names May, it does not ask whether one may). An English question goes on in
+    # English: a start word followed by Chinese is a name or a loan word.
     return any(
         _EN_QUESTION_START.match(s.strip())
-        and not s.rstrip().endswith((".", "!"))
+        and not _EN_THEN_HAN.match(s.strip())
+        and not s.rstrip().endswith((".", "!", "。"))
         and not _EN_NOT_ASKING.match(s.strip())
         for s in split_sentences(folded)
     )

@@ -207,7 +207,11 @@ def test_slack_export_folder() -> None:
     msgs = by_id(loaded.messages)
     assert {m.channel for m in loaded.messages} == {"general", "events"}
     welcome = msgs["1793707200.000200"]
-    assert welcome.text == ("Welcome @张美! Read the community handbook before posting in #events.")
+    # A labelled link keeps its address, as a Telegram text_link does.
+    assert welcome.text == (
+        "Welcome @张美! Read the community handbook (https://example.org/handbook) before posting"
+        " in #events."
+    )
     assert (welcome.author, welcome.author_id) == ("Alice Chen", "U01ALICE")
     assert welcome.ts == datetime(2026, 11, 3, 12, 0, 0, 200, tzinfo=UTC)  # exact microseconds
     assert (welcome.thread, welcome.reply_to) == ("1793707200.000200", None)
@@ -238,7 +242,8 @@ def test_slack_bot_attachments_file_comments_and_app_installs() -> None:
     github = msgs["1793794000.000300"]  # a bot post whose words are only in attachments[]
     assert (github.author, github.is_service) == ("GitHub", False)
     assert github.text == (
-        "[community-site] Pull request opened by bobli\n#42 Add meetup calendar page\n"
+        "[community-site] Pull request opened by bobli (https://github.com/bobli)\n"
+        "#42 Add meetup calendar page\n"
         "Lists upcoming meetups from events.yaml & links the RSVP form."
     )
     assert msgs["1793794100.000400"].text == "New post: How we run our first meetup"  # fallback

@@ -6,8 +6,9 @@ sent at or after Q and no later than `within` (24 h by default), and one of thes
 
 1. explicit reply: ``R.reply_to == Q.id``;
 2. Q opened a thread: ``R.thread == Q.id`` (Slack-style threads keyed by the parent);
-3. nearby: R is in Q's channel and Q's thread (both None for top-level messages),
-   at most `window` (30 min) after Q, does not explicitly reply to another message,
+3. nearby: R is in Q's channel and Q's thread (`flow`: None for top-level messages),
+   at most `window` (30 min) after Q, does not explicitly reply to another message (replying
+   to the thread's root, as every Slack thread reply does, is not replying to another),
    and either @-mentions Q's author or is written by an admin — or by anyone, when
    the caller asks for ``anyone_nearby`` (FAQ mining, where acceptance is checked
    separately).
@@ -79,6 +80,18 @@ def mentions(text: str, name: str) -> bool:
     return f"@{fold_chinese(name)}" in fold_chinese(text)
 
 
+def addresses(text: str, name: str) -> bool:
+    """Does `text` @-mention `name`, or open with it ("Sasha K no, only Mon/Wed/Thu")? Many
+    members address someone by name without the @."""
+    if mentions(text, name):
+        return True
+    folded, who = fold_chinese(text).lstrip(), fold_chinese(name).strip()
+    if len(who) < 2 or not folded.startswith(who):
+        return False
+    rest = folded[len(who) :]
+    return not rest or not (rest[0].isalnum() or rest[0] == "_")
+
+
 class ConversationIndex:
     """Indexes conversation messages so response lookups are cheap (10k+ messages)."""
 
@@ -125,7 +138,7 @@ class ConversationIndex:
         asker = member_key(q)
         candidates = self._replies.get(q.id, []) + self._threads.get(q.id, [])
         for m in self.following(q, window):
-            if m.thread != q.thread or (m.reply_to and m.reply_to != q.id):
+            if flow(m) != flow(q) or replies_elsewhere(m, q):
                 continue
             if anyone_nearby or self.roles.is_admin(m) or mentions(m.text, q.author):
                 candidates.append(m)
@@ -135,6 +148,24 @@ class ConversationIndex:
                 continue
             found[m.id] = m
         return sorted(found.values(), key=lambda m: (m.ts, m.id))
+
+
+def flow(m: ChatMessage) -> str | None:
+    """The conversation a message is part of: its thread, or None for the channel's main flow.
+    A thread's root belongs to the main flow: Slack gives a message that got replies
+    ``thread_ts == ts``, so without this one top-level message would sit "in another thread"
+    than the next one merely because somebody replied to it."""
+    return None if m.thread == m.id else m.thread
+
+
+def replies_elsewhere(m: ChatMessage, q: ChatMessage) -> bool:
+    """Does `m` explicitly reply to a message other than `q`? Replying to the root of the thread
+    both are in is not a reply to anyone in particular: Slack exports give every thread reply
+    ``reply_to == thread_ts``, and a post in a Telegram forum topic replies to the topic's first
+    message, so the answer to a question asked inside a thread looks like that."""
+    if not m.reply_to or m.reply_to == q.id:
+        return False
+    return not (m.thread and m.reply_to == m.thread and flow(m) == flow(q))
 
 
 def minutes_between(a: datetime, b: datetime) -> float:

@@ -9,7 +9,9 @@ and the question queue. A question's answer is, in this order of trust:
    @-mentions the asker;
 3. within `NEXT_WINDOW`: one of the next `NEXT_MESSAGES` messages by someone else that shares a
    content word with the question or has the shape of the answer it wants (a time for "几点",
-   a number for "多少", a place for "在哪").
+   a number for "多少", a place for "在哪");
+4. within `QUIET_WINDOW`: the very next message in the channel and thread by someone else, when
+   it shares a content word with the question (a quiet channel answered hours later).
 
 Candidates that are questions themselves, echoes ("同问", "+1", "me too"), stickers and media,
 spam and prompt injection never answer. The answerer's next messages within a few minutes
@@ -18,22 +20,32 @@ continue the answer ("在图书馆" / "三楼 302").
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from copilot.analytics.conversation import ConversationIndex, Roles, member_key, mentions
+from copilot.analytics.conversation import (
+    ConversationIndex,
+    Roles,
+    addresses,
+    flow,
+    member_key,
+    replies_elsewhere,
+)
 from copilot.analytics.mood import is_insult
 from copilot.analytics.spam import spam_ids
 from copilot.models import ChatMessage
 from copilot.text import fold_chinese, is_media_only, is_question, looks_like_injection, tokenize
 
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 NEARBY_WINDOW = timedelta(minutes=30)
 NEXT_WINDOW = timedelta(minutes=15)
 NEXT_MESSAGES = 4
 CONTINUATION = timedelta(minutes=3)
 MAX_ANSWER_MESSAGES = 3
+QUIET_WINDOW = timedelta(hours=6)
 
 _ECHO = re.compile(
     r"^(?:同问|同求|\+1|加一|我也(?:想|是|要|不知道|不清楚|想知道|在找)|求\S{0,4}|蹲一个|蹲|mark|码住|顶"
@@ -174,16 +186,46 @@ def _first_answer(index: ConversationIndex, q: ChatMessage) -> ChatMessage | Non
         for m in index.following(q, NEARBY_WINDOW)
         if m.ts >= q.ts
         and member_key(m) != asker
-        and m.thread == q.thread
-        and (not m.reply_to or m.reply_to == q.id)
+        and flow(m) == flow(q)
+        and not replies_elsewhere(m, q)
     ]
     for m in later:
-        if _usable(m) and (index.roles.is_admin(m) or mentions(m.text, q.author)):
+        if _usable(m) and (index.roles.is_admin(m) or addresses(m.text, q.author)):
             return m
     for m in later[:NEXT_MESSAGES]:
         if m.ts - q.ts <= NEXT_WINDOW and _usable(m) and _answers_shape(q.text, m.text):
             return m
+    return _quiet_answer(index, q)
+
+
+def _quiet_answer(index: ConversationIndex, q: ChatMessage) -> ChatMessage | None:
+    """In a quiet channel an answer can come hours later (an admin checking in after lunch):
+    the very next message in the question's channel and thread, by someone else, within
+    `QUIET_WINDOW`, answers when it is no question or echo, shares a content word with the
+    question and nothing else was said in between. The shape of an answer alone (a time for
+    "什么时候") is not enough this late: the next announcement has times too."""
+    asker = member_key(q)
+    for m in index.following(q, QUIET_WINDOW):
+        if m.ts < q.ts or flow(m) != flow(q):
+            continue
+        if member_key(m) == asker:
+            continue  # the asker adding detail ("我個舖想 12 月開") keeps the question open
+        if replies_elsewhere(m, q) or not _usable(m):
+            return None  # the channel moved on: someone else's conversation, not an answer
+        return m if _content_words(q.text) & _content_words(m.text) else None
     return None
+
+
+def _content_words(text: str) -> set[str]:
+    """Words that say what a message is about: not digits ("1.0" and "2.0" share a "0") nor
+    single characters; but jieba cuts words it does not know (Cantonese, trade terms: 杯測 →
+    杯 / 测) into single characters, so runs of those are joined back in pairs."""
+    tokens = tokenize(text)
+    words = {t for t in tokens if len(t) >= 2 and not t.isdigit()}
+    for a, b in itertools.pairwise(tokens):
+        if len(a) == len(b) == 1 and _HAN.match(a) and _HAN.match(b):
+            words.add(a + b)
+    return words
 
 
 def _continued(index: ConversationIndex, first: ChatMessage) -> list[ChatMessage]:

@@ -50,7 +50,7 @@ WHEN_RE = re.compile(
 # 決議 and 確定 match as 定案, 决议 and 确定). A cue says the group settled something; a
 # question or a first-person resolution ("我决定…", "I've decided…") is filtered by the caller.
 DECISION_RE = re.compile(
-    r"定了|定好了|定下来了?|定案|(?<![不没未])确认了|已确认|(?<![不没])决定(?!权)|决议|议定|(?<![不没能])确定(?:了|下来|好了|为|在|[:：])"
+    r"定了|定好了|定下来了?|定案|定咗|定好咗|(?<![不没未])确认了|已确认|(?<![不没])决定(?!权)|决议|议定|(?<![不没能])确定(?:了|下来|好了|为|在|[:：])"
     r"|最(?:后|终)(?:确定|方案|决定|结果|版)|就这么定|就这样定|就这么办|就这样办|按这个(?:来|办|方案)"
     r"|敲定|拍板|说好了|结论|投票结果|表决结果|全票通过|一致通过|(?:方案|安排)如下"
     r"|那就(?:定|这么|这样|做|办|选|按|用|改|去)|就定在"
@@ -63,7 +63,7 @@ DECISION_RE = re.compile(
     re.IGNORECASE,
 )
 _ACTION_STRONG = re.compile(
-    r"负责(?!人)|(?<![我还不])记得(?!吗)|别忘|不要忘|待办|\btodo\b|to-do|跟进|(?<![好太很])麻烦(?!了)|(?<![申邀])请(?!问|教|假|客|不要|勿)"
+    r"(?<![不没])负责(?!人)|(?<![我还不])记得(?!吗)|别忘|不要忘|待办|\btodo\b|to-do|跟进|(?<![好太很])麻烦(?!了)|(?<![申邀])请(?!问|教|假|客|不要|勿)"
     r"|交给|action item|remember to|don't forget|please (?!note)|assigned to|follow up"
     r"|\bowns\b|\bin charge of\b|\bresponsible for\b|\btakes care of\b|\bvolunteered to\b",
     re.IGNORECASE,
@@ -285,8 +285,8 @@ def find_owner(
                     name = name[: when.start()].strip()
                 if name.lower() in ("i", "me", "我"):
                     return author
-                if not name or name.lower() in _NOT_A_NAME:
-                    continue
+                if not name or name.lower() in _NOT_A_NAME or name.endswith(("不", "没")):
+                    continue  # "账号被封概不负责" disclaims: nobody takes anything on
                 if people is None and pattern in _OWNER_ZH_NAMED:
                     continue
                 if people is not None:

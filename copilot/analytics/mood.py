@@ -37,6 +37,7 @@ _INSULT = re.compile(
     r"|(?:你|他|她)(?:就)?是(?:个)?托(?:儿)?[吧吗?？]|你这种人|你这样的人|你(?:是不是)?有病"
     r"|你(?:脑子|脑袋)(?:进水|有问题)|醒醒吧|做梦(?:比较快|去吧)|^滚(?:出去|开|蛋)?[!！。]*$|闭嘴"
     r"|傻[逼比bx]|\bsb\b|煞笔|智障|脑残|弱智|蠢货|废物|[，,]\s*垃圾[!！。]*$|^垃圾[!！]*$|你(?:这个|这)?垃圾"
+    r"|不要脸|脸都不要|要点脸|无耻|玩不起就别玩|输不起|菜就多练|菜鸡"
     r"|\byou(?:'re| are)?\s+(?:an?\s+|such an?\s+)?(?:idiot|moron|stupid|dumb|loser|clown|joke)\b"
     r"|bootlick|\bshut up\b|\bstfu\b|nobody asked|go cry|get lost",
     re.IGNORECASE | re.MULTILINE,

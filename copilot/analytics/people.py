@@ -21,7 +21,8 @@ def _parts(name: str) -> list[str]:
 def member_named(name: str, people: Collection[str]) -> str | None:
     """The one member `name` refers to: equal after folding script and case, or equal to the
     last part of a display name with a role or place prefix ('小君' → '副團長-小君'), or to its
-    first part for English names ('Sam' → 'Sam Lee'). None when no one or several match."""
+    first part for English names ('Sam' → 'Sam Lee'), or to a middle one ('Joyce' → '何詠欣 Joyce
+    Ho'). None when no one or several match."""
     want = "".join(_parts(name))
     if not want:
         return None
@@ -29,6 +30,8 @@ def member_named(name: str, people: Collection[str]) -> str | None:
     if len(exact) == 1:
         return exact[0]
     found = {p for p in people if (parts := _parts(p)) and want in (parts[-1], parts[0])}
+    if not found:  # "何詠欣 Joyce Ho": Hong Kong names put the English given name in the middle
+        found = {p for p in people if len(want) >= 3 and want in _parts(p)[1:-1]}
     if not found:  # "副团长小君" written without the hyphen: a suffix of the joined name
         found = {
             p for p in people if len(want) >= 2 and "".join(_parts(p)).endswith(want) and p != name

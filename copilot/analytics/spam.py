@@ -55,7 +55,11 @@ _DM = re.compile(
     r"|\b(?:dm|pm|message) me\b"
 )
 # Someone warning about ads quotes them ("遇到私聊推销的直接拉黑"): not an ad.
-_WARNING = re.compile(r"禁止|不要|别[加信理买]|谨防|小心|当心|警惕|骗子|骗局|举报|拉黑|踢出|违者")
+_WARNING = re.compile(
+    r"禁止|不要|别[加信理买]|谨防|小心|当心|警惕|骗子|骗局|举报|拉黑|踢出|违者"
+    r"|\bscam|\bbeware\b|\bdo(?:n'?t| not) (?:click|dm|reply|send|pay|trust)"
+    r"|\breport(?:ed)? (?:it|them)\b"
+)
 # Joining another group or scanning a code to get something: a lead for someone's sale.
 _LURE_ZH = re.compile(r"扫码|扫一扫|二维码|进群|加群|拉你进|入群领|进裙|加裙")
 # What is on offer: a price, a freebie, a sale, paid material.
@@ -69,6 +73,10 @@ _MONEY = re.compile(
     r"\d+\s*(?:-\s*\d+\s*)?(?:元|块|万|k\b)|日结\s*\d+|日收益|月入|日[赚入收]|\d+\s*%|过万"
 )
 _CRYPTO = re.compile(r"usdt|比特币|\bbtc\b|\beth\b|币圈|搬砖|套利|稳赚|躺赚|回报率|体验金")
+# An investment "teacher" showing returns ("学员上个月平均回报 35%，免费入群 👉 t.me/…"): weaker
+# words than _CRYPTO, so they need both a claimed return and a way off the group.
+_INVEST = re.compile(r"投资|理财|回报|收益|带单|导师|学员|炒股|炒币|\btrading\b|\bmentor\b")
+_RETURNS = re.compile(r"\d+(?:\.\d+)?\s*%|翻倍|月入|日[赚入收]|[日周月]收益|过万|\b\d+x\b")
 _EN_LURE = re.compile(
     r"giv(?:e|ing)\s*away|\bfree\s+(?:\$\d+|nitro|gift|whitelist|airdrop|mint|crypto)|gift\s*card"
     r"|\bnitro\b|airdrop|whitelist|\bmint is live\b|\bclaim (?:now|before|here|your)"
@@ -79,7 +87,33 @@ _EN_PHISH = re.compile(
     r"your (?:\w+ )?account (?:was|has been|is|will be) (?:reported|suspended|locked|flagged|banned"
     r"|disabled)|verify your account|avoid a (?:permanent )?ban"
 )
-_EN_REACH = re.compile(r"https?://|www\.|@everyone|@here|\b(?:dm|pm|message) me\b|contact our")
+_EN_REACH = re.compile(
+    r"https?://|www\.|\b(?:t\.me|wa\.me|bit\.ly)/|@everyone|@here|\b(?:dm|pm|message) me\b"
+    r"|contact our"
+)
+# A sales pitch or a money lure in English, strong enough that a member chatting about prices
+# ("is it £5 for non-members?") never matches: discounts off a price list, stock running out,
+# income per day/week, jobs that need no experience, accounts for rent, freebies for the
+# "first 100 members", followers for sale.
+_EN_PITCH = re.compile(
+    r"\d+\s*% off\b|\bprice ?list\b|\blimited (?:stock|spots|places|offer)\b"
+    r"|direct from (?:the )?factory"
+    r"|\bwholesale\b|\b(?:accounts?|logins?) for (?:rent|sale)\b|\bstart earning\b"
+    r"|\bno experience (?:needed|required|necessary)\b|\bwork from home\b|\bfrom home!"
+    r"|\b(?:make|makes|made|earn|earns|earned|making|earning) [£$€]\s?[\d,.]+k?"
+    r"|[£$€]\s?[\d,.]+k?(?:\s*[–-]\s*[£$€]?\s?[\d,.]+k?)? (?:a|per|every) (?:day|week)\b"
+    r"|\bonly \d+ (?:spots|places|seats|slots) left\b|\bfirst \d+ (?:members|people|users)\b"
+    r"|\bclaim (?:here|now|yours|your)\b|\b\d[\d,]* (?:real |active )?(?:followers|likes)\b"
+    r"|\b(?:we are|we're|now) hiring\b.{0,80}(?:[£$€]|per day|no experience)"
+)
+# Someone to contact off the group: a messenger, an international phone number, a handle to
+# message, a link (bare t.me/... or shop.top/... included), or a contact already redacted.
+_EN_CONTACT = re.compile(
+    r"\b(?:whatsapp|telegram|signal|wechat|kik)\b|\+\d{1,3}[\s-]?\d{3,}"
+    r"|\b(?:dm|pm|inbox|message|text|contact|msg) (?:me|us)\b|\b(?:message|contact|dm) @\w+"
+    r"|https?://|www\.|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,6}/\S"
+    r"|\[(?:phone|wechat_id|qq|email)\]"
+)
 
 
 def is_link_only(text: str) -> bool:
@@ -114,7 +148,12 @@ def is_spam(text: str) -> bool:
         return True
     if _CRYPTO.search(folded) and (_MONEY.search(folded) or reach):
         return True
+    contact = _CONTACT.search(folded) or _CONTACT_ASK.search(folded) or reach
+    if _INVEST.search(folded) and _RETURNS.search(folded) and contact and not asks:
+        return True
     if (_EN_LURE.search(folded) or _EN_PHISH.search(folded)) and _EN_REACH.search(folded):
+        return True
+    if _EN_PITCH.search(folded) and _EN_CONTACT.search(folded) and not asks:
         return True
     if not _AD_KEYWORDS.search(folded):
         return False

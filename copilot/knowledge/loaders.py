@@ -20,7 +20,7 @@ from typing import Literal
 
 from copilot.knowledge import formats
 from copilot.knowledge.chat_exports import ExportOptions, is_slack_export, parse_slack_export
-from copilot.knowledge.chat_exports.common import NO_OPTIONS
+from copilot.knowledge.chat_exports.common import NO_OPTIONS, keep_file_order
 from copilot.knowledge.chat_exports.slack import Tree, open_slack_zip
 from copilot.knowledge.documents import Document, LoadedFile
 from copilot.knowledge.errors import (
@@ -248,6 +248,7 @@ def _checked(loaded: LoadedFile) -> LoadedFile:
     if loaded.format in formats.CHAT_FORMATS:
         if all(is_media_only(m.text) for m in loaded.messages):  # pictures only: nothing to read
             raise EmptyFileError(loaded.source, "no chat messages with text found")
+        loaded = loaded.model_copy(update={"messages": keep_file_order(loaded.messages)})
     elif not any(d.text.strip() for d in loaded.documents):
         hint = " (a scanned PDF? run OCR on it first)" if loaded.format == "pdf" else ""
         raise EmptyFileError(loaded.source, f"no text found{hint}")

@@ -7,6 +7,7 @@ when every one of its checks passes; each failed check says what was missing or 
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable
 from datetime import date
@@ -92,8 +93,9 @@ def _day_forms(day: date | None) -> str:
 
 
 def score_draft(case: DraftCase, result: DraftResult) -> list[CheckResult]:
-    """Every expected fact in the draft (first variant), none of the forbidden ones."""
-    text = result.text
+    """Every expected fact in the draft (first variant), none of the forbidden ones, as members
+    read it: a Telegram draft is HTML parse mode, so "Ohm &amp; Wheel" shows as "Ohm & Wheel"."""
+    text = html.unescape(result.text)
     checks = [_present("must_contain", text, case.must_contain)]
     checks.append(_absent("must_not_contain", text, case.must_not_contain))
     return checks + _language(case.language, text)

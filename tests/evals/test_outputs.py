@@ -15,6 +15,7 @@ from copilot.retrieval.memory import MemoryVectorStore
 from copilot.skills.results import (
     ActionItem,
     Decision,
+    DraftResult,
     QuestionRef,
     SuggestResult,
     Summary,
@@ -23,12 +24,14 @@ from copilot.skills.results import (
 from copilot.skills.results.common import HealthNumbers, PlanStep, Suggestion
 from evals.communities import COMMUNITIES, community_id, prepared
 from evals.outputs import (
+    DraftCase,
     OutputsError,
     SuggestionsSpec,
     SummaryCase,
     load_output_communities,
     load_outputs,
     run_community,
+    score_draft,
     score_suggestions,
     score_summary,
 )
@@ -148,6 +151,21 @@ def test_a_decision_without_its_details_fails_and_says_which_detail() -> None:
         ],
     )
     assert all(c.passed for c in score_summary(case, detailed))
+
+
+def test_a_telegram_draft_is_scored_as_members_read_it() -> None:
+    """HTML parse mode escapes "&": members read "Ohm & Wheel", and so does the check."""
+    case = DraftCase(id="d", kind="reminder", topic="t", must_contain=["Ohm & Wheel"])
+    draft = DraftResult(
+        text="<b>Reminder</b>\nWorkshop at Ohm &amp; Wheel, 19:00",
+        variants=[],
+        citations=[],
+        checks=[],
+        kind="reminder",
+        channel="telegram",
+        language="en",
+    )
+    assert all(c.passed for c in score_draft(case, draft))
 
 
 def test_an_answered_question_listed_as_open_fails() -> None:

@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from copilot.knowledge.redact import redact
+from copilot.models import ChatMessage
 from copilot.text import MEDIA_TOKEN, media_placeholder
 
 CHINA_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
@@ -155,3 +156,26 @@ class UniqueIds:
         self._seen[(channel, base)] += 1
         n = self._seen[(channel, base)]
         return base if n == 1 else f"{base}-{n}"
+
+
+def keep_file_order(messages: list[ChatMessage]) -> list[ChatMessage]:
+    """Messages stamped with the same time keep the order the export lists them in.
+
+    Exports with minute or second precision (WeChat and QQ text, many CSVs) stamp a header
+    ("方案定下来了：") and the details posted right after it with one time; everything
+    downstream orders by (time, id), and ids are hashes, so the details could come first. The
+    k-th message of a run of consecutive equal times (per channel, in file order; reversed
+    when the export lists the newest first) is moved k microseconds later: far below what the
+    export records, and only where the export itself says which came first."""
+    if len(messages) < 2:
+        return messages
+    newest_first = messages[0].ts > messages[-1].ts
+    ordered = list(reversed(messages)) if newest_first else list(messages)
+    run: dict[str, tuple[datetime, int]] = {}  # channel -> (time of its last message, k)
+    out: list[ChatMessage] = []
+    for m in ordered:
+        last, k = run.get(m.channel, (None, 0))
+        k = k + 1 if last == m.ts else 0
+        run[m.channel] = (m.ts, k)
+        out.append(m.model_copy(update={"ts": m.ts + timedelta(microseconds=k)}) if k else m)
+    return list(reversed(out)) if newest_first else out

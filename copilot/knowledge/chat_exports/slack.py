@@ -175,7 +175,8 @@ def _text(m: dict[str, Any], subtype: str | None, author: str, users: dict[str, 
     if subtype in _MEMBERSHIP:
         return _MEMBERSHIP[subtype].format(author)
     if subtype in _INTEGRATION:
-        app = decode_mrkdwn(str(m.get("text") or ""), users).rpartition(":")[2].strip()
+        text = decode_mrkdwn(str(m.get("text") or ""), users, addresses=False)
+        app = text.rpartition(":")[2].strip()
         return _INTEGRATION[subtype].format(author, app or "an app").strip()
     if subtype == "file_comment" and isinstance(m.get("comment"), dict):
         return decode_mrkdwn(str(m["comment"].get("comment") or ""), users)
@@ -222,8 +223,9 @@ def slack_time(ts: str) -> datetime:
     return datetime.fromtimestamp(int(seconds), UTC) + timedelta(microseconds=micros)
 
 
-def decode_mrkdwn(text: str, users: dict[str, str]) -> str:
-    """<@U1> → @name, <#C1|general> → #general, <https://x|label> → label, <!here> → @here."""
+def decode_mrkdwn(text: str, users: dict[str, str], *, addresses: bool = True) -> str:
+    """<@U1> → @name, <#C1|general> → #general, <https://x|label> → label (https://x) (just
+    label without `addresses`), <!here> → @here."""
 
     def replace(match: re.Match[str]) -> str:
         target, _, label = match.group(1).partition("|")
@@ -237,7 +239,12 @@ def decode_mrkdwn(text: str, users: dict[str, str]) -> str:
             return label
         if target.startswith("!"):
             return "@" + target[1:]
-        return label or target.removeprefix("mailto:")
+        address = target.removeprefix("mailto:")
+        # A labelled link keeps its address, as Telegram's text_link does: the operator (and
+        # spam detection) must see where "立即領取" points, unless the label already shows it.
+        if addresses and label and label not in (address, re.sub(r"^[a-z]+://", "", address)):
+            return f"{label} ({address})"
+        return label or address
 
     text = _TOKEN.sub(replace, text)
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").strip()

@@ -165,7 +165,7 @@ def digest_items(
 
 
 def _compact(notice: Notice, language: str) -> str:
-    """A notice in one line: its title, then day, place, fee, deadline as it states them."""
+    """A notice in one line: its title, then day, time, place, fee, deadline as it states them."""
     lines = [re.sub(r"\*\*|__|`", "", ln).strip() for ln in notice.lines if ln.strip()]
     title = lines[0].rstrip(":：").strip()
     rest = lines[1:]
@@ -174,7 +174,7 @@ def _compact(notice: Notice, language: str) -> str:
     sep, cut = ("; ", re.compile(r"\s\(|\.\s")) if language == "en" else ("；", re.compile("，"))
     details = []
     for line in rest:
-        if slots_of(line) & {"date", "place", "fee", "deadline"}:
+        if slots_of(line) & {"date", "time", "place", "fee", "deadline"}:  # "Meet from 17:00…"
             details.append(_balanced(cut.split(line, maxsplit=1)[0].strip()))
     text = title + (("：" if language == "zh" else ": ") + sep.join(details) if details else "")
     return _clip(text, ITEM_CHARS + 40)

@@ -46,6 +46,11 @@ _EN_DAY = re.compile(
     rf"|\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{_EN_MONTH}\b",
     re.IGNORECASE,
 )
+# "9-15 November", "9th–15th Nov": a range of days before the month.
+_EN_DAY_RANGE = re.compile(
+    rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s*[—–\-]\s*(\d{{1,2}})(?:st|nd|rd|th)?\s+{_EN_MONTH}\b",
+    re.IGNORECASE,
+)
 _ZH_MONTH = re.compile(r"(?<!\d)(\d{1,2})\s*月(?!\s*\d{1,2}\s*[日号])")
 _EN_MONTH_ONLY = re.compile(rf"\b{_EN_MONTH}\b(?!\s+\d)", re.IGNORECASE)
 _WEEKDAY = re.compile(
@@ -58,7 +63,7 @@ _CLOCK = re.compile(
     re.I,
 )
 _FEE = re.compile(
-    r"\d+(?:\.\d+)?\s*(?:元|块|rmb)|[¥￥$]\s*\d+|免费|\bfree\b|费用|价格|收费|摊位费|保证金|\bfee\b"
+    r"\d+(?:\.\d+)?\s*(?:元|块|rmb)|[¥￥$£€]\s*\d+|免费|\bfree\b|费用|价格|收费|摊位费|保证金|\bfee\b"
     r"|\bprice\b|\bprizes?\b|早鸟",
     re.IGNORECASE,
 )
@@ -69,7 +74,8 @@ _DEADLINE = re.compile(
     re.IGNORECASE,
 )
 _OWNER = re.compile(
-    r"负责人|负责|主持|主讲|联系人|带队|组织者|\bhost(?:ed by)?\b|\borgani[sz]er\b|\bguest\b",
+    r"负责人|负责|主持|主讲|联系人|带队|组织者|\bhost(?:ed by)?\b|\borgani[sz](?:er|ing)\b"
+    r"|\bguest\b|\bleading\b|\bled by\b|\bin charge\b",
     re.IGNORECASE,
 )
 _PLACE_CUE = re.compile(
@@ -83,9 +89,14 @@ _POST_WORDS = frozenset(
     "招募 参加 一起 来了 啦 上架 新品 早鸟 即将截止 "
     "sign signups sign-ups up open opens close closes closing soon reminder announcement "
     "event our the a an and for of on in at with now this next week month tomorrow today "
-    "new join".split()
+    "new join "
+    # The details a post should carry ("date, meeting point and sign-up"), not the event's name.
+    "时间 日期 地点 地址 集合 集合点 费用 价格 详情 信息 名额 流程 须知 "
+    "date dates time times meeting point venue place location fee fees price prices cost "
+    "details detail info information deadline".split()
 )
 _MD = re.compile(r"\*\*|__|`")
+_LABELLED_LINE = re.compile(r"^[^\W\d_]{1,8}\s*[：:]\s*\S")
 _LIST_MARK = re.compile(r"^\s*(?:[-*•>]\s+|[（(]\d{1,2}[）)]\s*|\d{1,2}[、.)]\s*(?!\d))")
 _ACK = re.compile(r"^(?:是的|对的?|没错|好的|嗯|yes|yep|okay|ok|sure)[，,、!！.。\s]+", re.I)
 RELATIVE_DAY = re.compile(r"今天|明天|今晚|明晚|明早|\btoday\b|\btomorrow\b|\btonight\b", re.I)
@@ -142,6 +153,9 @@ def calendar_days(text: str) -> set[tuple[int, int]]:
             days.add((int(m[3] or month), int(m[4])))
     for m in _SLASH_DAY.finditer(text):
         days.add((int(m[1]), int(m[2])))
+    for m in _EN_DAY_RANGE.finditer(text):
+        month = _MONTHS_EN.index(m[3].lower()[:3]) + 1
+        days |= {(month, int(m[1])), (month, int(m[2]))}
     for m in _EN_DAY.finditer(text):
         if m[1]:
             month = _MONTHS_EN.index(m[1].lower()[:3]) + 1
@@ -163,7 +177,7 @@ def months_named(text: str) -> set[int]:
 def event_words(topic: str, community_name: str = "") -> set[str]:
     """The words of a topic that name the event: not its date, not the kind of post, not
     the community's own name ('毛孩子' in every notice of 成都毛孩子同城会)."""
-    bare = _EN_DAY.sub(" ", _ZH_DAY.sub(" ", topic))
+    bare = _EN_DAY.sub(" ", _EN_DAY_RANGE.sub(" ", _ZH_DAY.sub(" ", topic)))
     bare = _ZH_MONTH.sub(" ", _EN_MONTH_ONLY.sub(" ", _WEEKDAY.sub(" ", bare)))
     name = fold_chinese(community_name)
     words: set[str] = set()
@@ -309,9 +323,11 @@ def notice_lines(notice: Notice, wanted: Collection[str] = ()) -> list[str]:
             if len(line) <= 4 and not any(ch.isdigit() for ch in line):
                 continue  # a bare section name in an outline ('费用'): no detail
             if (len(notice.lines) > 3 or len(pieces) > 1) and not (
-                slots_of(line) or any(w in fold_chinese(line) for w in wanted)
+                slots_of(line)
+                or any(w in fold_chinese(line) for w in wanted)
+                or (notice.kind == "chat" and _LABELLED_LINE.match(line))
             ):
-                continue
+                continue  # a long notice's chatter; its labelled lines ("说书人：小鱼") are details
             out.append(line)
     return out[:MAX_LINES]
 
@@ -344,7 +360,10 @@ def best_notice(
         if topic_place and place and topic_place not in fold_chinese(notice.text):
             continue  # the topic's own place is elsewhere: another event
         days = calendar_days(notice.text)
-        score = match + 0.05 * len(notice.slots)
+        # The fuller notice of a run wins over a one-line reminder of it ("a week on Thursday at
+        # Ohm & Wheel"): which details it states, and on how many lines.
+        detailed = sum(1 for line in notice.lines[:MAX_LINES] if slots_of(line))
+        score = match + 0.05 * len(notice.slots) + 0.03 * min(detailed, 5)
         if topic_days:
             if topic_days & days:
                 score += 1.0
@@ -408,8 +427,20 @@ def _turns(messages: Sequence[ChatMessage]) -> list[list[ChatMessage]]:
     return turns
 
 
+_EN_FIRST_PERSON = [
+    (re.compile(r"\bI(?:'m| am)\b"), "{} is"),
+    (re.compile(r"\bI(?:'ll| will)\b"), "{} will"),
+    (re.compile(r"\bI(?:'ve| have)\b"), "{} has"),
+]
+
+
 def _resolve_first_person(line: str, author: str) -> str:
-    """'有问题直接@我' in an admin's notice reads '@助教-阿周' in a post the operator sends."""
-    if not author or not re.search(r"[\u4e00-\u9fff]", line):
+    """'有问题直接@我' in an admin's notice reads '@助教-阿周' in a post the operator sends, and
+    "I'm leading" reads "Priya Nair is leading"."""
+    if not author:
+        return line
+    if not re.search(r"[\u4e00-\u9fff]", line):
+        for pattern, phrase in _EN_FIRST_PERSON:
+            line = pattern.sub(phrase.format(author), line)
         return line
     return _FIRST_PERSON.sub(author, line)

@@ -155,7 +155,9 @@ def _accepted_pairs(
     messages: list[ChatMessage], roles: Roles, window: timedelta
 ) -> tuple[list[FaqCandidate], list[str]]:
     """(accepted pairs, the other members' questions) in time order."""
-    excluded = spam_ids(messages) | {m.id for m in messages if looks_like_injection(m.text)}
+    excluded = spam_ids(messages, roles.admins) | {
+        m.id for m in messages if looks_like_injection(m.text)
+    }
     index = ConversationIndex(messages, roles, exclude=excluded)
     pairs: list[FaqCandidate] = []
     others: list[str] = []

@@ -36,6 +36,10 @@ _DEADLINE_AFTER = re.compile(
     re.I,
 )
 _DEADLINE_BEFORE = re.compile(r"(?:\bby|\bbefore|\buntil|\bdue|截止(?:到|至)?|最晚)\s*$", re.I)
+_EN_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b"
+)
 _EXPLICIT_TODO = re.compile(r"待办|\btodo\b|to-do|action item", re.I)
 # A request to the person addressed: "@X can you…?", "X，能帮忙…吗"
 _REQUEST = re.compile(
@@ -64,7 +68,8 @@ def find_actions(
     """Action items in time order. A first-person commitment ("我明天去买", "I'll bring…")
     is a group task when an admin says it, when its author is named as an owner, or when it
     follows a decision, an assignment or a call for volunteers ("谁能帮忙订车？") within
-    `PLAN_WINDOW`; else it is a member's own plan ("那我周二去"). Owners are named as the
+    `PLAN_WINDOW`, or when it promises a deadline ("I'll go through it by Friday"); else it
+    is a member's own plan ("那我周二去"). Owners are named as the
     chat writes them (`people`, default: everyone who spoke, and the admins)."""
     members = set(people) if people is not None else {m.author for m in clean} | set(roles.admins)
     by_id = {m.id: m for m in clean}
@@ -85,8 +90,29 @@ def find_actions(
 
     actions: list[ActionItem] = []
     seen: set[str] = set()
+
+    def promised(m: ChatMessage, raw: str) -> bool:
+        """A commitment with a marked deadline ("I'll post the results by Friday 20 November",
+        "Send me your plan and I'll go through it by Friday"): a promise to the group or to
+        the member it answers, to follow up; "那我周二去" names a day, not a deadline."""
+        due = deadline(to_simplified(raw))
+        return bool(due) and _is_deadline(to_simplified(raw), due or "")
+
+    listed: set[str] = set()  # messages whose owner line was read
     for m, raw in sentences:
-        item = assigned.get((m.id, raw)) or _action(raw, m, may_commit(m), members)
+        if m.id not in listed:
+            listed.add(m.id)
+            for task, owner, due in _owner_line_tasks(m.text, members):
+                if (key := fold_chinese(task)) not in seen:
+                    seen.add(key)
+                    base = m.ts.astimezone(zone).date()
+                    due_on = resolve_date(due, base) if due else None
+                    actions.append(
+                        ActionItem(task=task, owner=owner, due=due, due_on=due_on, message_id=m.id)
+                    )
+        item = assigned.get((m.id, raw)) or _action(
+            raw, m, may_commit(m) or promised(m, raw), members
+        )
         if item is None:
             continue
         task, owner, due = item
@@ -105,6 +131,32 @@ def find_actions(
             )
         )
     return actions
+
+
+_OWNER_LINE = re.compile(
+    r"^\W{0,4}(?:负责人?|分工|\bowners?\b|\bleads?\b|in charge)\s*[：:]\s*(?P<value>\S.*)$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_PART = re.compile(r"[^、，,；;（(]+(?:[（(][^）)]*[）)])?")
+_NAME_TASK = re.compile(r"^\s*(?P<name>[^（(]{1,24}?)\s*[（(](?P<task>[^）)]+)[）)]\s*$")
+
+
+def _owner_line_tasks(
+    text: str, people: Collection[str]
+) -> list[tuple[str, str | None, str | None]]:
+    """'负责：Joyce（场地同流程）、May（评判，11月9日前确认 3 位评判）' gives each person named
+    their own task, with the deadline written in it; a line naming one person only says who
+    owns the whole (the decision's owner)."""
+    out: list[tuple[str, str | None, str | None]] = []
+    for line in _OWNER_LINE.finditer(to_simplified(text)):
+        shown = text[line.start("value") : line.end("value")]  # same length: script folded
+        named = [m for p in _PART.finditer(shown) if (m := _NAME_TASK.match(p.group(0)))]
+        if len(named) < 2:
+            continue
+        for found in named:
+            name, task = found["name"].strip(), found["task"].strip()
+            out.append((f"{name}：{task}", as_member(name, people), deadline(to_simplified(task))))
+    return out
 
 
 def _action(
@@ -172,4 +224,10 @@ def _explicit(when: str, after: str) -> str:
     paren = re.match(r"\s*[（(]\s*(\d{1,2}\s*月\s*\d{1,2}\s*[日号])", after)
     if paren and not re.search(r"\d", when):
         return f"{when}（{paren[1]}）"
+    # "Friday 20 November": the weekday is followed by the date it means.
+    dated = re.match(
+        rf",?\s+(\d{{1,2}}(?:st|nd|rd|th)?\s+{_EN_MONTH}|{_EN_MONTH}\s+\d{{1,2}}\b)", after, re.I
+    )
+    if dated and not re.search(r"\d", when):
+        return f"{when}{dated[0]}"  # as written, so the sentence still holds it
     return when

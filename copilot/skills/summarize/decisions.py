@@ -26,7 +26,7 @@ from collections.abc import Collection
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from copilot.analytics.conversation import ConversationIndex, Roles
+from copilot.analytics.conversation import ConversationIndex, Roles, flow
 from copilot.analytics.exchanges import is_noise
 from copilot.analytics.extract import (
     DECISION_RE,
@@ -125,6 +125,10 @@ def _decision(
     if _HEADER_END.search(cue) and not details:
         details = _following_details(m, clean, position, any_line=True)
         title = details[0] if details and not _is_detail_line(details[0]) else None
+        if title is not None and len(title) > 80:  # "…晚飯：12月14日…。May 負責…。": its first
+            first, *more = split_sentences(title)  # sentence is what was decided
+            if len(first) <= 80 and more:
+                title, details = first, [first, " ".join(x.strip() for x in more), *details[1:]]
         if title is not None and len(title) <= 80:
             text, details = f"{text}{title}", details[1:]
     elif _wordlike(DECISION_RE.sub("", to_simplified(cue))) < 4 and not any(
@@ -172,7 +176,7 @@ def _following_details(
     for nxt in clean[position + 1 :]:
         if nxt.ts - last > DETAILS_WINDOW or taken == DETAILS_MESSAGES:
             break
-        if nxt.channel != m.channel or nxt.thread != m.thread:
+        if nxt.channel != m.channel or flow(nxt) != flow(m):
             continue
         if nxt.author != m.author or is_question(nxt.text) or is_noise(nxt.text):
             break

@@ -80,7 +80,7 @@ def summarize_offline(
     roles = Roles.of(admins, bots)
     cap = max(max_items, 0)
     convo = [m for m in normalize(messages) if not m.is_service and not roles.is_bot(m)]
-    spam = spam_ids(convo)
+    spam = spam_ids(convo, roles.admins)  # admins quote ads in warnings, and post prices
     real = [m for m in convo if m.id not in spam]
     clean = [m for m in real if not looks_like_injection(m.text)]
     index = ConversationIndex(clean, roles)
