@@ -95,8 +95,17 @@ def _measure(n: int) -> dict[str, dict[str, float]]:
         cp = build(n, Path(tmp), UseEmbedder())
         built = time.perf_counter() - start
         rows = compare(cp)
+        rss = _rss_mb()  # both stores open, every index built, the searches done
         cp.close()
-    return rows | {"build": {"seconds": built}}
+    return rows | {"build": {"seconds": built, "rss_mb": rss}}
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def compare(cp: Copilot) -> dict[str, dict[str, float]]:
@@ -141,8 +150,17 @@ def compare(cp: Copilot) -> dict[str, dict[str, float]]:
 
 
 def main(sizes: list[int]) -> None:
-    for n, rows in measure(sizes).items():
-        print(f"{n:>9,} chunks (built in {rows['build']['seconds']:.0f} s)")
+    import resource
+
+    for n in sizes:
+        rows = _measure(n)
+        built = rows["build"]
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+        print(
+            f"{n:>9,} chunks (built in {built['seconds']:.0f} s; RSS after the searches "
+            f"{built['rss_mb']:,.0f} MB, peak so far {peak:,.0f} MB)",
+            flush=True,
+        )
         for name in ("new questions", "vectors given"):
             r = rows[name]
             print(

@@ -205,7 +205,7 @@ def retrieval_rows(args: argparse.Namespace) -> list[Row]:
                     f"p50 {r['p50']:.1f} ms, p95 {r['p95']:.1f} ms = "
                     f"{r['p50'] / r['base_p50']:.2f}x p50, {r['p95'] / r['base_p95']:.2f}x p95",
                     f"LangChain + Chroma, top 5: p50 {r['base_p50']:.1f}, "
-                    f"p95 {r['base_p95']:.1f} ms",
+                    f"p95 {r['base_p95']:.1f} ms; RSS {measured['build']['rss_mb']:,.0f} MB",
                 )
             )
     return rows
@@ -246,11 +246,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10, help="Per client count.")
     parser.add_argument("--ingest", type=int, default=2000, help="Chunks for the ingest row.")
     args = parser.parse_args()
-    rows = [row for part in args.parts.split(",") if part for row in PARTS[part](args)]
     print("| what | measured | baseline in the same run |")
     print("|---|---|---|")
-    for what, value, baseline in rows:
-        print(f"| {what} | {value} | {baseline} |")
+    # Each part's rows as soon as they are measured: a long run that fails late (the 1,000
+    # communities come last) keeps what it measured before.
+    for part in (p for p in args.parts.split(",") if p):
+        for what, value, baseline in PARTS[part](args):
+            print(f"| {what} | {value} | {baseline} |", flush=True)
 
 
 if __name__ == "__main__":
