@@ -58,6 +58,28 @@ def copilot(settings: Settings, embedder: UseEmbedder):  # type: ignore[no-untyp
 
 
 @pytest.fixture
+def one_doc_answers(tmp_path: Path, embedder: UseEmbedder):  # type: ignore[no-untyped-def]
+    """`ask(name, text, question)`: the offline answer from a community of that one document,
+    with the handoff gate open (for tests of how an answer is shaped, not of the gate)."""
+    from copilot.service import Copilot
+
+    settings = Settings(  # type: ignore[call-arg]
+        data_dir=tmp_path / "data", llm_provider="offline", handoff_threshold=0.0, _env_file=None
+    )
+    instance = Copilot(settings, embedder=embedder, llm=None)
+
+    def ask(name: str, text: str, question: str) -> str:
+        path = tmp_path / name
+        if not path.exists():
+            path.write_text(text, "utf-8")
+            assert not instance.ingest_paths("docs", [path]).skipped
+        return instance.ask("docs", question).answer
+
+    yield ask
+    instance.close()
+
+
+@pytest.fixture
 def fake_copilot(settings: Settings):  # type: ignore[no-untyped-def]
     """A Copilot on the fakes: hashing embedder, in-memory vectors (real SQLite). For tests
     where retrieval quality is not the point: no model to run, no Chroma files."""

@@ -137,21 +137,9 @@ CARDS = """# 会员卡
 """
 
 
-def test_the_priciest_or_cheapest_row_of_a_table_answers_a_superlative(
-    tmp_path: Path,
-    embedder,  # type: ignore[no-untyped-def]
-) -> None:
-    from copilot.config import Settings
-
-    (tmp_path / "会员卡.md").write_text(CARDS, "utf-8")
-    settings = Settings(  # type: ignore[call-arg]
-        data_dir=tmp_path / "data", llm_provider="offline", handoff_threshold=0.0, _env_file=None
-    )
-    copilot = Copilot(settings, embedder=embedder, llm=None)
-    copilot.ingest_paths("cafe", [tmp_path / "会员卡.md"])
-    priciest = copilot.ask("cafe", "最贵的那张卡能带朋友吗？").answer
-    cheapest = copilot.ask("cafe", "最便宜的那种卡办一张多少钱？").answer
-    copilot.close()
+def test_the_priciest_or_cheapest_row_of_a_table_answers_a_superlative(one_doc_answers) -> None:  # type: ignore[no-untyped-def]
+    priciest = one_doc_answers("会员卡.md", CARDS, "最贵的那张卡能带朋友吗？")
+    cheapest = one_doc_answers("会员卡.md", CARDS, "最便宜的那种卡办一张多少钱？")
     assert "黑卡" in priciest and "半价" in priciest, priciest
     # the walk-in row has no card price: it is not the cheapest card
     assert "银卡" in cheapest and "199" in cheapest and "散客" not in cheapest, cheapest

@@ -173,20 +173,8 @@ PATCH_NOTES = """# Harbour Town patch notes
 """
 
 
-def test_a_sub_heading_found_in_an_overview_is_answered_with_its_section(
-    tmp_path: Path,
-    embedder,  # type: ignore[no-untyped-def]
-) -> None:
-    from copilot.config import Settings
-
-    (tmp_path / "patch-notes.md").write_text(PATCH_NOTES, "utf-8")
-    settings = Settings(  # type: ignore[call-arg]
-        data_dir=tmp_path / "data", llm_provider="offline", handoff_threshold=0.0, _env_file=None
-    )
-    copilot = Copilot(settings, embedder=embedder, llm=None)
-    copilot.ingest_paths("game", [tmp_path / "patch-notes.md"])
-    answer = copilot.ask("game", "What did the Lantern Update bring?").answer
-    copilot.close()
+def test_a_sub_heading_found_in_an_overview_is_answered_with_its_section(one_doc_answers) -> None:  # type: ignore[no-untyped-def]
+    answer = one_doc_answers("patch-notes.md", PATCH_NOTES, "What did the Lantern Update bring?")
     for item in ("night markets", "lighthouse", "rain"):
         assert item in answer, answer
     assert "apple" not in answer  # another release's notes
