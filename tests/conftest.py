@@ -70,7 +70,9 @@ def one_doc_answers(tmp_path: Path, embedder: UseEmbedder):  # type: ignore[no-u
 
     def ask(name: str, text: str, question: str) -> str:
         path = tmp_path / name
-        if not path.exists():
+        if path.exists():
+            assert path.read_text("utf-8") == text, f"{name} was ingested with other text"
+        else:
             path.write_text(text, "utf-8")
             assert not instance.ingest_paths("docs", [path]).skipped
         return instance.ask("docs", question).answer

@@ -189,3 +189,11 @@ def test_enumerating_wordings_ask_for_a_list() -> None:
     # "都…什么时候" asks for a time, "什么意思" for a meaning
     assert not read_question("都是什么时候开始？").wants_list
     assert not read_question("这都是什么意思？").wants_list
+    for single in (
+        "日本的首都是什么？",  # 都 of a place name
+        "活动都为什么取消了？",
+        "它们都有什么区别？",
+        "What do I click to add a member?",  # how to, not what was added
+        "What did they change the meeting time to?",
+    ):
+        assert not read_question(single).wants_list, single

@@ -137,8 +137,14 @@ def link_questions(
     messages: Sequence[ChatMessage],
     admins: Collection[str] = (),
     bots: Collection[str] = (),
+    *,
+    late_answers: bool = True,
 ) -> list[Exchange]:
-    """Every member question of the chat with its answer messages, in time order."""
+    """Every member question of the chat with its answer messages, in time order.
+
+    `late_answers=False` leaves out the quiet-channel rule (the next message hours later that
+    shares a word): good enough to count a question as answered, too weak to quote as its
+    answer ("晚安各位铲屎官" shares 铲屎官 with a question about grooming)."""
     roles = Roles.of(admins, bots)
     excluded = spam_ids(messages, admins) | {
         m.id
@@ -152,7 +158,7 @@ def link_questions(
             continue
         if message.reply_to and "?" not in fold_chinese(message.text):
             continue  # a reply without a question mark answers ("多放几个水碗"), it does not ask
-        first = _first_answer(index, message)
+        first = _first_answer(index, message, late_answers)
         if first is None:
             exchanges.append(Exchange(message))
             continue
@@ -172,7 +178,9 @@ def _usable(candidate: ChatMessage) -> bool:
     return not is_noise(candidate.text) and not is_question(candidate.text)
 
 
-def _first_answer(index: ConversationIndex, q: ChatMessage) -> ChatMessage | None:
+def _first_answer(
+    index: ConversationIndex, q: ChatMessage, late_answers: bool = True
+) -> ChatMessage | None:
     direct = [  # a reply without a question mark answers, even "多放几个水碗" (几个: not asking)
         m
         for m in index.responses(q, window=timedelta(0))  # replies and thread replies only
@@ -195,7 +203,7 @@ def _first_answer(index: ConversationIndex, q: ChatMessage) -> ChatMessage | Non
     for m in later[:NEXT_MESSAGES]:
         if m.ts - q.ts <= NEXT_WINDOW and _usable(m) and _answers_shape(q.text, m.text):
             return m
-    return _quiet_answer(index, q)
+    return _quiet_answer(index, q) if late_answers else None
 
 
 def _quiet_answer(index: ConversationIndex, q: ChatMessage) -> ChatMessage | None:

@@ -39,7 +39,8 @@ def chat_pieces(
     piece each (the question is what a new question is matched with, the reply is what the
     answer quotes); unanswered ones are left out; windows hold only statements.
     """
-    exchanges = link_questions(messages, admins)
+    # Only answers strong enough to quote: a late message that merely shares a word is not one.
+    exchanges = link_questions(messages, admins, late_answers=False)
     asked = {e.question.id for e in exchanges}
     answering = {a.id for e in exchanges for a in e.answers}
     excluded = spam_ids(messages, admins)

@@ -72,9 +72,12 @@ SHAPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
 _LIST = re.compile(
     r"哪些|哪几|几个|几种|几类|几大|几点要|有什么(?!用|区别|不同)|包括|包含|分别|列举|步骤|流程"
     r"|(?<![一\d])(?:[二两三四五六七八九十]|[2-9]|1\d)\s*(?:个(?!月|小时|工作日|星期)|种|类|大|项|步|点|感|要素|原则|特征|方面)"
-    r"|都[^，。？?！!]{0,6}(?:啥(?!时候)|什么(?!时候|意思))"  # "都改了啥", "都要带什么"
+    # "都改了啥", "都要带什么"; not 首都/成都 (places), 为什么, nor 都…什么时间/意思/区别
+    r"|(?<![首成京古帝国])都(?!市)[^，。？?！!为]{0,6}(?:啥(?!时候|时间|意思|用)|什么(?!时候|时间|意思|用|区别|不同|样))"
     r"|\bwhat are\b|\bwhich are\b|\blist\b|\btypes of\b|\bkinds of\b|\bsteps\b|\bways\b"
-    r"|\bwhat (?:did|does|do|will) [^?]{1,40}\b(?:add|include|change|cover|offer)s?\b",
+    # "what did the update add", not "what do I click to add a member"
+    r"|\bwhat (?:did|does|do|will) (?:(?!\bto\b)[^?]){1,40}?"
+    r"\b(?:add|include|change|cover|offer)s?\s*(?:\?|$)",
     re.IGNORECASE,
 )
 _NUMERALS = {c: n for n, c in enumerate("一二三四五六七八九十", 1)} | {"两": 2}
@@ -138,12 +141,14 @@ def read_question(question: str) -> QuestionProfile:
 # "最贵那张卡", "最高一级的会员", "the cheapest plan": which row of a table, by its price.
 _EXTREMES = {
     "max": re.compile(
-        r"最贵|最高(?:一级|级|档|等)|最高的|最顶级|\bmost expensive\b|\bpriciest\b"
+        r"最贵|最高(?:一级|级|档|等)|最高的(?:等级|会员|套餐|卡|档)|最顶级"
+        r"|\bmost expensive\b|\bpriciest\b"
         r"|\bhighest (?:tier|level|plan|grade)\b|\btop (?:tier|level|plan)\b",
         re.IGNORECASE,
     ),
     "min": re.compile(
-        r"最便宜|最低(?:一级|级|档|等)|最低的|\bcheapest\b|\bleast expensive\b"
+        r"最便宜|最低(?:一级|级|档|等)|最低的(?:等级|会员|套餐|卡|档)"
+        r"|\bcheapest\b|\bleast expensive\b"
         r"|\blowest (?:tier|level|plan|grade)\b|\bentry[- ]level\b",
         re.IGNORECASE,
     ),

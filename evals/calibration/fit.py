@@ -146,11 +146,12 @@ def run(data_root: Path, write: bool, *, keep_ranker: bool = False) -> dict[str,
         "support_loco": {},
         "ranker_top1_loco": {},
     }
-    kept = AnswerModels(ranker, start.answerability, start.support)
-    kept_questions = collect(dev, data_root, kept, "questions") if keep_ranker else {}
+    base_models = AnswerModels(ranker, start.answerability, start.support)
+    kept_questions = collect(dev, data_root, base_models, "questions") if keep_ranker else {}
     # Leave one community out: both models fitted without it, scored on it.
     for held in dev:
         others = [r for name, rows in units.items() if name != held.id for r in rows]
+        # Kept, the ranker saw every dev community: its top-1 here is in-sample, not LOCO.
         fold_ranker = ranker if keep_ranker else fit_ranker(others)
         report["ranker_top1_loco"][held.id] = top1_share(fold_ranker, units[held.id])  # type: ignore[index]
         fold_models = AnswerModels(fold_ranker, start.answerability, start.support)
@@ -162,7 +163,7 @@ def run(data_root: Path, write: bool, *, keep_ranker: bool = False) -> dict[str,
         report["support_loco"][held.id] = decisions(  # type: ignore[index]
             fold_support, questions[held.id], grounded
         )
-    questions = kept_questions or collect(dev, data_root, kept, "questions")
+    questions = kept_questions or collect(dev, data_root, base_models, "questions")
     every = [r for rows in questions.values() for r in rows]
     answerability = fit_answerability(every)
     support = fit_answerability(every, grounded)

@@ -57,7 +57,7 @@ def fit_monotone(
     direction (+1: more of it never lowers the probability), or not at all. The eval questions
     are paraphrased on purpose, so there a question in the source's own words is more often a
     near miss than in real use; unconstrained, the fit learns that matching words lower
-    confidence. Active set: the worst offender is dropped and the rest refitted."""
+    confidence. Greedy: the worst offender is dropped for good and the rest refitted."""
     kept = list(features)
     while True:
         model = fit_logistic(rows, targets, kept, l2=l2)

@@ -58,8 +58,8 @@ def list_answer(
     # which is a sub-heading with the list under it. That item never answers by itself (it is
     # only a title), so its section's list does, whatever the question's wording.
     heading_item = bool(chunk.meta.get("overview")) and unit.kind == "item"
-    names = unit.kind == "sentence" or heading_item
-    named = _named(lists, chunk, unit) if (question.wants_list or heading_item) and names else []
+    names = heading_item or (question.wants_list and unit.kind == "sentence")
+    named = _named(lists, chunk, unit) if names else []
     # A sentence that neither introduces nor names a list stays the answer: a list merely
     # scoring near it answers another question more often than this one.
     if not (introduces or named or (unit.kind == "item" and question.wants_list)):

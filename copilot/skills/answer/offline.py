@@ -139,7 +139,7 @@ def _announcement(retrieval: Retrieval, question: QuestionProfile, best: ScoredU
 
 def _row(retrieval: Retrieval, question: QuestionProfile, best: ScoredUnit) -> Quote:
     """A table row with its header; for "the priciest / cheapest …" the row of the same table
-    (same document and header) with the highest / lowest price in the first column that has
+    (same document, header and table) with the highest / lowest price in the first column that has
     prices, which words cannot tell apart ("叶青会员" and "叶金会员" read alike to a question
     about "最高一级")."""
     chunk = retrieval.chunks[best.chunk]
@@ -151,10 +151,14 @@ def _row(retrieval: Retrieval, question: QuestionProfile, best: ScoredUnit) -> Q
         for ci, other in enumerate(retrieval.chunks)
         if other.source == chunk.source
         for row in other.units
-        if row.kind == "row" and row.key == unit.key
+        if row.kind == "row" and row.key == unit.key and row.group == unit.group
     ]
     for column in unit.key.split(" | "):
-        priced = [(p, ci, text) for ci, text, cells in rows if (p := _price(cells.get(column)))]
+        priced = [
+            (p, ci, text)
+            for ci, text, cells in rows
+            if (p := _price(cells.get(column))) is not None
+        ]
         if len(priced) >= 2:
             pick = max if question.extreme == "max" else min
             _, ci, text = pick(priced, key=lambda p: p[0])
@@ -168,6 +172,9 @@ _PRICE = re.compile(
 )
 
 
+_FREE = re.compile(r"^\s*(?:免费|免費|free)\b", re.IGNORECASE)
+
+
 def _cells(row: str) -> dict[str, str]:
     """A rendered row ('卡种: 米粒卡；办卡价格: 199 元') as header -> value."""
     pairs = (cell.partition(": ") for cell in re.split(r"；|; ", row))
@@ -175,6 +182,8 @@ def _cells(row: str) -> dict[str, str]:
 
 
 def _price(cell: str | None) -> float | None:
+    if _FREE.search(cell or ""):
+        return 0.0
     match = _PRICE.search(cell or "")
     if match is None:
         return None
