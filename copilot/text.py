@@ -197,6 +197,11 @@ def is_traditional(text: str) -> bool:
     return bool(han) and _t2s().convert(han) != han
 
 
+def has_han(text: str) -> bool:
+    """Whether `text` holds a Chinese character (a token in Chinese script)."""
+    return bool(_CJK.search(text))
+
+
 def in_script_of(reference: str, text: str) -> str:
     """`text` in the Chinese script of `reference`: a simplified-Chinese asker reads a
     traditional source in simplified characters, and the other way round."""

@@ -2,15 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 from copilot.retrieval.bm25 import Bm25Index
-
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-
-
-def _script(token: str) -> str:
-    return "cjk" if _CJK.search(token) else "latin"
+from copilot.text import has_han
 
 
 def unknown_words(
@@ -27,7 +20,7 @@ def unknown_words(
     a run of them is one unknown word; a lone character ("钱", "付") is weak evidence.
     """
     if evidence_script is not None:
-        wanted = {t for t in wanted if _script(t) == evidence_script}
+        wanted = {t for t in wanted if ("cjk" if has_han(t) else "latin") == evidence_script}
     unseen = {t for t in wanted if not bm25.knows(t)}
     words = {
         t
