@@ -3,14 +3,12 @@ chat or the playbook, and never a fact of another event."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
-from copilot.profile import CommunityProfile, save_profile
+from copilot.profile import CommunityProfile
 from copilot.skills.draft.notices import calendar_days, event_words
 from copilot.skills.draft.templates import normalize_kind
+from tests.clubs import chat_and_playbook_club
 
 PROFILE = CommunityProfile(
     name="青禾摄影社",
@@ -58,24 +56,9 @@ PLAYBOOK = """# 社团活动
 
 @pytest.fixture(scope="module")
 def club(tmp_path_factory: pytest.TempPathFactory, embedder):  # type: ignore[no-untyped-def]
-    from copilot.config import Settings
-    from copilot.service import Copilot
-
-    root = tmp_path_factory.mktemp("club")
-    chat = root / "chat.jsonl"
-    chat.write_text(
-        "\n".join(
-            json.dumps({"ts": ts, "author": a, "text": t, "id": f"m{i}"}, ensure_ascii=False)
-            for i, (ts, a, t) in enumerate(CHAT)
-        ),
-        encoding="utf-8",
+    instance = chat_and_playbook_club(
+        tmp_path_factory.mktemp("club"), embedder, CHAT, ("活动.md", PLAYBOOK), PROFILE
     )
-    (root / "活动.md").write_text(PLAYBOOK, encoding="utf-8")
-    settings = Settings(data_dir=root / "data", llm_provider="offline", _env_file=None)  # type: ignore[call-arg]
-    instance = Copilot(settings, embedder=embedder, llm=None)
-    instance.ingest_paths("club", [chat], kind="chat")
-    instance.ingest_paths("club", [Path(root / "活动.md")], kind="playbook")
-    save_profile(instance.db, "club", PROFILE)
     yield instance
     instance.close()
 

@@ -5,13 +5,11 @@ in a post the operator sends."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
-from copilot.profile import CommunityProfile, save_profile
+from copilot.profile import CommunityProfile
 from copilot.skills.draft.notices import calendar_days, event_words
+from tests.clubs import chat_and_playbook_club
 
 PROFILE = CommunityProfile(
     name="Canal Cyclists",
@@ -44,24 +42,9 @@ PLAYBOOK = """# Rides calendar
 
 @pytest.fixture(scope="module")
 def club(tmp_path_factory: pytest.TempPathFactory, embedder):  # type: ignore[no-untyped-def]
-    from copilot.config import Settings
-    from copilot.service import Copilot
-
-    root = tmp_path_factory.mktemp("club-en")
-    chat = root / "chat.jsonl"
-    chat.write_text(
-        "\n".join(
-            json.dumps({"ts": ts, "author": a, "text": t, "id": f"m{i}"})
-            for i, (ts, a, t) in enumerate(CHAT)
-        ),
-        encoding="utf-8",
+    instance = chat_and_playbook_club(
+        tmp_path_factory.mktemp("club-en"), embedder, CHAT, ("calendar.md", PLAYBOOK), PROFILE
     )
-    (root / "calendar.md").write_text(PLAYBOOK, encoding="utf-8")
-    settings = Settings(data_dir=root / "data", llm_provider="offline", _env_file=None)  # type: ignore[call-arg]
-    instance = Copilot(settings, embedder=embedder, llm=None)
-    instance.ingest_paths("club", [chat], kind="chat")
-    instance.ingest_paths("club", [Path(root / "calendar.md")], kind="playbook")
-    save_profile(instance.db, "club", PROFILE)
     yield instance
     instance.close()
 
