@@ -171,3 +171,29 @@ def test_a_late_message_sharing_a_word_counts_as_answered_but_is_never_quoted() 
     # ...but as knowledge it is no answer: nothing of this chat is quotable evidence for it.
     pieces = chat_pieces(chat, max_tokens=400)
     assert not any(u.kind == "reply" for p in pieces for u in p.units)
+
+
+def test_an_admins_goodnight_after_a_members_answer_is_not_the_answer() -> None:
+    from datetime import datetime, timedelta, timezone
+
+    from copilot.analytics.exchanges import link_questions
+    from copilot.models import ChatMessage
+
+    start = datetime(2026, 11, 22, 20, 30, tzinfo=timezone(timedelta(hours=8)))
+
+    def said(i: str, author: str, minutes: int, text: str) -> ChatMessage:
+        return ChatMessage(
+            id=i, community="c", author=author, ts=start + timedelta(minutes=minutes), text=text
+        )
+
+    chat = [
+        said("q", "雪糕", 0, "萨摩耶冬天要不要剃毛？"),
+        said("a", "旺财", 10, "千万别剃，双层毛是保暖的"),
+        said("g", "群主", 30, "晚安各位铲屎官[月亮]"),
+        said("q2", "阿花", 40, "领养日可以带猫去吗？"),
+        # an admin's reply that shares no word with the question still answers it
+        said("a2", "群主", 50, "不建议，现场人多"),
+    ]
+    (shave, cat) = link_questions(chat, admins={"群主"})
+    assert [m.id for m in shave.answers] == ["a"]
+    assert [m.id for m in cat.answers] == ["a2"]

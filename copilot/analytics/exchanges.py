@@ -6,7 +6,8 @@ and the question queue. A question's answer is, in this order of trust:
 
 1. an explicit reply to it, or a reply in the thread it opened;
 2. within `NEARBY_WINDOW` in the same channel and thread: an admin's message, or one that
-   @-mentions the asker;
+   @-mentions the asker (unless a member's on-topic answer, rule 3, came before an admin's
+   message that shares nothing with the question);
 3. within `NEXT_WINDOW`: one of the next `NEXT_MESSAGES` messages by someone else that shares a
    content word with the question or has the shape of the answer it wants (a time for "几点",
    a number for "多少", a place for "在哪");
@@ -197,13 +198,28 @@ def _first_answer(
         and flow(m) == flow(q)
         and not replies_elsewhere(m, q)
     ]
+    on_topic = next(
+        (
+            m
+            for m in later[:NEXT_MESSAGES]
+            if m.ts - q.ts <= NEXT_WINDOW and _usable(m) and _answers_shape(q.text, m.text)
+        ),
+        None,
+    )
     for m in later:
         if _usable(m) and (index.roles.is_admin(m) or addresses(m.text, q.author)):
+            if on_topic is not None and on_topic.ts < m.ts and not _speaks_to(q, m):
+                break  # a member answered first; the admin's later "晚安各位" is about nothing
             return m
-    for m in later[:NEXT_MESSAGES]:
-        if m.ts - q.ts <= NEXT_WINDOW and _usable(m) and _answers_shape(q.text, m.text):
-            return m
+    if on_topic is not None:
+        return on_topic
     return _quiet_answer(index, q) if late_answers else None
+
+
+def _speaks_to(q: ChatMessage, m: ChatMessage) -> bool:
+    """Does `m` answer `q` by its words: it @-mentions the asker, or has the shape or a word of
+    the answer `q` wants."""
+    return addresses(m.text, q.author) or _answers_shape(q.text, m.text)
 
 
 def _quiet_answer(index: ConversationIndex, q: ChatMessage) -> ChatMessage | None:

@@ -12,7 +12,7 @@ from typing import Any
 
 from copilot.knowledge.errors import UnreadableFileError
 
-_QUESTION = ("question", "q", "问题", "问", "提问", "ask")
+_QUESTION = ("question", "q", "问题", "问", "提问", "問題", "問", "提問", "ask")
 _ANSWER = ("answer", "a", "答案", "回答", "答", "解答", "reply")
 _TITLE = ("title", "name", "heading", "topic", "subject", "标题", "名称", "主题", "名字")
 
