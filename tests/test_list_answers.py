@@ -197,3 +197,26 @@ def test_enumerating_wordings_ask_for_a_list() -> None:
         "What did they change the meeting time to?",
     ):
         assert not read_question(single).wants_list, single
+
+
+TRAITS = (
+    "社群的五个特征\n\n"
+    "很多人都进过各种各样的群，可是真正让人留下来的群并不多。"
+    "我们在带群的几年里总结出好社群有五个特征。"
+    "分别是同好、结构、输出、运营、复制。"
+    "下面一个一个来讲，先从最基础的说起。\n"
+)
+
+
+def test_a_list_held_inline_in_the_next_sentence_is_part_of_the_answer(one_doc_answers) -> None:  # type: ignore[no-untyped-def]
+    answer = one_doc_answers("特征.txt", TRAITS, "好的社群具备哪五个特点？")
+    assert all(trait in answer for trait in ("同好", "结构", "输出", "运营", "复制")), answer
+
+
+def test_inline_items_counts_short_items_not_prose() -> None:
+    from copilot.retrieval.units import inline_items
+
+    assert inline_items("分别是同好、结构、输出、运营、复制。") == 5
+    assert inline_items("The ladder is a warning, a timeout, a ban and a permanent ban.") == 4
+    assert inline_items("我们今天去了公园，然后吃了饭，很开心。") == 0
+    assert inline_items("In the morning we met at the station, and then walked by the river.") == 0

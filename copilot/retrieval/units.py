@@ -63,6 +63,29 @@ def announces_list(text: str) -> bool:
     return bool(_POINTS_AHEAD.search(text)) and not re.search(r"[：:]", text)
 
 
+# Where an inline list starts: after "分别是", "包括", a colon, "are"/"include".
+_INLINE_LEAD = re.compile(
+    r"^.*?(?:[：:]|(?:分别|依次)?(?:是|为|為|有|包括|包含)|\b(?:are|include|includes)\b)\s*",
+    re.IGNORECASE,
+)
+_INLINE_ZH_ITEM_CHARS = 16
+_INLINE_EN_ITEM_WORDS = 6
+
+
+def inline_items(text: str) -> int:
+    """How many items a sentence lists inline ("分别是同好、结构、输出、运营、复制。" → 5,
+    "The steps are warn, mute, ban and report." → 4); 0 when it lists none. Ordinary prose has
+    commas too, so only short items count, joined by 、 in Chinese."""
+    body = _INLINE_LEAD.sub("", text.strip(), count=1).rstrip("。.!！;；")
+    if "、" in body:
+        items = [i.strip() for i in body.split("、")]
+        short = all(0 < len(i) <= _INLINE_ZH_ITEM_CHARS for i in items)
+    else:
+        items = [i.strip() for i in re.split(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+", body)]
+        short = all(0 < len(i.split()) <= _INLINE_EN_ITEM_WORDS for i in items)
+    return len(items) if short and len(items) >= 2 else 0
+
+
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _EMPHASIS = re.compile(r"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|`")
 

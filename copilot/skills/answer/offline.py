@@ -19,9 +19,9 @@ import re
 from dataclasses import dataclass
 
 from copilot.retrieval.evidence import ScoredUnit
-from copilot.retrieval.question import QuestionProfile
+from copilot.retrieval.question import QuestionProfile, named_count
 from copilot.retrieval.results import Retrieval, RetrievedChunk
-from copilot.retrieval.units import Unit
+from copilot.retrieval.units import Unit, inline_items
 from copilot.skills.answer.lists import LIST_MAX_CHARS, list_answer
 from copilot.text import detect_language, in_script_of, tokenize
 
@@ -75,7 +75,7 @@ def _primary(
     listed = list_answer(retrieval, question, best)
     if listed:
         return Quote(*listed)
-    return _sentences(retrieval.evidence.units, best, chunk, language)
+    return _sentences(retrieval.evidence.units, best, chunk, language, question)
 
 
 def _complements(
@@ -217,9 +217,14 @@ def _said(unit: Unit, language: str, text: str) -> str:
 
 
 def _sentences(
-    ranked: list[ScoredUnit], best: ScoredUnit, chunk: RetrievedChunk, language: str
+    ranked: list[ScoredUnit],
+    best: ScoredUnit,
+    chunk: RetrievedChunk,
+    language: str,
+    question: QuestionProfile | None = None,
 ) -> Quote:
-    """The best sentence and its nearly-as-good neighbours in the same chunk, in order."""
+    """The best sentence and its nearly-as-good neighbours in the same chunk, in order; for a
+    list question, also the sentence right after them when it holds the list inline."""
     scores = {s.unit: s.score for s in ranked if s.chunk == best.chunk}
     chosen = {best.unit}
     used = len(chunk.units[best.unit].text)
@@ -234,6 +239,14 @@ def _sentences(
             if scores[index] >= best.score - NEIGHBOUR_SLACK and used + size <= limit:
                 chosen.add(index)
                 used += size
+    after = max(chosen) + 1
+    if question is not None and question.wants_list and after < len(chunk.units):
+        # "总结出五个特征。" then "分别是同好、结构、输出、运营、复制。": the items are one sentence
+        # further, scored lower because they share no word with the question.
+        wanted = question.count or named_count(chunk.units[best.unit].text)
+        items = inline_items(chunk.units[after].text)
+        if items >= 3 and items == (wanted or items) and len(chosen) < MAX_SENTENCES:
+            chosen.add(after)
     glue = "" if language == "zh" else " "
     text = glue.join(chunk.units[i].text for i in sorted(chosen))
     return Quote(_clip(text, language), best.chunk)
