@@ -69,3 +69,15 @@ def test_unknown_ids_and_statuses_are_clear_errors(run) -> None:  # type: ignore
     assert missing.exit_code == 2 and "no question 'q_123' in community 'club'" in missing.output
     empty = run("questions", "list", "-c", "club", "--json")
     assert json.loads(empty.output) == []
+
+
+def test_show_offers_the_knowledges_draft_for_an_open_item(run, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("COPILOT_HANDOFF_THRESHOLD", "0.999")  # even the fee question is handed off
+    assert json.loads(run("ask", "读书会一年要交多少钱？", "-c", "club", "--json").output)[
+        "handoff"
+    ]
+    [item] = json.loads(run("questions", "list", "-c", "club", "--json").output)
+    shown = run("questions", "show", item["id"], "-c", "club")
+    assert shown.exit_code == 0, shown.output
+    assert "suggested from the knowledge" in shown.output and "club.md" in shown.output
+    assert "一百元" in shown.output

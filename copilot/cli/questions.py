@@ -56,11 +56,10 @@ def questions_list(
 def questions_show(
     question_id: QuestionArg, community: CommunityOpt, json_out: JsonOpt = False
 ) -> None:
-    """One item with every place and time it was asked."""
-    from copilot.skills.questions import get_item
-
+    """One item with every place and time it was asked; an open one with the draft answer
+    the knowledge suggests (check it, then `copilot questions answer`)."""
     with copilot_instance() as cp:
-        item = get_item(cp.db, community, question_id)
+        item = cp.question_item(community, question_id)
     if json_out:
         print_json(item.model_dump(mode="json"))
         return
@@ -71,6 +70,14 @@ def questions_show(
         out.print(f"  [dim]{p.asked_at:%Y-%m-%d %H:%M} {p.channel}{chat} {p.asker}[/]  {p.text}")
     if item.answer:
         out.print(f"A: {item.answer}  [dim]({item.answered_by})[/]", highlight=False)
+    elif item.suggested:
+        sources = ", ".join(dict.fromkeys(c.source for c in item.suggested.citations))
+        out.print(
+            f"[dim]suggested from the knowledge (confidence {item.suggested.confidence:.2f}, "
+            f"check before answering; {sources}):[/]",
+            highlight=False,
+        )
+        out.print(f"  {item.suggested.text}", markup=False, highlight=False)
 
 
 @questions_app.command("answer")

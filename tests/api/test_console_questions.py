@@ -124,3 +124,46 @@ def test_another_community_neither_sees_nor_answers_them(console) -> None:  # ty
     assert client.get("/console/questions/not-an-id").status_code == 404
     no_csrf = client.post(f"/console/questions/{item.id}", data={"action": "dismiss"})
     assert no_csrf.status_code == 403
+
+
+def test_an_open_item_comes_with_the_cited_draft_the_knowledge_suggests(
+    tmp_path: Path, embedder
+) -> None:  # type: ignore[no-untyped-def]
+    # A gate so strict that even a question the playbook answers is handed off.
+    copilot = Copilot(
+        api_settings(tmp_path / "data", handoff_threshold=0.999), embedder=embedder, llm=None
+    )
+    doc = tmp_path / "club.md"
+    doc.write_text(PLAYBOOK, encoding="utf-8")
+    copilot.ingest_file("club", doc, source="club.md")
+    secret = KeyStore(copilot.db).create("club", Role.operator, "console")[1]
+    assert copilot.ask("club", "读书会一年要交多少钱？").handoff
+    [fee] = copilot.questions("club", "open")
+    with TestClient(create_app(copilot.settings, copilot)) as client:
+        api = client.get(
+            f"/v1/communities/club/questions/{fee.id}",
+            headers={"Authorization": f"Bearer {secret}"},
+        ).json()
+        suggested = api["suggested"]
+        assert "一百元" in suggested["text"] and "[1]" in suggested["text"]
+        assert [c["source"] for c in suggested["citations"]] == ["club.md"]
+        assert suggested["confidence"] < 0.999
+
+        sign_in(client, secret)
+        path = f"/console/questions/{fee.id}"
+        page = client.get(path, headers={"accept-language": "en"}).text
+        box = page.split('id="answer"')[1].split("</textarea>")[0]
+        assert "一百元" not in box  # shown beside the box, never typed in for the operator
+        shown = page.split('id="suggested"')[1]
+        assert "一百元" in shown and "club.md" in shown and "Start from this draft" in shown
+        token = csrf_of(page)
+        started = client.post(path, data={"csrf": token, "action": "use_draft"}).text
+        box = started.split('id="answer"')[1].split("</textarea>")[0]
+        assert "一百元" in box and "[1]" not in box
+        client.post(path, data={"csrf": token, "action": "answer", "answer": "年费一百元。"})
+        answered = client.get(
+            f"/v1/communities/club/questions/{fee.id}",
+            headers={"Authorization": f"Bearer {secret}"},
+        ).json()
+        assert answered["status"] == "answered" and answered["suggested"] is None
+    copilot.close()

@@ -20,6 +20,7 @@ from copilot.api.routes import questions as routes
 from copilot.errors import InputError
 from copilot.keys import Principal
 from copilot.keys.sessions import ConsoleSession
+from copilot.skills.grounding import strip_markers
 from copilot.skills.questions import STATUSES, QuestionItem
 
 router = APIRouter(prefix=PREFIX + "/questions", include_in_schema=False)
@@ -65,6 +66,8 @@ async def item_page(
     session: ConsoleSession,
     question_id: str,
     status_code: int = 200,
+    *,
+    use_suggested: bool = False,
     **context: Any,
 ) -> HTMLResponse:
     copilot = request.app.state.copilot
@@ -72,6 +75,8 @@ async def item_page(
         item = await routes.question(request, session.community, question_id, copilot)
     except InputError as exc:  # unknown here (another community's id reads the same)
         return await list_page(request, session, input_error_status(exc), error=str(exc))
+    if use_suggested and item.suggested:  # the operator starts from the knowledge's draft
+        context["draft"] = strip_markers(item.suggested.text)
     # An item may be merged into another open one: the other open items of the queue.
     others = [i for i in await _items(request, session, "open") if i.id != item.id]
     return render(
@@ -95,7 +100,7 @@ async def question_view(request: Request, session: Session, question_id: str) ->
 async def question_action(
     request: Request, session: Session, question_id: str, form: CsrfForm
 ) -> Response:
-    """One form per item: its buttons name the action (answer, dismiss, merge)."""
+    """One form per item: its buttons name the action (answer, use_draft, dismiss, merge)."""
     if not ITEM_ID.match(question_id):
         return await list_page(request, session, 404, error="error.unknown_question")
     action = form.text("action")
@@ -117,6 +122,8 @@ async def question_action(
                 get_worker(request),
             )
             return redirect(PREFIX + "/questions", "question_answered", posted=done.posted_back)
+        if action == "use_draft":
+            return await item_page(request, session, question_id, use_suggested=True)
         if action == "dismiss":
             await routes.dismiss(request, community, question_id, copilot)
             return redirect(PREFIX + "/questions", "question_dismissed")

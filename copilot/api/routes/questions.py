@@ -68,10 +68,9 @@ async def questions(
 async def question(
     request: Request, community: OperatorCommunity, question_id: QuestionId, copilot: CopilotDep
 ) -> QuestionItem:
-    """One item with where and when it was asked."""
-    from copilot.skills.questions import get_item
-
-    return await run_sync(request, get_item, copilot.db, community, question_id)
+    """One item with where and when it was asked; an open one with `suggested`, the cited
+    draft the knowledge offers for it (to check and edit, never sent by itself)."""
+    return await run_sync(request, copilot.question_item, community, question_id)
 
 
 class AnsweredOut(QuestionItem):

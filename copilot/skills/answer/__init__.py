@@ -2,7 +2,7 @@
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from copilot.skills.answer.skill import HANDOFF, AnswerPorts, answer_question
+from copilot.skills.answer.skill import HANDOFF, AnswerPorts, answer_question, suggest_reply
 from copilot.skills.registry import SkillSpec
 from copilot.skills.results import AnswerOut
 
@@ -28,4 +28,4 @@ SKILL = SkillSpec(
     streamable=False,
 )
 
-__all__ = ["HANDOFF", "SKILL", "AnswerPorts", "AskIn", "answer_question"]
+__all__ = ["HANDOFF", "SKILL", "AnswerPorts", "AskIn", "answer_question", "suggest_reply"]

@@ -19,7 +19,7 @@ from copilot.skills.grounding import (
     resolve_markers,
 )
 from copilot.skills.language import language_name
-from copilot.skills.results import AnswerResult, Citation, Provenance, RetrievedRef
+from copilot.skills.results import AnswerResult, Citation, Provenance, ReplyDraft, RetrievedRef
 from copilot.text import detect_language
 
 HANDOFF = {
@@ -94,6 +94,20 @@ def answer_question(
         )
 
     return llm_else_offline(ports.llm, prompt or "answer", online, offline)
+
+
+def suggest_reply(ports: AnswerPorts, community: str, question: str) -> ReplyDraft | None:
+    """The extractive answer the handoff gate held back, as a draft for the operator who takes
+    the question over: what the knowledge says closest to it, cited, with the gate's confidence.
+    Offline and deterministic whatever LLM is configured (it costs one retrieval); None when
+    nothing in the knowledge comes near."""
+    detected = detect_language(question)
+    language = detected if detected in HANDOFF else "en"
+    retrieval = ports.retriever.search(community, question)
+    text, citations = _offline(retrieval, language)
+    if not citations:
+        return None
+    return ReplyDraft(text=text, citations=citations, confidence=retrieval.confidence)
 
 
 def _offline(retrieval: Retrieval, language: str) -> tuple[str, list[Citation]]:

@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from copilot.skills.results import ReplyDraft
+
 Status = Literal["open", "answered", "dismissed"]
 Reason = Literal["handoff", "chat", "feedback"]
 STATUSES: tuple[Status, ...] = ("open", "answered", "dismissed")
@@ -50,3 +52,8 @@ class QuestionItem(BaseModel):
     downvotes: int = 0
     askers: list[str] = Field(default_factory=list)
     asked_in: list[Place] = Field(default_factory=list)
+    suggested: ReplyDraft | None = Field(
+        default=None,
+        description="For one open item: what the knowledge says closest to it, cited, to check "
+        "and edit before answering (never sent by itself).",
+    )

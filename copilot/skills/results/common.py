@@ -17,6 +17,14 @@ class Citation(BaseModel):
     snippet: str
 
 
+class ReplyDraft(BaseModel):
+    """What the knowledge says closest to a handed-off question: a draft for the operator."""
+
+    text: str
+    citations: list[Citation]
+    confidence: float = Field(description="The handoff gate's confidence; below its threshold.")
+
+
 class RetrievedRef(BaseModel):
     """One entry of the ranked retrieval list (for evals' IR metrics)."""
 
