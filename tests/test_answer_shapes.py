@@ -197,3 +197,13 @@ def test_an_admins_goodnight_after_a_members_answer_is_not_the_answer() -> None:
     (shave, cat) = link_questions(chat, admins={"群主"})
     assert [m.id for m in shave.answers] == ["a"]
     assert [m.id for m in cat.answers] == ["a2"]
+
+
+def test_when_asks_for_a_time_only_as_the_question_word() -> None:
+    # "…when you report bugs" is a clause of a definition question: no time is wanted, and a
+    # passage without one must not be ranked down for it.
+    f8 = read_question("What's this F8 thing everyone mentions when you report bugs?")
+    assert f8.shapes == () and f8.wants_definition
+    assert read_question("What perks do I get when I hit level 15?").shapes == ()
+    for asks_time in ("When is the next ride?", "When and where do we meet?", "By when?"):
+        assert "time" in read_question(asks_time).shapes, asks_time
