@@ -23,8 +23,8 @@ QUESTION_WORDS = frozenset(
 SHAPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "time": (
         re.compile(
-            r"几点|什么时候|何时|哪天|几号|星期几|周几|礼拜几|多久|截止|deadline|what time|which day"
-            r"|what day|how long|\b(?:by|until|till|since) when\b|\bwhen(?:'s|’s|\s*\?)"
+            r"几点|什么时候|何时|哪天|几号|星期几|周几|礼拜几|多久|截止|deadline|what time"
+            r"|which day|what day|how long|\b(?:by|until|till|since) when\b|\bwhen(?:'s|’s|\s*\?)"
             # "When is it?" asks for a time; "the F8 thing you use when you report bugs" does not
             r"|\bwhen\s+(?:is|are|was|were|does|do|did|will|would|can|could|should|shall|has|have"
             r"|must|and)\b",
