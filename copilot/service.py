@@ -25,6 +25,7 @@ from copilot.llm import ChatLLM
 from copilot.llm.factory import build_llm
 from copilot.models import ChatMessage, date_in_calendar, in_calendar
 from copilot.retrieval.hybrid import HybridRetriever
+from copilot.retrieval.lexicon import keep_lexicon_cache_in
 from copilot.retrieval.results import Retrieval
 from copilot.retrieval.snapshot_store import SnapshotVectorStore
 from copilot.retrieval.snapshots import VectorSnapshots
@@ -94,6 +95,7 @@ class Copilot:
         self.settings = settings or Settings()
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
         keep_jieba_cache_in(self.settings.cache_path)
+        keep_lexicon_cache_in(self.settings.cache_path)
         self.db = Database(self.settings.sqlite_url)
         self._llm = llm
         self._embedder = embedder

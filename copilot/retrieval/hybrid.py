@@ -12,6 +12,7 @@ from copilot.config import Settings
 from copilot.embeddings import Embedder, Vectors
 from copilot.retrieval.evidence import Evidence, score_units
 from copilot.retrieval.keyword import KeywordIndexes
+from copilot.retrieval.lexicon import translated_tokens
 from copilot.retrieval.models import LinearModel, load_models
 from copilot.retrieval.question import QuestionProfile, read_question
 from copilot.retrieval.results import Retrieval, RetrievedChunk
@@ -92,7 +93,9 @@ class HybridRetriever:
         current = self._up_to_date(community)
         vector_hits = self._vectors.query(community, query_vector, n)
         keyword = self.keyword.get(community, current)
-        bm25_hits = keyword.bm25.search(list(question.tokens), n)
+        # Words the community never writes are looked up in the other language ("refund" → 退款).
+        extra = translated_tokens(question.tokens, keyword.bm25.knows)
+        bm25_hits = keyword.bm25.search([*question.tokens, *extra], n)
 
         fused: dict[str, float] = {}
         for hits in (vector_hits, bm25_hits):

