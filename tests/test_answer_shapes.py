@@ -207,3 +207,11 @@ def test_when_asks_for_a_time_only_as_the_question_word() -> None:
     assert read_question("What perks do I get when I hit level 15?").shapes == ()
     for asks_time in ("When is the next ride?", "When and where do we meet?", "By when?"):
         assert "time" in read_question(asks_time).shapes, asks_time
+
+
+def test_cantonese_question_words_ask_for_a_time_an_amount_or_a_place() -> None:
+    assert read_question("入會一年要俾幾多錢？").shapes == ("money",)
+    assert read_question("每個月嘅聚會通常喺幾時？").shapes == ("time",)
+    assert read_question("要等幾耐先有牌照？").shapes == ("time",)
+    assert read_question("上年比賽喺邊度搞？").shapes == ("place",)
+    assert read_question("Slack 有幾多個頻道？").shapes == ("number",)
