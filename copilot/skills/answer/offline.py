@@ -247,6 +247,15 @@ def _sentences(
         items = inline_items(chunk.units[after].text)
         if items >= 3 and items == (wanted or items) and len(chosen) < MAX_SENTENCES:
             chosen.add(after)
+    if chunk.units[best.unit].kind != "item":
+        # A sentence about a list ("…skip the ladder" after the four strikes) that brought some
+        # of its items brings them all: never strikes 2 to 4 without the first.
+        lists = {(u.lead, u.group) for i in chosen if (u := chunk.units[i]).kind == "item"}
+        whole = {
+            i for i, u in enumerate(chunk.units) if u.kind == "item" and (u.lead, u.group) in lists
+        }
+        if sum(len(chunk.units[i].text) for i in chosen | whole) <= limit:
+            chosen |= whole
     glue = "" if language == "zh" else " "
     text = glue.join(chunk.units[i].text for i in sorted(chosen))
     return Quote(_clip(text, language), best.chunk)
