@@ -22,7 +22,7 @@ from copilot.retrieval.evidence import ScoredUnit
 from copilot.retrieval.question import QuestionProfile, named_count
 from copilot.retrieval.results import Retrieval, RetrievedChunk
 from copilot.retrieval.units import Unit, inline_items
-from copilot.skills.answer.lists import LIST_MAX_CHARS, list_answer
+from copilot.skills.answer.lists import LIST_MAX_CHARS, LIST_SLACK, list_answer
 from copilot.text import detect_language, in_script_of, tokenize
 
 MAX_CHARS = {"zh": 200, "en": 450}
@@ -60,6 +60,20 @@ def _primary(
     assert retrieval.evidence is not None
     chunk = retrieval.chunks[best.chunk]
     unit = chunk.units[best.unit]
+    if question.extreme and unit.kind != "row":
+        # "办了最贵那张卡…" is about a table's priciest row, even when a Q&A line scores a bit
+        # higher on the question's other words.
+        row = next(
+            (
+                s
+                for s in retrieval.evidence.units
+                if s.score >= best.score - LIST_SLACK
+                and retrieval.chunks[s.chunk].units[s.unit].kind == "row"
+            ),
+            None,
+        )
+        if row is not None:
+            return _row(retrieval, question, row)
     if unit.kind == "qa":
         return Quote(_clip(unit.text, language), best.chunk)
     if unit.kind == "reply":
