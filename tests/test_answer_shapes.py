@@ -205,7 +205,8 @@ def test_when_asks_for_a_time_only_as_the_question_word() -> None:
     f8 = read_question("What's this F8 thing everyone mentions when you report bugs?")
     assert f8.shapes == () and f8.wants_definition
     assert read_question("What perks do I get when I hit level 15?").shapes == ()
-    for asks_time in ("When is the next ride?", "When and where do we meet?", "By when?"):
+    asking = ("When is the next ride?", "When and where do we meet?", "By when?")
+    for asks_time in (*asking, "Any idea when the next ride is?"):
         assert "time" in read_question(asks_time).shapes, asks_time
 
 

@@ -217,6 +217,7 @@ def test_inline_items_counts_short_items_not_prose() -> None:
     from copilot.retrieval.units import inline_items
 
     assert inline_items("分别是同好、结构、输出、运营、复制。") == 5
+    assert inline_items("分别是同好、结构、输出、运营和复制。") == 5  # 和 joins the last one
     assert inline_items("The ladder is a warning, a timeout, a ban and a permanent ban.") == 4
     assert inline_items("我们今天去了公园，然后吃了饭，很开心。") == 0
     assert inline_items("In the morning we met at the station, and then walked by the river.") == 0

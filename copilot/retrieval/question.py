@@ -26,7 +26,8 @@ SHAPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
             # Mandarin, Cantonese (几时 "when", 几耐 "how long") and English question words
             r"几点|什么时候|何时|哪天|几号|星期几|周几|礼拜几|多久|截止|几时|几耐|deadline"
             r"|what time|which day|what day|how long"
-            r"|\b(?:by|until|till|since) when\b|\bwhen(?:'s|’s|\s*\?)"
+            r"|\b(?:by|until|till|since|know|idea|tell me|wonder(?:ing)?) when\b"
+            r"|\bwhen(?:'s|’s|\s*\?)"
             # "When is it?" asks for a time; "the F8 thing you use when you report bugs" does not
             r"|\bwhen\s+(?:is|are|was|were|does|do|did|will|would|can|could|should|shall|has|have"
             r"|must|and)\b",

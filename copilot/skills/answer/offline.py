@@ -259,7 +259,8 @@ def _sentences(
         # further, scored lower because they share no word with the question.
         wanted = question.count or named_count(chunk.units[best.unit].text)
         items = inline_items(chunk.units[after].text)
-        if items >= 3 and items == (wanted or items) and len(chosen) < MAX_SENTENCES:
+        fits = used + len(chunk.units[after].text) <= limit
+        if items >= 3 and items == (wanted or items) and len(chosen) < MAX_SENTENCES and fits:
             chosen.add(after)
     if chunk.units[best.unit].kind != "item":
         # A sentence about a list ("…skip the ladder" after the four strikes) that brought some
