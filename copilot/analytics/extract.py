@@ -71,9 +71,12 @@ _ACTION_STRONG = re.compile(
 _ACTION_WEAK = re.compile(
     r"需要|要准备|得准备|截止|deadline|\bdue\b|need to|needs to|\bshould\b|\bwill\b", re.IGNORECASE
 )
+# "我" then a time ("我11月30日前会在群里开接龙", "我月底前发") commits as "我明天…" does; so does
+# "我" then 统一/亲自 (the organiser doing it for everyone: "到了我统一换").
 _FIRST_PERSON = re.compile(
     r"(?<!自)我(?!们)(?:这边|这里)?(?:来|会|负责|去|整理(?!了)|准备(?!了)|今天|明天|今晚|周[一二三四五六日天]|下周"
-    r"|马上|稍后|晚点|可以负责|可以帮忙|帮忙|帮大家|包了)"
+    r"|马上|稍后|晚点|可以负责|可以帮忙|帮忙|帮大家|包了|统一|亲自"
+    r"|(?:\d{1,2}\s*月\s*)?\d{1,2}\s*[日号]\s*(?:之?前|以前)|(?:这个?|本|下个?)?月底前|周末前)"
     r"|包在我身上|交给我|\bI(?:'ll| will| can take| am going to|'m going to"
     r"| can (?:do|handle|cover|grab|bring|book|host|run|own|draft|write|send|set up)"
     r"|'ve got (?:it|this)|'m on it| got (?:it|this))\b"
