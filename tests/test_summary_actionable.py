@@ -170,3 +170,30 @@ def test_a_passive_publish_by_a_deadline_is_the_organisers_in_english_too() -> N
         chat((0, "Lee", "The slides will be posted by Friday 6 March, I heard")), admins={"Dana"}
     )
     assert member.action_items == []  # a member relaying it takes nothing on
+
+
+def test_a_decision_keeps_details_from_its_thread_and_after_a_cheer() -> None:
+    london = ZoneInfo("Europe/London")
+    t0 = datetime(2026, 3, 2, 9, 0, tzinfo=london)
+
+    def row(i: int, minute: int, author: str, text: str, **kw: str) -> ChatMessage:
+        return ChatMessage(
+            id=f"t{i}", community="c", channel="general", author=author,
+            ts=t0 + timedelta(minutes=minute), text=text, **kw,
+        )  # fmt: skip
+
+    threaded = [
+        row(0, 0, "Sam", "Decided: the spring meetup is on at the Old Brewery", thread="t0"),
+        row(1, 2, "Sam", "Date: Saturday 21 March, 2pm\nCost: £5 on the door", thread="t0"),
+    ]
+    [d] = summarize_offline(threaded, tz="Europe/London").decisions
+    assert "Cost: £5 on the door" in d.details
+    # the weekday and its date are one date, not the next Saturday; the place ends at its line
+    assert (d.on, d.place) == (date(2026, 3, 21), "the Old Brewery")
+    cheered = chat(
+        (0, "阿宁", "好，定了：周六去爬白云山"),
+        (1, "小周", "好耶"),
+        (2, "阿宁", "8点在南门集合，AA制，大概每人30元"),
+    )
+    [d] = summarize_offline(cheered).decisions
+    assert d.details == ["8点在南门集合，AA制，大概每人30元"] and d.place == "南门"

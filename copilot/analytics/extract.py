@@ -31,8 +31,19 @@ _CLOCK_ZH = (
 )
 _MONTHS_EN = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 _MONTH_EN = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+# "Saturday 21 March" / "Saturday, March 21": the weekday and the date it names are one
+# expression (resolved by the date, not to the next Saturday).
+_MONTH_WORD_EN = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"  # no "."
+_DATED_EN = (
+    rf"(?:,?\s+(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_WORD_EN}(?!\w)"
+    rf"|{_MONTH_WORD_EN}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b))?"
+)
 _DAY_EN = (
-    r"(?:(?:next|this|on)\s+)?(?:" + "|".join(_EN_DAYS) + r")|tomorrow|today|tonight"
+    r"(?:(?:next|this|on)\s+)?(?:"
+    + "|".join(_EN_DAYS)
+    + r")"
+    + _DATED_EN
+    + r"|tomorrow|today|tonight"
     rf"|{_MONTH_EN}\s+\d{{1,2}}(?:st|nd|rd|th)?\b"
     rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_EN}(?!\w)"
     r"|\b(?:eod|eow|eom|end of (?:the )?(?:day|week|month))\b"
@@ -130,7 +141,8 @@ _OWNER_EN_NAMED = [
     ),
     re.compile(
         r"\b([A-Z][a-z]+)\s+(?:will|is going to|owns|handles|is handling|takes care of"
-        r"|is taking|volunteered to|is on (?:it|this)|can take)\b"
+        r"|is taking|volunteered to|is on (?:it|this)|can take"
+        r"|is (?:hosting|leading|running|organi[sz]ing)|hosts|leads)\b"
     ),
 ]
 _NOT_A_NAME = frozenset(
@@ -154,7 +166,7 @@ _PLACE_ZH = [
     re.compile(rf"([\u4e00-\u9fffA-Za-z0-9·]{{0,10}}(?:{_VENUE})+)"),
     re.compile(r"(腾讯会议|飞书会议|钉钉会议|zoom|google meet|线上|直播间)", re.IGNORECASE),
 ]
-_CAPS = r"((?:the\s+)?[A-Z][\w'&-]*(?:\s+(?:[A-Z][\w'&-]*|of))*)"
+_CAPS = r"((?:the[ \t]+)?[A-Z][\w'&-]*(?:[ \t]+(?:[A-Z][\w'&-]*|of))*)"  # within one line
 _PLACE_EN = [
     re.compile(
         r"\b(?:venue|location|place|address)\s*(?::|is)\s*([^,.;!?\n]{2,40})", re.IGNORECASE
