@@ -134,3 +134,66 @@ def test_a_session_topic_or_an_exclamation_is_not_a_question() -> None:
         (2, "小文", "白茶要存多久才算老白茶？"),
     )
     assert [e.question.text for e in link_questions(rows)] == ["白茶要存多久才算老白茶？"]
+
+
+ORGANISERS = chat(
+    (0, "店长", "新手套已经下单，下周一（3月9日）前到，到了我统一换"),
+    (5, "店长", "直播结束啦，谢谢大家！回放3月5日前上传资料库"),
+    (9, "店长", "报名到3月6日（周五）18:00截止，还没报的抓紧"),
+    (60, "助理", "3月的试玩会是3月21日（周六）下午3点，这次试玩三款：《方舟动物园》、《花园物语》、"
+                "《翼冠》、《璀璨宝石》，一样16人额满为止，我3月8日前会在群里开接龙"),
+)  # fmt: skip
+
+
+def test_an_organisers_commitment_with_a_date_is_their_task_and_the_line_shows_it() -> None:
+    s = summarize_offline(ORGANISERS, admins={"店长", "助理"})
+    got = {(a.owner, a.due_on): a.task for a in s.action_items}
+    assert set(got) == {
+        ("店长", date(2026, 3, 9)),
+        ("店长", date(2026, 3, 5)),  # nobody named: the organiser publishes the replay
+        ("助理", date(2026, 3, 8)),
+    }  # the sign-up deadline is the members', nobody's task
+    assert got[("店长", date(2026, 3, 9))].endswith("到了我统一换")
+    # a long sentence keeps its subject and the commitment, not the list in between
+    shown = "3月的试玩会是3月21日（周六）下午3点，我3月8日前会在群里开接龙"
+    assert got[("助理", date(2026, 3, 8))] == shown
+    assert "我3月8日前会在群里开接龙（负责：助理" in s.to_markdown("zh")
+
+
+def test_a_passive_publish_by_a_deadline_is_the_organisers_in_english_too() -> None:
+    s = summarize_offline(
+        chat((0, "Dana", "Great session everyone! The slides will be posted by Friday 6 March")),
+        admins={"Dana"},
+    )
+    assert [(a.owner, a.due_on) for a in s.action_items] == [("Dana", date(2026, 3, 6))]
+    member = summarize_offline(
+        chat((0, "Lee", "The slides will be posted by Friday 6 March, I heard")), admins={"Dana"}
+    )
+    assert member.action_items == []  # a member relaying it takes nothing on
+
+
+def test_a_decision_keeps_details_from_its_thread_and_after_a_cheer() -> None:
+    london = ZoneInfo("Europe/London")
+    t0 = datetime(2026, 3, 2, 9, 0, tzinfo=london)
+
+    def row(i: int, minute: int, author: str, text: str, **kw: str) -> ChatMessage:
+        return ChatMessage(
+            id=f"t{i}", community="c", channel="general", author=author,
+            ts=t0 + timedelta(minutes=minute), text=text, **kw,
+        )  # fmt: skip
+
+    threaded = [
+        row(0, 0, "Sam", "Decided: the spring meetup is on at the Old Brewery", thread="t0"),
+        row(1, 2, "Sam", "Date: Saturday 21 March, 2pm\nCost: £5 on the door", thread="t0"),
+    ]
+    [d] = summarize_offline(threaded, tz="Europe/London").decisions
+    assert "Cost: £5 on the door" in d.details
+    # the weekday and its date are one date, not the next Saturday; the place ends at its line
+    assert (d.on, d.place) == (date(2026, 3, 21), "the Old Brewery")
+    cheered = chat(
+        (0, "阿宁", "好，定了：周六去爬白云山"),
+        (1, "小周", "好耶"),
+        (2, "阿宁", "8点在南门集合，AA制，大概每人30元"),
+    )
+    [d] = summarize_offline(cheered).decisions
+    assert d.details == ["8点在南门集合，AA制，大概每人30元"] and d.place == "南门"

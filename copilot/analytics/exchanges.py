@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -48,9 +49,13 @@ CONTINUATION = timedelta(minutes=3)
 MAX_ANSWER_MESSAGES = 3
 QUIET_WINDOW = timedelta(hours=6)
 
-_ECHO = re.compile(
-    r"^(?:同问|同求|\+1|加一|我也(?:想|是|要|不知道|不清楚|想知道|在找)|求\S{0,4}|蹲一个|蹲|mark|码住|顶"
+_SAME_ASK = (  # someone else asking the same: the question is open, not answered
+    r"同问|同求|\+1|加一|我也(?:想|是|要|不知道|不清楚|想知道|在找)|求\S{0,4}|蹲一个|蹲|mark|码住|顶"
     r"|me too|same(?: here| question)?|(?:also|me) curious|curious too|\+\d|following|bump"
+)
+_SAME_ASK_RE = re.compile(rf"^(?:{_SAME_ASK})$", re.IGNORECASE)
+_ECHO = re.compile(
+    rf"^(?:{_SAME_ASK}"
     r"|哈+|嗯+|好的?|ok|okay|收到|谢谢\S{0,4}"
     r"|thanks?\S{0,6}|thank you\S{0,6}|[?？!！.。~～]+)$",
     re.IGNORECASE,
@@ -62,7 +67,7 @@ _MEDIA = re.compile(
 # "When?" wants a time, "how much?" a number, "where?" a place: an answer has that shape.
 _WANTS = [
     (
-        re.compile(r"几点|什么时候|何时|哪天|几号|周几|星期几|多久|\bwhen\b|what time", re.I),
+        re.compile(r"几点|什么时候|何时|几时|哪天|几号|周几|星期几|多久|\bwhen\b|what time", re.I),
         re.compile(
             r"\d{1,2}[:：点]\d{0,2}|[周星期礼拜][一二三四五六日天]|\d+\s*[月日号天]|今天|明天|"
             r"下周|tomorrow|today|tonight|monday|tuesday|wednesday|thursday|friday|"
@@ -72,9 +77,25 @@ _WANTS = [
     ),
     (
         re.compile(
-            r"多少|几个|几次|几天|费用|价格|怎么收费|\bhow (?:much|many)\b|\bcost\b|\bprice\b", re.I
+            r"多少|几个|几次|几天|几钱|几多|费用|价格|怎么收费"
+            r"|\bhow (?:much|many)\b|\bcost\b|\bprice\b",
+            re.I,
         ),
         re.compile(r"\d|[一二两三四五六七八九十百千万]+[个次天元块]|免费|free", re.I),
+    ),
+    (  # a yes/no question ("线下模考必须去吗？") is answered by a yes or a no ("不强制的，…")
+        re.compile(
+            r"吗\s*[?？]?\s*$|是不是|能不能|可不可以|有没有|要不要|用不用|需不需要"
+            r"|^(?:is|are|do|does|did|can|could|will|would|should|has|have)\b",
+            re.I,
+        ),
+        re.compile(
+            r"^\W{0,2}(?:不(?!知道|清楚|确定|懂)|没|是的|是啊|对|可以|能|会的|有的|要的|需要|必须|当然"
+            r"|yes\b|no\b|nope|yep|yeah|sure|of course|you can|you need|it is|it's not"
+            # "有没有人周末一起去自习？" calls for company: "我在！" / "我！" / "count me in"
+            r"|我\s*[!！]|我在|我可以|我也去|我来|算我一个|me\b|i'm in|count me in)",
+            re.I,
+        ),
     ),
     (
         re.compile(r"哪里|在哪|哪儿|什么地方|地址|\bwhere\b", re.I),
@@ -95,6 +116,11 @@ class Exchange:
     @property
     def answered(self) -> bool:
         return bool(self.answers)
+
+
+def asks_too(text: str) -> bool:
+    """ "同问", "+1", "me too": another member wants the same answer."""
+    return bool(_SAME_ASK_RE.match((text or "").strip()))
 
 
 def is_noise(text: str) -> bool:
@@ -153,13 +179,14 @@ def link_questions(
         if looks_like_injection(m.text) or is_media_only(m.text)  # a sticker is never an answer,
     }  # nor does it push the answer out of the next few messages
     index = ConversationIndex(messages, roles, exclude=excluded)
+    common = common_words(index.messages)
     exchanges: list[Exchange] = []
     for message in index.messages:
         if roles.is_admin(message) or not is_member_question(message.text):
             continue
         if message.reply_to and "?" not in fold_chinese(message.text):
             continue  # a reply without a question mark answers ("多放几个水碗"), it does not ask
-        first = _first_answer(index, message, late_answers)
+        first = _first_answer(index, message, late_answers, common)
         if first is None:
             exchanges.append(Exchange(message))
             continue
@@ -167,20 +194,61 @@ def link_questions(
     return exchanges
 
 
-def _answers_shape(question: str, text: str) -> bool:
+def _answers_shape(question: str, text: str, common: Collection[str] = ()) -> bool:
+    """`text` has the shape of the answer `question` wants, or shares a word with it that is
+    not `common` in the chat."""
     folded_q, folded_a = fold_chinese(question), fold_chinese(text)
     shaped = [want for asks, want in _WANTS if asks.search(folded_q)]
     if any(want.search(folded_a) for want in shaped):
         return True
-    return bool(set(tokenize(question)) & set(tokenize(text)))
+    return bool(_shared(question, text, common))
+
+
+def _shared(question: str, text: str, common: Collection[str]) -> set[str]:
+    """Words of both, less the chat's common ones: a later message that shares only "今天",
+    "大家" or a character every other message has (人, 好) with a question is about something
+    else; a rarer single character still links ("煮之前要先泡吗？" / "…再拿叶底去煮")."""
+    return (_words(question) & _words(text)) - set(common)
+
+
+def _words(text: str) -> set[str]:
+    """Tokens and content words, without short numbers ("1.0" and "2.0" share a "0")."""
+    return {t for t in set(tokenize(text)) | _content_words(text) if not _SHORT_NUMBER.match(t)}
+
+
+_SHORT_NUMBER = re.compile(r"^\d{1,2}$")
+
+
+COMMON_SHARE = 0.03  # a word in this share of a chat's messages or more says nothing of topic…
+COMMON_MIN = 5  # …once it is in at least this many
+
+
+def common_words(messages: Sequence[ChatMessage]) -> set[str]:
+    """Words so frequent in this chat that sharing one links nothing (in a tea group's chat 喝,
+    大家 and 今天 are everywhere; a question about 白茶 and an answer about 白茶 still share it,
+    unless every third message does)."""
+    df: Counter[str] = Counter()
+    for m in messages:
+        df.update(_words(m.text))
+    floor = max(COMMON_MIN, COMMON_SHARE * len(messages))
+    return {w for w, n in df.items() if n >= floor}
 
 
 def _usable(candidate: ChatMessage) -> bool:
     return not is_noise(candidate.text) and not is_question(candidate.text)
 
 
+def _says_to(candidate: ChatMessage) -> bool:
+    """An admin's message or one addressed to the asker answers unless it asks back with a
+    question mark: "…在“设置-订单”里点升级就能看到要补多少" tells, although it holds 多少."""
+    return not is_noise(candidate.text) and "?" not in fold_chinese(candidate.text)
+
+
 def _first_answer(
-    index: ConversationIndex, q: ChatMessage, late_answers: bool = True
+    index: ConversationIndex,
+    q: ChatMessage,
+    late_answers: bool = True,
+    common: Collection[str] = (),
 ) -> ChatMessage | None:
     direct = [  # a reply without a question mark answers, even "多放几个水碗" (几个: not asking)
         m
@@ -198,36 +266,71 @@ def _first_answer(
         and flow(m) == flow(q)
         and not replies_elsewhere(m, q)
     ]
+    # The first message by someone else may share any word; later ones a word the chat does
+    # not use everywhere ("bike" in a cycling club's chat links nothing three messages on).
     on_topic = next(
         (
             m
-            for m in later[:NEXT_MESSAGES]
-            if m.ts - q.ts <= NEXT_WINDOW and _usable(m) and _answers_shape(q.text, m.text)
+            for i, m in enumerate(later[:NEXT_MESSAGES])
+            if m.ts - q.ts <= NEXT_WINDOW
+            and _usable(m)
+            and _answers_shape(q.text, m.text, common if i else ())
         ),
         None,
     )
     for m in later:
-        if _usable(m) and (index.roles.is_admin(m) or addresses(m.text, q.author)):
-            if on_topic is not None and on_topic.ts < m.ts and not _speaks_to(q, m):
+        if _says_to(m) and (index.roles.is_admin(m) or addresses(m.text, q.author)):
+            if on_topic is not None and on_topic.ts < m.ts and not _speaks_to(q, m, common):
                 break  # a member answered first; the admin's later "晚安各位" is about nothing
-            return m
+            if addresses(m.text, q.author) or _usable(m):
+                return m
     if on_topic is not None:
         return on_topic
-    return _quiet_answer(index, q) if late_answers else None
+    return _quiet_answer(index, q, common) if late_answers else None
 
 
-def _speaks_to(q: ChatMessage, m: ChatMessage) -> bool:
-    """Does `m` answer `q` by its words: it @-mentions the asker, or has the shape or a word of
-    the answer `q` wants."""
-    return addresses(m.text, q.author) or _answers_shape(q.text, m.text)
+def responds_to(
+    index: ConversationIndex, q: ChatMessage, r: ChatMessage, common: Collection[str] = ()
+) -> bool:
+    """Is `r` (a message after `q` by someone else, from `index.responses`) said to `q`? A reply
+    or thread reply, an admin's or an @-mention within `NEARBY_WINDOW` are (the responses rule);
+    a message anyone posts nearby is only when it is the first by someone else within
+    `NEXT_WINDOW` (the next turn of the conversation: "嗰個係下個月先有啩"), or speaks to the
+    question (`_speaks_to`: a shape or a word the chat does not use everywhere). Someone's
+    unrelated post 20 minutes on ("银针很清甜…" after a question about flying with tea) is not."""
+    if r.reply_to == q.id or (r.thread == q.id and r.id != q.id):
+        return True
+    if index.roles.is_admin(r) or addresses(r.text, q.author):
+        return True
+    asker = member_key(q)
+    turn = next(
+        (
+            m
+            for m in index.following(q, NEXT_WINDOW)
+            if m.ts >= q.ts and member_key(m) != asker and flow(m) == flow(q)
+        ),
+        None,
+    )
+    return (turn is not None and turn.id == r.id) or _speaks_to(q, r, common)
 
 
-def _quiet_answer(index: ConversationIndex, q: ChatMessage) -> ChatMessage | None:
+def _speaks_to(q: ChatMessage, m: ChatMessage, common: Collection[str] = ()) -> bool:
+    """Does `m` answer `q` by its words: it @-mentions the asker, or has the shape or a
+    (not common) word of the answer `q` wants."""
+    return addresses(m.text, q.author) or _answers_shape(q.text, m.text, common)
+
+
+def _quiet_answer(
+    index: ConversationIndex, q: ChatMessage, common: Collection[str] = ()
+) -> ChatMessage | None:
     """In a quiet channel an answer can come hours later (an admin checking in after lunch):
     the very next message in the question's channel and thread, by someone else, within
     `QUIET_WINDOW`, answers when it is no question or echo, shares a content word with the
     question and nothing else was said in between. The shape of an answer alone (a time for
-    "什么时候") is not enough this late: the next announcement has times too."""
+    "什么时候") is not enough this late: the next announcement has times too. Past
+    `NEARBY_WINDOW` the shared word must be one the chat does not use everywhere (`common`):
+    in a cycling club's chat, the next morning's "great ride!" shares "ride" with any question;
+    a message that opens with the asker's name or @-mentions them answers however late."""
     asker = member_key(q)
     for m in index.following(q, QUIET_WINDOW):
         if m.ts < q.ts or flow(m) != flow(q):
@@ -236,7 +339,12 @@ def _quiet_answer(index: ConversationIndex, q: ChatMessage) -> ChatMessage | Non
             continue  # the asker adding detail ("我個舖想 12 月開") keeps the question open
         if replies_elsewhere(m, q) or not _usable(m):
             return None  # the channel moved on: someone else's conversation, not an answer
-        return m if _content_words(q.text) & _content_words(m.text) else None
+        if addresses(m.text, q.author):
+            return m
+        shared = _content_words(q.text) & _content_words(m.text)
+        if m.ts - q.ts > NEARBY_WINDOW:
+            shared -= set(common)
+        return m if shared else None
     return None
 
 

@@ -31,8 +31,19 @@ _CLOCK_ZH = (
 )
 _MONTHS_EN = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 _MONTH_EN = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+# "Saturday 21 March" / "Saturday, March 21": the weekday and the date it names are one
+# expression (resolved by the date, not to the next Saturday).
+_MONTH_WORD_EN = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"  # no "."
+_DATED_EN = (
+    rf"(?:,?\s+(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_WORD_EN}(?!\w)"
+    rf"|{_MONTH_WORD_EN}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b))?"
+)
 _DAY_EN = (
-    r"(?:(?:next|this|on)\s+)?(?:" + "|".join(_EN_DAYS) + r")|tomorrow|today|tonight"
+    r"(?:(?:next|this|on)\s+)?(?:"
+    + "|".join(_EN_DAYS)
+    + r")"
+    + _DATED_EN
+    + r"|tomorrow|today|tonight"
     rf"|{_MONTH_EN}\s+\d{{1,2}}(?:st|nd|rd|th)?\b"
     rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_EN}(?!\w)"
     r"|\b(?:eod|eow|eom|end of (?:the )?(?:day|week|month))\b"
@@ -71,9 +82,12 @@ _ACTION_STRONG = re.compile(
 _ACTION_WEAK = re.compile(
     r"需要|要准备|得准备|截止|deadline|\bdue\b|need to|needs to|\bshould\b|\bwill\b", re.IGNORECASE
 )
+# "我" then a time ("我11月30日前会在群里开接龙", "我月底前发") commits as "我明天…" does; so does
+# "我" then 统一/亲自 (the organiser doing it for everyone: "到了我统一换").
 _FIRST_PERSON = re.compile(
     r"(?<!自)我(?!们)(?:这边|这里)?(?:来|会|负责|去|整理(?!了)|准备(?!了)|今天|明天|今晚|周[一二三四五六日天]|下周"
-    r"|马上|稍后|晚点|可以负责|可以帮忙|帮忙|帮大家|包了)"
+    r"|马上|稍后|晚点|可以负责|可以帮忙|帮忙|帮大家|包了|统一|亲自"
+    r"|(?:\d{1,2}\s*月\s*)?\d{1,2}\s*[日号]\s*(?:之?前|以前)|(?:这个?|本|下个?)?月底前|周末前)"
     r"|包在我身上|交给我|\bI(?:'ll| will| can take| am going to|'m going to"
     r"| can (?:do|handle|cover|grab|bring|book|host|run|own|draft|write|send|set up)"
     r"|'ve got (?:it|this)|'m on it| got (?:it|this))\b"
@@ -127,7 +141,8 @@ _OWNER_EN_NAMED = [
     ),
     re.compile(
         r"\b([A-Z][a-z]+)\s+(?:will|is going to|owns|handles|is handling|takes care of"
-        r"|is taking|volunteered to|is on (?:it|this)|can take)\b"
+        r"|is taking|volunteered to|is on (?:it|this)|can take"
+        r"|is (?:hosting|leading|running|organi[sz]ing)|hosts|leads)\b"
     ),
 ]
 _NOT_A_NAME = frozenset(
@@ -151,7 +166,7 @@ _PLACE_ZH = [
     re.compile(rf"([\u4e00-\u9fffA-Za-z0-9·]{{0,10}}(?:{_VENUE})+)"),
     re.compile(r"(腾讯会议|飞书会议|钉钉会议|zoom|google meet|线上|直播间)", re.IGNORECASE),
 ]
-_CAPS = r"((?:the\s+)?[A-Z][\w'&-]*(?:\s+(?:[A-Z][\w'&-]*|of))*)"
+_CAPS = r"((?:the[ \t]+)?[A-Z][\w'&-]*(?:[ \t]+(?:[A-Z][\w'&-]*|of))*)"  # within one line
 _PLACE_EN = [
     re.compile(
         r"\b(?:venue|location|place|address)\s*(?::|is)\s*([^,.;!?\n]{2,40})", re.IGNORECASE

@@ -50,7 +50,7 @@ from copilot.analytics.conversation import (
     minutes_between,
     normalize,
 )
-from copilot.analytics.exchanges import is_noise, link_questions
+from copilot.analytics.exchanges import common_words, is_noise, link_questions, responds_to
 from copilot.analytics.keywords import top_keywords
 from copilot.analytics.members import Roster, build_roster
 from copilot.analytics.report import (
@@ -240,13 +240,16 @@ def _questions(
     period = {m.id for m in in_period}
     roles = index.roles
     routine = _routine(history)
+    common = common_words(index.messages)
     out = []
     for exchange in link_questions(history, admins=roles.admins, bots=roles.bots):
         m = exchange.question
         if m.id not in period or looks_like_injection(m.text):
             continue
         responses = [
-            r for r in index.responses(m, anyone_nearby=True) if _replies_to(r, m, routine)
+            r
+            for r in index.responses(m, anyone_nearby=True)
+            if _replies_to(r, m, routine) and responds_to(index, m, r, common)
         ]
         first = min(
             [a.ts for a in exchange.answers[:1]] + [r.ts for r in responses[:1]], default=None

@@ -18,11 +18,14 @@ __all__ = ["is_link_only", "is_spam", "looks_like_injection", "spam_ids"]
 
 _AD_KEYWORDS = re.compile(
     r"代购|低价|特价|兼职|刷单|返利|返现|免费领|免费送|日赚|日结|月入|招代理|招募代理|私聊我?领|加群领"
-    r"|点击领取|正品保证"
+    r"|点击领取|正品保证|全场\S{0,3}折|新品上市|诚招|招商加盟"
 )
 # Asking strangers to add you is itself a contact, even without an id ("加微信xxx").
+# "加v了解", "联系vx": a Latin letter next to Chinese has no \b between them, so the edges are
+# spelled as lookarounds.
 _CONTACT_ASK = re.compile(
-    r"加[我他她]?\s*(?:微信|薇信|威信|v信|vx|wx|v\b|q\b|qq|扣扣|好友)|\bvx\b|\bwx\b|私聊我|私信我"
+    r"加[我他她]?\s*(?:微信|薇信|威信|v信|vx|wx|v(?![a-z0-9])|q(?![a-z0-9])|qq|扣扣|好友)"
+    r"|(?<![a-z])(?:vx|wx)(?![a-z])|私聊我|私信我"
 )
 _CONTACT = re.compile(
     r"1[3-9]\d{9}"  # mainland mobile number
@@ -51,8 +54,8 @@ _HOOK_ID = re.compile(
 # "Message me" without an id: private contact is where the sale happens.
 _DM = re.compile(
     r"私(?:我|聊|信|戳)|私\s*(?:v|vx|wx)|加\s*(?:v|vx|wx|微信?|薇|q|qq)(?![a-z])"
-    r"|[+＋]\s*(?:v|vx|wx|微|薇|q|qq)(?![a-z])|(?:滴滴|戳|找|扣|call)我|[看点戳]我(?:的)?头像"
-    r"|\b(?:dm|pm|message) me\b"
+    r"|[+＋]\s*(?:v|vx|wx|微|薇|q|qq)(?![a-z])|(?:滴滴|戳|找|扣|call)我|[看点戳]我(?:的)?(?:头像|主页|朋友圈)"
+    r"|详情(?:咨询|联系|私)|\b(?:dm|pm|message) me\b"
 )
 # Someone warning about ads quotes them ("遇到私聊推销的直接拉黑"): not an ad.
 _WARNING = re.compile(
@@ -66,9 +69,17 @@ _LURE_ZH = re.compile(r"扫码|扫一扫|二维码|进群|加群|拉你进|入�
 _OFFER = re.compile(
     r"\d+(?:\.\d+)?\s*(?:元|块|rmb)|[¥￥$]\s*\d|原价|现价|特价|低价|最低|批发|代购|货源|厂价|拿货|包邮|邮费"
     r"|免费(?:领|送|拿|试)|领取|领资料|送\S{0,3}(?:体验金|红包|礼品)|出售|转让|打包|预约|押金|速成|全套|网课"
-    r"|兼职|日结|引流|加粉|代发|无效退款|名额有限|先到先得|便宜|代充|代写|代考|优惠券|内部渠道|福利|押题|独家"
+    r"|兼职|日结|引流|加粉|涨粉|代运营|代发|无效退款|名额有限|先到先得|便宜|代充|代写|代考|优惠券|内部渠道|福利"
+    r"|押题|独家|价格(?:美丽|实惠|优惠)|送\S{0,3}资料|办信用卡|信用卡套现|贷款|网贷|征信|副业"
+    r"|赚\S{0,2}(?:零花钱|外快)"
 )
 _JOB = re.compile(r"兼职|招聘|急招|高薪|日结|时薪|在家.{0,6}赚|动动手指|一部手机就能|刷单|接单")
+# What a job scam promises: easy work anyone can do from a phone, paid by the day or the task.
+_EASY_WORK = re.compile(
+    r"打字员|一单一结|工资日结|日结|时间自由|在家|手机(?:操作|就能|即可)|宝妈|学生党?|无需经验|零基础"
+    r"|每天\S{0,3}(?:小时|分钟)|动动手指"
+)
+_PAID_BY_TASK = re.compile(r"日结|一单一结|打字员|刷单")
 _MONEY = re.compile(
     r"\d+\s*(?:-\s*\d+\s*)?(?:元|块|万|k\b)|日结\s*\d+|日收益|月入|日[赚入收]|\d+\s*%|过万"
 )
@@ -105,12 +116,19 @@ _EN_PITCH = re.compile(
     r"|\bonly \d+ (?:spots|places|seats|slots) left\b|\bfirst \d+ (?:members|people|users)\b"
     r"|\bclaim (?:here|now|yours|your)\b|\b\d[\d,]* (?:real |active )?(?:followers|likes)\b"
     r"|\b(?:we are|we're|now) hiring\b.{0,80}(?:[£$€]|per day|no experience)"
+    # paid material and part-time job lures
+    r"|\b(?:selling|sell|cheap)\b.{0,40}\b(?:materials?|notes|papers|answer keys?|courses?)\b"
+    r"|\b(?:past|exam) papers\b|\banswer keys?\b|\bcourse materials?\b"
+    r"|\bpart[- ]time\b.{0,60}\b(?:good pay|paid|per (?:hour|day)|flexible hours)\b"
+    r"|\bflexible hours\b.{0,40}\bgood pay\b|\b(?:special|exclusive) offer\b"
 )
 # Someone to contact off the group: a messenger, an international phone number, a handle to
 # message, a link (bare t.me/... or shop.top/... included), or a contact already redacted.
 _EN_CONTACT = re.compile(
     r"\b(?:whatsapp|telegram|signal|wechat|kik)\b|\+\d{1,3}[\s-]?\d{3,}"
     r"|\b(?:dm|pm|inbox|message|text|contact|msg) (?:me|us)\b|\b(?:message|contact|dm) @\w+"
+    r"|\b(?:dm|pm|inbox) (?:for|me for) (?:details|info|more|price)"
+    r"|\bcheck (?:out )?my (?:bio|profile)\b|\blink in (?:my )?bio\b"
     r"|https?://|www\.|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,6}/\S"
     r"|\[(?:phone|wechat_id|qq|email)\]"
 )
@@ -146,6 +164,10 @@ def is_spam(text: str) -> bool:
         return True
     if _JOB.search(folded) and _MONEY.search(folded):
         return True
+    easy = {m.group(0) for m in _EASY_WORK.finditer(folded)}
+    paid_by_task = bool(_PAID_BY_TASK.search(folded))  # enough without a way to reach them
+    if _JOB.search(folded) and easy and (reach or (len(easy) >= 2 and paid_by_task)) and not asks:
+        return True  # "招聘打字员，在家就能做，一单一结，有意私聊", "急招宝妈，手机操作，工资日结"
     if _CRYPTO.search(folded) and (_MONEY.search(folded) or reach):
         return True
     contact = _CONTACT.search(folded) or _CONTACT_ASK.search(folded) or reach
@@ -157,7 +179,7 @@ def is_spam(text: str) -> bool:
         return True
     if not _AD_KEYWORDS.search(folded):
         return False
-    return bool(_CONTACT.search(folded) or _CONTACT_ASK.search(folded))
+    return bool(_CONTACT.search(folded) or _CONTACT_ASK.search(folded) or reach)
 
 
 def spam_ids(messages: Iterable[ChatMessage], admins: Collection[str] = ()) -> set[str]:

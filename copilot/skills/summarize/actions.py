@@ -51,6 +51,14 @@ _CALL = re.compile(
     r"|\bwho (?:can|could|wants|will|is able)\b|\banyone (?:can|could|able|free|want)|volunteers?",
     re.I,
 )
+# What the organiser publishes by a deadline, with no subject ("回放11月3日前上传帮助中心",
+# "Slides will be posted by Friday"); members' deadlines are to sign up, pay or submit.
+_PUBLISHED = re.compile(
+    r"(?:之前|以前|前)\s*(?:会|将|就)?\s*(?:上传|发布|公布|发到|发在|发群|传到|放到|放在|寄出|发出|更新|上线"
+    r"|发给大家)"
+    r"|\b(?:will|'ll) be (?:uploaded|posted|shared|published|sent out|released|announced)\b",
+    re.IGNORECASE,
+)
 _WORD = re.compile(r"[^\W_]")
 
 
@@ -111,7 +119,7 @@ def find_actions(
                         ActionItem(task=task, owner=owner, due=due, due_on=due_on, message_id=m.id)
                     )
         item = assigned.get((m.id, raw)) or _action(
-            raw, m, may_commit(m) or promised(m, raw), members
+            raw, m, may_commit(m) or promised(m, raw), members, organiser=roles.is_admin(m)
         )
         if item is None:
             continue
@@ -160,10 +168,16 @@ def _owner_line_tasks(
 
 
 def _action(
-    raw: str, m: ChatMessage, may_commit: bool, people: Collection[str]
+    raw: str,
+    m: ChatMessage,
+    may_commit: bool,
+    people: Collection[str],
+    *,
+    organiser: bool = False,
 ) -> tuple[str, str | None, str | None] | None:
     """(task, owner, due) when the sentence gives someone a task (`may_commit`: a first-person
-    commitment by this author counts)."""
+    commitment by this author counts; `organiser`: the author runs the group, so what they
+    say will be published by a deadline, with nobody named, is theirs to do)."""
     author = m.author
     sentence = _TASK_LABEL.sub("", to_simplified(raw).strip())
     shown = _TASK_LABEL.sub("", raw.strip())
@@ -190,14 +204,47 @@ def _action(
     mentioned = MENTION_RE.findall(sentence)
     if owner is None and len(mentioned) == 1 and due and _is_deadline(sentence, due):
         owner = mentioned[0].lstrip("@")
+    published = organiser and bool(_PUBLISHED.search(sentence))
+    if owner is None and published and due and _is_deadline(sentence, due):
+        owner = author  # "回放11月3日前上传帮助中心": nobody named, the organiser's to do
     if owner is None and not _EXPLICIT_TODO.search(sentence):
         return None
     if not (strength or due):
         return None
-    task = shown.strip(" ;；。.!！?？")
+    task = _core(shown.strip(" ;；。.!！?？"), due)
     if _wordlike(task) < 4:
         return None
     return task, as_member(owner, people), due
+
+
+TASK_CHARS = 70  # what a summary line shows of a task (`results.summary`)
+_CLAUSE = re.compile(r"(?<=[，,；;])\s*")
+
+
+def _core(task: str, due: str | None) -> str:
+    """A long sentence's task part: from the clause that holds the commitment or the marked
+    deadline to the end, after the sentence's first clause (its subject) when both fit:
+    "12月的新游试玩会是12月13日（周日）下午3点，这次试玩三款：…，我11月30日前会在群里开接龙" →
+    "12月的新游试玩会是12月13日（周日）下午3点，我11月30日前会在群里开接龙". A line cut at
+    `TASK_CHARS` would show the event and lose the task."""
+    if len(task) <= TASK_CHARS:
+        return task
+    clauses = _CLAUSE.split(task)
+    simple = [to_simplified(c) for c in clauses]
+    key = next(
+        (
+            i
+            for i, c in enumerate(simple)
+            if commits_self(c) or (due and due.split("（")[0] in c and _is_deadline(c, due))
+        ),
+        None,
+    )
+    if not key:  # none, or the first clause: the sentence reads from its start
+        return task
+    core = "".join(clauses[key:])
+    if len(clauses[0]) + len(core) <= TASK_CHARS:
+        return clauses[0] + core
+    return core
 
 
 def _marked(sentence: str, start: int, end: int) -> bool:

@@ -45,6 +45,7 @@ from copilot.text import MENTION_RE, fold_chinese, is_question, split_sentences,
 DETAILS_WINDOW = timedelta(minutes=5)  # a header's details follow within minutes…
 DETAILS_MESSAGES = 2  # …in the same author's next messages
 MAX_DETAILS = 8
+REACTION_CHARS = 6  # letters or characters: "好耶", "太好了", "great!", "nice one"
 _PERSONAL = re.compile(
     r"(?<![们咱])我(?:已经|还是|最终|终于|也|就|今天|刚刚|自己)?(?:决定|打算|定了|确定)"
     r"|\bI(?:'ve| have)?\s+(?:just\s+|finally\s+)?decided\b|\bmy (?:final )?decision\b"
@@ -130,7 +131,8 @@ def _decision(
             if len(first) <= 80 and more:
                 title, details = first, [first, " ".join(x.strip() for x in more), *details[1:]]
         if title is not None and len(title) <= 80:
-            text, details = f"{text}{title}", details[1:]
+            gap = " " if text[-1:].isascii() and title[:1].isascii() else ""  # "decided: Spring…"
+            text, details = f"{text}{gap}{title}", details[1:]
     elif _wordlike(DECISION_RE.sub("", to_simplified(cue))) < 4 and not any(
         _states_details(d) and not is_question(d) for d in details
     ):  # "Agreed. Mia, can you post it by Friday?": a request follows, not what was agreed
@@ -176,8 +178,11 @@ def _following_details(
     for nxt in clean[position + 1 :]:
         if nxt.ts - last > DETAILS_WINDOW or taken == DETAILS_MESSAGES:
             break
-        if nxt.channel != m.channel or flow(nxt) != flow(m):
+        # The decision's own thread carries its details too (a Slack/Discord thread under it).
+        if nxt.channel != m.channel or flow(nxt) not in (flow(m), m.id):
             continue
+        if nxt.author != m.author and _reaction(nxt.text):
+            continue  # "好耶", "+1", a sticker between the decision and its details
         if nxt.author != m.author or is_question(nxt.text) or is_noise(nxt.text):
             break
         if not any_line and not _states_details(nxt.text):
@@ -187,6 +192,12 @@ def _following_details(
         if any_line:  # a header's details are its next message
             any_line = False
     return lines
+
+
+def _reaction(text: str) -> bool:
+    """A short cheer or acknowledgement ("好耶", "太好了！", "great!", a sticker), which does
+    not end the decision's author's turn."""
+    return is_noise(text) or (not is_question(text) and _wordlike(text) <= REACTION_CHARS)
 
 
 def _labelled(lines: list[str], label: re.Pattern[str]) -> str | None:

@@ -15,7 +15,13 @@ from typing import Literal, TypeVar
 from zoneinfo import ZoneInfo
 
 from copilot.analytics.conversation import ConversationIndex, Roles, aware, member_key, normalize
-from copilot.analytics.exchanges import is_noise, link_questions
+from copilot.analytics.exchanges import (
+    asks_too,
+    common_words,
+    is_noise,
+    link_questions,
+    responds_to,
+)
 from copilot.analytics.mood import MoodCount, mood_of
 from copilot.analytics.spam import spam_ids
 from copilot.analytics.topics import cluster_topics
@@ -149,19 +155,24 @@ def _questions(
     """(unanswered, open, answers credited per member), from the chat's Q→A links.
 
     Answered: someone else answered it (`link_questions`: a reply, an admin or an @-mention
-    soon after, or one of the next messages that speaks to it). Open: others responded, but
-    nothing answered it. Unanswered: nobody else said anything to it.
+    soon after, or one of the next messages that speaks to it). Open: others responded to it
+    (`responds_to`: not merely posted something else nearby), but nothing answered it.
+    Unanswered: nobody else said anything to it.
     """
     unanswered: list[ChatMessage] = []
     open_qs: list[ChatMessage] = []
     helped: dict[str, list[ChatMessage]] = defaultdict(list)
+    common = common_words(index.messages)
     for exchange in link_questions(clean, admins=roles.admins, bots=roles.bots):
         q = exchange.question
         if exchange.answered:
             credited = exchange.answers[0]
             if not roles.is_admin(credited):
                 helped[member_key(credited)].append(credited)
-        elif any(not is_noise(r.text) for r in index.responses(q, anyone_nearby=True)):
+        elif any(  # "同问" says the question matters to others: open, not ignored
+            (asks_too(r.text) or not is_noise(r.text)) and responds_to(index, q, r, common)
+            for r in index.responses(q, anyone_nearby=True)
+        ):
             open_qs.append(q)
         else:
             unanswered.append(q)

@@ -1,0 +1,87 @@
+"""When a question counts as answered: a word every other message has links nothing, the next
+turn of the conversation and a yes or a no answer, an admin's or an addressed answer that holds
+an indefinite question word answers, and someone's unrelated post nearby is no reply."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from copilot.analytics.exchanges import common_words, link_questions
+from copilot.analytics.health import compute_health
+from copilot.models import ChatMessage
+from copilot.skills.summarize.offline import summarize_offline
+
+SH = ZoneInfo("Asia/Shanghai")
+START = datetime(2026, 6, 1, 9, 0, tzinfo=SH)
+
+
+def chat(*rows: tuple[int, str, str]) -> list[ChatMessage]:
+    """(minutes after START, author, text)."""
+    return [
+        ChatMessage(id=f"m{i}", community="c", author=a, ts=START + timedelta(minutes=t), text=x)
+        for i, (t, a, x) in enumerate(rows)
+    ]
+
+
+# A cycling club: "骑行" is in most messages, so sharing it says nothing.
+CHATTER = [
+    (-600 + 10 * i, f"车友{i}", text)
+    for i, text in enumerate(
+        "今天骑行好累 周末骑行走起 骑行打卡第三天 早上骑行看日出 骑行回来吃面 雨天骑行小心".split()
+    )
+]
+
+
+def answered(rows: list[tuple[int, str, str]], admins: set[str] | None = None) -> dict[str, bool]:
+    return {
+        e.question.text: e.answered for e in link_questions(chat(*rows), admins=admins or set())
+    }
+
+
+def test_a_word_the_whole_chat_uses_is_common() -> None:
+    assert "骑行" in common_words(chat(*CHATTER))
+    assert "头盔" not in common_words(chat(*CHATTER, (0, "a", "头盔丢了")))
+
+
+def test_a_later_message_sharing_only_a_common_word_does_not_answer() -> None:
+    question = (0, "小林", "骑行头盔大家推荐什么牌子")
+    later = (180, "老周", "下午骑行的风真大")  # hours later, the next message: only 骑行 shared
+    assert answered([*CHATTER, question, later]) == {"骑行头盔大家推荐什么牌子": False}
+    on_topic = (180, "老周", "头盔我一直戴的是捷安特，轻")
+    assert answered([*CHATTER, question, on_topic]) == {"骑行头盔大家推荐什么牌子": True}
+
+
+def test_a_yes_or_no_and_a_me_answer_their_questions() -> None:
+    got = answered(
+        [
+            (0, "七七", "我人在厦门，线下模考必须去吗？"),
+            (4, "柚子", "不强制的，外地的可以用当月的线上月考代替"),
+            (60, "阿宁", "有没有人周末一起去图书馆自习，约一下～"),
+            (62, "晴天", "我在！我一般在总馆三楼"),
+        ]
+    )
+    assert list(got.values()) == [True, True]
+
+
+def test_an_addressed_answer_with_an_indefinite_question_word_answers() -> None:
+    rows = [
+        (0, "阿May", "请问我现在是个人版年付，想中途升到小店版，钱怎么算？"),
+        (15, "客服-小安", "@阿May 按剩下的天数折算差价，在订单页点升级就能看到要补多少"),
+    ]
+    assert answered(rows, admins={"客服-小安"}) == {rows[0][2]: True}
+    asks_back = [rows[0], (15, "客服-小安", "@阿May 你现在是哪个版本？")]
+    assert answered(asks_back, admins={"客服-小安"}) == {rows[0][2]: False}
+
+
+def test_an_unrelated_post_nearby_is_no_reply_but_the_next_turn_is() -> None:
+    rows = [
+        (0, "大伟", "你们家的茶叶能带上飞机吗？怕安检不让过"),
+        (20, "老顾", "银针很清甜，毫香明显，夏天喝比较舒服"),  # someone else's tasting note
+        (120, "阿忠", "今日有冇人去睇咖啡展？"),
+        (125, "阿基", "嗰個係下個月先有啩"),  # the next turn, five minutes on
+    ]
+    report = compute_health(chat(*rows), now=START + timedelta(hours=5), tz="Asia/Shanghai")
+    assert [q.text for q in report.unanswered_questions] == [rows[0][2]]
+    summary = summarize_offline(chat(*rows))
+    assert [q.text for q in summary.unanswered_questions] == [rows[0][2]]  # not "open" either

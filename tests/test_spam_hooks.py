@@ -1,0 +1,44 @@
+"""Ads operators see in Chinese and English groups: contact hooks glued to Chinese ('加V了解',
+'联系vx'), job scams with or without a contact, paid material and lures, in simplified,
+traditional and English; members sharing, asking and hiring in their own words are not ads."""
+
+from __future__ import annotations
+
+import pytest
+
+from copilot.analytics.spam import is_spam
+
+ADS = [
+    "誠招代理，月入過萬，加V了解",  # traditional; "加v" is glued to 了解 (no \b between them)
+    "小红书代运营，涨粉快，联系vx",
+    "全国可接，价格美丽，详情咨询vx",
+    "招聘打字员，在家就能做，一单一结，有意私聊",
+    "急招宝妈学生党，手机操作，每天两小时，工资日结",  # no contact yet: the DM comes later
+    "想赚零花钱的看我主页",
+    "有需要办信用卡的私聊",
+    "加我好友送资料",
+    "本店新品上市，全场五折，欢迎进店选购 www.shop.example",
+    "Selling full course materials and past papers, message me on WhatsApp",
+    "Looking for part-time workers, flexible hours, good pay, DM for details",
+    "Get all the exam notes and answer keys, cheap, inbox me",
+    "Check my bio for a special offer",
+]
+NOT_ADS = [
+    "我把笔记整理好了，需要的私我，免费",
+    "有没有人兼职过家教？想问下一般时薪多少",
+    "我们实验室招聘学生助理，时间自由，有兴趣问老师",
+    "招聘季到了，学生们在家准备简历",
+    "谁有去年的真题？求分享",
+    "DM me if you want the slides from today's talk",
+    "I'm hiring for my team next year, anyone interested in referrals?",
+]
+
+
+@pytest.mark.parametrize("text", ADS)
+def test_ads_with_hooks_scams_and_paid_material_are_spam(text: str) -> None:
+    assert is_spam(text)
+
+
+@pytest.mark.parametrize("text", NOT_ADS)
+def test_members_sharing_asking_and_hiring_are_not_spam(text: str) -> None:
+    assert not is_spam(text)
