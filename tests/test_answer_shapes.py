@@ -197,6 +197,20 @@ def test_an_admins_goodnight_after_a_members_answer_is_not_the_answer() -> None:
     (shave, cat) = link_questions(chat, admins={"群主"})
     assert [m.id for m in shave.answers] == ["a"]
     assert [m.id for m in cat.answers] == ["a2"]
+    # A member's chatter before an admin's terse answer does not take its place.
+    terse = [
+        said("q", "阿花", 0, "领养日可以带猫去吗？"),
+        said("c", "小米", 2, "我家猫也想去哈哈"),
+        said("a", "群主", 5, "不建议，现场人多"),
+        said("q3", "阿May", 6, "周六活动几点开始？"),
+        said("c3", "小七", 7, "周六我也去"),
+        said("a3", "群主", 9, "下午三点，老地方"),
+        said("q2", "Sam", 10, "Can I bring my dog to the meetup?"),
+        said("c2", "Lee", 11, "my dog loves meetups lol"),
+        said("a2", "群主", 12, "No, sorry, venue rules."),
+    ]
+    linked = [e.answers[0].id for e in link_questions(terse, admins={"群主"})]
+    assert linked == ["a", "a3", "a2"]
 
 
 def test_when_asks_for_a_time_only_as_the_question_word() -> None:
