@@ -263,3 +263,34 @@ def test_a_superlative_is_answered_from_the_table_even_when_a_faq_line_scores_hi
     )
     [quote] = compose_answer(retrieval, "zh")
     assert "黑卡" in quote.text and quote.chunk == 1, quote
+
+
+def test_a_poll_in_chat_is_no_evidence_the_decision_after_it_is() -> None:
+    from datetime import datetime, timedelta, timezone
+
+    from copilot.knowledge.chunking import chat_pieces
+    from copilot.models import ChatMessage
+
+    start = datetime(2026, 11, 10, 20, 0, tzinfo=timezone(timedelta(hours=8)))
+    chat = [
+        ChatMessage(
+            id="poll",
+            community="c",
+            author="团长",
+            ts=start,
+            text="年底想搞一次测试赛，大家觉得12月6日周日早上怎么样？",
+        ),
+        ChatMessage(
+            id="decided",
+            community="c",
+            author="团长",
+            ts=start + timedelta(days=1),
+            text="方案定下来了：\n测试赛 12月13日 周日 7:00\n地点：白鹭坡",
+        ),
+    ]
+    # An admin's question is no member question waiting for an answer: it used to be kept as
+    # a statement, and "12月6日" answered "when is the test race?".
+    pieces = chat_pieces(chat, max_tokens=400, admins={"团长"})
+    units = [u.text for p in pieces for u in p.units]
+    assert not any("12月6日" in u for u in units), units
+    assert any("12月13日" in u for u in units), units
