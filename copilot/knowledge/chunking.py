@@ -6,13 +6,13 @@ from collections.abc import Collection
 from dataclasses import replace
 from datetime import timedelta
 
-from copilot.analytics.exchanges import Exchange, is_noise, link_questions
+from copilot.analytics.exchanges import Exchange, is_member_question, is_noise, link_questions
 from copilot.analytics.spam import spam_ids
 from copilot.knowledge.pieces import Piece, chunk_id, unique
 from copilot.knowledge.sections import split_document
 from copilot.models import ChatMessage
 from copilot.retrieval.units import Unit, bounded
-from copilot.text import is_media_only, is_question, looks_like_injection
+from copilot.text import is_media_only, looks_like_injection
 from copilot.tokens import count_tokens, split_tokens
 
 CHAT_GAP = timedelta(minutes=30)
@@ -59,8 +59,9 @@ def chat_pieces(
 
 def _proposal(text: str) -> bool:
     """A one-line message that asks ("大家觉得12月6日周日早上怎么样？", an admin's poll): what
-    it names is not decided, so it is no evidence; the decision that follows is."""
-    return "\n" not in text.strip() and is_question(text)
+    it names is not decided, so it is no evidence; the decision that follows is. A notice that
+    ends on a prompt ("【本周预告】周三 20:00 分享会…本周话题：…是什么？") announces."""
+    return "\n" not in text.strip() and is_member_question(text)
 
 
 def chat_windows(messages: list[ChatMessage], *, max_tokens: int) -> list[Piece]:
