@@ -440,15 +440,15 @@ class Copilot:
     def question_item(self, community: str, question_id: str) -> QuestionItem:
         """One queue item; an open one with the draft the knowledge suggests for it, so the
         operator edits a cited answer instead of writing from nothing."""
-        from copilot.skills.answer import AnswerPorts, suggest_reply
+        from copilot.skills.answer import suggest_reply
         from copilot.skills.questions import get_item
 
         check_community(community)
         item = get_item(self.db, community, question_id)
-        if item.status != "open":
+        if item.status != "open" or item.answer:  # reopened by a 👎: its answer is the draft
             return item
-        ports = AnswerPorts(self.settings, self.retriever, self.llm)
-        return item.model_copy(update={"suggested": suggest_reply(ports, community, item.question)})
+        draft = suggest_reply(self.retriever, community, item.question)
+        return item.model_copy(update={"suggested": draft})
 
     def answer_question_item(
         self, community: str, question_id: str, text: str, *, by: str = "operator"

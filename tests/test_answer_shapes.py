@@ -205,5 +205,47 @@ def test_when_asks_for_a_time_only_as_the_question_word() -> None:
     f8 = read_question("What's this F8 thing everyone mentions when you report bugs?")
     assert f8.shapes == () and f8.wants_definition
     assert read_question("What perks do I get when I hit level 15?").shapes == ()
-    for asks_time in ("When is the next ride?", "When and where do we meet?", "By when?"):
+    asking = ("When is the next ride?", "When and where do we meet?", "By when?")
+    for asks_time in (*asking, "Any idea when the next ride is?"):
         assert "time" in read_question(asks_time).shapes, asks_time
+
+
+def test_cantonese_question_words_ask_for_a_time_an_amount_or_a_place() -> None:
+    assert read_question("入會一年要俾幾多錢？").shapes == ("money",)
+    assert read_question("每個月嘅聚會通常喺幾時？").shapes == ("time",)
+    assert read_question("要等幾耐先有牌照？").shapes == ("time",)
+    assert read_question("上年比賽喺邊度搞？").shapes == ("place",)
+    assert read_question("Slack 有幾多個頻道？").shapes == ("number",)
+
+
+def test_a_superlative_is_answered_from_the_table_even_when_a_faq_line_scores_higher() -> None:
+    from copilot.retrieval.evidence import Evidence, ScoredUnit
+    from copilot.retrieval.results import Retrieval, RetrievedChunk
+    from copilot.retrieval.units import Unit
+    from copilot.skills.answer.offline import compose_answer
+
+    question = "办了最贵那张卡，能带朋友一起去吗？"
+    header = "卡种 | 办卡价格 | 权益"
+    rows = [
+        Unit("row", "卡种: 银卡；办卡价格: 199 元；权益: 生日免场费", key=header, group=0),
+        Unit(
+            "row",
+            "卡种: 黑卡；办卡价格: 1299 元；权益: 可以带一位朋友半价入场",
+            key=header,
+            group=0,
+        ),
+    ]
+    faq = Unit("qa", "可以，朋友按散客价付场费。", key="能带朋友一起来吗？")
+    chunks = [
+        RetrievedChunk(
+            "c0", "常见问题.txt", "playbook", "", faq.text, 0.03, 0.5, 3.0, units=(faq,)
+        ),
+        RetrievedChunk("c1", "会员卡.md", "playbook", "", "…", 0.02, 0.4, 2.0, units=tuple(rows)),
+    ]
+    # The FAQ line scores highest on "带朋友"; the silver card's row is the best-scored row.
+    scored = [ScoredUnit(0, 0, 5.0, {}), ScoredUnit(1, 0, 4.2, {}), ScoredUnit(1, 1, 4.0, {})]
+    retrieval = Retrieval(
+        question, chunks, 0.9, Evidence(scored, {}), read_question(question), True
+    )
+    [quote] = compose_answer(retrieval, "zh")
+    assert "黑卡" in quote.text and quote.chunk == 1, quote

@@ -217,6 +217,20 @@ def test_inline_items_counts_short_items_not_prose() -> None:
     from copilot.retrieval.units import inline_items
 
     assert inline_items("分别是同好、结构、输出、运营、复制。") == 5
+    assert inline_items("分别是同好、结构、输出、运营和复制。") == 5  # 和 joins the last one
     assert inline_items("The ladder is a warning, a timeout, a ban and a permanent ban.") == 4
     assert inline_items("我们今天去了公园，然后吃了饭，很开心。") == 0
     assert inline_items("In the morning we met at the station, and then walked by the river.") == 0
+
+
+STRIKES = (
+    "# Server rules\n\n## Strikes\n\nWe use a strike system. Strikes expire after 90 days.\n\n"
+    "- 1st strike: a written warning from a moderator.\n- 2nd strike: a 24-hour timeout.\n"
+    "- 3rd strike: a 7-day ban.\n- 4th strike: permanent ban.\n\n"
+    "Scams and hate speech skip the ladder and get an immediate permanent ban.\n"
+)
+
+
+def test_a_sentence_about_a_list_brings_the_whole_list_not_its_tail(one_doc_answers) -> None:  # type: ignore[no-untyped-def]
+    answer = one_doc_answers("rules.md", STRIKES, "What's the punishment ladder here?")
+    assert all(s in answer for s in ("warning", "24-hour", "7-day", "permanent")), answer

@@ -83,7 +83,7 @@ def test_qa_lines_become_pairs_and_wrapped_answers_are_joined() -> None:
 def test_traditional_and_full_width_faq_lines_are_pairs_too() -> None:
     faq = (
         "會員問答\n\n問：中途退會可唔可以退返年費？\n答：唔會退，會籍維持到 12 月 31 日。\n\n"
-        "Ｑ：有冇發票？\nＡ：有，付款後一星期內寄出。\n"
+        "Ｑ１．有冇發票？\nＡ１．有，付款後一星期內寄出。\n"
     )
     pairs = [(b.key, b.text) for b in read_outline(faq).blocks if b.kind == "qa"]
     assert pairs == [

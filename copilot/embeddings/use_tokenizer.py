@@ -16,6 +16,8 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from copilot.files import write_atomically
+
 _FORMAT = 1  # bump when the stored layout changes
 
 
@@ -51,7 +53,5 @@ def load_tokenizer(cache_dir: Path | None) -> Any:
     state["_scores"] = state["_scores"].tobytes()
     with contextlib.suppress(OSError):  # a read-only data dir only loses the speed-up
         cache_dir.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_bytes(marshal.dumps((state, dict(normalizer.__dict__))))
-        os.replace(partial, path)  # atomic: a concurrent reader sees all of it or nothing
+        write_atomically(path, marshal.dumps((state, dict(normalizer.__dict__))))
     return tokenizer

@@ -47,9 +47,13 @@ _PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _PIPE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 # FAQ lines in either script and either width: "Q1:", "Ｑ：", "问：", "問題：", "答：", "Ａ："
 _QUESTION = re.compile(
-    r"^\s*(?:[QＱ]\s*\d*|[问問](?:题|題)?\s*\d*|提[问問])\s*[:：.、]\s*(.+)$", re.IGNORECASE
+    r"^\s*(?:[QＱ]\s*[\d０-９]*|[问問](?:题|題)?\s*[\d０-９]*|提[问問])\s*[:：.．、]\s*(.+)$",
+    re.IGNORECASE,
 )
-_ANSWER = re.compile(r"^\s*(?:[AＡ]\s*\d*|答案?|回答|解答)\s*[:：.、]\s*(.*)$", re.IGNORECASE)
+_ANSWER = re.compile(
+    r"^\s*(?:[AＡ]\s*[\d０-９]*|答案?|回答|解答|答[复覆]|回[复覆])\s*[:：.．、]\s*(.*)$",
+    re.IGNORECASE,
+)
 _CN_NUM = "一二三四五六七八九十百零〇两"
 # Numbering styles, most specific first. The name is the style; the regex eats the marker.
 _MARKERS: list[tuple[str, re.Pattern[str]]] = [

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import logging
 import math
+from functools import cached_property
 
 import bm25s
 import numpy as np
+
+from copilot.text import has_han
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 _EMPTY = "\u2400"  # what an empty document holds instead (jieba never yields it: no word char)
@@ -52,6 +55,16 @@ class Bm25Index:
         n = len(self.ids)
         df = self._df.get(token, 0)
         return math.log((n - df + 0.5) / (df + 0.5) + 1.0)
+
+    @cached_property
+    def writes_chinese(self) -> bool:
+        """Whether any chunk holds a Chinese word (else Chinese translations are no use)."""
+        return any(has_han(t) for t in self._vocab)
+
+    @cached_property
+    def writes_latin(self) -> bool:
+        """Whether any chunk holds a word in Latin letters."""
+        return any(t.isascii() and t.isalpha() for t in self._vocab)
 
     def knows(self, token: str) -> bool:
         """Whether any chunk of the community contains `token`."""

@@ -94,7 +94,7 @@ class HybridRetriever:
         vector_hits = self._vectors.query(community, query_vector, n)
         keyword = self.keyword.get(community, current)
         # Words the community never writes are looked up in the other language ("refund" → 退款).
-        extra = translated_tokens(question.tokens, keyword.bm25.knows)
+        extra = translated_tokens(question.tokens, keyword.bm25)
         bm25_hits = keyword.bm25.search([*question.tokens, *extra], n)
 
         fused: dict[str, float] = {}

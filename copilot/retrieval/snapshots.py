@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from copilot.embeddings import Vectors
+from copilot.files import write_atomically
 from copilot.retrieval.exact import EXACT_MAX, ExactIndex
 from copilot.retrieval.vector_store import collection_name
 
@@ -77,7 +78,9 @@ class VectorSnapshots:
         folder.mkdir(parents=True, exist_ok=True)
         meta = {"community": community, "generation": generation, "embedder": embedder}
         meta["ids"] = index.ids
-        _write(folder / f"g{generation}.json", json.dumps(meta, ensure_ascii=False).encode())
+        write_atomically(
+            folder / f"g{generation}.json", json.dumps(meta, ensure_ascii=False).encode()
+        )
         partial = folder / f"g{generation}.{os.getpid()}.tmp.npy"
         np.save(partial, index.matrix, allow_pickle=False)
         os.replace(partial, folder / f"g{generation}.npy")
@@ -93,9 +96,3 @@ class VectorSnapshots:
             for path in folder.iterdir():
                 if keep is None or not path.name.startswith(keep) or ".tmp" in path.name:
                     path.unlink(missing_ok=True)  # one writer at a time: no tmp file is live
-
-
-def _write(path: Path, data: bytes) -> None:
-    partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    partial.write_bytes(data)
-    os.replace(partial, path)

@@ -63,22 +63,31 @@ def announces_list(text: str) -> bool:
     return bool(_POINTS_AHEAD.search(text)) and not re.search(r"[：:]", text)
 
 
-# Where an inline list starts: after "分别是", "包括", a colon, "are"/"include".
+# What introduces an inline list: "分别是", "包括", a colon, "are" / "include".
 _INLINE_LEAD = re.compile(
-    r"^.*?(?:[：:]|(?:分别|依次)?(?:是|为|為|有|包括|包含)|\b(?:are|include|includes)\b)\s*",
+    r"(?:[：:]|(?:分别|依次)?(?:是|为|為|有|包括|包含)|\b(?:are|include|includes)\b)\s*",
     re.IGNORECASE,
 )
+_ZH_LAST = re.compile(r"(?:以及|和|及|与|與)")  # "…、运营和复制" joins the last item
 _INLINE_ZH_ITEM_CHARS = 16
 _INLINE_EN_ITEM_WORDS = 6
 
 
 def inline_items(text: str) -> int:
-    """How many items a sentence lists inline ("分别是同好、结构、输出、运营、复制。" → 5,
+    """How many items a sentence lists inline ("分别是同好、结构、输出、运营和复制。" → 5,
     "The steps are warn, mute, ban and report." → 4); 0 when it lists none. Ordinary prose has
     commas too, so only short items count, joined by 、 in Chinese."""
-    body = _INLINE_LEAD.sub("", text.strip(), count=1).rstrip("。.!！;；")
-    if "、" in body:
+    text = text.strip().rstrip("。.!！;；")
+    zh = "、" in text
+    first = text.find("、" if zh else ",")
+    if first < 0:
+        return 0
+    # The list starts after the last lead-in before its first separator ("有、无" has none).
+    leads = list(_INLINE_LEAD.finditer(text, 0, first))
+    body = text[leads[-1].end() :] if leads else text
+    if zh:
         items = [i.strip() for i in body.split("、")]
+        items[-1:] = [i for i in _ZH_LAST.split(items[-1], maxsplit=1) if i.strip()]
         short = all(0 < len(i) <= _INLINE_ZH_ITEM_CHARS for i in items)
     else:
         items = [i.strip() for i in re.split(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+", body)]

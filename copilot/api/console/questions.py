@@ -20,7 +20,6 @@ from copilot.api.routes import questions as routes
 from copilot.errors import InputError
 from copilot.keys import Principal
 from copilot.keys.sessions import ConsoleSession
-from copilot.skills.grounding import strip_markers
 from copilot.skills.questions import STATUSES, QuestionItem
 
 router = APIRouter(prefix=PREFIX + "/questions", include_in_schema=False)
@@ -75,8 +74,8 @@ async def item_page(
         item = await routes.question(request, session.community, question_id, copilot)
     except InputError as exc:  # unknown here (another community's id reads the same)
         return await list_page(request, session, input_error_status(exc), error=str(exc))
-    if use_suggested and item.suggested:  # the operator starts from the knowledge's draft
-        context["draft"] = strip_markers(item.suggested.text)
+    if use_suggested and item.suggested and not context.get("draft"):
+        context["draft"] = item.suggested.editable  # the operator starts from the draft
     # An item may be merged into another open one: the other open items of the queue.
     others = [i for i in await _items(request, session, "open") if i.id != item.id]
     return render(
@@ -122,8 +121,8 @@ async def question_action(
                 get_worker(request),
             )
             return redirect(PREFIX + "/questions", "question_answered", posted=done.posted_back)
-        if action == "use_draft":
-            return await item_page(request, session, question_id, use_suggested=True)
+        if action == "use_draft":  # what the operator typed already is never overwritten
+            return await item_page(request, session, question_id, use_suggested=True, draft=text)
         if action == "dismiss":
             await routes.dismiss(request, community, question_id, copilot)
             return redirect(PREFIX + "/questions", "question_dismissed")

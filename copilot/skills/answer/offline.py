@@ -22,7 +22,7 @@ from copilot.retrieval.evidence import ScoredUnit
 from copilot.retrieval.question import QuestionProfile, named_count
 from copilot.retrieval.results import Retrieval, RetrievedChunk
 from copilot.retrieval.units import Unit, inline_items
-from copilot.skills.answer.lists import LIST_MAX_CHARS, list_answer
+from copilot.skills.answer.lists import LIST_MAX_CHARS, LIST_SLACK, list_answer
 from copilot.text import detect_language, in_script_of, tokenize
 
 MAX_CHARS = {"zh": 200, "en": 450}
@@ -60,6 +60,20 @@ def _primary(
     assert retrieval.evidence is not None
     chunk = retrieval.chunks[best.chunk]
     unit = chunk.units[best.unit]
+    if question.extreme and unit.kind != "row":
+        # "办了最贵那张卡…" is about a table's priciest row, even when a Q&A line scores a bit
+        # higher on the question's other words.
+        row = next(
+            (
+                s
+                for s in retrieval.evidence.units
+                if s.score >= best.score - LIST_SLACK
+                and retrieval.chunks[s.chunk].units[s.unit].kind == "row"
+            ),
+            None,
+        )
+        if row is not None:
+            return _row(retrieval, question, row)
     if unit.kind == "qa":
         return Quote(_clip(unit.text, language), best.chunk)
     if unit.kind == "reply":
@@ -245,8 +259,18 @@ def _sentences(
         # further, scored lower because they share no word with the question.
         wanted = question.count or named_count(chunk.units[best.unit].text)
         items = inline_items(chunk.units[after].text)
-        if items >= 3 and items == (wanted or items) and len(chosen) < MAX_SENTENCES:
+        fits = used + len(chunk.units[after].text) <= limit
+        if items >= 3 and items == (wanted or items) and len(chosen) < MAX_SENTENCES and fits:
             chosen.add(after)
+    if chunk.units[best.unit].kind != "item":
+        # A sentence about a list ("…skip the ladder" after the four strikes) that brought some
+        # of its items brings them all: never strikes 2 to 4 without the first.
+        lists = {(u.lead, u.group) for i in chosen if (u := chunk.units[i]).kind == "item"}
+        whole = {
+            i for i, u in enumerate(chunk.units) if u.kind == "item" and (u.lead, u.group) in lists
+        }
+        if sum(len(chunk.units[i].text) for i in chosen | whole) <= limit:
+            chosen |= whole
     glue = "" if language == "zh" else " "
     text = glue.join(chunk.units[i].text for i in sorted(chosen))
     return Quote(_clip(text, language), best.chunk)

@@ -47,8 +47,7 @@ def answer_question(
     top_k: int | None = None,
 ) -> AnswerResult:
     """Retrieve, then answer with the LLM (falling back to the offline engine) or hand off."""
-    detected = detect_language(question)
-    language = detected if detected in HANDOFF else "en"
+    language = _answer_language(question)
     retrieval = ports.retriever.search(community, question, top_k=top_k)
     refs = [
         RetrievedRef(chunk_id=c.chunk_id, source=c.source, score=round(c.score, 6))
@@ -96,18 +95,30 @@ def answer_question(
     return llm_else_offline(ports.llm, prompt or "answer", online, offline)
 
 
-def suggest_reply(ports: AnswerPorts, community: str, question: str) -> ReplyDraft | None:
+def suggest_reply(retriever: Retriever, community: str, question: str) -> ReplyDraft | None:
     """The extractive answer the handoff gate held back, as a draft for the operator who takes
     the question over: what the knowledge says closest to it, cited, with the gate's confidence.
     Offline and deterministic whatever LLM is configured (it costs one retrieval); None when
-    nothing in the knowledge comes near."""
-    detected = detect_language(question)
-    language = detected if detected in HANDOFF else "en"
-    retrieval = ports.retriever.search(community, question)
-    text, citations = _offline(retrieval, language)
-    if not citations:
+    no passage holds anything to quote."""
+    language = _answer_language(question)
+    retrieval = retriever.search(community, question)
+    quotes = [(q.text, q.chunk) for q in compose_answer(retrieval, language)]
+    if not quotes:
         return None
-    return ReplyDraft(text=text, citations=citations, confidence=retrieval.confidence)
+    text, citations = _cited(retrieval, language, quotes)
+    glue = "" if language == "zh" else " "
+    return ReplyDraft(
+        text=text,
+        editable=glue.join(q for q, _ in quotes),
+        citations=citations,
+        confidence=retrieval.confidence,
+    )
+
+
+def _answer_language(question: str) -> str:
+    """The language the answer is written in: the question's, if we write it, else English."""
+    detected = detect_language(question)
+    return detected if detected in HANDOFF else "en"
 
 
 def _offline(retrieval: Retrieval, language: str) -> tuple[str, list[Citation]]:
@@ -115,6 +126,14 @@ def _offline(retrieval: Retrieval, language: str) -> tuple[str, list[Citation]]:
     quotes = [(q.text, q.chunk) for q in compose_answer(retrieval, language)]
     if not quotes:
         return HANDOFF[language], []
+    return _cited(retrieval, language, quotes)
+
+
+def _cited(
+    retrieval: Retrieval, language: str, quotes: list[tuple[str, int]]
+) -> tuple[str, list[Citation]]:
+    """The quotes with their citation markers (and a note when the sources are in another
+    language), and the citations."""
     order, citations = cite_quotes(retrieval.chunks, quotes)
     glue = "" if language == "zh" else " "
     body = glue.join(f"{text}[{order.index(ci) + 1}]" for text, ci in quotes)

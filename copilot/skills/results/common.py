@@ -20,7 +20,8 @@ class Citation(BaseModel):
 class ReplyDraft(BaseModel):
     """What the knowledge says closest to a handed-off question: a draft for the operator."""
 
-    text: str
+    text: str = Field(description="As a member would read it: citation markers, language note.")
+    editable: str = Field(description="The same words without markers or note, to edit and send.")
     citations: list[Citation]
     confidence: float = Field(description="The handoff gate's confidence; below its threshold.")
 
