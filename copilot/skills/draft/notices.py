@@ -298,7 +298,10 @@ def event_lines(
         other_days = calendar_days(other.text)
         if other_days and days and not other_days & days:
             continue  # another run of the event
+        listing = _focus(wanted, other) < 1  # a list of the week's events: its lines on this one
         for line in notice_lines(other, wanted):
+            if listing and not _names(wanted, line):
+                continue  # "📅 This week at Maker Hub" names no event: no place of this one
             found = slots_of(line) & missing
             if fold_chinese(line) == fold_chinese(other.heading) or len(line) < 6:
                 continue  # a section's name ('费用') states no detail
@@ -312,9 +315,14 @@ def notice_lines(notice: Notice, wanted: Collection[str] = ()) -> list[str]:
     """The notice's lines as a post can carry them: no intro lines ('方案定下来了：'), no
     questions, no Markdown; a long passage keeps only its lines with details or the event."""
     out: list[str] = []
+    items = _dated_items(notice.lines)
+    named = [raw for raw in items if wanted and _names(wanted, raw)]
+    several = len(items) >= 2 and 0 < len(named) < len(items)  # a list of the week's events
     for raw in notice.lines:
         if raw.rstrip().endswith((":", "：")) or raw.count("\t") >= 2:
             continue  # an intro ("Okay, it's decided:") or table rows glued together
+        if several and _LIST_MARK.match(raw) and raw not in named:
+            continue  # another event's item ("• Fusion 360 early bird ends March 25")
         pieces = [raw] if len(raw) <= 60 else split_sentences(raw)
         for piece in pieces:
             line = _clean_line(piece)
@@ -362,8 +370,9 @@ def best_notice(
         days = calendar_days(notice.text)
         # The fuller notice of a run wins over a one-line reminder of it ("a week on Thursday at
         # Ohm & Wheel"): which details it states, and on how many lines.
-        detailed = sum(1 for line in notice.lines[:MAX_LINES] if slots_of(line))
+        detailed = sum(1 for line in _pieces(notice)[:MAX_LINES] if slots_of(line))
         score = match + 0.05 * len(notice.slots) + 0.03 * min(detailed, 5)
+        score -= FOCUS_WEIGHT * (1 - _focus(wanted, notice))
         if topic_days:
             if topic_days & days:
                 score += 1.0
@@ -390,6 +399,43 @@ def best_notice(
         ]
     # Ties go to the later notice: a plan restated later supersedes the first one.
     return max(scored, key=lambda t: (round(t[0], 6), t[1]))[2]
+
+
+FOCUS_WEIGHT = 0.3
+# "Soldering 101: Saturday March 21, 1:00–4:00 pm · Room B · $15 · max 12 people": one line,
+# several details.
+_DETAIL_SEPARATOR = re.compile(r"\s+[·•|]\s+|；|;\s+")
+
+
+def _pieces(notice: Notice) -> list[str]:
+    """The notice's lines, a line of details joined by ' · ' or '；' counted as its details."""
+    return [p for line in notice.lines for p in _DETAIL_SEPARATOR.split(line) if p.strip()]
+
+
+def _focus(wanted: Collection[str], notice: Notice) -> float:
+    """1, unless the notice is a list of several events ("📅 This week: • Soldering 101… •
+    Open Build Night… • Fusion 360 early bird…"): then the share of its items that name this
+    one. A notice of the event with other lines (its time, place, fee) stays at 1."""
+    items = _dated_items(notice.lines)
+    if len(items) < 2:
+        return 1.0
+    return sum(1 for line in items if _names(wanted, line)) / len(items)
+
+
+def _dated_items(lines: Sequence[str]) -> list[str]:
+    """List items that carry their own day: the events of a week's list ("• Thursday: Open
+    Build Night, 7–10 pm"), not one event's detail items ("- 地点：B 区")."""
+    return [line for line in lines if _LIST_MARK.match(line) and "date" in slots_of(line)]
+
+
+def _names(wanted: Collection[str], text: str) -> bool:
+    folded = fold_chinese(text)
+    return any(
+        re.search(rf"(?<![a-z0-9]){re.escape(w)}(?![a-z0-9])", folded)
+        if w.isascii()
+        else w in folded
+        for w in wanted
+    )
 
 
 def _match(wanted: set[str], notice: Notice) -> float:

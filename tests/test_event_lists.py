@@ -1,0 +1,82 @@
+"""A list of the week's events is not the notice of one of them, a one-line notice of details
+shows each detail in a summary, and a summary keeps room for every section."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from copilot.models import ChatMessage
+from copilot.skills.draft.notices import Notice, best_notice, event_lines, slots_of
+from copilot.skills.summarize.offline import summarize_offline
+
+WEEK = Notice(
+    lines=(
+        "📅 This week at the Hub",
+        "• Soldering 101: Saturday March 21, 1–4 pm (sign-up closes Wednesday 9 pm)",
+        "• Thursday: Open Build Night, 7–10 pm",
+        "• Fusion 360 early bird ends March 25",
+    ),
+    source="chat",
+    kind="chat",
+    author="HubBot",
+    slots=slots_of("Saturday March 21, 1–4 pm, sign-up, Thursday 7–10 pm, March 25"),
+)
+PLAN = Notice(
+    lines=(
+        "Alright, the plan for Soldering 101 is decided 🎉",
+        "Soldering 101: Saturday March 21, 1:00–4:00 pm · Room B · $15 per person · run by "
+        "Dmitri · sign up by Wednesday March 18, 9:00 pm",
+    ),
+    source="chat",
+    kind="chat",
+    author="Priya",
+    slots=slots_of("Saturday March 21, 1:00–4:00 pm · Room B · $15 · sign up · run by Dmitri"),
+)
+TOPIC = "Soldering 101 workshop on Saturday March 21"
+
+
+def test_the_events_own_notice_beats_a_list_of_the_weeks_events() -> None:
+    assert best_notice(TOPIC, [PLAN, WEEK]) is PLAN
+    assert best_notice(TOPIC, [WEEK, PLAN]) is PLAN
+
+
+def test_a_list_of_events_gives_only_its_item_on_this_one() -> None:
+    lines = [line for line, _ in event_lines(WEEK, [WEEK], TOPIC)]
+    assert not any("Fusion" in line or "Open Build Night" in line for line in lines)
+    assert any("Soldering 101" in line for line in lines)
+
+
+def test_one_line_of_details_is_one_detail_each_and_every_section_keeps_room() -> None:
+    t0 = datetime(2026, 3, 9, 18, 0, tzinfo=ZoneInfo("America/Toronto"))
+    rows = [
+        ("Priya", "Alright, the plan for Soldering 101 is decided 🎉"),
+        ("Priya", PLAN.lines[1]),
+        *[("Dmitri", f"I'll order kit batch {i} by Friday 13 March") for i in range(12)],
+        ("Owen", "anyone have a hardened 0.4 nozzle I could borrow?"),
+    ]
+    msgs = [
+        ChatMessage(id=f"m{i}", community="c", author=a, ts=t0 + timedelta(minutes=i), text=x)
+        for i, (a, x) in enumerate(rows)
+    ]
+    s = summarize_offline(msgs, admins={"Priya", "Dmitri"}, tz="America/Toronto")
+    assert "sign up by Wednesday March 18, 9:00 pm" in s.decisions[0].details
+    markdown = s.to_markdown("en")
+    assert "  - Room B\n" in markdown and "sign up by Wednesday March 18" in markdown
+    assert "hardened 0.4 nozzle" in markdown  # the action items did not use up the budget
+
+
+def test_the_author_promising_to_someone_addressed_owns_it_and_offering_a_day_is_no_task() -> None:
+    t0 = datetime(2026, 3, 9, 18, 0, tzinfo=ZoneInfo("America/Toronto"))
+    rows = [
+        ("Wen", "@Rosa sorry about your slot, I'll credit you 30 minutes by Friday"),
+        ("Priya", "I can do Sat March 14 or Sat March 21. Dmitri?"),
+    ]
+    msgs = [
+        ChatMessage(id=f"m{i}", community="c", author=a, ts=t0 + timedelta(minutes=i), text=x)
+        for i, (a, x) in enumerate(rows)
+    ]
+    s = summarize_offline(msgs, admins={"Wen", "Priya"}, tz="America/Toronto")
+    assert [(a.owner, a.task) for a in s.action_items] == [
+        ("Wen", "sorry about your slot, I'll credit you 30 minutes by Friday")
+    ]
