@@ -7,7 +7,15 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from copilot.models import ChatMessage
-from copilot.skills.draft.notices import Notice, best_notice, event_lines, slots_of
+from copilot.retrieval.results import RetrievedChunk
+from copilot.skills.draft.notices import (
+    Notice,
+    best_notice,
+    event_lines,
+    playbook_notices,
+    section_notices,
+    slots_of,
+)
 from copilot.skills.summarize.offline import summarize_offline
 
 WEEK = Notice(
@@ -80,3 +88,33 @@ def test_the_author_promising_to_someone_addressed_owns_it_and_offering_a_day_is
     assert [(a.owner, a.task) for a in s.action_items] == [
         ("Wen", "sorry about your slot, I'll credit you 30 minutes by Friday")
     ]
+
+
+def _chunk(cid: str, heading: str, text: str) -> RetrievedChunk:
+    return RetrievedChunk(
+        chunk_id=cid, source="guide.txt", kind="playbook", heading=heading, text=text,
+        score=1.0, similarity=0.5, bm25=1.0,
+    )  # fmt: skip
+
+
+def test_a_guide_section_named_by_its_day_is_the_events_notice_with_its_sign_up_close() -> None:
+    title = "【西贡海岸越野赛 2026】组团须知"
+    basics = _chunk(
+        "c1",
+        f"{title} > 比赛日期：2026年12月13日（星期日）",
+        "起点：西贡北潭涌渡假营\n起跑时间：早上 7:30\n报名费：港币 680 元，经跑团统一报名",
+    )
+    closing = _chunk("c2", f"{title} > 报名截止", "经跑团报名的截止时间是 2026年11月25日 晚上 10点")
+    chat_post = Notice(
+        lines=("各位，西贡越野赛开始组团报名啦，想去的先看须知再接龙", "#接龙 西贡越野赛 12月13日"),
+        source="chat", kind="chat", author="阿Wing",
+        slots=slots_of("西贡越野赛开始组团报名啦 接龙 12月13日"),
+    )  # fmt: skip
+    notices = [chat_post, *playbook_notices([basics, closing])]
+    topic = "12月13日西贡海岸越野赛组团报名"
+    best = best_notice(topic, notices)
+    assert best is not None and best.kind == "playbook"  # the guide, by its title and its day
+    sections = section_notices(best, [basics, closing])
+    lines = [line for line, _ in event_lines(best, notices, topic, sections=sections)]
+    assert any("680" in line for line in lines)
+    assert any("11月25日" in line for line in lines)  # when sign-up closes, from its section

@@ -68,7 +68,7 @@ _FEE = re.compile(
     re.IGNORECASE,
 )
 _DEADLINE = re.compile(
-    r"截止|报名|接龙|\d\s*(?:之?前)|sign[ -]?ups?\b|\bregister\b|\bregistration\b|deadline"
+    r"截止|报名(?![费])|接龙|\d\s*(?:之?前)|sign[ -]?ups?\b|\bregister\b|\bregistration\b|deadline"
     r"|\bby (?:mon|tues|wednes|thurs|fri|satur|sun)day"
     r"|\bby (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
     re.IGNORECASE,
@@ -114,6 +114,9 @@ class Notice:
     ts: datetime | None = None
     context: str = ""  # what it answers (the question it replies to), for matching only
     heading: str = ""
+    # The whole heading path ("【西貢海岸越野賽】組團須知 > 比賽日期：12月13日"): a section
+    # of a one-event guide names the event only in the document's title.
+    path: str = ""
     chunk: RetrievedChunk | None = None  # the passage it came from (playbook notices)
     slots: frozenset[str] = field(default_factory=frozenset)
 
@@ -248,15 +251,18 @@ def playbook_notices(chunks: Sequence[RetrievedChunk]) -> list[Notice]:
 
 
 def _chunk_notice(chunk: RetrievedChunk) -> Notice:
-    """A playbook passage read as a notice: its lines and the event details they state."""
+    """A playbook passage read as a notice: its lines and the event details they state (its
+    section's name may be the day: '比賽日期：2026年12月13日（星期日）' over the start and fee)."""
+    heading = chunk.heading.split(">")[-1].strip()
     return Notice(
         lines=tuple(ln.strip() for ln in chunk.text.splitlines() if ln.strip()),
         source=chunk.source,
         kind="playbook",
         # its own section's name: the document title may name a sibling event
-        heading=chunk.heading.split(">")[-1].strip(),
+        heading=heading,
+        path=chunk.heading,
         chunk=chunk,
-        slots=slots_of(chunk.text),
+        slots=slots_of(f"{heading}\n{chunk.text}"),
     )
 
 
@@ -288,6 +294,8 @@ def event_lines(
     missing = {"time", "place", "fee", "deadline", "owner"} - slots_of(
         "\n".join(line for line, _ in lines)
     )
+    if not any(_closes(line) for line, _ in lines):
+        missing.add("closes")  # "报名费…经跑团统一报名" says how to sign up, not until when
     days = calendar_days(best.text)
     same_document = {id(n) for n in sections}
     for other in [*notices, *sections]:
@@ -302,7 +310,7 @@ def event_lines(
         for line in notice_lines(other, wanted):
             if listing and not _names(wanted, line):
                 continue  # "📅 This week at Maker Hub" names no event: no place of this one
-            found = slots_of(line) & missing
+            found = (slots_of(line) | ({"closes"} if _closes(line) else set())) & missing
             if fold_chinese(line) == fold_chinese(other.heading) or len(line) < 6:
                 continue  # a section's name ('费用') states no detail
             if found and len(line) <= 100 and all(line != seen for seen, _ in lines):
@@ -361,13 +369,16 @@ def best_notice(
     topic_place = fold_chinese(find_place(topic) or "")
     scored: list[tuple[float, int, Notice]] = []
     for order, notice in enumerate(notices):
+        days = calendar_days(notice.text) | calendar_days(notice.heading)
         match = _match(wanted, notice)
+        if match < MIN_MATCH and topic_days and topic_days & days and notice.path:
+            # the section states the topic's day; its document's title names the event
+            match = _match(wanted, notice, notice.path)
         if match < MIN_MATCH:
             continue
         place = find_place(notice.text)
         if topic_place and place and topic_place not in fold_chinese(notice.text):
             continue  # the topic's own place is elsewhere: another event
-        days = calendar_days(notice.text)
         # The fuller notice of a run wins over a one-line reminder of it ("a week on Thursday at
         # Ohm & Wheel"): which details it states, and on how many lines.
         detailed = sum(1 for line in _pieces(notice)[:MAX_LINES] if slots_of(line))
@@ -399,6 +410,14 @@ def best_notice(
         ]
     # Ties go to the later notice: a plan restated later supersedes the first one.
     return max(scored, key=lambda t: (round(t[0], 6), t[1]))[2]
+
+
+# When sign-up closes: a deadline word with a calendar day ("报名截止…2026年11月25日晚上10点").
+_CLOSES = re.compile(r"截止|deadline|\bcloses?\b|\bby\b|之?前", re.IGNORECASE)
+
+
+def _closes(line: str) -> bool:
+    return bool(_CLOSES.search(line) and calendar_days(line))
 
 
 FOCUS_WEIGHT = 0.3
@@ -438,9 +457,10 @@ def _names(wanted: Collection[str], text: str) -> bool:
     )
 
 
-def _match(wanted: set[str], notice: Notice) -> float:
-    """Share of the event words found in the notice (its title lines count, and its context)."""
-    haystack = fold_chinese(" ".join([notice.heading, notice.context, *notice.lines]))
+def _match(wanted: set[str], notice: Notice, heading: str = "") -> float:
+    """Share of the event words found in the notice (its title lines count, and its context;
+    `heading`: the heading to read, default its own section's)."""
+    haystack = fold_chinese(" ".join([heading or notice.heading, notice.context, *notice.lines]))
     found = sum(
         1
         for w in wanted
