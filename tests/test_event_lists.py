@@ -11,6 +11,7 @@ from copilot.retrieval.results import RetrievedChunk
 from copilot.skills.draft.notices import (
     Notice,
     best_notice,
+    chat_notices,
     event_lines,
     playbook_notices,
     section_notices,
@@ -118,3 +119,28 @@ def test_a_guide_section_named_by_its_day_is_the_events_notice_with_its_sign_up_
     lines = [line for line, _ in event_lines(best, notices, topic, sections=sections)]
     assert any("680" in line for line in lines)
     assert any("11月25日" in line for line in lines)  # when sign-up closes, from its section
+
+
+def test_a_signup_list_is_its_title_once_and_a_spoken_guide_is_cut_into_clauses() -> None:
+    t0 = datetime(2026, 11, 16, 20, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    rows = [
+        ("小雅", "#接龙 周六长距离 11月21日 6:30 春茧南门\n1. 小雅"),
+        ("老陈", "#接龙 周六长距离 11月21日 6:30 春茧南门\n1. 小雅\n2. 老陈 15公里"),
+    ]
+    msgs = [
+        ChatMessage(id=f"m{i}", community="c", author=a, ts=t0 + timedelta(hours=i), text=x)
+        for i, (a, x) in enumerate(rows)
+    ]
+    notices = chat_notices(msgs)
+    assert [n.lines for n in notices] == [("#接龙 周六长距离 11月21日 6:30 春茧南门",)]
+    spoken = (
+        "周六长距离说明 团长语音转文字 周六长距离是早上跑的不是晚上 早上六点半在春茧南门集合 "
+        "六点四十准时出发 补给费每次10块现场交给后勤 还有就是接龙截止时间是周五晚上九点 就这些"
+    )
+    guide = playbook_notices([_chunk("g", "周六长距离说明", spoken)])
+    assert guide and "time" in guide[0].slots  # 六点半: a clock in Chinese numerals
+    topic = "本周六长距离接龙提醒"
+    best = best_notice(topic, [*notices, *guide])
+    assert best is guide[0]  # the guide, not the sign-up list's title
+    lines = [line for line, _ in event_lines(best, [*notices, *guide], topic)]
+    assert "还有就是接龙截止时间是周五晚上九点" in lines

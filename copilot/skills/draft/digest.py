@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from copilot.analytics.conversation import Roles, normalize
-from copilot.analytics.exchanges import is_noise, link_questions
+from copilot.analytics.exchanges import is_noise, is_signup_chain, link_questions
 from copilot.analytics.extract import is_decision
 from copilot.analytics.spam import spam_ids
 from copilot.models import ChatMessage
@@ -119,6 +119,8 @@ def digest_items(
         if first is None:
             continue
         notice_turns.add(first.id)
+        if is_signup_chain(first.text):
+            continue  # a sign-up list is the members' answer to news, not news
         if notice.context or _TASK.search(notice.text) or _ADDRESSED.match(notice.text):
             continue  # an answer to a member (listed with its question), or organisers' work
         if RELATIVE_DAY.search(notice.text) and not calendar_days(notice.text):

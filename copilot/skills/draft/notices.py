@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from copilot.analytics.conversation import member_key, normalize
-from copilot.analytics.exchanges import is_noise, link_questions
+from copilot.analytics.exchanges import is_noise, is_signup_chain, link_questions
 from copilot.analytics.extract import find_place
 from copilot.analytics.spam import spam_ids
 from copilot.embeddings import Embedder
@@ -59,7 +59,8 @@ _WEEKDAY = re.compile(
 )
 # A clock followed by 前 ("20:00前") is a deadline, not when the event happens.
 _CLOCK = re.compile(
-    r"(?:(?<!\d)\d{1,2}\s*[:：]\s*\d{2}|\d{1,2}\s*点半?|\b\d{1,2}\s*[ap]\.?m\b)(?!\s*(?:之?前|截止))",
+    r"(?:(?<!\d)\d{1,2}\s*[:：]\s*\d{2}|\d{1,2}\s*点半?|(?<![一二三四五六七八九十两])[一二三四五六七八九十两]{1,3}点半?"
+    r"|\b\d{1,2}\s*[ap]\.?m\b)(?!\s*(?:之?前|截止))",
     re.I,
 )
 _FEE = re.compile(
@@ -214,8 +215,13 @@ def chat_notices(messages: Sequence[ChatMessage], admins: Collection[str] = ()) 
     asked = {a.id: e.question.text for e in link_questions(clean, admins) for a in e.answers}
     by_id = {m.id: m for m in clean}
     notices: list[Notice] = []
+    chains: set[str] = set()  # sign-up list headers seen: a copy with one more name adds none
     for turn in _turns(clean):
-        lines = [ln.strip() for m in turn for ln in m.text.splitlines() if ln.strip()]
+        lines = [
+            ln.strip() for m in turn for ln in _notice_text(m, chains).splitlines() if ln.strip()
+        ]
+        if not lines:
+            continue
         text = "\n".join(lines)
         slots = slots_of(text)
         if "date" not in slots or len(slots) < 2 or all(map(is_question, split_sentences(text))):
@@ -236,6 +242,20 @@ def chat_notices(messages: Sequence[ChatMessage], admins: Collection[str] = ()) 
             )
         )
     return notices
+
+
+def _notice_text(m: ChatMessage, chains: set[str]) -> str:
+    """What a message says as a notice: a 接龙 sign-up list says its header ("#接龙 周六长距离
+    11月21日 6:30 春茧南门") the first time, never the names under it, and its copies (each
+    member adds a name) say nothing."""
+    if not is_signup_chain(m.text):
+        return m.text
+    header = m.text.strip().splitlines()[0]
+    key = fold_chinese(header)
+    if key in chains:
+        return ""
+    chains.add(key)
+    return header
 
 
 def playbook_notices(chunks: Sequence[RetrievedChunk]) -> list[Notice]:
@@ -308,6 +328,8 @@ def event_lines(
             continue  # another run of the event
         listing = _focus(wanted, other) < 1  # a list of the week's events: its lines on this one
         for line in notice_lines(other, wanted):
+            if is_signup_chain(line):
+                continue  # a sign-up list's title names one run, maybe not this one
             if listing and not _names(wanted, line):
                 continue  # "📅 This week at Maker Hub" names no event: no place of this one
             found = (slots_of(line) | ({"closes"} if _closes(line) else set())) & missing
@@ -331,7 +353,7 @@ def notice_lines(notice: Notice, wanted: Collection[str] = ()) -> list[str]:
             continue  # an intro ("Okay, it's decided:") or table rows glued together
         if several and _LIST_MARK.match(raw) and raw not in named:
             continue  # another event's item ("• Fusion 360 early bird ends March 25")
-        pieces = [raw] if len(raw) <= 60 else split_sentences(raw)
+        pieces = [raw] if len(raw) <= 60 else _clauses(raw)
         for piece in pieces:
             line = _clean_line(piece)
             if not line or line.endswith((":", "：")) or is_question(line):
@@ -345,7 +367,23 @@ def notice_lines(notice: Notice, wanted: Collection[str] = ()) -> list[str]:
             ):
                 continue  # a long notice's chatter; its labelled lines ("说书人：小鱼") are details
             out.append(line)
-    return out[:MAX_LINES]
+    if len(out) > MAX_LINES:  # a long guide: its lines with details first, in their order
+        keep = {i for i, line in enumerate(out) if slots_of(line)}
+        keep |= set(list(set(range(len(out))) - keep)[: max(0, MAX_LINES - len(keep))])
+        out = [line for i, line in enumerate(out) if i in sorted(keep)[:MAX_LINES]]
+    return out
+
+
+_HAN_GAP = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+
+
+def _clauses(text: str) -> list[str]:
+    """Sentences of a long line; a voice-to-text paragraph with no punctuation ("早上六点半在
+    春茧南门集合 六点四十准时出发 …") is cut at the spaces between its Chinese clauses."""
+    pieces = split_sentences(text)
+    if len(pieces) == 1 and len(text) > 60 and _HAN_GAP.search(text):
+        return [p for p in _HAN_GAP.split(text) if p.strip()]
+    return pieces
 
 
 def _clean_line(text: str) -> str:
@@ -395,6 +433,8 @@ def best_notice(
             score += 0.5
         if notice.kind == "chat":
             score += 0.2  # the chat is newer than the playbook and names this run of the event
+            if all(is_signup_chain(line) for line in notice.lines):
+                score -= CHAIN_ONLY  # a sign-up list's title: the thinnest statement of it
             if RELATIVE_DAY.search(notice.text):
                 score -= 0.3  # "明天…截止" was true the day it was said, not when this is posted
         scored.append((score, order, notice))
@@ -417,10 +457,12 @@ _CLOSES = re.compile(r"截止|deadline|\bcloses?\b|\bby\b|之?前", re.IGNORECAS
 
 
 def _closes(line: str) -> bool:
-    return bool(_CLOSES.search(line) and calendar_days(line))
+    """'报名截止…11月25日', '接龙截止时间是周五晚上九点', 'sign-up closes Wednesday 9 pm'."""
+    return bool(_CLOSES.search(line) and (calendar_days(line) or _WEEKDAY.search(line)))
 
 
 FOCUS_WEIGHT = 0.3
+CHAIN_ONLY = 0.3
 # "Soldering 101: Saturday March 21, 1:00–4:00 pm · Room B · $15 · max 12 people": one line,
 # several details.
 _DETAIL_SEPARATOR = re.compile(r"\s+[·•|]\s+|；|;\s+")
