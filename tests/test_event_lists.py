@@ -1,5 +1,6 @@
 """A list of the week's events is not the notice of one of them, a one-line notice of details
-shows each detail in a summary, and a summary keeps room for every section."""
+shows each detail in a summary, a summary keeps room for every section, and a 接龙 sign-up list
+is read by its title, once."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from copilot.models import ChatMessage
+from copilot.profile import CommunityProfile
 from copilot.retrieval.results import RetrievedChunk
+from copilot.skills.draft.digest import digest_items
 from copilot.skills.draft.notices import (
     Notice,
     best_notice,
@@ -144,3 +147,27 @@ def test_a_signup_list_is_its_title_once_and_a_spoken_guide_is_cut_into_clauses(
     assert best is guide[0]  # the guide, not the sign-up list's title
     lines = [line for line, _ in event_lines(best, [*notices, *guide], topic)]
     assert "还有就是接龙截止时间是周五晚上九点" in lines
+
+
+def test_a_digest_dates_an_announcement_by_its_signup_list_and_keeps_when_signup_closes() -> None:
+    z = ZoneInfo("Asia/Shanghai")
+    t0 = datetime(2026, 11, 9, 8, 0, tzinfo=z)
+    rows = [
+        (0, "阿Wing", "各位，西贡越野赛开始组团报名啦，资料放群文件了，想去的先看清楚再接龙"),
+        (2, "阿Wing", "#接龙 西贡越野赛25公里 12月13日\n1. 阿Wing"),
+        (30, "石头", "#接龙 西贡越野赛25公里 12月13日\n1. 阿Wing\n2. 石头"),
+        (40, "Jason", "#接龙 西贡越野赛25公里 12月13日\n1. 阿Wing\n2. 石头\n3. Jason"),
+        (600, "老周", "方案定下来了："),
+        (601, "老周", "年终10公里测试赛：12月6日（周日）早上7:00检录，起终点在白鹭坡，会员30元，"
+                      "报名接龙11月29日（周日）22:00截止。"),
+    ]  # fmt: skip
+    msgs = [
+        ChatMessage(id=f"m{i}", community="c", author=a, ts=t0 + timedelta(minutes=t), text=x)
+        for i, (t, a, x) in enumerate(rows)
+    ]
+    profile = CommunityProfile(name="夜跑团", admins=["老周"])
+    items = digest_items(msgs, profile, t0, t0 + timedelta(days=7), "zh")
+    news = [i.text for i in items if i.section == "news"]
+    assert any("西贡越野赛" in t and "12月13日" in t for t in news)
+    assert any("12月6日" in t and "11月29日" in t for t in news)
+    assert not any("石头" in t or "Jason" in t for t in news)  # never the names on the list

@@ -26,6 +26,7 @@ from copilot.skills.draft.notices import (
     Notice,
     calendar_days,
     chat_notices,
+    closes,
     slots_of,
 )
 from copilot.text import (
@@ -33,6 +34,7 @@ from copilot.text import (
     fold_chinese,
     is_question,
     looks_like_injection,
+    to_simplified,
     tokenize,
 )
 
@@ -100,7 +102,13 @@ def digest_items(
     ]
     spam = spam_ids(window, profile.admins)
     routine = _routine_openings(window)
-    window = [m for m in window if m.id not in spam and _opening(m.text) not in routine]
+    # A sign-up list stays (chat_notices reads its title once: "#接龙 西贡越野赛 12月13日" dates
+    # the organiser's announcement posted with it); check-in boilerplate goes.
+    window = [
+        m
+        for m in window
+        if m.id not in spam and (_opening(m.text) not in routine or is_signup_chain(m.text))
+    ]
     wanted = "en" if language == "en" else "zh"
     items: list[DigestItem] = []
     used: set[str] = set()
@@ -177,9 +185,22 @@ def _compact(notice: Notice, language: str) -> str:
     details = []
     for line in rest:
         if slots_of(line) & {"date", "time", "place", "fee", "deadline"}:  # "Meet from 17:00…"
-            details.append(_balanced(cut.split(line, maxsplit=1)[0].strip()))
+            first, *more = cut.split(line)
+            details.append(_balanced(first.strip()))
+            # …and when sign-up closes, said later in the line ("…，报名接龙11月29日22:00截止")
+            details += [c.strip(" 。.") for c in more if closes(c) and _signs_up(c)][:1]
     text = title + (("：" if language == "zh" else ": ") + sep.join(details) if details else "")
     return _clip(text, ITEM_CHARS + 40)
+
+
+_SIGN_UP = re.compile(r"报名|接龙|登记|问卷|\bsign[ -]?ups?\b|\bregist", re.IGNORECASE)
+
+
+def _signs_up(clause: str) -> bool:
+    """A whole clause about signing up ("报名接龙11月29日22:00截止"), not a task's deadline
+    cut out of a bracket ("11月9日前確認 3 位評判）")."""
+    balanced = all(clause.count(a) == clause.count(b) for a, b in (("（", "）"), ("(", ")")))
+    return balanced and bool(_SIGN_UP.search(to_simplified(clause)))
 
 
 def _overlap(a: str, b: str) -> float:

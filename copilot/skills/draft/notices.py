@@ -314,7 +314,7 @@ def event_lines(
     missing = {"time", "place", "fee", "deadline", "owner"} - slots_of(
         "\n".join(line for line, _ in lines)
     )
-    if not any(_closes(line) for line, _ in lines):
+    if not any(closes(line) for line, _ in lines):
         missing.add("closes")  # "报名费…经跑团统一报名" says how to sign up, not until when
     days = calendar_days(best.text)
     same_document = {id(n) for n in sections}
@@ -332,7 +332,7 @@ def event_lines(
                 continue  # a sign-up list's title names one run, maybe not this one
             if listing and not _names(wanted, line):
                 continue  # "📅 This week at Maker Hub" names no event: no place of this one
-            found = (slots_of(line) | ({"closes"} if _closes(line) else set())) & missing
+            found = (slots_of(line) | ({"closes"} if closes(line) else set())) & missing
             if fold_chinese(line) == fold_chinese(other.heading) or len(line) < 6:
                 continue  # a section's name ('费用') states no detail
             if found and len(line) <= 100 and all(line != seen for seen, _ in lines):
@@ -456,8 +456,9 @@ def best_notice(
 _CLOSES = re.compile(r"截止|deadline|\bcloses?\b|\bby\b|之?前", re.IGNORECASE)
 
 
-def _closes(line: str) -> bool:
-    """'报名截止…11月25日', '接龙截止时间是周五晚上九点', 'sign-up closes Wednesday 9 pm'."""
+def closes(line: str) -> bool:
+    """Says when sign-up closes: '报名截止…11月25日', '接龙截止时间是周五晚上九点',
+    'sign-up closes Wednesday 9 pm'."""
     return bool(_CLOSES.search(line) and (calendar_days(line) or _WEEKDAY.search(line)))
 
 
