@@ -171,3 +171,28 @@ def test_a_digest_dates_an_announcement_by_its_signup_list_and_keeps_when_signup
     assert any("西贡越野赛" in t and "12月13日" in t for t in news)
     assert any("12月6日" in t and "11月29日" in t for t in news)
     assert not any("石头" in t or "Jason" in t for t in news)  # never the names on the list
+
+
+def test_a_digest_item_is_named_by_its_event_and_its_second_message_is_not_news_again() -> None:
+    z = ZoneInfo("America/Toronto")
+    t0 = datetime(2026, 3, 11, 20, 38, tzinfo=z)
+    rows = [
+        (0, "Priya", "Alright, the plan for Soldering 101 is decided 🎉"),
+        (1, "Priya", "**Soldering 101**: Saturday March 21, 1:00–4:00 pm · Room B · $15 · "
+                     "max 12 people · sign up in the thread by Wednesday March 18, 9:00 pm"),
+        (3, "Priya", "📢 **Release 0.10.2 is live!**\n• Co-op: host migration\n• Fixed: a dupe"),
+    ]  # fmt: skip
+    msgs = [
+        ChatMessage(id=f"m{i}", community="c", author=a, ts=t0 + timedelta(minutes=t), text=x)
+        for i, (t, a, x) in enumerate(rows)
+    ]
+    profile = CommunityProfile(name="Hub", admins=["Priya"])
+    news = [
+        i.text
+        for i in digest_items(msgs, profile, t0, t0 + timedelta(days=7), "en")
+        if i.section == "news"
+    ]
+    soldering = [t for t in news if "Soldering 101" in t]
+    assert len(soldering) == 1 and soldering[0].startswith("Soldering 101: Saturday March 21")
+    assert "March 18" in soldering[0]
+    assert any("0.10.2" in t for t in news)  # another announcement of the same turn stays

@@ -23,6 +23,7 @@ from copilot.models import ChatMessage
 from copilot.profile import CommunityProfile
 from copilot.skills.draft.notices import (
     RELATIVE_DAY,
+    TURN_GAP,
     Notice,
     calendar_days,
     chat_notices,
@@ -134,7 +135,9 @@ def digest_items(
         if RELATIVE_DAY.search(notice.text) and not calendar_days(notice.text):
             continue  # "明天…截止" was news that day, not in a look back at the week
         weight = len(notice.slots) + 2 * bool(_ANNOUNCE.search(notice.text)) + roles.is_admin(first)
-        news.append((weight, _compact(notice, wanted), first))
+        shown = _compact(notice, wanted)
+        news.append((weight, shown, first))
+        notice_turns |= _turn_of(window, notice, shown)  # its later messages shown in it
     for m in window:
         if m.id in notice_turns or is_question(m.text) or _TASK.search(m.text):
             continue
@@ -181,8 +184,20 @@ def _compact(notice: Notice, language: str) -> str:
     rest = lines[1:]
     if rest and lines[0].endswith((":", "：")) and "date" not in slots_of(rest[0]):
         title, rest = rest[0], rest[1:]  # "方案定下来了：" then the event's name
+    elif (
+        rest
+        and not slots_of(title)
+        and (named := _NAMED_LINE.match(rest[0]))
+        and not slots_of(named["name"])  # a name, not "时间：…" or "Saturday: …"
+    ):
+        # "Alright, the plan is decided 🎉" then "Soldering 101: Saturday March 21 · …": the
+        # event's name is the title, its details follow
+        title, rest = named["name"].strip(), [named["rest"], *rest[1:]]
     sep, cut = ("; ", re.compile(r"\s\(|\.\s")) if language == "en" else ("；", re.compile("，"))
     details = []
+    # "Soldering 101: Saturday March 21 · Room B · $15 · sign up by Wednesday March 18": each
+    # of a line's ' · ' parts is a detail of its own
+    rest = [p.strip() for line in rest for p in _PARTS.split(line) if p.strip()]
     for line in rest:
         if slots_of(line) & {"date", "time", "place", "fee", "deadline"}:  # "Meet from 17:00…"
             first, *more = cut.split(line)
@@ -193,6 +208,18 @@ def _compact(notice: Notice, language: str) -> str:
     return _clip(text, ITEM_CHARS + 40)
 
 
+_PARTS = re.compile(r"\s+[·•|]\s+")
+_SIGN_UP_WORDS = frozenset("报名 接龙 截止 名额 sign up signup sign-up closes register".split())
+
+
+def _words(text: str) -> set[str]:
+    return {t for t in tokenize(text) if not t.isdigit() and t not in _SIGN_UP_WORDS | _DATE_PIECES}
+
+
+_DATE_PIECES = frozenset("月 日 号 周 点 年".split())
+
+
+_NAMED_LINE = re.compile(r"^(?P<name>[^:：\n]{3,40}?)\s*[:：]\s*(?P<rest>\S.*\d.*)$")
 _SIGN_UP = re.compile(r"报名|接龙|登记|问卷|\bsign[ -]?ups?\b|\bregist", re.IGNORECASE)
 
 
@@ -204,8 +231,10 @@ def _signs_up(clause: str) -> bool:
 
 
 def _overlap(a: str, b: str) -> float:
-    ta, tb = set(tokenize(a)), set(tokenize(b))
-    return len(ta & tb) / min(len(ta), len(tb)) if ta and tb else 0.0
+    """Share of words two items have in common: not dates' pieces (月, 日, 12) nor the words
+    of signing up, which every event's item has."""
+    ta, tb = _words(a), _words(b)
+    return len(ta & tb) / max(len(ta), len(tb)) if ta and tb else 0.0
 
 
 def _balanced(text: str) -> str:
@@ -233,6 +262,23 @@ def _opening(text: str) -> str:
 def _by_admin(notice: Notice, roles: Roles, window: Sequence[ChatMessage]) -> bool:
     first = _message_at(window, notice)
     return first is not None and roles.is_admin(first)
+
+
+def _turn_of(window: Sequence[ChatMessage], notice: Notice, shown: str) -> set[str]:
+    """Ids of the chat notice's messages (one person's consecutive messages) that its news item
+    `shown` already tells, so its second message ("**Soldering 101**: Saturday March 21 · …")
+    is not news a second time; another announcement in the same turn still is."""
+    told = fold_chinese(re.sub(r"\*\*|__|`", "", shown))
+    out = set()
+    for m in window:
+        if m.author != notice.author or notice.ts is None:
+            continue
+        if not timedelta(0) <= m.ts - notice.ts <= TURN_GAP * len(notice.lines):
+            continue
+        opening = re.sub(r"\*\*|__|`", "", m.text).strip().split("\n")[0]
+        if fold_chinese(re.split(r"[:：]", opening)[0].strip()[:20]) in told:
+            out.add(m.id)
+    return out
 
 
 def _message_at(window: Sequence[ChatMessage], notice: Notice) -> ChatMessage | None:
