@@ -197,6 +197,20 @@ def test_an_admins_goodnight_after_a_members_answer_is_not_the_answer() -> None:
     (shave, cat) = link_questions(chat, admins={"群主"})
     assert [m.id for m in shave.answers] == ["a"]
     assert [m.id for m in cat.answers] == ["a2"]
+    # A member's chatter before an admin's terse answer does not take its place.
+    terse = [
+        said("q", "阿花", 0, "领养日可以带猫去吗？"),
+        said("c", "小米", 2, "我家猫也想去哈哈"),
+        said("a", "群主", 5, "不建议，现场人多"),
+        said("q3", "阿May", 6, "周六活动几点开始？"),
+        said("c3", "小七", 7, "周六我也去"),
+        said("a3", "群主", 9, "下午三点，老地方"),
+        said("q2", "Sam", 10, "Can I bring my dog to the meetup?"),
+        said("c2", "Lee", 11, "my dog loves meetups lol"),
+        said("a2", "群主", 12, "No, sorry, venue rules."),
+    ]
+    linked = [e.answers[0].id for e in link_questions(terse, admins={"群主"})]
+    assert linked == ["a", "a3", "a2"]
 
 
 def test_when_asks_for_a_time_only_as_the_question_word() -> None:
@@ -249,3 +263,34 @@ def test_a_superlative_is_answered_from_the_table_even_when_a_faq_line_scores_hi
     )
     [quote] = compose_answer(retrieval, "zh")
     assert "黑卡" in quote.text and quote.chunk == 1, quote
+
+
+def test_a_poll_in_chat_is_no_evidence_the_decision_after_it_is() -> None:
+    from datetime import datetime, timedelta, timezone
+
+    from copilot.knowledge.chunking import chat_pieces
+    from copilot.models import ChatMessage
+
+    start = datetime(2026, 11, 10, 20, 0, tzinfo=timezone(timedelta(hours=8)))
+    chat = [
+        ChatMessage(
+            id="poll",
+            community="c",
+            author="团长",
+            ts=start,
+            text="年底想搞一次测试赛，大家觉得12月6日周日早上怎么样？",
+        ),
+        ChatMessage(
+            id="decided",
+            community="c",
+            author="团长",
+            ts=start + timedelta(days=1),
+            text="方案定下来了：\n测试赛 12月13日 周日 7:00\n地点：白鹭坡",
+        ),
+    ]
+    # An admin's question is no member question waiting for an answer: it used to be kept as
+    # a statement, and "12月6日" answered "when is the test race?".
+    pieces = chat_pieces(chat, max_tokens=400, admins={"团长"})
+    units = [u.text for p in pieces for u in p.units]
+    assert not any("12月6日" in u for u in units), units
+    assert any("12月13日" in u for u in units), units

@@ -300,13 +300,30 @@ def _first_answer(
     )
     for m in later:
         if _says_to(m) and (index.roles.is_admin(m) or addresses(m.text, q.author)):
-            if on_topic is not None and on_topic.ts < m.ts and not _speaks_to(q, m, common):
+            if (
+                on_topic is not None
+                and on_topic.ts < m.ts
+                and _to_everyone(m.text)
+                and not _speaks_to(q, m, common)
+            ):
                 break  # a member answered first; the admin's later "晚安各位" is about nothing
             if addresses(m.text, q.author) or _usable(m):
                 return m
     if on_topic is not None:
         return on_topic
     return _quiet_answer(index, q, common) if late_answers else None
+
+
+# Said to the whole group, not to the asker: a greeting, a good night, "各位…", "everyone …".
+_TO_EVERYONE = re.compile(
+    r"各位|大家|家人们|朋友们|所有人|全体|晚安|早安|早上好|晚上好"
+    r"|\b(?:everyone|everybody|all|folks|good (?:night|morning|evening))\b",
+    re.IGNORECASE,
+)
+
+
+def _to_everyone(text: str) -> bool:
+    return bool(_TO_EVERYONE.search(fold_chinese(text)))
 
 
 def responds_to(

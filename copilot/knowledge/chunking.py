@@ -12,7 +12,7 @@ from copilot.knowledge.pieces import Piece, chunk_id, unique
 from copilot.knowledge.sections import split_document
 from copilot.models import ChatMessage
 from copilot.retrieval.units import Unit, bounded
-from copilot.text import is_media_only, looks_like_injection
+from copilot.text import is_media_only, is_question, looks_like_injection
 from copilot.tokens import count_tokens, split_tokens
 
 CHAT_GAP = timedelta(minutes=30)
@@ -51,9 +51,16 @@ def chat_pieces(
         and m.id not in asked | answering | excluded
         and not is_noise(m.text)
         and not looks_like_injection(m.text)
+        and not _proposal(m.text)
     ]
     pieces = [_exchange_piece(e) for e in exchanges if e.answered]
     return unique(pieces + chat_windows(statements, max_tokens=max_tokens))
+
+
+def _proposal(text: str) -> bool:
+    """A one-line message that asks ("大家觉得12月6日周日早上怎么样？", an admin's poll): what
+    it names is not decided, so it is no evidence; the decision that follows is."""
+    return "\n" not in text.strip() and is_question(text)
 
 
 def chat_windows(messages: list[ChatMessage], *, max_tokens: int) -> list[Piece]:

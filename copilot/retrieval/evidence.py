@@ -31,13 +31,18 @@ _DEFINITIONAL = (
     "是指",
     "指的是",
     "是一种",
+    "是一種",
+    "是一个",
     "是一個",
     "定义为",
     "就是",
+    "即係",
     "是由",
     " is a ",
+    " is an ",
     " means ",
     " refers to ",
+    " stands for ",
     " is the ",
 )
 
