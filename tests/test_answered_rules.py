@@ -85,3 +85,18 @@ def test_an_unrelated_post_nearby_is_no_reply_but_the_next_turn_is() -> None:
     assert [q.text for q in report.unanswered_questions] == [rows[0][2]]
     summary = summarize_offline(chat(*rows))
     assert [q.text for q in summary.unanswered_questions] == [rows[0][2]]  # not "open" either
+
+
+def test_a_signup_list_answers_nothing_and_a_shared_article_asks_nothing() -> None:
+    rows = [
+        (0, "小满", "年会可以带家属吗？带的话家属也是98吗"),
+        (10, "小雅", "#接龙 年会 12月19日\n1. 小雅\n2. 老周"),  # a sign-up list, not an answer
+        (60, "豆豆妈", "[链接] 冬天夜跑怎么穿，转给大家看看"),  # a title, not a question
+        (70, "大飞", "我就是正常跑，5'10\"哪里快了，你们跟不上可以去慢组啊"),  # rhetorical
+    ]
+    msgs = chat(*rows)
+    assert answered(rows, admins={"小雅"}) == {rows[0][2]: False}
+    report = compute_health(msgs, now=START + timedelta(hours=5), admins={"小雅"})
+    assert [q.text for q in report.unanswered_questions] == [rows[0][2]]
+    summary = summarize_offline(msgs, admins={"小雅"})
+    assert summary.faq_candidates == []  # nor is it the FAQ's answer

@@ -138,7 +138,15 @@ _ANNOUNCES = re.compile(
     r"(?:见|开始|开讲|开播|准时|不见不散|集合)|\bsee you\b|\bstarts? at\b|\bjoin us\b",
     re.IGNORECASE,
 )
-_RHETORICAL = re.compile(r"(?:什么破|什么鬼|搞什么|凭什么|算什么|什么玩意|有什么用)[^?]*!")
+_RHETORICAL = re.compile(
+    r"(?:什么破|什么鬼|搞什么|凭什么|算什么|什么玩意|有什么用)[^?]*!"
+    r"|哪(?:里|儿)[\u4e00-\u9fff]{1,2}了(?![吗呢])"  # "5'10\"哪里快了": it was not fast, says he
+)
+# A shared article, link or file ("[链接] 冬天夜跑怎么穿，转给大家看看"): its title's question word
+# names the article's topic; the member asks nothing unless they add a "?".
+_SHARED = re.compile(r"^\s*\[(?:链接|文件|link|file|文章|公众号)\]", re.IGNORECASE)
+# A sign-up chain ("#接龙 年会 12月19日\n1. 小雅\n2. 老周"): a list of names, never an answer.
+_SIGNUP_CHAIN = re.compile(r"^\s*#?\s*接龙", re.IGNORECASE)
 # A post under a bracketed header ("【本周预告】…本周话题：你最近放弃的一本书是哪本？") announces;
 # its question is a prompt to the group. Headers that ask ("【求助】") still ask; square brackets
 # are not headers ("[图片] 这是哪里？" asks about a picture).
@@ -157,7 +165,14 @@ def is_member_question(text: str) -> bool:
     header = _HEADER.match(folded)
     if header and not _ASKING_HEADER.search(header.group(1)):
         return False
-    return "?" in folded or not (_ANNOUNCES.search(folded) or _RHETORICAL.search(folded))
+    if "?" in folded:
+        return True
+    return not (_ANNOUNCES.search(folded) or _RHETORICAL.search(folded) or _SHARED.match(folded))
+
+
+def is_signup_chain(text: str) -> bool:
+    """A 接龙 sign-up list (its header, then one name per line)."""
+    return bool(_SIGNUP_CHAIN.match(fold_chinese(text or "")))
 
 
 def link_questions(
@@ -235,13 +250,18 @@ def common_words(messages: Sequence[ChatMessage]) -> set[str]:
 
 
 def _usable(candidate: ChatMessage) -> bool:
-    return not is_noise(candidate.text) and not is_question(candidate.text)
+    return _answerable(candidate) and not is_question(candidate.text)
+
+
+def _answerable(candidate: ChatMessage) -> bool:
+    """Could answer anything at all: not noise, not a sign-up list."""
+    return not is_noise(candidate.text) and not is_signup_chain(candidate.text)
 
 
 def _says_to(candidate: ChatMessage) -> bool:
     """An admin's message or one addressed to the asker answers unless it asks back with a
     question mark: "…在“设置-订单”里点升级就能看到要补多少" tells, although it holds 多少."""
-    return not is_noise(candidate.text) and "?" not in fold_chinese(candidate.text)
+    return _answerable(candidate) and "?" not in fold_chinese(candidate.text)
 
 
 def _first_answer(
@@ -314,7 +334,10 @@ def responds_to(
     a message anyone posts nearby is only when it is the first by someone else within
     `NEXT_WINDOW` (the next turn of the conversation: "嗰個係下個月先有啩"), or speaks to the
     question (`_speaks_to`: a shape or a word the chat does not use everywhere). Someone's
-    unrelated post 20 minutes on ("银针很清甜…" after a question about flying with tea) is not."""
+    unrelated post 20 minutes on ("银针很清甜…" after a question about flying with tea) is not,
+    nor is a sign-up list ("#接龙 年会…")."""
+    if is_signup_chain(r.text):
+        return False
     if r.reply_to == q.id or (r.thread == q.id and r.id != q.id):
         return True
     if index.roles.is_admin(r) or addresses(r.text, q.author):

@@ -89,7 +89,9 @@ _FIRST_PERSON = re.compile(
     r"|马上|稍后|晚点|可以负责|可以帮忙|帮忙|帮大家|包了|统一|亲自"
     r"|(?:\d{1,2}\s*月\s*)?\d{1,2}\s*[日号]\s*(?:之?前|以前)|(?:这个?|本|下个?)?月底前|周末前)"
     r"|包在我身上|交给我|\bI(?:'ll| will| can take| am going to|'m going to"
-    r"| can (?:do|handle|cover|grab|bring|book|host|run|own|draft|write|send|set up)"
+    # "I can do Sat March 14 or Sat March 21" offers a day, it takes on no task
+    r"| can (?:do(?!\s+(?i:sat|sun|mon|tue|wed|thu|fri|\d|the\s+\d|next|this|either|both))"
+    r"|handle|cover|grab|bring|book|host|run|own|draft|write|send|set up)"
     r"|'ve got (?:it|this)|'m on it| got (?:it|this))\b"
     r"|\bleave it (?:to|with) me\b"
 )

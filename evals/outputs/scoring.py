@@ -57,8 +57,17 @@ def _present(name: str, text: str, facts: Iterable[Fact]) -> CheckResult:
 
 
 def _absent(name: str, text: str, needles: Iterable[str]) -> CheckResult:
-    found = [n for n in needles if n and contains(text, n)]
+    found = [n for n in needles if n and _has_word(text, n)]
     return CheckResult(name=name, passed=not found, detail="present: " + "; ".join(found))
+
+
+def _has_word(text: str, needle: str) -> bool:
+    """Folded containment where a Latin letter or digit at the needle's edge must not run on
+    into the text: the forbidden "Room A" is not in "the electronics room at the back"."""
+    hay, want = fold(text), fold(needle)
+    start = r"(?<![a-z0-9])" if want[:1].isascii() and want[:1].isalnum() else ""
+    end = r"(?![a-z0-9])" if want[-1:].isascii() and want[-1:].isalnum() else ""
+    return re.search(start + re.escape(want) + end, hay) is not None
 
 
 def _language(expected: str | None, text: str) -> list[CheckResult]:

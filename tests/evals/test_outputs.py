@@ -274,3 +274,12 @@ def test_the_report_hides_what_held_out_cases_miss_and_gates_dev_only(
 
 def test_the_real_communities_folder_is_the_default() -> None:
     assert (COMMUNITIES / "kaoyan-wechat" / "outputs.yaml").is_file()
+
+
+def test_a_forbidden_word_must_appear_as_a_word() -> None:
+    from evals.outputs.scoring import _absent
+
+    assert _absent("x", "Room B (the electronics room at the back)", ["Room A"]).passed
+    assert not _absent("x", "Room A or Room B", ["Room A"]).passed
+    assert not _absent("x", "Fusion 360 early bird", ["Fusion"]).passed
+    assert not _absent("x", "加V：szmls2026", ["szmls2026"]).passed

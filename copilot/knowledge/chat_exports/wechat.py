@@ -54,6 +54,30 @@ _LINK_CARD = re.compile(
     re.DOTALL,
 )
 _SYSTEM_SENDERS = {"系统消息", "系统提示", "系统", "System", "SYSTEM", "system"}
+# A whole line that is one of WeChat's grey notices, wherever an export puts it: on its own line
+# under someone's message ('"王五"撤回了一条消息'), or as the content of a header of its own
+# ('张三' then '张三拍了拍李四'). Such a line is a notice, not words of the message it follows.
+_NAME = r"[\"“”「」]?[^\"“”「」\n]{1,30}?[\"“”「」]?"
+_NOTICE_LINE = re.compile(
+    rf"^\s*(?:{_NAME}\s*撤回了一条消息|{_NAME}\s*(?:邀请|通过).{{0,40}}加入(?:了)?群聊"
+    rf"|{_NAME}\s*加入了群聊|{_NAME}\s*(?:被)?移出了?群聊|{_NAME}\s*修改群名为.{{0,40}}"
+    r"|\S{1,30}?\s*(?:已)?成为新群主|.{0,30}与群里其他人都不是(?:微信)?朋友关系.{0,20})\s*$"
+)
+# "张三拍了拍李四" is a notice; "我昨天拍了拍他的肩膀" is not: the one who pats is a member of the
+# chat (or 我/你, or a quoted name).
+_PAT = re.compile(r"^\s*(?P<who>[\"“「]?[^\"“”「」\n]{1,30}?[\"”」]?)\s*拍了拍\s*\S.{0,40}$")
+
+
+def _is_notice_line(line: str, names: set[str]) -> bool:
+    if _NOTICE_LINE.match(line):
+        return True
+    pat = _PAT.match(line)
+    if not pat:
+        return False
+    who = pat["who"]
+    return who[:1] in '"“「' or who.strip() in names | {"我", "你"}
+
+
 # Real exports are mostly one- or two-line messages, so headers are a third or more of the
 # non-blank lines; prose with a few dated lines stays well below a quarter.
 _MIN_HEADERS = 3
@@ -161,16 +185,21 @@ def parse_wechat(
         return []
     channel = _title(lines[: headers[0].line]) or channel
     senders = [h.sender for h in headers if not h.notice]
+    names = set(senders)
     wecom = sum(1 for s in senders if _WECOM_ID.match(s)) >= 0.8 * max(len(senders), 1)
     ends = [h.line for h in headers[1:]] + [len(lines)]
     unique = UniqueIds()
     out: list[ChatMessage] = []
     for header, end in zip(headers, ends, strict=True):
         body = [ln for ln in lines[header.line + 1 : end] if not _DATE_SEPARATOR.match(ln)]
-        content = _link_card(text_or_media("\n".join(ln.rstrip() for ln in body).strip()))
+        said = [ln for ln in body if not _is_notice_line(ln, names)]
+        notices = [ln.strip() for ln in body if _is_notice_line(ln, names)]
+        content = _link_card(text_or_media("\n".join(ln.rstrip() for ln in said).strip()))
         author, sender_id, service = header.sender, None, header.sender in _SYSTEM_SENDERS
         if not content and (header.notice or _NOTICE_CUE.search(header.sender)):
             author, content, service = "系统消息", header.sender, True  # a one-line notice
+        elif not content and notices:  # the header's only line is a notice: "张三拍了拍李四"
+            author, content, service = "系统消息", notices.pop(0), True
         if not content:
             continue  # an empty body
         if wecom and not service and (match := _WECOM_ID.match(author)):
@@ -189,6 +218,20 @@ def parse_wechat(
                 source=source,
             )
         )
+        for notice in notices:  # after the words they were written under
+            base = stable_id(header.ts.isoformat(), "系统消息", notice)
+            out.append(
+                ChatMessage(
+                    id=unique(channel, base),
+                    community=community,
+                    channel=channel,
+                    author="系统消息",
+                    ts=header.ts,
+                    text=notice,
+                    is_service=True,
+                    source=source,
+                )
+            )
     return out
 
 

@@ -16,16 +16,18 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from copilot.analytics.conversation import Roles, normalize
-from copilot.analytics.exchanges import is_noise, link_questions
+from copilot.analytics.exchanges import is_noise, is_signup_chain, link_questions
 from copilot.analytics.extract import is_decision
 from copilot.analytics.spam import spam_ids
 from copilot.models import ChatMessage
 from copilot.profile import CommunityProfile
 from copilot.skills.draft.notices import (
     RELATIVE_DAY,
+    TURN_GAP,
     Notice,
     calendar_days,
     chat_notices,
+    closes,
     slots_of,
 )
 from copilot.text import (
@@ -33,6 +35,7 @@ from copilot.text import (
     fold_chinese,
     is_question,
     looks_like_injection,
+    to_simplified,
     tokenize,
 )
 
@@ -100,7 +103,13 @@ def digest_items(
     ]
     spam = spam_ids(window, profile.admins)
     routine = _routine_openings(window)
-    window = [m for m in window if m.id not in spam and _opening(m.text) not in routine]
+    # A sign-up list stays (chat_notices reads its title once: "#接龙 西贡越野赛 12月13日" dates
+    # the organiser's announcement posted with it); check-in boilerplate goes.
+    window = [
+        m
+        for m in window
+        if m.id not in spam and (_opening(m.text) not in routine or is_signup_chain(m.text))
+    ]
     wanted = "en" if language == "en" else "zh"
     items: list[DigestItem] = []
     used: set[str] = set()
@@ -119,12 +128,16 @@ def digest_items(
         if first is None:
             continue
         notice_turns.add(first.id)
+        if is_signup_chain(first.text):
+            continue  # a sign-up list is the members' answer to news, not news
         if notice.context or _TASK.search(notice.text) or _ADDRESSED.match(notice.text):
             continue  # an answer to a member (listed with its question), or organisers' work
         if RELATIVE_DAY.search(notice.text) and not calendar_days(notice.text):
             continue  # "明天…截止" was news that day, not in a look back at the week
         weight = len(notice.slots) + 2 * bool(_ANNOUNCE.search(notice.text)) + roles.is_admin(first)
-        news.append((weight, _compact(notice, wanted), first))
+        shown = _compact(notice, wanted)
+        news.append((weight, shown, first))
+        notice_turns |= _turn_of(window, notice, shown)  # its later messages shown in it
     for m in window:
         if m.id in notice_turns or is_question(m.text) or _TASK.search(m.text):
             continue
@@ -171,18 +184,57 @@ def _compact(notice: Notice, language: str) -> str:
     rest = lines[1:]
     if rest and lines[0].endswith((":", "：")) and "date" not in slots_of(rest[0]):
         title, rest = rest[0], rest[1:]  # "方案定下来了：" then the event's name
+    elif (
+        rest
+        and not slots_of(title)
+        and (named := _NAMED_LINE.match(rest[0]))
+        and not slots_of(named["name"])  # a name, not "时间：…" or "Saturday: …"
+    ):
+        # "Alright, the plan is decided 🎉" then "Soldering 101: Saturday March 21 · …": the
+        # event's name is the title, its details follow
+        title, rest = named["name"].strip(), [named["rest"], *rest[1:]]
     sep, cut = ("; ", re.compile(r"\s\(|\.\s")) if language == "en" else ("；", re.compile("，"))
     details = []
+    # "Soldering 101: Saturday March 21 · Room B · $15 · sign up by Wednesday March 18": each
+    # of a line's ' · ' parts is a detail of its own
+    rest = [p.strip() for line in rest for p in _PARTS.split(line) if p.strip()]
     for line in rest:
         if slots_of(line) & {"date", "time", "place", "fee", "deadline"}:  # "Meet from 17:00…"
-            details.append(_balanced(cut.split(line, maxsplit=1)[0].strip()))
+            first, *more = cut.split(line)
+            details.append(_balanced(first.strip()))
+            # …and when sign-up closes, said later in the line ("…，报名接龙11月29日22:00截止")
+            details += [c.strip(" 。.") for c in more if closes(c) and _signs_up(c)][:1]
     text = title + (("：" if language == "zh" else ": ") + sep.join(details) if details else "")
     return _clip(text, ITEM_CHARS + 40)
 
 
+_PARTS = re.compile(r"\s+[·•|]\s+")
+_SIGN_UP_WORDS = frozenset("报名 接龙 截止 名额 sign up signup sign-up closes register".split())
+
+
+def _words(text: str) -> set[str]:
+    return {t for t in tokenize(text) if not t.isdigit() and t not in _SIGN_UP_WORDS | _DATE_PIECES}
+
+
+_DATE_PIECES = frozenset("月 日 号 周 点 年".split())
+
+
+_NAMED_LINE = re.compile(r"^(?P<name>[^:：\n]{3,40}?)\s*[:：]\s*(?P<rest>\S.*\d.*)$")
+_SIGN_UP = re.compile(r"报名|接龙|登记|问卷|\bsign[ -]?ups?\b|\bregist", re.IGNORECASE)
+
+
+def _signs_up(clause: str) -> bool:
+    """A whole clause about signing up ("报名接龙11月29日22:00截止"), not a task's deadline
+    cut out of a bracket ("11月9日前確認 3 位評判）")."""
+    balanced = all(clause.count(a) == clause.count(b) for a, b in (("（", "）"), ("(", ")")))
+    return balanced and bool(_SIGN_UP.search(to_simplified(clause)))
+
+
 def _overlap(a: str, b: str) -> float:
-    ta, tb = set(tokenize(a)), set(tokenize(b))
-    return len(ta & tb) / min(len(ta), len(tb)) if ta and tb else 0.0
+    """Share of words two items have in common: not dates' pieces (月, 日, 12) nor the words
+    of signing up, which every event's item has."""
+    ta, tb = _words(a), _words(b)
+    return len(ta & tb) / max(len(ta), len(tb)) if ta and tb else 0.0
 
 
 def _balanced(text: str) -> str:
@@ -210,6 +262,23 @@ def _opening(text: str) -> str:
 def _by_admin(notice: Notice, roles: Roles, window: Sequence[ChatMessage]) -> bool:
     first = _message_at(window, notice)
     return first is not None and roles.is_admin(first)
+
+
+def _turn_of(window: Sequence[ChatMessage], notice: Notice, shown: str) -> set[str]:
+    """Ids of the chat notice's messages (one person's consecutive messages) that its news item
+    `shown` already tells, so its second message ("**Soldering 101**: Saturday March 21 · …")
+    is not news a second time; another announcement in the same turn still is."""
+    told = fold_chinese(re.sub(r"\*\*|__|`", "", shown))
+    out = set()
+    for m in window:
+        if m.author != notice.author or notice.ts is None:
+            continue
+        if not timedelta(0) <= m.ts - notice.ts <= TURN_GAP * len(notice.lines):
+            continue
+        opening = re.sub(r"\*\*|__|`", "", m.text).strip().split("\n")[0]
+        if fold_chinese(re.split(r"[:：]", opening)[0].strip()[:20]) in told:
+            out.add(m.id)
+    return out
 
 
 def _message_at(window: Sequence[ChatMessage], notice: Notice) -> ChatMessage | None:

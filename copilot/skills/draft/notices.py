@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from copilot.analytics.conversation import member_key, normalize
-from copilot.analytics.exchanges import is_noise, link_questions
+from copilot.analytics.exchanges import is_noise, is_signup_chain, link_questions
 from copilot.analytics.extract import find_place
 from copilot.analytics.spam import spam_ids
 from copilot.embeddings import Embedder
@@ -59,7 +59,8 @@ _WEEKDAY = re.compile(
 )
 # A clock followed by 前 ("20:00前") is a deadline, not when the event happens.
 _CLOCK = re.compile(
-    r"(?:(?<!\d)\d{1,2}\s*[:：]\s*\d{2}|\d{1,2}\s*点半?|\b\d{1,2}\s*[ap]\.?m\b)(?!\s*(?:之?前|截止))",
+    r"(?:(?<!\d)\d{1,2}\s*[:：]\s*\d{2}|\d{1,2}\s*点半?|(?<![一二三四五六七八九十两])[一二三四五六七八九十两]{1,3}点半?"
+    r"|\b\d{1,2}\s*[ap]\.?m\b)(?!\s*(?:之?前|截止))",
     re.I,
 )
 _FEE = re.compile(
@@ -68,7 +69,7 @@ _FEE = re.compile(
     re.IGNORECASE,
 )
 _DEADLINE = re.compile(
-    r"截止|报名|接龙|\d\s*(?:之?前)|sign[ -]?ups?\b|\bregister\b|\bregistration\b|deadline"
+    r"截止|报名(?![费])|接龙|\d\s*(?:之?前)|sign[ -]?ups?\b|\bregister\b|\bregistration\b|deadline"
     r"|\bby (?:mon|tues|wednes|thurs|fri|satur|sun)day"
     r"|\bby (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
     re.IGNORECASE,
@@ -114,6 +115,9 @@ class Notice:
     ts: datetime | None = None
     context: str = ""  # what it answers (the question it replies to), for matching only
     heading: str = ""
+    # The whole heading path ("【西貢海岸越野賽】組團須知 > 比賽日期：12月13日"): a section
+    # of a one-event guide names the event only in the document's title.
+    path: str = ""
     chunk: RetrievedChunk | None = None  # the passage it came from (playbook notices)
     slots: frozenset[str] = field(default_factory=frozenset)
 
@@ -211,8 +215,13 @@ def chat_notices(messages: Sequence[ChatMessage], admins: Collection[str] = ()) 
     asked = {a.id: e.question.text for e in link_questions(clean, admins) for a in e.answers}
     by_id = {m.id: m for m in clean}
     notices: list[Notice] = []
+    chains: set[str] = set()  # sign-up list headers seen: a copy with one more name adds none
     for turn in _turns(clean):
-        lines = [ln.strip() for m in turn for ln in m.text.splitlines() if ln.strip()]
+        lines = [
+            ln.strip() for m in turn for ln in _notice_text(m, chains).splitlines() if ln.strip()
+        ]
+        if not lines:
+            continue
         text = "\n".join(lines)
         slots = slots_of(text)
         if "date" not in slots or len(slots) < 2 or all(map(is_question, split_sentences(text))):
@@ -235,6 +244,20 @@ def chat_notices(messages: Sequence[ChatMessage], admins: Collection[str] = ()) 
     return notices
 
 
+def _notice_text(m: ChatMessage, chains: set[str]) -> str:
+    """What a message says as a notice: a 接龙 sign-up list says its header ("#接龙 周六长距离
+    11月21日 6:30 春茧南门") the first time, never the names under it, and its copies (each
+    member adds a name) say nothing."""
+    if not is_signup_chain(m.text):
+        return m.text
+    header = m.text.strip().splitlines()[0]
+    key = fold_chinese(header)
+    if key in chains:
+        return ""
+    chains.add(key)
+    return header
+
+
 def playbook_notices(chunks: Sequence[RetrievedChunk]) -> list[Notice]:
     """Retrieved playbook passages that state an event's day and another detail."""
     out = []
@@ -248,15 +271,18 @@ def playbook_notices(chunks: Sequence[RetrievedChunk]) -> list[Notice]:
 
 
 def _chunk_notice(chunk: RetrievedChunk) -> Notice:
-    """A playbook passage read as a notice: its lines and the event details they state."""
+    """A playbook passage read as a notice: its lines and the event details they state (its
+    section's name may be the day: '比賽日期：2026年12月13日（星期日）' over the start and fee)."""
+    heading = chunk.heading.split(">")[-1].strip()
     return Notice(
         lines=tuple(ln.strip() for ln in chunk.text.splitlines() if ln.strip()),
         source=chunk.source,
         kind="playbook",
         # its own section's name: the document title may name a sibling event
-        heading=chunk.heading.split(">")[-1].strip(),
+        heading=heading,
+        path=chunk.heading,
         chunk=chunk,
-        slots=slots_of(chunk.text),
+        slots=slots_of(f"{heading}\n{chunk.text}"),
     )
 
 
@@ -288,6 +314,8 @@ def event_lines(
     missing = {"time", "place", "fee", "deadline", "owner"} - slots_of(
         "\n".join(line for line, _ in lines)
     )
+    if not any(closes(line) for line, _ in lines):
+        missing.add("closes")  # "报名费…经跑团统一报名" says how to sign up, not until when
     days = calendar_days(best.text)
     same_document = {id(n) for n in sections}
     for other in [*notices, *sections]:
@@ -298,8 +326,13 @@ def event_lines(
         other_days = calendar_days(other.text)
         if other_days and days and not other_days & days:
             continue  # another run of the event
+        listing = _focus(wanted, other) < 1  # a list of the week's events: its lines on this one
         for line in notice_lines(other, wanted):
-            found = slots_of(line) & missing
+            if is_signup_chain(line):
+                continue  # a sign-up list's title names one run, maybe not this one
+            if listing and not _names(wanted, line):
+                continue  # "📅 This week at Maker Hub" names no event: no place of this one
+            found = (slots_of(line) | ({"closes"} if closes(line) else set())) & missing
             if fold_chinese(line) == fold_chinese(other.heading) or len(line) < 6:
                 continue  # a section's name ('费用') states no detail
             if found and len(line) <= 100 and all(line != seen for seen, _ in lines):
@@ -312,10 +345,15 @@ def notice_lines(notice: Notice, wanted: Collection[str] = ()) -> list[str]:
     """The notice's lines as a post can carry them: no intro lines ('方案定下来了：'), no
     questions, no Markdown; a long passage keeps only its lines with details or the event."""
     out: list[str] = []
+    items = _dated_items(notice.lines)
+    named = [raw for raw in items if wanted and _names(wanted, raw)]
+    several = len(items) >= 2 and 0 < len(named) < len(items)  # a list of the week's events
     for raw in notice.lines:
         if raw.rstrip().endswith((":", "：")) or raw.count("\t") >= 2:
             continue  # an intro ("Okay, it's decided:") or table rows glued together
-        pieces = [raw] if len(raw) <= 60 else split_sentences(raw)
+        if several and _LIST_MARK.match(raw) and raw not in named:
+            continue  # another event's item ("• Fusion 360 early bird ends March 25")
+        pieces = [raw] if len(raw) <= 60 else _clauses(raw)
         for piece in pieces:
             line = _clean_line(piece)
             if not line or line.endswith((":", "：")) or is_question(line):
@@ -329,7 +367,23 @@ def notice_lines(notice: Notice, wanted: Collection[str] = ()) -> list[str]:
             ):
                 continue  # a long notice's chatter; its labelled lines ("说书人：小鱼") are details
             out.append(line)
-    return out[:MAX_LINES]
+    if len(out) > MAX_LINES:  # a long guide: its lines with details first, in their order
+        keep = {i for i, line in enumerate(out) if slots_of(line)}
+        keep |= set(list(set(range(len(out))) - keep)[: max(0, MAX_LINES - len(keep))])
+        out = [line for i, line in enumerate(out) if i in sorted(keep)[:MAX_LINES]]
+    return out
+
+
+_HAN_GAP = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+
+
+def _clauses(text: str) -> list[str]:
+    """Sentences of a long line; a voice-to-text paragraph with no punctuation ("早上六点半在
+    春茧南门集合 六点四十准时出发 …") is cut at the spaces between its Chinese clauses."""
+    pieces = split_sentences(text)
+    if len(pieces) == 1 and len(text) > 60 and _HAN_GAP.search(text):
+        return [p for p in _HAN_GAP.split(text) if p.strip()]
+    return pieces
 
 
 def _clean_line(text: str) -> str:
@@ -353,17 +407,21 @@ def best_notice(
     topic_place = fold_chinese(find_place(topic) or "")
     scored: list[tuple[float, int, Notice]] = []
     for order, notice in enumerate(notices):
+        days = calendar_days(notice.text) | calendar_days(notice.heading)
         match = _match(wanted, notice)
+        if match < MIN_MATCH and topic_days and topic_days & days and notice.path:
+            # the section states the topic's day; its document's title names the event
+            match = _match(wanted, notice, notice.path)
         if match < MIN_MATCH:
             continue
         place = find_place(notice.text)
         if topic_place and place and topic_place not in fold_chinese(notice.text):
             continue  # the topic's own place is elsewhere: another event
-        days = calendar_days(notice.text)
         # The fuller notice of a run wins over a one-line reminder of it ("a week on Thursday at
         # Ohm & Wheel"): which details it states, and on how many lines.
-        detailed = sum(1 for line in notice.lines[:MAX_LINES] if slots_of(line))
+        detailed = sum(1 for line in _pieces(notice)[:MAX_LINES] if slots_of(line))
         score = match + 0.05 * len(notice.slots) + 0.03 * min(detailed, 5)
+        score -= FOCUS_WEIGHT * (1 - _focus(wanted, notice))
         if topic_days:
             if topic_days & days:
                 score += 1.0
@@ -375,6 +433,8 @@ def best_notice(
             score += 0.5
         if notice.kind == "chat":
             score += 0.2  # the chat is newer than the playbook and names this run of the event
+            if all(is_signup_chain(line) for line in notice.lines):
+                score -= CHAIN_ONLY  # a sign-up list's title: the thinnest statement of it
             if RELATIVE_DAY.search(notice.text):
                 score -= 0.3  # "明天…截止" was true the day it was said, not when this is posted
         scored.append((score, order, notice))
@@ -392,9 +452,58 @@ def best_notice(
     return max(scored, key=lambda t: (round(t[0], 6), t[1]))[2]
 
 
-def _match(wanted: set[str], notice: Notice) -> float:
-    """Share of the event words found in the notice (its title lines count, and its context)."""
-    haystack = fold_chinese(" ".join([notice.heading, notice.context, *notice.lines]))
+# When sign-up closes: a deadline word with a calendar day ("报名截止…2026年11月25日晚上10点").
+_CLOSES = re.compile(r"截止|deadline|\bcloses?\b|\bby\b|之?前", re.IGNORECASE)
+
+
+def closes(line: str) -> bool:
+    """Says when sign-up closes: '报名截止…11月25日', '接龙截止时间是周五晚上九点',
+    'sign-up closes Wednesday 9 pm'."""
+    return bool(_CLOSES.search(line) and (calendar_days(line) or _WEEKDAY.search(line)))
+
+
+FOCUS_WEIGHT = 0.3
+CHAIN_ONLY = 0.3
+# "Soldering 101: Saturday March 21, 1:00–4:00 pm · Room B · $15 · max 12 people": one line,
+# several details.
+_DETAIL_SEPARATOR = re.compile(r"\s+[·•|]\s+|；|;\s+")
+
+
+def _pieces(notice: Notice) -> list[str]:
+    """The notice's lines, a line of details joined by ' · ' or '；' counted as its details."""
+    return [p for line in notice.lines for p in _DETAIL_SEPARATOR.split(line) if p.strip()]
+
+
+def _focus(wanted: Collection[str], notice: Notice) -> float:
+    """1, unless the notice is a list of several events ("📅 This week: • Soldering 101… •
+    Open Build Night… • Fusion 360 early bird…"): then the share of its items that name this
+    one. A notice of the event with other lines (its time, place, fee) stays at 1."""
+    items = _dated_items(notice.lines)
+    if len(items) < 2:
+        return 1.0
+    return sum(1 for line in items if _names(wanted, line)) / len(items)
+
+
+def _dated_items(lines: Sequence[str]) -> list[str]:
+    """List items that carry their own day: the events of a week's list ("• Thursday: Open
+    Build Night, 7–10 pm"), not one event's detail items ("- 地点：B 区")."""
+    return [line for line in lines if _LIST_MARK.match(line) and "date" in slots_of(line)]
+
+
+def _names(wanted: Collection[str], text: str) -> bool:
+    folded = fold_chinese(text)
+    return any(
+        re.search(rf"(?<![a-z0-9]){re.escape(w)}(?![a-z0-9])", folded)
+        if w.isascii()
+        else w in folded
+        for w in wanted
+    )
+
+
+def _match(wanted: set[str], notice: Notice, heading: str = "") -> float:
+    """Share of the event words found in the notice (its title lines count, and its context;
+    `heading`: the heading to read, default its own section's)."""
+    haystack = fold_chinese(" ".join([heading or notice.heading, notice.context, *notice.lines]))
     found = sum(
         1
         for w in wanted

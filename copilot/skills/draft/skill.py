@@ -321,7 +321,9 @@ def _event_post(
     text_of_event = "\n".join(line for line, _ in event)
     # A recurring event's notice has no calendar day: the topic's day goes on its own line.
     lines = [line for line, _ in event]
-    dated = calendar_days(text_of_event) or request.kind == "weekly_digest"
+    # A sign-up deadline's day ("11月25日截止") is not the event's: the topic's day must be there.
+    days, topic_days = calendar_days(text_of_event), calendar_days(request.topic)
+    dated = bool(days & topic_days if topic_days else days) or request.kind == "weekly_digest"
     when = "" if dated else extract_details([request.topic, *lines])[0]
     post = Post(
         kind=request.kind,

@@ -32,7 +32,7 @@ from copilot.analytics.conversation import (
     member_key,
     normalize,
 )
-from copilot.analytics.exchanges import is_member_question
+from copilot.analytics.exchanges import is_member_question, is_signup_chain
 from copilot.analytics.spam import spam_ids
 from copilot.models import ChatMessage
 from copilot.text import (
@@ -122,6 +122,7 @@ def is_answer_like(msg: ChatMessage) -> bool:
         and not _NON_ANSWER.match(text)
         and not is_question(msg.text)
         and not looks_like_injection(msg.text)
+        and not is_signup_chain(msg.text)  # "#接龙 年会…" after a question is a list of names
     )
 
 

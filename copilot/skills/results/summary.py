@@ -212,18 +212,32 @@ def _render(s: Summary, t: dict[str, str]) -> str:
             [f"{_clean(a, 20)}{t['colon']}{t['and'].join(v)}" for a, v in list(thanks.items())[:3]],
         ),
     ]
-    used = sum(len(line) + 1 for line in lines)
-    for header, items in sections:
-        block = [f"\n**{header}**"]
-        for item in items:
-            if used + sum(len(b) + 1 for b in block) + len(item) + 3 > DIGEST_BUDGET - 40:
-                break
-            block.append(f"- {item}")
-        if len(block) > 1:
-            lines += block
-            used += sum(len(b) + 1 for b in block)
+    for header, kept in _within_budget(sections, sum(len(line) + 1 for line in lines)):
+        lines += [f"\n**{header}**", *(f"- {item}" for item in kept)]
     lines.append(f"\n{t['mood']}{t['colon']}{t[s.mood.label]}")
     return "\n".join(lines)
+
+
+FIRST_ITEMS = 2  # every section's first items are kept before any section's later ones
+
+
+def _within_budget(sections: list[tuple[str, list[str]]], used: int) -> list[tuple[str, list[str]]]:
+    """The items of each section that fit `DIGEST_BUDGET`, in section order: first each
+    section's first `FIRST_ITEMS` (a long list of action items never pushes the unanswered
+    questions out), then the rest in order; within a section, items stay in order."""
+    budget = DIGEST_BUDGET - 40
+    kept: list[list[str]] = [[] for _ in sections]
+    for first_pass in (True, False):
+        for i, (header, items) in enumerate(sections):
+            for item in items[: FIRST_ITEMS if first_pass else None]:
+                if item in kept[i]:
+                    continue
+                cost = len(item) + 3 + (0 if kept[i] else len(header) + 6)
+                if used + cost > budget:
+                    break
+                kept[i].append(item)
+                used += cost
+    return [(header, k) for (header, _), k in zip(sections, kept, strict=True) if k]
 
 
 def _in_decision(a: ActionItem, s: Summary) -> bool:

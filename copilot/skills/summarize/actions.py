@@ -194,7 +194,8 @@ def _action(
     owner: str | None = None
     # "@X 场地还在谈" answers X; "@X 周五前把…" / "@X 请…" gives X a task.
     if lead and (strength or (due and _is_deadline(sentence, due))):
-        owner = lead["name"]
+        # "@Rosa sorry about your slot, I'll credit you 30 minutes": the author's own promise
+        owner = author if mine and not request else lead["name"]
         shown = _LEADING_MENTION.sub("", shown, count=1)
     if mine and not may_commit:  # "那我周二去": a member's own plan, not a group task
         return None

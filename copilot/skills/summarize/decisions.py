@@ -141,6 +141,7 @@ def _decision(
             text, author = ref.text.strip(), ref.author
     else:  # "各位，行程定案了" / "we're going with X": details may follow in the next messages
         details += _following_details(m, clean, position, any_line=False)
+    details = [part for d in details for part in _detail_parts(d)]
     return Decision(
         text=text[:200],
         details=[d[:160] for d in details[:MAX_DETAILS]],
@@ -192,6 +193,19 @@ def _following_details(
         if any_line:  # a header's details are its next message
             any_line = False
     return lines
+
+
+# "Soldering 101: Saturday March 21, 1:00–4:00 pm · Room B · $15 · run by Dmitri · sign up by
+# Wednesday March 18": one line of details, shown as one detail each (a summary line is short).
+_DETAIL_SEPARATOR = re.compile(r"\s+[·•|]\s+|\s*；\s*")
+DETAIL_CHARS = 60  # what a summary shows of one detail line (`results.summary`)
+
+
+def _detail_parts(line: str) -> list[str]:
+    if len(line) <= DETAIL_CHARS:
+        return [line]
+    parts = [p.strip() for p in _DETAIL_SEPARATOR.split(line) if p.strip()]
+    return parts if len(parts) > 1 else [line]
 
 
 def _reaction(text: str) -> bool:

@@ -1,0 +1,39 @@
+"""WeChat text exports: a grey notice is a service message wherever the export puts it (on a
+line under someone's words, or as the only line under a header), so message and member counts
+leave it out; a member's words that merely mention patting are words."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from copilot.analytics.health import compute_health
+from copilot.knowledge.chat_exports.wechat import parse_wechat
+
+EXPORT = """群聊名称：夜跑团
+2026-11-03 20:01:15 张三
+大家好，今晚还跑吗
+2026-11-03 20:03:10 李四
+跑的，8点半老地方
+"王五"撤回了一条消息
+2026-11-03 20:04:00 王五
+我昨天拍了拍他的肩膀，他说膝盖疼
+2026-11-03 20:07:00 张三
+张三拍了拍李四
+2026-11-03 20:08:00 李四
+"张三" 邀请 "赵六" 加入了群聊
+"""
+
+
+def test_notice_lines_are_service_messages_and_words_stay_words() -> None:
+    msgs = parse_wechat(EXPORT, community="c", source="group.txt", channel="x")
+    said = [(m.author, m.text) for m in msgs if not m.is_service]
+    assert said == [
+        ("张三", "大家好，今晚还跑吗"),
+        ("李四", "跑的，8点半老地方"),  # the recall notice is not part of 李四's words
+        ("王五", "我昨天拍了拍他的肩膀，他说膝盖疼"),
+    ]
+    notices = [m.text for m in msgs if m.is_service]
+    assert notices == ['"王五"撤回了一条消息', "张三拍了拍李四", '"张三" 邀请 "赵六" 加入了群聊']
+    report = compute_health(msgs, now=datetime(2026, 11, 3, 21, tzinfo=ZoneInfo("Asia/Shanghai")))
+    assert report.total_messages == 3
