@@ -60,17 +60,23 @@ class Stored:
     def __init__(self, embedder: Embedder) -> None:
         self._embedder = embedder
         self._vectors: dict[str, np.ndarray] = {}
-        self._tokens: dict[str, str] = {}
+        self._tokens: dict[str, list[str]] = {}
 
     def tokens(self, text: str) -> str:
         return " ".join(self._token_list(text))
 
     def _token_list(self, text: str) -> list[str]:
-        key = _MARK.sub("", text)
-        if key not in self._tokens:
-            self._tokens[key] = " ".join(tokenize(key))
-        mark = text[len(key) :].strip()
-        return self._tokens[key].split() + (tokenize(mark) if mark else [])
+        """``tokenize(text)``, a space-separated piece at a time: jieba never joins across a
+        space, so the tokens are the same (checked on 3,000 passages), and pieces recur where
+        passages do not (tokenizing each of 1M passages whole took 0.5 ms each)."""
+        return [token for piece in text.split(" ") for token in self._piece(piece)]
+
+    def _piece(self, piece: str) -> list[str]:
+        if _MARK.fullmatch(piece):  # a passage's own "(#i)": not worth keeping
+            return tokenize(piece)
+        if piece not in self._tokens:
+            self._tokens[piece] = tokenize(piece)
+        return self._tokens[piece]
 
     def units(self, community: str, ids: list[str], texts: list[str]) -> list[dict[str, Any]]:
         """``chunk_units`` rows for the chunks ``ids`` with ``texts``."""
