@@ -6,12 +6,10 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
-from sqlalchemy import CompoundSelect, select, union_all
-
 from copilot.config import Settings
 from copilot.embeddings import Embedder, Vectors
 from copilot.retrieval.evidence import Evidence, score_units
-from copilot.retrieval.keyword import KeywordIndexes
+from copilot.retrieval.keyword import KeywordIndex, KeywordIndexes
 from copilot.retrieval.lexicon import translated_tokens
 from copilot.retrieval.models import LinearModel, load_models
 from copilot.retrieval.question import QuestionProfile, read_question
@@ -21,7 +19,6 @@ from copilot.retrieval.units import announces_list, sentence_units
 from copilot.retrieval.vector_store import VectorStore
 from copilot.store.db import Database
 from copilot.store.generations import generation, generations
-from copilot.store.tables import ChunkRow
 from copilot.text import fold_chinese, tokenize
 
 __all__ = ["HybridRetriever", "Retrieval", "RetrievedChunk"]
@@ -149,7 +146,7 @@ class HybridRetriever:
         supported = bool(chunks) and confidence >= _threshold(override, models.answerability)
         grounded = bool(chunks) and grounded_confidence >= _threshold(override, models.support)
         neighbours = (
-            self._neighbours(community, current, chunks)
+            self._neighbours(community, current, keyword, chunks)
             if _may_list(question, evidence, chunks)
             else ()
         )
@@ -166,7 +163,7 @@ class HybridRetriever:
         )
 
     def _neighbours(
-        self, community: str, current: int, chunks: list[RetrievedChunk]
+        self, community: str, current: int, keyword: KeywordIndex, chunks: list[RetrievedChunk]
     ) -> tuple[RetrievedChunk, ...]:
         """The chunks just after the top document chunks (where their lists go on), units only."""
         positions: dict[str, list[int]] = {}
@@ -181,9 +178,11 @@ class HybridRetriever:
         if not spans:
             return ()
         have = {c.chunk_id for c in chunks}
-        with self._db.engine.connect() as connection:
-            found = connection.execute(neighbour_ids(community, spans)).scalars()
-            ids = dict.fromkeys(found)  # spans never overlap; this is only in case
+        ids = dict.fromkeys(  # spans never overlap; this is only in case
+            cid
+            for source, low, high in spans
+            for cid in keyword.ids_between(source, low - 1, high + NEIGHBOUR_SPAN)
+        )
         wanted = [cid for cid in ids if cid not in have]
         stored = self._stored.get(community, current, wanted)
         return tuple(
@@ -271,22 +270,6 @@ def _spans(positions: list[int]) -> list[tuple[int, int]]:
         else:
             spans.append((position, position))
     return spans
-
-
-def neighbour_ids(community: str, spans: list[tuple[str, int, int]]) -> CompoundSelect[str]:
-    """Ids of the chunks in and just after each (source, first, last) span: one range read per
-    span on (community, source, position). As one OR of spans, SQLite's planner scanned the
-    whole community instead (36 ms at 100k chunks)."""
-    return union_all(
-        *(
-            select(ChunkRow.id).where(
-                ChunkRow.community == community,
-                ChunkRow.source == source,
-                ChunkRow.position.between(low - 1, high + NEIGHBOUR_SPAN),
-            )
-            for source, low, high in spans
-        )
-    )
 
 
 def _may_list(question: QuestionProfile, evidence: Evidence, chunks: list[RetrievedChunk]) -> bool:

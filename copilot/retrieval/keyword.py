@@ -9,10 +9,12 @@ crashed ingest have no place here and are never ranked.
 
 from __future__ import annotations
 
+import bisect
 import sys
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import cached_property
 
 from sqlalchemy import select
 
@@ -33,6 +35,26 @@ Place = tuple[str, int, str]
 class KeywordIndex:
     bm25: Bm25Index
     places: dict[str, Place]  # every chunk of the community, by id
+
+    @cached_property
+    def _by_position(self) -> dict[str, tuple[list[int], list[str]]]:
+        """Per source, its chunks' positions sorted and their ids in that order. Built on the
+        first list question of this generation (30 ms at 100k chunks), from the same rows."""
+        per_source: dict[str, list[tuple[int, str]]] = {}
+        for cid, (source, position, _) in self.places.items():
+            per_source.setdefault(source, []).append((position, cid))
+        out: dict[str, tuple[list[int], list[str]]] = {}
+        for source, found in per_source.items():
+            found.sort()
+            out[source] = ([position for position, _ in found], [cid for _, cid in found])
+        return out
+
+    def ids_between(self, source: str, low: int, high: int) -> list[str]:
+        """Ids of the source's chunks at positions `low`..`high` (both included). A list
+        question read them from SQL, one range read per span: with the rows they hydrate,
+        5% of searches (the list questions) took 2-10 ms more and made the p95."""
+        positions, ids = self._by_position.get(source, ([], []))
+        return ids[bisect.bisect_left(positions, low) : bisect.bisect_right(positions, high)]
 
 
 def build_keyword_index(db: Database, community: str) -> KeywordIndex:

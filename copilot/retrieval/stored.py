@@ -16,7 +16,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, bindparam, select
 
 from copilot.embeddings import Vectors
 from copilot.retrieval.unit_vectors import unpack_vectors
@@ -88,6 +88,14 @@ _SELECT = select(_CHUNKS, _UNITS.c.units.label("unit_records"), _UNITS.c.vectors
 )
 
 
+# Built once, the ids as one expanding parameter: building and caching the statement per search
+# cost more than SQLite's reads (0.2 ms of 0.5 at 12 chunks).
+_BY_IDS = _SELECT.where(
+    _CHUNKS.c.community == bindparam("community"),
+    _CHUNKS.c.id.in_(bindparam("ids", expanding=True)),
+)
+
+
 class StoredChunks:
     """Chunks with their units by id, for one version of their community's index."""
 
@@ -101,9 +109,8 @@ class StoredChunks:
         return self._chunks.get_many(community, version, ids, lambda m: self._load(community, m))
 
     def _load(self, community: str, ids: list[str]) -> dict[str, StoredChunk]:
-        query = _SELECT.where(_CHUNKS.c.community == community, _CHUNKS.c.id.in_(ids))
         with self._db.engine.connect() as connection:
-            rows = connection.execute(query).all()
+            rows = connection.execute(_BY_IDS, {"community": community, "ids": ids}).all()
         return {
             row.id: StoredChunk(
                 row.source,

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from copilot.retrieval.hybrid import NEIGHBOUR_GAP, _spans, neighbour_ids
-from copilot.store.db import Database
+from copilot.retrieval.bm25 import Bm25Index
+from copilot.retrieval.hybrid import NEIGHBOUR_GAP, _spans
+from copilot.retrieval.keyword import KeywordIndex
 
 
 def test_close_top_chunks_share_one_span() -> None:
@@ -17,17 +16,18 @@ def test_far_apart_top_chunks_of_a_large_document_get_their_own_spans() -> None:
     assert _spans([100, far, 24_000]) == [(100, 100), (far, far), (24_000, 24_000)]
 
 
-def test_each_span_is_one_range_read_on_the_source_positions(tmp_path: Path) -> None:
-    """Not a scan of the community (at 100k chunks of one document, 36 ms a list question)."""
-    db = Database(f"sqlite:///{tmp_path / 'copilot.db'}")
-    spans = [("rules.md", 86, 86), ("rules.md", 329, 329), ("faq.md", 5465, 5470)]
-    compiled = neighbour_ids("club", spans).compile(db.engine)
-    with db.engine.connect() as connection:
-        plan = connection.exec_driver_sql(
-            f"EXPLAIN QUERY PLAN {compiled}",
-            tuple(compiled.params[k] for k in compiled.positiontup),
-        ).all()
-    db.close()
-    reads = [row[-1] for row in plan if "chunks" in row[-1]]
-    assert len(reads) == len(spans)
-    assert all("ix_chunks_community_source_position" in r and "position>" in r for r in reads)
+def test_a_span_reads_the_chunks_at_its_positions_in_that_source_only() -> None:
+    """Positions of one source, both ends included, in order; another source's chunks at the
+    same positions are not part of the list."""
+    places = {
+        "r3": ("rules.md", 3, "playbook"),
+        "r1": ("rules.md", 1, "playbook"),
+        "r2": ("rules.md", 2, "playbook"),
+        "r9": ("rules.md", 9, "playbook"),
+        "f2": ("faq.md", 2, "playbook"),
+    }
+    index = KeywordIndex(Bm25Index(list(places), [["x"]] * len(places)), places)
+    assert index.ids_between("rules.md", 1, 3) == ["r1", "r2", "r3"]
+    assert index.ids_between("rules.md", 4, 8) == []
+    assert index.ids_between("faq.md", 0, 10) == ["f2"]
+    assert index.ids_between("missing.md", 0, 10) == []
