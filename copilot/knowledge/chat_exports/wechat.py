@@ -192,8 +192,13 @@ def parse_wechat(
     out: list[ChatMessage] = []
     for header, end in zip(headers, ends, strict=True):
         body = [ln for ln in lines[header.line + 1 : end] if not _DATE_SEPARATOR.match(ln)]
-        said = [ln for ln in body if not _is_notice_line(ln, names)]
-        notices = [ln.strip() for ln in body if _is_notice_line(ln, names)]
+        said: list[str] = []
+        notices: list[str] = []
+        for ln in body:  # each line is either a grey notice or words of the message
+            if _is_notice_line(ln, names):
+                notices.append(ln.strip())
+            else:
+                said.append(ln)
         content = _link_card(text_or_media("\n".join(ln.rstrip() for ln in said).strip()))
         author, sender_id, service = header.sender, None, header.sender in _SYSTEM_SENDERS
         if not content and (header.notice or _NOTICE_CUE.search(header.sender)):

@@ -235,7 +235,7 @@ def _sentences(
     best: ScoredUnit,
     chunk: RetrievedChunk,
     language: str,
-    question: QuestionProfile | None = None,
+    question: QuestionProfile,
 ) -> Quote:
     """The best sentence and its nearly-as-good neighbours in the same chunk, in order; for a
     list question, also the sentence right after them when it holds the list inline."""
@@ -254,7 +254,7 @@ def _sentences(
                 chosen.add(index)
                 used += size
     after = max(chosen) + 1
-    if question is not None and question.wants_list and after < len(chunk.units):
+    if question.wants_list and after < len(chunk.units):
         # "总结出五个特征。" then "分别是同好、结构、输出、运营、复制。": the items are one sentence
         # further, scored lower because they share no word with the question.
         wanted = question.count or named_count(chunk.units[best.unit].text)
