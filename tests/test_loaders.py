@@ -93,7 +93,12 @@ def test_html_headings_become_markdown_and_page_chrome_is_dropped() -> None:
     assert lines[-2:] == ["Line one", "Line two"]
     assert "- Read the whole thread first." in lines
     assert "- Ask the member for context." in lines
-    assert "Low | Warn" in lines
+    assert lines[lines.index("| Severity | Action |") :][:4] == [
+        "| Severity | Action |",
+        "| --- | --- |",
+        "| Low | Warn |",
+        "| High | Remove and ban |",
+    ]
     for chrome in ("analytics", "font-family", "Log in", "enable JavaScript", "DOCTYPE", "html"):
         assert chrome not in doc.text, chrome
 

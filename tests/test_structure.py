@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from copilot.knowledge.chunking import split_markdown
+from copilot.knowledge.html_text import html_to_text
 from copilot.knowledge.structure import read_outline
 from copilot.tokens import count_tokens
 
@@ -152,3 +153,29 @@ def test_a_paragraph_without_punctuation_is_cut_into_bounded_chunks_and_units() 
     )
     assert all(len(u.text) <= 160 for p in pieces for u in p.units)
     assert "".join(p.text for p in pieces) == run_on  # nothing lost, nothing added
+
+
+def test_an_html_table_becomes_rows_that_read_with_their_header() -> None:
+    # A wiki page's price table: each <tr> on its own, cells in <td>, the header in <th>.
+    html = (
+        "<html><body><h1>團購價目表</h1><p>價錢已包送貨。</p><table>"
+        "<tr><th>品項</th><th>規格</th><th>團購價</th></tr>"
+        "<tr><td>燕麥奶 <b>Barista</b></td><td>1L × 12 盒</td><td>276 / 箱</td></tr>"
+        "<tr><td>全脂鮮奶</td><td>2L × 6 支</td><td>198 / 箱</td></tr>"
+        "</table><p>備註：逢星期二送。</p></body></html>"
+    )
+    _, text = html_to_text(html)
+    rows = [b.text for b in read_outline(text).blocks if b.kind == "row"]
+    assert rows == [
+        "品項: 燕麥奶 Barista；規格: 1L × 12 盒；團購價: 276 / 箱",
+        "品項: 全脂鮮奶；規格: 2L × 6 支；團購價: 198 / 箱",
+    ]
+    assert "備註：逢星期二送。" in text  # the text after the table is kept as prose
+
+
+def test_a_one_column_layout_table_stays_prose() -> None:
+    _, text = html_to_text(
+        "<table><tr><td>Welcome to the wiki.</td></tr><tr><td>Read the rules.</td></tr></table>"
+    )
+    assert "|" not in text
+    assert "Welcome to the wiki." in text and "Read the rules." in text

@@ -28,8 +28,6 @@ _BLOCKS = (
     "aside",
     "blockquote",
     "pre",
-    "table",
-    "tr",
     "ul",
     "ol",
     "dl",
@@ -66,9 +64,29 @@ def html_to_text(html: str) -> tuple[str, str]:
     for string in soup.find_all(string=True):
         if not any(p.name == "pre" for p in string.parents):
             string.replace_with(_SPACES.sub(" ", str(string)))
+    # Tables first: a row is read with its header only when the table stays one block.
+    for table in reversed(soup.find_all("table")):
+        table.replace_with(NavigableString(_pipe_table(table)))
     for tag in soup.find_all(True):
         _mark_structure(tag)
     return title, _tidy(soup.get_text())
+
+
+def _pipe_table(table: Tag) -> str:
+    """A table as a Markdown pipe table (header, separator, rows, no blank lines between), the
+    layout the structure reader turns into rows that each carry their header. A table nested in
+    a cell, or a layout table of one column, is kept as its text."""
+    rows = [
+        [_SPACES.sub(" ", cell.get_text(" ", strip=True)).replace("|", "/") for cell in cells]
+        for tr in table.find_all("tr")
+        if (cells := tr.find_all(("td", "th"), recursive=False))
+    ]
+    if len(rows) < 2 or max(len(r) for r in rows) < 2:
+        return "\n" + table.get_text("\n", strip=True) + "\n"
+    width = max(len(r) for r in rows)
+    lines = ["| " + " | ".join(r + [""] * (width - len(r))) + " |" for r in rows]
+    lines.insert(1, "|" + " --- |" * width)
+    return "\n\n" + "\n".join(lines) + "\n\n"
 
 
 def _mark_structure(tag: Tag) -> None:
@@ -82,15 +100,13 @@ def _mark_structure(tag: Tag) -> None:
     elif name == "li":
         tag.insert(0, NavigableString("\n- "))
         tag.append(NavigableString("\n"))
-    elif name in ("td", "th"):
-        tag.append(NavigableString(" | "))
     elif name in _BLOCKS:
         tag.insert(0, NavigableString("\n\n" if name == "p" else "\n"))
         tag.append(NavigableString("\n\n" if name == "p" else "\n"))
 
 
 def _tidy(text: str) -> str:
-    lines = [line.strip().removesuffix("|").strip() for line in text.split("\n")]
+    lines = [line.strip() for line in text.split("\n")]
     out: list[str] = []
     for line in lines:
         if out and out[-1] == "-" and line:  # "<li><p>text</p></li>" puts the bullet alone
