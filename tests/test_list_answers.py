@@ -234,3 +234,20 @@ STRIKES = (
 def test_a_sentence_about_a_list_brings_the_whole_list_not_its_tail(one_doc_answers) -> None:  # type: ignore[no-untyped-def]
     answer = one_doc_answers("rules.md", STRIKES, "What's the punishment ladder here?")
     assert all(s in answer for s in ("warning", "24-hour", "7-day", "permanent")), answer
+
+
+HOURS = (
+    "营业时间与订位\n\n"
+    "营业时间（周二店休）：\n"
+    "周一、周三、周四  14:00 - 23:00\n"
+    "周五、周六        14:00 - 次日 02:00\n"
+    "周日              12:00 - 23:00\n\n"
+    "订位请在小程序里选日期和人数，包间必须提前一天订。\n"
+)
+
+
+def test_lines_of_a_table_without_header_are_answered_apart_not_glued(one_doc_answers) -> None:  # type: ignore[no-untyped-def]
+    answer = one_doc_answers("营业时间.txt", HOURS, "店里每天几点开门，几点关门？")
+    for line in ("14:00 - 23:00", "14:00 - 次日 02:00", "12:00 - 23:00"):
+        assert line in answer, answer
+    assert "23:00周" not in answer and "02:00周" not in answer, answer

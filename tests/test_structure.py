@@ -179,3 +179,38 @@ def test_a_one_column_layout_table_stays_prose() -> None:
     )
     assert "|" not in text
     assert "Welcome to the wiki." in text and "Read the rules." in text
+
+
+def test_an_aligned_table_with_long_rows_is_not_read_as_a_wrapped_paragraph() -> None:
+    # Pasted from a doc: columns aligned with spaces or tabs, a dashed rule under the header, rows
+    # long and unpunctuated enough to look like hard-wrapped prose.
+    text = (
+        "会费与装备\n\n"
+        "项目                       价格          备注\n"
+        "-------------------------  ------------  ------------------------\n"
+        "年度会员                   180元/年      按自然年计算，含全年团体意外险\n"
+        "周六长距离补给费           10元/次       当天现场交，含水、运动饮料、香蕉\n"
+        "团服背心                   59元          男女款，颜色为荧光黄\n\n"
+        "兑换项目\t所需积分\t说明\n"
+        "----------------------------------------\n"
+        "纸质错题本\t50\t每人每月限1本，随当月纸质资料一起寄\n"
+        "专业课1对1答疑\t100\t30分钟，腾讯会议，只限法硕和管综\n"
+    )
+    rows = [b.text for b in read_outline(text).blocks if b.kind == "row"]
+    assert rows == [
+        "项目: 年度会员；价格: 180元/年；备注: 按自然年计算，含全年团体意外险",
+        "项目: 周六长距离补给费；价格: 10元/次；备注: 当天现场交，含水、运动饮料、香蕉",
+        "项目: 团服背心；价格: 59元；备注: 男女款，颜色为荧光黄",
+        "兑换项目: 纸质错题本；所需积分: 50；说明: 每人每月限1本，随当月纸质资料一起寄",
+        "兑换项目: 专业课1对1答疑；所需积分: 100；说明: 30分钟，腾讯会议，只限法硕和管综",
+    ]
+
+
+def test_a_hard_wrapped_paragraph_with_two_spaces_after_full_stops_stays_one_paragraph() -> None:
+    text = (
+        "Members may book the laser for up to ninety minutes.  Bookings open\n"
+        "two weeks ahead.  Cancel at least a day before or the slot counts\n"
+        "as a no-show.  Three no-shows in sixty days pause booking rights.\n"
+    )
+    paras = [b.text for b in read_outline(text).blocks if b.kind == "para"]
+    assert len(paras) == 1 and paras[0].endswith("pause booking rights."), paras

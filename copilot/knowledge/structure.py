@@ -95,6 +95,9 @@ _TAIL_MARKERS = re.compile(
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _KEY_VALUE = re.compile(r"^[^：:，,。]{1,12}[：:]\s*\S.{0,80}$")
 _TABLE_SPLIT = re.compile(r"\t+|\s{2,}|\u3000+")
+_TABLE_GAP = re.compile(r"\t|\s{3,}|\u3000")  # wider than a double space after a full stop
+_DIGIT = re.compile(r"\d")
+_RULE_LINE = re.compile(r"^[-=_:+\s]*[-=_]{3,}[-=_:+\s]*$")  # "------  -----" under a header
 
 
 def display_length(text: str) -> float:
@@ -126,6 +129,7 @@ def _fold(text: str) -> str:
 class _Line:
     text: str
     marker: tuple[str, str] | None
+    after_blank: bool = False  # a blank line before it: ends an aligned table
 
 
 def read_outline(text: str, title: str = "") -> Outline:
@@ -176,9 +180,17 @@ def read_outline(text: str, title: str = "") -> Outline:
             outline.blocks.append(Block("qa", answer, key=question, line=raw))
             continue
         if (table := _aligned_table(lines, i)) is not None:
-            rows, i = table
+            rows, i, headed = table
             group += 1
-            outline.blocks.extend(_row_blocks(rows, group))
+            if headed:
+                outline.blocks.extend(_row_blocks(rows, group))
+            else:
+                for row in rows:
+                    text = " · ".join(row)
+                    outline.blocks.append(Block("item", text, group=group, lead=lead, line=text))
+            continue
+        if _RULE_LINE.match(raw):
+            i += 1  # a drawn rule ("=====") between sections: no text
             continue
         if _fold(raw) in seen_titles and display_length(raw) <= 40:
             i += 1  # the title, a heading or a short line repeated: no new information
@@ -226,6 +238,7 @@ def _content_lines(text: str) -> list[_Line]:
     chrome at the end."""
     physical = (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
     lines: list[str] = []
+    blanks: list[bool] = []
     blank_before = True
     for raw in physical:
         stripped = raw.strip()
@@ -236,6 +249,7 @@ def _content_lines(text: str) -> list[_Line]:
             lines[-1] = _join_wrapped(lines[-1], stripped)
         else:
             lines.append(stripped)
+            blanks.append(blank_before)
         blank_before = False
     cut = len(lines)
     for i in range(min(5, len(lines)), len(lines)):  # past the opening lines, chrome ends it
@@ -243,8 +257,8 @@ def _content_lines(text: str) -> list[_Line]:
             cut = i
             break
     return [
-        _Line(ln, list_marker(ln))
-        for ln in lines[:cut]
+        _Line(ln, list_marker(ln), blank)
+        for ln, blank in zip(lines[:cut], blanks, strict=False)
         if not _DATE_LINE.match(ln) and not _BYLINE.match(to_simplified(ln))
     ]
 
@@ -257,6 +271,10 @@ def _continues(previous: str, raw: str) -> bool:
         return False
     if _QUESTION.match(line) or _ANSWER.match(line):
         return False
+    if _RULE_LINE.match(line) or _RULE_LINE.match(previous):
+        return False
+    if _TABLE_GAP.search(line) and 2 <= len(_cells(line)) == len(_cells(previous)):
+        return False  # the next row of a table aligned with tabs or spaces, not a wrap
     indented = raw[:1] in (" ", "\t")
     mid_sentence = not previous.endswith(tuple(_SENTENCE_END))
     if marker := list_marker(line):
@@ -345,21 +363,43 @@ def _pipe_table(lines: list[_Line], i: int) -> tuple[list[list[str]], int]:
     return rows, i
 
 
-def _aligned_table(lines: list[_Line], i: int) -> tuple[list[list[str]], int] | None:
-    """Three or more lines split into the same number (≥ 2) of columns by tabs or wide gaps."""
+def _aligned_table(lines: list[_Line], i: int) -> tuple[list[list[str]], int, bool] | None:
+    """Three or more lines split into columns (≥ 2) by tabs or wide gaps: (rows, end, headed).
 
-    def cells(text: str) -> list[str]:
-        return [c for c in _TABLE_SPLIT.split(text.strip()) if c]
-
-    width = len(cells(lines[i].text))
-    if width < 2 or lines[i].marker:
+    A table is headed when its lines have one width and its first line holds no number (a
+    header names columns; "卡坦岛  3-4人  60分钟" is already a row). Otherwise, a run whose every
+    line is aligned with tabs or wide gaps is a headerless table (a catalogue whose last column
+    is optional): its lines are a list."""
+    first = _cells(lines[i].text)
+    if len(first) < 2 or lines[i].marker:
         return None
     j = i
     rows: list[list[str]] = []
-    while j < len(lines) and len(row := cells(lines[j].text)) == width:
+    while j < len(lines):
+        if _RULE_LINE.match(lines[j].text) and j > i:  # a rule under the header or the rows
+            j += 1
+            continue
+        row = _cells(lines[j].text)
+        aligned = len(row) == len(first) or (
+            len(row) >= 2
+            and abs(len(row) - len(first)) == 1
+            and bool(_TABLE_GAP.search(lines[j].text))
+        )
+        if not aligned or (j > i and lines[j].after_blank):
+            break
         rows.append(row)
         j += 1
-    return (rows, j) if len(rows) >= 3 else None
+    if len(rows) < 3:
+        return None
+    same_width = all(len(r) == len(first) for r in rows)
+    if same_width and not _DIGIT.search(lines[i].text):
+        return rows, j, True
+    gapped = all(_TABLE_GAP.search(ln.text) or _RULE_LINE.match(ln.text) for ln in lines[i:j])
+    return (rows, j, False) if same_width or gapped else None
+
+
+def _cells(text: str) -> list[str]:
+    return [c for c in _TABLE_SPLIT.split(text.strip()) if c]
 
 
 def _row_blocks(rows: list[list[str]], group: int) -> list[Block]:

@@ -31,6 +31,7 @@ NEIGHBOUR_SLACK = 1.0  # a neighbour joins the answer when its score is within t
 COMPLEMENT_SLACK = 1.5  # another unit may add a missing part of the answer within this
 COMPLEMENT_POOL = 8
 MAX_COMPLEMENTS = 2
+_ENDS = tuple("。！？!?；;：:….」”)）")  # a piece ending on one reads on into the next
 ANNOUNCEMENT_LINES = 3  # detail lines an announcement's answer may add to its best line
 
 
@@ -271,9 +272,22 @@ def _sentences(
         }
         if sum(len(chunk.units[i].text) for i in chosen | whole) <= limit:
             chosen |= whole
-    glue = "" if language == "zh" else " "
-    text = glue.join(chunk.units[i].text for i in sorted(chosen))
-    return Quote(_clip(text, language), best.chunk)
+    return Quote(
+        _clip(_joined([chunk.units[i].text for i in sorted(chosen)], language), language),
+        best.chunk,
+    )
+
+
+def _joined(texts: list[str], language: str) -> str:
+    """Sentences run on; a piece without its own end mark (a table's line, a list item) is
+    separated from the next one, never glued to it ("14:00 - 23:00周五")."""
+    out = ""
+    for text in texts:
+        if out:
+            ended = out.endswith(_ENDS)
+            out += ("" if ended else "；") if language == "zh" else (" " if ended else "; ")
+        out += text
+    return out
 
 
 def cross_language_note(question_language: str, chunks: list[RetrievedChunk]) -> str:
