@@ -294,3 +294,40 @@ def test_a_poll_in_chat_is_no_evidence_the_decision_after_it_is() -> None:
     units = [u.text for p in pieces for u in p.units]
     assert not any("12月6日" in u for u in units), units
     assert any("12月13日" in u for u in units), units
+
+
+def test_a_reply_that_puts_the_answer_off_is_no_answer_to_quote() -> None:
+    from datetime import datetime, timedelta, timezone
+
+    from copilot.analytics.exchanges import link_questions
+    from copilot.knowledge.chunking import chat_pieces
+    from copilot.models import ChatMessage
+
+    start = datetime(2026, 11, 6, 11, 0, tzinfo=timezone(timedelta(hours=8)))
+
+    def said(i: str, author: str, days: int, text: str, reply_to: str | None = None) -> ChatMessage:
+        return ChatMessage(
+            id=i,
+            community="c",
+            author=author,
+            ts=start + timedelta(days=days),
+            text=text,
+            reply_to=reply_to,
+        )
+
+    for deferral in (
+        "下一次在12月初，具体时间地点过几天定下来在群里通知",
+        "We're picking a date this week, keep an eye on #announcements",
+    ):
+        chat = [
+            said("q", "七七", 0, "12月那次线下模考在哪儿考？"),
+            said("r", "助教", 0, deferral, reply_to="q"),
+            said("d", "助教", 6, "方案定下来了：\n地点：鲁磨路知行自习室\n签到：早上7:40"),
+        ]
+        # Someone replied: the question is answered in the health numbers...
+        assert link_questions(chat, admins={"助教"})[0].answered
+        # ...but the reply is no answer to quote; the decision posted later is the evidence.
+        units = [u for p in chat_pieces(chat, max_tokens=400, admins={"助教"}) for u in p.units]
+        assert not any(u.kind == "reply" for u in units), units
+        assert not any("在哪儿考" in u.text for u in units), units  # never the question itself
+        assert any("鲁磨路" in u.text for u in units), units

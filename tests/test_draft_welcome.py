@@ -116,3 +116,39 @@ def test_a_call_to_action_in_another_language_stays_out(clubs) -> None:  # type:
         save_profile(clubs.db, "orbit", EN_PROFILE)
     assert "接龙" not in result.text  # an English post does not end in Chinese
     assert all(c.passed for c in result.checks if c.rule == "call_to_action")
+
+
+TEA_RULES = """拾光茶友会 群规
+
+1. 进群后请把群昵称改成「城市-称呼」，例如「杭州-小李」。
+2. 群里只聊茶和茶器，不发与茶无关的链接。
+3. 每日签到：每天一次，格式「签到+今天喝的茶」。
+"""
+# "新手" is a beginner at brewing here, not a newcomer to the group.
+TEA_GUIDE = """# 拾光冲泡指南（新手版）
+
+## 乌龙茶 · 盖碗
+
+1. 温碗：开水烫一遍盖碗和公道杯。
+2. 用 100℃ 沸水，第一泡 5 秒内出汤倒掉。
+3. 第 2 到 4 泡每泡 10 秒出汤，之后每泡多加 5 秒。
+"""
+
+
+def test_a_beginners_guide_to_a_skill_is_not_the_newcomer_steps(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    from copilot.config import Settings
+    from copilot.service import Copilot
+
+    for name, text in (("群规.txt", TEA_RULES), ("冲泡指南.md", TEA_GUIDE)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    settings = Settings(data_dir=tmp_path / "data", llm_provider="offline", _env_file=None)  # type: ignore[call-arg]
+    cp = Copilot(settings, embedder=embedder, llm=None)
+    try:
+        paths = [tmp_path / "群规.txt", tmp_path / "冲泡指南.md"]
+        assert not cp.ingest_paths("tea", paths, kind="playbook").skipped
+        save_profile(cp.db, "tea", CommunityProfile(name="拾光茶友会", type="brand", language="zh"))
+        text = cp.draft("tea", kind="welcome", topic="欢迎新茶友入群").text
+    finally:
+        cp.close()
+    assert "城市-称呼" in text, text
+    assert "温碗" not in text and "出汤" not in text, text

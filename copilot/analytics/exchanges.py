@@ -170,6 +170,27 @@ def is_member_question(text: str) -> bool:
     return not (_ANNOUNCES.search(folded) or _RHETORICAL.search(folded) or _SHARED.match(folded))
 
 
+# A reply that puts the answer off ("具体时间地点过几天定下来在群里通知", "We're picking a date this
+# week, keep an eye on #announcements"): someone replied, but the fact asked for comes later.
+_DEFERS = re.compile(
+    r"过几天(?:再)?(?:定|通知|公布|发|说)|定下来(?:了)?(?:以?后|再)?(?:在群里)?(?:通知|公布|说|发)"
+    r"|(?:确定|定好)(?:了)?(?:以?后|再)(?:在群里)?(?:通知|公布|说|发)|再(?:另行)?(?:通知|公布)"
+    r"|另行通知|(?:还|暂时|目前)(?:没|未)(?:有)?(?:定|确定|决定)|待定|还在(?:商量|讨论|定)"
+    r"|到时候(?:在群里)?(?:通知|公布)|稍后(?:通知|公布)"
+    r"|\b(?:will|'ll) (?:post|announce|confirm|share) (?:it|the (?:date|time|details|place))"
+    r"|\bto be (?:confirmed|announced|decided)\b|\bTB[ACD]\b|\bpicking a (?:date|time|day)\b"
+    r"|\bnot (?:yet )?(?:decided|confirmed|fixed)\b|\bhaven'?t (?:decided|picked|set|fixed)\b"
+    r"|\bstay tuned\b|\bkeep an eye on\b",
+    re.IGNORECASE,
+)
+
+
+def defers(text: str) -> bool:
+    """A reply that says the answer will come later (a date still to be picked, details to be
+    announced): an answer in the counts, but no evidence for the fact it puts off."""
+    return bool(_DEFERS.search(fold_chinese(text or "")))
+
+
 def is_signup_chain(text: str) -> bool:
     """A 接龙 sign-up list (its header, then one name per line)."""
     return bool(_SIGNUP_CHAIN.match(fold_chinese(text or "")))

@@ -6,7 +6,13 @@ from collections.abc import Collection
 from dataclasses import replace
 from datetime import timedelta
 
-from copilot.analytics.exchanges import Exchange, is_member_question, is_noise, link_questions
+from copilot.analytics.exchanges import (
+    Exchange,
+    defers,
+    is_member_question,
+    is_noise,
+    link_questions,
+)
 from copilot.analytics.spam import spam_ids
 from copilot.knowledge.pieces import Piece, chunk_id, unique
 from copilot.knowledge.sections import split_document
@@ -42,7 +48,10 @@ def chat_pieces(
     # Only answers strong enough to quote: a late message that merely shares a word is not one.
     exchanges = link_questions(messages, admins, late_answers=False)
     asked = {e.question.id for e in exchanges}
-    answering = {a.id for e in exchanges for a in e.answers}
+    # A reply that puts the answer off stays a plain statement: the decision posted later, not
+    # "过几天定下来", answers the question.
+    quoted = [e for e in exchanges if e.answered and not all(defers(a.text) for a in e.answers)]
+    answering = {a.id for e in quoted for a in e.answers}
     excluded = spam_ids(messages, admins)
     statements = [
         m
@@ -53,7 +62,7 @@ def chat_pieces(
         and not looks_like_injection(m.text)
         and not _proposal(m.text)
     ]
-    pieces = [_exchange_piece(e) for e in exchanges if e.answered]
+    pieces = [_exchange_piece(e) for e in quoted]
     return unique(pieces + chat_windows(statements, max_tokens=max_tokens))
 
 

@@ -28,7 +28,7 @@ from copilot.text import (
 )
 
 NEWCOMER = re.compile(
-    r"新人|新手|新成员|新朋友|新同学|新群友|新会员|新来的|刚入群|入群|进群|入会|加入(?:本群|群聊|我们)"
+    r"新人|新成员|新朋友|新同学|新群友|新会员|新来的|刚入群|入群|进群|入会|加入(?:本群|群聊|我们)"
     r"|newcomers?|new members?|new here|new to the|getting started|start here|onboarding"
     r"|first (?:day|week|steps?)|when you join|after (?:you )?join",
     re.IGNORECASE,
