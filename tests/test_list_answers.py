@@ -251,3 +251,23 @@ def test_lines_of_a_table_without_header_are_answered_apart_not_glued(one_doc_an
     for line in ("14:00 - 23:00", "14:00 - 次日 02:00", "12:00 - 23:00"):
         assert line in answer, answer
     assert "23:00周" not in answer and "02:00周" not in answer, answer
+
+
+# Five numbered steps, split by two sub-titles: the numbering goes on from ② to ③.
+STEPS = (
+    "新人入群五步走\n\n"
+    "我们把新人入群拆成了五步，每一步都有人跟，下面就是现在的做法。\n\n"
+    "一、入群前：填问卷、验疫苗\n"
+    "① 扫码以后，先填一份入群问卷，写清楚养的是猫还是狗。\n"
+    "② 养狗的群友要私信管理员发一张疫苗本的照片。\n\n"
+    "二、入群后：三件事\n"
+    "③ 进群一天之内，把群昵称改成区域加宠物名。\n"
+    "④ 三天之内在群里发一段自我介绍，再配一张毛孩子的照片。\n"
+    "⑤ 第一次参加遛狗局时，会有一位志愿者一对一带着你。\n"
+)
+
+
+def test_a_numbered_list_that_goes_on_across_sub_titles_is_answered_whole(one_doc_answers) -> None:  # type: ignore[no-untyped-def]
+    answer = one_doc_answers("五步.txt", STEPS, "新人进群要走哪些步骤？")
+    for step in ("问卷", "疫苗本", "群昵称", "自我介绍", "志愿者"):
+        assert step in answer, answer

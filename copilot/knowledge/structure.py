@@ -151,6 +151,7 @@ def read_outline(text: str, title: str = "") -> Outline:
     seen_headings: set[str] = set()  # Markdown headings are dropped only when repeated
     styles: list[str] = []
     group = 0
+    numbered: dict[str, tuple[int, int, str]] = {}  # style -> (last group, last number, lead)
     lead = ""
     i = 0
     while i < len(lines):
@@ -168,6 +169,7 @@ def read_outline(text: str, title: str = "") -> Outline:
             seen_titles.add(_fold(heading))
             outline.blocks.append(Block("heading", heading, level=level, line=raw))
             lead = heading
+            numbered.clear()  # a list's numbering goes on across paragraphs, not sections
             i += 1
             continue
         if _PIPE_ROW.match(raw):
@@ -205,18 +207,33 @@ def read_outline(text: str, title: str = "") -> Outline:
             seen_titles.add(_fold(heading))
             outline.blocks.append(Block("heading", heading, level=level, line=raw))
             lead = heading
+            numbered.clear()  # a list's numbering goes on across paragraphs, not sections
             i += 1
             continue
         if line.marker:
-            # A run of items of one style is one list, introduced by what came just before.
+            # A run of items of one style is one list, introduced by what came just before; a
+            # run whose numbers go on from an earlier run of its style ("①②" under one sub-title,
+            # "③④⑤" under the next) is that list continued.
             style = line.marker[0]
             group += 1
+            run_group, run_lead = group, lead
+            start = _ordinal(line)
+            if start and start > 1 and numbered.get(style, (0, 0, ""))[1] == start - 1:
+                run_group, _, run_lead = numbered[style]
             while i < len(lines) and lines[i].marker and lines[i].marker[0] == style:  # type: ignore[index]
                 item_line = lines[i]
                 assert item_line.marker is not None
                 outline.blocks.append(
-                    Block("item", item_line.marker[1], group=group, lead=lead, line=item_line.text)
+                    Block(
+                        "item",
+                        item_line.marker[1],
+                        group=run_group,
+                        lead=run_lead,
+                        line=item_line.text,
+                    )
                 )
+                if (n := _ordinal(item_line)) is not None:
+                    numbered[style] = (run_group, n, run_lead)
                 i += 1
             continue
         if _KEY_VALUE.match(raw) and i + 1 < len(lines) and _KEY_VALUE.match(lines[i + 1].text):
@@ -396,6 +413,23 @@ def _aligned_table(lines: list[_Line], i: int) -> tuple[list[list[str]], int, bo
         return rows, j, True
     gapped = all(_TABLE_GAP.search(ln.text) or _RULE_LINE.match(ln.text) for ln in lines[i:j])
     return (rows, j, False) if same_width or gapped else None
+
+
+_CIRCLED = {c: i + 1 for i, c in enumerate("①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳")} | {
+    c: i + 1 for i, c in enumerate("❶❷❸❹❺❻❼❽❾❿")
+}
+_LEADING_NUMBER = re.compile(r"^\D{0,6}?(\d{1,2})")
+
+
+def _ordinal(line: _Line) -> int | None:
+    """The number of a numbered item ("③" → 3, "4." → 4, "Step 2:" → 2); None for bullets and
+    Chinese numerals (section titles, not the items that go on across them)."""
+    if not line.marker or line.marker[0] in ("bullet", "chapter", "cn-dun", "cn-paren"):
+        return None
+    if line.marker[0] == "circled":
+        return _CIRCLED.get(line.text[:1])
+    number = _LEADING_NUMBER.match(line.text)
+    return int(number.group(1)) if number else None
 
 
 def _cells(text: str) -> list[str]:
