@@ -221,13 +221,21 @@ def tokenize(text: str) -> list[str]:
     if not folded.strip():
         return []
     jieba = ensure_jieba()
+    # jieba cuts each run of Chinese and alphanumerics on its own, so the runs' tokens are
+    # cached: a chunk and its units, a list's repeated lead, an English word seen before are
+    # cut once (the same tokens as cutting the whole text).
     out: list[str] = []
-    # HMM off: new-word guessing invents tokens like "时要" that match nothing and add noise.
-    for tok in jieba.cut_for_search(folded, HMM=False):
-        tok = tok.strip()
-        if tok and _WORDLIKE.search(tok) and tok not in STOPWORDS:
-            out.append(tok)
+    for block in jieba.re_han_default.split(folded):
+        if block:
+            out.extend(_block_tokens(block))
     return out
+
+
+@lru_cache(maxsize=1 << 16)
+def _block_tokens(block: str) -> tuple[str, ...]:
+    # HMM off: new-word guessing invents tokens like "时要" that match nothing and add noise.
+    tokens = (tok.strip() for tok in ensure_jieba().cut_for_search(block, HMM=False))
+    return tuple(t for t in tokens if t and _WORDLIKE.search(t) and t not in STOPWORDS)
 
 
 def cut(text: str) -> list[str]:

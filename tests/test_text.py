@@ -185,3 +185,25 @@ def test_language_detection_is_the_same_from_many_threads_at_once(
     for thread in threads:
         thread.join()
     assert got == ["en"] * len(texts)
+
+
+def test_a_text_cut_run_by_run_gives_the_tokens_of_cutting_it_whole() -> None:
+    # tokenize caches each run of Chinese or alphanumerics; the tokens must be exactly what
+    # jieba gives for the whole text, whatever was cut before (a chunk, then its sentences).
+    from copilot.text import STOPWORDS, ensure_jieba
+
+    jieba = ensure_jieba()
+    texts = [
+        "进群后请把群昵称改成「城市-称呼」，例如「杭州-小李」。每日签到：每天一次。",
+        "Bring your own filament; PLA is $0.06 per gram. 激光切割机每分钟0.40加元！",
+        "1. 中途退會可唔可以退返年費？ 2) Refunds within 14 days — 14天内退款",
+    ]
+    tokenize(texts[0][:12])  # a piece seen before its whole text
+    for text in texts:
+        whole = [
+            t.strip()
+            for t in jieba.cut_for_search(fold_chinese(text), HMM=False)
+            if t.strip() and any(c.isalnum() for c in t) and t.strip() not in STOPWORDS
+        ]
+        assert tokenize(text) == whole
+        assert tokenize(text) == tokenize(text)  # and again, from the cache

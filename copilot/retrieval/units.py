@@ -9,7 +9,7 @@ question embedding plus arithmetic.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from copilot.text import split_sentences
@@ -42,7 +42,9 @@ class Unit:
         return self.text
 
     def to_json(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if v not in ("", -1)}
+        # Fields read directly: dataclasses.asdict deep-copies, a cost at every ingested unit.
+        values = ((name, getattr(self, name)) for name in self.__dataclass_fields__)
+        return {k: v for k, v in values if v not in ("", -1)}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Unit:
