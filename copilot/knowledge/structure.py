@@ -384,9 +384,9 @@ def _aligned_table(lines: list[_Line], i: int) -> tuple[list[list[str]], int, bo
     """Three or more lines split into columns (≥ 2) by tabs or wide gaps: (rows, end, headed).
 
     A table is headed when its lines have one width and its first line holds no number (a
-    header names columns; "卡坦岛  3-4人  60分钟" is already a row). Otherwise, a run whose every
-    line is aligned with tabs or wide gaps is a headerless table (a catalogue whose last column
-    is optional): its lines are a list."""
+    header names columns; "卡坦岛  3-4人  60分钟" is already a row). Otherwise it is a headerless
+    table, its lines a list: lines of one width, or lines all aligned with tabs or wide gaps
+    whose widths differ by one (a catalogue whose last column is optional)."""
     first = _cells(lines[i].text)
     if len(first) < 2 or lines[i].marker:
         return None
