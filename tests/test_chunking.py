@@ -91,3 +91,23 @@ def test_one_chat_message_longer_than_the_budget_spans_several_pieces() -> None:
     assert all(count_tokens(w.text) <= 200 for w in windows)
     assert [w.meta["first_message"] for w in windows[:-1]] == ["1"] * (len(windows) - 1)
     assert windows[-1].text == "[11-03 20:01] u2: message 2"
+
+
+def test_a_long_title_above_a_section_never_cuts_the_sections_own_name() -> None:
+    text = (
+        "澜山烘焙 × 港岛独立咖啡店主联盟 会员专享安排\n"
+        "（供应商会员 澜山烘焙 Lanshan Roasters 提供，负责人：周子萱）\n\n"
+        "各位老板好！我们是柴湾的一家小烘焙厂，下面是给联盟会员的几项安排，欢迎大家来玩。\n\n"
+        "一、会员杯测会\n"
+        "1. 时间：每个月最后一个星期四，晚上 7:00 到 9:00。\n"
+        "2. 地点：柴湾利众街 27 号。\n\n"
+        "二、烘焙入门课\n"
+        "- 每个月第二个星期日下午 2:00 开始，一共 3 小时。\n"
+        "- 学费 HK$880，联盟会员九折。\n"
+    )
+    pieces = split_markdown(text, max_tokens=300)
+    cupping = next(p for p in pieces if "晚上 7:00" in p.text)
+    course = next(p for p in pieces if "HK$880" in p.text)
+    assert cupping.heading.endswith("会员杯测会"), cupping.heading
+    assert course.heading.endswith("烘焙入门课"), course.heading
+    assert all(count_tokens(p.heading) <= 64 for p in pieces)

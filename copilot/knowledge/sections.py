@@ -98,7 +98,7 @@ def _overview(path: str, section: _Section) -> Piece:
             item = f"{child.title}：{gloss}"
         lines.append(f"{n}. {item}")
         units.append(Unit("item", item, group=0, lead=lead))
-    heading = truncate_tokens(path, HEADING_TOKENS)
+    heading = _short_path(path)
     return Piece(heading, "\n".join(lines), {"overview": True}, tuple(units))
 
 
@@ -117,9 +117,21 @@ def _rendered(block: Block, previous: Block | None) -> tuple[str, list[Unit]]:
     return block.line or block.text, sentence_units(block.text)
 
 
+def _short_path(path: str) -> str:
+    """The heading path within HEADING_TOKENS, its own section's name kept: a long title or
+    byline above "会员杯测会" is what gets cut, never the name of the section itself."""
+    if count_tokens(path) <= HEADING_TOKENS:
+        return path
+    *above, leaf = path.split(" > ")
+    leaf = truncate_tokens(leaf, HEADING_TOKENS // 2)
+    budget = HEADING_TOKENS - count_tokens(leaf) - count_tokens(" > ")
+    head = truncate_tokens(" > ".join(above), budget) if above and budget > 0 else ""
+    return f"{head} > {leaf}" if head else leaf
+
+
 def _pack(path: str, blocks: list[Block], max_tokens: int) -> list[Piece]:
     """Greedy packing of blocks; a block over the budget is cut at sentences, then tokens."""
-    path = truncate_tokens(path, HEADING_TOKENS)
+    path = _short_path(path)
     parts: list[tuple[str, list[Unit], bool]] = []  # text, units, continues the previous part
     previous: Block | None = None
     for block in blocks:
