@@ -152,3 +152,82 @@ def test_a_beginners_guide_to_a_skill_is_not_the_newcomer_steps(tmp_path, embedd
         cp.close()
     assert "城市-称呼" in text, text
     assert "温碗" not in text and "出汤" not in text, text
+
+
+# A traditional-Chinese guide: its steps, then the list of Slack channels a newcomer needs.
+HANT_GUIDE = """新會員入會指引
+
+歡迎加入九龍單車同好會！以下係新會員第一個月要知嘅嘢。
+
+一、入會步驟
+① 喺網站撳「申請入會」填表，附上單車相片。
+② 委員會會喺一星期內審批，通過後用 FPS 交年費。
+③ 收到 Slack 邀請之後，請喺 #general 自我介紹：住邊區、踩咩車。
+
+二、Slack 頻道點用
+（1）#general：公告、每週出車、閒聊。
+（2）#trade：只限二手買賣，要寫價錢。
+（3）#repair：維修問題乜都可以問。
+"""
+# An English "start here" page: what the club does comes first, the steps to join later.
+EN_START = """# Harbour Cycling Club — start here
+
+Hello and welcome. We ride together around the harbour every weekend.
+
+## What the club does
+
+- Group rides on fixed weekend routes, for every pace and every kind of bike.
+- A repair evening once a month with spare parts at cost price for members.
+- Discounts at three partner bike shops in the city centre for members.
+
+## Membership
+
+You can join any ride as a guest twice before you decide to become a member.
+
+How to join:
+
+1. Go to harbourcycling.club/join and pick your membership type there.
+2. Pay by card; you get an email with your membership number straight away.
+3. Post a hello in the group and tell us which part of the city you ride from.
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "profile", "topic", "wanted", "unwanted"),
+    [
+        (
+            "新會員入會指引.txt",
+            HANT_GUIDE,
+            CommunityProfile(name="九龍單車同好會", type="interest", language="zh-hant"),
+            "歡迎新會員加入",
+            ["申請入會", "FPS", "#general 自我介紹", "#trade", "#repair"],
+            [],
+        ),
+        (
+            "start-here.md",
+            EN_START,
+            CommunityProfile(name="Harbour Cycling Club", type="interest", language="en"),
+            "Welcome post for new members",
+            ["harbourcycling.club/join", "membership number", "Post a hello"],
+            ["repair evening", "partner bike shops"],
+        ),
+    ],
+)
+def test_a_welcome_takes_the_guides_steps_and_its_channel_list(  # type: ignore[no-untyped-def]
+    tmp_path, embedder, name, text, profile, topic, wanted, unwanted
+) -> None:
+    from copilot.config import Settings
+    from copilot.service import Copilot
+
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    settings = Settings(data_dir=tmp_path / "data", llm_provider="offline", _env_file=None)  # type: ignore[call-arg]
+    cp = Copilot(settings, embedder=embedder, llm=None)
+    try:
+        assert not cp.ingest_paths("club", [tmp_path / name], kind="playbook").skipped
+        save_profile(cp.db, "club", profile)
+        post = cp.draft("club", kind="welcome", topic=topic, language=profile.language).text
+    finally:
+        cp.close()
+    assert all(w in post for w in wanted), post
+    assert not any(u in post for u in unwanted), post
+    assert [post.index(w) for w in wanted] == sorted(post.index(w) for w in wanted)

@@ -421,6 +421,12 @@ _CIRCLED = {c: i + 1 for i, c in enumerate("①②③④⑤⑥⑦⑧⑨⑩⑪⑫
 _LEADING_NUMBER = re.compile(r"^\D{0,6}?(\d{1,2})")
 
 
+def item_number(line: str) -> int | None:
+    """The number of a numbered list item as written ("③ 填表" → 3, "Step 2: …" → 2)."""
+    text = line.strip()
+    return _ordinal(_Line(text, list_marker(text)))
+
+
 def _ordinal(line: _Line) -> int | None:
     """The number of a numbered item ("③" → 3, "4." → 4, "Step 2:" → 2); None for bullets and
     Chinese numerals (section titles, not the items that go on across them)."""

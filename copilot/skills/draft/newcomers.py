@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from copilot.knowledge.structure import list_marker
+from copilot.knowledge.structure import item_number, list_marker
 from copilot.profile import CommunityProfile
 from copilot.retrieval.results import RetrievedChunk
 from copilot.skills.draft import templates as T
@@ -61,6 +61,7 @@ _TABLE_ROW = re.compile(r"^\s*\|?[^|\n]+\|[^|\n]+")
 _ASK = re.compile(
     r"问题|提问|咨询|求助|疑问|售后|\bask\b|\bquestions?\b|\bhelp\b|\bsupport\b|\bbugs?\b", re.I
 )
+_ASKING = re.compile(r"(?<![问])问(?![题])|提问|咨询|求助|\bask\b", re.IGNORECASE)
 _WHERE = re.compile(
     r"(?<![\w-])#[\w-]{2,}|[@＠]\S{1,20}|私聊|私信|找(?!不)|联系|客服|管理员|群主|助教|顾问|\bDM\b"
     r"|\bchannel\b|\bticket\b",
@@ -74,6 +75,16 @@ _ROUTINE = re.compile(
 _DONT = re.compile(r"^(?:禁止|不要|不能|严禁|请勿|不得|no |don'?t |never |do not )", re.IGNORECASE)
 _MD = re.compile(r"\*\*|__|`|\|\|")
 MAX_STEPS = 4
+MAX_CHANNELS = 5
+# A lead that announces steps: "How to join:", "入会步骤", "Getting started", "进群三件事"
+_STEPS_LEAD = re.compile(
+    r"步骤|流程|怎么|如何|第一步|须知|入群|进群|入会|加入|报名|注册|上手|三件事"
+    r"|\bhow to\b|\bsteps?\b|\bjoin|getting started|start here|\bfirst\b|sign[ -]?up"
+    r"|regist|onboard",
+    re.IGNORECASE,
+)
+_BYLINE = re.compile(r"^(?:整理|作者|编辑|来源|发布|更新|author|updated|posted)\s*[:：]", re.I)
+_CHANNEL_ITEM = re.compile(r"^(#[\w-]{2,})\b")
 NEWCOMER_QUERY = {
     "zh": "新人入群 第一步 进群后 新成员须知",
     "en": "newcomers getting started new members first steps start here",
@@ -87,6 +98,7 @@ class Line:
     position: int  # reading order across the documents
     scope: bool  # under a heading about newcomers
     item: bool  # a list item (or a table row)
+    lead: str = ""  # the nearest heading above it, or a line ending in a colon ("How to join:")
 
 
 def document_lines(chunks: Sequence[RetrievedChunk]) -> list[Line]:
@@ -102,21 +114,25 @@ def document_lines(chunks: Sequence[RetrievedChunk]) -> list[Line]:
         chunk = chunks[ci]
         parts = [p.strip() for p in chunk.heading.split(">") if p.strip()]
         title_scope = bool(
-            NEWCOMER.search(" ".join(parts[:1]) + " " + chunk.source.rsplit("/")[-1])
+            NEWCOMER.search(to_simplified(" ".join(parts[:1]) + " " + chunk.source.rsplit("/")[-1]))
         )
-        section_scope = bool(parts[1:] and NEWCOMER.search(" ".join(parts[1:])))
+        section_scope = bool(parts[1:] and NEWCOMER.search(to_simplified(" ".join(parts[1:]))))
         inline = heading_of.get(chunk.source, False) if chunk.position else False
+        lead = parts[-1] if parts else ""
         for raw in chunk.text.splitlines():
             line = raw.strip()
             if not line:
                 continue
             if _ZH_HEADING.match(line) or _MD_HEADING.match(line):
-                inline = bool(NEWCOMER.search(line))
+                inline = bool(NEWCOMER.search(to_simplified(line)))
                 heading_of[chunk.source] = inline
+                lead = line
                 continue
             item = bool(_list_item(line) or _TABLE_ROW.match(line))
             scope = title_scope or section_scope or inline
-            out.append(Line(line, ci, len(out), scope, item))
+            out.append(Line(line, ci, len(out), scope, item, lead))
+            if not item and line.endswith((":", "：")) and len(line) <= 40:
+                lead = line
     return out
 
 
@@ -131,26 +147,31 @@ def welcome_lines(
     steps: list[Line] = []
     for ln in lines:
         text = _text(ln.text)
-        if not ln.item or _DONT.match(text) or _said(text, steps, sections):
+        if not ln.item:
+            steps.extend(_told_sentences(ln, steps))
+            continue
+        if _DONT.match(to_simplified(text)) or _said(text, steps, sections):
             continue
         if _operators(text) or len(text) < (10 if lang == "zh" else 20):
             continue  # the operators' own step, or a fragment (a template's field name)
         if _TABLE_ROW.match(ln.text):
-            if NEWCOMER.search(ln.text.strip().strip("|").split("|")[0]):
+            if NEWCOMER.search(to_simplified(ln.text.strip().strip("|").split("|")[0])):
                 steps.append(ln)  # the newcomers' row of a roles table
-        elif ln.scope or _NEWCOMER_DOES.search(text):
+        elif ln.scope or _NEWCOMER_DOES.search(to_simplified(text)):
             steps.append(ln)
     chosen = _guide_steps(steps, chunks, lang) or _ranked_steps(steps)
-    text_so_far = " ".join(c.text for c in chosen)
-    extras: list[Line] = []
-    ask = next((a for ln in lines if ln not in chosen and (a := _ask_sentence(ln))), None)
+    extras: list[Line] = [] if not chosen else _channel_guide(lines, chosen)
+    text_so_far = to_simplified(" ".join(c.text for c in [*chosen, *extras]))
+    asks = [a for ln in lines if ln not in chosen and (a := _ask_sentence(ln))]
+    # "乜都可以问", "ask in #help" says where to ask; "付款问题" only names a topic
+    ask = max(asks, key=lambda a: bool(_ASKING.search(to_simplified(a.text))), default=None)
     if ask is not None and not (_ASK.search(text_so_far) and _WHERE.search(text_so_far)):
         extras.append(ask)
     routines = [
         ln
         for ln in lines
         if ln.item
-        and _ROUTINE.search(ln.text)
+        and _ROUTINE.search(to_simplified(ln.text))
         and ln not in chosen
         and not _operators(_text(ln.text))
     ]
@@ -165,26 +186,81 @@ def welcome_lines(
 
 
 def _guide_steps(steps: list[Line], chunks: Sequence[RetrievedChunk], lang: str) -> list[Line]:
-    """The steps of a newcomer guide, in its order: the document with the most steps under a
-    newcomer heading, when they are real steps (not an introduction template's field names)."""
-    by_source: dict[str, list[Line]] = {}
+    """The steps of a newcomer guide: of the list blocks under a newcomer heading, the one that
+    reads most like steps (a lead such as "How to join:" / "入会步骤", numbered, speaking to the
+    newcomer), when they are real steps (not an introduction template's field names)."""
+    blocks: list[list[Line]] = []
     for ln in steps:
-        if ln.scope:
-            by_source.setdefault(chunks[ln.chunk].source, []).append(ln)
-    if not by_source:
+        if not (ln.scope and ln.item):
+            continue
+        last = blocks[-1][-1] if blocks else None
+        number, last_number = item_number(ln.text), last and item_number(last.text)
+        if (
+            last is not None
+            and chunks[last.chunk].source == chunks[ln.chunk].source
+            # one list: numbered on from the last item (across a chunk's edge), or under the
+            # same lead and not starting again at 1
+            and (
+                (number is not None and last_number is not None and number == last_number + 1)
+                or (last.lead == ln.lead and number != 1)
+            )
+        ):
+            blocks[-1].append(ln)
+        else:
+            blocks.append([ln])
+    blocks = [b for b in blocks if len(b) >= 2]
+    if not blocks:
         return []
-    best = max(by_source.values(), key=len)
+    best = max(blocks, key=_steps_score)  # the first of equals: reading order
     mean = sum(len(_text(ln.text)) for ln in best) / len(best)
-    if len(best) < 2 or mean < (20 if lang == "zh" else 40):
+    if mean < (20 if lang == "zh" else 40):
         return []
     return best[:MAX_STEPS]
+
+
+def _steps_score(block: list[Line]) -> float:
+    lead = to_simplified(block[0].lead)
+    ordered = all((list_marker(ln.text) or ("bullet", ""))[0] != "bullet" for ln in block)
+    speaks = sum(
+        bool(_TO_YOU.search(ln.text) or _NEWCOMER_DOES.search(to_simplified(_text(ln.text))))
+        for ln in block
+    ) / len(block)
+    return 2 * bool(_STEPS_LEAD.search(lead)) + ordered + speaks + min(len(block), 5) / 5
+
+
+def _told_sentences(ln: Line, steps: Sequence[Line]) -> list[Line]:
+    """The sentences of a paragraph that tell a newcomer what to do ("进群后请把群昵称改成…")."""
+    out = []
+    for sentence in split_sentences(ln.text):
+        text = sentence.strip()
+        told = 10 <= len(text) <= 160 and _NEWCOMER_DOES.search(to_simplified(text))
+        if told and not _operators(text) and not any(text in s.text for s in steps):
+            out.append(replace(ln, text=text, item=True, scope=False))
+    return out
+
+
+def _channel_guide(lines: Sequence[Line], chosen: Sequence[Line]) -> list[Line]:
+    """The community's list of channels ("#general：公告…", "- #help for questions"), when it
+    has one and the steps do not already name them: where things are, on day one."""
+    said = " ".join(ln.text for ln in chosen)
+    guide = [
+        ln
+        for ln in lines
+        if ln.item and (c := _CHANNEL_ITEM.match(_text(ln.text))) and c.group(1) not in said
+    ]
+    return guide[:MAX_CHANNELS] if len(guide) >= 2 else []
 
 
 def _ranked_steps(steps: list[Line]) -> list[Line]:
     """A step that speaks to the newcomer ("新成员请…", "Newcomers should…") before one that is
     only under a newcomer heading; then the better-retrieved passage; in reading order."""
     ranked = sorted(
-        steps, key=lambda ln: (not _NEWCOMER_DOES.search(_text(ln.text)), ln.chunk, ln.position)
+        steps,
+        key=lambda ln: (
+            not _NEWCOMER_DOES.search(to_simplified(_text(ln.text))),
+            ln.chunk,
+            ln.position,
+        ),
     )
     return sorted(ranked[:MAX_STEPS], key=lambda ln: ln.position)
 
@@ -197,7 +273,13 @@ def _operators(text: str) -> bool:
 def _ask_sentence(ln: Line) -> Line | None:
     """The line's sentence saying where to ask (a channel, a person), as a line of its own."""
     for sentence in split_sentences(_text(ln.text)):
-        if _ASK.search(sentence) and _WHERE.search(sentence) and not _operators(sentence):
+        if _BYLINE.match(sentence.strip()):
+            continue  # "整理：客服组 最近更新：…": who wrote the page, not where to ask
+        if (
+            _ASK.search(to_simplified(sentence))
+            and _WHERE.search(to_simplified(sentence))
+            and not _operators(sentence)
+        ):
             return replace(ln, text=sentence.strip())
     return None
 
