@@ -68,6 +68,26 @@ def test_action_items_are_whole_sentences_with_owner_and_deadline() -> None:
     assert "截止：周三 03-04" in s.to_markdown("zh")
 
 
+def test_a_decision_that_hands_out_tasks_lists_each_owner_in_the_to_do_list() -> None:
+    rows = chat(
+        (0, "站长-周姐", "方案定下来了："),
+        (1, "站长-周姐", "12月5日在社区活动中心办领养日。分工：阿豪11月14日前跟社区签好场地，"
+                        "小鱼干11月18日前出海报，预算200元；大壮12月5日开车运猫。"),
+        (2, "管理-阿豪", "收到"),
+        (3, "管理-小鱼干", "好的"),
+        (4, "大壮", "没问题"),
+    )  # fmt: skip
+    s = summarize_offline(rows, admins={"站长-周姐"})
+    assert [(a.owner, a.due_on) for a in s.action_items] == [
+        ("管理-阿豪", date(2026, 11, 14)),
+        ("管理-小鱼干", date(2026, 11, 18)),
+        ("大壮", date(2026, 12, 5)),
+    ]
+    assert s.action_items[1].task == "小鱼干11月18日前出海报，预算200元"
+    # shown in the to-do list although the decision's details hold the same sentence
+    assert "（负责：管理-阿豪；截止：11月14日）" in s.to_markdown("zh")
+
+
 def test_a_personal_resolution_is_not_a_group_decision() -> None:
     s = summarize_offline(DECIDED, admins={"组长-阿宁"})
     assert all("我决定" not in d.text for d in s.decisions)

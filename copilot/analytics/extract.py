@@ -12,7 +12,7 @@ from collections.abc import Collection
 from datetime import date, timedelta
 
 from copilot.analytics.people import member_named
-from copilot.text import MENTION_RE
+from copilot.text import MENTION_RE, to_simplified
 
 _CN_DIGITS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 _EN_DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -120,6 +120,11 @@ _OWNER_ZH_NAMED = [
     re.compile(
         rf"^(?:然后|另外|那就|就|那|再|还有|最后|同时|并且)?\s*{_NAME}\s*(?:你|您)?\s*(?:来|会|去)?\s*"
         rf"{_TASK_VERB_ZH}"
+    ),
+    # "阿豪11月14日前跟社区签好场地", "大壮22号开车运送": a member, a date, what they do then
+    re.compile(
+        rf"^(?:然后|另外|那就|就|那|再|还有|最后|同时|并且)?\s*{_NAME}\s*"
+        rf"(?={_DAY_ZH}\s*(?:之前|以前|前)?\s*(?:会|要|去|来|把|给|跟|和|开始)?\s*[\u4e00-\u9fff])"
     ),
 ]
 # English owners. Tagged: an @-mention or a label ("owner: dan") names the person outright.
@@ -339,3 +344,24 @@ def action_strength(clause: str) -> int:
 
 def split_clauses(sentence: str) -> list[str]:
     return [c.strip() for c in re.split(r"[，,]\s*", sentence) if c.strip()]
+
+
+_CLAUSES = re.compile(r"(?<=[，,；;])")
+_LABEL = re.compile(r"^[^\W\d]{1,6}[：:]\s*")  # "分工：" (not "22:00")
+
+
+def split_assignments(sentence: str, author: str, people: Collection[str]) -> list[str]:
+    """A sentence that hands out several tasks ("分工：阿豪11月14日前签好场地，小鱼干11月18日前
+    出海报") as one part per person, each with the clauses that follow it ("…，预算300元");
+    any other sentence as it is."""
+    parts: list[str] = []
+    owners = 0
+    for clause in _CLAUSES.split(sentence):
+        bare = _LABEL.sub("", to_simplified(clause).strip(" ，,；;"))
+        owner = find_owner(bare, author, addressed=False, people=people) if bare else None
+        if owner and owner != author and owner in people:
+            owners += 1
+            parts.append(clause)
+        elif parts:
+            parts[-1] += clause
+    return [p.strip(" ，,；;") for p in parts] if owners >= 2 else [sentence]

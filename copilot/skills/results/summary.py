@@ -241,9 +241,16 @@ def _within_budget(sections: list[tuple[str, list[str]]], used: int) -> list[tup
 
 
 def _in_decision(a: ActionItem, s: Summary) -> bool:
-    """The task is a decision's own sentence (shown once, under the decision)."""
+    """The task is a decision's own sentence (shown once, under the decision). A task with an
+    owner and a due date is listed all the same unless the decision names that owner: the
+    to-do list is where people look for what is theirs, and a decision's lines are cut short."""
     task = re.sub(r"\s+", "", a.task)
-    return any(task in re.sub(r"\s+", "", " ".join([d.text, *d.details])) for d in s.decisions)
+    dated = bool(a.owner and a.due)
+    return any(
+        task in re.sub(r"\s+", "", " ".join([d.text, *d.details]))
+        and (not dated or a.owner == d.owner)
+        for d in s.decisions
+    )
 
 
 def _decision(d: Decision, t: dict[str, str]) -> str:

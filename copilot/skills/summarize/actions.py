@@ -22,6 +22,7 @@ from copilot.analytics.extract import (
     commits_self,
     find_owner,
     resolve_date,
+    split_assignments,
 )
 from copilot.analytics.people import as_member
 from copilot.models import ChatMessage
@@ -81,7 +82,12 @@ def find_actions(
     chat writes them (`people`, default: everyone who spoke, and the admins)."""
     members = set(people) if people is not None else {m.author for m in clean} | set(roles.admins)
     by_id = {m.id: m for m in clean}
-    sentences = [(m, raw) for m in clean for raw in split_sentences(m.text)]
+    sentences = [
+        (m, part)
+        for m in clean
+        for raw in split_sentences(m.text)
+        for part in split_assignments(raw, m.author, members)
+    ]
     assigned = {(m.id, raw): x for m, raw in sentences if (x := _action(raw, m, False, members))}
     owners = {x[1] for x in assigned.values() if x[1]} | {d.owner for d in decisions if d.owner}
     calls = [m.ts for m in clean if is_question(m.text) and _CALL.search(fold_chinese(m.text))]

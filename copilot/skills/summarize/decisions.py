@@ -36,6 +36,7 @@ from copilot.analytics.extract import (
     find_place,
     find_when,
     resolve_date,
+    split_assignments,
 )
 from copilot.analytics.people import as_member
 from copilot.models import ChatMessage
@@ -236,6 +237,8 @@ def _located(d: Decision, m: ChatMessage, zone: ZoneInfo, people: Collection[str
         owner: str | None = _name_in(owner_line)
     elif commits_self(whole):
         owner = author
+    elif any(len(split_assignments(x, author, people)) > 1 for x in lines):
+        owner = author  # it hands out tasks to several people: its announcer owns the whole
     else:  # nobody named: the member who announced it is the one to ask
         owner = find_owner(whole, author, people=people) or author
     base = m.ts.astimezone(zone).date()
