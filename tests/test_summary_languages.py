@@ -84,7 +84,8 @@ MEETUP = chat(
 def test_english_decisions_carry_details_date_and_owner() -> None:
     s = summarize_offline(MEETUP, admins={"maria"}, tz="UTC")
     hall, newsletter = s.decisions
-    assert hall.details == ["Date: April 18, 6:30pm. Tickets are $15, sign-ups close April 10."]
+    # a detail line longer than a summary shows is split at its sentences, so nothing is cut
+    assert hall.details == ["Date: April 18, 6:30pm.", "Tickets are $15, sign-ups close April 10."]
     assert (hall.on, hall.owner) == (date(2026, 4, 18), "maria")  # announced, nobody named
     assert newsletter.on == date(2026, 3, 16)
     assert all("sugar" not in d.text for d in s.decisions)
@@ -136,3 +137,34 @@ def test_an_agreement_followed_by_a_request_records_the_proposal_it_agrees_to() 
     )
     (decision,) = summarize_offline(moderators, admins=set(), tz="Asia/Taipei").decisions
     assert "second Sunday" in decision.text
+
+
+GUILD = chat(
+    (0, "Priya Nair", "Decided: new jobs-board rules from Monday 23 November."),
+    (1, "Priya Nair", "Every post must state the rate and the deadline. Posts without a rate are "
+                      "removed after 24 hours. Mei Chen collects complaints by Friday 20 November, "
+                      "and I'll update the pinned template by Sunday 22 November."),
+    (2, "Mei Chen", "On it 👍"),
+    (5, "Ingrid Olsen", "Can I borrow a memoQ licence as an Associate member?"),
+    (40, "Hana Sato", "What do people charge for LQA on games?"),
+    (45, "Marco Bellini", "Per hour for me, £35"),
+    (400, "Tomasz Wójcik", "@Ingrid sorry for the slow reply: licences are for Full members, but "
+                           "agencies give a free memoQ web login for their projects."),
+)  # fmt: skip
+
+
+def test_a_labelled_verdict_takes_the_next_message_as_its_details_and_tasks() -> None:
+    s = summarize_offline(GUILD, admins={"Priya Nair"}, tz="Europe/London")
+    [rules] = s.decisions
+    assert "Posts without a rate are removed after 24 hours." in rules.details
+    assert [(a.owner, a.due_on) for a in s.action_items] == [
+        ("Mei Chen", date(2026, 11, 20)),
+        ("Priya Nair", date(2026, 11, 22)),
+    ]
+    assert s.action_items[1].task.startswith("I'll update the pinned template")
+
+
+def test_an_answer_addressed_to_the_asker_by_first_name_hours_later_answers() -> None:
+    s = summarize_offline(GUILD, admins={"Priya Nair"}, tz="Europe/London")
+    listed = [q.text for q in s.open_questions + s.unanswered_questions]
+    assert not any("memoQ" in q for q in listed), listed

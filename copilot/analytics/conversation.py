@@ -74,22 +74,50 @@ class Roles:
 
 
 def mentions(text: str, name: str) -> bool:
-    """Does `text` @-mention `name` (folded: case, width and script insensitive)?"""
+    """Does `text` @-mention `name` (folded: case, width and script insensitive), by the whole
+    name or the one members call them by ("@Ingrid" for Ingrid Olsen, "@阿豪" for 管理-阿豪)?"""
     if not name or ("@" not in text and "＠" not in text):  # cheap pre-check; folding is not
         return False
-    return f"@{fold_chinese(name)}" in fold_chinese(text)
+    folded = fold_chinese(text)
+    return any(_named_at(folded, f"@{who}") for who in _called(name))
 
 
 def addresses(text: str, name: str) -> bool:
-    """Does `text` @-mention `name`, or open with it ("Sasha K no, only Mon/Wed/Thu")? Many
-    members address someone by name without the @."""
+    """Does `text` @-mention `name`, or open with it ("Sasha K no, only Mon/Wed/Thu", "Aisha
+    yes — …")? Many members address someone by name without the @."""
     if mentions(text, name):
         return True
-    folded, who = fold_chinese(text).lstrip(), fold_chinese(name).strip()
-    if len(who) < 2 or not folded.startswith(who):
-        return False
-    rest = folded[len(who) :]
-    return not rest or not (rest[0].isalnum() or rest[0] == "_")
+    folded = fold_chinese(text).lstrip()
+    return any(len(who) >= 2 and _named_at(folded, who, start=True) for who in _called(name))
+
+
+def _called(name: str) -> list[str]:
+    """The folded names a member is called by: the whole name, the first of a Latin name's
+    words ("ingrid" for "Ingrid Olsen"), the part after a role prefix ("阿豪" for "管理-阿豪")."""
+    whole = fold_chinese(name).strip()
+    out = [whole] if whole else []
+    words = whole.split()
+    if len(words) > 1 and words[0].isascii() and len(words[0]) >= 3:
+        out.append(words[0])
+    for sep in ("-", "－", "—"):
+        tail = whole.rsplit(sep, 1)[-1].strip()
+        if sep in whole and len(tail) >= 2:
+            out.append(tail)
+    return out
+
+
+def _named_at(folded: str, who: str, *, start: bool = False) -> bool:
+    """`who` in `folded` (at its start when `start`) as a whole name, not a longer word's head."""
+    at = 0 if start else folded.find(who)
+    while at != -1:
+        if folded.startswith(who, at):
+            rest = folded[at + len(who) :]
+            if not rest or not (rest[0].isalnum() or rest[0] == "_"):
+                return True
+        if start:
+            return False
+        at = folded.find(who, at + 1)
+    return False
 
 
 class ConversationIndex:

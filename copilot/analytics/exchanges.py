@@ -12,7 +12,9 @@ and the question queue. A question's answer is, in this order of trust:
    content word with the question or has the shape of the answer it wants (a time for "几点",
    a number for "多少", a place for "在哪");
 4. within `QUIET_WINDOW`: the very next message in the channel and thread by someone else, when
-   it shares a content word with the question (a quiet channel answered hours later).
+   it shares a content word with the question (a quiet channel answered hours later);
+5. within `ADDRESSED_WINDOW`: a message addressed to the asker that shares a word with the
+   question ("@Ingrid sorry for the slow reply — …"), whatever was said in between.
 
 Candidates that are questions themselves, echoes ("同问", "+1", "me too"), stickers and media,
 spam and prompt injection never answer. The answerer's next messages within a few minutes
@@ -48,6 +50,7 @@ NEXT_MESSAGES = 4
 CONTINUATION = timedelta(minutes=3)
 MAX_ANSWER_MESSAGES = 3
 QUIET_WINDOW = timedelta(hours=6)
+ADDRESSED_WINDOW = timedelta(hours=24)
 
 _SAME_ASK = (  # someone else asking the same: the question is open, not answered
     r"同问|同求|\+1|加一|我也(?:想|是|要|不知道|不清楚|想知道|在找)|求\S{0,4}|蹲一个|蹲|mark|码住|顶"
@@ -332,7 +335,25 @@ def _first_answer(
                 return m
     if on_topic is not None:
         return on_topic
-    return _quiet_answer(index, q, common) if late_answers else None
+    if not late_answers:
+        return None
+    return _quiet_answer(index, q, common) or _addressed_later(index, q, common)
+
+
+def _addressed_later(
+    index: ConversationIndex, q: ChatMessage, common: Collection[str] = ()
+) -> ChatMessage | None:
+    """ "@Ingrid sorry for the slow reply — the licences are for Full members only": a message
+    addressed to the asker within `ADDRESSED_WINDOW`, in the question's channel and thread,
+    that tells (no question mark) and shares a word with the question the chat does not use
+    everywhere, answers it however much was said in between."""
+    words = _content_words(q.text) - set(common)
+    for m in index.following(q, ADDRESSED_WINDOW):
+        if m.ts < q.ts or flow(m) != flow(q) or member_key(m) == member_key(q):
+            continue
+        if addresses(m.text, q.author) and _says_to(m) and words & _content_words(m.text):
+            return m
+    return None
 
 
 # Said to the whole group, not to the asker: a greeting, a good night, "各位…", "everyone …".

@@ -151,6 +151,11 @@ _OWNER_EN_NAMED = [
         r"|is taking|volunteered to|is on (?:it|this)|can take"
         r"|is (?:hosting|leading|running|organi[sz]ing)|hosts|leads)\b"
     ),
+    # "Mei collects the glossaries by Monday 30 November": a member, what they do, a deadline
+    re.compile(
+        r"^(?:and\s+|then\s+)?([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\s+[a-z]+s\b"
+        r"(?=.*\b(?:by|before)\s+\w)"
+    ),
 ]
 _NOT_A_NAME = frozenset(
     "大家 各位 我们 你们 所有人 大伙 大家伙 你 您 他 她 它 谁 群里 这 那 "
@@ -348,6 +353,7 @@ def split_clauses(sentence: str) -> list[str]:
 
 _CLAUSES = re.compile(r"(?<=[，,；;])")
 _LABEL = re.compile(r"^[^\W\d]{1,6}[：:]\s*")  # "分工：" (not "22:00")
+_AND = re.compile(r"^(?:and|then|also|然后|另外|再)\s*", re.IGNORECASE)
 
 
 def split_assignments(sentence: str, author: str, people: Collection[str]) -> list[str]:
@@ -355,13 +361,15 @@ def split_assignments(sentence: str, author: str, people: Collection[str]) -> li
     出海报") as one part per person, each with the clauses that follow it ("…，预算300元");
     any other sentence as it is."""
     parts: list[str] = []
-    owners = 0
+    owners: set[str] = set()
     for clause in _CLAUSES.split(sentence):
         bare = _LABEL.sub("", to_simplified(clause).strip(" ，,；;"))
         owner = find_owner(bare, author, addressed=False, people=people) if bare else None
-        if owner and owner != author and owner in people:
-            owners += 1
+        if owner and (owner in people or owner == author) and owner not in owners:
+            owners.add(owner)  # "…, and I'll book Room 2A by Friday": the author is one of them
             parts.append(clause)
         elif parts:
             parts[-1] += clause
-    return [p.strip(" ，,；;") for p in parts] if owners >= 2 else [sentence]
+    if len(owners) < 2:
+        return [sentence]
+    return [_AND.sub("", p.strip(" ，,；;")) for p in parts]

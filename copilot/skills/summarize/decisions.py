@@ -53,6 +53,11 @@ _PERSONAL = re.compile(
     r"|\bI(?:'m| am)? going with\b",
     re.IGNORECASE,
 )
+# "Decided: …", "Agreed: …", "定了：…": the verdict as a label before what was decided
+_VERDICT_LABEL = re.compile(
+    r"^\W*(?:decided|agreed|decision|final(?:ly)?|定了|决定|确定了?|定下来了?|定案|决议)\s*[:：]",
+    re.IGNORECASE,
+)
 _HEADER_END = re.compile(r"(?:[:：]|如下|below|as follows)\s*$", re.I)
 _PRICE = re.compile(r"\d+(?:\.\d+)?\s*(?:元|块|rmb)|[¥￥$€£]\s*\d|\bfree\b|免费|aa制?", re.I)
 _LABELLED = re.compile(r"^\W{0,4}(?P<label>[^\W\d][^：:|\n]{0,11}?)\s*[：:]\s*(?P<value>\S.*)$")
@@ -140,8 +145,11 @@ def _decision(
         ref = index.by_id.get(m.reply_to or "") or previous.get(m.channel)
         if ref is not None:  # "就这么定了": the proposal it agrees to
             text, author = ref.text.strip(), ref.author
-    else:  # "各位，行程定案了" / "we're going with X": details may follow in the next messages
-        details += _following_details(m, clean, position, any_line=False)
+    else:  # "各位，行程定案了" / "we're going with X": details may follow in the next messages;
+        # after a labelled verdict ("Decided: new rules from Monday.") its author's next
+        # message is its details whatever it says
+        labelled = bool(_VERDICT_LABEL.match(to_simplified(cue)))
+        details += _following_details(m, clean, position, any_line=labelled)
     details = [part for d in details for part in _detail_parts(d)]
     return Decision(
         text=text[:200],
@@ -162,8 +170,15 @@ def _states_details(text: str) -> bool:
     and is not a task given to someone ("@小周 周三前确认大巴": an action item of its own)."""
     lines = [to_simplified(x) for x in text.splitlines() if x.strip()]
     folded = "\n".join(lines)
-    if DECISION_RE.search(folded) or MENTION_RE.search(folded) or action_strength(folded) == 2:
+    if DECISION_RE.search(folded) or MENTION_RE.search(folded):
         return False
+    if action_strength(folded) == 2:
+        # "Thursday 3 December, 19:00–21:00, Room 2A. … Mei collects the glossaries by…": the
+        # details come first and the tasks after them; a task alone is an action item
+        first = split_sentences(folded)[0] if folded else ""
+        return action_strength(first) < 2 and bool(
+            find_when(first) and (_PRICE.search(first) or find_place(first))
+        )
     return any(_is_detail_line(x) for x in lines) or bool(
         find_when(folded) or _PRICE.search(folded) or find_place(folded)
     )
@@ -206,6 +221,8 @@ def _detail_parts(line: str) -> list[str]:
     if len(line) <= DETAIL_CHARS:
         return [line]
     parts = [p.strip() for p in _DETAIL_SEPARATOR.split(line) if p.strip()]
+    if len(parts) == 1:  # "Every post must state the rate. Posts without one are removed…"
+        parts = [p.strip() for p in split_sentences(line) if p.strip()]
     return parts if len(parts) > 1 else [line]
 
 
@@ -235,12 +252,13 @@ def _located(d: Decision, m: ChatMessage, zone: ZoneInfo, people: Collection[str
     author = d.owner or m.author
     if owner_line:
         owner: str | None = _name_in(owner_line)
-    elif commits_self(whole):
-        owner = author
-    elif any(len(split_assignments(x, author, people)) > 1 for x in lines):
+    elif len(split_assignments(lines[0], author, people)) > 1:
         owner = author  # it hands out tasks to several people: its announcer owns the whole
-    else:  # nobody named: the member who announced it is the one to ask
-        owner = find_owner(whole, author, people=people) or author
+    else:  # the decision's own words first ("…，小王负责带横幅"), then its details
+        owner = find_owner(lines[0], author, people=people)
+        if owner is None:
+            owner = author if commits_self(whole) else find_owner(whole, author, people=people)
+        owner = owner or author  # nobody named: the member who announced it is the one to ask
     base = m.ts.astimezone(zone).date()
     return d.model_copy(
         update={
