@@ -231,3 +231,14 @@ def test_a_welcome_takes_the_guides_steps_and_its_channel_list(  # type: ignore[
     assert all(w in post for w in wanted), post
     assert not any(u in post for u in unwanted), post
     assert [post.index(w) for w in wanted] == sorted(post.index(w) for w in wanted)
+
+
+def test_a_fact_keeps_one_list_mark() -> None:
+    from copilot.skills.draft.offline import _bullet
+
+    assert (
+        _bullet("plain", 2, "1、不得私自把站里的猫带离救助站。")
+        == "2. 不得私自把站里的猫带离救助站。"
+    )
+    assert _bullet("html", 1, "（3）#general：公告") == "• #general：公告"
+    assert _bullet("plain", 1, "12月5日领养日") == "1. 12月5日领养日"  # a date is no list mark

@@ -196,3 +196,21 @@ def test_a_digest_item_is_named_by_its_event_and_its_second_message_is_not_news_
     assert len(soldering) == 1 and soldering[0].startswith("Soldering 101: Saturday March 21")
     assert "March 18" in soldering[0]
     assert any("0.10.2" in t for t in news)  # another announcement of the same turn stays
+
+
+def test_a_notice_about_next_month_with_a_deadline_this_month_is_that_months_notice() -> None:
+    roster = Notice(
+        lines=("12月排班接龙发了，在群公告，11月30日晚上22:00截止，每人至少报2个班",),
+        source="chat",
+        kind="chat",
+        author="管理-小鱼干",
+        slots=slots_of("12月排班接龙发了，在群公告，11月30日晚上22:00截止，每人至少报2个班"),
+    )
+    november = Notice(
+        lines=("11月排班接龙：10月31日晚上22:00截止",),
+        source="chat",
+        kind="chat",
+        author="管理-小鱼干",
+        slots=slots_of("11月排班接龙：10月31日晚上22:00截止"),
+    )
+    assert best_notice("12月值班排班接龙截止提醒", [november, roster]) is roster

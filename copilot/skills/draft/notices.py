@@ -428,7 +428,8 @@ def best_notice(
             elif days:
                 continue  # another date: another event (or another run of it)
         if topic_months and days:
-            if not topic_months & {mo for mo, _ in days}:
+            # "12月排班接龙…11月30日截止" is about December although its one date is in November
+            if not topic_months & ({mo for mo, _ in days} | months_named(notice.text)):
                 continue
             score += 0.5
         if notice.kind == "chat":

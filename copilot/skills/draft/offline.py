@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from copilot.embeddings import Embedder
+from copilot.knowledge.structure import list_marker
 from copilot.profile import CommunityProfile
 from copilot.retrieval.hybrid import RetrievedChunk
 from copilot.skills.draft import templates as T
@@ -283,6 +284,10 @@ def _title(title: str, markup: str) -> str:
 
 
 def _bullet(markup: str, i: int, text: str) -> str:
+    """A fact as a list line; its own list mark goes ("1、不得…" would read "2. 1、不得…")."""
+    marked = list_marker(text)
+    if marked is not None and marked[0] not in ("chapter",):
+        text = marked[1]
     return {"plain": f"{i}. ", "markdown": "- "}.get(markup, "• ") + text
 
 
