@@ -22,6 +22,8 @@ ADS = [
     "Looking for part-time workers, flexible hours, good pay, DM for details",
     "Get all the exam notes and answer keys, cheap, inbox me",
     "Check my bio for a special offer",
+    "🔥 Trados Studio lifetime licence — only £39!! Instant download, tested. Telegram @cat_deals",
+    "Get 200+ verified direct clients every month! Only £29.99/month. Sign up: leads.biz/x",
 ]
 NOT_ADS = [
     "我把笔记整理好了，需要的私我，免费",
@@ -31,6 +33,8 @@ NOT_ADS = [
     "谁有去年的真题？求分享",
     "DM me if you want the slides from today's talk",
     "I'm hiring for my team next year, anyone interested in referrals?",
+    "Please don't buy cracked licences: members can borrow the guild's (see the library)",
+    "The workshop is only £12 for members, tickets at loomguild.example/events",
 ]
 
 

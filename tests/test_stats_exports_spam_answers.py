@@ -199,3 +199,28 @@ def test_indefinite_question_words_and_put_downs_are_not_questions() -> None:
     ]
     report = compute_health(chat, now=START.replace(hour=23), tz="Asia/Shanghai")
     assert [q.text for q in report.questions] == ["十几个人能订包间吗", "这几个扩展哪个适合新手？"]
+
+
+def test_a_late_answer_addressed_to_the_asker_by_first_name_answers() -> None:
+    def at(i: int, minute: int, author: str, text: str, thread: str | None = None) -> ChatMessage:
+        m = msg(i, minute, author, text)
+        return m.model_copy(update={"thread": thread, "channel": "ask"})
+
+    chat = [
+        at(1, 0, "Ingrid Olsen", "Can I borrow a memoQ licence as an Associate member?"),
+        at(2, 60, "Hana Sato", "What do people charge for LQA on games?"),
+        at(3, 70, "Marco Bellini", "Per hour for me, £35", thread="m2"),
+        # six hours on, after another conversation: addressed to her by first name
+        at(4, 380, "Tomasz Wójcik", "@Ingrid sorry for the slow reply: memoQ licences are for "
+                                    "Full members only."),
+        at(5, 400, "Claire Dubois", "[JOB] ES>EN protocol, 15,000 words, £0.13/word"),
+        at(6, 410, "Emma Hughes", "Would you consider a student for part of it?", thread="m5"),
+        # in the job's thread 21 minutes later, naming her mid-sentence
+        at(7, 431, "Claire Dubois", "Not for this one, sorry Emma, it needs a specialist.",
+           thread="m5"),
+        at(8, 500, "Sam Patel", "Is anyone going to the ATA conference in 2027?"),
+    ]  # fmt: skip
+    report = compute_health(chat, now=START.replace(hour=23), tz="Asia/Shanghai")
+    assert [q.text for q in report.unanswered_questions] == [
+        "Is anyone going to the ATA conference in 2027?"
+    ]

@@ -91,6 +91,16 @@ def addresses(text: str, name: str) -> bool:
     return any(len(who) >= 2 and _named_at(folded, who, start=True) for who in _called(name))
 
 
+def names(text: str, name: str) -> bool:
+    """Does `text` name `name` as a word anywhere ("Not for this one, sorry Emma, …")? Only
+    Latin names of three letters or more: a Chinese name is a substring of too many words."""
+    folded = fold_chinese(text)
+    return any(
+        who.isascii() and len(who) >= 3 and re.search(rf"(?<![\w@]){re.escape(who)}(?!\w)", folded)
+        for who in _called(name)
+    )
+
+
 def _called(name: str) -> list[str]:
     """The folded names a member is called by: the whole name, the first of a Latin name's
     words ("ingrid" for "Ingrid Olsen"), the part after a role prefix ("阿豪" for "管理-阿豪")."""

@@ -36,6 +36,7 @@ from copilot.analytics.conversation import (
     addresses,
     flow,
     member_key,
+    names,
     replies_elsewhere,
 )
 from copilot.analytics.mood import is_insult
@@ -337,17 +338,16 @@ def _first_answer(
         return on_topic
     if not late_answers:
         return None
-    return _quiet_answer(index, q, common) or _addressed_later(index, q, common)
+    return _quiet_answer(index, q, common) or _addressed_later(index, q)
 
 
-def _addressed_later(
-    index: ConversationIndex, q: ChatMessage, common: Collection[str] = ()
-) -> ChatMessage | None:
+def _addressed_later(index: ConversationIndex, q: ChatMessage) -> ChatMessage | None:
     """ "@Ingrid sorry for the slow reply — the licences are for Full members only": a message
     addressed to the asker within `ADDRESSED_WINDOW`, in the question's channel and thread,
-    that tells (no question mark) and shares a word with the question the chat does not use
-    everywhere, answers it however much was said in between."""
-    words = _content_words(q.text) - set(common)
+    that tells (no question mark) and shares a word with the question, answers it however much
+    was said in between. Being addressed is the strong signal: any shared word will do, even
+    one the chat uses everywhere ("memoQ" in a translators' guild)."""
+    words = _content_words(q.text)
     for m in index.following(q, ADDRESSED_WINDOW):
         if m.ts < q.ts or flow(m) != flow(q) or member_key(m) == member_key(q):
             continue
@@ -421,8 +421,8 @@ def _quiet_answer(
             continue  # the asker adding detail ("我個舖想 12 月開") keeps the question open
         if replies_elsewhere(m, q) or not _usable(m):
             return None  # the channel moved on: someone else's conversation, not an answer
-        if addresses(m.text, q.author):
-            return m
+        if addresses(m.text, q.author) or (flow(q) is not None and names(m.text, q.author)):
+            return m  # in a thread, "Not for this one, sorry Emma, …" speaks to Emma too
         shared = _content_words(q.text) & _content_words(m.text)
         if m.ts - q.ts > NEARBY_WINDOW:
             shared -= set(common)

@@ -121,6 +121,10 @@ _EN_PITCH = re.compile(
     r"|\b(?:past|exam) papers\b|\banswer keys?\b|\bcourse materials?\b"
     r"|\bpart[- ]time\b.{0,60}\b(?:good pay|paid|per (?:hour|day)|flexible hours)\b"
     r"|\bflexible hours\b.{0,40}\bgood pay\b|\b(?:special|exclusive) offer\b"
+    # cracked software and sold leads: "lifetime licence — only £39!!", "200+ verified clients"
+    r"|\bonly [£$€]\s?[\d.,]+\s*(?:!!|/\s*month|per month|today)|\binstant download\b|\bcracked\b"
+    r"|\blifetime (?:licen[cs]e|access|deal)\b|\bfirst (?:week|month) free\b"
+    r"|\b\d+\+ (?:verified |new |direct )*(?:clients|leads|customers)\b"
 )
 # Someone to contact off the group: a messenger, an international phone number, a handle to
 # message, a link (bare t.me/... or shop.top/... included), or a contact already redacted.
