@@ -242,3 +242,23 @@ def test_a_fact_keeps_one_list_mark() -> None:
     )
     assert _bullet("html", 1, "（3）#general：公告") == "• #general：公告"
     assert _bullet("plain", 1, "12月5日领养日") == "1. 12月5日领养日"  # a date is no list mark
+
+
+def test_a_name_starting_with_the_and_a_topic_naming_its_kind_read_once(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    from copilot.config import Settings
+    from copilot.service import Copilot
+
+    (tmp_path / "events.md").write_text(
+        "# Events\n\nGlossary Swap Night is on Thursday 3 December, 19:00 in Room 2A.\n",
+        encoding="utf-8",
+    )
+    settings = Settings(data_dir=tmp_path / "data", llm_provider="offline", _env_file=None)  # type: ignore[call-arg]
+    cp = Copilot(settings, embedder=embedder, llm=None)
+    try:
+        assert not cp.ingest_paths("guild", [tmp_path / "events.md"], kind="playbook").skipped
+        save_profile(cp.db, "guild", CommunityProfile(name="The Loom Guild", language="en"))
+        post = cp.draft("guild", kind="reminder", topic="Reminder: Glossary Swap Night").text
+    finally:
+        cp.close()
+    assert "The Loom Guild team" in post and "The The" not in post, post
+    assert "Reminder: Reminder" not in post and post.count("Reminder: Glossary Swap Night") == 1

@@ -168,3 +168,14 @@ def test_an_answer_addressed_to_the_asker_by_first_name_hours_later_answers() ->
     s = summarize_offline(GUILD, admins={"Priya Nair"}, tz="Europe/London")
     listed = [q.text for q in s.open_questions + s.unanswered_questions]
     assert not any("memoQ" in q for q in listed), listed
+
+
+def test_agreeing_with_a_remark_is_not_a_decision() -> None:
+    rows = chat(
+        (0, "Chloé Martin", "The CPD slides were great, the MTPE pricing grid especially."),
+        (1, "Hana Sato", "Agreed, really useful"),
+        (2, "Priya Nair", "We agreed to move the AGM to 15 January."),
+    )
+    assert [d.text for d in summarize_offline(rows).decisions] == [
+        "We agreed to move the AGM to 15 January."
+    ]

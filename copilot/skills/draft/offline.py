@@ -144,7 +144,9 @@ def render(post: Post, variant: int) -> tuple[str, list[str]]:
         "name": _esc(name, markup) or ("我们的社群" if lang == "zh" else "our community"),
     }
     leads = T.LEADS[lang][post.kind]
-    lead = T.fill(leads[variant % len(leads)], **slots)
+    # "Friendly reminder: Glossary Swap Night", not "Friendly reminder: Reminder: Glossary…"
+    bare = _KIND_LABEL.sub("", slots["topic"]) or slots["topic"]
+    lead = T.fill(leads[variant % len(leads)], **{**slots, "topic": bare})
     facts = [_shorten(f.text, post.shorten) for f in post.facts]
     named = post.kind == "weekly_digest"  # a digest says who said what; a notice does not
     facts = [
@@ -154,7 +156,7 @@ def render(post: Post, variant: int) -> tuple[str, list[str]]:
     facts = [_esc(t, markup) for t in facts]
     emoji = post.tone not in ("formal", "concise")
     blocks: dict[str, str] = {
-        "title": _title(T.fill(T.TITLES[lang][post.kind], **slots), markup),
+        "title": _title(_title_text(post, lang, slots), markup),
         "greeting": T.fill(T.GREETINGS[lang][post.tone], **slots),
         "lead": lead,
         "details": _details(post, lang, emoji) if post.kind in DETAIL_KINDS else "",
@@ -168,7 +170,7 @@ def render(post: Post, variant: int) -> tuple[str, list[str]]:
         "cta": _esc(_own_language(post.profile.call_to_action, lang), markup)
         or T.CTAS[lang][post.kind],
         "hashtags": " ".join(f"#{t}" for t in _hashtags(post)),
-        "signoff": T.fill(T.SIGNOFFS[lang], **slots) if name and post.tone != "concise" else "",
+        "signoff": _signoff(lang, slots) if name and post.tone != "concise" else "",
     }
     if rule.id == "moments":
         layout = ["lead", "paragraph", "details", "cta", "hashtags"]
@@ -281,6 +283,26 @@ def _title(title: str, markup: str) -> str:
         "markdown": f"**{title}**",
         "html": f"<b>{title}</b>",
     }[markup]
+
+
+_KIND_LABEL = re.compile(
+    r"^\s*(?:reminder|announcement|heads[- ]up|提醒|公告|通知|活动)\s*[:：｜|]\s*", re.IGNORECASE
+)
+
+
+def _title_text(post: Post, lang: str, slots: dict[str, str]) -> str:
+    """The kind's title, or the topic alone when it already says what kind of post it is
+    ("Weekly recap: 16–22 November", not "Weekly digest: Weekly recap: …")."""
+    says = T.TITLE_SAYS.get(post.kind)
+    if says is not None and says.search(post.topic) and post.kind != "welcome":
+        return slots["topic"]
+    return T.fill(T.TITLES[lang][post.kind], **slots)
+
+
+def _signoff(lang: str, slots: dict[str, str]) -> str:
+    """ "— The Loom Guild team", never "— The The Loom Guild team"."""
+    signoff = T.fill(T.SIGNOFFS[lang], **slots)
+    return re.sub(r"\bThe (the )", r"\1", signoff, count=1, flags=re.IGNORECASE)
 
 
 def _bullet(markup: str, i: int, text: str) -> str:

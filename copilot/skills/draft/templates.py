@@ -7,6 +7,7 @@ converting the simplified text with OpenCC (one source of wording, no drift betw
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 KINDS = (
@@ -165,6 +166,15 @@ CTAS = {
 DIGEST_LABELS = {
     "zh": {"news": "📢 ", "decision": "✅ ", "answered": "💬 ", "open": "❓ 待解答："},
     "en": {"news": "📢 ", "decision": "✅ ", "answered": "💬 ", "open": "❓ Still open: "},
+}
+# A topic that already names its kind is the title on its own (no "提醒｜…截止提醒").
+TITLE_SAYS = {
+    "weekly_digest": re.compile(
+        r"digest|recap|round-?up|\bweekly\b|本周|周报|週報|精华|精華|回顾|回顧", re.I
+    ),
+    "reminder": re.compile(r"remind|提醒", re.I),
+    "announcement": re.compile(r"announce|公告", re.I),
+    "rules_reminder": re.compile(r"house rules|群规|群規", re.I),
 }
 SIGNOFFS = {"zh": "—— {name}运营组", "en": "— The {name} team"}
 DETAIL_LABELS = {"zh": ("时间", "地点"), "en": ("When", "Where")}
