@@ -214,3 +214,31 @@ def test_a_notice_about_next_month_with_a_deadline_this_month_is_that_months_not
         slots=slots_of("11月排班接龙：10月31日晚上22:00截止"),
     )
     assert best_notice("12月值班排班接龙截止提醒", [november, roster]) is roster
+
+
+def test_a_digest_reports_what_the_organisers_got_done_and_keeps_the_groups_topic_word() -> None:
+    z = ZoneInfo("Asia/Shanghai")
+    t0 = datetime(2026, 11, 16, 9, 0, tzinfo=z)
+    rows = [
+        # the group's topic word opens many messages: that is no check-in
+        (0, "小美", "领养的猫咪今天第一次吃罐头了，好开心"),
+        (5, "阿强", "领养日那天我也去帮忙，需要带什么吗"),
+        (9, "Kiki", "领养之前要准备的东西我列了一张清单"),
+        (60, "管理-小鱼干", "领养日海报做好了，大家帮忙转发朋友圈～"),
+        (70, "小美", "打卡 第3天"),
+        (71, "阿强", "打卡 第5天"),
+        (72, "Kiki", "打卡 第2天"),
+        (4000, "管理-小鱼干", "今天一共做了34个保暖窝，超额完成！"),
+        (4100, "小美", "我今天也做好了晚饭"),  # a member's own news, not the group's
+    ]
+    msgs = [
+        ChatMessage(id=f"m{i}", community="c", author=a, ts=t0 + timedelta(minutes=t), text=x)
+        for i, (t, a, x) in enumerate(rows)
+    ]
+    profile = CommunityProfile(name="暖爪", admins=["管理-小鱼干"])
+    items = digest_items(msgs, profile, t0, t0 + timedelta(days=7), "zh")
+    assert [i.text for i in items if i.section == "done"] == [
+        "领养日海报做好了，大家帮忙转发朋友圈～",
+        "今天一共做了34个保暖窝，超额完成！",
+    ]
+    assert not any("打卡" in i.text for i in items)  # check-ins stay out

@@ -1,7 +1,8 @@
-"""The week's digest from the chat: news, decisions, answered and open questions.
+"""The week's digest from the chat: news, decisions, what got done, answered and open questions.
 
 Ranked by what matters to members: the organisers' notices of events (with their day, place,
-fee and deadline), other announcements and group decisions, then questions the group answered,
+fee and deadline), other announcements and group decisions, what the organisers report as
+done ("海报做好了", "34 made, target beaten"), then questions the group answered,
 then questions still open. Routine posts never make it in: check-ins and other lines many
 members post alike, red packets, stickers, spam, personal resolutions ("我决定继续学").
 """
@@ -41,7 +42,14 @@ from copilot.text import (
 
 ITEM_CHARS = 120
 QA_CHARS = {"zh": 48, "en": 80}
-LIMITS = {"news": 3, "decision": 2, "answered": 2, "open": 2}
+LIMITS = {"news": 3, "decision": 2, "done": 2, "answered": 2, "open": 2}
+# What the organisers report as done this week: "领养日海报做好了", "今天一共做了34个，超额完成！",
+# "Room 2A is booked", "tickets are live".
+_DONE = re.compile(
+    r"做好了|完成了?[!！。～~]|超额完成|搞定了|签好了|订好了|到位了|发出去了|上线了|都装上了"
+    r"|\b(?:is|are|'s|'re) (?:done|booked|live|up|sorted|finished|ready)\b|\ball done\b",
+    re.IGNORECASE,
+)
 _PERSONAL = re.compile(
     r"我(?:决定|打算|准备|要|想)|\bI(?:'ve| have)? decided\b|\bI'm going to\b|\bmy plan\b", re.I
 )
@@ -61,7 +69,7 @@ _MODERATION = re.compile(r"已(?:移出|踢|撤回|禁言)|移出了|\b(?:banned
 
 @dataclass(frozen=True)
 class DigestItem:
-    section: str  # news | decision | answered | open
+    section: str  # news | decision | done | answered | open
     text: str
     messages: tuple[ChatMessage, ...]  # the messages it quotes, for its citation
 
@@ -146,6 +154,8 @@ def digest_items(
             news.append((weight, _clip(_one_line(m.text), ITEM_CHARS), m))
         elif is_decision(m.text) and not _PERSONAL.search(m.text) and len(m.text) >= 10:
             add("decision", _clip(_one_line(m.text), ITEM_CHARS), m)
+        elif roles.is_admin(m) and _DONE.search(to_simplified(m.text)) and len(m.text) >= 6:
+            add("done", _clip(_one_line(m.text), ITEM_CHARS), m)
     for _, text, m in sorted(news, key=lambda n: -n[0]):
         if all(_overlap(text, i.text) < 0.3 for i in items if i.section == "news"):
             add("news", text, m)
@@ -204,7 +214,9 @@ def _compact(notice: Notice, language: str) -> str:
             details.append(_balanced(first.strip()))
             # …and when sign-up closes, said later in the line ("…，报名接龙11月29日22:00截止")
             details += [c.strip(" 。.") for c in more if closes(c) and _signs_up(c)][:1]
-    text = title + (("：" if language == "zh" else ": ") + sep.join(details) if details else "")
+    if details:  # "Decided: new rules from Monday 23 November: Every post…", no ".:"
+        title = title.rstrip("。.!！ ") + ("：" if language == "zh" else ": ") + sep.join(details)
+    text = title
     return _clip(text, ITEM_CHARS + 40)
 
 
@@ -248,9 +260,17 @@ def _balanced(text: str) -> str:
 def _routine_openings(messages: Sequence[ChatMessage]) -> set[str]:
     """Openings many members post alike ('打卡 ✅ 第34天', '签到+滇红'): check-in boilerplate."""
     authors: dict[str, set[str]] = {}
+    lengths: dict[str, list[int]] = {}
     for m in messages:
-        authors.setdefault(_opening(m.text), set()).add(m.author)
-    return {opening for opening, who in authors.items() if opening and len(who) >= 3}
+        opening = _opening(m.text)
+        authors.setdefault(opening, set()).add(m.author)
+        lengths.setdefault(opening, []).append(len(m.text.strip()))
+    # Check-ins are short ones alike; "领养日海报做好了…" only opens with the group's topic word.
+    return {
+        opening
+        for opening, who in authors.items()
+        if opening and len(who) >= 3 and sorted(lengths[opening])[len(lengths[opening]) // 2] <= 16
+    }
 
 
 def _opening(text: str) -> str:

@@ -164,8 +164,20 @@ CTAS = {
     },
 }
 DIGEST_LABELS = {
-    "zh": {"news": "📢 ", "decision": "✅ ", "answered": "💬 ", "open": "❓ 待解答："},
-    "en": {"news": "📢 ", "decision": "✅ ", "answered": "💬 ", "open": "❓ Still open: "},
+    "zh": {
+        "news": "📢 ",
+        "decision": "✅ ",
+        "done": "🎉 ",
+        "answered": "💬 ",
+        "open": "❓ 待解答：",
+    },
+    "en": {
+        "news": "📢 ",
+        "decision": "✅ ",
+        "done": "🎉 ",
+        "answered": "💬 ",
+        "open": "❓ Still open: ",
+    },
 }
 # A topic that already names its kind is the title on its own (no "提醒｜…截止提醒").
 TITLE_SAYS = {
