@@ -262,3 +262,24 @@ def test_a_name_starting_with_the_and_a_topic_naming_its_kind_read_once(tmp_path
         cp.close()
     assert "The Loom Guild team" in post and "The The" not in post, post
     assert "Reminder: Reminder" not in post and post.count("Reminder: Glossary Swap Night") == 1
+
+
+def test_with_no_newcomer_steps_a_welcome_still_lists_the_channels(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    from copilot.config import Settings
+    from copilot.service import Copilot
+
+    (tmp_path / "about.md").write_text(
+        "# About the space\n\nWe are a community workshop with a laser cutter and 3D printers.\n\n"
+        "## Discord channels\n\n- #general for chatter, photos and announcements\n"
+        "- #help for questions about machines and bookings\n- #events for workshops\n",
+        encoding="utf-8",
+    )
+    settings = Settings(data_dir=tmp_path / "data", llm_provider="offline", _env_file=None)  # type: ignore[call-arg]
+    cp = Copilot(settings, embedder=embedder, llm=None)
+    try:
+        assert not cp.ingest_paths("hub", [tmp_path / "about.md"], kind="playbook").skipped
+        save_profile(cp.db, "hub", CommunityProfile(name="Maker Hub", language="en"))
+        post = cp.draft("hub", kind="welcome", topic="Welcome new members", channel="discord").text
+    finally:
+        cp.close()
+    assert all(c in post for c in ("#general", "#help", "#events")), post

@@ -160,7 +160,8 @@ def welcome_lines(
         elif ln.scope or _NEWCOMER_DOES.search(to_simplified(text)):
             steps.append(ln)
     chosen = _guide_steps(steps, chunks, lang) or _ranked_steps(steps)
-    extras: list[Line] = [] if not chosen else _channel_guide(lines, chosen)
+    # with no steps, the list of channels still tells a newcomer where things are
+    extras: list[Line] = _channel_guide(lines, chosen)
     text_so_far = to_simplified(" ".join(c.text for c in [*chosen, *extras]))
     asks = [a for ln in lines if ln not in chosen and (a := _ask_sentence(ln))]
     # "乜都可以问", "ask in #help" says where to ask; "付款问题" only names a topic
@@ -179,7 +180,7 @@ def welcome_lines(
     routine = min(routines, key=lambda ln: bool(_TABLE_ROW.match(ln.text)), default=None)
     if routine is not None and chosen and not _ROUTINE.search(text_so_far):
         extras.append(routine)
-    if not chosen:
+    if not chosen and not any(_CHANNEL_ITEM.match(_text(ln.text)) for ln in extras):
         return []
     picked = sorted([*chosen, *extras], key=lambda ln: ln.position)
     return [(_text(ln.text), ln.chunk, ln.position) for ln in picked]
