@@ -19,6 +19,7 @@ from copilot.analytics.spam import is_spam
 from copilot.cli import app
 from copilot.knowledge.chat_exports.slack import decode_mrkdwn
 from copilot.models import ChatMessage
+from copilot.skills.summarize.offline import summarize_offline
 
 T0 = 1793600000  # 2026-11-02 UTC, a Monday morning
 START = datetime(2026, 5, 4, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -224,3 +225,17 @@ def test_a_late_answer_addressed_to_the_asker_by_first_name_answers() -> None:
     assert [q.text for q in report.unanswered_questions] == [
         "Is anyone going to the ATA conference in 2027?"
     ]
+
+
+def test_a_yes_no_question_answered_by_repeating_its_verb_is_answered() -> None:
+    chat = [
+        msg(1, 0, "晴天", "203里那只黑猫还在打针吗？今天它没怎么吃"),
+        msg(2, 8, "林医生", "还在打，明天最后一针。晚上再观察一下"),
+        msg(3, 30, "小雨", "周末有人去市集吗？"),
+    ]
+    report = compute_health(chat, now=START.replace(hour=23), tz="Asia/Shanghai")
+    assert [q.text for q in report.unanswered_questions] == ["周末有人去市集吗？"]
+    # and the summary lists it neither as unanswered nor as still being discussed
+    summary = summarize_offline(chat)
+    listed = [q.text for q in summary.open_questions + summary.unanswered_questions]
+    assert listed == ["周末有人去市集吗？"]

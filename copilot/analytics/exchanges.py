@@ -89,7 +89,7 @@ _WANTS = [
     ),
     (  # a yes/no question ("线下模考必须去吗？") is answered by a yes or a no ("不强制的，…")
         re.compile(
-            r"吗\s*[?？]?\s*$|是不是|能不能|可不可以|有没有|要不要|用不用|需不需要"
+            r"吗\s*(?:[?？]|$)|是不是|能不能|可不可以|有没有|要不要|用不用|需不需要"
             r"|^(?:is|are|do|does|did|can|could|will|would|should|has|have)\b",
             re.I,
         ),
@@ -241,7 +241,18 @@ def _answers_shape(question: str, text: str, common: Collection[str] = ()) -> bo
     shaped = [want for asks, want in _WANTS if asks.search(folded_q)]
     if any(want.search(folded_a) for want in shaped):
         return True
-    return bool(_shared(question, text, common))
+    return _echoes_yes_no(folded_q, folded_a) or bool(_shared(question, text, common))
+
+
+_YES_NO_CLAUSE = re.compile(r"([\u4e00-\u9fff]{2,})吗\s*(?:[?？]|$)")
+
+
+def _echoes_yes_no(question: str, answer: str) -> bool:
+    """A Chinese yes/no question is answered by repeating its verb: "黑猫还在打针吗？" /
+    "还在打，明天最后一针", "能进吗？" / "能进，…"."""
+    clause = _YES_NO_CLAUSE.search(question)
+    head = re.match(r"[\u4e00-\u9fff]{2}", answer.lstrip())
+    return bool(clause and head and head.group(0) in clause.group(1))
 
 
 def _shared(question: str, text: str, common: Collection[str]) -> set[str]:
