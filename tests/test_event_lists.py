@@ -242,3 +242,24 @@ def test_a_digest_reports_what_the_organisers_got_done_and_keeps_the_groups_topi
         "今天一共做了34个保暖窝，超额完成！",
     ]
     assert not any("打卡" in i.text for i in items)  # check-ins stay out
+
+
+def test_a_guides_dated_section_is_the_event_its_document_title_names() -> None:
+    line = "下一次：2026年12月12日（周六）上午 10:00（伦敦时间），Zoom，约 90 分钟。"
+    review = Notice(
+        lines=(line, "报名方式：在 Slack 私信 Mei。"),
+        source="中英组术语库与CAT设置说明.txt",
+        kind="playbook",
+        heading="季度线上校对会",
+        path="中英组（ZH↔EN）术语库与 CAT 工具设置说明 > 季度线上校对会",
+        slots=slots_of(line),
+    )
+    coffee = Notice(
+        lines=("Online Coffee: first Tuesday of every month, 08:30, on Zoom",),
+        source="events.txt",
+        kind="playbook",
+        heading="Online Coffee",
+        path="Events > Online Coffee",
+        slots=slots_of("first Tuesday of every month, 08:30, on Zoom"),
+    )
+    assert best_notice("提醒中英组成员参加季度术语校对会", [coffee, review]) is review

@@ -409,8 +409,9 @@ def best_notice(
     for order, notice in enumerate(notices):
         days = calendar_days(notice.text) | calendar_days(notice.heading)
         match = _match(wanted, notice)
-        if match < MIN_MATCH and topic_days and topic_days & days and notice.path:
-            # the section states the topic's day; its document's title names the event
+        if match < MIN_MATCH and days and notice.path and (topic_days & days or not topic_days):
+            # the section states a day (the topic's, when it names one) and its document's
+            # title names the event: "中英组术语库说明 > 季度线上校对会: 下一次：12月12日…"
             match = _match(wanted, notice, notice.path)
         if match < MIN_MATCH:
             continue
