@@ -187,8 +187,9 @@ You can join any ride as a guest twice before you decide to become a member.
 How to join:
 
 1. Go to harbourcycling.club/join and pick your membership type there.
-2. Pay by card; you get an email with your membership number straight away.
-3. Post a hello in the group and tell us which part of the city you ride from.
+2. Set your display name to "First name | area", for example "Ana | Docklands".
+3. Pay by card; you get an email with your membership number straight away.
+4. Post a hello in the group and tell us which part of the city you ride from.
 """
 
 
@@ -208,7 +209,7 @@ How to join:
             EN_START,
             CommunityProfile(name="Harbour Cycling Club", type="interest", language="en"),
             "Welcome post for new members",
-            ["harbourcycling.club/join", "membership number", "Post a hello"],
+            ["harbourcycling.club/join", "First name | area", "membership number"],
             ["repair evening", "partner bike shops"],
         ),
     ],

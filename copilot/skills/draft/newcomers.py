@@ -154,7 +154,7 @@ def welcome_lines(
             continue
         if _operators(text) or len(text) < (10 if lang == "zh" else 20):
             continue  # the operators' own step, or a fragment (a template's field name)
-        if _TABLE_ROW.match(ln.text):
+        if _is_row(ln.text):
             if NEWCOMER.search(to_simplified(ln.text.strip().strip("|").split("|")[0])):
                 steps.append(ln)  # the newcomers' row of a roles table
         elif ln.scope or _NEWCOMER_DOES.search(to_simplified(text)):
@@ -177,7 +177,7 @@ def welcome_lines(
         and not _operators(_text(ln.text))
     ]
     # a list item says it better than a table row ("签到 | +2")
-    routine = min(routines, key=lambda ln: bool(_TABLE_ROW.match(ln.text)), default=None)
+    routine = min(routines, key=lambda ln: _is_row(ln.text), default=None)
     if routine is not None and chosen and not _ROUTINE.search(text_so_far):
         extras.append(routine)
     if not chosen and not any(_CHANNEL_ITEM.match(_text(ln.text)) for ln in extras):
@@ -294,6 +294,11 @@ def _said(text: str, steps: Sequence[Line], sections: set[str]) -> bool:
     return any(folded in fold_chinese(_text(s.text)) for s in steps)
 
 
+def _is_row(line: str) -> bool:
+    """A table row; a list item quoting "First name | language pairs" is none."""
+    return bool(_TABLE_ROW.match(line)) and _list_item(line) is None
+
+
 def _list_item(line: str) -> str | None:
     """The text of a numbered or bulleted line (a section number is a heading, not an item)."""
     marked = list_marker(line.strip())
@@ -302,7 +307,7 @@ def _list_item(line: str) -> str | None:
 
 def _text(line: str) -> str:
     """A list item or table row as a sentence: no list mark, no Markdown, cells joined."""
-    if _TABLE_ROW.match(line):
+    if _is_row(line):
         cells = [c.strip() for c in line.strip().strip("|").split("|") if c.strip()]
         line = f"{cells[0]}: " + "; ".join(cells[1:]) if len(cells) > 1 else cells[0]
     line = line.lstrip("> ")
