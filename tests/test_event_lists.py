@@ -263,3 +263,23 @@ def test_a_guides_dated_section_is_the_event_its_document_title_names() -> None:
         slots=slots_of("first Tuesday of every month, 08:30, on Zoom"),
     )
     assert best_notice("提醒中英组成员参加季度术语校对会", [coffee, review]) is review
+
+
+def test_what_a_person_the_notice_names_says_under_it_is_part_of_it() -> None:
+    t0 = datetime(2026, 11, 13, 10, 0, tzinfo=ZoneInfo("Europe/London"))
+
+    def at(i: int, minute: int, author: str, text: str, thread: str | None = None) -> ChatMessage:
+        ts = t0 + timedelta(minutes=minute)
+        return ChatMessage(
+            id=f"m{i}", community="c", author=author, ts=ts, text=text, thread=thread
+        )
+
+    msgs = [
+        at(0, 0, "Priya Nair", "Glossary Swap Night: Thursday 3 December, 19:00, Room 2A. Mei "
+                               "collects the glossaries by Monday 30 November.", thread="m0"),
+        at(1, 5, "陈美玲 Mei Chen", "On it — send me your files as .xlsx or .tbx", thread="m0"),
+        at(2, 6, "Leo Schmidt", "Yay, can't wait", thread="m0"),  # not named in the notice
+    ]  # fmt: skip
+    [notice] = chat_notices(msgs)
+    assert notice.lines[-1] == "陈美玲 Mei Chen: On it — send me your files as .xlsx or .tbx"
+    assert "Leo" not in notice.text

@@ -107,8 +107,9 @@ def _called(name: str) -> list[str]:
     whole = fold_chinese(name).strip()
     out = [whole] if whole else []
     words = whole.split()
-    if len(words) > 1 and words[0].isascii() and len(words[0]) >= 3:
-        out.append(words[0])
+    latin = [w for w in words if w.isascii() and w.isalpha()]
+    if len(words) > 1 and latin and len(latin[0]) >= 3:
+        out.append(latin[0])  # "ingrid" for "Ingrid Olsen", "mei" for "陈美玲 Mei Chen"
     for sep in ("-", "－", "—"):
         tail = whole.rsplit(sep, 1)[-1].strip()
         if sep in whole and len(tail) >= 2:

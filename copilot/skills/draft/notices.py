@@ -14,7 +14,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from copilot.analytics.conversation import member_key, normalize
+from copilot.analytics.conversation import member_key, mentions, names, normalize
 from copilot.analytics.exchanges import is_noise, is_signup_chain, link_questions
 from copilot.analytics.extract import find_place
 from copilot.analytics.spam import spam_ids
@@ -222,6 +222,7 @@ def chat_notices(messages: Sequence[ChatMessage], admins: Collection[str] = ()) 
         ]
         if not lines:
             continue
+        lines += _owners_replies(turn, clean, "\n".join(lines))
         text = "\n".join(lines)
         slots = slots_of(text)
         if "date" not in slots or len(slots) < 2 or all(map(is_question, split_sentences(text))):
@@ -520,6 +521,26 @@ def _match(wanted: set[str], notice: Notice, heading: str = "") -> float:
 
 def _title(notice: Notice) -> str:
     return " ".join([notice.heading, *notice.lines[:2]])
+
+
+OWNER_REPLY_WINDOW = timedelta(hours=2)
+
+
+def _owners_replies(turn: list[ChatMessage], clean: Sequence[ChatMessage], text: str) -> list[str]:
+    """What the people a notice names say under it ("Mei collects the glossaries by Monday" /
+    Mei, in its thread: "On it — send me your files as .xlsx or .tbx"): part of the notice,
+    with who said it."""
+    ids = {m.id for m in turn}
+    out: list[str] = []
+    for m in clean:
+        if m.ts <= turn[-1].ts or m.ts - turn[-1].ts > OWNER_REPLY_WINDOW:
+            continue
+        in_thread = (m.thread in ids) or (m.reply_to in ids)
+        if not in_thread or member_key(m) == member_key(turn[0]) or is_question(m.text):
+            continue
+        if names(text, m.author) or mentions(text, m.author):
+            out.append(f"{m.author}: {m.text.strip()}")
+    return out[:2]
 
 
 def _turns(messages: Sequence[ChatMessage]) -> list[list[ChatMessage]]:
