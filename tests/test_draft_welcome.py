@@ -54,6 +54,26 @@ EN_RULES = """# Server rules
 """
 
 
+def draft_over(  # type: ignore[no-untyped-def]
+    tmp_path, embedder, files: dict[str, str], profile: CommunityProfile, **request: str
+) -> str:
+    """Ingest `files` (name -> text) as one community's playbooks and draft one post."""
+    from copilot.config import Settings
+    from copilot.service import Copilot
+
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    settings = Settings(data_dir=tmp_path / "data", llm_provider="offline", _env_file=None)  # type: ignore[call-arg]
+    cp = Copilot(settings, embedder=embedder, llm=None)
+    try:
+        paths = [tmp_path / name for name in files]
+        assert not cp.ingest_paths("club", paths, kind="playbook").skipped
+        save_profile(cp.db, "club", profile)
+        return cp.draft("club", **request).text  # type: ignore[arg-type]
+    finally:
+        cp.close()
+
+
 @pytest.fixture(scope="module")
 def clubs(tmp_path_factory: pytest.TempPathFactory, embedder):  # type: ignore[no-untyped-def]
     from copilot.config import Settings
@@ -217,18 +237,10 @@ How to join:
 def test_a_welcome_takes_the_guides_steps_and_its_channel_list(  # type: ignore[no-untyped-def]
     tmp_path, embedder, name, text, profile, topic, wanted, unwanted
 ) -> None:
-    from copilot.config import Settings
-    from copilot.service import Copilot
-
-    (tmp_path / name).write_text(text, encoding="utf-8")
-    settings = Settings(data_dir=tmp_path / "data", llm_provider="offline", _env_file=None)  # type: ignore[call-arg]
-    cp = Copilot(settings, embedder=embedder, llm=None)
-    try:
-        assert not cp.ingest_paths("club", [tmp_path / name], kind="playbook").skipped
-        save_profile(cp.db, "club", profile)
-        post = cp.draft("club", kind="welcome", topic=topic, language=profile.language).text
-    finally:
-        cp.close()
+    post = draft_over(
+        tmp_path, embedder, {name: text}, profile,
+        kind="welcome", topic=topic, language=profile.language,
+    )  # fmt: skip
     assert all(w in post for w in wanted), post
     assert not any(u in post for u in unwanted), post
     assert [post.index(w) for w in wanted] == sorted(post.index(w) for w in wanted)
@@ -246,41 +258,24 @@ def test_a_fact_keeps_one_list_mark() -> None:
 
 
 def test_a_name_starting_with_the_and_a_topic_naming_its_kind_read_once(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
-    from copilot.config import Settings
-    from copilot.service import Copilot
-
-    (tmp_path / "events.md").write_text(
-        "# Events\n\nGlossary Swap Night is on Thursday 3 December, 19:00 in Room 2A.\n",
-        encoding="utf-8",
-    )
-    settings = Settings(data_dir=tmp_path / "data", llm_provider="offline", _env_file=None)  # type: ignore[call-arg]
-    cp = Copilot(settings, embedder=embedder, llm=None)
-    try:
-        assert not cp.ingest_paths("guild", [tmp_path / "events.md"], kind="playbook").skipped
-        save_profile(cp.db, "guild", CommunityProfile(name="The Loom Guild", language="en"))
-        post = cp.draft("guild", kind="reminder", topic="Reminder: Glossary Swap Night").text
-    finally:
-        cp.close()
+    events = "# Events\n\nGlossary Swap Night is on Thursday 3 December, 19:00 in Room 2A.\n"
+    post = draft_over(
+        tmp_path, embedder, {"events.md": events},
+        CommunityProfile(name="The Loom Guild", language="en"),
+        kind="reminder", topic="Reminder: Glossary Swap Night",
+    )  # fmt: skip
     assert "The Loom Guild team" in post and "The The" not in post, post
     assert "Reminder: Reminder" not in post and post.count("Reminder: Glossary Swap Night") == 1
 
 
 def test_with_no_newcomer_steps_a_welcome_still_lists_the_channels(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
-    from copilot.config import Settings
-    from copilot.service import Copilot
-
-    (tmp_path / "about.md").write_text(
+    about = (
         "# About the space\n\nWe are a community workshop with a laser cutter and 3D printers.\n\n"
         "## Discord channels\n\n- #general for chatter, photos and announcements\n"
-        "- #help for questions about machines and bookings\n- #events for workshops\n",
-        encoding="utf-8",
+        "- #help for questions about machines and bookings\n- #events for workshops\n"
     )
-    settings = Settings(data_dir=tmp_path / "data", llm_provider="offline", _env_file=None)  # type: ignore[call-arg]
-    cp = Copilot(settings, embedder=embedder, llm=None)
-    try:
-        assert not cp.ingest_paths("hub", [tmp_path / "about.md"], kind="playbook").skipped
-        save_profile(cp.db, "hub", CommunityProfile(name="Maker Hub", language="en"))
-        post = cp.draft("hub", kind="welcome", topic="Welcome new members", channel="discord").text
-    finally:
-        cp.close()
+    post = draft_over(
+        tmp_path, embedder, {"about.md": about}, CommunityProfile(name="Maker Hub", language="en"),
+        kind="welcome", topic="Welcome new members", channel="discord",
+    )  # fmt: skip
     assert all(c in post for c in ("#general", "#help", "#events")), post
