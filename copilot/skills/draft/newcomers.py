@@ -195,7 +195,8 @@ def _guide_steps(steps: list[Line], chunks: Sequence[RetrievedChunk], lang: str)
         if not (ln.scope and ln.item):
             continue
         last = blocks[-1][-1] if blocks else None
-        number, last_number = item_number(ln.text), last and item_number(last.text)
+        number = item_number(ln.text)
+        last_number = item_number(last.text) if last is not None else None
         if (
             last is not None
             and chunks[last.chunk].source == chunks[ln.chunk].source
