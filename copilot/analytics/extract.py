@@ -355,7 +355,7 @@ def split_clauses(sentence: str) -> list[str]:
 
 
 _CLAUSES = re.compile(r"(?<=[，,；;])")
-_LABEL = re.compile(r"^[^\W\d]{1,6}[：:]\s*")  # "分工：" (not "22:00")
+TASK_LABEL = re.compile(r"^[^\W\d]{1,6}[：:]\s*")  # "分工：", "TODO:" (not "22:00")
 _AND = re.compile(r"^(?:and|then|also|然后|另外|再)\s*", re.IGNORECASE)
 
 
@@ -363,10 +363,13 @@ def split_assignments(sentence: str, author: str, people: Collection[str]) -> li
     """A sentence that hands out several tasks ("分工：阿豪11月14日前签好场地，小鱼干11月18日前
     出海报") as one part per person, each with the clauses that follow it ("…，预算300元");
     any other sentence as it is."""
+    clauses = _CLAUSES.split(sentence)
+    if len(clauses) < 2:
+        return [sentence]  # one clause names one owner at most
     parts: list[str] = []
     owners: set[str] = set()
-    for clause in _CLAUSES.split(sentence):
-        bare = _LABEL.sub("", to_simplified(clause).strip(" ，,；;"))
+    for clause in clauses:
+        bare = TASK_LABEL.sub("", to_simplified(clause).strip(" ，,；;"))
         owner = find_owner(bare, author, addressed=False, people=people) if bare else None
         if owner and (owner in people or owner == author) and owner not in owners:
             owners.add(owner)  # "…, and I'll book Room 2A by Friday": the author is one of them

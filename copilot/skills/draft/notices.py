@@ -216,13 +216,14 @@ def chat_notices(messages: Sequence[ChatMessage], admins: Collection[str] = ()) 
     by_id = {m.id: m for m in clean}
     notices: list[Notice] = []
     chains: set[str] = set()  # sign-up list headers seen: a copy with one more name adds none
+    under = _replies_under(clean)
     for turn in _turns(clean):
         lines = [
             ln.strip() for m in turn for ln in _notice_text(m, chains).splitlines() if ln.strip()
         ]
         if not lines:
             continue
-        lines += _owners_replies(turn, clean, "\n".join(lines))
+        lines += _owners_replies(turn, under, "\n".join(lines))
         text = "\n".join(lines)
         slots = slots_of(text)
         if "date" not in slots or len(slots) < 2 or all(map(is_question, split_sentences(text))):
@@ -526,17 +527,28 @@ def _title(notice: Notice) -> str:
 OWNER_REPLY_WINDOW = timedelta(hours=2)
 
 
-def _owners_replies(turn: list[ChatMessage], clean: Sequence[ChatMessage], text: str) -> list[str]:
+def _replies_under(clean: Sequence[ChatMessage]) -> dict[str, list[tuple[int, ChatMessage]]]:
+    """Each message's replies and thread messages, with their place in the chat: looked up once,
+    not scanned for every notice."""
+    under: dict[str, list[tuple[int, ChatMessage]]] = {}
+    for i, m in enumerate(clean):
+        for parent in {m.thread, m.reply_to} - {None, m.id}:
+            under.setdefault(str(parent), []).append((i, m))
+    return under
+
+
+def _owners_replies(
+    turn: list[ChatMessage], under: dict[str, list[tuple[int, ChatMessage]]], text: str
+) -> list[str]:
     """What the people a notice names say under it ("Mei collects the glossaries by Monday" /
     Mei, in its thread: "On it — send me your files as .xlsx or .tbx"): part of the notice,
     with who said it."""
-    ids = {m.id for m in turn}
+    found = {i: m for parent in turn for i, m in under.get(parent.id, [])}
     out: list[str] = []
-    for m in clean:
+    for _, m in sorted(found.items()):
         if m.ts <= turn[-1].ts or m.ts - turn[-1].ts > OWNER_REPLY_WINDOW:
             continue
-        in_thread = (m.thread in ids) or (m.reply_to in ids)
-        if not in_thread or member_key(m) == member_key(turn[0]) or is_question(m.text):
+        if member_key(m) == member_key(turn[0]) or is_question(m.text):
             continue
         if names(text, m.author) or mentions(text, m.author):
             out.append(f"{m.author}: {m.text.strip()}")

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from copilot.analytics.conversation import Roles
 from copilot.analytics.extract import (
+    TASK_LABEL,
     WHEN_RE,
     action_strength,
     commits_self,
@@ -30,7 +31,6 @@ from copilot.skills.results import ActionItem, Decision
 from copilot.text import MENTION_RE, fold_chinese, is_question, split_sentences, to_simplified
 
 PLAN_WINDOW = timedelta(minutes=30)  # "I'll bring the snacks" right after a decision
-_TASK_LABEL = re.compile(r"^[^\W\d]{1,6}[：:]\s*")  # "分工：", "TODO:" (not "22:00")
 _LEADING_MENTION = re.compile(r"^\s*[@＠](?P<name>[^\s@,，:：。!！?？]+)\s*")
 _DEADLINE_AFTER = re.compile(
     r"^\s*[)）]?\s*(?:下班|睡觉|睡|中午|晚上|上午|下午|午饭|开始|出发)?\s*(?:之前|以前|前|截止|为止)",
@@ -185,8 +185,8 @@ def _action(
     commitment by this author counts; `organiser`: the author runs the group, so what they
     say will be published by a deadline, with nobody named, is theirs to do)."""
     author = m.author
-    sentence = _TASK_LABEL.sub("", to_simplified(raw).strip())
-    shown = _TASK_LABEL.sub("", raw.strip())
+    sentence = TASK_LABEL.sub("", to_simplified(raw).strip())
+    shown = TASK_LABEL.sub("", raw.strip())
     mine = commits_self(sentence)
     lead = _LEADING_MENTION.match(sentence)
     # "@priya can you book the room by Tuesday?" asks priya to do something: a task.
