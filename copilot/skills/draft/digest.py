@@ -46,7 +46,7 @@ LIMITS = {"news": 3, "decision": 2, "done": 2, "answered": 2, "open": 2}
 # What the organisers report as done this week: "领养日海报做好了", "今天一共做了34个，超额完成！",
 # "Room 2A is booked", "tickets are live".
 _DONE = re.compile(
-    r"做好了|完成了?[!！。～~]|超额完成|搞定了|签好了|订好了|到位了|发出去了|上线了|都装上了"
+    r"做好了|完成了?[!！。～~]|超额完成|搞定了|签好了|订好了|到位了|发出去了|上线了"
     r"|\b(?:is|are|'s|'re) (?:done|booked|live|up|sorted|finished|ready)\b|\ball done\b",
     re.IGNORECASE,
 )
