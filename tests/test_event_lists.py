@@ -22,6 +22,15 @@ from copilot.skills.draft.notices import (
 )
 from copilot.skills.summarize.offline import summarize_offline
 
+
+def timed(t0: datetime, rows: list[tuple[int, str, str]]) -> list[ChatMessage]:
+    """(minutes after t0, author, text) rows as chat messages m0, m1, …"""
+    return [
+        ChatMessage(id=f"m{i}", community="c", author=a, ts=t0 + timedelta(minutes=t), text=x)
+        for i, (t, a, x) in enumerate(rows)
+    ]
+
+
 WEEK = Notice(
     lines=(
         "📅 This week at the Hub",
@@ -161,10 +170,7 @@ def test_a_digest_dates_an_announcement_by_its_signup_list_and_keeps_when_signup
         (601, "老周", "年终10公里测试赛：12月6日（周日）早上7:00检录，起终点在白鹭坡，会员30元，"
                       "报名接龙11月29日（周日）22:00截止。"),
     ]  # fmt: skip
-    msgs = [
-        ChatMessage(id=f"m{i}", community="c", author=a, ts=t0 + timedelta(minutes=t), text=x)
-        for i, (t, a, x) in enumerate(rows)
-    ]
+    msgs = timed(t0, rows)
     profile = CommunityProfile(name="夜跑团", admins=["老周"])
     items = digest_items(msgs, profile, t0, t0 + timedelta(days=7), "zh")
     news = [i.text for i in items if i.section == "news"]
@@ -182,10 +188,7 @@ def test_a_digest_item_is_named_by_its_event_and_its_second_message_is_not_news_
                      "max 12 people · sign up in the thread by Wednesday March 18, 9:00 pm"),
         (3, "Priya", "📢 **Release 0.10.2 is live!**\n• Co-op: host migration\n• Fixed: a dupe"),
     ]  # fmt: skip
-    msgs = [
-        ChatMessage(id=f"m{i}", community="c", author=a, ts=t0 + timedelta(minutes=t), text=x)
-        for i, (t, a, x) in enumerate(rows)
-    ]
+    msgs = timed(t0, rows)
     profile = CommunityProfile(name="Hub", admins=["Priya"])
     news = [
         i.text
@@ -231,10 +234,7 @@ def test_a_digest_reports_what_the_organisers_got_done_and_keeps_the_groups_topi
         (4000, "管理-小鱼干", "今天一共做了34个保暖窝，超额完成！"),
         (4100, "小美", "我今天也做好了晚饭"),  # a member's own news, not the group's
     ]
-    msgs = [
-        ChatMessage(id=f"m{i}", community="c", author=a, ts=t0 + timedelta(minutes=t), text=x)
-        for i, (t, a, x) in enumerate(rows)
-    ]
+    msgs = timed(t0, rows)
     profile = CommunityProfile(name="暖爪", admins=["管理-小鱼干"])
     items = digest_items(msgs, profile, t0, t0 + timedelta(days=7), "zh")
     assert [i.text for i in items if i.section == "done"] == [
