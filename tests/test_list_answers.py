@@ -115,6 +115,25 @@ def test_a_sentence_that_names_a_list_is_answered_with_that_list(club: Copilot) 
     assert "暴雨" not in answer  # the other list the sentence names has two items, not four
 
 
+# A rule list whose last item introduces a sub-list of duties, numbered in another style.
+DUTIES = """值班规则
+1、每位志愿者每月至少值班两次，每班四个小时。
+2、临时不能来，最晚提前一天在群里说明。
+3、值班内容：
+（1）清理猫砂盆，每班至少一次；
+（2）按喂食表称量喂食；
+（3）给猫碗换水；
+（4）填写值班记录本。
+"""
+
+
+def test_an_item_with_a_sub_list_brings_the_sub_list_into_the_answer(one_doc_answers) -> None:  # type: ignore[no-untyped-def]
+    answer = one_doc_answers("值班规则.txt", DUTIES, "值班规则有哪几条？")
+    for duty in ("猫砂盆", "喂食表", "换水", "值班记录本"):
+        assert duty in answer, answer
+    assert answer.index("值班内容") < answer.index("猫砂盆")  # under the item that lists them
+
+
 def test_a_question_names_how_many_items_it_wants() -> None:
     assert read_question("社群的五个核心要素是什么？").count == 5
     assert read_question("What are the three roles?").count == 3

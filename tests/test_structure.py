@@ -145,6 +145,20 @@ def test_labelled_lines_are_a_list_under_the_line_that_introduces_them() -> None
     assert items[0].lead == "每个月按周轮换科目："
 
 
+def test_a_sub_list_under_an_item_ending_with_a_colon_is_led_by_that_item() -> None:
+    text = (
+        "值班规则\n1、每月至少值班2次。\n2、值班内容：\n（1）清理猫砂盆；\n（2）按喂食表喂食；\n"
+        "3、临时不能来提前24小时说。\n"
+    )
+    items = [b for b in read_outline(text).blocks if b.kind == "item"]
+    subs = [b for b in items if b.text in ("清理猫砂盆；", "按喂食表喂食；")]
+    assert [b.lead for b in subs] == ["值班内容：", "值班内容："]
+    # the parent list goes on after the sub-list, as one list
+    parents = [b for b in items if b not in subs]
+    assert len(parents) == 3 and len({(b.group, b.lead) for b in parents}) == 1
+    assert parents[0].lead != "值班内容："
+
+
 def test_a_paragraph_without_punctuation_is_cut_into_bounded_chunks_and_units() -> None:
     run_on = "".join(f"第{i}次大家一起遛狗然后拍照分享" for i in range(400))  # no punctuation
     pieces = split_markdown("# 活动记录\n" + run_on, max_tokens=120)

@@ -220,6 +220,10 @@ def read_outline(text: str, title: str = "") -> Outline:
             start = _ordinal(line)
             if start and start > 1 and numbered.get(style, (0, 0, ""))[1] == start - 1:
                 run_group, _, run_lead = numbered[style]
+            elif (parent := _parent_item(outline.blocks)) is not None:
+                # "5、值班内容：" then "（1）…（4）": the sub-list belongs to that item, which
+                # says what it lists far better than the section heading does.
+                run_lead = parent
             while i < len(lines) and lines[i].marker and lines[i].marker[0] == style:  # type: ignore[index]
                 item_line = lines[i]
                 assert item_line.marker is not None
@@ -248,6 +252,14 @@ def read_outline(text: str, title: str = "") -> Outline:
         lead = raw
         i += 1
     return outline
+
+
+def _parent_item(blocks: list[Block]) -> str | None:
+    """The text of the item just before, when it ends with a colon: it introduces a sub-list."""
+    last = blocks[-1] if blocks else None
+    if last is not None and last.kind == "item" and last.text.endswith(("：", ":")):
+        return last.text
+    return None
 
 
 def _content_lines(text: str) -> list[_Line]:

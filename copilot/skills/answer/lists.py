@@ -53,7 +53,11 @@ def list_answer(
     if chunk.kind == "chat":
         return None
     lists = _lists(retrieval)
-    introduces = unit.kind == "sentence" and announces_list(unit.text)
+    # "特点如下：" introduces the list after it; so does an item ending with a colon
+    # ("5、值班内容：") the sub-list under it.
+    introduces = announces_list(unit.text) and (
+        unit.kind == "sentence" or (unit.kind == "item" and unit.text.endswith(("：", ":")))
+    )
     # A sentence names a list by its title ("整理成“五个必须”"); so does an overview's item,
     # which is a sub-heading with the list under it. That item never answers by itself (it is
     # only a title), so its section's list does, whatever the question's wording.
@@ -94,7 +98,8 @@ def list_answer(
     chosen = max(candidates, key=preference)
     lead = unit.text if chosen is introduced else chosen.lead
     assert chosen.cite is not None
-    return _render(lead, chosen.ordered()), chosen.cite
+    sublists = {c.lead: c.ordered() for c in lists.values() if c.key[0] == chosen.key[0]}
+    return _render(lead, chosen.ordered(), sublists), chosen.cite
 
 
 def _key(chunk: RetrievedChunk, unit: Unit) -> ListKey:
@@ -148,10 +153,15 @@ def _introduced(
     return min(following, key=lambda c: min(c.items.values()), default=None)
 
 
-def _render(lead: str, items: list[str]) -> str:
+def _render(lead: str, items: list[str], sublists: dict[str, list[str]] | None = None) -> str:
+    """The list under its lead, numbered; an item that introduces a sub-list ("值班内容：")
+    brings the sub-list's items, indented under it."""
     zh = detect_language(" ".join(items)) == "zh"
     lines = [lead.rstrip("：:。.") + ("：" if zh else ":")] if lead else []
-    lines += [f"{n}. {_clip(text)}" for n, text in enumerate(items, 1)]
+    for n, text in enumerate(items, 1):
+        lines.append(f"{n}. {_clip(text)}")
+        if text.endswith(("：", ":")) and text != lead:
+            lines += [f"   - {_clip(sub)}" for sub in (sublists or {}).get(text, [])]
     text = "\n".join(lines)
     cap = LIST_MAX_CHARS["zh" if zh else "en"]
     return text if len(text) <= cap else text[: cap - 1].rstrip() + "…"
