@@ -247,7 +247,10 @@ _SENTENCE_END = "。！？!?；…"
 _SPLIT_RE = re.compile(
     rf"(?<=[{_SENTENCE_END}])(?![{_SENTENCE_END}”’\"')）】」])\s*"  # after a CJK/ASCII end mark
     r"|(?<=;)\s*(?=[\u4e00-\u9fff])"  # ";" ends a Chinese clause, but joins English ones
-    r"|(?<=\.)\s+(?=\S)"  # English full stop followed by a space
+    # An English full stop followed by a space, unless it ends an abbreviation ("(e.g. joining
+    # in October …)", "Dr. Lee", "No. 5", "J. K. Rowling").
+    r"|(?<!\b[A-Z]\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\b(?:Mr|Ms|Dr|St|No|vs)\.)(?<!\bMrs\.)"
+    r"(?<=\.)\s+(?=\S)"
 )
 
 

@@ -148,7 +148,26 @@ def test_the_priciest_or_cheapest_row_of_a_table_answers_a_superlative(one_doc_a
     assert read_question("最高的折扣是多少？").extreme is None  # a discount, not a row
 
 
-def test_a_late_message_sharing_a_word_counts_as_answered_but_is_never_quoted() -> None:
+RATES = """RATE GUIDANCE 2026
+
+SERVICE                      UNIT              LOW     TYPICAL   HIGH
+Certified translation        per page          £35     £40       £50
+Consecutive interpreting     half day (4 h)    £220    £250      £300
+Consecutive interpreting     full day (8 h)    £380    £420      £500
+Simultaneous interpreting    day, per seat     £550    £620      £700
+"""
+
+
+def test_rows_of_one_table_that_score_alike_answer_together(one_doc_answers) -> None:  # type: ignore[no-untyped-def]
+    # "a morning" is the half-day row, which words cannot tell from the full-day one: both rates.
+    answer = one_doc_answers(
+        "rates.txt", RATES, "Roughly what do people charge for a morning of consecutive interpreting?"
+    )
+    assert "£250" in answer and "£420" in answer, answer
+    assert "Simultaneous" not in answer and "Certified" not in answer, answer
+
+
+
     from datetime import datetime, timedelta, timezone
 
     from copilot.analytics.exchanges import link_questions

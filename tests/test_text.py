@@ -54,6 +54,17 @@ def test_split_sentences_keeps_end_marks() -> None:
     assert split_sentences("") == []
 
 
+def test_a_full_stop_ending_an_abbreviation_does_not_end_the_sentence() -> None:
+    assert split_sentences(
+        "Joining mid-year you pay by quarter (e.g. joining in October costs a quarter). "
+        "Ask Dr. Lee in Room No. 5. Fees run to December."
+    ) == [
+        "Joining mid-year you pay by quarter (e.g. joining in October costs a quarter).",
+        "Ask Dr. Lee in Room No. 5.",
+        "Fees run to December.",
+    ]
+
+
 @pytest.mark.parametrize(
     ("text", "lang"),
     [

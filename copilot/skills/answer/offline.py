@@ -32,6 +32,9 @@ COMPLEMENT_SLACK = 1.5  # another unit may add a missing part of the answer with
 COMPLEMENT_POOL = 8
 MAX_COMPLEMENTS = 2
 _ENDS = tuple("。！？!?；;：:….」”)）")  # a piece ending on one reads on into the next
+ROW_SLACK = 0.3  # a row of the same table this close to the best row answers too
+MAX_TIED_ROWS = 1  # rows added to the best one
+TIED_ROWS_CHARS = 240
 ANNOUNCEMENT_LINES = 3  # detail lines an announcement's answer may add to its best line
 
 
@@ -160,7 +163,7 @@ def _row(retrieval: Retrieval, question: QuestionProfile, best: ScoredUnit) -> Q
     chunk = retrieval.chunks[best.chunk]
     unit = chunk.units[best.unit]
     if question.extreme is None:
-        return Quote(unit.text, best.chunk)
+        return Quote(_tied_rows(retrieval, best), best.chunk)
     rows = [
         (ci, row.text, _cells(row.text))
         for ci, other in enumerate(retrieval.chunks)
@@ -179,6 +182,26 @@ def _row(retrieval: Retrieval, question: QuestionProfile, best: ScoredUnit) -> Q
             _, ci, text = pick(priced, key=lambda p: p[0])
             return Quote(text, ci)
     return Quote(unit.text, best.chunk)
+
+
+def _tied_rows(retrieval: Retrieval, best: ScoredUnit) -> str:
+    """The best row, and the rows of its table that score nearly as well: "a morning of
+    consecutive interpreting" is the half-day row or the full-day one, and both rates answer."""
+    assert retrieval.evidence is not None
+    chunk = retrieval.chunks[best.chunk]
+    unit = chunk.units[best.unit]
+    tied = {best.unit}
+    size = len(unit.text)
+    for scored in retrieval.evidence.units:
+        if len(tied) > MAX_TIED_ROWS or scored.score < best.score - ROW_SLACK:
+            break
+        other = chunk.units[scored.unit] if scored.chunk == best.chunk else None
+        if other is None or other.kind != "row" or other.group != unit.group or other is unit:
+            continue
+        if size + len(other.text) <= TIED_ROWS_CHARS:  # wide rows leave room for nothing else
+            tied.add(scored.unit)
+            size += len(other.text)
+    return "\n".join(chunk.units[i].text for i in sorted(tied))
 
 
 _PRICE = re.compile(
