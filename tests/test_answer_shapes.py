@@ -161,12 +161,12 @@ Simultaneous interpreting    day, per seat     £550    £620      £700
 def test_rows_of_one_table_that_score_alike_answer_together(one_doc_answers) -> None:  # type: ignore[no-untyped-def]
     # "a morning" is the half-day row, which words cannot tell from the full-day one: both rates.
     answer = one_doc_answers(
-        "rates.txt", RATES, "Roughly what do people charge for a morning of consecutive interpreting?"
+        "rates.txt",
+        RATES,
+        "Roughly what do people charge for a morning of consecutive interpreting?",
     )
     assert "£250" in answer and "£420" in answer, answer
     assert "Simultaneous" not in answer and "Certified" not in answer, answer
-
-
 
     from datetime import datetime, timedelta, timezone
 
@@ -350,3 +350,18 @@ def test_a_reply_that_puts_the_answer_off_is_no_answer_to_quote() -> None:
         assert not any(u.kind == "reply" for u in units), units
         assert not any("在哪儿考" in u.text for u in units), units  # never the question itself
         assert any("鲁磨路" in u.text for u in units), units
+
+
+def test_a_count_asked_in_a_unit_is_answered_only_by_a_number_in_that_unit() -> None:
+    seats = read_question("小店版最多能加到几个人？")
+    assert seats.measure == "people"
+    assert seats.shaped("每个套餐最多 5 个人一起用") and seats.shaped("up to 4 players")
+    # a number in another unit is not the answer: devices are not people
+    assert not seats.shaped("同一个账号最多同时在 2 台设备上登录")
+    sample = read_question("叶金会员每季度寄的新品小样一份有多少克？")
+    assert sample.measure == "grams" and not sample.shaped("每季度第一个月寄一份新品小样")
+    hours = read_question("How many CPD hours does the swap night count for?")
+    assert hours.shaped("It counts for 3 hours.") and not hours.shaped("It runs on 3 December.")
+    # no unit named: any quantity still has the shape
+    assert read_question("每个月要值几次班？").measure is None
+    assert read_question("还有多少名额？").measure is None  # 名额 is places, not people

@@ -103,6 +103,44 @@ _DEFINITION = re.compile(
 )
 
 
+# Units of measure a question can name ("多少克", "几个人", "how many hours"): the number that
+# answers it carries that unit. Each: the unit's words in a question, then in an answer.
+_NUM = (
+    r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千半]+"
+    r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|a|an|half an?)\b)"
+)
+_MEASURES: dict[str, tuple[str, str]] = {
+    "grams": (r"克|公斤|斤|grams?|kg|kilos?", r"克|公斤|斤|g\b|grams?|kg|kilos?"),
+    "people": (
+        r"个?人|位|名(?![额字称次])|people|persons?|players?|testers?",
+        r"个?人|位|名|people|persons?|players?|testers?|members?",
+    ),
+    "days": (r"天|日|days?", r"天|日|个?工作日|days?|working days?|business days?"),
+    "hours": (r"个?小时|钟头|hours?", r"个?小时|钟头|hours?|h\b|hrs?\b"),
+    "minutes": (r"分钟|minutes?|mins?", r"分钟|minutes?|mins?\b"),
+    "km": (
+        r"公里|千米|km|kilomet(?:re|er)s?|miles?",
+        r"公里|千米|km|kilomet(?:re|er)s?|k\b|miles?",
+    ),
+    "pages": (r"页|pages?", r"页|pages?"),
+}
+_MEASURE_ASKED = {
+    name: re.compile(
+        rf"(?:多少|几)\s*(?:{asks})|\bhow many\s+(?:[a-z-]+\s+){{0,2}}?(?:{asks})\b", re.IGNORECASE
+    )
+    for name, (asks, _) in _MEASURES.items()
+}
+_MEASURE_GIVEN = {
+    name: re.compile(rf"{_NUM}\s*-?\s*(?:{given})", re.IGNORECASE)
+    for name, (_, given) in _MEASURES.items()
+}
+
+
+def measure_asked(text: str) -> str | None:
+    """The unit a question's number must carry ("一份有多少克？" → "grams"), if it names one."""
+    return next((name for name, asks in _MEASURE_ASKED.items() if asks.search(text)), None)
+
+
 @dataclass(frozen=True)
 class QuestionProfile:
     text: str
@@ -114,13 +152,20 @@ class QuestionProfile:
     wants_definition: bool
     count: int | None = None  # the number of items a list question names ("哪五个", "three")
     extreme: str | None = None  # "max" / "min": the priciest or cheapest of a table's rows
+    measure: str | None = None  # the unit a number answering it carries ("grams", "people")
 
     def shaped(self, text: str) -> bool:
-        """Does `text` have the shape this question's answer needs (True if it needs none)?"""
+        """Does `text` have the shape this question's answer needs? A count asked in a unit
+        ("多少克") needs a number in that unit: "2 台设备" does not answer "最多几个人"."""
         if not self.shapes:
             return False
         folded = fold_chinese(text)
-        return any(SHAPES[s][1].search(folded) for s in self.shapes)
+        return any(self._has(shape, folded) for shape in self.shapes)
+
+    def _has(self, shape: str, folded: str) -> bool:
+        if shape == "number" and self.measure is not None:
+            return bool(_MEASURE_GIVEN[self.measure].search(folded))
+        return bool(SHAPES[shape][1].search(folded))
 
 
 @lru_cache(maxsize=4096)
@@ -141,6 +186,7 @@ def read_question(question: str) -> QuestionProfile:
         wants_definition=bool(_DEFINITION.search(folded)) and not shapes,
         count=named_count(folded),
         extreme=extreme_asked(folded),
+        measure=measure_asked(folded),
     )
 
 
