@@ -365,3 +365,14 @@ def test_a_count_asked_in_a_unit_is_answered_only_by_a_number_in_that_unit() -> 
     # no unit named: any quantity still has the shape
     assert read_question("每个月要值几次班？").measure is None
     assert read_question("还有多少名额？").measure is None  # 名额 is places, not people
+
+
+def test_a_question_for_a_phone_number_or_a_link_needs_one_in_the_answer() -> None:
+    vet = read_question("What is the phone number of the partner vet clinic?")
+    assert vet.shaped("Call them on 028-6543-2107.") and vet.shaped("急救请拨打 120")
+    assert not vet.shaped("The clinic opened in 2019 and is on Yulin Road.")
+    form = read_question("领养申请表的填写链接在哪里？")
+    assert form.shaped("申请表：https://example.org/adopt") and not form.shaped("先填申请表再面谈")
+    # talking about a link or a phone call is not asking for one
+    assert read_question("My link vanished the second I posted it.").shapes == ()
+    assert read_question("可以打电话预约吗？").shapes == ()

@@ -74,6 +74,27 @@ SHAPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
             re.IGNORECASE,
         ),
     ),
+    # "电话是多少", "the phone number for …": a number to dial, not a passage about the clinic.
+    "phone": (
+        re.compile(
+            r"电话\S{0,3}(?:多少|几多|号码)|什么电话|哪个电话|电话号码|热线"
+            r"|\b(?:phone|mobile|telephone|contact|emergency) number\b|\bhotline\b",
+            re.IGNORECASE,
+        ),
+        re.compile(r"\+?\d[\d\s()-]{5,}\d|(?<!\d)(?:110|112|119|120|911|999)(?!\d)"),
+    ),
+    # "报名链接在哪", "what's the link for …": an address to open.
+    "link": (
+        re.compile(
+            r"链接(?:在哪|是什么|是多少|发)|什么链接|哪个链接|网址"
+            r"|\bwhat(?:'s| is) the (?:link|url|website|web address)\b"
+            r"|\bwhere(?:'s| is| can i find) the (?:link|url)\b|\b(?:link|url) (?:to|for)\b",
+            re.IGNORECASE,
+        ),
+        re.compile(
+            r"https?://|www\.|\b[\w-]+\.(?:com|org|net|club|cn|io|co|uk|hk|tw|app)\b", re.IGNORECASE
+        ),
+    ),
 }
 _LIST = re.compile(
     r"哪些|哪几|几个|几种|几类|几大|几点要|有什么(?!用|区别|不同)|包括|包含|分别|列举|步骤|流程"
