@@ -217,3 +217,39 @@ def test_a_decision_keeps_details_from_its_thread_and_after_a_cheer() -> None:
     )
     [d] = summarize_offline(cheered).decisions
     assert d.details == ["8点在南门集合，AA制，大概每人30元"] and d.place == "南门"
+
+
+def test_a_verdict_naming_what_was_settled_carries_its_authors_next_message() -> None:
+    rows = chat(
+        (0, "店长-阿栗", "方案定下来了：釉料工作坊加开一场。"),
+        # details with a task for someone in them: still the decision's details
+        (1, "店长-阿栗", "11月22日（周日）14:00–17:00，地点一楼釉料间，会员260元。@小满 今晚8点前发报名链接"),
+        (2, "程程", "太好了！"),
+    )  # fmt: skip
+    [decision] = summarize_offline(rows, admins={"店长-阿栗"}).decisions
+    assert decision.text == "方案定下来了：釉料工作坊加开一场。"
+    assert any("260元" in d and "釉料间" in d for d in decision.details), decision.details
+
+
+def test_one_task_given_to_two_people_is_a_to_do_for_each_and_a_deadline_to_report_is_a_task() -> (
+    None
+):
+    rows = chat(
+        (0, "店长-阿栗", "@阿果 @苏苏 你们俩负责海报和作品标签，12月15日前把初稿发我看"),
+        (1, "店长-阿栗", "@大熊 展架和射灯你来盘点一下，下周三（3月11日）前告诉我缺多少"),
+        (2, "阿果", "收到"),
+    )  # fmt: skip
+    s = summarize_offline(rows, admins={"店长-阿栗"})
+    assert [(a.owner, a.due_on) for a in s.action_items] == [
+        ("阿果", date(2026, 12, 15)),
+        ("苏苏", date(2026, 12, 15)),
+        ("大熊", date(2026, 3, 11)),
+    ]
+    assert s.action_items[0].task.startswith("负责海报和作品标签")
+
+
+def test_a_put_down_in_a_quarrel_is_an_insult_and_an_indefinite_few_asks_nothing() -> None:
+    assert is_insult("架子都满了我放哪 一个素坯而已 别这么玻璃心")
+    assert is_insult("那你自己别放最外面啊 没脑子")
+    assert not is_question("昨天架子满了 我把几个往里挪了一下 不好意思")
+    assert is_question("这周还剩几个机位？")

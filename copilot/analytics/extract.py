@@ -359,10 +359,23 @@ TASK_LABEL = re.compile(r"^[^\W\d]{1,6}[：:]\s*")  # "分工：", "TODO:" (not 
 _AND = re.compile(r"^(?:and|then|also|然后|另外|再)\s*", re.IGNORECASE)
 
 
+# "@阿果 @苏苏 你们俩负责海报…", "@Ana @Ben you two take the posters…": one task for each
+_MENTIONS_LEAD = re.compile(r"^\s*((?:[@＠][^\s@,，:：。!！?？]+\s*){2,})")
+_TOGETHER = re.compile(
+    r"^\s*(?:你们(?:俩|两个|两位|几个|几位)?|二位|两位|\byou (?:two|both|all)\b|\bboth of you\b)",
+    re.IGNORECASE,
+)
+
+
 def split_assignments(sentence: str, author: str, people: Collection[str]) -> list[str]:
     """A sentence that hands out several tasks ("分工：阿豪11月14日前签好场地，小鱼干11月18日前
     出海报") as one part per person, each with the clauses that follow it ("…，预算300元");
-    any other sentence as it is."""
+    one task given to several people at once ("@阿果 @苏苏 你们俩负责海报") as that task for
+    each of them; any other sentence as it is."""
+    if (lead := _MENTIONS_LEAD.match(sentence)) and _TOGETHER.match(sentence[lead.end() :]):
+        task = _TOGETHER.sub("", sentence[lead.end() :], count=1).strip()
+        names = re.findall(r"[@＠][^\s@,，:：。!！?？]+", lead.group(1))
+        return [f"{name} {task}" for name in dict.fromkeys(names)]
     clauses = _CLAUSES.split(sentence)
     if len(clauses) < 2:
         return [sentence]  # one clause names one owner at most

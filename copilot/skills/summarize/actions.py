@@ -130,7 +130,7 @@ def find_actions(
         if item is None:
             continue
         task, owner, due = item
-        key = fold_chinese(task)
+        key = fold_chinese(task) + f"\n{owner}"  # one task given to two people: a to-do each
         if key in seen:
             continue
         seen.add(key)
@@ -189,13 +189,15 @@ def _action(
     shown = TASK_LABEL.sub("", raw.strip())
     mine = commits_self(sentence)
     lead = _LEADING_MENTION.match(sentence)
-    # "@priya can you book the room by Tuesday?" asks priya to do something: a task.
-    request = bool(lead and _REQUEST.search(sentence))
+    due = deadline(sentence)
+    marked = bool(due) and _is_deadline(sentence, due or "")
+    # "@priya can you book the room by Tuesday?" asks priya to do something: a task; so does
+    # "@大熊 下周三前告诉我缺多少", a deadline to report back by, though 多少 asks.
+    request = bool(lead and (_REQUEST.search(sentence) or (marked and "?" not in sentence)))
     # "我去问问草坪能不能用" commits to a task although it holds a question word.
     asks = "?" in sentence or (is_question(sentence) and not mine)
     if (asks and not request) or _wordlike(sentence) < 4:
         return None
-    due = deadline(sentence)
     strength = action_strength(sentence) or (2 if request else 0)
     owner: str | None = None
     # "@X 场地还在谈" answers X; "@X 周五前把…" / "@X 请…" gives X a task.

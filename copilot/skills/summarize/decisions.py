@@ -54,8 +54,10 @@ _PERSONAL = re.compile(
     re.IGNORECASE,
 )
 # "Decided: …", "Agreed: …", "定了：…": the verdict as a label before what was decided
+# (what was settled may come first: "方案定下来了：…", "Plan's decided: …")
 _VERDICT_LABEL = re.compile(
-    r"^\W*(?:decided|agreed|decision|final(?:ly)?|定了|决定|确定了?|定下来了?|定案|决议)\s*[:：]",
+    r"^\W*(?:[\u4e00-\u9fff]{1,4}|(?:the\s+)?[a-z]+(?:'s|\s+is)\s+)?"
+    r"(?:decided|agreed|decision|final(?:ly)?|定了|决定了?|确定了?|定下来了?|定案了?|决议)\s*[:：]",
     re.IGNORECASE,
 )
 _HEADER_END = re.compile(r"(?:[:：]|如下|below|as follows)\s*$", re.I)
