@@ -116,3 +116,30 @@ def test_event_dates_and_words_are_read_as_written() -> None:
     # the kind of post, the date and the community's own name are not what names the event
     assert event_words("12月5日线上月考提醒", "星火研途") == {"线上月考"}
     assert "毛孩子" not in event_words("12 月毛孩子市集招摊主", "成都毛孩子同城会")
+
+
+def test_a_digest_names_the_week_and_shows_a_decision_with_its_details() -> None:
+    from datetime import datetime
+
+    from copilot.models import ChatMessage
+    from copilot.skills.draft.digest import digest_items, digest_window
+
+    rows = [
+        ("2026-11-18T10:00:00+08:00", "社长-老周", "方案定下来了：年末会员作品展今年照办。"),
+        ("2026-11-18T10:01:00+08:00", "社长-老周", "时间12月27日（周日）10:00–17:00，地点一楼展示厅。"),
+        # organisers' work right after it: the turn is not news, the decision still is one
+        ("2026-11-18T10:03:00+08:00", "社长-老周", "@阿果 @苏苏 你们俩负责海报，12月15日前发我看"),
+        ("2026-11-18T10:05:00+08:00", "阿明", "太好了！"),
+        ("2026-11-25T09:00:00+08:00", "阿明", "下周的事"),
+    ]  # fmt: skip
+    chat = [
+        ChatMessage(id=f"m{i}", community="c", author=a, ts=datetime.fromisoformat(t), text=x)
+        for i, (t, a, x) in enumerate(rows)
+    ]
+    # "11 月 16—22 日": the range's first day has no 日 of its own
+    since, until = digest_window("本周回顾：11 月 16—22 日", chat, "Asia/Shanghai")
+    assert (since.day, until.day) == (16, 23)
+    items = digest_items(chat, PROFILE, since, until, "zh")
+    [decision] = [i for i in items if i.section == "decision"]
+    assert "作品展" in decision.text and "12月27日" in decision.text and "展示厅" in decision.text
+    assert all("下周的事" not in i.text for i in items)  # outside the week

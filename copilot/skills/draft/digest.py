@@ -16,9 +16,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from copilot.analytics.conversation import Roles, normalize
+from copilot.analytics.conversation import ConversationIndex, Roles, normalize
 from copilot.analytics.exchanges import is_noise, is_signup_chain, link_questions
-from copilot.analytics.extract import is_decision
 from copilot.analytics.spam import spam_ids
 from copilot.models import ChatMessage
 from copilot.profile import CommunityProfile
@@ -31,6 +30,7 @@ from copilot.skills.draft.notices import (
     closes,
     slots_of,
 )
+from copilot.skills.summarize.decisions import find_decisions
 from copilot.text import (
     detect_language,
     fold_chinese,
@@ -49,9 +49,6 @@ _DONE = re.compile(
     r"做好了|完成了?[!！。～~]|超额完成|搞定了|签好了|订好了|到位了|发出去了|上线了"
     r"|\b(?:is|are|'s|'re) (?:done|booked|live|up|sorted|finished|ready)\b|\ball done\b",
     re.IGNORECASE,
-)
-_PERSONAL = re.compile(
-    r"我(?:决定|打算|准备|要|想)|\bI(?:'ve| have)? decided\b|\bI'm going to\b|\bmy plan\b", re.I
 )
 _ANNOUNCE = re.compile(
     r"^\s*(?:【[^】]{2,30}】|📢|\*\*[^*]{4,80}\*\*|(?:公告|通知|提醒|重要)[:：]|"
@@ -152,13 +149,26 @@ def digest_items(
         if roles.is_admin(m) and _ANNOUNCE.search(m.text) and not _MODERATION.search(m.text):
             weight = 2 + len(slots_of(m.text)) + ("\n" in m.text.strip())
             news.append((weight, _clip(_one_line(m.text), ITEM_CHARS), m))
-        elif is_decision(m.text) and not _PERSONAL.search(m.text) and len(m.text) >= 10:
-            add("decision", _clip(_one_line(m.text), ITEM_CHARS), m)
         elif roles.is_admin(m) and _DONE.search(to_simplified(m.text)) and len(m.text) >= 6:
             add("done", _clip(_one_line(m.text), ITEM_CHARS), m)
     for _, text, m in sorted(news, key=lambda n: -n[0]):
         if all(_overlap(text, i.text) < 0.3 for i in items if i.section == "news"):
             add("news", text, m)
+    # Decisions not already news, as the summary reads them: the verdict with its details
+    # ("方案定下来了：年末作品展照办。" then "时间12月27日…"), personal resolutions left out.
+    by_id = {m.id: m for m in window}
+    zone = ZoneInfo(profile.timezone)
+    for decision in find_decisions(window, ConversationIndex(window, roles), roles, zone):
+        said = by_id[decision.message_id]
+        head, *details = (
+            x.strip().rstrip("。.；;：:") for x in [decision.text, *decision.details[:2]]
+        )
+        colon, semicolon = ("：", "；") if wanted == "zh" else (": ", "; ")
+        text = _clip(
+            _one_line(head + (colon + semicolon.join(details) if details else "")), ITEM_CHARS
+        )
+        if all(_overlap(text, i.text) < 0.3 for i in items if i.section == "news"):
+            add("decision", text, said)
     exchanges = link_questions(window, profile.admins)
     width = QA_CHARS[wanted]
     answers_used: set[str] = set()

@@ -36,8 +36,10 @@ MAX_LINES = 9
 
 _MONTHS_EN = "jan feb mar apr may jun jul aug sep oct nov dec".split()
 _EN_MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+# "11月9日", "11月9日（周一）—15日", and a range's first day without its 日: "11 月 16—22 日"
 _ZH_DAY = re.compile(
-    r"(\d{1,2})\s*月\s*(\d{1,2})\s*[日号](?:\s*[（(][^）)]{1,4}[）)])?"
+    r"(\d{1,2})\s*月\s*(\d{1,2})\s*"
+    r"(?:[日号](?:\s*[（(][^）)]{1,4}[）)])?|(?=[—–\-~至到]\s*(?:\d{1,2}\s*月\s*)?\d{1,2}\s*[日号]))"
     r"(?:\s*[—–\-~至到]\s*(?:(\d{1,2})\s*月\s*)?(\d{1,2})\s*[日号])?"
 )
 _SLASH_DAY = re.compile(r"(?<![\d/.])(1[0-2]|0?[1-9])/(3[01]|[12]\d|0?[1-9])(?![\d/])")

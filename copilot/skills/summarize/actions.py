@@ -193,7 +193,8 @@ def _action(
     marked = bool(due) and _is_deadline(sentence, due or "")
     # "@priya can you book the room by Tuesday?" asks priya to do something: a task; so does
     # "@大熊 下周三前告诉我缺多少", a deadline to report back by, though 多少 asks.
-    request = bool(lead and (_REQUEST.search(sentence) or (marked and "?" not in sentence)))
+    reports_back = marked and "?" not in sentence and not mine
+    request = bool(lead and (_REQUEST.search(sentence) or reports_back))
     # "我去问问草坪能不能用" commits to a task although it holds a question word.
     asks = "?" in sentence or (is_question(sentence) and not mine)
     if (asks and not request) or _wordlike(sentence) < 4:
