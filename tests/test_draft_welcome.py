@@ -279,3 +279,38 @@ def test_with_no_newcomer_steps_a_welcome_still_lists_the_channels(tmp_path, emb
         kind="welcome", topic="Welcome new members", channel="discord",
     )  # fmt: skip
     assert all(c in post for c in ("#general", "#help", "#events")), post
+
+
+# A studio's rules: an equipment section with a line naming a helper, then the newcomer guide
+# of five steps, the last one the introduction.
+STUDIO_RULES = """会员守则
+
+三、设备使用
+1、拉坯机用完请清理干净，关掉电源。
+2、设备有问题请当场告诉值班助教，不要自己拆。
+
+六、新会员入门步骤
+1、入群后把群昵称改成“昵称-卡种”，例如“阿果-年卡”；
+2、在小程序“拾窑约课”完成实名登记，并阅读本守则；
+3、参加一次免费的安全与设备介绍（每周六10:00，在一号拉坯室）；
+4、到前台领取个人围裙和工具包，押金100元，退卡时退还；
+5、在群里发一条自我介绍：怎么称呼、以前有没有玩过泥、想做什么东西。
+"""
+
+
+def test_a_guides_five_steps_all_make_the_welcome_before_anything_else(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    profile = ZH_PROFILE.model_copy(update={"name": "拾窑陶艺会员群"})
+    text = draft_over(
+        tmp_path,
+        embedder,
+        {"会员守则.txt": STUDIO_RULES},
+        profile,
+        kind="welcome",
+        topic="欢迎新会员",
+    )
+    steps = ["昵称-卡种", "实名登记", "安全与设备介绍", "围裙", "自我介绍"]
+    assert all(s in text for s in steps), text
+    assert [text.index(s) for s in steps] == sorted(text.index(s) for s in steps)
+    # a line from another section comes after the guide's steps, never as step 1
+    if "值班助教" in text:
+        assert text.index("值班助教") > text.index("自我介绍"), text

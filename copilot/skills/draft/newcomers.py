@@ -74,7 +74,8 @@ _ROUTINE = re.compile(
 )
 _DONT = re.compile(r"^(?:禁止|不要|不能|严禁|请勿|不得|no |don'?t |never |do not )", re.IGNORECASE)
 _MD = re.compile(r"\*\*|__|`|\|\|")
-MAX_STEPS = 4
+MAX_STEPS = 4  # steps gathered from here and there
+MAX_GUIDE_STEPS = 6  # a guide's own list of steps: its last step is often "introduce yourself"
 MAX_CHANNELS = 5
 # A lead that announces steps: "How to join:", "入会步骤", "Getting started", "进群三件事"
 _STEPS_LEAD = re.compile(
@@ -182,7 +183,8 @@ def welcome_lines(
         extras.append(routine)
     if not chosen and not any(_CHANNEL_ITEM.match(_text(ln.text)) for ln in extras):
         return []
-    picked = sorted([*chosen, *extras], key=lambda ln: ln.position)
+    # the steps in the guide's order, then where to ask and the routine
+    picked = sorted(chosen, key=lambda ln: ln.position) + sorted(extras, key=lambda ln: ln.position)
     return [(_text(ln.text), ln.chunk, ln.position) for ln in picked]
 
 
@@ -217,7 +219,7 @@ def _guide_steps(steps: list[Line], chunks: Sequence[RetrievedChunk], lang: str)
     mean = sum(len(_text(ln.text)) for ln in best) / len(best)
     if mean < (20 if lang == "zh" else 40):
         return []
-    return best[:MAX_STEPS]
+    return best[:MAX_GUIDE_STEPS]
 
 
 def _steps_score(block: list[Line]) -> float:
