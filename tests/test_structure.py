@@ -228,3 +228,31 @@ def test_a_hard_wrapped_paragraph_with_two_spaces_after_full_stops_stays_one_par
     )
     paras = [b.text for b in read_outline(text).blocks if b.kind == "para"]
     assert len(paras) == 1 and paras[0].endswith("pause booking rights."), paras
+
+
+def test_a_bracketed_title_heads_its_labelled_lines_one_item_each() -> None:
+    text = (
+        "活动安排\n【乐烧之夜 Raku Night】\n日期：12月12日（周六）\n"
+        "时间：18:30—21:30（18:00开始签到）\n地点：后院露天窑区\n"
+    )
+    blocks = read_outline(text).blocks
+    assert [(b.kind, b.text) for b in blocks] == [
+        ("heading", "乐烧之夜 Raku Night"),
+        ("item", "日期：12月12日（周六）"),
+        ("item", "时间：18:30—21:30（18:00开始签到）"),
+        ("item", "地点：后院露天窑区"),
+    ]
+
+
+def test_a_compilers_byline_with_a_note_on_who_they_are_is_no_heading() -> None:
+    text = (
+        "【越野赛 2026】组团须知\n整理：阿Wing（香港团友，平时周四过关跑质量课）\n\n"
+        "各位团友，以下是我整理的资料。\n一、比赛基本资料\n比赛日期：2026年12月13日（星期日）\n"
+        "起跑时间：早上 7:30\n"
+    )
+    blocks = read_outline(text).blocks
+    assert not any("阿Wing" in b.text for b in blocks)
+    assert [(b.kind, b.text) for b in blocks if "比赛" in b.text] == [
+        ("heading", "比赛基本资料"),
+        ("item", "比赛日期：2026年12月13日（星期日）"),
+    ]

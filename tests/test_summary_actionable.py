@@ -223,7 +223,8 @@ def test_a_verdict_naming_what_was_settled_carries_its_authors_next_message() ->
     rows = chat(
         (0, "店长-阿栗", "方案定下来了：釉料工作坊加开一场。"),
         # details with a task for someone in them: still the decision's details
-        (1, "店长-阿栗", "11月22日（周日）14:00–17:00，地点一楼釉料间，会员260元。@小满 今晚8点前发报名链接"),
+        (1, "店长-阿栗",
+         "11月22日（周日）14:00–17:00，地点一楼釉料间，会员260元。@小满 今晚8点前发报名链接"),
         (2, "程程", "太好了！"),
     )  # fmt: skip
     [decision] = summarize_offline(rows, admins={"店长-阿栗"}).decisions

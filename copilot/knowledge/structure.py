@@ -83,7 +83,12 @@ _DATE_LINE = re.compile(
     r"^(?:发布(?:时间|于)?[:：]?\s*)?\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?"
     r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?(?:\s+[^\s，。,.!?！？]{1,12})?\s*$"
 )
-_BYLINE = re.compile(r"^(?:作者|文|撰文|编辑|责编|来源|出品|图|by)\s*[:：/|]\s*\S{1,20}$", re.I)
+# "作者：小周", "整理：阿Wing（香港团友，平时周四过关）": who wrote it, with a note on who they are
+_BYLINE = re.compile(
+    r"^(?:作者|文|撰文|编辑|责编|来源|出品|图|整理|供稿|by)\s*[:：/|]\s*[^\s（(]{1,20}"
+    r"(?:\s*[（(][^）)]{1,40}[）)])?$",
+    re.I,
+)
 # Page chrome of pasted web articles: from the first of these near the end, nothing is content.
 _TAIL_MARKERS = re.compile(
     r"^(?:免责声明|版权声明|版权所有|声明[:：]|上一篇|下一篇|相关\S{0,3}[:：]?$|推荐阅读|延伸阅读"
@@ -97,6 +102,7 @@ _KEY_VALUE = re.compile(r"^[^：:，,。]{1,12}[：:]\s*\S.{0,80}$")
 _TABLE_SPLIT = re.compile(r"\t+|\s{2,}|\u3000+")
 _TABLE_GAP = re.compile(r"\t|\s{3,}|\u3000")  # wider than a double space after a full stop
 _DIGIT = re.compile(r"\d")
+_BRACKET_TITLE = re.compile(r"^【([^】]{1,30})】$")
 _RULE_LINE = re.compile(r"^[-=_:+\s]*[-=_]{3,}[-=_:+\s]*$")  # "------  -----" under a header
 
 
@@ -200,8 +206,9 @@ def read_outline(text: str, title: str = "") -> Outline:
         if display_length(raw) <= 40:
             seen_titles.add(_fold(raw))
         if _is_heading(line, nxt):
-            style = line.marker[0] if line.marker else "plain"
-            heading = line.marker[1] if line.marker else raw
+            bracketed = _BRACKET_TITLE.match(raw)
+            style = line.marker[0] if line.marker else "bracket" if bracketed else "plain"
+            heading = line.marker[1] if line.marker else bracketed[1] if bracketed else raw
             level = _push_style(styles, style)
             seen_titles.add(_fold(raw))
             seen_titles.add(_fold(heading))
@@ -302,6 +309,8 @@ def _continues(previous: str, raw: str) -> bool:
         return False
     if _RULE_LINE.match(line) or _RULE_LINE.match(previous):
         return False
+    if _KEY_VALUE.match(line) and _KEY_VALUE.match(previous):
+        return False  # "时间：…" then "地点：…": labelled lines, one each
     if _TABLE_GAP.search(line) and 2 <= len(_cells(line)) == len(_cells(previous)):
         return False  # the next row of a table aligned with tabs or spaces, not a wrap
     indented = raw[:1] in (" ", "\t")
@@ -327,6 +336,10 @@ def _is_heading(line: _Line, nxt: _Line | None) -> bool:
     """A short, unpunctuated line that opens a section (something follows it)."""
     if nxt is None:
         return False
+    if _BRACKET_TITLE.match(line.text):
+        return True  # "【乐烧之夜 Raku Night】" over its "日期：…" lines: a notice's title
+    if _KEY_VALUE.match(line.text) and _KEY_VALUE.match(nxt.text):
+        return False  # "日期：12月12日" over "时间：…": a run of labelled lines
     if line.marker:
         style, rest = line.marker
         if not _is_short_title(rest) or "：" in rest or ":" in rest:

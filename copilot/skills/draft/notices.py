@@ -96,7 +96,10 @@ _POST_WORDS = frozenset(
     # The details a post should carry ("date, meeting point and sign-up"), not the event's name.
     "时间 日期 地点 地址 集合 集合点 费用 价格 详情 信息 名额 流程 须知 "
     "date dates time times meeting point venue place location fee fees price prices cost "
-    "details detail info information deadline".split()
+    "details detail info information deadline "
+    # Who the post is for, or its language: "for English-speaking members", "给英文会员".
+    "english chinese speaking english-speaking members member who don't doesn't read speak "
+    "about 英文 中文 英文版 中文版 会员 会员们 成员 大家".split()
 )
 _MD = re.compile(r"\*\*|__|`")
 _LABELLED_LINE = re.compile(r"^[^\W\d_]{1,8}\s*[：:]\s*\S")

@@ -23,6 +23,7 @@ from copilot.prompts import Prompt
 from copilot.retrieval.hybrid import Retrieval, RetrievedChunk
 from copilot.retrieval.retriever import Retriever
 from copilot.skills.draft import templates as T
+from copilot.skills.draft.carry_over import carry_over
 from copilot.skills.draft.channels import (
     CHANNELS,
     ChannelRule,
@@ -161,7 +162,7 @@ def write_draft(
     if digest and not retrieval.chunks:  # no chat imported yet: digest the playbooks
         retrieval = ports.retriever.search(community, query, top_k=6)
     event = (
-        find_event(ports, community, profile, request.topic, retrieval, messages)
+        find_event(ports, community, profile, request.topic, retrieval, messages, lang)
         if request.kind in EVENT_KINDS
         else week_digest(ports, community, profile, request, messages)
         if digest and messages
@@ -217,9 +218,13 @@ def find_event(
     topic: str,
     retrieval: Retrieval,
     messages: Sequence[ChatMessage],
+    language: str = "",
 ) -> list[EventLine]:
     """The lines of the community's own notice of the event the topic names (chat or
-    playbook), each with the passage that cites it; empty when no notice names the event."""
+    playbook), each with the passage that cites it; empty when no notice names the event.
+    `language` ("en" / "zh", default the topic's) is the post's: a notice written in the other
+    one has its detail lines carried over (`carry_over`), the rest of it left out."""
+    language = language or ("en" if detect_language(topic) == "en" else "zh")
     # The playbooks are searched on their own too: a busy chat can fill the top passages.
     playbooks = ports.retriever.search(community, topic, top_k=6, kind="playbook").chunks
     seen = {c.chunk_id for c in retrieval.chunks}
@@ -235,9 +240,14 @@ def find_event(
         query = f"{topic} {best.heading} {_DETAIL_QUERY}"
         more = ports.retriever.search(community, query, top_k=10, kind="playbook").chunks
         sections = section_notices(best, [*chunks, *(c for c in more if c.chunk_id not in seen)])
+    foreign = _other_language("\n".join(best.lines), language)
     for line, notice in event_lines(best, notices, topic, profile.name, sections):
-        if banned_words_in(line, profile) or _other_language(line, topic):
-            continue  # the knowledge may say what the post must not, or in another language
+        if foreign:  # an English post about a Chinese notice, or the reverse
+            line = carry_over(line, language) or ""
+        elif _other_language(line, language):
+            continue  # an English note in a Chinese notice
+        if not line or banned_words_in(line, profile):
+            continue  # the knowledge may say what the post must not
         if id(notice) not in cited:
             cited[id(notice)] = _passage_of(ports, community, notice)
         chunk = cited[id(notice)]
@@ -268,9 +278,9 @@ def week_digest(
     return out
 
 
-def _other_language(line: str, topic: str) -> bool:
-    """A line in another language than the topic's (an English note in a Chinese notice)."""
-    return (detect_language(line) == "en") != (detect_language(topic) == "en")
+def _other_language(text: str, language: str) -> bool:
+    """Is `text` in another language than the post's ("en" / "zh")?"""
+    return (detect_language(text) == "en") != (language == "en")
 
 
 def _passage_of(ports: DraftPorts, community: str, notice: Notice) -> RetrievedChunk | None:
