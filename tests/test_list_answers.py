@@ -290,3 +290,10 @@ def test_a_numbered_list_that_goes_on_across_sub_titles_is_answered_whole(one_do
     answer = one_doc_answers("五步.txt", STEPS, "新人进群要走哪些步骤？")
     for step in ("问卷", "疫苗本", "群昵称", "自我介绍", "志愿者"):
         assert step in answer, answer
+
+
+def test_an_order_or_a_rota_is_asked_as_a_list() -> None:
+    assert read_question("进站以后各个房间按什么顺序进？").wants_list
+    assert read_question("周日晚上的答疑怎么排的？").wants_list
+    assert read_question("In what order do I visit the rooms?").wants_list
+    assert not read_question("订单什么时候发货？").wants_list
