@@ -376,3 +376,21 @@ def test_a_question_for_a_phone_number_or_a_link_needs_one_in_the_answer() -> No
     # talking about a link or a phone call is not asking for one
     assert read_question("My link vanished the second I posted it.").shapes == ()
     assert read_question("可以打电话预约吗？").shapes == ()
+
+
+WORKSHOP = """# 釉料调配工作坊
+
+老周教大家调釉，时间定在11月21日（周六）下午两点，地点在一楼釉料间。
+
+每人调两款釉，做12片试片，试片釉烧后两周内可以取。
+
+报名要交的费用：会员260元，非会员320元，名额8人。
+"""
+
+
+def test_a_question_asking_a_day_and_a_fee_gets_both_even_when_the_day_comes_first(
+    one_doc_answers,
+) -> None:  # type: ignore[no-untyped-def]
+    answer = one_doc_answers("工作坊.md", WORKSHOP, "老周教调釉的那个课是哪天？会员要交多少？")
+    assert "11月21日" in answer and "260" in answer, answer
+    assert read_question("哪天开始？多少钱？").missing_shapes("11月21日（周六）") == ("money",)

@@ -185,6 +185,12 @@ class QuestionProfile:
         folded = fold_chinese(text)
         return any(self._has(shape, folded) for shape in self.shapes)
 
+    def missing_shapes(self, text: str) -> tuple[str, ...]:
+        """The shapes the question asks for that `text` lacks ("哪天？会员要交多少？" answered
+        with the day only lacks the fee)."""
+        folded = fold_chinese(text)
+        return tuple(shape for shape in self.shapes if not self._has(shape, folded))
+
     def _has(self, shape: str, folded: str) -> bool:
         if shape == "number" and self.measure is not None:
             return bool(_MEASURE_GIVEN[self.measure].search(folded))

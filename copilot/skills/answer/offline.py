@@ -109,7 +109,8 @@ def _complements(
     said = " ".join(q.text for q in quotes)
     covered = set(tokenize(said)) | set(tokenize(retrieval.chunks[best.chunk].heading))
     open_words = set(question.content) - covered
-    open_shape = bool(question.shapes) and not question.shaped(said)
+    # every shape asked for: "哪天？要交多少？" answered with the day still wants the fee
+    open_shapes = set(question.missing_shapes(said))
     limit = MAX_CHARS.get(language, MAX_CHARS["en"])
     extra: list[Quote] = []
     for scored in retrieval.evidence.units[1:COMPLEMENT_POOL]:
@@ -120,12 +121,12 @@ def _complements(
             continue
         tokens = _tokens_of(retrieval.chunks[scored.chunk], scored.unit)
         adds_words = bool(open_words & tokens)
-        adds_shape = open_shape and question.shaped(unit.text)
-        if (adds_words or adds_shape) and len(said) + len(unit.text) <= limit:
+        shapes_added = open_shapes - set(question.missing_shapes(unit.text))
+        if (adds_words or shapes_added) and len(said) + len(unit.text) <= limit:
             extra.append(Quote(unit.text, scored.chunk))
             said += " " + unit.text
             open_words -= tokens
-            open_shape = open_shape and not adds_shape
+            open_shapes -= shapes_added
     return extra
 
 
