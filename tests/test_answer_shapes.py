@@ -394,3 +394,32 @@ def test_a_question_asking_a_day_and_a_fee_gets_both_even_when_the_day_comes_fir
     answer = one_doc_answers("工作坊.md", WORKSHOP, "老周教调釉的那个课是哪天？会员要交多少？")
     assert "11月21日" in answer and "260" in answer, answer
     assert read_question("哪天开始？多少钱？").missing_shapes("11月21日（周六）") == ("money",)
+
+
+REFUNDS = """# Refunds and saves
+
+Refunds go through Steam's normal policy: within 14 days of purchase and under 2 hours played.
+We can't issue refunds from Discord.
+"""
+
+
+def test_a_quote_in_the_other_language_brings_its_figures_in_the_askers(one_doc_answers) -> None:  # type: ignore[no-untyped-def]
+    answer = one_doc_answers("refunds.md", REFUNDS, "买了觉得不好玩，可以退款吗？有什么条件？")
+    assert "Steam" in answer and answer.startswith("（以下内容摘自英文资料）"), answer
+    assert "（要点：14天、2小时）" in answer, answer
+
+
+def test_figures_are_written_for_a_reader_of_the_other_language() -> None:
+    from copilot.skills.figures import key_figures
+
+    assert key_figures("at 8 weeks old and at least 1 kg, up to 4 players", "zh") == [
+        "8周",
+        "1公斤",
+        "4人",
+    ]
+    assert key_figures("幼猫共3针，每针间隔21天，90元/针，12月5日（周六）", "en") == [
+        "21 days",
+        "Saturday 5 December",
+        "¥90",
+    ]
+    assert key_figures("No figures here.", "zh") == []

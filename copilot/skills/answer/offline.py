@@ -23,6 +23,7 @@ from copilot.retrieval.question import QuestionProfile, named_count
 from copilot.retrieval.results import Retrieval, RetrievedChunk
 from copilot.retrieval.units import Unit, inline_items
 from copilot.skills.answer.lists import LIST_MAX_CHARS, LIST_SLACK, list_answer
+from copilot.skills.figures import key_figures
 from copilot.text import detect_language, in_script_of, tokenize
 
 MAX_CHARS = {"zh": 200, "en": 450}
@@ -312,6 +313,17 @@ def _joined(texts: list[str], language: str) -> str:
             out += ("" if ended else "；") if language == "zh" else (" " if ended else "; ")
         out += text
     return out
+
+
+def figures_line(language: str, quoted: str) -> str:
+    """The quoted text's quantities and dates written for the asker ("（要点：14天、2小时）" under
+    an English quote for a Chinese question); empty when it has none."""
+    found = key_figures(quoted, "zh" if language == "zh" else "en")
+    if not found:
+        return ""
+    if language == "zh":
+        return "（要点：" + "、".join(found) + "）"
+    return " (Key figures: " + ", ".join(found) + ")"
 
 
 def cross_language_note(question_language: str, chunks: list[RetrievedChunk]) -> str:

@@ -9,7 +9,7 @@ from copilot.llm import ChatLLM
 from copilot.prompts import Prompt
 from copilot.retrieval.hybrid import Retrieval
 from copilot.retrieval.retriever import Retriever
-from copilot.skills.answer.offline import compose_answer, cross_language_note
+from copilot.skills.answer.offline import compose_answer, cross_language_note, figures_line
 from copilot.skills.fallback import llm_else_offline, llm_provenance
 from copilot.skills.grounding import (
     citation,
@@ -138,4 +138,6 @@ def _cited(
     glue = "" if language == "zh" else " "
     body = glue.join(f"{text}[{order.index(ci) + 1}]" for text, ci in quotes)
     note = cross_language_note(language, [retrieval.chunks[ci] for ci in order])
+    if note:  # the quote is in the other language: its figures in the asker's
+        body += figures_line(language, " ".join(text for text, _ in quotes))
     return note + body, citations

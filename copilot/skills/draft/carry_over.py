@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from copilot.skills.figures import dates_in_chinese, figures_in_english
 from copilot.text import to_simplified
 
 # Labels of a notice's detail lines, simplified Chinese -> English. Longest first when matched.
@@ -85,27 +86,7 @@ _ZH_EN_WORDS = {
     "线上": "online",
     "次日": "next day",
 }
-_MONTHS = "January February March April May June July August September October November December"
-_MONTH_NAMES = _MONTHS.split()
-_WEEKDAYS_ZH = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
-_WEEKDAY_NAMES = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
-_WEEKDAYS_ZH_SHORT = "一二三四五六日"
-
 _LABELLED = re.compile(r"^\s*(?P<label>[^：:\n]{1,12}?)\s*[：:]\s*(?P<value>\S.*)$")
-_ZH_DATE = re.compile(
-    r"(?:(?P<year>\d{4})\s*年\s*)?(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*[日号]"
-    r"(?:\s*[（(]\s*(?:周|星期|礼拜)(?P<weekday>[一二三四五六日天])\s*[）)])?"
-)
-_ZH_WEEKDAY = re.compile(r"(?P<every>每)?(?:周|星期|礼拜)(?P<weekday>[一二三四五六日天])")
-_ZH_CLOCK = re.compile(r"(?P<part>上午|早上|下午|晚上)\s*(?P<hour>\d{1,2})\s*[点點](?P<half>半)?")
-_ZH_MONEY = re.compile(r"(?P<amount>\d+(?:\.\d+)?)\s*(?:元|块)")
-_ZH_PEOPLE = re.compile(r"(?P<count>\d+)\s*(?:人|位)(?![民])")
-_EN_DATE = re.compile(
-    rf"(?:(?P<weekday>{'|'.join(_WEEKDAY_NAMES)}),?\s+)?"
-    rf"(?:(?P<day1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month1>{'|'.join(_MONTH_NAMES)})"
-    rf"|(?P<month2>{'|'.join(_MONTH_NAMES)})\s+(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?)\b",
-    re.IGNORECASE,
-)
 _PUNCT_ZH_EN = str.maketrans({"，": ", ", "；": "; ", "（": " (", "）": ")", "、": ", ", "—": "–"})
 
 
@@ -123,27 +104,9 @@ def carry_over(line: str, language: str) -> str | None:
 
 
 def _value_in_english(value: str) -> str:
-    text = to_simplified(value)
-
-    def date(m: re.Match[str]) -> str:
-        shown = f"{int(m['day'])} {_MONTH_NAMES[int(m['month']) - 1]}"
-        if m["year"]:
-            shown += f" {m['year']}"
-        if m["weekday"]:
-            shown = f"{_WEEKDAY_NAMES[_WEEKDAYS_ZH[m['weekday']]]} {shown}"
-        return f" {shown} "
-
-    def weekday(m: re.Match[str]) -> str:
-        name = _WEEKDAY_NAMES[_WEEKDAYS_ZH[m["weekday"]]]
-        return f" every {name} " if m["every"] else f" {name} "
-
-    text = _ZH_DATE.sub(date, text)
-    text = _ZH_WEEKDAY.sub(weekday, text)
-    text = _ZH_MONEY.sub(lambda m: f" ¥{m['amount']} ", text)
-    text = _ZH_PEOPLE.sub(lambda m: f" {m['count']} people ", text)
+    text = figures_in_english(to_simplified(value))
     for word, english in _ZH_EN_WORDS.items():
         text = text.replace(word, f" {english} ")
-    text = _ZH_CLOCK.sub(_clock, text)
     text = text.translate(_PUNCT_ZH_EN)
     text = re.sub(r"([,;])(?=\S)", r"\1 ", text)  # folded full-width marks: "，" -> ","
     text = re.sub(r"(?<=[^\s(])\(", " (", text)
@@ -151,22 +114,5 @@ def _value_in_english(value: str) -> str:
     return re.sub(r"\s{2,}", " ", text).strip()
 
 
-def _clock(m: re.Match[str]) -> str:
-    """ "下午3点半" -> "3:30 pm", "上午10点" -> "10 am"."""
-    hour = int(m["hour"])
-    half = ":30" if m["half"] else ""
-    noon = "am" if m["part"] in ("上午", "早上") else "pm"
-    return f" {hour}{half} {noon} "
-
-
 def _value_in_chinese(value: str) -> str:
-    def date(m: re.Match[str]) -> str:
-        month = (m["month1"] or m["month2"]).lower()
-        index = next(i for i, name in enumerate(_MONTH_NAMES) if name.lower().startswith(month))
-        shown = f"{index + 1}月{int(m['day1'] or m['day2'])}日"
-        if m["weekday"]:
-            day = next(i for i, n in enumerate(_WEEKDAY_NAMES) if n.lower() == m["weekday"].lower())
-            shown += f"（周{_WEEKDAYS_ZH_SHORT[day]}）"
-        return shown
-
-    return _EN_DATE.sub(date, value).strip()
+    return dates_in_chinese(value).strip()

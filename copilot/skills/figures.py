@@ -1,0 +1,124 @@
+"""Dates, weekdays, clock times and quantities read in one language and written in the other.
+
+Offline there is no translator, but the facts members ask for most are figures: a day, a time,
+a price, a number of days or people. Those convert by rule ("12月12日（周六）" ⇄ "Saturday 12
+December", "下午3点" → "3 pm", "220元" → "¥220", "14 days" → "14天"), which lets a post or an
+answer in one language carry the figures of a source written in the other.
+"""
+
+from __future__ import annotations
+
+import re
+
+MONTH_NAMES = (
+    "January February March April May June July August September October November December".split()
+)
+WEEKDAY_NAMES = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
+_WEEKDAYS_ZH = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
+_WEEKDAYS_ZH_SHORT = "一二三四五六日"
+
+_ZH_DATE = re.compile(
+    r"(?:(?P<year>\d{4})\s*年\s*)?(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*[日号]"
+    r"(?:\s*[（(]\s*(?:周|星期|礼拜)(?P<weekday>[一二三四五六日天])\s*[）)])?"
+)
+_ZH_WEEKDAY = re.compile(r"(?P<every>每)?(?:周|星期|礼拜)(?P<weekday>[一二三四五六日天])")
+_ZH_CLOCK = re.compile(r"(?P<part>上午|早上|下午|晚上)\s*(?P<hour>\d{1,2})\s*[点點](?P<half>半)?")
+_ZH_MONEY = re.compile(r"(?P<amount>\d+(?:\.\d+)?)\s*(?:元|块)")
+_ZH_PEOPLE = re.compile(r"(?P<count>\d+)\s*(?:人|位)(?![民])")
+_EN_DATE = re.compile(
+    rf"(?:(?P<weekday>{'|'.join(WEEKDAY_NAMES)}),?\s+)?"
+    rf"(?:(?P<day1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month1>{'|'.join(MONTH_NAMES)})"
+    rf"|(?P<month2>{'|'.join(MONTH_NAMES)})\s+(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?)\b",
+    re.IGNORECASE,
+)
+# Quantities with a unit, both ways: "14 days" ⇄ "14天".
+_UNITS = (
+    ("天", "days", r"days?"),
+    ("个工作日", "working days", r"working days?|business days?"),
+    ("小时", "hours", r"hours?|hrs?"),
+    ("分钟", "minutes", r"minutes?|mins?"),
+    ("周", "weeks", r"weeks?"),
+    ("个月", "months", r"months?"),
+    ("年", "years", r"years?"),
+    ("人", "people", r"people|persons?|players?|testers?"),
+    ("次", "times", r"times"),
+    ("公里", "km", r"km|kilomet(?:re|er)s?"),
+    ("公斤", "kg", r"kg|kilos?"),
+)
+_EN_QUANTITY = re.compile(
+    r"(?<![\w.])(?P<n>\d+(?:\.\d+)?(?:\s*[-–]\s*\d+(?:\.\d+)?)?)\s*-?\s*(?P<unit>"
+    + "|".join(f"(?:{pattern})" for _, _, pattern in _UNITS)
+    + r")\b",
+    re.IGNORECASE,
+)
+_ZH_QUANTITY = re.compile(
+    r"(?P<n>\d+(?:\.\d+)?(?:\s*[-–—~～到至]\s*\d+(?:\.\d+)?)?)\s*(?P<unit>"
+    + "|".join(re.escape(zh) for zh, _, _ in sorted(_UNITS, key=lambda u: -len(u[0])))
+    + r")(?![民])"
+)
+
+
+def figures_in_english(text: str) -> str:
+    """`text` (simplified Chinese) with its dates, weekdays, clock times, prices and head
+    counts written in English; the rest as it is."""
+
+    def date(m: re.Match[str]) -> str:
+        shown = f"{int(m['day'])} {MONTH_NAMES[int(m['month']) - 1]}"
+        if m["year"]:
+            shown += f" {m['year']}"
+        if m["weekday"]:
+            shown = f"{WEEKDAY_NAMES[_WEEKDAYS_ZH[m['weekday']]]} {shown}"
+        return f" {shown} "
+
+    def weekday(m: re.Match[str]) -> str:
+        name = WEEKDAY_NAMES[_WEEKDAYS_ZH[m["weekday"]]]
+        return f" every {name} " if m["every"] else f" {name} "
+
+    text = _ZH_DATE.sub(date, text)
+    text = _ZH_WEEKDAY.sub(weekday, text)
+    text = _ZH_MONEY.sub(lambda m: f" ¥{m['amount']} ", text)
+    text = _ZH_PEOPLE.sub(lambda m: f" {m['count']} people ", text)
+    return _ZH_CLOCK.sub(_clock, text)
+
+
+def dates_in_chinese(text: str) -> str:
+    """`text` (English) with its dates written the Chinese way ("Saturday 12 December" →
+    "12月12日（周六）")."""
+
+    def date(m: re.Match[str]) -> str:
+        month = (m["month1"] or m["month2"]).lower()
+        index = next(i for i, name in enumerate(MONTH_NAMES) if name.lower().startswith(month))
+        shown = f"{index + 1}月{int(m['day1'] or m['day2'])}日"
+        if m["weekday"]:
+            day = next(i for i, n in enumerate(WEEKDAY_NAMES) if n.lower() == m["weekday"].lower())
+            shown += f"（周{_WEEKDAYS_ZH_SHORT[day]}）"
+        return shown
+
+    return _EN_DATE.sub(date, text)
+
+
+def key_figures(text: str, language: str) -> list[str]:
+    """The quantities and dates of `text`, written for a reader of `language` ("zh" reading
+    English, "en" reading Chinese): "within 14 days … under 2 hours" → ["14天", "2小时"]."""
+    out: list[str] = []
+    if language == "zh":
+        for m in _EN_QUANTITY.finditer(text):
+            unit = m["unit"].lower()
+            zh = next(z for z, _, pattern in _UNITS if re.fullmatch(pattern, unit, re.I))
+            out.append(f"{m['n'].replace(' ', '')}{zh}")
+        out += [dates_in_chinese(m.group(0)) for m in _EN_DATE.finditer(text)]
+    else:
+        for m in _ZH_QUANTITY.finditer(text):
+            en = next(e for z, e, _ in _UNITS if z == m["unit"])
+            out.append(f"{m['n'].replace(' ', '')} {en}")
+        out += [figures_in_english(m.group(0)).strip() for m in _ZH_DATE.finditer(text)]
+        out += [f"¥{m['amount']}" for m in _ZH_MONEY.finditer(text)]
+    return list(dict.fromkeys(out))
+
+
+def _clock(m: re.Match[str]) -> str:
+    """ "下午3点半" -> "3:30 pm", "上午10点" -> "10 am"."""
+    hour = int(m["hour"])
+    half = ":30" if m["half"] else ""
+    noon = "am" if m["part"] in ("上午", "早上") else "pm"
+    return f" {hour}{half} {noon} "
