@@ -314,3 +314,45 @@ def test_a_guides_five_steps_all_make_the_welcome_before_anything_else(tmp_path,
     # a line from another section comes after the guide's steps, never as step 1
     if "值班助教" in text:
         assert text.index("值班助教") > text.index("自我介绍"), text
+
+
+RIDERS_GUIDE = """# Welcome to Canal Riders
+
+## How to join
+
+1. Go to canalriders.example/join and pick your membership type.
+2. Pay by card; you get an email with your membership number.
+3. Post a hello in the group and tell us which part of town you ride from.
+"""
+RIDERS_FAQ = """# Membership FAQ
+
+Q: Do I have to be a member to come on a ride?
+A: No. Anyone can come on two rides as a guest. From the third ride you need to join.
+
+Q: Is my bike covered by the club insurance?
+A: Only third-party liability, while on a club ride.
+"""
+RIDERS_CALENDAR = """# Rides calendar
+
+| Ride | When | Where |
+| --- | --- | --- |
+| Canal Commute | Tuesdays 07:45 | Lock 3 |
+| Newbies' Night Ride | first Friday, 19:00 | Manor House gate |
+
+- The Newbies' Night Ride is the best first ride: slow, short, and the leader explains hand signals.
+"""
+
+
+def test_a_welcome_tells_a_newcomer_the_trial_and_the_first_event_from_other_pages(  # type: ignore[no-untyped-def]
+    tmp_path, embedder
+) -> None:
+    files = {"guide.md": RIDERS_GUIDE, "faq.md": RIDERS_FAQ, "calendar.md": RIDERS_CALENDAR}
+    profile = EN_PROFILE.model_copy(update={"name": "Canal Riders"})
+    text = draft_over(
+        tmp_path, embedder, files, profile, kind="welcome", topic="Welcome!", channel="slack"
+    )
+    assert "canalriders.example/join" in text and "membership number" in text, text
+    assert "Anyone can come on two rides as a guest." in text, text
+    assert "best first ride" in text, text
+    # the FAQ's "A: No." is not quoted, nor a row of the calendar table
+    assert "A: No" not in text and "Tuesdays 07:45" not in text, text

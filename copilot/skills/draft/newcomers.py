@@ -30,7 +30,7 @@ from copilot.text import (
 NEWCOMER = re.compile(
     r"新人|新成员|新朋友|新同学|新群友|新会员|新来的|刚入群|入群|进群|入会|加入(?:本群|群聊|我们)"
     r"|newcomers?|new members?|new here|new to the|getting started|start here|onboarding"
-    r"|first (?:day|week|steps?)|when you join|after (?:you )?join",
+    r"|first (?:day|week|steps?)|when you join|after (?:you )?join|how to join",
     re.IGNORECASE,
 )
 # Outside a newcomer section, an item is a step only when it tells the newcomer what to do
@@ -72,6 +72,20 @@ _ROUTINE = re.compile(
     r"签到|打卡|每天一次|每日|\bdaily\b|\bcheck-?ins?\b|\bevery (?:day|morning|evening)",
     re.IGNORECASE,
 )
+_TRIAL = re.compile(
+    r"免费体验|体验\S{0,3}次|试听|试课|试玩|\bas a guest\b|\bguest (?:rides?|pass(?:es)?|visits?)\b"
+    r"|\bfree (?:trial|first)\b|\btrial (?:session|class|ride|visit)s?\b",
+    re.IGNORECASE,
+)
+_FIRST_EVENT = re.compile(
+    r"\bbest first\b|\b(?:your|a|the) first (?:ride|run|visit|session|event|meetup)\b"
+    r"|\bfirst-timers?\b|\borientation\b|新人(?:专场|场|局|夜)|新手(?:组|专场|局|场)|入门(?:课|介绍)",
+    re.IGNORECASE,
+)
+_ADDRESSED = re.compile(r"^\s*[@＠]\S")
+_ANSWER_HEAD = re.compile(
+    r"^\s*(?:A|答)\s*[:：]\s*(?:(?:yes|no|yep|nope|是的|不是|不用|可以|不能)[.,!。，！]\s*)?", re.I
+)
 _DONT = re.compile(r"^(?:禁止|不要|不能|严禁|请勿|不得|no |don'?t |never |do not )", re.IGNORECASE)
 _MD = re.compile(r"\*\*|__|`|\|\|")
 MAX_STEPS = 4  # steps gathered from here and there
@@ -86,6 +100,10 @@ _STEPS_LEAD = re.compile(
 )
 _BYLINE = re.compile(r"^(?:整理|作者|编辑|来源|发布|更新|author|updated|posted)\s*[:：]", re.I)
 _CHANNEL_ITEM = re.compile(r"^(#[\w-]{2,})\b")
+FIRST_VISIT_QUERY = {
+    "zh": "第一次来 新手 免费体验 试听 新人专场 入门",
+    "en": "best first ride first visit beginners orientation trial guest",
+}
 NEWCOMER_QUERY = {
     "zh": "新人入群 第一步 进群后 新成员须知",
     "en": "newcomers getting started new members first steps start here",
@@ -144,7 +162,11 @@ def welcome_lines(
     lang = T.template_language(language)
     # A list of section names (an outline) is not a list of steps.
     sections = {fold_chinese(p.strip()) for c in chunks for p in c.heading.split(">") if p.strip()}
-    lines = [ln for ln in document_lines(chunks) if _fits(ln.text, lang, profile)]
+    lines = [
+        ln
+        for ln in document_lines(chunks)
+        if _fits(ln.text, lang, profile) and not _ADDRESSED.match(_text(ln.text))
+    ]  # "@新人-小林 欢迎～…" was said to one member, not to every newcomer
     steps: list[Line] = []
     for ln in lines:
         text = _text(ln.text)
@@ -169,6 +191,12 @@ def welcome_lines(
     ask = max(asks, key=lambda a: bool(_ASKING.search(to_simplified(a.text))), default=None)
     if ask is not None and not (_ASK.search(text_so_far) and _WHERE.search(text_so_far)):
         extras.append(ask)
+    # what a newcomer can try before deciding, and the first event meant for them
+    for pattern in (_TRIAL, _FIRST_EVENT):
+        said = to_simplified(" ".join(c.text for c in [*chosen, *extras]))
+        found = next((f for ln in lines if (f := _sentence_with(ln, pattern))), None)
+        if found is not None and not pattern.search(said):
+            extras.append(found)
     routines = [
         ln
         for ln in lines
@@ -272,6 +300,18 @@ def _ranked_steps(steps: list[Line]) -> list[Line]:
 def _operators(text: str) -> bool:
     """What the operators do about newcomers, not what to tell a newcomer."""
     return bool(_STAFF_ACTS.search(to_simplified(text))) and not _TO_YOU.search(text)
+
+
+def _sentence_with(ln: Line, pattern: re.Pattern[str]) -> Line | None:
+    """The line's first sentence matching `pattern`, as a line of its own (a table row, a
+    price list, is no such sentence; an FAQ answer loses its "A: No.")."""
+    if _is_row(ln.text) or ln.text.count(";") >= 2:
+        return None
+    text = _ANSWER_HEAD.sub("", _text(ln.text))
+    for sentence in split_sentences(text):
+        if pattern.search(to_simplified(sentence)) and not _operators(sentence):
+            return replace(ln, text=sentence.strip())
+    return None
 
 
 def _ask_sentence(ln: Line) -> Line | None:

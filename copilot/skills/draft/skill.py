@@ -32,7 +32,7 @@ from copilot.skills.draft.channels import (
     get_channel,
 )
 from copilot.skills.draft.digest import digest_items, digest_window
-from copilot.skills.draft.newcomers import NEWCOMER_QUERY, welcome_lines
+from copilot.skills.draft.newcomers import FIRST_VISIT_QUERY, NEWCOMER_QUERY, welcome_lines
 from copilot.skills.draft.notices import (
     Notice,
     best_notice,
@@ -387,6 +387,10 @@ def _welcome(
     lang = T.template_language(request.language)
     query = f"{request.topic} {T.KIND_HINTS[lang]['welcome']} {NEWCOMER_QUERY[lang]}"
     chunks = ports.retriever.search(community, query, top_k=20, kind="playbook").chunks
+    # the trial and the first event for newcomers are often on another page (a calendar)
+    seen = {c.chunk_id for c in chunks}
+    visit = ports.retriever.search(community, FIRST_VISIT_QUERY[lang], top_k=6, kind="playbook")
+    chunks = [*chunks, *(c for c in visit.chunks if c.chunk_id not in seen)]
     lines = welcome_lines(chunks, profile, request.language)
     if not lines:
         return None
