@@ -249,8 +249,8 @@ _SPLIT_RE = re.compile(
     r"|(?<=;)\s*(?=[\u4e00-\u9fff])"  # ";" ends a Chinese clause, but joins English ones
     # An English full stop followed by a space, unless it ends an abbreviation ("(e.g. joining
     # in October …)", "Dr. Lee", "No. 5", "J. K. Rowling").
-    r"|(?<!\b[A-Z]\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\b(?:Mr|Ms|Dr|St|No|vs)\.)(?<!\bMrs\.)"
-    r"(?<=\.)\s+(?=\S)"
+    r"|(?<!\b[A-Z]\.(?=\s[A-Z]\.))(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\b(?:Mr|Ms|Dr|St|vs)\.)"
+    r"(?<!\bMrs\.)(?<=\.)(?<!\bNo\.(?=\s\d))\s+(?=\S)"
 )
 
 

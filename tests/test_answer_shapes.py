@@ -420,6 +420,20 @@ def test_figures_are_written_for_a_reader_of_the_other_language() -> None:
     assert key_figures("幼猫共3针，每针间隔21天，90元/针，12月5日（周六）", "en") == [
         "21 days",
         "Saturday 5 December",
-        "¥90",
+        "90 yuan",
     ]
     assert key_figures("No figures here.", "zh") == []
+
+
+def test_shapes_of_a_phone_a_currency_and_a_rank_are_not_mistaken() -> None:
+    clinic = read_question("诊所电话是多少？")
+    assert clinic.shapes == ("phone",)  # not any count: "共有3人值班" is no phone number
+    assert not clinic.shaped("共有3人值班") and not clinic.missing_shapes("0755-1234 5678")
+    for not_a_phone in ("2024-11-16", "Costs 120 dollars", "120元"):
+        assert not clinic.shaped(not_a_phone), not_a_phone
+    assert read_question("要多少人民币？").measure is None  # 人民币 is money, not people
+    seats = read_question("最多几个人？")
+    assert not seats.shaped("比赛第一名") and not seats.shaped("a member of staff")
+    assert not read_question("几天能到？").shaped("12月5日发货")
+    assert not read_question("需要按顺序吗？").wants_list
+    assert read_question("积分每个月哪几天能换？").measure is None  # which days, not how many

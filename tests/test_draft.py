@@ -190,6 +190,10 @@ def test_bad_options_are_refused_with_the_choices(mr) -> None:  # type: ignore[n
     with pytest.raises(InputError, match="unknown tone 'angry'"):
         mr.draft("mr", kind="welcome", topic="x", tone="angry")
     assert mr.draft("mr", kind="rules", topic="群规", channel="WeChat").kind == "rules_reminder"
+    # the kind of place a channel is, written after its name, names the channel too
+    assert mr.draft("mr", kind="welcome", topic="x", channel="telegram_group").channel == "telegram"
+    with pytest.raises(InputError, match="unknown channel 'myspace_group'"):
+        mr.draft("mr", kind="welcome", topic="x", channel="myspace_group")
 
 
 def test_draft_cli_json_matches_the_schema(mr, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -38,7 +38,10 @@ CHAT = [("2026-11-20T10:00:00+08:00", "阿栗", "早上好，今天窑温正常"
 
 def test_labelled_lines_are_carried_over_with_dates_and_prices_in_the_posts_language() -> None:
     assert carry_over("日期：12月12日（周六）", "en") == "Date: Saturday 12 December"
-    assert carry_over("费用：会员220元，非会员280元", "en") == "Fee: members ¥220, non-members ¥280"
+    assert (
+        carry_over("费用：会员220元，非会员280元", "en")
+        == "Fee: members 220 yuan, non-members 280 yuan"
+    )
     assert carry_over("時間：每週日14:00—16:00", "en") == "Time: every Sunday 14:00–16:00"
     assert carry_over("Date: Saturday 12 December", "zh") == "日期：12月12日（周六）"
     # a place keeps its own name; a line of prose is no detail
@@ -59,8 +62,19 @@ def test_an_english_reminder_of_a_chinese_notice_carries_its_details(
         ).text
     finally:
         club.close()
-    for fact in ("Saturday 12 December", "18:30", "¥220", "后院"):
+    for fact in ("Saturday 12 December", "18:30", "220 yuan", "后院"):
         assert fact in text, text
     # another event of the same page, and the untranslatable prose, stay out
     assert "260" not in text and "11月21日" not in text and "21 November" not in text, text
     assert "素坯" not in text, text
+
+
+def test_how_often_a_year_and_the_word_may_are_not_dates() -> None:
+    from copilot.skills.figures import figures_in_english, key_figures
+
+    assert figures_in_english("每周一次，两周三次课") == "每周一次，两周三次课"
+    assert key_figures("2024年开始，每2年一次", "en") == ["2 years"]
+    assert key_figures("up to 6 may join on 3 May", "zh") == ["5月3日"]
+    assert key_figures("要2小時，3個工作日", "en") == ["2 hours", "3 working days"]  # traditional
+    assert carry_over("时间：周六下午3点到5点", "en") == "Time: Saturday 3–5 pm"
+    assert carry_over("备注：请自带围裙，二楼有免费停车位可以用", "en") is None  # prose

@@ -145,3 +145,27 @@ def test_a_digest_names_the_week_and_shows_a_decision_with_its_details() -> None
     [decision] = [i for i in items if i.section == "decision"]
     assert "作品展" in decision.text and "12月27日" in decision.text and "展示厅" in decision.text
     assert all("下周的事" not in i.text for i in items)  # outside the week
+
+
+def test_an_admins_own_plan_is_no_decision_in_the_digest() -> None:
+    from datetime import datetime
+
+    from copilot.models import ChatMessage
+    from copilot.skills.draft.digest import digest_items, digest_window
+
+    rows = [
+        ("2026-11-18T10:00:00+08:00", "社长-老周", "我决定下周请假一周，大家有事找小叶"),
+        (
+            "2026-11-18T11:00:00+08:00",
+            "社长-老周",
+            "决定了：12月外拍改到12月6日（周日），西湖集合。",
+        ),
+    ]
+    chat = [
+        ChatMessage(id=f"m{i}", community="c", author=a, ts=datetime.fromisoformat(t), text=x)
+        for i, (t, a, x) in enumerate(rows)
+    ]
+    since, until = digest_window("本周回顾：11月16日—22日", chat, "Asia/Shanghai")
+    texts = [i.text for i in digest_items(chat, PROFILE, since, until, "zh")]
+    assert not any("请假" in t for t in texts), texts
+    assert any("12月6日" in t for t in texts), texts

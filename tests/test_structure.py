@@ -256,3 +256,10 @@ def test_a_compilers_byline_with_a_note_on_who_they_are_is_no_heading() -> None:
         ("heading", "比赛基本资料"),
         ("item", "比赛日期：2026年12月13日（星期日）"),
     ]
+
+
+def test_a_rule_starting_with_zhengli_is_content_not_a_byline() -> None:
+    text = "工作室守则\n整理：用完把工具归位，泥料放回桶里\n作者：小周\n拉坯机用完要清理。\n"
+    texts = [b.text for b in read_outline(text).blocks]
+    assert any("工具归位" in t for t in texts), texts
+    assert not any("小周" in t for t in texts), texts

@@ -254,3 +254,17 @@ def test_a_put_down_in_a_quarrel_is_an_insult_and_an_indefinite_few_asks_nothing
     assert is_insult("那你自己别放最外面啊 没脑子")
     assert not is_question("昨天架子满了 我把几个往里挪了一下 不好意思")
     assert is_question("这周还剩几个机位？")
+
+
+def test_a_question_with_a_deadline_is_no_task_and_mentions_may_be_listed_with_commas() -> None:
+    rows = chat(
+        (0, "店长-阿栗", "@大熊 你周五前有空吗"),
+        (1, "店长-阿栗", "@阿果、@苏苏 你们俩负责海报，3月6日前发我看"),
+        (2, "店长-阿栗", "@阿果 @苏苏 你们俩谁周五前能负责签到？"),
+    )
+    s = summarize_offline(rows, admins={"店长-阿栗"})
+    assert [(a.owner, a.due_on) for a in s.action_items] == [
+        ("阿果", date(2026, 3, 6)),
+        ("苏苏", date(2026, 3, 6)),
+    ]
+    assert not is_insult("哈哈我今天真没脑子，钥匙又忘带了")  # about oneself

@@ -360,7 +360,8 @@ _AND = re.compile(r"^(?:and|then|also|然后|另外|再)\s*", re.IGNORECASE)
 
 
 # "@阿果 @苏苏 你们俩负责海报…", "@Ana @Ben you two take the posters…": one task for each
-_MENTIONS_LEAD = re.compile(r"^\s*((?:[@＠][^\s@,，:：。!！?？]+\s*){2,})")
+_MENTION = r"[@＠][^\s@,，、:：。!！?？]+"
+_MENTIONS_LEAD = re.compile(rf"^\s*((?:{_MENTION}[\s,，、]*){{2,}})")
 _TOGETHER = re.compile(
     r"^\s*(?:你们(?:俩|两个|两位|几个|几位)?|二位|两位|\byou (?:two|both|all)\b|\bboth of you\b)",
     re.IGNORECASE,
@@ -372,9 +373,12 @@ def split_assignments(sentence: str, author: str, people: Collection[str]) -> li
     出海报") as one part per person, each with the clauses that follow it ("…，预算300元");
     one task given to several people at once ("@阿果 @苏苏 你们俩负责海报") as that task for
     each of them; any other sentence as it is."""
-    if (lead := _MENTIONS_LEAD.match(sentence)) and _TOGETHER.match(sentence[lead.end() :]):
-        task = _TOGETHER.sub("", sentence[lead.end() :], count=1).strip()
-        names = re.findall(r"[@＠][^\s@,，:：。!！?？]+", lead.group(1))
+    lead = _MENTIONS_LEAD.match(sentence)
+    rest = sentence[lead.end() :] if lead else ""
+    # "你们俩谁周五前能负责海报？" asks for one volunteer: no task for each of them
+    if lead and _TOGETHER.match(rest) and not re.search(r"谁|\bwho\b|[?？]", rest):
+        task = _TOGETHER.sub("", rest, count=1).strip(" ,，")
+        names = re.findall(_MENTION, lead.group(1))
         return [f"{name} {task}" for name in dict.fromkeys(names)]
     clauses = _CLAUSES.split(sentence)
     if len(clauses) < 2:

@@ -81,7 +81,12 @@ SHAPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
             r"|\b(?:phone|mobile|telephone|contact|emergency) number\b|\bhotline\b",
             re.IGNORECASE,
         ),
-        re.compile(r"\+?\d[\d\s()-]{5,}\d|(?<!\d)(?:110|112|119|120|911|999)(?!\d)"),
+        # a number to dial, or an emergency number that is no amount ("120元", "120 dollars")
+        re.compile(
+            r"(?<![\d-])(?!\d{4}-\d{1,2}-\d{1,2}\b)\+?\d[\d\s()-]{5,}\d"  # not a date
+            r"|(?<![\d.])(?:110|112|119|120|911|999)(?![\d.]|\s*(?:元|块|dollars?|yuan|[-/年月]))",
+            re.IGNORECASE,
+        ),
     ),
     # "报名链接在哪", "what's the link for …": an address to open.
     "link": (
@@ -99,7 +104,8 @@ SHAPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
 _LIST = re.compile(
     r"哪些|哪几|几个|几种|几类|几大|几点要|有什么(?!用|区别|不同)|包括|包含|分别|列举|步骤|流程"
     # an order or a rota is a list too: "按什么顺序进", "周日答疑怎么排的"
-    r"|顺序|(?:怎么|怎样|如何)(?:排|轮换|轮流)|\bin what order\b|\brota\b|\brotation\b"
+    r"|(?:什么|哪个|啥)顺序|顺序是|(?:怎么|怎样|如何)(?:排|轮换|轮流)|\bin what order\b|\brota\b"
+    r"|\brotation\b"
     r"|(?<![一\d])(?:[二两三四五六七八九十]|[2-9]|1\d)\s*(?:个(?!月|小时|工作日|星期)|种|类|大|项|步|点|感|要素|原则|特征|方面)"
     # "都改了啥", "都要带什么"; not 首都/成都 (places), 为什么, nor 都…什么时间/意思/区别
     r"|(?<![首成京古帝国])都(?!市)[^，。？?！!为]{0,6}(?:啥(?!时候|时间|意思|用)|什么(?!时候|时间|意思|用|区别|不同|样))"
@@ -135,10 +141,10 @@ _NUM = (
 _MEASURES: dict[str, tuple[str, str]] = {
     "grams": (r"克|公斤|斤|grams?|kg|kilos?", r"克|公斤|斤|g\b|grams?|kg|kilos?"),
     "people": (
-        r"个?人|位|名(?![额字称次])|people|persons?|players?|testers?",
-        r"个?人|位|名|people|persons?|players?|testers?|members?",
+        r"个?人(?!民)|位|名(?![额字称次])|people|persons?|players?|testers?",
+        r"个?人(?!民)|位|名|people|persons?|players?|testers?|members?\b(?! of)",
     ),
-    "days": (r"天|日|days?", r"天|日|个?工作日|days?|working days?|business days?"),
+    "days": (r"天|日|days?", r"天(?!气)|个?工作日|days?|working days?|business days?"),
     "hours": (r"个?小时|钟头|hours?", r"个?小时|钟头|hours?|h\b|hrs?\b"),
     "minutes": (r"分钟|minutes?|mins?", r"分钟|minutes?|mins?\b"),
     "km": (
@@ -149,12 +155,15 @@ _MEASURES: dict[str, tuple[str, str]] = {
 }
 _MEASURE_ASKED = {
     name: re.compile(
-        rf"(?:多少|几)\s*(?:{asks})|\bhow many\s+(?:[a-z-]+\s+){{0,2}}?(?:{asks})\b", re.IGNORECASE
+        # "哪几天" asks which days, not how many
+        rf"(?:多少|(?<!哪)几)\s*(?:{asks})|\bhow many\s+(?:[a-z-]+\s+){{0,2}}?(?:{asks})\b",
+        re.IGNORECASE,
     )
     for name, (asks, _) in _MEASURES.items()
 }
 _MEASURE_GIVEN = {
-    name: re.compile(rf"{_NUM}\s*-?\s*(?:{given})", re.IGNORECASE)
+    # (?<!…): one match per number, not one attempt per digit of a long run; "第一名" is a rank
+    name: re.compile(rf"(?<![\d.第]){_NUM}\s*-?\s*(?:{given})", re.IGNORECASE)
     for name, (_, given) in _MEASURES.items()
 }
 
@@ -205,6 +214,9 @@ def read_question(question: str) -> QuestionProfile:
         t for t in tokens if (len(t) > 1 or not t.isascii()) and t not in QUESTION_WORDS
     )
     shapes = tuple(name for name, (asks, _) in SHAPES.items() if asks.search(folded))
+    if {"phone", "link"} & set(shapes):
+        # "电话是多少" asks for a number to dial, "链接在哪" for an address: not any count or place
+        shapes = tuple(s for s in shapes if s not in ("number", "place"))
     return QuestionProfile(
         text=question,
         language=detect_language(question),

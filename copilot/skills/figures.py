@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from copilot.text import to_simplified
+
 MONTH_NAMES = (
     "January February March April May June July August September October November December".split()
 )
@@ -21,14 +23,23 @@ _ZH_DATE = re.compile(
     r"(?:(?P<year>\d{4})\s*年\s*)?(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*[日号]"
     r"(?:\s*[（(]\s*(?:周|星期|礼拜)(?P<weekday>[一二三四五六日天])\s*[）)])?"
 )
-_ZH_WEEKDAY = re.compile(r"(?P<every>每)?(?:周|星期|礼拜)(?P<weekday>[一二三四五六日天])")
-_ZH_CLOCK = re.compile(r"(?P<part>上午|早上|下午|晚上)\s*(?P<hour>\d{1,2})\s*[点點](?P<half>半)?")
-_ZH_MONEY = re.compile(r"(?P<amount>\d+(?:\.\d+)?)\s*(?:元|块)")
+# "周三", "每周日"; not "每周一次" / "两周三次课" (how often), nor "三周" (a count of weeks)
+_ZH_WEEKDAY = re.compile(
+    r"(?<![一二两三四五六七八九十\d])(?P<every>每)?(?:周|星期|礼拜)(?P<weekday>[一二三四五六日天])"
+    r"(?![次回节个])"
+)
+_ZH_CLOCK = re.compile(
+    r"(?P<part>上午|早上|下午|晚上)\s*(?P<hour>\d{1,2})\s*[点點](?P<half>半)?"
+    r"(?:\s*(?:到|至|-|—|~)\s*(?P<end>\d{1,2})\s*[点點](?P<end_half>半)?)?"
+)
+_ZH_MONEY = re.compile(r"(?P<amount>\d+(?:\.\d+)?)\s*(?:元|块)")  # yuan: of RMB or of NT$
 _ZH_PEOPLE = re.compile(r"(?P<count>\d+)\s*(?:人|位)(?![民])")
+# "may" in "up to 6 may join" is no month: the month is written with its capital
+_MONTHS_RE = "|".join("(?-i:May)" if m == "May" else m for m in MONTH_NAMES)
 _EN_DATE = re.compile(
     rf"(?:(?P<weekday>{'|'.join(WEEKDAY_NAMES)}),?\s+)?"
-    rf"(?:(?P<day1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month1>{'|'.join(MONTH_NAMES)})"
-    rf"|(?P<month2>{'|'.join(MONTH_NAMES)})\s+(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?)\b",
+    rf"(?:(?P<day1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month1>{_MONTHS_RE})"
+    rf"|(?P<month2>{_MONTHS_RE})\s+(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?)\b",
     re.IGNORECASE,
 )
 # Quantities with a unit, both ways: "14 days" ⇄ "14天".
@@ -51,8 +62,8 @@ _EN_QUANTITY = re.compile(
     + r")\b",
     re.IGNORECASE,
 )
-_ZH_QUANTITY = re.compile(
-    r"(?P<n>\d+(?:\.\d+)?(?:\s*[-–—~～到至]\s*\d+(?:\.\d+)?)?)\s*(?P<unit>"
+_ZH_QUANTITY = re.compile(  # (a four-digit number before 年 is a year, not a duration)
+    r"(?<![\d.])(?P<n>\d{1,3}(?:\.\d+)?(?:\s*[-–—~～到至]\s*\d{1,3}(?:\.\d+)?)?)\s*(?P<unit>"
     + "|".join(re.escape(zh) for zh, _, _ in sorted(_UNITS, key=lambda u: -len(u[0])))
     + r")(?![民])"
 )
@@ -76,9 +87,14 @@ def figures_in_english(text: str) -> str:
 
     text = _ZH_DATE.sub(date, text)
     text = _ZH_WEEKDAY.sub(weekday, text)
-    text = _ZH_MONEY.sub(lambda m: f" ¥{m['amount']} ", text)
+    text = _ZH_MONEY.sub(lambda m: f" {m['amount']} yuan ", text)
     text = _ZH_PEOPLE.sub(lambda m: f" {m['count']} people ", text)
-    return _ZH_CLOCK.sub(_clock, text)
+    text = _ZH_CLOCK.sub(_clock, text)
+    return _ZH_QUANTITY.sub(lambda m: f" {m['n']} {_english_unit(m['unit'])} ", text)
+
+
+def _english_unit(zh: str) -> str:
+    return next(en for z, en, _ in _UNITS if z == zh)
 
 
 def dates_in_chinese(text: str) -> str:
@@ -101,6 +117,7 @@ def key_figures(text: str, language: str) -> list[str]:
     """The quantities and dates of `text`, written for a reader of `language` ("zh" reading
     English, "en" reading Chinese): "within 14 days … under 2 hours" → ["14天", "2小时"]."""
     out: list[str] = []
+    text = to_simplified(text)
     if language == "zh":
         for m in _EN_QUANTITY.finditer(text):
             unit = m["unit"].lower()
@@ -109,16 +126,16 @@ def key_figures(text: str, language: str) -> list[str]:
         out += [dates_in_chinese(m.group(0)) for m in _EN_DATE.finditer(text)]
     else:
         for m in _ZH_QUANTITY.finditer(text):
-            en = next(e for z, e, _ in _UNITS if z == m["unit"])
-            out.append(f"{m['n'].replace(' ', '')} {en}")
+            out.append(f"{m['n'].replace(' ', '')} {_english_unit(m['unit'])}")
         out += [figures_in_english(m.group(0)).strip() for m in _ZH_DATE.finditer(text)]
-        out += [f"¥{m['amount']}" for m in _ZH_MONEY.finditer(text)]
+        out += [f"{m['amount']} yuan" for m in _ZH_MONEY.finditer(text)]
     return list(dict.fromkeys(out))
 
 
 def _clock(m: re.Match[str]) -> str:
-    """ "下午3点半" -> "3:30 pm", "上午10点" -> "10 am"."""
-    hour = int(m["hour"])
-    half = ":30" if m["half"] else ""
+    """ "下午3点半" -> "3:30 pm", "上午10点" -> "10 am", "下午3点到5点" -> "3–5 pm"."""
     noon = "am" if m["part"] in ("上午", "早上") else "pm"
-    return f" {hour}{half} {noon} "
+    start = f"{int(m['hour'])}{':30' if m['half'] else ''}"
+    if m["end"]:
+        start += f"–{int(m['end'])}{':30' if m['end_half'] else ''}"
+    return f" {start} {noon} "

@@ -98,7 +98,7 @@ def list_answer(
     chosen = max(candidates, key=preference)
     lead = unit.text if chosen is introduced else chosen.lead
     assert chosen.cite is not None
-    sublists = {c.lead: c.ordered() for c in lists.values() if c.key[0] == chosen.key[0]}
+    sublists = {c.lead: c.ordered() for c in lists.values() if c.key[:2] == chosen.key[:2]}
     return _render(lead, chosen.ordered(), sublists), chosen.cite
 
 

@@ -81,11 +81,26 @@ _ZH_EN_WORDS = {
     "会员": "members",
     "每人": "per person",
     "人/次": "per person per visit",
+    "/人": " per person",
     "免费": "free",
     "不限": "no limit",
     "线上": "online",
     "次日": "next day",
 }
+# A place is named as written ("工作室后院露天窑区"): it is what a member finds on the door.
+_NAMES_AS_WRITTEN = {
+    "Place",
+    "Address",
+    "Venue",
+    "Meeting point",
+    "Teacher",
+    "Speaker",
+    "Host",
+    "Led by",
+    "Contact",
+}
+MAX_UNTRANSLATED = 8  # CJK characters another value may keep (a short name, not a sentence)
+_CJK = re.compile(r"[\u3400-\u9fff]")
 _LABELLED = re.compile(r"^\s*(?P<label>[^：:\n]{1,12}?)\s*[：:]\s*(?P<value>\S.*)$")
 _PUNCT_ZH_EN = str.maketrans({"，": ", ", "；": "; ", "（": " (", "）": ")", "、": ", ", "—": "–"})
 
@@ -98,7 +113,14 @@ def carry_over(line: str, language: str) -> str | None:
         return None
     if language == "en":
         label = _ZH_EN_LABELS.get(to_simplified(found["label"]).strip("·•-* "))
-        return f"{label}: {_value_in_english(found['value'])}" if label else None
+        if label is None:
+            return None
+        value = _value_in_english(found["value"])
+        if label not in _NAMES_AS_WRITTEN:
+            # "Fee: members 220 yuan; 每人可烧2件…": the clauses the post can say in English
+            said = [c for c in value.split("; ") if len(_CJK.findall(c)) <= MAX_UNTRANSLATED]
+            value = "; ".join(said)
+        return f"{label}: {value}" if value else None
     label = _EN_ZH_LABELS.get(found["label"].strip("·•-* ").lower())
     return f"{label}：{_value_in_chinese(found['value'])}" if label else None
 

@@ -148,6 +148,12 @@ CHANNEL_ALIASES = {
     "lark": "feishu_group",
     "lark_group": "feishu_group",
     "dingtalk": "dingtalk_group",
+    "微信群": "wechat_group",
+    "企业微信": "wecom_group",
+    "qq群": "qq_group",
+    "飞书": "feishu_group",
+    "钉钉": "dingtalk_group",
+    "tg": "telegram",
 }
 
 HASHTAG = re.compile(r"(?<![\w/&#])#(\w[\w-]*)#?")
@@ -169,9 +175,17 @@ PLACEHOLDER = re.compile(
 )
 
 
+_PLACE_SUFFIX = re.compile(r"_(?:group|chat|channel|server)s?$")
+
+
 def get_channel(channel: str) -> ChannelRule | None:
-    key = channel.strip().lower().replace("-", "_")
-    return CHANNELS.get(CHANNEL_ALIASES.get(key, key))
+    """The rule of `channel`: its id, an alias ("wechat", "lark"), or either with the kind of
+    place it is ("telegram_group", "slack_channel", "discord_server")."""
+    key = channel.strip().lower().replace("-", "_").replace(" ", "_")
+    for name in (key, _PLACE_SUFFIX.sub("", key)):
+        if (rule := CHANNELS.get(CHANNEL_ALIASES.get(name, name))) is not None:
+            return rule
+    return None
 
 
 def hashtags_in(text: str) -> list[str]:

@@ -30,7 +30,7 @@ from copilot.skills.draft.notices import (
     closes,
     slots_of,
 )
-from copilot.skills.summarize.decisions import find_decisions
+from copilot.skills.summarize.decisions import find_decisions, is_personal
 from copilot.text import (
     detect_language,
     fold_chinese,
@@ -159,11 +159,15 @@ def digest_items(
     by_id = {m.id: m for m in window}
     zone = ZoneInfo(profile.timezone)
     for decision in find_decisions(window, ConversationIndex(window, roles), roles, zone):
+        if is_personal(decision.text):
+            continue  # an admin's own plan ("我决定下周请假") is no news for the group
         said = by_id[decision.message_id]
         head, *details = (
             x.strip().rstrip("。.；;：:") for x in [decision.text, *decision.details[:2]]
         )
         colon, semicolon = ("：", "；") if wanted == "zh" else (": ", "; ")
+        if re.search("[：:]", head):  # "方案定下来了：加开一场" has its colon already
+            colon = semicolon
         text = _clip(
             _one_line(head + (colon + semicolon.join(details) if details else "")), ITEM_CHARS
         )

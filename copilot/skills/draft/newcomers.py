@@ -83,6 +83,8 @@ _FIRST_EVENT = re.compile(
     re.IGNORECASE,
 )
 _ADDRESSED = re.compile(r"^\s*[@＠]\S")
+# "Refund after the first event is not possible" is about money, not where to start
+_REFUND = re.compile(r"退款|退费|取消|\brefunds?\b|\bcancel", re.IGNORECASE)
 _ANSWER_HEAD = re.compile(
     r"^\s*(?:A|答)\s*[:：]\s*(?:(?:yes|no|yep|nope|是的|不是|不用|可以|不能)[.,!。，！]\s*)?", re.I
 )
@@ -194,7 +196,16 @@ def welcome_lines(
     # what a newcomer can try before deciding, and the first event meant for them
     for pattern in (_TRIAL, _FIRST_EVENT):
         said = to_simplified(" ".join(c.text for c in [*chosen, *extras]))
-        found = next((f for ln in lines if (f := _sentence_with(ln, pattern))), None)
+        found = next(
+            (
+                f
+                for ln in lines
+                if (f := _sentence_with(ln, pattern))
+                and not _DONT.match(f.text)
+                and not _REFUND.search(to_simplified(f.text))
+            ),
+            None,
+        )
         if found is not None and not pattern.search(said):
             extras.append(found)
     routines = [

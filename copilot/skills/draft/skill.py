@@ -242,7 +242,7 @@ def find_event(
         sections = section_notices(best, [*chunks, *(c for c in more if c.chunk_id not in seen)])
     foreign = _other_language("\n".join(best.lines), language)
     for line, notice in event_lines(best, notices, topic, profile.name, sections):
-        if foreign:  # an English post about a Chinese notice, or the reverse
+        if foreign and _other_language(line, language):  # a Chinese notice, an English post
             line = carry_over(line, language) or ""
         elif _other_language(line, language):
             continue  # an English note in a Chinese notice

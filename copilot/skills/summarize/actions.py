@@ -46,6 +46,12 @@ _EXPLICIT_TODO = re.compile(r"待办|\btodo\b|to-do|action item", re.I)
 _REQUEST = re.compile(
     r"\b(?:can|could|would) you\b|\bmind\b|能不能|能否|可不可以|可以帮|能帮|帮忙|麻烦", re.I
 )
+# "…前告诉我缺多少": asked to report back by a deadline, though the sentence holds a 多少.
+_REPORT_BACK = re.compile(
+    r"告诉我|跟我说|回复我|回我|发我|报给我|通知我|\blet me know\b|\btell me\b|\breport back\b"
+    r"|\bsend me\b",
+    re.I,
+)
 # A call for volunteers: the "I'll do it" that answers it is a task.
 _CALL = re.compile(
     r"谁(?:能|可以|来|有空|愿意|方便)|有没有人(?:能|可以|愿意)|有人(?:能|可以|愿意)"
@@ -193,7 +199,9 @@ def _action(
     marked = bool(due) and _is_deadline(sentence, due or "")
     # "@priya can you book the room by Tuesday?" asks priya to do something: a task; so does
     # "@大熊 下周三前告诉我缺多少", a deadline to report back by, though 多少 asks.
-    reports_back = marked and "?" not in sentence and not mine
+    reports_back = (
+        marked and bool(_REPORT_BACK.search(sentence)) and "?" not in sentence and not mine
+    )
     request = bool(lead and (_REQUEST.search(sentence) or reports_back))
     # "我去问问草坪能不能用" commits to a task although it holds a question word.
     asks = "?" in sentence or (is_question(sentence) and not mine)
