@@ -3,8 +3,11 @@ chat or the playbook, and never a fact of another event."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 
+from copilot.models import ChatMessage
 from copilot.profile import CommunityProfile
 from copilot.skills.draft.notices import calendar_days, event_words
 from copilot.skills.draft.templates import normalize_kind
@@ -119,9 +122,6 @@ def test_event_dates_and_words_are_read_as_written() -> None:
 
 
 def test_a_digest_names_the_week_and_shows_a_decision_with_its_details() -> None:
-    from datetime import datetime
-
-    from copilot.models import ChatMessage
     from copilot.skills.draft.digest import digest_items, digest_window
 
     rows = [
@@ -134,10 +134,7 @@ def test_a_digest_names_the_week_and_shows_a_decision_with_its_details() -> None
         ("2026-11-18T10:05:00+08:00", "阿明", "太好了！"),
         ("2026-11-25T09:00:00+08:00", "阿明", "下周的事"),
     ]  # fmt: skip
-    chat = [
-        ChatMessage(id=f"m{i}", community="c", author=a, ts=datetime.fromisoformat(t), text=x)
-        for i, (t, a, x) in enumerate(rows)
-    ]
+    chat = _messages(rows)
     # "11 月 16—22 日": the range's first day has no 日 of its own
     since, until = digest_window("本周回顾：11 月 16—22 日", chat, "Asia/Shanghai")
     assert (since.day, until.day) == (16, 23)
@@ -148,9 +145,6 @@ def test_a_digest_names_the_week_and_shows_a_decision_with_its_details() -> None
 
 
 def test_an_admins_own_plan_is_no_decision_in_the_digest() -> None:
-    from datetime import datetime
-
-    from copilot.models import ChatMessage
     from copilot.skills.draft.digest import digest_items, digest_window
 
     rows = [
@@ -161,11 +155,16 @@ def test_an_admins_own_plan_is_no_decision_in_the_digest() -> None:
             "决定了：12月外拍改到12月6日（周日），西湖集合。",
         ),
     ]
-    chat = [
-        ChatMessage(id=f"m{i}", community="c", author=a, ts=datetime.fromisoformat(t), text=x)
-        for i, (t, a, x) in enumerate(rows)
-    ]
+    chat = _messages(rows)
     since, until = digest_window("本周回顾：11月16日—22日", chat, "Asia/Shanghai")
     texts = [i.text for i in digest_items(chat, PROFILE, since, until, "zh")]
     assert not any("请假" in t for t in texts), texts
     assert any("12月6日" in t for t in texts), texts
+
+
+def _messages(rows: list[tuple[str, str, str]]) -> list[ChatMessage]:
+    """(ISO time, author, text) rows as the chat's messages."""
+    return [
+        ChatMessage(id=f"m{i}", community="c", author=a, ts=datetime.fromisoformat(t), text=x)
+        for i, (t, a, x) in enumerate(rows)
+    ]
