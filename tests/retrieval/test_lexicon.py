@@ -26,6 +26,24 @@ def test_unknown_words_are_translated_into_words_the_community_writes() -> None:
     assert translated_tokens(["bicycle"], english) == []
 
 
+def test_an_english_word_the_community_also_writes_still_reaches_its_chinese_pages() -> None:
+    # A mostly Chinese community with a few English lines: "monday" is known from one of
+    # them, yet the answer to "Can I come on a Monday?" sits in the Chinese playbook.
+    mixed = Bm25Index(["a", "b"], [["周一", "闭馆"], ["monday", "see", "you"]])
+    assert translated_tokens(["monday"], mixed) == ["周一"]
+    # a Chinese word it writes is searched as it is: its many English glosses add noise
+    assert translated_tokens(["闭馆"], Bm25Index(["a"], [["闭馆", "closed"]])) == []
+
+
+def test_the_closest_sense_comes_first() -> None:
+    """The word's own sense ("studio" for 工作室) before a phrase that holds it ("get off the
+    bus" for 下车): with three translations at most, the phrases used to crowd it out."""
+    studio = Bm25Index(["a"], [["工作室", "摄影棚", "演播室", "制片厂", "画室"]])
+    assert translated_tokens(["studio"], studio)[0] == "工作室"
+    stations = Bm25Index(["a"], [["站", "加油站", "气象站", "投票站"]])
+    assert translated_tokens(["station"], stations)[0] == "站"
+
+
 def test_a_torn_or_foreign_cache_file_is_rebuilt(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from copilot.retrieval import lexicon
 
