@@ -258,6 +258,74 @@ def test_memotrace_csv_with_only_the_local_time_column(tmp_path: Path) -> None:
     ]
 
 
+def _quote(reply: str, sender: str, name: str, quoted: str, createtime: str) -> str:
+    """A WeChat quote (appmsg type 57) as MemoTrace writes it in StrContent."""
+    return (
+        f'<msg><appmsg appid="" sdkver="0"><title>{reply}</title><des></des><type>57</type>'
+        f"<refermsg><type>1</type><svrid>7430000002552918343</svrid>"
+        f"<fromusr>48021937563@chatroom</fromusr><chatusr>{sender}</chatusr>"
+        f"<displayname>{name}</displayname><content>{quoted}</content>"
+        f"<createtime>{createtime}</createtime></refermsg></appmsg>"
+        f"<fromusername>wxid_tuanzhang01</fromusername></msg>"
+    )
+
+
+def test_memotrace_csv_quote_replies_answer_the_message_they_quote(tmp_path: Path) -> None:
+    """A quote names the quoted message by sender and send time: the reply links to it, so the
+    question counts as answered, even hours later with other talk between."""
+    import csv
+
+    header = (
+        "localId,TalkerId,Type,SubType,IsSender,CreateTime,Status,StrContent,StrTime,Remark,"
+        "NickName,Sender"
+    )
+    rows_ = [
+        (
+            1,
+            1,
+            "1795739450",
+            "冬至的汤圆今年还团吗？",
+            "2026-11-27 08:30:50",
+            "豆豆妈",
+            "wxid_ddm13",
+        ),
+        (2, 1, "1795740000", "今天好冷", "2026-11-27 08:40:00", "王姐", "wxid_wj55"),
+        (3, 1, "1795740100", "鸡蛋还有吗？", "2026-11-27 08:41:40", "王姐", "wxid_wj55"),
+        (
+            4,
+            49,
+            "1795751286",
+            _quote(
+                "团的！12月14日开团", "wxid_ddm13", "豆豆妈", "冬至的汤圆今年还团吗？", "1795739450"
+            ),
+            "2026-11-27 11:48:06",
+            "团长-阿May",
+            "wxid_tuanzhang01",
+        ),
+        # no send time in the quote: found by its sender and text
+        (
+            5,
+            49,
+            "1795751300",
+            _quote("还有三盒", "wxid_wj55", "王姐", "鸡蛋还有吗？", ""),
+            "2026-11-27 11:48:20",
+            "团长-阿May",
+            "wxid_tuanzhang01",
+        ),
+    ]
+    path = tmp_path / "邻里团购群_utf8.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(header.split(","))
+        for local, kind, created, text, shown, nick, sender in rows_:
+            writer.writerow([local, 1, kind, 0, 0, created, 2, text, shown, "", nick, sender])
+    msgs = load(path).messages
+    question, _, eggs, answer, stock = msgs
+    assert (answer.text, answer.reply_to) == ("团的！12月14日开团", question.id)
+    assert (stock.text, stock.reply_to) == ("还有三盒", eggs.id)
+    assert question.reply_to is None
+
+
 def test_memotrace_html() -> None:
     loaded = load(MEMOTRACE / "城市徒步群.html")
     assert loaded.format == "memotrace"

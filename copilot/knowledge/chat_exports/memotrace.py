@@ -39,6 +39,8 @@ from copilot.models import ChatMessage
 CSV_COLUMNS = {"Type", "StrContent"}  # plus a time (CreateTime or StrTime) and a sender
 _TEXT, _APP, _SYSTEM = 1, 49, 10000
 _TITLE = re.compile(r"<title>(.*?)</title>", re.DOTALL)
+_REFER = re.compile(r"<refermsg>(.*?)</refermsg>", re.DOTALL)
+_REFER_FIELD = re.compile(r"<(chatusr|createtime|content)>(.*?)</\1>", re.DOTALL)
 _REVOKE_LINK = re.compile(r"\s*<a href=\"weixin://revoke_edit_click\">重新编辑</a>")
 _TAG = re.compile(r"<[^<>]+>")
 # Each object is written on one line (newlines in text are escaped), so the array ends at
@@ -67,10 +69,14 @@ def parse_memotrace_csv(
     channel = channel.removesuffix("_utf8")  # MemoTrace names the file "<备注>_utf8.csv"
     zone = options.zone(CHINA_TZ)
     unique = UniqueIds()
+    # A quote (引用) names the quoted message by its sender and send time, and holds its text:
+    # enough to find it among the messages before it (the CSV has no server message id).
+    earlier: dict[tuple[str | None, str], str] = {}
     out: list[ChatMessage] = []
     for _, row in rows:
         kind = int(row.get("Type") or 0)
-        text = _text(kind, row.get("StrContent", ""))
+        content = row.get("StrContent", "")
+        text = _text(kind, content)
         if not text:
             continue
         created = row.get("CreateTime", "")
@@ -79,9 +85,14 @@ def parse_memotrace_csv(
         service = kind == _SYSTEM
         sender = None if service else author_id(row.get("Sender"), personal="wx")
         name = "系统消息" if service else (row.get("Remark") or row.get("NickName") or sender)
+        msg_id = unique(channel, stable_id(ts.isoformat(), sender or name, text))
+        reply_to = _quoted(content, earlier) if kind == _APP else None
+        earlier.setdefault((sender, created), msg_id)
+        earlier.setdefault((sender, text), msg_id)
         out.append(
             ChatMessage(
-                id=unique(channel, stable_id(ts.isoformat(), sender or name, text)),
+                id=msg_id,
+                reply_to=reply_to,
                 community=community,
                 channel=channel,
                 author=str(name or "未知"),
@@ -93,6 +104,17 @@ def parse_memotrace_csv(
             )
         )
     return out
+
+
+def _quoted(content: str, earlier: dict[tuple[str | None, str], str]) -> str | None:
+    """The id of the message a quote (<refermsg>) answers, when it is in the export."""
+    refer = _REFER.search(content)
+    if refer is None:
+        return None
+    fields = dict(_REFER_FIELD.findall(refer.group(1)))
+    sender = author_id(fields.get("chatusr"), personal="wx")
+    quoted = html.unescape(fields.get("content", "")).strip()
+    return earlier.get((sender, fields.get("createtime", ""))) or earlier.get((sender, quoted))
 
 
 def _text(kind: int, content: str) -> str:
