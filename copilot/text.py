@@ -331,7 +331,10 @@ _EN_NOT_ASKING = re.compile(
     r"(?:do|be|go|try|check|fix|work|help|see|look|have|say|tell|wait|confirm)\b"
 )
 _EN_THEN_HAN = re.compile(r"^[a-z]+\s*[\u4e00-\u9fff]")
-_ZH_QUESTION_END = re.compile(r"[吗呢么]\s*[~～。.…!！]*$")
+# "…吗", "…呢", and "到了没" / "吃过没有" ending the message
+_ZH_QUESTION_END = re.compile(r"(?:[吗呢么]|[了过]没有?)\s*[~～。.…!！]*$")
+# "甜不甜", "去不去", "来不来啊": a verb or adjective, 不, the same again asks (A-not-A)
+_ZH_A_NOT_A = re.compile(r"([\u4e00-\u9fff])不\1")
 _EN_QUESTION_START = re.compile(
     r"^(?:what|how|when|where|why|who|whom|whose|which|can|could|does|did|do you|do we|do i"
     r"|is|are|was|were|will|would|should|shall|may|have you|has anyone|anyone|any idea)\b"
@@ -347,6 +350,8 @@ def is_question(text: str) -> bool:
     if "?" in folded:  # NFKC folds the full-width ？ to ?
         return True
     if _ZH_QUESTION_END.search(folded) or _ZH_QUESTION_WORDS.search(_ZH_INDEFINITE.sub("", folded)):
+        return True
+    if _ZH_A_NOT_A.search(folded):
         return True
     # "When the host comes back they can take it back." starts like a question but ends as a
     # statement: a question without "?" has no full stop either (nor a Chinese one: "May 负责

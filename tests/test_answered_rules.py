@@ -100,3 +100,19 @@ def test_a_signup_list_answers_nothing_and_a_shared_article_asks_nothing() -> No
     assert [q.text for q in report.unanswered_questions] == [rows[0][2]]
     summary = summarize_offline(msgs, admins={"小雅"})
     assert summary.faq_candidates == []  # nor is it the FAQ's answer
+
+
+def test_a_plural_and_its_singular_are_the_same_word_and_a_count_answers_ji_he() -> None:
+    got = answered(
+        [
+            (0, "Marguerite", "Are earrings ok for concerts?"),
+            (
+                12,
+                "Ingrid",
+                "Small studs only, nothing dangly. It's in the handbook under concert dress",
+            ),
+            (60, "小雨妈妈", "草莓每家能买几盒？想多买点送人"),
+            (62, "琳琳", "表上写了每户限2盒，卖完就提前截单"),
+        ]
+    )
+    assert got == {"Are earrings ok for concerts?": True, "草莓每家能买几盒？想多买点送人": True}

@@ -24,8 +24,12 @@ ADS = [
     "Check my bio for a special offer",
     "🔥 Trados Studio lifetime licence — only £39!! Instant download, tested. Telegram @cat_deals",
     "Get 200+ verified direct clients every month! Only £29.99/month. Sign up: leads.biz/x",
+    # a bare phishing link is a way off the group too; free tickets for strangers are a lure
+    "🎁 Free Discord Nitro for 3 months 🎁 claim it before it expires: dlscord-gift.promo/harbour",
+    "🎟️ FREE TICKETS 🎟️ I have extra tickets for Michael Bublé, free to a good home!! DM me",
 ]
 NOT_ADS = [
+    "Tickets are on sale at harboursidechoir.ca/tickets, free for kids under 12",
     "我把笔记整理好了，需要的私我，免费",
     "有没有人兼职过家教？想问下一般时薪多少",
     "我们实验室招聘学生助理，时间自由，有兴趣问老师",

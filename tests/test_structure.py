@@ -263,3 +263,28 @@ def test_a_rule_starting_with_zhengli_is_content_not_a_byline() -> None:
     texts = [b.text for b in read_outline(text).blocks]
     assert any("工具归位" in t for t in texts), texts
     assert not any("小周" in t for t in texts), texts
+
+
+SAVED_PAGE = """<html><head><title>Join | Harbour Choir</title></head><body>
+<a class="skip-link screen-reader-text" href="#content">Skip to content</a>
+<header class="site-header"><p class="site-tagline">Singing since 2009</p>
+<nav><ul><li><a href="/">Home</a></li><li><a href="/join/">Join</a></li></ul></nav></header>
+<main id="content"><h1>Join the Choir</h1><h2>Fees</h2><p>A term costs $195.</p></main>
+<footer><section class="widget"><h4>Rehearsals</h4><p>Tuesdays 7 pm</p></section>
+<p>&copy; 2026 Harbour Choir Society</p></footer></body></html>"""
+
+
+def test_a_saved_web_page_is_read_as_its_main_content() -> None:
+    """The site chrome around <main> (skip link, tagline, footer widgets) repeats on every
+    page: it used to become the heading of every section ("Skip to content > Join > Fees")
+    and a footer section of its own."""
+    title, text = html_to_text(SAVED_PAGE)
+    assert title == "Join | Harbour Choir"
+    assert text.splitlines()[0] == "# Join the Choir"
+    assert "A term costs $195." in text
+    for chrome in ("Skip to content", "Singing since 2009", "Rehearsals", "©"):
+        assert chrome not in text
+    # without <main>, the page still loses its skip link and its site header and footer
+    _, bare = html_to_text(SAVED_PAGE.replace("<main", "<div").replace("</main>", "</div>"))
+    assert "Skip to content" not in bare and "Rehearsals" not in bare
+    assert "A term costs $195." in bare

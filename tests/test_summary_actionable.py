@@ -268,3 +268,46 @@ def test_a_question_with_a_deadline_is_no_task_and_mentions_may_be_listed_with_c
         ("苏苏", date(2026, 3, 6)),
     ]
     assert not is_insult("哈哈我今天真没脑子，钥匙又忘带了")  # about oneself
+
+
+def test_an_ok_before_the_verdict_still_carries_the_next_message_as_its_details() -> None:
+    rows = chat(
+        (0, "Elaine", "OK, decided: extra sectional for tenors and basses."),
+        # details and a request in one message: the request used to keep them out
+        (1, "Elaine", "Saturday March 14, 10:00 am to 12:30 pm, in Room 2 (downstairs). No charge. "
+                      "Please RSVP in the thread by Thursday March 12."),
+        (2, "Dev", "🎄"),
+    )  # fmt: skip
+    [decision] = summarize_offline(rows, admins={"Elaine"}).decisions
+    assert any("Room 2" in d and "10:00 am" in d for d in decision.details), decision.details
+    markdown = summarize_offline(rows, admins={"Elaine"}).to_markdown("en")
+    assert "Saturday March 14, 10:00 am to 12:30 pm, in Room 2 (downstairs)." in markdown
+
+
+def test_a_look_back_at_what_was_settled_is_no_decision() -> None:
+    rows = chat((0, "团长-阿May", "这三周谢谢大家支持，北点开起来了，年货团也定了，12月19日见～"))
+    assert summarize_offline(rows, admins={"团长-阿May"}).decisions == []
+    announced = chat((0, "团长-阿May", "时间也定了：12月19日上午9点，东门活动室"))
+    assert len(summarize_offline(announced, admins={"团长-阿May"}).decisions) == 1
+
+
+def test_tasks_for_two_people_in_one_message_are_split_at_the_second_mention() -> None:
+    rows = chat(
+        (0, "团长-阿May", "@帮手-Joyce 指示牌和货架清单你3月20日前弄好哈 @7幢-老周 周六（3月7日）前"
+                          "把架空层那个旧货架搬到18幢"),
+        (1, "7幢-老周", "没问题"),
+    )  # fmt: skip
+    s = summarize_offline(rows, admins={"团长-阿May"})
+    assert [(a.owner, a.due_on) for a in s.action_items] == [
+        ("帮手-Joyce", date(2026, 3, 20)),
+        ("7幢-老周", date(2026, 3, 7)),
+    ]
+    assert "旧货架" not in s.action_items[0].task
+
+
+def test_a_not_a_and_le_mei_ask_and_calling_someone_sick_is_an_insult() -> None:
+    assert is_question("砂糖橘甜不甜啊，去年有一批很酸")
+    assert is_question("羊肉卷到了没")
+    assert not is_question("不得不说这批很甜")
+    assert is_insult("你是不是有毛病，一直盯着我车干嘛")
+    assert is_insult("自己没素质还好意思骂人，脑子有病")

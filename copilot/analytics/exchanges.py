@@ -81,7 +81,7 @@ _WANTS = [
     ),
     (
         re.compile(
-            r"多少|几个|几次|几天|几钱|几多|费用|价格|怎么收费"
+            r"多少|几(?![点时号乎])|费用|价格|怎么收费"  # 几盒, 几个, 几次, 几天: a count
             r"|\bhow (?:much|many)\b|\bcost\b|\bprice\b",
             re.I,
         ),
@@ -259,12 +259,31 @@ def _shared(question: str, text: str, common: Collection[str]) -> set[str]:
     """Words of both, less the chat's common ones: a later message that shares only "今天",
     "大家" or a character every other message has (人, 好) with a question is about something
     else; a rarer single character still links ("煮之前要先泡吗？" / "…再拿叶底去煮")."""
-    return (_words(question) & _words(text)) - set(common)
+    return (_singulars(_words(question)) & _singulars(_words(text))) - set(common)
 
 
 def _words(text: str) -> set[str]:
     """Tokens and content words, without short numbers ("1.0" and "2.0" share a "0")."""
     return {t for t in set(tokenize(text)) | _content_words(text) if not _SHORT_NUMBER.match(t)}
+
+
+_LATIN_WORD = re.compile(r"^[a-z]{4,}$")
+
+
+def _singulars(words: set[str]) -> set[str]:
+    """English words and, for a plural, its singulars: "Are earrings ok for concerts?" and
+    "Small studs only… under concert dress" share "concert"; "times" gives "time" (and "tim":
+    a spare stem links nothing)."""
+    out = set(words)
+    for w in words:
+        if not _LATIN_WORD.match(w) or not w.endswith("s") or w.endswith("ss"):
+            continue
+        out.add(w[:-1])
+        if w.endswith("es"):
+            out.add(w[:-2])
+        if w.endswith("ies"):
+            out.add(w[:-3] + "y")
+    return out
 
 
 _SHORT_NUMBER = re.compile(r"^\d{1,2}$")
@@ -358,11 +377,15 @@ def _addressed_later(index: ConversationIndex, q: ChatMessage) -> ChatMessage | 
     that tells (no question mark) and shares a word with the question, answers it however much
     was said in between. Being addressed is the strong signal: any shared word will do, even
     one the chat uses everywhere ("memoQ" in a translators' guild)."""
-    words = _content_words(q.text)
+    words = _singulars(_content_words(q.text))
     for m in index.following(q, ADDRESSED_WINDOW):
         if m.ts < q.ts or flow(m) != flow(q) or member_key(m) == member_key(q):
             continue
-        if addresses(m.text, q.author) and _says_to(m) and words & _content_words(m.text):
+        if (
+            addresses(m.text, q.author)
+            and _says_to(m)
+            and words & _singulars(_content_words(m.text))
+        ):
             return m
     return None
 
@@ -434,7 +457,7 @@ def _quiet_answer(
             return None  # the channel moved on: someone else's conversation, not an answer
         if addresses(m.text, q.author) or (flow(q) is not None and names(m.text, q.author)):
             return m  # in a thread, "Not for this one, sorry Emma, …" speaks to Emma too
-        shared = _content_words(q.text) & _content_words(m.text)
+        shared = _singulars(_content_words(q.text)) & _singulars(_content_words(m.text))
         if m.ts - q.ts > NEARBY_WINDOW:
             shared -= set(common)
         return m if shared else None

@@ -354,18 +354,38 @@ def split_clauses(sentence: str) -> list[str]:
     return [c.strip() for c in re.split(r"[，,]\s*", sentence) if c.strip()]
 
 
-_CLAUSES = re.compile(r"(?<=[，,；;])")
+_MENTION_CHARS = r"[@＠][^\s@,，、:：。!！?？]+"
+# Clauses end at a comma or semicolon, or where the next person is @-mentioned ("@Joyce 清单你
+# 20日前弄好 @老周 周六前把货架搬过去").
+_CLAUSES = re.compile(r"(?<=[，,；;])|\s+(?=[@＠])")
+_BARE_MENTIONS = re.compile(rf"^\s*(?:{_MENTION_CHARS}[\s,，、]*)+$")
 TASK_LABEL = re.compile(r"^[^\W\d]{1,6}[：:]\s*")  # "分工：", "TODO:" (not "22:00")
 _AND = re.compile(r"^(?:and|then|also|然后|另外|再)\s*", re.IGNORECASE)
 
 
 # "@阿果 @苏苏 你们俩负责海报…", "@Ana @Ben you two take the posters…": one task for each
-_MENTION = r"[@＠][^\s@,，、:：。!！?？]+"
+_MENTION = _MENTION_CHARS
 _MENTIONS_LEAD = re.compile(rf"^\s*((?:{_MENTION}[\s,，、]*){{2,}})")
 _TOGETHER = re.compile(
     r"^\s*(?:你们(?:俩|两个|两位|几个|几位)?|二位|两位|\byou (?:two|both|all)\b|\bboth of you\b)",
     re.IGNORECASE,
 )
+
+
+def _joined_to_what_follows(clauses: list[str]) -> list[str]:
+    """Mentions alone ("@阿果 ", "@苏苏") lead the clause after them: "@A @B 周五前交海报" is
+    one task, not an empty one for A."""
+    out: list[str] = []
+    pending = ""
+    for clause in clauses:
+        if _BARE_MENTIONS.match(clause):
+            pending += clause + " "
+            continue
+        out.append(pending + clause)
+        pending = ""
+    if pending:
+        out.append(pending.rstrip())
+    return out
 
 
 def split_assignments(sentence: str, author: str, people: Collection[str]) -> list[str]:
@@ -380,15 +400,21 @@ def split_assignments(sentence: str, author: str, people: Collection[str]) -> li
         task = _TOGETHER.sub("", rest, count=1).strip(" ,，")
         names = re.findall(_MENTION, lead.group(1))
         return [f"{name} {task}" for name in dict.fromkeys(names)]
-    clauses = _CLAUSES.split(sentence)
+    clauses = _joined_to_what_follows(_CLAUSES.split(sentence))
     if len(clauses) < 2:
         return [sentence]  # one clause names one owner at most
     parts: list[str] = []
     owners: set[str] = set()
     for clause in clauses:
         bare = TASK_LABEL.sub("", to_simplified(clause).strip(" ，,；;"))
-        owner = find_owner(bare, author, addressed=False, people=people) if bare else None
-        if owner and (owner in people or owner == author) and owner not in owners:
+        # a clause opened by a mention gives that person a task when it names one or a day
+        # ("@老周 周六前把货架搬过去"); "@Rosa sorry about your slot," gives nothing
+        led = bool(re.match(r"\s*[@＠]", bare)) and bool(
+            action_strength(bare) or WHEN_RE.search(bare)
+        )
+        owner = find_owner(bare, author, addressed=led, people=people) if bare else None
+        # a mentioned member is one even before they have spoken
+        if owner and (owner in people or owner == author or led) and owner not in owners:
             owners.add(owner)  # "…, and I'll book Room 2A by Friday": the author is one of them
             parts.append(clause)
         elif parts:

@@ -89,8 +89,9 @@ _CRYPTO = re.compile(r"usdt|比特币|\bbtc\b|\beth\b|币圈|搬砖|套利|稳�
 _INVEST = re.compile(r"投资|理财|回报|收益|带单|导师|学员|炒股|炒币|\btrading\b|\bmentor\b")
 _RETURNS = re.compile(r"\d+(?:\.\d+)?\s*%|翻倍|月入|日[赚入收]|[日周月]收益|过万|\b\d+x\b")
 _EN_LURE = re.compile(
-    r"giv(?:e|ing)\s*away|\bfree\s+(?:\$\d+|nitro|gift|whitelist|airdrop|mint|crypto)|gift\s*card"
-    r"|\bnitro\b|airdrop|whitelist|\bmint is live\b|\bclaim (?:now|before|here|your)"
+    r"giv(?:e|ing)\s*away|\bfree\s+(?:\$\d+|nitro|gift|whitelist|airdrop|mint|crypto|tickets?)"
+    r"|gift\s*card|\bnitro\b|airdrop|whitelist|\bmint is live\b"
+    r"|\bclaim (?:it |them )?(?:now|before|here|your)"
     r"|\bi made \$[\d,]+|\bearn(?:ed|ing)? \$[\d,]+|\$[\d,]+ (?:a|per) (?:day|week)"
     r"|trading (?:with|method|signals)|crypto (?:method|signals)|forex|passive income"
 )
@@ -98,9 +99,10 @@ _EN_PHISH = re.compile(
     r"your (?:\w+ )?account (?:was|has been|is|will be) (?:reported|suspended|locked|flagged|banned"
     r"|disabled)|verify your account|avoid a (?:permanent )?ban"
 )
+# (a bare link reaches them too: "dlscord-gift.promo/harbour")
 _EN_REACH = re.compile(
     r"https?://|www\.|\b(?:t\.me|wa\.me|bit\.ly)/|@everyone|@here|\b(?:dm|pm|message) me\b"
-    r"|contact our"
+    r"|contact our|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,6}/\S"
 )
 # A sales pitch or a money lure in English, strong enough that a member chatting about prices
 # ("is it £5 for non-members?") never matches: discounts off a price list, stock running out,

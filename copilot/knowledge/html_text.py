@@ -59,6 +59,7 @@ def html_to_text(html: str) -> tuple[str, str]:
     h1 = soup.find("h1")
     if not title and h1:
         title = h1.get_text(" ", strip=True)
+    _keep_main_content(soup)
 
     # Collapse source-code line wrapping first; structure is re-added as explicit newlines.
     for string in soup.find_all(string=True):
@@ -70,6 +71,24 @@ def html_to_text(html: str) -> tuple[str, str]:
     for tag in soup.find_all(True):
         _mark_structure(tag)
     return title, _tidy(soup.get_text())
+
+
+def _keep_main_content(soup: BeautifulSoup) -> None:
+    """A saved web page is its content: what sits outside <main> (the site header, footer
+    widgets, "Skip to content") repeats on every page of the site and answers nothing. A page
+    without <main> loses its skip links and its top-level header and footer."""
+    main = soup.find("main") or soup.find(True, role="main")
+    if isinstance(main, Tag):
+        body = soup.body or soup
+        if isinstance(body, Tag) and main is not body:
+            body.clear()
+            body.append(main)
+        return
+    for tag in soup.find_all(class_=re.compile(r"\bskip-link\b|\bscreen-reader-text\b")):
+        tag.decompose()
+    for tag in soup.find_all(("header", "footer")):
+        if not any(p.name in ("article", "section", "main") for p in tag.parents):
+            tag.decompose()
 
 
 def _pipe_table(table: Tag) -> str:

@@ -179,13 +179,21 @@ _CONTACT = re.compile(
 
 
 def _clean(text: str, limit: int = 70) -> str:
-    """One line, no markdown control characters, no contact data, at most `limit` chars.
+    """One line, no markdown control characters, no contact data, at most `limit` wide.
 
-    "@" is dropped so a posted digest never pings anyone (@所有人, @everyone, @here).
+    Width counts a Chinese character as 1 and a Latin letter as ½: an English line says as
+    much as a Chinese one twice as short ("Saturday December 19, 11:00 am to 1:00 pm at
+    Granville Island" used to be cut at "Isla…"). "@" is dropped so a posted digest never
+    pings anyone (@所有人, @everyone, @here).
     """
     text = re.sub(r"[`*_#>\[\]|@＠]", "", re.sub(r"\s+", " ", text)).strip(" -+")
     text = _CONTACT.sub("***", text)
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    width = 0.0
+    for end, char in enumerate(text):
+        width += 0.5 if char.isascii() else 1.0
+        if width > limit:
+            return text[: max(0, end - 1)].rstrip() + "…"
+    return text
 
 
 def _render(s: Summary, t: dict[str, str]) -> str:

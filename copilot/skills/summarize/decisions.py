@@ -54,9 +54,11 @@ _PERSONAL = re.compile(
     re.IGNORECASE,
 )
 # "Decided: …", "Agreed: …", "定了：…": the verdict as a label before what was decided
-# (what was settled may come first: "方案定下来了：…", "Plan's decided: …")
+# (what was settled may come first: "方案定下来了：…", "Plan's decided: …"; a word to get
+# attention may open it: "OK, decided: …", "好，定了：…")
 _VERDICT_LABEL = re.compile(
-    r"^\W*(?:[\u4e00-\u9fff]{1,4}|(?:the\s+)?[a-z]+(?:'s|\s+is)\s+)?"
+    r"^\W*(?:(?:ok(?:ay)?|alright|all right|right|so|好的?|好啦|那|各位|大家)\W+)?"
+    r"(?:[\u4e00-\u9fff]{1,4}|(?:the\s+)?[a-z]+(?:'s|\s+is)\s+)?"
     r"(?:decided|agreed|decision|final(?:ly)?|定了|决定了?|确定了?|定下来了?|定案了?|决议)\s*[:：]",
     re.IGNORECASE,
 )
@@ -84,6 +86,11 @@ def _wordlike(text: str) -> int:
     return len(_WORD.findall(text))
 
 
+# "北点开起来了，年货团也定了，12月19日见": a look back at what was settled earlier (也/都/早就
+# 定了), not a decision made here; "时间也定了：…" with its colon still announces one.
+_RECAP = re.compile(r"(?:也|都|早就|之前就)(?:已经)?定(?:下来)?了(?!\s*[:：])")
+
+
 def is_personal(sentence: str) -> bool:
     """A resolution about oneself ("我决定继续学"), not something the group decided."""
     return bool(_PERSONAL.search(to_simplified(sentence)))
@@ -107,6 +114,8 @@ def find_decisions(
         for i, raw in enumerate(sentences):
             sentence = to_simplified(raw)
             if is_question(sentence) or not DECISION_RE.search(sentence):
+                continue
+            if _RECAP.search(sentence):
                 continue
             if is_personal(sentence) and not roles.is_admin(m):
                 continue
@@ -152,7 +161,8 @@ def _decision(
         # message is its details whatever it says
         labelled = bool(_VERDICT_LABEL.match(to_simplified(cue)))
         details += _following_details(m, clean, position, any_line=labelled)
-    details = [part for d in details for part in _detail_parts(d)]
+    # an emoji on a line of its own ("🎄") says nothing
+    details = [part for d in details for part in _detail_parts(d) if _wordlike(part)]
     return Decision(
         text=text[:200],
         details=[d[:160] for d in details[:MAX_DETAILS]],
