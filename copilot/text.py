@@ -389,3 +389,9 @@ def looks_like_injection(text: str) -> bool:
 def content_words(text: str) -> str:
     """Text with URLs and @mentions removed (for keyword extraction)."""
     return MENTION_RE.sub(" ", URL_RE.sub(" ", text or ""))
+
+
+def text_width(text: str) -> float:
+    """How much a text says, Chinese-character units: a Latin letter or digit counts half (an
+    English sentence takes about twice the characters of its Chinese translation)."""
+    return sum(0.5 if char.isascii() else 1.0 for char in text)

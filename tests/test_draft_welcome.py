@@ -356,3 +356,27 @@ def test_a_welcome_tells_a_newcomer_the_trial_and_the_first_event_from_other_pag
     assert "best first ride" in text, text
     # the FAQ's "A: No." is not quoted, nor a row of the calendar table
     assert "A: No" not in text and "Tuesdays 07:45" not in text, text
+
+
+def test_a_long_english_step_is_one_of_the_steps(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """An English step says in 165 letters what a Chinese one says in 90: it is measured by
+    width, so the voice-placement step is no longer left out of the welcome."""
+    guide = """# Join the Choir
+
+## How to join
+
+- Come to up to two rehearsals as a guest, free of charge. Email us beforehand so a folder is ready.
+- Book a voice placement with our Artistic Director, Elaine Fong. Placements take about \
+ten minutes and happen between 6:20 and 6:55 pm, before a Tuesday rehearsal.
+- Fill in the online membership form and pay your term fee by the fourth rehearsal of the term.
+"""
+    text = draft_over(
+        tmp_path,
+        embedder,
+        {"join.md": guide},
+        EN_PROFILE,
+        kind="welcome",
+        topic="Welcome",
+        language="en",
+    )
+    assert "Book a voice placement" in text and "6:55 pm" in text

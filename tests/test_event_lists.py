@@ -283,3 +283,81 @@ def test_what_a_person_the_notice_names_says_under_it_is_part_of_it() -> None:
     [notice] = chat_notices(msgs)
     assert notice.lines[-1] == "陈美玲 Mei Chen: On it — send me your files as .xlsx or .tbx"
     assert "Leo" not in notice.text
+
+
+def _playbook(
+    cid: str, position: int, text: str, heading: str = "Season 2026-27"
+) -> RetrievedChunk:
+    return RetrievedChunk(
+        chunk_id=cid, source="season.txt", kind="playbook", heading=heading, text=text,
+        score=1.0, similarity=0.5, bm25=1.0, position=position,
+    )  # fmt: skip
+
+
+def test_a_calendar_gives_the_lines_of_the_topics_days_and_no_other_event() -> None:
+    """A season calendar split over two chunks: the post for the 12 and 13 December concerts
+    carries both days' lines (a long line included) and no line of the spring concert."""
+    first = _playbook(
+        "c1", 0,
+        "THU 10 DEC 2026  Dress rehearsal, St. Columba Church, 7:00 pm - 9:30 pm\n"
+        'SAT 12 DEC 2026  "Winter Light" - holiday concert St. Columba Heights Church, 1120 East '
+        "10th Avenue Call 5:45 pm - concert 7:30 pm Tickets: adults $28, seniors and students $22",
+    )  # fmt: skip
+    second = _playbook(
+        "c2", 1,
+        'SUN 13 DEC 2026  "Winter Light" - matinee St. Columba Heights Church Call 1:30 pm - '
+        "concert 3:00 pm Tickets: same as Saturday\n"
+        'SAT 13 MAR 2027  "Rivers and Tides" - spring concert Riverside Arts Theatre, '
+        "Call 6:00 pm - concert 7:30 pm Tickets: adults $30",
+    )  # fmt: skip
+    topic = "Winter Light holiday concert tickets (Dec 12 evening and Dec 13 matinee)"
+    notices = playbook_notices([first, second])
+    best = best_notice(topic, notices)
+    assert best is not None
+    sections = section_notices(best, [first, second])
+    text = "\n".join(line for line, _ in event_lines(best, notices, topic, sections=sections))
+    assert "$28" in text and "3:00 pm" in text
+    for other in ("Rivers and Tides", "$30", "Dress rehearsal"):
+        assert other not in text
+
+
+def test_a_price_list_reminder_keeps_its_products_row_and_the_note_about_it() -> None:
+    table = _playbook(
+        "t1", 0,
+        "| 丹东99草莓 | 3斤/盒 | 68元 | 11月19日（周四）20:00 |\n"
+        "| 赣南脐橙 | 10斤/箱 | 39.9元 | 11月17日（周二）20:00 |\n"
+        "| 宁波水磨年糕 | 5斤/袋 | 22元 | 11月19日（周四）20:00 |",
+        heading="本周团品价目表",
+    )  # fmt: skip
+    notes = _playbook(
+        "t2", 1, "- 草莓和带鱼数量有限，草莓每户限2盒，卖完提前截单。\n- 大米每单满2袋可送到楼下。",
+        heading="本周团品价目表 > 备注",
+    )  # fmt: skip
+    topic = "丹东草莓周四晚截单提醒"
+    notices = playbook_notices([table, notes])
+    best = best_notice(topic, notices)
+    assert best is not None
+    text = "\n".join(
+        line
+        for line, _ in event_lines(
+            best, notices, topic, sections=section_notices(best, [table, notes])
+        )
+    )
+    assert "68元" in text and "每户限2盒" in text
+    assert "脐橙" not in text and "年糕" not in text
+
+
+def test_a_digest_keeps_the_place_said_after_the_time_in_one_sentence() -> None:
+    z = ZoneInfo("Asia/Shanghai")
+    t0 = datetime(2026, 11, 16, 9, 0, tzinfo=z)
+    rows = [
+        (0, "帮手-小陈", "方案定下来了："),
+        (1, "帮手-小陈", "年货团集中提货定在12月19日（周六）上午9:00—12:00，"
+                        "地点是小区东门社区活动室（社区服务中心一楼），不在7幢。"
+                        "年货接龙截止到12月15日（周二）20:00。"),
+    ]  # fmt: skip
+    profile = CommunityProfile(name="邻里团购群", admins=["帮手-小陈"])
+    items = digest_items(timed(t0, rows), profile, t0, t0 + timedelta(days=7), "zh")
+    [news] = [i.text for i in items if i.section == "news"]
+    assert "12月19日" in news and "社区活动室" in news and "12月15日" in news
+    assert "不在7幢" not in news  # an aside, no detail

@@ -27,7 +27,6 @@ from copilot.skills.draft.notices import (
     Notice,
     calendar_days,
     chat_notices,
-    closes,
     slots_of,
 )
 from copilot.skills.summarize.decisions import find_decisions, is_personal
@@ -36,6 +35,7 @@ from copilot.text import (
     fold_chinese,
     is_question,
     looks_like_injection,
+    split_sentences,
     to_simplified,
     tokenize,
 )
@@ -217,17 +217,26 @@ def _compact(notice: Notice, language: str) -> str:
         # "Alright, the plan is decided 🎉" then "Soldering 101: Saturday March 21 · …": the
         # event's name is the title, its details follow
         title, rest = named["name"].strip(), [named["rest"], *rest[1:]]
-    sep, cut = ("; ", re.compile(r"\s\(|\.\s")) if language == "en" else ("；", re.compile("，"))
+    sep, cut, comma = (
+        ("; ", re.compile(r"\s\("), ", ") if language == "en" else ("；", re.compile("，"), "，")
+    )
     details = []
     # "Soldering 101: Saturday March 21 · Room B · $15 · sign up by Wednesday March 18": each
     # of a line's ' · ' parts is a detail of its own
     rest = [p.strip() for line in rest for p in _PARTS.split(line) if p.strip()]
-    for line in rest:
-        if slots_of(line) & {"date", "time", "place", "fee", "deadline"}:  # "Meet from 17:00…"
-            first, *more = cut.split(line)
-            details.append(_balanced(first.strip()))
-            # …and when sign-up closes, said later in the line ("…，报名接龙11月29日22:00截止")
-            details += [c.strip(" 。.") for c in more if closes(c) and _signs_up(c)][:1]
+    for sentence in (x for line in rest for x in split_sentences(line)):
+        # each clause that says when, where, how much or by when ("…定在12月19日上午9:00，
+        # 地点是东门活动室，不在7幢": the day and the place, not the aside)
+        # (a clause cut out of a bracket is no detail: "11月9日前確認 3 位評判）")
+        kept = [
+            c.strip(" 。.")
+            for c in cut.split(sentence)
+            if slots_of(c) & _KEY_SLOTS
+            and c.count("）") <= c.count("（")
+            and c.count(")") <= c.count("(")
+        ]
+        if kept:
+            details.append(_balanced(comma.join(kept)))
     if details:  # "Decided: new rules from Monday 23 November: Every post…", no ".:"
         title = title.rstrip("。.!！ ") + ("：" if language == "zh" else ": ") + sep.join(details)
     text = title
@@ -235,6 +244,7 @@ def _compact(notice: Notice, language: str) -> str:
 
 
 _PARTS = re.compile(r"\s+[·•|]\s+")
+_KEY_SLOTS = frozenset({"date", "time", "place", "fee", "deadline"})
 _SIGN_UP_WORDS = frozenset("报名 接龙 截止 名额 sign up signup sign-up closes register".split())
 
 
@@ -246,14 +256,6 @@ _DATE_PIECES = frozenset("月 日 号 周 点 年".split())
 
 
 _NAMED_LINE = re.compile(r"^(?P<name>[^:：\n]{3,40}?)\s*[:：]\s*(?P<rest>\S.*\d.*)$")
-_SIGN_UP = re.compile(r"报名|接龙|登记|问卷|\bsign[ -]?ups?\b|\bregist", re.IGNORECASE)
-
-
-def _signs_up(clause: str) -> bool:
-    """A whole clause about signing up ("报名接龙11月29日22:00截止"), not a task's deadline
-    cut out of a bracket ("11月9日前確認 3 位評判）")."""
-    balanced = all(clause.count(a) == clause.count(b) for a, b in (("（", "）"), ("(", ")")))
-    return balanced and bool(_SIGN_UP.search(to_simplified(clause)))
 
 
 def _overlap(a: str, b: str) -> float:

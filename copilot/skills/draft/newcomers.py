@@ -24,6 +24,7 @@ from copilot.text import (
     fold_chinese,
     looks_like_injection,
     split_sentences,
+    text_width,
     to_simplified,
 )
 
@@ -372,7 +373,10 @@ def _text(line: str) -> str:
 
 def _fits(line: str, lang: str, profile: CommunityProfile) -> bool:
     text = _text(line)
-    if not 4 <= len(text) <= 160 or looks_like_injection(text) or banned_words_in(text, profile):
+    # (by width: an English step of 165 letters says what a Chinese one says in 90)
+    if not len(text) >= 4 or text_width(text) > 160:
+        return False
+    if looks_like_injection(text) or banned_words_in(text, profile):
         return False
     if set(text) <= set("-|: "):  # a Markdown table's rule line
         return False

@@ -317,7 +317,8 @@ def event_lines(
     the other `sections` of its document; each line with the notice it comes from, for its
     citation."""
     wanted = event_words(topic, name)
-    lines = [(line, best) for line in notice_lines(best, wanted)]
+    topic_days = calendar_days(topic)
+    lines = [(line, best) for line in notice_lines(best, wanted, topic_days)]
     missing = {"time", "place", "fee", "deadline", "owner"} - slots_of(
         "\n".join(line for line, _ in lines)
     )
@@ -325,16 +326,18 @@ def event_lines(
         missing.add("closes")  # "报名费…经跑团统一报名" says how to sign up, not until when
     days = calendar_days(best.text)
     same_document = {id(n) for n in sections}
+    notes = 0
     for other in [*notices, *sections]:
-        if other is best or not missing:
+        if other is best or (not missing and id(other) not in same_document):
             continue
         if id(other) not in same_document and _match(wanted, other) < MIN_MATCH:
             continue
         other_days = calendar_days(other.text)
-        if other_days and days and not other_days & days:
-            continue  # another run of the event
+        run_days = topic_days or days  # the topic's days decide when it names them
+        if id(other) not in same_document and other_days and run_days and not other_days & run_days:
+            continue  # another run of the event; its own document's lines are read one by one
         listing = _focus(wanted, other) < 1  # a list of the week's events: its lines on this one
-        for line in notice_lines(other, wanted):
+        for line in notice_lines(other, wanted, topic_days):
             if is_signup_chain(line):
                 continue  # a sign-up list's title names one run, maybe not this one
             if listing and not _names(wanted, line):
@@ -342,24 +345,42 @@ def event_lines(
             found = (slots_of(line) | ({"closes"} if closes(line) else set())) & missing
             if fold_chinese(line) == fold_chinese(other.heading) or len(line) < 6:
                 continue  # a section's name ('费用') states no detail
-            if found and len(line) <= 100 and all(line != seen for seen, _ in lines):
+            # a calendar's line for one of the topic's days is that run's whole notice
+            fits = len(line) <= 100 or bool(calendar_days(line[:24]) & topic_days)
+            # a note of the event's own document that names it ("草莓每户限2盒") says what
+            # members must know about it, though it fills no detail
+            about = (
+                not found
+                and id(other) in same_document
+                and notes < MAX_NOTES
+                and _named_share(wanted, line) >= NOTE_SHARE
+            )
+            if (found or about) and fits and all(line != seen for seen, _ in lines):
                 lines.append((line, other))
                 missing -= found
+                notes += about
     return lines
 
 
-def notice_lines(notice: Notice, wanted: Collection[str] = ()) -> list[str]:
+def notice_lines(
+    notice: Notice, wanted: Collection[str] = (), days: Collection[tuple[int, int]] = ()
+) -> list[str]:
     """The notice's lines as a post can carry them: no intro lines ('方案定下来了：'), no
-    questions, no Markdown; a long passage keeps only its lines with details or the event."""
+    questions, no Markdown; a long passage keeps only its lines with details or the event.
+    With the topic's `days`, a line that opens with another day and says when or where is
+    another event of a calendar ("SAT 13 MAR 2027 'Rivers and Tides' … Call 6:00 pm")."""
     out: list[str] = []
-    items = _dated_items(notice.lines)
+    # (a price list's rows are items too, each product with its own cut-off)
+    items = [ln for ln in notice.lines if _is_item(ln) and "date" in slots_of(ln)]
     named = [raw for raw in items if wanted and _names(wanted, raw)]
     several = len(items) >= 2 and 0 < len(named) < len(items)  # a list of the week's events
     for raw in notice.lines:
         if raw.rstrip().endswith((":", "：")) or raw.count("\t") >= 2:
             continue  # an intro ("Okay, it's decided:") or table rows glued together
-        if several and _LIST_MARK.match(raw) and raw not in named:
+        if several and _is_item(raw) and raw not in named:
             continue  # another event's item ("• Fusion 360 early bird ends March 25")
+        if days and _another_days_event(raw, days):
+            continue
         pieces = [raw] if len(raw) <= 60 else _clauses(raw)
         for piece in pieces:
             line = _clean_line(piece)
@@ -493,10 +514,32 @@ def _focus(wanted: Collection[str], notice: Notice) -> float:
     return sum(1 for line in items if _names(wanted, line)) / len(items)
 
 
+def _another_days_event(line: str, days: Collection[tuple[int, int]]) -> bool:
+    """A line that opens with a day not among `days` and states a time or place of its own:
+    another event's line in a calendar. A deadline of this event ('12月6日报名截止') is none."""
+    own = calendar_days(line[:24])
+    if not own or own & set(days) or closes(line):
+        return False
+    return bool(slots_of(line) & {"time", "place"})
+
+
 def _dated_items(lines: Sequence[str]) -> list[str]:
     """List items that carry their own day: the events of a week's list ("• Thursday: Open
     Build Night, 7–10 pm"), not one event's detail items ("- 地点：B 区")."""
     return [line for line in lines if _LIST_MARK.match(line) and "date" in slots_of(line)]
+
+
+def _is_item(line: str) -> bool:
+    """A list item, or a table row (a price list's products, each with its own cut-off)."""
+    return bool(_LIST_MARK.match(line)) or line.count("|") >= 2
+
+
+MAX_NOTES = 2
+NOTE_SHARE = 1 / 3  # of the event's words: "Tickets at the door…" names only "tickets"
+
+
+def _named_share(wanted: Collection[str], text: str) -> float:
+    return sum(_names((w,), text) for w in wanted) / len(wanted) if wanted else 0.0
 
 
 def _names(wanted: Collection[str], text: str) -> bool:

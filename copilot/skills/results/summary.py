@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from datetime import date as Date
 from datetime import datetime
+from itertools import accumulate
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from copilot.skills.results.common import Provenance
+from copilot.text import text_width
 
 MoodLabel = Literal["positive", "neutral", "negative", "mixed"]
 ContributionKind = Literal["helpful_answers", "resource_sharing"]
@@ -188,12 +190,11 @@ def _clean(text: str, limit: int = 70) -> str:
     """
     text = re.sub(r"[`*_#>\[\]|@＠]", "", re.sub(r"\s+", " ", text)).strip(" -+")
     text = _CONTACT.sub("***", text)
-    width = 0.0
-    for end, char in enumerate(text):
-        width += 0.5 if char.isascii() else 1.0
-        if width > limit:
-            return text[: max(0, end - 1)].rstrip() + "…"
-    return text
+    if text_width(text) <= limit:
+        return text
+    widths = accumulate(text_width(char) for char in text)
+    end = next(i for i, w in enumerate(widths) if w > limit - 1)  # room for the "…"
+    return text[:end].rstrip() + "…"
 
 
 def _render(s: Summary, t: dict[str, str]) -> str:
