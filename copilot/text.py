@@ -231,11 +231,19 @@ def tokenize(text: str) -> list[str]:
     return out
 
 
+# A calendar writes "SAT 13 MAR", a member asks about "the March concert": the abbreviation is
+# the month's word. ("may" is the word already; "sun" and "wed" are words of their own.)
+_MONTHS = "january february march april june july august september october november december"
+_ABBREVIATED = {m[:3]: m for m in _MONTHS.split()} | {"sept": "september"}
+
+
 @lru_cache(maxsize=1 << 16)
 def _block_tokens(block: str) -> tuple[str, ...]:
     # HMM off: new-word guessing invents tokens like "时要" that match nothing and add noise.
     tokens = (tok.strip() for tok in ensure_jieba().cut_for_search(block, HMM=False))
-    return tuple(t for t in tokens if t and _WORDLIKE.search(t) and t not in STOPWORDS)
+    return tuple(
+        _ABBREVIATED.get(t, t) for t in tokens if t and _WORDLIKE.search(t) and t not in STOPWORDS
+    )
 
 
 def cut(text: str) -> list[str]:

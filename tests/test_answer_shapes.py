@@ -251,6 +251,16 @@ def test_cantonese_question_words_ask_for_a_time_an_amount_or_a_place() -> None:
     assert read_question("Slack 有幾多個頻道？").shapes == ("number",)
 
 
+def test_an_english_venue_or_address_is_the_place_a_where_question_wants() -> None:
+    where = read_question("Where is the spring concert being held?")
+    assert where.shapes == ("place",)
+    assert where.shaped(
+        '"Rivers and Tides" - spring concert Riverside Arts Theatre, 505 Columbia St'
+    )
+    assert where.shaped("Grandview Heights Community Hall, upstairs")
+    assert not where.shaped("Tickets: adults $30, seniors $24")
+
+
 def test_a_superlative_is_answered_from_the_table_even_when_a_faq_line_scores_higher() -> None:
     from copilot.retrieval.evidence import Evidence, ScoredUnit
     from copilot.retrieval.results import Retrieval, RetrievedChunk

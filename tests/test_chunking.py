@@ -111,3 +111,19 @@ def test_a_long_title_above_a_section_never_cuts_the_sections_own_name() -> None
     assert cupping.heading.endswith("会员杯测会"), cupping.heading
     assert course.heading.endswith("烘焙入门课"), course.heading
     assert all(count_tokens(p.heading) <= 64 for p in pieces)
+
+
+def test_a_long_sentence_is_cut_by_width_keeping_english_commas_spaced() -> None:
+    from copilot.retrieval.units import MAX_UNIT_CHARS, bounded
+
+    english = (
+        "SAT 13 MAR 2027 Rivers and Tides, spring concert at Riverside Arts Theatre, 505 Columbia"
+        " Street, New Westminster, call 6:00 pm, concert 7:30 pm, tickets adults $30, seniors $24"
+    )
+    assert len(english) > MAX_UNIT_CHARS
+    assert bounded(english) == [english]  # 180 Latin letters are 90 Chinese characters wide
+    chinese = "，".join(["每周六上午九点在北门集合后出发去山顶"] * 12)
+    pieces = bounded(chinese)
+    assert len(pieces) > 1 and "".join(pieces) == chinese  # cut at a comma, nothing lost
+    spaced = bounded(", ".join(["Theatre 505 Columbia Street New Westminster"] * 10))
+    assert len(spaced) > 1 and all(", T" in p for p in spaced)  # the space after a comma stays

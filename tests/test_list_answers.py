@@ -297,3 +297,56 @@ def test_an_order_or_a_rota_is_asked_as_a_list() -> None:
     assert read_question("周日晚上的答疑怎么排的？").wants_list
     assert read_question("In what order do I visit the rooms?").wants_list
     assert not read_question("订单什么时候发货？").wants_list
+
+
+# A handbook whose opening sentence names its own sections: it matches every question about
+# any of them and answers none.
+HANDBOOK = """# Ringers' handbook
+
+This page covers the basics: practice nights, clothing, gloves and tower etiquette.
+Ask Morwenna if anything is unclear.
+
+## Practice nights
+
+We ring every Thursday from 7:30 to 9:00 pm in the tower of St Piran's.
+
+## Clothing
+
+Wear flat shoes with soft soles and nothing with loose sleeves that can catch a rope.
+
+## Gloves
+
+Cotton gloves are optional; the tower keeps a box of spares by the door.
+
+## Tower etiquette
+
+Never touch a rope that is not yours while the bells are up.
+"""
+
+
+def test_a_contents_list_answers_only_a_list_question(one_doc_answers) -> None:  # type: ignore[no-untyped-def]
+    wear = one_doc_answers("handbook.md", HANDBOOK, "What do I wear on practice nights?")
+    assert "flat shoes" in wear, wear
+    assert "covers the basics" not in wear and "Practice nights" not in wear, wear
+    etiquette = one_doc_answers("handbook.md", HANDBOOK, "What is the tower etiquette?")
+    assert etiquette.startswith("Never touch a rope"), etiquette  # not the title "Tower etiquette"
+    sections = one_doc_answers("handbook.md", HANDBOOK, "What are the sections of the handbook?")
+    assert all(t in sections for t in ("Practice nights", "Clothing", "Gloves")), sections
+
+
+def test_a_sentence_listing_the_sections_is_marked_and_a_run_in_heading_is_not() -> None:
+    from copilot.knowledge.sections import split_document
+
+    run_in = "# 指南\n\n## 入群规则\n\n入群规则:进群先改名片,再读公告。\n\n"
+    run_in += "## 活动安排\n\n每周六有活动。\n"
+    marked = {
+        u.text
+        for text in (HANDBOOK, run_in)
+        for piece in split_document(text, max_tokens=200)
+        if not piece.meta.get("overview")  # the sub-headings list is a contents list too
+        for u in piece.units
+        if u.contents
+    }
+    assert marked == {
+        "This page covers the basics: practice nights, clothing, gloves and tower etiquette."
+    }

@@ -93,6 +93,19 @@ def test_traditional_and_full_width_faq_lines_are_pairs_too() -> None:
     ]
 
 
+def test_a_drawn_rule_ends_the_last_answer_so_the_page_footer_is_not_part_of_it() -> None:
+    faq = (
+        "常见问题\n\nQ: 可以带宠物吗？\nA: 可以，小型犬要牵绳。\n\n"
+        "——————————————\n书店地址：青年路 8 号 2 楼\n本文档由店员维护\n"
+    )
+    blocks = read_outline(faq).blocks
+    assert [(b.key, b.text) for b in blocks if b.kind == "qa"] == [
+        ("可以带宠物吗？", "可以，小型犬要牵绳。")
+    ]
+    assert any("青年路 8 号" in b.text for b in blocks if b.kind == "para")  # kept, on its own
+    assert not any("——" in b.text for b in blocks)
+
+
 def test_tables_become_rows_that_read_with_their_header() -> None:
     text = (
         "| 产品 | 规格 | 价格 |\n|---|---|---|\n"

@@ -218,3 +218,19 @@ def test_a_text_cut_run_by_run_gives_the_tokens_of_cutting_it_whole() -> None:
         ]
         assert tokenize(text) == whole
         assert tokenize(text) == tokenize(text)  # and again, from the cache
+
+
+def test_an_abbreviated_month_is_the_months_word() -> None:
+    # a calendar's "SAT 13 MAR" is found by "the March concert"; "may" and "sun" stay words
+    assert tokenize("SAT 13 MAR 2027, Dec. 12, Sept 30") == [
+        "sat",
+        "13",
+        "march",
+        "2027",
+        "december",
+        "12",
+        "september",
+        "30",
+    ]
+    assert "march" in tokenize("the March concert")
+    assert tokenize("sun") == ["sun"]

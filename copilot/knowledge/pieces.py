@@ -26,7 +26,10 @@ class Piece:
 def chunk_id(community: str, source: str, piece: Piece) -> str:
     """Content hash: unchanged content keeps its id, so re-ingesting adds nothing. The units are
     part of it, so a better reading of the same text replaces the old chunk on re-ingest."""
-    units = "\x02".join(f"{u.kind}\x03{u.text}\x03{u.key}\x03{u.group}" for u in piece.units)
+    units = "\x02".join(
+        f"{u.kind}\x03{u.text}\x03{u.key}\x03{u.group}" + ("\x03contents" if u.contents else "")
+        for u in piece.units
+    )
     parts = (community, source, piece.heading, piece.text, units)
     return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:32]
 

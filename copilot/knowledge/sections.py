@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 
 from copilot.knowledge.pieces import Piece, unique
 from copilot.knowledge.structure import Block, read_outline
@@ -64,6 +65,7 @@ def split_document(text: str, *, max_tokens: int, title: str = "") -> list[Piece
         current = _Section(block.text, block.level, parent=parent)
         parent.children.append(current)
     pieces: list[Piece] = []
+    contents = _table_of_contents([s.title for s in root.walk()[1:]])
     for section in root.walk():
         path = section.path()
         if section.blocks:
@@ -73,7 +75,53 @@ def split_document(text: str, *, max_tokens: int, title: str = "") -> list[Piece
             pieces.extend(packed)
         if len(section.children) >= 2 and not any(is_question(c.title) for c in section.children):
             pieces.append(_overview(path, section))
-    return unique(pieces)
+    return unique([_marking_contents(p, contents) for p in pieces])
+
+
+TOC_TITLES = 2  # a sentence naming this many of its document's section titles lists them
+
+
+def _table_of_contents(titles: list[str]) -> re.Pattern[str] | None:
+    """What finds the document's section titles in a sentence ("It covers the practical things:
+    when and where, what to bring, …" names the handbook's sections). Such a sentence matches
+    every question about any of them and answers none: the sections do."""
+    names = {plain(t).casefold() for t in titles if len(plain(t)) >= 2}
+    if len(names) < TOC_TITLES:
+        return None
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?<![a-z0-9])(?:{alternatives})(?![a-z0-9])")
+
+
+_LIST_GAP = re.compile(r"^(?:\s|[、,，;；]|\band\b|\bor\b|以及|和|及|与|與)*$")
+
+
+def _lists_titles(unit: Unit, contents: re.Pattern[str]) -> bool:
+    """Section titles one after another, joined by list separators ("when and where, what to
+    bring, …", "同好、结构、输出"); not prose that runs a heading into its first line
+    ("社群运营的重要性:如何构建…")."""
+    if unit.kind != "sentence":
+        return False
+    text = unit.text.casefold()
+    found = list(contents.finditer(text))
+    listed = {
+        name
+        for a, b in pairwise(found)
+        if _LIST_GAP.match(text[a.end() : b.start()])
+        for name in (a.group(), b.group())
+    }
+    return len(listed) >= TOC_TITLES
+
+
+def _marking_contents(piece: Piece, contents: re.Pattern[str] | None) -> Piece:
+    """The piece with its sentences that list the document's sections marked `contents`: they
+    answer "what are the five elements" ("分别是同好、结构、输出、运营、复制"), not a
+    question about one of them."""
+    if contents is None:
+        return piece
+    units = tuple(
+        replace(u, contents=True) if _lists_titles(u, contents) else u for u in piece.units
+    )
+    return piece if units == piece.units else replace(piece, units=units)
 
 
 def _with_answer_unit(piece: Piece, section: _Section) -> Piece:
@@ -86,7 +134,8 @@ def _with_answer_unit(piece: Piece, section: _Section) -> Piece:
 
 
 def _overview(path: str, section: _Section) -> Piece:
-    """The sub-headings of a section as one list: the answer to "what are the …"."""
+    """The sub-headings of a section as one list: the answer to "what are the …", and only to
+    a list question (`contents`: "Tower etiquette" answers nothing about tower etiquette)."""
     lines: list[str] = []
     units: list[Unit] = []
     lead = section.title or path
@@ -97,7 +146,7 @@ def _overview(path: str, section: _Section) -> Piece:
         if gloss and len(gloss) <= OVERVIEW_GLOSS_CHARS:
             item = f"{child.title}：{gloss}"
         lines.append(f"{n}. {item}")
-        units.append(Unit("item", item, group=0, lead=lead))
+        units.append(Unit("item", item, group=0, lead=lead, contents=True))
     heading = _short_path(path)
     return Piece(heading, "\n".join(lines), {"overview": True}, tuple(units))
 

@@ -103,7 +103,8 @@ _TABLE_SPLIT = re.compile(r"\t+|\s{2,}|\u3000+")
 _TABLE_GAP = re.compile(r"\t|\s{3,}|\u3000")  # wider than a double space after a full stop
 _DIGIT = re.compile(r"\d")
 _BRACKET_TITLE = re.compile(r"^【([^】]{1,30})】$")
-_RULE_LINE = re.compile(r"^[-=_:+\s]*[-=_]{3,}[-=_:+\s]*$")  # "------  -----" under a header
+# "------  -----" under a header; "——————" or "━━━" drawn across a page, "***" in Markdown
+_RULE_LINE = re.compile(r"^[-=_:+\s]*(?:[-=_]{3,}|[—─━]{2,}|\*{3,})[-=_:+\s—─━*]*$")
 
 
 def display_length(text: str) -> float:
@@ -387,6 +388,8 @@ def _qa_pair(lines: list[_Line], i: int, question: str) -> tuple[str, str, int] 
     while j < len(lines):
         text = lines[j].text
         if _QUESTION.match(text) or _MD_HEADING.match(text) or _PIPE_ROW.match(text):
+            break
+        if _RULE_LINE.match(text):  # a drawn rule ends the answer: a page footer may follow
             break
         if lines[j].marker and lines[j].marker[0] in _SECTION_STYLES:  # type: ignore[index]
             break

@@ -163,6 +163,8 @@ def score_units(
         heading_tokens = _heading_tokens(chunk)
         chunk_overlap = coverage(chunk.tokens)
         for ui, unit in enumerate(chunk.units):
+            if unit.contents and not question.wants_list:
+                continue  # "It covers: when and where, what to bring, …" answers no one part
             located.append((ci, ui))
             shaped = question.shaped(unit.text)
             rows.append(

@@ -70,7 +70,10 @@ SHAPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(r"哪里|在哪|哪儿|什么地方|地点|地址|边度|喺边|\bwhere\b", re.IGNORECASE),
         re.compile(
             r"在.{1,15}(?:举行|集合|见|进行|领取|参加)|地点|地址|线上|会议|频道|群文件|路|号楼|楼|室"
-            r"|馆|中心|#[\w-]+|\b(?:in|at) (?:the )?[A-Z#\"]|channel|room|online",
+            r"|馆|中心|#[\w-]+|\b(?:in|at) (?:the )?[A-Z#\"]|channel|room|online"
+            # a venue or an address: "Riverside Arts Theatre, 505 Columbia Street"
+            r"|\b(?:street|st\.|avenue|ave\.?|road|rd\.|drive|lane|square|hall|church|theatre"
+            r"|theater|centre|center|park|library|studio|campus|building|floor|station|market)\b",
             re.IGNORECASE,
         ),
     ),
@@ -109,7 +112,7 @@ _LIST = re.compile(
     r"|(?<![一\d])(?:[二两三四五六七八九十]|[2-9]|1\d)\s*(?:个(?!月|小时|工作日|星期)|种|类|大|项|步|点|感|要素|原则|特征|方面)"
     # "都改了啥", "都要带什么"; not 首都/成都 (places), 为什么, nor 都…什么时间/意思/区别
     r"|(?<![首成京古帝国])都(?!市)[^，。？?！!为]{0,6}(?:啥(?!时候|时间|意思|用)|什么(?!时候|时间|意思|用|区别|不同|样))"
-    r"|\bwhat are\b|\bwhich are\b|\blist\b|\btypes of\b|\bkinds of\b|\bsteps\b|\bways\b"
+    r"|\bwhat are\b|\bwhich are\b|\blist\b|\b(?:types|kinds|sorts) of\b|\bsteps\b|\bways\b"
     # "what did the update add", not "what do I click to add a member"
     r"|\bwhat (?:did|does|do|will) (?:(?!\bto\b)[^?]){1,40}?"
     r"\b(?:add|include|change|cover|offer)s?\s*(?:\?|$)",

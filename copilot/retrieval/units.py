@@ -12,12 +12,14 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from copilot.text import split_sentences
+from copilot.text import split_sentences, text_width
 
 UnitKind = Literal["sentence", "item", "qa", "row", "reply", "message"]
-# A sentence longer than this (a paragraph without punctuation) is cut at commas or spaces.
+# A sentence wider than this (a paragraph without punctuation) is cut at commas or spaces;
+# width in Chinese characters, a Latin letter counting half (`text_width`).
 MAX_UNIT_CHARS = 160
 _SOFT_BREAK = re.compile(r"(?<=[，,、])|\s+")
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,7 @@ class Unit:
     group: int = -1  # items of one list, rows of one table
     lead: str = ""  # what introduces the list: its heading or the sentence before it
     author: str = ""  # chat units: who wrote it
+    contents: bool = False  # names its document's sections (a contents list): answers only lists
 
     @property
     def match_text(self) -> str:
@@ -44,7 +47,7 @@ class Unit:
     def to_json(self) -> dict[str, Any]:
         # Fields read directly: dataclasses.asdict deep-copies, a cost at every ingested unit.
         values = ((name, getattr(self, name)) for name in self.__dataclass_fields__)
-        return {k: v for k, v in values if v not in ("", -1)}
+        return {k: v for k, v in values if v is not False and v not in ("", -1)}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Unit:
@@ -112,16 +115,18 @@ def sentence_units(text: str) -> list[Unit]:
 
 
 def bounded(sentence: str, limit: int = MAX_UNIT_CHARS) -> list[str]:
-    """`sentence` in pieces of at most about `limit` characters, cut at commas or spaces."""
-    if len(sentence) <= limit:
+    """`sentence` in pieces of at most about `limit` wide, cut at commas or spaces."""
+    if text_width(sentence) <= limit:
         return [sentence]
     parts: list[str] = []
     current = ""
     for piece in _SOFT_BREAK.split(sentence):
         if not piece:
             continue
-        joiner = "" if current.endswith(("，", ",", "、")) or not current else " "
-        if current and len(current) + len(piece) > limit:
+        # Chinese joins without a space, also after an ASCII comma; "Theatre, 505" keeps it.
+        wide = current.endswith(("，", "、")) or (current.endswith(",") and _HAN.match(piece))
+        joiner = "" if wide or not current else " "
+        if current and text_width(current) + text_width(piece) > limit:
             parts.append(current.strip())
             current = ""
             joiner = ""
