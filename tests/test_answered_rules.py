@@ -116,3 +116,16 @@ def test_a_plural_and_its_singular_are_the_same_word_and_a_count_answers_ji_he()
         ]
     )
     assert got == {"Are earrings ok for concerts?": True, "草莓每家能买几盒？想多买点送人": True}
+
+
+def test_the_askers_thanks_right_after_a_late_message_makes_it_the_answer() -> None:
+    question = (0, "小林", "骑行今晚走哪条路线？")
+    late = (50, "老周", "骑行：滨江绿道到钱塘江大桥来回")  # 50 min on, only the common 骑行 shared
+    assert answered([*CHATTER, question, late]) == {"骑行今晚走哪条路线？": False}
+    thanks = (52, "小林", "谢谢！")
+    assert answered([*CHATTER, question, late, thanks]) == {"骑行今晚走哪条路线？": True}
+    # someone else's thanks, or the asker's after another person spoke, links nothing
+    others = (52, "阿宁", "谢谢老周")
+    assert answered([*CHATTER, question, late, others]) == {"骑行今晚走哪条路线？": False}
+    between = [(51, "阿宁", "我也去"), (53, "小林", "谢谢")]
+    assert answered([*CHATTER, question, late, *between]) == {"骑行今晚走哪条路线？": False}

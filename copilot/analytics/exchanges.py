@@ -460,8 +460,28 @@ def _quiet_answer(
         shared = _singulars(_content_words(q.text)) & _singulars(_content_words(m.text))
         if m.ts - q.ts > NEARBY_WINDOW:
             shared -= set(common)
-        return m if shared else None
+        return m if shared or _thanked(index, m, q) else None
     return None
+
+
+# The asker's "thank you!" right after a message: what they were waiting for has come.
+_THANKS = re.compile(
+    r"^(?:谢谢|多谢|感谢|谢啦|谢了|唔该|(?:thanks|thank you|thx|ty|cheers)\b)", re.IGNORECASE
+)
+THANKS_WITHIN = timedelta(minutes=10)
+
+
+def _thanked(index: ConversationIndex, m: ChatMessage, q: ChatMessage) -> bool:
+    """Does the asker thank someone right after `m`, before anyone else speaks? Then `m`
+    answered them, though it shares no telling word ("What are we working on tonight?" …
+    half an hour later the director: "Tonight: The Ground from bar 40 …" … "thank you!")."""
+    for after in index.following(m, THANKS_WITHIN):
+        if after.ts < m.ts or after.id == m.id or flow(after) != flow(q):
+            continue
+        if member_key(after) != member_key(q):
+            return False
+        return bool(_THANKS.match(fold_chinese(after.text).strip()))
+    return False
 
 
 def _content_words(text: str) -> set[str]:
