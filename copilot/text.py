@@ -332,6 +332,8 @@ _ZH_QUESTION_WORDS = re.compile(
 # / "十几个人" / "我把几个挪了" use 几 (the lookbehind in _ZH_QUESTION_WORDS).
 _ZH_INDEFINITE = re.compile(
     r"(?:有)?(?:什么|谁|哪里?)[^?。！!，,]{0,10}?[都也](?:可以|行|能|好|不|没)|(?:什么|谁|哪里|哪儿)都"
+    # "大家填一下想买什么", "跟我说下要几份": a request to tell, asking nobody in the chat
+    r"|(?:填|写|报|说|讲|告诉我)(?:一下|下)[^?。！!，,]{0,6}?(?:什么|哪些|哪个|多少|几)"
 )
 # "will do", "can do", "should work": an auxiliary with no subject answers, it does not ask.
 _EN_NOT_ASKING = re.compile(
@@ -357,7 +359,8 @@ def is_question(text: str) -> bool:
         return False
     if "?" in folded:  # NFKC folds the full-width ？ to ?
         return True
-    if _ZH_QUESTION_END.search(folded) or _ZH_QUESTION_WORDS.search(_ZH_INDEFINITE.sub("", folded)):
+    asking = _ZH_INDEFINITE.sub("", folded)  # "…大家填一下想买什么" ends in 么, asks no one
+    if _ZH_QUESTION_END.search(asking) or _ZH_QUESTION_WORDS.search(asking):
         return True
     if _ZH_A_NOT_A.search(folded):
         return True

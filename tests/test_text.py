@@ -93,6 +93,8 @@ def test_detect_language(text: str, lang: str) -> None:
         "你们去吗",
         "请问报名链接在哪里",
         "为什么我进不了群",
+        "你想买什么",
+        "报名表要填什么",
         "報名費多少錢",
         "what time is it",
         "Is the meetup on Saturday",
@@ -111,6 +113,7 @@ def test_is_question_true(text: str) -> None:
         "爬山可以，但有几位膝盖不太好……",
         "新人答疑时段开始啦，有什么问题都可以问",
         "吃什么都行",
+        "意向表做好了，大家填一下想买什么",  # asks the members to fill in a form, not the chat
         "明天见",
         "没什么问题",
         "我也是",
