@@ -380,3 +380,23 @@ ten minutes and happen between 6:20 and 6:55 pm, before a Tuesday rehearsal.
         language="en",
     )
     assert "Book a voice placement" in text and "6:55 pm" in text
+
+
+def test_what_the_topic_names_in_brackets_is_in_the_welcome(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """ "欢迎新会员（订位、店休）": a shop with no newcomer guide still gets a welcome that says
+    how to book and which day it is closed, each from the playbook line about it."""
+    hours = "营业时间\n\n周三到周日 13:00-23:00，每周一店休。\n"
+    booking = (
+        "订位说明\n\n1、在小程序“猫窝订位”里选日期和人数，提交后会收到确认消息。\n"
+        "2、五人以上请提前一天订。\n"
+    )
+    text = draft_over(
+        tmp_path,
+        embedder,
+        {"营业时间.txt": hours, "订位说明.txt": booking},
+        ZH_PROFILE,
+        kind="welcome",
+        topic="欢迎新会员进群（订位、店休）",
+        language="zh",
+    )
+    assert "猫窝订位" in text and "周一店休" in text, text

@@ -371,6 +371,25 @@ def _text(line: str) -> str:
     return text.rstrip("；;，,")
 
 
+# "欢迎新邻居入群（怎么改昵称、怎么下单、去哪儿提货）": what the operator wants covered
+_ASIDE = re.compile(r"[（(]([^（()）]{2,80})[）)]")
+_PARTS = re.compile(r"[、，,;；/]|以及|和|及|\band\b", re.IGNORECASE)
+
+
+def topic_parts(topic: str) -> list[str]:
+    """The things a welcome's topic names in brackets, when it names two or more."""
+    aside = _ASIDE.search(topic)
+    if aside is None:
+        return []
+    parts = [p.strip() for p in _PARTS.split(aside.group(1)) if len(p.strip()) >= 2]
+    return parts if len(parts) >= 2 else []
+
+
+def fits_welcome(line: str, lang: str, profile: CommunityProfile) -> bool:
+    """Could this line be a step of the welcome: short, in its language, not a banned word?"""
+    return _fits(line, lang, profile)
+
+
 def _fits(line: str, lang: str, profile: CommunityProfile) -> bool:
     text = _text(line)
     # (by width: an English step of 165 letters says what a Chinese one says in 90)

@@ -32,7 +32,13 @@ from copilot.skills.draft.channels import (
     get_channel,
 )
 from copilot.skills.draft.digest import digest_items, digest_window
-from copilot.skills.draft.newcomers import FIRST_VISIT_QUERY, NEWCOMER_QUERY, welcome_lines
+from copilot.skills.draft.newcomers import (
+    FIRST_VISIT_QUERY,
+    NEWCOMER_QUERY,
+    fits_welcome,
+    topic_parts,
+    welcome_lines,
+)
 from copilot.skills.draft.notices import (
     Notice,
     best_notice,
@@ -62,7 +68,7 @@ from copilot.skills.grounding import (
 from copilot.skills.language import LANGUAGE_NAMES
 from copilot.skills.llm_json import parse_reply
 from copilot.skills.results import DraftFact, DraftResult, Provenance
-from copilot.text import detect_language, fold_chinese
+from copilot.text import detect_language, fold_chinese, split_sentences, text_width
 
 LANGUAGES = tuple(LANGUAGE_NAMES)
 EVENT_KINDS = ("announcement", "activity_promotion", "reminder")
@@ -392,6 +398,7 @@ def _welcome(
     visit = ports.retriever.search(community, FIRST_VISIT_QUERY[lang], top_k=6, kind="playbook")
     chunks = [*chunks, *(c for c in visit.chunks if c.chunk_id not in seen)]
     lines = welcome_lines(chunks, profile, request.language)
+    lines += _named_parts(ports, community, profile, request, chunks, lines)
     if not lines:
         return None
     facts = [Fact(text, ci, pos) for text, ci, pos in lines]
@@ -405,6 +412,54 @@ def _welcome(
         facts=facts,
     )
     return lambda provenance: _result(post, request, profile, chunks, provenance, [])
+
+
+def _named_parts(
+    ports: DraftPorts,
+    community: str,
+    profile: CommunityProfile,
+    request: DraftRequest,
+    chunks: list[RetrievedChunk],
+    lines: list[tuple[str, int, int]],
+) -> list[tuple[str, int, int]]:
+    """For each thing the topic names ("（订位、店休和群规）"), the playbook line that answers
+    it best, when the newcomer steps do not hold it already: the operator asked for it. The
+    line's chunk joins `chunks` (its citation)."""
+    lang = T.template_language(request.language)
+    said = [fold_chinese(text) for text, _, _ in lines]
+    extra: list[tuple[str, int, int]] = []
+    for n, part in enumerate(topic_parts(request.topic)):
+        asked = ports.retriever.search(community, part, top_k=3, kind="playbook")
+        best = asked.evidence.best if asked.evidence else None
+        if best is None or best.features.get("overlap", 0.0) <= 0.0:
+            continue  # nothing shares a word with it: better left out than guessed
+        chunk = asked.chunks[best.chunk]
+        text = _leading_sentences(chunk.units[best.unit].text)
+        folded = fold_chinese(text)
+        if not fits_welcome(text, lang, profile) or any(folded in s or s in folded for s in said):
+            continue
+        ids = [c.chunk_id for c in chunks]
+        if chunk.chunk_id not in ids:
+            chunks.append(chunk)
+            ids.append(chunk.chunk_id)
+        said.append(folded)
+        extra.append((text, ids.index(chunk.chunk_id), NAMED_PART_POSITION + n))
+    return extra
+
+
+NAMED_PART_POSITION = 1_000_000  # after the guide's own steps, in the topic's order
+NAMED_PART_WIDTH = 80  # a step of a welcome, not the whole FAQ answer
+
+
+def _leading_sentences(text: str) -> str:
+    """The first sentences of `text` within NAMED_PART_WIDTH (at least the first)."""
+    out = ""
+    for sentence in split_sentences(text):
+        if out and text_width(out + sentence) > NAMED_PART_WIDTH:
+            break
+        out = f"{out} {sentence}" if out and sentence[:1].isascii() else out + sentence
+    out = out.strip()
+    return out[:-1] + ("。" if out.endswith("；") else ".") if out.endswith(("；", ";")) else out
 
 
 def _offline(
