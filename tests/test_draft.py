@@ -136,6 +136,10 @@ def test_a_topic_the_knowledge_does_not_cover_invents_nothing(mr) -> None:  # ty
     assert result.facts == [] and result.citations == []
     assert "no matching facts" in result.warnings[0]
     assert "火星移民计划说明会" in result.text
+    # and no lead announces a list that is not there ("有几件事跟大家同步一下：" then nothing)
+    variants = mr.draft("mr", kind="announcement", topic="火星移民计划说明会", variants=3).variants
+    for text in variants:
+        assert not any(line.rstrip().endswith(("：", ":")) for line in text.splitlines()), text
 
 
 def test_variants_differ_and_repeat_exactly(mr) -> None:  # type: ignore[no-untyped-def]

@@ -163,6 +163,8 @@ def render(post: Post, variant: int) -> tuple[str, list[str]]:
         "facts": "\n".join(_bullet(markup, i, t) for i, t in enumerate(facts, 1)),
         "paragraph": ("" if lang == "zh" else " ").join(_sentence(t, lang) for t in facts),
     }
+    if not facts and not blocks["details"]:
+        blocks["lead"] = _promising_nothing(lead)
     if post.notice:  # the community's own notice lines carry the details: no bullets
         lines = [blocks["details"], *facts] if blocks["details"] else facts
         blocks.update(details="\n".join(lines), facts="", paragraph="")
@@ -182,6 +184,19 @@ def render(post: Post, variant: int) -> tuple[str, list[str]]:
     joiner = "\n" if rule.id == "moments" else "\n\n"
     text = joiner.join(parts)
     return localize(text, post.language), [localize(t, post.language) for t in facts]
+
+
+_LAST_END = re.compile(r"^(.*[。！!？?.])\s*[^。！!？?.]*[：:]$")
+
+
+def _promising_nothing(lead: str) -> str:
+    """A lead that announces a list ("…进群先了解这几件事：") when no fact follows it: its
+    sentences before the announcement ("欢迎新朋友加入山野徒步社！"), or it ends as a sentence."""
+    if not lead.endswith(("：", ":")):
+        return lead
+    if (before := _LAST_END.match(lead)) is not None:
+        return before.group(1)
+    return lead[:-1] + ("。" if lead.endswith("：") else ".")
 
 
 LAYOUTS = (
