@@ -9,7 +9,7 @@ import pytest
 
 from copilot.models import ChatMessage
 from copilot.profile import CommunityProfile
-from copilot.skills.draft.notices import calendar_days, event_words
+from copilot.skills.draft.notices import Notice, best_notice, calendar_days, event_head, event_words
 from copilot.skills.draft.templates import normalize_kind
 from tests.clubs import chat_and_playbook_club
 
@@ -119,6 +119,32 @@ def test_event_dates_and_words_are_read_as_written() -> None:
     # the kind of post, the date and the community's own name are not what names the event
     assert event_words("12月5日线上月考提醒", "星火研途") == {"线上月考"}
     assert "毛孩子" not in event_words("12 月毛孩子市集招摊主", "成都毛孩子同城会")
+
+
+def test_a_notice_of_the_sponsors_other_event_is_not_the_events() -> None:
+    """'澜山烘焙会员杯测会': the chat's notice of a latte-art contest 澜山烘焙 sponsors shares
+    the name; the guide's section '会员杯测会' is the event, though only its document's title
+    names the roaster."""
+    assert event_head("澜山烘焙會員杯測會，歡迎會員報名") == "杯测会"
+    assert event_head("周六遛狗局报名提醒") == "遛狗局" and event_head("Winter lights ride") == ""
+    contest = Notice(
+        (
+            "定咗喇：",
+            "港岛拉花友谊赛",
+            "日期：11月23日（星期一）晚上 7:30",
+            "冠军：澜山烘焙赞助咖啡豆",
+        ),
+        "chat",
+        "chat",
+    )
+    cupping = Notice(
+        ("时间：每个月最后一个星期四，晚上 7:00 到 9:00。", "费用：联盟会员每位 HK$120。"),
+        "guide.txt",
+        "playbook",
+        heading="会员杯测会",
+        path="澜山烘焙_杯测及课程 > 会员杯测会",
+    )
+    assert best_notice("澜山烘焙會員杯測會，歡迎會員報名", [contest, cupping]) is cupping
 
 
 def test_a_digest_names_the_week_and_shows_a_decision_with_its_details() -> None:

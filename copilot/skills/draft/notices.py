@@ -186,10 +186,14 @@ def months_named(text: str) -> set[int]:
 def event_words(topic: str, community_name: str = "") -> set[str]:
     """The words of a topic that name the event: not its date, not the kind of post, not
     the community's own name ('毛孩子' in every notice of 成都毛孩子同城会)."""
+    return set(_ordered_event_words(topic, community_name))
+
+
+def _ordered_event_words(topic: str, community_name: str = "") -> list[str]:
     bare = _EN_DAY.sub(" ", _EN_DAY_RANGE.sub(" ", _ZH_DAY.sub(" ", topic)))
     bare = _ZH_MONTH.sub(" ", _EN_MONTH_ONLY.sub(" ", _WEEKDAY.sub(" ", bare)))
     name = fold_chinese(community_name)
-    words: set[str] = set()
+    words: list[str] = []
     run = ""  # jieba cuts unknown names into characters ('线','上','月','考'): join them back
     for token in [*tokenize(bare), ""]:
         if len(token) == 1 and not token.isascii():
@@ -202,10 +206,25 @@ def event_words(topic: str, community_name: str = "") -> set[str]:
                 and (word.isascii() or len(word) >= 2)
                 and word not in _POST_WORDS
                 and not named
+                and word not in words
             ):
-                words.add(word)
+                words.append(word)
         run = ""
     return words
+
+
+# What a Chinese event name ends in: 杯测会, 品鉴会, 拉花比赛, 陶艺课, 遛狗局, 冬令营, 音乐节.
+_ZH_EVENT_HEAD = re.compile(r"[\u4e00-\u9fff]{1,2}[会赛课局营节展]$")
+_ZH_POST_TAIL = re.compile(r"(?:报名|提醒|通知|公告|开始|开启|开放|招募|预告|啦|了)+$")
+
+
+def event_head(topic: str) -> str:
+    """The kind of event a Chinese topic names, the end of its name ('澜山烘焙会员杯测会，欢迎
+    报名' → '杯测会'): a notice of the sponsor's other event (its 拉花比赛) shares the name,
+    not the kind."""
+    first = re.split(r"[，,。！!？?：:（(\s]", fold_chinese(topic), maxsplit=1)[0]
+    head = _ZH_EVENT_HEAD.search(_ZH_POST_TAIL.sub("", first))
+    return head.group() if head else ""
 
 
 def chat_notices(messages: Sequence[ChatMessage], admins: Collection[str] = ()) -> list[Notice]:
@@ -431,6 +450,7 @@ def best_notice(
     wanted = event_words(topic, community_name)
     if not wanted or not notices:
         return None
+    head = event_head(topic)
     topic_days, topic_months = calendar_days(topic), months_named(topic)
     topic_place = fold_chinese(find_place(topic) or "")
     scored: list[tuple[float, int, Notice]] = []
@@ -440,6 +460,10 @@ def best_notice(
         if match < MIN_MATCH and days and notice.path and (topic_days & days or not topic_days):
             # the section states a day (the topic's, when it names one) and its document's
             # title names the event: "中英组术语库说明 > 季度线上校对会: 下一次：12月12日…"
+            match = _match(wanted, notice, notice.path)
+        if match < MIN_MATCH and head and notice.path and head in fold_chinese(notice.heading):
+            # the section is named by the event's kind ("会员杯测会") under a document that
+            # names the rest ("澜山烘焙_杯测及课程")
             match = _match(wanted, notice, notice.path)
         if match < MIN_MATCH:
             continue
@@ -451,6 +475,8 @@ def best_notice(
         detailed = sum(1 for line in _pieces(notice)[:MAX_LINES] if slots_of(line))
         score = match + 0.05 * len(notice.slots) + 0.03 * min(detailed, 5)
         score -= FOCUS_WEIGHT * (1 - _focus(wanted, notice))
+        if head and _match({head}, notice, notice.path or notice.heading) == 0.0:
+            score -= HEAD_MISS  # the sponsor's other event: the name without the kind
         if topic_days:
             if topic_days & days:
                 score += 1.0
@@ -493,6 +519,7 @@ def closes(line: str) -> bool:
 
 
 FOCUS_WEIGHT = 0.3
+HEAD_MISS = 0.5
 CHAIN_ONLY = 0.3
 # "Soldering 101: Saturday March 21, 1:00–4:00 pm · Room B · $15 · max 12 people": one line,
 # several details.
