@@ -375,6 +375,12 @@ def test_a_count_asked_in_a_unit_is_answered_only_by_a_number_in_that_unit() -> 
     # no unit named: any quantity still has the shape
     assert read_question("每个月要值几次班？").measure is None
     assert read_question("还有多少名额？").measure is None  # 名额 is places, not people
+    # a temperature or a length asked is a number in degrees or centimetres, in either language
+    warm = read_question("小奶猫的房间温度要保持多少度？")
+    assert warm.measure == "degrees" and warm.shaped("Keep the room at 24-26 °C")
+    assert warm.shaped("水温在40℃左右") and not warm.shaped("跟自家猫分开14天")
+    wide = read_question("桌子有多少厘米宽？")
+    assert wide.measure == "length" and wide.shaped("宽 120 cm") and not wide.shaped("120 元")
 
 
 def test_a_question_for_a_phone_number_or_a_link_needs_one_in_the_answer() -> None:

@@ -155,6 +155,12 @@ _MEASURES: dict[str, tuple[str, str]] = {
         r"公里|千米|km|kilomet(?:re|er)s?|k\b|miles?",
     ),
     "pages": (r"页|pages?", r"页|pages?"),
+    # "房间温度要保持多少度" is answered by "24-26 °C", not by "14 days"
+    "degrees": (r"度|degrees?", r"度|°\s*[cf]?|℃|℉|degrees?"),
+    "length": (
+        r"厘米|公分|毫米|米|cm|mm|inch(?:es)?",
+        r"厘米|公分|毫米|米|cm\b|mm\b|inch(?:es)?|\"",
+    ),
 }
 _MEASURE_ASKED = {
     name: re.compile(
