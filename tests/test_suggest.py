@@ -268,3 +268,30 @@ def test_a_broken_catalogue_names_the_activity_and_field(tmp_path: Path) -> None
     broken.write_text(yaml.safe_dump(activities, allow_unicode=True), encoding="utf-8")
     with pytest.raises(CatalogueError, match=r"activity 'newcomer-qa-day', fits\.0: Input should"):
         load_catalogue(broken)
+
+
+def test_a_format_needing_what_the_rules_say_there_is_none_of_is_not_suggested(
+    tmp_path: Path, embedder
+) -> None:  # type: ignore[no-untyped-def]
+    """'没有会员卡，也没有积分': a points-redemption week is never suggested, and a note says why;
+    a community whose rules grant points gets it."""
+    settings = Settings(data_dir=tmp_path / "data", llm_provider="offline", _env_file=None)  # type: ignore[call-arg]
+    instance = Copilot(settings, embedder=embedder, llm=None)
+    try:
+        for community, faq in (
+            (
+                "nopoints",
+                "常见问题\n\nQ：有没有会员卡或者积分？\nA：没有会员卡，也没有积分，所有人一个价。\n",
+            ),
+            ("points", "积分规则\n\n每次签到得 2 积分，积分可以在月底兑换周边。\n"),
+        ):
+            (tmp_path / f"{community}.txt").write_text(faq, "utf-8")
+            instance.ingest_paths(community, [tmp_path / f"{community}.txt"])
+            save_profile(instance.db, community, CommunityProfile(name="邻里群", type="consumer"))
+        none = instance.suggest("nopoints", today=TODAY, limit=20)
+        assert "points-redemption-week" not in {s.activity_id for s in none.suggestions}
+        assert any("积分兑换周 (积分)" in n for n in none.notes), none.notes
+        some = instance.suggest("points", today=TODAY, limit=20)
+        assert "points-redemption-week" in {s.activity_id for s in some.suggestions}
+    finally:
+        instance.close()

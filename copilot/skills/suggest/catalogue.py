@@ -142,6 +142,8 @@ class Activity(BaseModel):
     name_zh: str
     name_en: str
     also_called: list[str] = Field(default_factory=list)  # names that show it already runs
+    # what it cannot run without (a points scheme): the knowledge must name it, and not deny it
+    needs: list[str] = Field(default_factory=list)
     goal: Goal
     fits: list[CommunityType] = Field(min_length=1)
     effort: Effort

@@ -32,6 +32,7 @@ from copilot.skills.results import (
 )
 from copilot.skills.suggest.catalogue import Activity, load_catalogue, normalize_goals
 from copilot.skills.suggest.holidays import calendar_hits, upcoming
+from copilot.skills.suggest.needs import missing_needs
 from copilot.skills.suggest.rank import Ranked, plan_dates, rank, start_date, watch_kpis
 from copilot.skills.suggest.running import running_formats
 
@@ -68,7 +69,8 @@ def suggest_activities(
     goals, unmatched = normalize_goals(profile.goals)
     catalogue = load_catalogue(ports.catalogue_path)
     running = running_formats(catalogue, community, ports.retriever, messages, profile.admins)
-    fresh = [a for a in catalogue if a.id not in running]
+    lacking = missing_needs(catalogue, community, ports.retriever)
+    fresh = [a for a in catalogue if a.id not in running and a.id not in lacking]
     ranked = rank(fresh, profile, report, calendar, goals, lang)[:limit]
     notes = []
     if report is None:
@@ -85,6 +87,15 @@ def suggest_activities(
                 else "Goals that match no catalogue goal: "
             )
             + ", ".join(unmatched)
+        )
+    if lacking:
+        notes.append(
+            (
+                "这些形式需要你们资料里没有的东西，所以没有建议："
+                if lang == "zh"
+                else "Left out, as your knowledge shows none of what they need: "
+            )
+            + ", ".join(f"{a.name(lang)} ({lacking[a.id]})" for a in catalogue if a.id in lacking)
         )
     if running:
         notes.append(
