@@ -311,3 +311,15 @@ def test_a_not_a_and_le_mei_ask_and_calling_someone_sick_is_an_insult() -> None:
     assert not is_question("不得不说这批很甜")
     assert is_insult("你是不是有毛病，一直盯着我车干嘛")
     assert is_insult("自己没素质还好意思骂人，脑子有病")
+
+
+def test_an_organiser_at_work_on_something_owns_it() -> None:
+    # "我在排了": the organiser is drawing up the rota, and says by when volunteers reply
+    s = summarize_offline(
+        chat((0, "帮手-小敏", "12月的值班表我在排了，想当志愿者的邻居11月30日前私信我")),
+        admins={"帮手-小敏"},
+    )
+    assert [(a.owner, a.due_on) for a in s.action_items] == [("帮手-小敏", date(2026, 11, 30))]
+    # a member telling what they are busy with is nobody's task for the group
+    member = summarize_offline(chat((0, "小林", "我在排队买票")), admins={"帮手-小敏"})
+    assert member.action_items == []

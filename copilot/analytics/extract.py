@@ -89,6 +89,8 @@ _ACTION_WEAK = re.compile(
 # "我" then 统一/亲自 (the organiser doing it for everyone: "到了我统一换").
 _FIRST_PERSON = re.compile(
     r"(?<!自)我(?!们)(?:这边|这里)?(?:来|会|负责|去|整理(?!了)|准备(?!了)|今天|明天|今晚|周[一二三四五六日天]|下周"
+    # "12月的值班表我在排了": at work on it, so it is theirs to finish
+    r"|(?:正)?在(?:排(?!队)|做|弄|整理|准备|安排|统计|汇总|联系|写)"
     r"|马上|稍后|晚点|可以负责|可以帮忙|帮忙|帮大家|包了|统一|亲自"
     r"|(?:\d{1,2}\s*月\s*)?\d{1,2}\s*[日号]\s*(?:之?前|以前)|(?:这个?|本|下个?)?月底前|周末前)"
     r"|包在我身上|交给我|\bI(?:'ll| will| can take| am going to|'m going to"
