@@ -316,10 +316,11 @@ def test_a_not_a_and_le_mei_ask_and_calling_someone_sick_is_an_insult() -> None:
 def test_an_organiser_at_work_on_something_owns_it() -> None:
     # "我在排了": the organiser is drawing up the rota, and says by when volunteers reply
     s = summarize_offline(
-        chat((0, "帮手-小敏", "12月的值班表我在排了，想当志愿者的邻居11月30日前私信我")),
+        chat((0, "帮手-小敏", "早安～12月的值班表我在排了，想当志愿者的邻居11月30日前私信我")),
         admins={"帮手-小敏"},
     )
     assert [(a.owner, a.due_on) for a in s.action_items] == [("帮手-小敏", date(2026, 11, 30))]
+    assert s.action_items[0].task.startswith("12月的值班表")  # the greeting is no part of it
     # a member telling what they are busy with is nobody's task for the group
     member = summarize_offline(chat((0, "小林", "我在排队买票")), admins={"帮手-小敏"})
     assert member.action_items == []

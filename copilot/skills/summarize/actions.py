@@ -67,6 +67,12 @@ _PUBLISHED = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[^\W_]")
+# "早安～12月的值班表我在排了…": the greeting is said to the room, not part of the task
+_GREETING = re.compile(
+    r"^(?:早安|早上好|晚上好|大家好|各位好|hi all|hi everyone|hello all|morning all"
+    r"|good morning(?: all| everyone)?)[～~!！,，.。\s]+",
+    re.IGNORECASE,
+)
 
 
 def _wordlike(text: str) -> int:
@@ -192,7 +198,7 @@ def _action(
     say will be published by a deadline, with nobody named, is theirs to do)."""
     author = m.author
     sentence = TASK_LABEL.sub("", to_simplified(raw).strip())
-    shown = TASK_LABEL.sub("", raw.strip())
+    shown = _GREETING.sub("", TASK_LABEL.sub("", raw.strip())) or raw.strip()
     mine = commits_self(sentence)
     lead = _LEADING_MENTION.match(sentence)
     due = deadline(sentence)
