@@ -400,3 +400,27 @@ def test_what_the_topic_names_in_brackets_is_in_the_welcome(tmp_path, embedder) 
         language="zh",
     )
     assert "猫窝订位" in text and "周一店休" in text, text
+
+
+def test_a_welcome_says_where_the_group_meets_and_when_staff_answer(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    guide = """新人须知
+
+一、第一次来之前
+1、进群后把群昵称改成“组别-昵称”，比如“慢组-小树”。
+2、第一次来不用交钱，新朋友可以免费体验两次。
+
+二、集合和答疑
+集合点在滨江公园南门的大台阶下面，领跑举着黄色小旗。
+官方答疑时间为工作日 9:30-18:00，其余时间靠群友互助。
+"""
+    text = draft_over(
+        tmp_path,
+        embedder,
+        {"新人须知.txt": guide},
+        ZH_PROFILE,
+        kind="welcome",
+        topic="欢迎新朋友入群",
+        language="zh",
+    )
+    assert "组别-昵称" in text and "免费体验" in text, text
+    assert "滨江公园南门" in text and "9:30-18:00" in text, text

@@ -83,6 +83,14 @@ _FIRST_EVENT = re.compile(
     r"|\bfirst-timers?\b|\borientation\b|新人(?:专场|场|局|夜)|新手(?:组|专场|局|场)|入门(?:课|介绍)",
     re.IGNORECASE,
 )
+# Where the group meets and when someone answers: what a newcomer asks on day one.
+_MEETING_POINT = re.compile(
+    r"集合(?:点|地点|地方)|碰头(?:点|地点)|\bmeeting point\b|\bwe meet (?:at|in|outside|by)\b",
+    re.IGNORECASE,
+)
+_ANSWER_HOURS = re.compile(
+    r"(?:答疑|客服|在线|服务|值班)时间|\b(?:office|support|staffed) hours\b", re.IGNORECASE
+)
 _ADDRESSED = re.compile(r"^\s*[@＠]\S")
 # "Refund after the first event is not possible" is about money, not where to start
 _REFUND = re.compile(r"退款|退费|取消|\brefunds?\b|\bcancel", re.IGNORECASE)
@@ -194,8 +202,9 @@ def welcome_lines(
     ask = max(asks, key=lambda a: bool(_ASKING.search(to_simplified(a.text))), default=None)
     if ask is not None and not (_ASK.search(text_so_far) and _WHERE.search(text_so_far)):
         extras.append(ask)
-    # what a newcomer can try before deciding, and the first event meant for them
-    for pattern in (_TRIAL, _FIRST_EVENT):
+    # what a newcomer can try before deciding, the first event meant for them, where the group
+    # meets and when someone answers
+    for pattern in (_TRIAL, _FIRST_EVENT, _MEETING_POINT, _ANSWER_HOURS):
         said = to_simplified(" ".join(c.text for c in [*chosen, *extras]))
         found = next(
             (
