@@ -9,7 +9,14 @@ import pytest
 
 from copilot.models import ChatMessage
 from copilot.profile import CommunityProfile
-from copilot.skills.draft.notices import Notice, best_notice, calendar_days, event_head, event_words
+from copilot.skills.draft.notices import (
+    Notice,
+    best_notice,
+    calendar_days,
+    event_head,
+    event_lines,
+    event_words,
+)
 from copilot.skills.draft.templates import normalize_kind
 from tests.clubs import chat_and_playbook_club
 
@@ -145,6 +152,22 @@ def test_a_notice_of_the_sponsors_other_event_is_not_the_events() -> None:
         path="澜山烘焙_杯测及课程 > 会员杯测会",
     )
     assert best_notice("澜山烘焙會員杯測會，歡迎會員報名", [contest, cupping]) is cupping
+
+
+def test_a_saturday_events_details_leave_out_another_days_event_and_a_tables_header() -> None:
+    best = Notice(("周六遛狗局：早上8点桂溪公园北门集合",), "chat", "chat")
+    table = Notice(
+        (
+            "活动 | 频率 | 时间 | 地点 | 费用",
+            "遛狗局接龙到周五晚8点截止",  # the sign-up closes on another day: kept
+            "遛狗局讲座每月第二个周三晚上 20:00，腾讯会议，周医生主讲",  # another event's day
+        ),
+        "activities.md",
+        "playbook",
+        heading="遛狗局",
+    )
+    got = [line for line, _ in event_lines(best, [best, table], "周六遛狗局接龙即将截止")]
+    assert got == ["周六遛狗局：早上8点桂溪公园北门集合", "遛狗局接龙到周五晚8点截止"]
 
 
 def test_a_digest_names_the_week_and_shows_a_decision_with_its_details() -> None:

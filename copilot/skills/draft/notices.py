@@ -337,6 +337,7 @@ def event_lines(
     citation."""
     wanted = event_words(topic, name)
     topic_days = calendar_days(topic)
+    topic_weekdays = weekdays_named(topic)
     lines = [(line, best) for line in notice_lines(best, wanted, topic_days)]
     missing = {"time", "place", "fee", "deadline", "owner"} - slots_of(
         "\n".join(line for line, _ in lines)
@@ -364,6 +365,10 @@ def event_lines(
             found = (slots_of(line) | ({"closes"} if closes(line) else set())) & missing
             if fold_chinese(line) == fold_chinese(other.heading) or len(line) < 6:
                 continue  # a section's name ('费用') states no detail
+            if _HEADER_ROW.match(line):
+                continue  # a table's header names no detail of any event
+            if _another_weekday(line, topic_weekdays) and not _DEADLINE.search(line):
+                continue  # "每月第二个周三…" for a Saturday event; "周五截止" is its sign-up
             # a calendar's line for one of the topic's days is that run's whole notice
             fits = len(line) <= 100 or bool(calendar_days(line[:24]) & topic_days)
             # a note of the event's own document that names it ("草莓每户限2盒") says what
@@ -379,6 +384,33 @@ def event_lines(
                 missing -= found
                 notes += about
     return lines
+
+
+# "活动 | 频率 | 时间 | 地点 | 费用": the labels of a table's columns, no detail of any event
+_HEADER_ROW = re.compile(r"^\s*\|?\s*[^\d|]{1,12}(?:\s*\|\s*[^\d|]{1,12}){2,}\s*\|?\s*$")
+_WEEKDAY_NAMES = {
+    **{f"{p}{d}": i for p in ("周", "星期", "礼拜") for i, d in enumerate("一二三四五六日", 1)},
+    **{f"{p}天": 7 for p in ("周", "星期", "礼拜")},
+    **{
+        f"{d}day": i
+        for i, d in enumerate(("mon", "tues", "wednes", "thurs", "fri", "satur", "sun"), 1)
+    },
+}
+
+
+def weekdays_named(text: str) -> set[int]:
+    """The weekdays a text names (1 = Monday), not 明天 or tomorrow."""
+    return {
+        _WEEKDAY_NAMES[w]
+        for w in (m.group().lower() for m in _WEEKDAY.finditer(fold_chinese(text)))
+        if w in _WEEKDAY_NAMES
+    }
+
+
+def _another_weekday(line: str, topic_weekdays: set[int]) -> bool:
+    """The line names weekdays, none of them the topic's: another event's day."""
+    named = weekdays_named(line)
+    return bool(topic_weekdays and named and not named & topic_weekdays)
 
 
 def notice_lines(
