@@ -88,24 +88,10 @@ def suggest_activities(
             )
             + ", ".join(unmatched)
         )
-    if lacking:
-        notes.append(
-            (
-                "这些形式需要你们资料里没有的东西，所以没有建议："
-                if lang == "zh"
-                else "Left out, as your knowledge shows none of what they need: "
-            )
-            + ", ".join(f"{a.name(lang)} ({lacking[a.id]})" for a in catalogue if a.id in lacking)
-        )
-    if running:
-        notes.append(
-            (
-                "你们已经在做、所以没有再建议的形式："
-                if lang == "zh"
-                else "Formats you already run, so not suggested: "
-            )
-            + ", ".join(f"{a.name(lang)} ({running[a.id]})" for a in catalogue if a.id in running)
-        )
+    for left_out, (zh, en) in ((lacking, _LACKING_NOTE), (running, _RUNNING_NOTE)):
+        if left_out:
+            listed = (f"{a.name(lang)} ({left_out[a.id]})" for a in catalogue if a.id in left_out)
+            notes.append((zh if lang == "zh" else en) + ", ".join(listed))
     result = SuggestResult(
         suggestions=[_suggestion(r, report, today, lang) for r in ranked],
         health=_numbers(report),
@@ -130,6 +116,16 @@ def suggest_activities(
             lambda provenance: offline.model_copy(update=provenance.model_dump()),
         )
     return _localized(result, profile.language)
+
+
+_LACKING_NOTE = (
+    "这些形式需要你们资料里没有的东西，所以没有建议：",
+    "Left out, as your knowledge shows none of what they need: ",
+)
+_RUNNING_NOTE = (
+    "你们已经在做、所以没有再建议的形式：",
+    "Formats you already run, so not suggested: ",
+)
 
 
 def measure_health(
