@@ -11,6 +11,7 @@ from copilot.analytics.extract import find_owner, find_place, find_when, resolve
 from copilot.models import ChatMessage
 from copilot.skills.results import ActionItem, Summary
 from copilot.skills.summarize.offline import select_messages, summarize_offline
+from copilot.text import text_width
 
 SH = ZoneInfo("Asia/Shanghai")
 
@@ -230,7 +231,9 @@ def test_ten_thousand_messages_capped() -> None:
     ):
         assert len(items) <= 5
     assert s.topics and all(len(t.message_ids) <= 20 for t in s.topics)
-    assert len(s.to_markdown("zh")) <= 1200 and len(s.to_markdown("en")) <= 1200
+    # one message: 1200 wide (a Latin letter is half a Chinese character), never 1800 letters
+    assert len(s.to_markdown("zh")) <= 1200
+    assert text_width(s.to_markdown("en")) <= 1200 and len(s.to_markdown("en")) <= 1800
 
 
 @pytest.mark.parametrize(
@@ -273,3 +276,32 @@ def test_dates(text: str, when: str, on: date) -> None:
 def test_places_and_owners(text: str, place: str | None, owner: str | None) -> None:
     assert find_place(text) == place
     assert find_owner(text, "AUTHOR") == owner
+
+
+def test_an_english_digest_holds_as_much_as_a_chinese_one_of_the_same_width() -> None:
+    """English takes twice the letters of Chinese: a digest's room is measured by width, so
+    two decisions with all their details (1,400 letters, 700 wide) keep each other and the
+    question still waiting for an answer."""
+    from copilot.skills.results import Decision, QuestionRef, SummaryStats
+
+    details = [
+        f"Line {n}: Room 2A at Hatton Works from 19:00 to 21:00; bring your glossaries, pens"
+        for n in range(6)
+    ]
+    summary = Summary(
+        decisions=[
+            Decision(text=f"Decided: event {k} is on", details=details, message_id=f"d{k}")
+            for k in range(2)
+        ],
+        unanswered_questions=[
+            QuestionRef(
+                text="Anyone know a good accountant in Manchester for freelancers?",
+                author="Yusuf",
+                message_id="q1",
+            )
+        ],
+        stats=SummaryStats(messages=200, participants=20, language="en"),
+    )
+    text = summary.to_markdown("en")
+    assert "event 0" in text and "event 1" in text and "accountant in Manchester" in text, text
+    assert len(text) > 1200 and text_width(text) <= 1200 and len(text) <= 1800

@@ -16,7 +16,11 @@ from copilot.text import text_width
 MoodLabel = Literal["positive", "neutral", "negative", "mixed"]
 ContributionKind = Literal["helpful_answers", "resource_sharing"]
 
-DIGEST_BUDGET = 1200  # characters: fits one WeChat/Slack message without folding
+# Width (a Chinese character 1, a Latin letter ½): what fits one WeChat/Slack message without
+# folding; an English digest says as much in twice the letters. Never over DIGEST_MAX_CHARS,
+# below Discord's 2000-character limit.
+DIGEST_BUDGET = 1200
+DIGEST_MAX_CHARS = 1800
 
 
 class Topic(BaseModel):
@@ -103,7 +107,8 @@ class Summary(BaseModel):
     stats: SummaryStats = Field(default_factory=lambda: SummaryStats())
 
     def to_markdown(self, language: Literal["zh", "en"] = "zh") -> str:
-        """Short digest to post back into the group (≤ ~1200 chars, no contact data)."""
+        """Short digest to post back into the group (≤ ~1200 wide, at most 1800 characters; no
+        contact data)."""
         return _render(self, _ZH if language == "zh" else _EN)
 
 
@@ -235,17 +240,20 @@ def _within_budget(sections: list[tuple[str, list[str]]], used: int) -> list[tup
     section's first `FIRST_ITEMS` (a long list of action items never pushes the unanswered
     questions out), then the rest in order; within a section, items stay in order."""
     budget = DIGEST_BUDGET - 40
+    chars, width = used, float(used)  # `used`: the characters of the title and the span
     kept: list[list[str]] = [[] for _ in sections]
     for first_pass in (True, False):
         for i, (header, items) in enumerate(sections):
             for item in items[: FIRST_ITEMS if first_pass else None]:
                 if item in kept[i]:
                     continue
-                cost = len(item) + 3 + (0 if kept[i] else len(header) + 6)
-                if used + cost > budget:
+                extra = 3 + (0 if kept[i] else len(header) + 6)
+                cost, length = text_width(item) + extra, len(item) + extra
+                if width + cost > budget or chars + length > DIGEST_MAX_CHARS - 40:
                     break
                 kept[i].append(item)
-                used += cost
+                width += cost
+                chars += length
     return [(header, k) for (header, _), k in zip(sections, kept, strict=True) if k]
 
 
