@@ -139,6 +139,8 @@ def test_a_notice_of_the_sponsors_other_event_is_not_the_events() -> None:
             "定咗喇：",
             "港岛拉花友谊赛",
             "日期：11月23日（星期一）晚上 7:30",
+            "地点：西营盘 Bloom",
+            "报名：11月16日前喺呢个 thread 留名",
             "冠军：澜山烘焙赞助咖啡豆",
         ),
         "chat",
@@ -152,6 +154,17 @@ def test_a_notice_of_the_sponsors_other_event_is_not_the_events() -> None:
         path="澜山烘焙_杯测及课程 > 会员杯测会",
     )
     assert best_notice("澜山烘焙會員杯測會，歡迎會員報名", [contest, cupping]) is cupping
+    # nor does the contest lend the cupping its details; nor does the guide's course section
+    course = Notice(
+        ("每个月第二个星期日下午 2:00 开始，学费 HK$880。", "地点：烘焙工场二楼，报名找周子萱"),
+        "guide.txt",
+        "playbook",
+        heading="烘焙入门课",
+        path="澜山烘焙_杯测及课程 > 烘焙入门课",
+    )
+    topic = "澜山烘焙會員杯測會，歡迎會員報名"
+    lines = [ln for ln, _ in event_lines(cupping, [contest, cupping], topic, sections=[course])]
+    assert lines == list(cupping.lines)
 
 
 def test_a_saturday_events_details_leave_out_another_days_event_and_a_tables_header() -> None:

@@ -347,11 +347,14 @@ def event_lines(
     days = calendar_days(best.text)
     same_document = {id(n) for n in sections}
     notes = 0
+    head = event_head(topic)
     for other in [*notices, *sections]:
         if other is best or (not missing and id(other) not in same_document):
             continue
         if id(other) not in same_document and _match(wanted, other) < MIN_MATCH:
             continue
+        if head and not _of_kind(head, other, same_document):
+            continue  # the sponsor's contest, or the guide's course section: another event
         other_days = calendar_days(other.text)
         run_days = topic_days or days  # the topic's days decide when it names them
         if id(other) not in same_document and other_days and run_days and not other_days & run_days:
@@ -411,6 +414,16 @@ def _another_weekday(line: str, topic_weekdays: set[int]) -> bool:
     """The line names weekdays, none of them the topic's: another event's day."""
     named = weekdays_named(line)
     return bool(topic_weekdays and named and not named & topic_weekdays)
+
+
+def _of_kind(head: str, notice: Notice, same_document: set[int]) -> bool:
+    """Is `notice` about an event of the topic's kind ('杯测会')? A section of the event's own
+    document is, unless its heading names another kind ('烘焙入门课'); another notice must
+    name the kind."""
+    if id(notice) in same_document:
+        other = event_head(notice.heading)
+        return not other or other == head
+    return _match({head}, notice, notice.path or notice.heading) > 0
 
 
 def notice_lines(
