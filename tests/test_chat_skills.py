@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from copilot.cli import app
 from copilot.skills.results import SummaryResult
+from copilot.text import text_width
 from tests.conftest import KNOWLEDGE
 from tests.fakes.openai_server import fake_openai_server
 
@@ -40,7 +41,8 @@ def test_summary_is_structured_schema_valid_and_safe(chat) -> None:  # type: ign
         [d.text for d in result.summary.decisions] + [a.task for a in result.summary.action_items]
     )
     assert "忽略之前" not in decisions_and_actions and "代购" not in decisions_and_actions
-    assert len(result.markdown) <= 1300
+    # one message's worth: 1200 wide (a Latin letter half a character), never 1800 letters
+    assert text_width(result.markdown) <= 1200 and len(result.markdown) <= 1800
 
 
 def test_an_empty_window_gives_a_clear_notice_not_an_error(chat) -> None:  # type: ignore[no-untyped-def]
