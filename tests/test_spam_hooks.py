@@ -27,6 +27,10 @@ ADS = [
     # a bare phishing link is a way off the group too; free tickets for strangers are a lure
     "🎁 Free Discord Nitro for 3 months 🎁 claim it before it expires: dlscord-gift.promo/harbour",
     "🎟️ FREE TICKETS 🎟️ I have extra tickets for Michael Bublé, free to a good home!! DM me",
+    # Taiwan's words: 私訊我 (DM me), 加 LINE, 誠徵 / 日領 (hiring, paid daily)
+    "專業調色包 200 組，限時 NT$299，私訊我拿連結 👉 presets.example.shop",
+    "我用 USDT 套利三個月翻倍，想了解私訊我",
+    "【誠徵】在家打字員，一天 2 小時日領 NT$3000，免經驗，有意者加 LINE：job5566",
 ]
 NOT_ADS = [
     "Tickets are on sale at harboursidechoir.ca/tickets, free for kids under 12",
@@ -39,6 +43,9 @@ NOT_ADS = [
     "I'm hiring for my team next year, anyone interested in referrals?",
     "Please don't buy cracked licences: members can borrow the guild's (see the library)",
     "The workshop is only £12 for members, tickets at loomguild.example/events",
+    "【搵替更】週六朝 8 點至下午 4 點，需要一位 barista，時薪 $80",  # a real shift, a real wage
+    "我知你私訊咗我個 barista，仲話加 $3 時薪",  # a quarrel about a DM, not an ad
+    "有人要一起去看展嗎？私訊我",
 ]
 
 

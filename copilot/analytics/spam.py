@@ -25,13 +25,15 @@ _AD_KEYWORDS = re.compile(
 # spelled as lookarounds.
 _CONTACT_ASK = re.compile(
     r"加[我他她]?\s*(?:微信|薇信|威信|v信|vx|wx|v(?![a-z0-9])|q(?![a-z0-9])|qq|扣扣|好友)"
-    r"|(?<![a-z])(?:vx|wx)(?![a-z])|私聊我|私信我"
+    r"|(?<![a-z])(?:vx|wx)(?![a-z])|私聊我|私信我|私讯我"
+    r"|加\s*line(?![a-z])"  # LINE, what Taiwan and Japan message on
 )
 _CONTACT = re.compile(
     r"1[3-9]\d{9}"  # mainland mobile number
     r"|(?:微信号?|薇信|威信|v信|vx|wx|weixin|wechat|qq|q号|扣扣|tg|telegram|whatsapp)\s*[:：]?\s*"
     r"[a-z0-9_\-]{5,}"
     r"|(?<![a-z])v\s*[:：]\s*[a-z0-9_\-]{5,}"
+    r"|(?<![a-z])line(?:\s*id)?\s*[:：]\s*[a-z0-9_\-]{4,}"
     r"|(?<!\d)\d{6,}(?!\d)"  # QQ number or similar
     r"|https?://|www\.|t\.me/|wa\.me/"
     r"|(?i:\[(?:phone|wechat_id|qq|email)\])"  # a contact already redacted is still a contact
@@ -53,7 +55,7 @@ _HOOK_ID = re.compile(
 )
 # "Message me" without an id: private contact is where the sale happens.
 _DM = re.compile(
-    r"私(?:我|聊|信|戳)|私\s*(?:v|vx|wx)|加\s*(?:v|vx|wx|微信?|薇|q|qq)(?![a-z])"
+    r"私(?:我|聊|信|戳|讯我)|私\s*(?:v|vx|wx)|加\s*(?:v|vx|wx|微信?|薇|q|qq)(?![a-z])"
     r"|[+＋]\s*(?:v|vx|wx|微|薇|q|qq)(?![a-z])|(?:滴滴|戳|找|扣|call)我|[看点戳]我(?:的)?(?:头像|主页|朋友圈)"
     r"|详情(?:咨询|联系|私)|\b(?:dm|pm|message) me\b"
 )
@@ -67,21 +69,25 @@ _WARNING = re.compile(
 _LURE_ZH = re.compile(r"扫码|扫一扫|二维码|进群|加群|拉你进|入群领|进裙|加裙")
 # What is on offer: a price, a freebie, a sale, paid material.
 _OFFER = re.compile(
-    r"\d+(?:\.\d+)?\s*(?:元|块|rmb)|[¥￥$]\s*\d|原价|现价|特价|低价|最低|批发|代购|货源|厂价|拿货|包邮|邮费"
+    r"\d+(?:\.\d+)?\s*(?:元|块|rmb)|[¥￥$]\s*\d|原价|现价|特价|低价|限时|最低|批发|代购|货源|厂价|拿货|包邮|邮费"
     r"|免费(?:领|送|拿|试)|领取|领资料|送\S{0,3}(?:体验金|红包|礼品)|出售|转让|打包|预约|押金|速成|全套|网课"
     r"|兼职|日结|引流|加粉|涨粉|代运营|代发|无效退款|名额有限|先到先得|便宜|代充|代写|代考|优惠券|内部渠道|福利"
     r"|押题|独家|价格(?:美丽|实惠|优惠)|送\S{0,3}资料|办信用卡|信用卡套现|贷款|网贷|征信|副业"
     r"|赚\S{0,2}(?:零花钱|外快)"
 )
-_JOB = re.compile(r"兼职|招聘|急招|高薪|日结|时薪|在家.{0,6}赚|动动手指|一部手机就能|刷单|接单")
+# (日领, 诚征, 征才: how Taiwan says paid daily and hiring)
+_JOB = re.compile(
+    r"兼职|招聘|急招|诚征|征才|高薪|日结|日领|时薪|在家.{0,6}赚|动动手指|一部手机就能|刷单|接单"
+)
 # What a job scam promises: easy work anyone can do from a phone, paid by the day or the task.
 _EASY_WORK = re.compile(
     r"打字员|一单一结|工资日结|日结|时间自由|在家|手机(?:操作|就能|即可)|宝妈|学生党?|无需经验|零基础"
-    r"|每天\S{0,3}(?:小时|分钟)|动动手指"
+    r"|每天\S{0,3}(?:小时|分钟)|动动手指|免经验"
 )
-_PAID_BY_TASK = re.compile(r"日结|一单一结|打字员|刷单")
+_PAID_BY_TASK = re.compile(r"日结|日领|一单一结|打字员|刷单")
 _MONEY = re.compile(
-    r"\d+\s*(?:-\s*\d+\s*)?(?:元|块|万|k\b)|日结\s*\d+|日收益|月入|日[赚入收]|\d+\s*%|过万"
+    r"\d+\s*(?:-\s*\d+\s*)?(?:元|块|万|k\b)|日[结领]\s*\d+|日收益|月入|日[赚入收领]"
+    r"|\d+\s*%|过万"
 )
 _CRYPTO = re.compile(r"usdt|比特币|\bbtc\b|\beth\b|币圈|搬砖|套利|稳赚|躺赚|回报率|体验金")
 # An investment "teacher" showing returns ("学员上个月平均回报 35%，免费入群 👉 t.me/…"): weaker
