@@ -129,3 +129,17 @@ def test_the_askers_thanks_right_after_a_late_message_makes_it_the_answer() -> N
     assert answered([*CHATTER, question, late, others]) == {"骑行今晚走哪条路线？": False}
     between = [(51, "阿宁", "我也去"), (53, "小林", "谢谢")]
     assert answered([*CHATTER, question, late, *between]) == {"骑行今晚走哪条路线？": False}
+
+
+def test_the_askers_ok_after_the_next_message_and_a_month_shared_by_chance() -> None:
+    # "好喔" right after a reply that shares no word: the asker got their answer
+    question = (0, "诗涵", "周六如果下雨会改期吗？")
+    reply = (2, "小绿", "FAQ 写小雨照常，改走骑楼")
+    assert answered([*CHATTER, question, reply]) == {"周六如果下雨会改期吗？": False}
+    assert answered([*CHATTER, question, reply, (3, "诗涵", "好喔")]) == {
+        "周六如果下雨会改期吗？": True
+    }
+    # two hours on, the next message shares only a month: about something else
+    asked = (0, "小蔡", "一月的会员大会可以带家人吗？")
+    later = (120, "阿凯", "周末先去北投踩点，一月外拍见")
+    assert answered([*CHATTER, asked, later]) == {"一月的会员大会可以带家人吗？": False}

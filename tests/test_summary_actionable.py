@@ -324,3 +324,12 @@ def test_an_organiser_at_work_on_something_owns_it() -> None:
     # a member telling what they are busy with is nobody's task for the group
     member = summarize_offline(chat((0, "小林", "我在排队买票")), admins={"帮手-小敏"})
     assert member.action_items == []
+
+
+def test_an_organisers_own_commitment_after_a_task_for_someone_else_is_theirs_too() -> None:
+    s = summarize_offline(
+        chat((0, "阿哲", "@小鱼 周五（11/13）前把报名表做好。我自己 11/18 前会去跟老板确认场地")),
+        admins={"阿哲", "小鱼"},
+    )
+    got = {(a.owner, a.due_on) for a in s.action_items}
+    assert ("阿哲", date(2026, 11, 18)) in got and ("小鱼", date(2026, 11, 13)) in got, got
