@@ -106,6 +106,13 @@ def test_a_drawn_rule_ends_the_last_answer_so_the_page_footer_is_not_part_of_it(
     assert not any("——" in b.text for b in blocks)
 
 
+def test_faq_lines_after_a_labelled_line_are_still_pairs() -> None:
+    faq = "常見問題\n最後更新：2026/10/20\n\nQ: 下雨怎麼辦？\nA: 小雨照常。\n\n"
+    faq += "Q: 要繳費嗎？\nA: 年費 NT$600。\n"
+    pairs = [(b.key, b.text) for b in read_outline(faq).blocks if b.kind == "qa"]
+    assert pairs == [("下雨怎麼辦？", "小雨照常。"), ("要繳費嗎？", "年費 NT$600。")]
+
+
 def test_tables_become_rows_that_read_with_their_header() -> None:
     text = (
         "| 产品 | 规格 | 价格 |\n|---|---|---|\n"

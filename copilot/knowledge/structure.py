@@ -248,10 +248,11 @@ def read_outline(text: str, title: str = "") -> Outline:
                     numbered[style] = (run_group, n, run_lead)
                 i += 1
             continue
-        if _KEY_VALUE.match(raw) and i + 1 < len(lines) and _KEY_VALUE.match(lines[i + 1].text):
-            # "时间：每周日 20:00" / "形式：腾讯会议": a run of labelled lines is a list too.
+        if _labelled(raw) and i + 1 < len(lines) and _labelled(lines[i + 1].text):
+            # "时间：每周日 20:00" / "形式：腾讯会议": a run of labelled lines is a list too;
+            # "Q: …" / "A: …" lines after it are an FAQ's pairs, not more labels.
             group += 1
-            while i < len(lines) and not lines[i].marker and _KEY_VALUE.match(lines[i].text):
+            while i < len(lines) and not lines[i].marker and _labelled(lines[i].text):
                 text = lines[i].text
                 outline.blocks.append(Block("item", text, group=group, lead=lead, line=text))
                 i += 1
@@ -371,6 +372,11 @@ def _push_style(styles: list[str], style: str) -> int:
                     break
         styles.append(style)
     return len(styles)
+
+
+def _labelled(text: str) -> bool:
+    """A labelled line ("时间：每周日 20:00"), not a line of a Q/A pair."""
+    return bool(_KEY_VALUE.match(text)) and not (_QUESTION.match(text) or _ANSWER.match(text))
 
 
 def _qa_pair(lines: list[_Line], i: int, question: str) -> tuple[str, str, int] | None:
