@@ -26,8 +26,8 @@ evals: $(STAMP)  ## our eval suites, offline, gated on quality floors (CI runs t
 		--fail-under pass=0.78 --fail-under hit@3=0.96 --fail-under abstain_precision=0.87
 	@# operator outputs on the evaluation communities: floors on dev only (held-out is reported);
 	@# dev holds communities written by people who never saw the engine: floors are what it reaches
-	@# (measured 2026-12-04 on a fresh data dir, 17 dev communities: drafts 241/255, summaries
-	@# 250/253, stats 146/155, suggestions 60/60; the stats misses are question counts that differ
+	@# (measured 2026-12-04 on a fresh data dir, 18 dev communities: drafts 261/276, summaries
+	@# 274/277, stats 155/165, suggestions 64/64; the stats misses are question counts that differ
 	@# by 2-4 where a community counts admins' polls as questions, and maker-hub's bot posts,
 	@# which the health numbers leave out by design)
 	$(BIN)/python -m evals.outputs --split dev --json .data/evals-outputs.json \
