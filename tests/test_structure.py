@@ -113,6 +113,12 @@ def test_faq_lines_after_a_labelled_line_are_still_pairs() -> None:
     assert pairs == [("下雨怎麼辦？", "小雨照常。"), ("要繳費嗎？", "年費 NT$600。")]
 
 
+def test_a_last_updated_stamp_is_no_content() -> None:
+    text = "常見問題\n（最後更新：2026/10/20，小魚整理）\n\n入會請先填表。\n\n"
+    text += "Last updated 5 November 2026\n"
+    assert [b.text for b in read_outline(text).blocks] == ["入會請先填表。"]
+
+
 def test_tables_become_rows_that_read_with_their_header() -> None:
     text = (
         "| 产品 | 规格 | 价格 |\n|---|---|---|\n"

@@ -89,6 +89,13 @@ _BYLINE = re.compile(
     r"(?:\s*[（(][^）)]{1,40}[）)])?$",
     re.I,
 )
+# "（最後更新：2026/10/20，小魚整理）", "Last updated 5 Nov 2026": when the page was edited
+_UPDATED = re.compile(
+    r"^[（(]?\s*(?:最后更新|更新于|更新时间|last updated|updated)\s*[:：]?\s*"
+    r"(?:\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?|\d{1,2}\s+[a-z]{3,9}\s+\d{4}|[a-z]{3,9}\s+\d{1,2},?\s+\d{4})"
+    r"[^）)]{0,24}[）)]?$",
+    re.IGNORECASE,
+)
 # Page chrome of pasted web articles: from the first of these near the end, nothing is content.
 _TAIL_MARKERS = re.compile(
     r"^(?:免责声明|版权声明|版权所有|声明[:：]|上一篇|下一篇|相关\S{0,3}[:：]?$|推荐阅读|延伸阅读"
@@ -297,7 +304,9 @@ def _content_lines(text: str) -> list[_Line]:
     return [
         _Line(ln, list_marker(ln), blank)
         for ln, blank in zip(lines[:cut], blanks, strict=False)
-        if not _DATE_LINE.match(ln) and not _BYLINE.match(to_simplified(ln))
+        if not _DATE_LINE.match(ln)
+        and not _BYLINE.match(simple := to_simplified(ln))
+        and not _UPDATED.match(simple)
     ]
 
 
