@@ -334,6 +334,8 @@ _ZH_INDEFINITE = re.compile(
     r"(?:有)?(?:什么|谁|哪里?)[^?。！!，,]{0,10}?[都也](?:可以|行|能|好|不|没)|(?:什么|谁|哪里|哪儿)都"
     # "大家填一下想买什么", "跟我说下要几份": a request to tell, asking nobody in the chat
     r"|(?:填|写|报|说|讲|告诉我)(?:一下|下)[^?。！!，,]{0,6}?(?:什么|哪些|哪个|多少|几)"
+    # "只收城市、行业、是否冻结招聘五项": one item of a list, what a form asks, not the chat
+    r"|、是否"
 )
 # "will do", "can do", "should work": an auxiliary with no subject answers, it does not ask.
 _EN_NOT_ASKING = re.compile(

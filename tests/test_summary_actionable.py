@@ -333,3 +333,14 @@ def test_an_organisers_own_commitment_after_a_task_for_someone_else_is_theirs_to
     )
     got = {(a.owner, a.due_on) for a in s.action_items}
     assert ("阿哲", date(2026, 11, 18)) in got and ("小鱼", date(2026, 11, 13)) in got, got
+
+
+def test_a_request_to_someone_mentioned_mid_sentence_is_their_task() -> None:
+    s = summarize_offline(
+        chat(
+            (0, "Amy Liang", "Morning all!"),
+            (1, "Vivian", "Sounds great. Can @Amy send the slides by Friday? I'll print them."),
+        ),
+        admins={"Vivian"},
+    )
+    assert ("Amy Liang", "Friday") in {(a.owner, a.due) for a in s.action_items}

@@ -114,6 +114,7 @@ def test_is_question_true(text: str) -> None:
         "新人答疑时段开始啦，有什么问题都可以问",
         "吃什么都行",
         "意向表做好了，大家填一下想买什么",  # asks the members to fill in a form, not the chat
+        "问卷只收城市、行业、是否冻结招聘三项",  # what a form asks, one item of a list
         "明天见",
         "没什么问题",
         "我也是",

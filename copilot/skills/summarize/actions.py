@@ -67,6 +67,11 @@ _PUBLISHED = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[^\W_]")
+# A request put to someone mentioned mid-sentence: "Can @Amy send…", "could @小周 帮忙…"
+_ASKED_OF = re.compile(
+    r"\b(?:can|could|would|will)\s+[@＠](?P<name>[^\s@,，:：?？]+)\s+(?:please\s+)?[a-z]",
+    re.IGNORECASE,
+)
 # "早安～12月的值班表我在排了…": the greeting is said to the room, not part of the task
 _GREETING = re.compile(
     r"^(?:早安|早上好|晚上好|大家好|各位好|hi all|hi everyone|hello all|morning all"
@@ -208,7 +213,8 @@ def _action(
     reports_back = (
         marked and bool(_REPORT_BACK.search(sentence)) and "?" not in sentence and not mine
     )
-    request = bool(lead and (_REQUEST.search(sentence) or reports_back))
+    asked_of = _ASKED_OF.search(sentence)  # "Can @Amy send the slides by Friday?"
+    request = bool(lead and (_REQUEST.search(sentence) or reports_back)) or bool(asked_of)
     # "我去问问草坪能不能用" commits to a task although it holds a question word.
     asks = "?" in sentence or (is_question(sentence) and not mine)
     if (asks and not request) or _wordlike(sentence) < 4:
@@ -222,6 +228,8 @@ def _action(
         shown = _LEADING_MENTION.sub("", shown, count=1)
     if mine and not may_commit:  # "那我周二去": a member's own plan, not a group task
         return None
+    if owner is None and asked_of is not None:
+        owner = asked_of["name"]
     owner = owner or (
         author if mine else find_owner(sentence, author, addressed=False, people=people)
     )
