@@ -27,9 +27,9 @@ evals: $(STAMP)  ## our eval suites, offline, gated on quality floors (CI runs t
 	@# operator outputs on the evaluation communities: floors on dev only (held-out is reported);
 	@# dev holds communities written by people who never saw the engine: floors are what it reaches
 	@# (measured 2026-12-04 on a fresh data dir, 19 dev communities: drafts 275/291, summaries
-	@# 304/309, stats 162/175, suggestions 67/68; the stats misses are question counts that differ
-	@# by 2-4 where a community counts admins' polls or follow-ups as questions, and maker-hub's
-	@# bot posts, which the health numbers leave out by design)
+	@# 304/309, stats 162/175, suggestions 67/68; the stats misses are question counts 2-4 off the
+	@# writers' hand counts (some count admins' polls, which the health numbers leave out), and
+	@# maker-hub's bot posts, which they leave out by design)
 	$(BIN)/python -m evals.outputs --split dev --json .data/evals-outputs.json \
 		--fail-under drafts.checks=0.93 --fail-under summaries.checks=0.98 \
 		--fail-under stats.checks=0.92 --fail-under suggestions.checks=0.95
