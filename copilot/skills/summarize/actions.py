@@ -67,7 +67,7 @@ _PUBLISHED = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[^\W_]")
-# A request put to someone mentioned mid-sentence: "Can @Amy send…", "could @小周 帮忙…"
+# A request put to someone mentioned mid-sentence: "Can @Amy send…", "could @Theo post…"
 _ASKED_OF = re.compile(
     r"\b(?:can|could|would|will)\s+[@＠](?P<name>[^\s@,，:：?？]+)\s+(?:please\s+)?[a-z]",
     re.IGNORECASE,
