@@ -39,6 +39,7 @@ from copilot.analytics.conversation import (
     names,
     replies_elsewhere,
 )
+from copilot.analytics.keywords import is_time_word
 from copilot.analytics.mood import is_insult
 from copilot.analytics.spam import spam_ids
 from copilot.models import ChatMessage
@@ -458,7 +459,7 @@ def _quiet_answer(
         if addresses(m.text, q.author) or (flow(q) is not None and names(m.text, q.author)):
             return m  # in a thread, "Not for this one, sorry Emma, …" speaks to Emma too
         shared = _singulars(_content_words(q.text)) & _singulars(_content_words(m.text))
-        shared = {w for w in shared if not _TIME_WORD.fullmatch(w)}  # "一月" is no topic
+        shared = {w for w in shared if not is_time_word(w)}  # "一月" is no topic
         if m.ts - q.ts > NEARBY_WINDOW:
             shared -= set(common)
         return m if shared or _thanked(index, m, q) else None
@@ -470,12 +471,6 @@ _THANKS = re.compile(
     r"^(?:谢谢|多谢|感谢|谢啦|谢了|唔该|好的|好喔|好哦|好滴|了解|明白了?|懂了|收到"
     r"|(?:thanks|thank you|thx|ty|cheers|got it|gotcha|makes sense|ok(?:ay)?)\b)",
     re.IGNORECASE,
-)
-# A month, a weekday or a day word: shared by messages about anything that day ("一月").
-_TIME_WORD = re.compile(
-    r"(?:[一二三四五六七八九十]{1,3}|\d{1,2})月|[周星期礼拜]{1,2}[一二三四五六日天]|[今明昨后前]天|下周|本周|这周"
-    r"|january|february|march|april|may|june|july|august|september|october|november|december"
-    r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|tonight"
 )
 THANKS_WITHIN = timedelta(minutes=10)
 

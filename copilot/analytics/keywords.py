@@ -22,11 +22,21 @@ like one let see lol welcome morning night again first next last week time day s
 back new really also want mode
 """
 _FILLER = frozenset(_FILLER_WORDS.split())
+# A day, a month, a clock time or a count: said of anything, so never what a message is about
 _TIME_WORD = re.compile(
     r"^(?:(?:这|下下?|本|上|每)?(?:周|星期|礼拜)[一二三四五六日天末]?|每天|每月|上午|下午|晚上|早上|中午|傍晚|凌晨|今晚|明早|明晚"
+    r"|[今明昨后前]天"
     r"|\d+(?:\.\d+)?(?:点|号|日|月|年|分钟?|小时|天|周|am|pm|h|min|km|公里|页|元|块|人|个|次|票|岁)?|[一二三四五六七八九十]+(?:点|号|月)"
+    r"|january|february|march|april|may|june|july|august|september|october|november|december"
     r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|tonight|am|pm)$"
 )
+
+
+def is_time_word(word: str) -> bool:
+    """ "一月", "周六", "tomorrow", "3点": a word of when, shared by messages about anything."""
+    return bool(_TIME_WORD.match(word))
+
+
 _ASCII_WORD = re.compile(r"^[a-z0-9][a-z0-9.+#\-]*$")
 _MEDIA_TAG = re.compile(r"\[[^\[\]\s]{1,8}\]")  # [图片] [表情] [小程序]: placeholders, not words
 _WORDLIKE = re.compile(r"[^\W\d_]")
@@ -81,7 +91,7 @@ def top_keywords(
             len(word) < 2
             or word in STOPWORDS
             or word in _FILLER
-            or _TIME_WORD.match(word)
+            or is_time_word(word)
             or _is_name_like(word, names)
         ):
             continue
