@@ -176,7 +176,7 @@ def welcome_lines(
     lines = [
         ln
         for ln in document_lines(chunks)
-        if _fits(ln.text, lang, profile) and not _ADDRESSED.match(_text(ln.text))
+        if fits_welcome(ln.text, lang, profile) and not _ADDRESSED.match(_text(ln.text))
     ]  # "@新人-小林 欢迎～…" was said to one member, not to every newcomer
     steps: list[Line] = []
     for ln in lines:
@@ -396,10 +396,6 @@ def topic_parts(topic: str) -> list[str]:
 
 def fits_welcome(line: str, lang: str, profile: CommunityProfile) -> bool:
     """Could this line be a step of the welcome: short, in its language, not a banned word?"""
-    return _fits(line, lang, profile)
-
-
-def _fits(line: str, lang: str, profile: CommunityProfile) -> bool:
     text = _text(line)
     # (by width: an English step of 165 letters says what a Chinese one says in 90)
     if not len(text) >= 4 or text_width(text) > 160:
