@@ -119,6 +119,19 @@ def test_a_last_updated_stamp_is_no_content() -> None:
     assert [b.text for b in read_outline(text).blocks] == ["入會請先填表。"]
 
 
+def test_a_wechat_articles_follow_prompts_and_byline_are_no_content() -> None:
+    text = (
+        "爪印积分规则\n\n原创 阿Ken 蓉城毛孩子 2025-07-02 10:20 四川\n\n"
+        '点击上方蓝字"蓉城毛孩子"关注我们\n\n一、怎么攒爪印\n\n1、带新人参加活动：+20\n\n'
+        "点击报名后请留意群公告。\n\n往期推荐\n\n新人入群五步走\n"
+    )
+    blocks = read_outline(text).blocks
+    said = " ".join(b.text + b.lead for b in blocks)
+    assert "带新人参加活动：+20" in said and "点击报名后请留意群公告。" in said
+    for chrome in ("关注我们", "原创", "2025-07-02", "往期推荐", "新人入群五步走"):
+        assert chrome not in said
+
+
 def test_tables_become_rows_that_read_with_their_header() -> None:
     text = (
         "| 产品 | 规格 | 价格 |\n|---|---|---|\n"

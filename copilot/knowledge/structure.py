@@ -96,10 +96,16 @@ _UPDATED = re.compile(
     r"[^）)]{0,24}[）)]?$",
     re.IGNORECASE,
 )
+# A WeChat article's own chrome, wherever it is pasted: "点击上方蓝字"蓉城毛孩子"关注我们", "↑ 点
+# 上方卡片设为星标", and the byline "原创 阿Ken 蓉城毛孩子 2025-07-02 10:20 四川".
+_FOLLOW_PROMPT = re.compile(
+    r"^[↑☝👆⬆▲\s]*(?:点击|点|戳)\s*(?:上方|上面|顶部|下方)?.{0,24}?(?:关注|星标|置顶)[^。！？!?]{0,12}$"
+)
+_WECHAT_BYLINE = re.compile(r"^原创\s+.{1,40}?\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2})?(?:\s+\S{1,8})?$")
 # Page chrome of pasted web articles: from the first of these near the end, nothing is content.
 _TAIL_MARKERS = re.compile(
     r"^(?:免责声明|版权声明|版权所有|声明[:：]|上一篇|下一篇|相关\S{0,3}[:：]?$|推荐阅读|延伸阅读"
-    r"|原文链接|本文链接|阅读原文|猜你喜欢|热门(?:推荐|文章)|扫码|长按识别|关注公众号"
+    r"|原文链接|本文链接|阅读原文|猜你喜欢|热门(?:推荐|文章)|扫码|长按识别|关注公众号|往期(?:推荐|回顾|精选|精彩)"
     r"|share this|related (?:posts|articles)|previous post|next post|copyright ©"
     r"|all rights reserved)",
     re.IGNORECASE,
@@ -307,6 +313,8 @@ def _content_lines(text: str) -> list[_Line]:
         if not _DATE_LINE.match(ln)
         and not _BYLINE.match(simple := to_simplified(ln))
         and not _UPDATED.match(simple)
+        and not (len(simple) <= 40 and _FOLLOW_PROMPT.match(simple))
+        and not _WECHAT_BYLINE.match(simple)
     ]
 
 
