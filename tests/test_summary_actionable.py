@@ -344,3 +344,40 @@ def test_a_request_to_someone_mentioned_mid_sentence_is_their_task() -> None:
         admins={"Vivian"},
     )
     assert ("Amy Liang", "Friday") in {(a.owner, a.due) for a in s.action_items}
+
+
+def test_an_admins_notice_of_a_change_or_an_opening_is_a_decision_a_sale_preview_is_not() -> None:
+    notice = (
+        "【冬令营报名开启】\n时间：1月9日—1月23日\n地点：江宁校区3楼\n价格：2680元\n报名找@助理·桃子"
+    )
+    rows = chat(
+        (0, "周老师", notice),
+        (1, "小舟", "包住宿吗？"),
+        (60, "助理·桃子", "【调课通知】本周日19:30的直播改到周六（3月7日）20:00。回放照常上传。"),
+        (90, "团长-阿May", "【双十二预告】车厘子12月12日只要168元！"),
+        (120, "小舟", "【调课通知】周日的直播改到周六20:00"),  # a member's, not a notice
+    )
+    s = summarize_offline(rows, admins={"周老师", "助理·桃子", "团长-阿May"})
+    assert [d.text for d in s.decisions] == [
+        "【冬令营报名开启】",
+        "【调课通知】本周日19:30的直播改到周六（3月7日）20:00。",
+    ]
+    camp = s.decisions[0]
+    assert "价格：2680元" in camp.details and camp.place == "江宁校区3楼"
+    assert s.decisions[1].on == date(2026, 3, 7)
+
+
+def test_a_final_word_closing_a_thread_and_a_decision_for_a_week_are_decisions() -> None:
+    rows = chat(
+        (0, "Marcus", "Mock Interview Night: Wednesday 18 or Tuesday 24 March? Vote below"),
+        (5, "Jamal", "Tuesday 24!"),
+        (60, "Marcus", "Final: Mock Interview Night is Tuesday 24 March, 7:00-9:00 pm on Zoom."),
+        (90, "Rosa", "Schedule decision for spring break (agreed with Dana): no live classes on "
+                     "Wednesday 18 March. The project is due Friday 20 March instead."),
+        (95, "Sofia", "Update: I've decided to do my capstone solo."),
+    )  # fmt: skip
+    s = summarize_offline(rows, admins={"Rosa", "Marcus"})
+    texts = [d.text for d in s.decisions]
+    assert texts[0].startswith("Final: Mock Interview Night is Tuesday 24 March")
+    assert texts[1].startswith("Schedule decision for spring break")
+    assert len(texts) == 2  # Sofia's resolution is her own

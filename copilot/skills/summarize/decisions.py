@@ -12,6 +12,9 @@ Read from the structure of the chat, not from one community's words:
   after a colon header always; otherwise those that state details: labelled lines, a date,
   a place, a price);
 - a bare cue ("就这么定了") adopts the message it replies to, or the one before it;
+- an organiser's notice is settled news too: an admin's message that opens like a notice
+  ("【调课通知】…", "【冬令营报名开启】", "<!channel> …", "各位注意：…") and says when, where or
+  how much;
 - date, place and owner come from labelled lines first (时间：/地点：/负责人：/Host:/📍), then
   from the text; with no owner stated, the owner is the member who announced the decision
   (the one to ask about it); names are given as the chat writes them.
@@ -79,6 +82,20 @@ _DETAIL_LABEL = re.compile(
     re.IGNORECASE,
 )
 _PIN = "📍"
+_MOVED_TO = re.compile(
+    r"改到|改成|改在|改为|调到|调整到|调整为|推迟到|延期到|顺延到|提前到"
+    r"|\b(?:moved|postponed|rescheduled|pushed|brought forward) (?:to|for|until)\b",
+    re.IGNORECASE,
+)
+# How a notice opens: a title saying what changed or opened ("【调课通知】", not a sale's
+# "【双十二预告】"), a call to everyone, or "…注意：" / "Heads up:"
+_NOTICE_OPENER = re.compile(
+    r"^\W{0,3}(?:【[^】]{0,16}(?:通知|公告|安排|调整|变更|改期|调课|开启|开放|启动|定档|报名)[^】]{0,8}】"
+    r"|@(?:所有人|全体成员|everyone|channel|here)\b"
+    r"|<!(?:channel|everyone|here)>|[^\s，。：:]{0,8}(?:注意|通知|公告)\s*[:：]"
+    r"|(?:announcement|heads[- ]up|schedule change|update)\s*[:：])",
+    re.IGNORECASE,
+)
 _WORD = re.compile(r"[^\W_]")
 
 
@@ -111,6 +128,7 @@ def find_decisions(
     previous: dict[str, ChatMessage] = {}  # last message per channel, for "就这么定了"
     for position, m in enumerate(clean):
         sentences = split_sentences(m.text)
+        decision: Decision | None = None
         for i, raw in enumerate(sentences):
             sentence = to_simplified(raw)
             if is_question(sentence) or not DECISION_RE.search(sentence):
@@ -120,11 +138,12 @@ def find_decisions(
             if is_personal(sentence) and not roles.is_admin(m):
                 continue
             decision = _decision(m, raw, sentences[i + 1 :], clean, position, index, previous)
-            key = fold_chinese(decision.text)
-            if key not in seen:
-                seen.add(key)
-                decisions.append(_located(decision, m, zone, members))
             break  # one decision per message: its later sentences are its details
+        else:
+            decision = _notice(m, sentences, clean, position, index, previous, roles)
+        if decision is not None and (key := fold_chinese(decision.text)) not in seen:
+            seen.add(key)
+            decisions.append(_located(decision, m, zone, members))
         previous[m.channel] = m
     return decisions
 
@@ -169,6 +188,27 @@ def _decision(
         owner=author,  # provisional: replaced by _located
         message_id=m.id,
     )
+
+
+def _notice(
+    m: ChatMessage,
+    sentences: list[str],
+    clean: list[ChatMessage],
+    position: int,
+    index: ConversationIndex,
+    previous: dict[str, ChatMessage],
+    roles: Roles,
+) -> Decision | None:
+    """An admin's notice of something settled ("【调课通知】本周日的直播改到周六20:00"), read as
+    a decision headed by its first sentence; None for any other message."""
+    text = to_simplified(m.text)
+    opener = _NOTICE_OPENER.match(text)
+    if not sentences or opener is None or not roles.is_admin(m) or is_question(sentences[0]):
+        return None
+    # a notice names whom to ask ("报名找@助理·桃子"): not a task given to someone
+    if not _states_details(MENTION_RE.sub("", text[opener.end() :])):
+        return None  # "@所有人 记得打卡": a reminder, nothing settled
+    return _decision(m, sentences[0], sentences[1:], clean, position, index, previous)
 
 
 def _is_detail_line(line: str) -> bool:
@@ -257,7 +297,8 @@ def _located(d: Decision, m: ChatMessage, zone: ZoneInfo, people: Collection[str
     whole = "\n".join(lines)
     when_line = _labelled(lines, _WHEN_LABEL)
     when = find_when(when_line) if when_line else None
-    when = when or find_when(whole)
+    moved = _MOVED_TO.search(whole)  # "本周日的直播改到周六20:00": the new time is the news
+    when = when or (find_when(whole[moved.end() :]) if moved else None) or find_when(whole)
     pinned = next((x.split(_PIN, 1)[1].strip() for x in lines if _PIN in x), None)
     place = _labelled(lines, _PLACE_LABEL) or pinned or find_place(whole)
     owner_line = _labelled(lines, _OWNER_LABEL)
