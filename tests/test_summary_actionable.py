@@ -381,3 +381,36 @@ def test_a_final_word_closing_a_thread_and_a_decision_for_a_week_are_decisions()
     assert texts[0].startswith("Final: Mock Interview Night is Tuesday 24 March")
     assert texts[1].startswith("Schedule decision for spring break")
     assert len(texts) == 2  # Sofia's resolution is her own
+
+
+def test_an_english_put_down_is_an_insult_and_no_faq_but_a_coding_question_is_not() -> None:
+    assert is_insult("Are you really this dense or just lazy?")
+    assert is_insult("what's wrong with you")
+    assert not is_insult("Are you lazy loading the images?")
+    assert not is_insult("What is wrong with your code?")
+    rows = chat(
+        (0, "Rachel", "Why does my flex row wrap on mobile?"),
+        (2, "kevin.b", "Are you really this dense or just lazy?"),
+        (5, "Dana", "Kevin, that's not ok. Rachel: add flex-wrap: nowrap to the row."),
+    )
+    s = summarize_offline(rows, admins={"Dana"})
+    assert all("dense" not in f.question for f in s.faq_candidates)
+    assert s.mood.label != "positive"
+
+
+def test_stand_ups_long_check_ins_and_emoji_codes_are_not_topics() -> None:
+    standups = [
+        (i, f"student{i}", f"today: week 8 part {i}, reading the docs :tada:\nblocker: none")
+        for i in range(6)
+    ]
+    checkins = [(10 + i, f"学员{i}", f"Day{12 + i} 打卡 行测两套 正确率7{i}% 继续加油") for i in range(5)]
+    talk = [
+        (30, "Ana", "Is the Demo Day venue confirmed? Foundry Hall?"),
+        (31, "Rosa", "Yes, Foundry Hall, the Loft on the 3rd floor. Demo Day runs 6 to 9 pm."),
+        (32, "Ben", "Can families come to Demo Day at Foundry Hall?"),
+        (40, "Rosa", "Agenda: each team demos for 7 minutes :tada:"),
+    ]
+    titles = " ".join(t.title for t in summarize_offline(chat(*standups, *checkins, *talk)).topics)
+    assert "foundry" in titles.lower()
+    for routine in ("blocker", "none", "tada", "day1", "正确率"):
+        assert routine not in titles.lower(), titles

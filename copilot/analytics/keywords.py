@@ -20,6 +20,10 @@ ok thanks thank yes yeah yep
 sure great good nice will get got know think
 like one let see lol welcome morning night again first next last week time day still
 back new really also want mode
+after before during until while since because though would could every much many more most
+other another same such only each both none nothing something anything everything someone
+everyone thing things lot bit way works make need use try going done actually maybe probably
+pretty quite sorry hope happy today tomorrow yesterday tonight
 """
 _FILLER = frozenset(_FILLER_WORDS.split())
 # A day, a month, a clock time or a count: said of anything, so never what a message is about
@@ -39,6 +43,7 @@ def is_time_word(word: str) -> bool:
 
 _ASCII_WORD = re.compile(r"^[a-z0-9][a-z0-9.+#\-]*$")
 _MEDIA_TAG = re.compile(r"\[[^\[\]\s]{1,8}\]")  # [图片] [表情] [小程序]: placeholders, not words
+_EMOJI_CODE = re.compile(r":[a-z0-9_+\-]{2,32}:")  # Slack / Discord ":tada:", ":+1:"
 _WORDLIKE = re.compile(r"[^\W\d_]")
 # A word whose messages are mostly this short (letters, digits left out) is what routine posts
 # say — check-ins ("打卡 ✅ 第32天", "Day 45", "签到+滇红"), greetings — not a discussion topic.
@@ -75,7 +80,9 @@ def top_keywords(
     """
     if k <= 0 or not texts:
         return []
-    cleaned = [fold_chinese(content_words(_MEDIA_TAG.sub(" ", t))) for t in texts]
+    cleaned = [
+        fold_chinese(content_words(_EMOJI_CODE.sub(" ", _MEDIA_TAG.sub(" ", t)))) for t in texts
+    ]
     corpus = "\n".join(c for c in cleaned if c.strip())
     if not corpus:
         return []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -35,6 +36,8 @@ def cluster_topics(
     one keyword contains the other (报名/报名表).
     """
     clean, cap = normalize(messages), limit  # time order matters for conversations
+    routine = routine_posts(clean)
+    clean = [m for i, m in enumerate(clean) if i not in routine]
     if cap <= 0 or not clean:
         return []
     folded = [fold_chinese(content_words(m.text)) for m in clean]
@@ -68,6 +71,33 @@ def cluster_topics(
             )
         )
     return topics
+
+
+# A line's label: "today: …", "blocker: none", "打卡：…", "Day 12:" (not a clock "9:30")
+_LABEL = re.compile(r"^\s*([^\W\d_][^\s:：]{0,15})\s*[:：]", re.MULTILINE)
+# A numbered opening: "Day14 打卡 …", "第12天 …", "D3 …" (digits folded: one template)
+_NUMBERED_OPENING = re.compile(r"^\W{0,2}((?=[^\s]*\d)(?=[^\s]*[^\W\d_])[^\s]{1,8})\s")
+ROUTINE_AUTHORS = 3
+
+
+def routine_posts(messages: Sequence[ChatMessage]) -> set[int]:
+    """Indexes of posts written to a template: the same labels ("today: … / blocker: …",
+    "打卡：…") or numbered opening ("Day14 打卡 …") in the posts of at least ROUTINE_AUTHORS
+    members. A stand-up or a check-in
+    says what each member did, never what the group talks about; an organiser's notices
+    ("时间：/地点：") come from one or two people."""
+    forms: dict[tuple[str, ...], list[int]] = {}
+    for i, m in enumerate(messages):
+        labels = tuple(label.lower() for label in _LABEL.findall(m.text or ""))
+        if not labels and (opening := _NUMBERED_OPENING.match(m.text or "")):
+            labels = (re.sub(r"\d+", "#", opening.group(1).lower()),)
+        if labels:
+            forms.setdefault(labels, []).append(i)
+    routine: set[int] = set()
+    for members in forms.values():
+        if len({messages[i].author for i in members}) >= ROUTINE_AUTHORS:
+            routine.update(members)
+    return routine
 
 
 def _conversations(msgs: list[ChatMessage]) -> list[int]:
