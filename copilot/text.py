@@ -325,17 +325,20 @@ def _langdetect(text: str) -> Language:
 
 _ZH_QUESTION_WORDS = re.compile(
     r"怎么|怎样|如何|为什么|为啥|咋|(?<!没)什么|哪(?:里|儿|个|些|位|天|种|家|年)?"
-    r"|(?<![好有这那前过头十把])几(?:点|号|天|个|次|位|时|月|年|岁|周|分钟|小时|人|块|元|钱)|多少|多久|多长|是否"
+    r"|(?<![好有这那前过头十把们后最])几(?:点|号|天|个|次|位|时|月|年|岁|周|分钟|小时|人|块|元|钱)|多少|多久|多长|是否"
     r"|能不能|可不可以|会不会|是不是|有没有|要不要|行不行|对不对|好不好|请问|请教|求助|谁知道|有人知道"
 )
 # "有什么问题都可以问" / "什么都行" / "看什么都糊" use question words indefinitely, as "这几天"
-# / "十几个人" / "我把几个挪了" use 几 (the lookbehind in _ZH_QUESTION_WORDS).
+# / "十几个人" / "我把几个挪了" / "我们几个" / "最后几天" use 几 (the lookbehind in
+# _ZH_QUESTION_WORDS), and "再看位置怎么移动" / "知道怎么走" tell how.
 _ZH_INDEFINITE = re.compile(
     r"(?:有)?(?:什么|谁|哪里?)[^?。！!，,]{0,10}?[都也](?:可以|行|能|好|不|没)|(?:什么|谁|哪里|哪儿)都"
     # "大家填一下想买什么", "跟我说下要几份": a request to tell, asking nobody in the chat
     r"|(?:填|写|报|说|讲|告诉我)(?:一下|下)[^?。！!，,]{0,6}?(?:什么|哪些|哪个|多少|几)"
     # "只收城市、行业、是否冻结招聘五项": one item of a list, what a form asks, not the chat
     r"|、是否"
+    # "再看位置怎么移动", "我知道怎么走": how something goes, as a clause of a statement
+    r"|(?:再看|看看|看下|我知道|我晓得|都知道)[^?。！!，,]{0,6}?(?:怎么|如何|哪)"
 )
 # "will do", "can do", "should work": an auxiliary with no subject answers, it does not ask.
 _EN_NOT_ASKING = re.compile(

@@ -139,7 +139,27 @@ def test_the_askers_ok_after_the_next_message_and_a_month_shared_by_chance() -> 
     assert answered([*CHATTER, question, reply, (3, "诗涵", "好喔")]) == {
         "周六如果下雨会改期吗？": True
     }
+    # "perfect, thank you Priya": an acceptance may open the thanks
+    parking = (0, "Luis", "Is there parking near Foundry Hall? My parents will drive in")
+    garage = (6, "Priya", "There's a garage on Pine Street, $18 flat rate after 5 pm.")
+    assert answered([*CHATTER, parking, garage]) == {parking[2]: False}
+    assert answered([*CHATTER, parking, garage, (8, "Luis", "perfect, thank you Priya")]) == {
+        parking[2]: True
+    }
     # two hours on, the next message shares only a month: about something else
     asked = (0, "小蔡", "一月的会员大会可以带家人吗？")
     later = (120, "阿凯", "周末先去北投踩点，一月外拍见")
     assert answered([*CHATTER, asked, later]) == {"一月的会员大会可以带家人吗？": False}
+
+
+def test_a_yes_with_its_condition_a_station_for_which_stop_and_thanks_after_a_word() -> None:
+    watch = (0, "一帆", "国考考场能带手表吗？")
+    only = (2, "凯文", "只能带没有智能功能的指针表，电子表都不行")
+    assert answered([*CHATTER, watch, only]) == {watch[2]: True}
+    metro = (0, "阿源", "问下观澜大厦离哪个地铁站近？")
+    station = (4, "豆包", "1号线珠江路站，3号口出来走8分钟左右")
+    assert answered([*CHATTER, metro, station]) == {metro[2]: True}
+    lunch = (0, "奶茶", "周末的自习室订好了吗？")
+    aside = (3, "一一", "302，下午两点到六点")  # shares no word with the question
+    assert answered([*CHATTER, lunch, aside]) == {lunch[2]: False}
+    assert answered([*CHATTER, lunch, aside, (5, "奶茶", "那还行，谢谢")]) == {lunch[2]: True}

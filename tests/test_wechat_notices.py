@@ -37,3 +37,34 @@ def test_notice_lines_are_service_messages_and_words_stay_words() -> None:
     assert notices == ['"王五"撤回了一条消息', "张三拍了拍李四", '"张三" 邀请 "赵六" 加入了群聊']
     report = compute_health(msgs, now=datetime(2026, 11, 3, 21, tzinfo=ZoneInfo("Asia/Shanghai")))
     assert report.total_messages == 3
+
+
+QUOTED = """2026-11-25 08:00:10 小舟
+作文是拍照交还是打字交？
+2026-11-25 08:03:00 阿梨
+周三几点截止？
+2026-11-25 08:05:57 芒果
+「小舟：作文是拍照交还是打字交？」
+- - - - - - - - - - - - - - -
+都行，周老师昨天说了，今晚22:00前交到作业区
+2026-11-25 08:06:30 桃子
+22:00前
+「阿梨：周三几点截止？」
+2026-11-25 08:07:00 小舟
+在「作业区」→「提交」里交吗
+"""
+
+
+def test_a_quoted_reply_replies_to_the_quoted_message_and_says_only_the_reply() -> None:
+    first, second, reply, tail_quoted, own = parse_wechat(
+        QUOTED, community="c", source="group.txt", channel="x"
+    )
+    assert reply.text == "都行，周老师昨天说了，今晚22:00前交到作业区"
+    assert reply.reply_to == first.id
+    assert (tail_quoted.text, tail_quoted.reply_to) == ("22:00前", second.id)
+    assert (own.text, own.reply_to) == ("在「作业区」→「提交」里交吗", None)
+    report = compute_health(
+        [first, second, reply, tail_quoted, own],
+        now=datetime(2026, 11, 25, 9, tzinfo=ZoneInfo("Asia/Shanghai")),
+    )
+    assert report.question_count == 3 and report.unanswered_count == 1  # only the last one

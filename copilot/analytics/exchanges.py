@@ -96,6 +96,8 @@ _WANTS = [
         ),
         re.compile(
             r"^\W{0,2}(?:不(?!知道|清楚|确定|懂)|没|是的|是啊|对|可以|能|会的|有的|要的|需要|必须|当然"
+            # "只能带指针表", "都行", "一般不用": a yes or a no with its condition
+            r"|只(?:能|可以|有|要|收|限)|都(?:行|可以)|一般(?:不|都|是|会)"
             r"|yes\b|no\b|nope|yep|yeah|sure|of course|you can|you need|it is|it's not"
             # "有没有人周末一起去自习？" calls for company: "我在！" / "我！" / "count me in"
             r"|我\s*[!！]|我在|我可以|我也去|我来|算我一个|me\b|i'm in|count me in)",
@@ -103,7 +105,9 @@ _WANTS = [
         ),
     ),
     (
-        re.compile(r"哪里|在哪|哪儿|什么地方|地址|\bwhere\b", re.I),
+        re.compile(
+            r"哪里|在哪|哪儿|什么地方|地址|哪个\S{0,3}?(?:站|口|门|楼|区|店|路|馆|厅|室)|\bwhere\b", re.I
+        ),
         re.compile(
             r"在\S{1,12}|路|号楼|楼|室|馆|中心|频道|群文件|链接|#\S+|\b(?:in|at|on) \S+", re.I
         ),
@@ -466,10 +470,12 @@ def _quiet_answer(
     return None
 
 
-# The asker's "thank you!" or "好喔" right after a message: what they waited for has come.
+# The asker's "thank you!", "好喔" or "那还行，谢谢" right after a message: what they waited
+# for has come.
 _THANKS = re.compile(
-    r"^(?:谢谢|多谢|感谢|谢啦|谢了|唔该|好的|好喔|好哦|好滴|了解|明白了?|懂了|收到"
-    r"|(?:thanks|thank you|thx|ty|cheers|got it|gotcha|makes sense|ok(?:ay)?)\b)",
+    r"^(?:[^，,。.!！?？\s]{1,4}[，,\s]\s*)?(?:谢谢|多谢|感谢|谢啦|谢了|唔该|好的|好喔|好哦|好滴|好嘞|了解|明白了?|懂了|收到|原来如此|太好了"
+    r"|(?:thanks|thank you|thx|ty|cheers|got it|gotcha|makes sense|ok(?:ay)?|perfect|great"
+    r"|awesome|super|that helps)\b)",
     re.IGNORECASE,
 )
 THANKS_WITHIN = timedelta(minutes=10)

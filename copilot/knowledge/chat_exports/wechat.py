@@ -11,6 +11,16 @@ MemoTrace writes a system notice on one line, time then text, with no content un
 ("2026-11-03 20:05:00 "赵六"通过扫描二维码加入群聊"); it is kept as a notice. Media lines
 ("[图片]", "[表情包]") are not messages. Times carry no zone; they are China time (+08:00)
 unless the caller says otherwise.
+
+A quoted reply (WeChat's 引用) is copied as the quote, a dashed rule and the reply, or the reply
+with the quote under it:
+
+    「张三：模考能带计算器吗？」
+    - - - - - - - - - - - - - - -
+    不能带，草稿纸现场发
+
+It becomes a reply to the quoted message (the latest one by that member that begins the same
+way) and says only the reply.
 """
 
 from __future__ import annotations
@@ -53,6 +63,9 @@ _LINK_CARD = re.compile(
     r"^\[链接\]:title:(?P<title>.*?)\n\s*description:(?P<desc>.*?)\n\s*url:(?P<url>.*?)(?:\n.*)?$",
     re.DOTALL,
 )
+_QUOTE = re.compile(r"^\s*「(?P<who>[^「」：:\n]{1,30})[：:](?P<quoted>[^」]*)」\s*$")
+_QUOTE_RULE = re.compile(r"^\s*(?:-\s*){3,}$")
+QUOTE_MATCH_CHARS = 12  # a quote may be cut short: its opening words find the message
 _SYSTEM_SENDERS = {"系统消息", "系统提示", "系统", "System", "SYSTEM", "system"}
 # A whole line that is one of WeChat's grey notices, wherever an export puts it: on its own line
 # under someone's message ('"王五"撤回了一条消息'), or as the content of a header of its own
@@ -209,6 +222,7 @@ def parse_wechat(
             continue  # an empty body
         if wecom and not service and (match := _WECOM_ID.match(author)):
             author, sender_id = match["name"], author_id(match["id"])
+        content, quoted = _unquoted(content) if not service else (content, None)
         base = stable_id(header.ts.isoformat(), author, content)
         out.append(
             ChatMessage(
@@ -221,6 +235,7 @@ def parse_wechat(
                 text=content,
                 is_service=service,
                 source=source,
+                reply_to=_quoted_message(out, *quoted) if quoted else None,
             )
         )
         for notice in notices:  # after the words they were written under
@@ -238,6 +253,30 @@ def parse_wechat(
                 )
             )
     return out
+
+
+def _unquoted(content: str) -> tuple[str, tuple[str, str] | None]:
+    """The reply without its quote, and the quote's (author, text) if it has one."""
+    lines = content.split("\n")
+    for at in (0, len(lines) - 1):
+        found = _QUOTE.match(lines[at])
+        if found is None or len(lines) < 2:
+            continue
+        rest = lines[1:] if at == 0 else lines[:-1]
+        if rest and _QUOTE_RULE.match(rest[0 if at == 0 else -1]):
+            rest = rest[1:] if at == 0 else rest[:-1]
+        reply = "\n".join(rest).strip()
+        if reply:
+            return reply, (found["who"].strip(), found["quoted"].strip())
+    return content, None
+
+
+def _quoted_message(earlier: list[ChatMessage], who: str, quoted: str) -> str | None:
+    opening = quoted[:QUOTE_MATCH_CHARS]
+    for m in reversed(earlier):
+        if m.author == who and not m.is_service and m.text.strip().startswith(opening):
+            return m.id
+    return None
 
 
 def _link_card(content: str) -> str:
