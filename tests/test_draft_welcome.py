@@ -281,6 +281,18 @@ def test_with_no_newcomer_steps_a_welcome_still_lists_the_channels(tmp_path, emb
     assert all(c in post for c in ("#general", "#help", "#events")), post
 
 
+def test_with_no_newcomer_guide_a_welcome_still_says_where_to_ask(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    faq = (
+        "Q: Where do I ask coding questions?\nA: In #help, and please open a thread under your\n"
+        "   question so answers stay together.\n\nQ: Can I pay in installments?\nA: Yes, in three.\n"
+    )
+    post = draft_over(
+        tmp_path, embedder, {"faq.txt": faq}, CommunityProfile(name="Cohort 14", language="en"),
+        kind="welcome", topic="Welcome a new student", channel="slack",
+    )  # fmt: skip
+    assert "#help" in post and "thread" in post, post
+
+
 # A studio's rules: an equipment section with a line naming a helper, then the newcomer guide
 # of five steps, the last one the introduction.
 STUDIO_RULES = """会员守则

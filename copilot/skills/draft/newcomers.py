@@ -230,8 +230,8 @@ def welcome_lines(
     routine = min(routines, key=lambda ln: _is_row(ln.text), default=None)
     if routine is not None and chosen and not _ROUTINE.search(text_so_far):
         extras.append(routine)
-    if not chosen and not any(_CHANNEL_ITEM.match(_text(ln.text)) for ln in extras):
-        return []
+    if not chosen and not extras:
+        return []  # without steps, where to ask, the channels and the routine still help
     # the steps in the guide's order, then where to ask and the routine
     picked = sorted(chosen, key=lambda ln: ln.position) + sorted(extras, key=lambda ln: ln.position)
     return [(_text(ln.text), ln.chunk, ln.position) for ln in picked]
