@@ -293,6 +293,23 @@ def test_with_no_newcomer_guide_a_welcome_still_says_where_to_ask(tmp_path, embe
     assert "#help" in post and "thread" in post, post
 
 
+def test_a_rule_named_before_its_newcomer_step_is_a_step_and_the_routine_is_the_rules_own(  # type: ignore[no-untyped-def]
+    tmp_path, embedder
+) -> None:
+    rules = (
+        "# 学员群群规\n\n1. **群名片**：进群后48小时内把群名片改成「地区-考试类型-昵称」。\n"
+        "2. **打卡**：每天的打卡内容交在小鹅通，群里只发一行文字。\n3. **禁止广告**：不许发广告。\n"
+    )
+    camp = "21天打卡挑战第三期开营啦\n\n1. 每天打卡一次，连续21天。\n2. 押金21元，全勤返还。\n"
+    post = draft_over(
+        tmp_path, embedder, {"群规.md": rules, "打卡开营.txt": camp},
+        CommunityProfile(name="青禾研习社", language="zh"),
+        kind="welcome", topic="欢迎新学员入群", channel="wechat_group",
+    )  # fmt: skip
+    assert "进群后48小时内" in post and "小鹅通" in post, post
+    assert "开营啦" not in post, post
+
+
 # A studio's rules: an equipment section with a line naming a helper, then the newcomer guide
 # of five steps, the last one the introduction.
 STUDIO_RULES = """会员守则

@@ -38,7 +38,9 @@ NEWCOMER = re.compile(
 # ("进群后请把群昵称改成…", "Newcomers should set…"), not what the operators do about them
 # ("Every newcomer should be greeted…", "给新人发群规").
 _NEWCOMER_DOES = re.compile(
-    r"^(?:新人|新成员|新朋友|新同学|新群友|新会员)?(?:进群|入群|加入|入会)(?:后|以后|之后|时|当天)"
+    # a rule may open with its name: "群名片：进群后48小时内把群名片改成…"
+    r"^(?:[^：:]{1,8}[：:]\s*)?(?:新人|新成员|新朋友|新同学|新群友|新会员)?(?:进群|入群|加入|入会)"
+    r"(?:后|以后|之后|时|当天)"
     r"|^新(?:人|成员|朋友|同学|群友|会员)(?:请|需要|要|须|必须|务必|先)"
     r"|^(?:new(?:comers?| members?)\s+(?:should|must|need to|are asked to|can)\s+(?!be\b))"
     r"|^(?:after|when|once) (?:you )?join",
@@ -226,8 +228,14 @@ def welcome_lines(
         and ln not in chosen
         and not _operators(_text(ln.text))
     ]
-    # a list item says it better than a table row ("签到 | +2")
-    routine = min(routines, key=lambda ln: _is_row(ln.text), default=None)
+    # a list item says it better than a table row ("签到 | +2"), and the steps' own page
+    # better than an article about one round of it ("21天打卡挑战第三期开营啦")
+    guide = {chunks[ln.chunk].source for ln in chosen}
+    routine = min(
+        routines,
+        key=lambda ln: (_is_row(ln.text), chunks[ln.chunk].source not in guide),
+        default=None,
+    )
     if routine is not None and chosen and not _ROUTINE.search(text_so_far):
         extras.append(routine)
     if not chosen and not extras:
