@@ -297,7 +297,7 @@ def test_a_rule_named_before_its_newcomer_step_is_a_step_and_the_routine_is_the_
     tmp_path, embedder
 ) -> None:
     rules = (
-        "# 学员群群规\n\n1. **群名片**：进群后48小时内把群名片改成「地区-考试类型-昵称」。\n"
+        "# 学员群群规\n\n> 进群即视为同意下面每一条，请花两分钟看完。\n\n1. **群名片**：进群后48小时内把群名片改成「地区-考试类型-昵称」。\n"
         "2. **打卡**：每天的打卡内容交在小鹅通，群里只发一行文字。\n3. **禁止广告**：不许发广告。\n"
     )
     camp = "21天打卡挑战第三期开营啦\n\n1. 每天打卡一次，连续21天。\n2. 押金21元，全勤返还。\n"
@@ -308,6 +308,7 @@ def test_a_rule_named_before_its_newcomer_step_is_a_step_and_the_routine_is_the_
     )  # fmt: skip
     assert "进群后48小时内" in post and "小鹅通" in post, post
     assert "开营啦" not in post, post
+    assert "下面每一条" not in post, post  # the rules' preamble points at a list not shown
 
 
 # A studio's rules: an equipment section with a line naming a helper, then the newcomer guide
