@@ -11,6 +11,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
 
+import emoji
+
 from copilot.knowledge.errors import UnreadableFileError
 from copilot.knowledge.textio import DEFAULT_MAX_BYTES, read_json
 from copilot.models import ChatMessage
@@ -246,8 +248,23 @@ def decode_mrkdwn(text: str, users: dict[str, str], *, addresses: bool = True) -
             return f"{label} ({address})"
         return label or address
 
-    text = _TOKEN.sub(replace, text)
+    text = _emoji(_TOKEN.sub(replace, text))
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").strip()
+
+
+# ":tada:", ":+1::skin-tone-3:" as Slack writes them; not "10:30:45" nor "a:b:c"
+_SHORTCODE = re.compile(r"(?<![\w:]):([a-z0-9_+\-]{2,40}):(?::skin-tone-\d:)?(?!\w)")
+
+
+def _emoji(text: str) -> str:
+    """Emoji shortcodes as the emoji Slack shows; one it does not know stays as written."""
+
+    def shown(match: re.Match[str]) -> str:
+        code = f":{match.group(1)}:"
+        drawn = emoji.emojize(code, language="alias")
+        return match.group(0) if drawn == code else drawn
+
+    return _SHORTCODE.sub(shown, text)
 
 
 @contextmanager
