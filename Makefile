@@ -26,8 +26,8 @@ evals: $(STAMP)  ## our eval suites, offline, gated on quality floors (CI runs t
 		--fail-under pass=0.78 --fail-under hit@3=0.96 --fail-under abstain_precision=0.87
 	@# operator outputs on the evaluation communities: floors on dev only (held-out is reported);
 	@# dev holds communities written by people who never saw the engine: floors are what it reaches
-	@# (measured 2026-12-04 on a fresh data dir, 19 dev communities: drafts 275/291, summaries
-	@# 304/309, stats 162/175, suggestions 67/68; the stats misses are question counts 2-4 off the
+	@# (measured 2026-12-04 on a fresh data dir, 21 dev communities: drafts 303/324, summaries
+	@# 352/357, stats 181/195, suggestions 75/76; the stats misses are question counts 2-4 off the
 	@# writers' hand counts (some count admins' polls, which the health numbers leave out), and
 	@# maker-hub's bot posts, which they leave out by design)
 	$(BIN)/python -m evals.outputs --split dev --json .data/evals-outputs.json \
