@@ -281,10 +281,13 @@ def test_with_no_newcomer_steps_a_welcome_still_lists_the_channels(tmp_path, emb
     assert all(c in post for c in ("#general", "#help", "#events")), post
 
 
-def test_with_no_newcomer_guide_a_welcome_still_says_where_to_ask(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+def test_with_no_newcomer_guide_a_welcome_still_says_where_to_ask(  # type: ignore[no-untyped-def]
+    tmp_path, embedder
+) -> None:
     faq = (
         "Q: Where do I ask coding questions?\nA: In #help, and please open a thread under your\n"
-        "   question so answers stay together.\n\nQ: Can I pay in installments?\nA: Yes, in three.\n"
+        "   question so answers stay together.\n\n"
+        "Q: Can I pay in installments?\nA: Yes, in three.\n"
     )
     post = draft_over(
         tmp_path, embedder, {"faq.txt": faq}, CommunityProfile(name="Cohort 14", language="en"),
@@ -293,11 +296,12 @@ def test_with_no_newcomer_guide_a_welcome_still_says_where_to_ask(tmp_path, embe
     assert "#help" in post and "thread" in post, post
 
 
-def test_a_rule_named_before_its_newcomer_step_is_a_step_and_the_routine_is_the_rules_own(  # type: ignore[no-untyped-def]
+def test_a_named_rule_is_a_newcomer_step_and_the_routine_comes_from_the_rules(  # type: ignore[no-untyped-def]
     tmp_path, embedder
 ) -> None:
     rules = (
-        "# 学员群群规\n\n> 进群即视为同意下面每一条，请花两分钟看完。\n\n1. **群名片**：进群后48小时内把群名片改成「地区-考试类型-昵称」。\n"
+        "# 学员群群规\n\n> 进群即视为同意下面每一条，请花两分钟看完。\n\n"
+        "1. **群名片**：进群后48小时内把群名片改成「地区-考试类型-昵称」。\n"
         "2. **打卡**：每天的打卡内容交在小鹅通，群里只发一行文字。\n3. **禁止广告**：不许发广告。\n"
     )
     camp = "21天打卡挑战第三期开营啦\n\n1. 每天打卡一次，连续21天。\n2. 押金21元，全勤返还。\n"

@@ -348,7 +348,8 @@ def test_a_request_to_someone_mentioned_mid_sentence_is_their_task() -> None:
 
 def test_an_admins_notice_of_a_change_or_an_opening_is_a_decision_a_sale_preview_is_not() -> None:
     notice = (
-        "【冬令营报名开启】\n时间：1月9日—1月23日\n地点：江宁校区3楼\n价格：2680元\n报名找@助理·桃子"
+        "【冬令营报名开启】\n时间：1月9日—1月23日\n地点：江宁校区3楼\n价格：2680元\n"
+        "报名找@助理·桃子"
     )
     rows = chat(
         (0, "周老师", notice),
@@ -403,7 +404,9 @@ def test_stand_ups_long_check_ins_and_emoji_codes_are_not_topics() -> None:
         (i, f"student{i}", f"today: week 8 part {i}, reading the docs :tada:\nblocker: none")
         for i in range(6)
     ]
-    checkins = [(10 + i, f"学员{i}", f"Day{12 + i} 打卡 行测两套 正确率7{i}% 继续加油") for i in range(5)]
+    checkins = [
+        (10 + i, f"学员{i}", f"Day{12 + i} 打卡 行测两套 正确率7{i}% 继续加油") for i in range(5)
+    ]
     talk = [
         (30, "Ana", "Is the Demo Day venue confirmed? Foundry Hall?"),
         (31, "Rosa", "Yes, Foundry Hall, the Loft on the 3rd floor. Demo Day runs 6 to 9 pm."),

@@ -101,7 +101,9 @@ _UPDATED = re.compile(
 _FOLLOW_PROMPT = re.compile(
     r"^[↑☝👆⬆▲\s]*(?:点击|点|戳)\s*(?:上方|上面|顶部|下方)?.{0,24}?(?:关注|星标|置顶)[^。！？!?]{0,12}$"
 )
-_WECHAT_BYLINE = re.compile(r"^原创\s+.{1,40}?\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2})?(?:\s+\S{1,8})?$")
+_WECHAT_BYLINE = re.compile(
+    r"^原创\s+.{1,40}?\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2})?(?:\s+\S{1,8})?$"
+)
 # Page chrome of pasted web articles: from the first of these near the end, nothing is content.
 _TAIL_MARKERS = re.compile(
     r"^(?:免责声明|版权声明|版权所有|声明[:：]|上一篇|下一篇|相关\S{0,3}[:：]?$|推荐阅读|延伸阅读"
