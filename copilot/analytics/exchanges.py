@@ -187,6 +187,8 @@ _DEFERS = re.compile(
     r"|(?:确定|定好)(?:了)?(?:以?后|再)(?:在群里)?(?:通知|公布|说|发)|再(?:另行)?(?:通知|公布)"
     r"|另行通知|(?:还|暂时|目前)(?:没|未)(?:有)?(?:定|确定|决定)|待定|还在(?:商量|讨论|定)"
     r"|到时候(?:在群里)?(?:通知|公布)|稍后(?:通知|公布)"
+    # "具体时间和地点由团长在群里通知", "date and venue announced by Rosa"
+    r"|由[^，,。；;]{1,10}?(?:在群里)?(?:另行)?(?:通知|公布|宣布)|\bannounced by\b"
     r"|\b(?:will|'ll) (?:post|announce|confirm|share) (?:it|the (?:date|time|details|place))"
     r"|\bto be (?:confirmed|announced|decided)\b|\bTB[ACD]\b|\bpicking a (?:date|time|day)\b"
     r"|\bnot (?:yet )?(?:decided|confirmed|fixed)\b|\bhaven'?t (?:decided|picked|set|fixed)\b"

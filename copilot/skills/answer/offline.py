@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from copilot.analytics.exchanges import defers, is_signup_chain
 from copilot.retrieval.evidence import ScoredUnit
 from copilot.retrieval.question import QuestionProfile, named_count
 from copilot.retrieval.results import Retrieval, RetrievedChunk
@@ -31,6 +32,7 @@ MAX_SENTENCES = 4
 NEIGHBOUR_SLACK = 1.0  # a neighbour joins the answer when its score is within this of the best
 COMPLEMENT_SLACK = 1.5  # another unit may add a missing part of the answer within this
 COMPLEMENT_POOL = 8
+NOTICE_SLACK = 3.0  # a notice a rule defers to may score this far below the rule
 MAX_COMPLEMENTS = 2
 _ENDS = tuple("。！？!?；;：:….」”)）")  # a piece ending on one reads on into the next
 ROW_SLACK = 0.3  # a row of the same table this close to the best row answers too
@@ -54,6 +56,8 @@ def compose_answer(retrieval: Retrieval, language: str) -> list[Quote]:
         return []
     best = evidence.best
     quotes = [_primary(retrieval, question, best, language)]
+    if defers(quotes[0].text) and (notice := _notice(retrieval, question, best, language)):
+        quotes.insert(0, notice)  # what was announced, then the rule that left it to the notice
     quotes += _complements(retrieval, question, best, quotes, language)
     return [Quote(in_script_of(question.text, q.text), q.chunk) for q in quotes]
 
@@ -129,6 +133,27 @@ def _complements(
             open_words -= tokens
             open_shapes -= shapes_added
     return extra
+
+
+def _notice(
+    retrieval: Retrieval, question: QuestionProfile, best: ScoredUnit, language: str
+) -> Quote | None:
+    """The organiser's chat notice a rule defers to ("date and venue announced by Rosa", "具体
+    时间和地点由团长在群里通知"): a notice about the question's subject that holds everything the
+    question asks, scoring at most NOTICE_SLACK below the rule (its words are the rule's)."""
+    assert retrieval.evidence is not None
+    for scored in retrieval.evidence.units[1:COMPLEMENT_POOL]:
+        if scored.score < best.score - NOTICE_SLACK:
+            break
+        unit = retrieval.chunks[scored.chunk].units[scored.unit]
+        if unit.kind != "message" or unit.group < 0:
+            continue
+        lines = _announcement(retrieval, question, scored)
+        if question.missing_shapes(lines) or is_signup_chain(lines):
+            continue
+        if set(question.content) & set(tokenize(lines + " " + unit.lead)):
+            return Quote(_said(unit, language, lines), scored.chunk)
+    return None
 
 
 def _announcement(retrieval: Retrieval, question: QuestionProfile, best: ScoredUnit) -> str:
