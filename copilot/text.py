@@ -56,6 +56,9 @@ _HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")
 _LATIN_WORD = re.compile(r"[A-Za-zÀ-ɏ]+")
 URL_RE = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 MENTION_RE = re.compile(r"@[^\s@,，:：。!！?？]+")
+# An emoji shortcode as Slack and Discord write it: ":tada:", ":+1::skin-tone-3:", ":tada::tada:";
+# not "10:30:45" nor "a:b:c"
+EMOJI_SHORTCODE = re.compile(r"(?<!\w):([a-z0-9_+\-]{2,40}):(?::skin-tone-\d:)?(?!\w)")
 
 # Placeholders exporters write for media ("[图片]", "[表情]", "[Sticker]", "[语音 7秒]"), and the
 # one the chat parsers store for a media-only post. Such a post counts in activity numbers,
@@ -325,12 +328,12 @@ def _langdetect(text: str) -> Language:
 
 _ZH_QUESTION_WORDS = re.compile(
     r"怎么|怎样|如何|为什么|为啥|咋|(?<!没)什么|哪(?:里|儿|个|些|位|天|种|家|年)?"
-    r"|(?<![好有这那前过头十把们后最])几(?:点|号|天|个|次|位|时|月|年|岁|周|分钟|小时|人|块|元|钱)|多少|多久|多长|是否"
+    r"|(?<![好有这那前过头十把])几(?:点|号|天|个|次|位|时|月|年|岁|周|分钟|小时|人|块|元|钱)|多少|多久|多长|是否"
     r"|能不能|可不可以|会不会|是不是|有没有|要不要|行不行|对不对|好不好|请问|请教|求助|谁知道|有人知道"
 )
 # "有什么问题都可以问" / "什么都行" / "看什么都糊" use question words indefinitely, as "这几天"
-# / "十几个人" / "我把几个挪了" / "我们几个" / "最后几天" use 几 (the lookbehind in
-# _ZH_QUESTION_WORDS), and "再看位置怎么移动" / "知道怎么走" tell how.
+# / "十几个人" / "我把几个挪了" use 几 (the lookbehind in _ZH_QUESTION_WORDS), as "我们几个" /
+# "最后几天" do, and "再看位置怎么移动" / "我知道怎么走" tell how.
 _ZH_INDEFINITE = re.compile(
     r"(?:有)?(?:什么|谁|哪里?)[^?。！!，,]{0,10}?[都也](?:可以|行|能|好|不|没)|(?:什么|谁|哪里|哪儿)都"
     # "大家填一下想买什么", "跟我说下要几份": a request to tell, asking nobody in the chat
@@ -338,7 +341,9 @@ _ZH_INDEFINITE = re.compile(
     # "只收城市、行业、是否冻结招聘五项": one item of a list, what a form asks, not the chat
     r"|、是否"
     # "再看位置怎么移动", "我知道怎么走": how something goes, as a clause of a statement
-    r"|(?:再看|看看|看下|我知道|我晓得|都知道)[^?。！!，,]{0,6}?(?:怎么|如何|哪)"
+    r"|(?:再看|我知道|我晓得|都知道)[^?。！!，,]{0,6}?(?:怎么|如何|哪)"
+    # "我们几个考教编的", "最后几天了": a few of us, the last few days
+    r"|(?:我|你|他|她|咱)们几个(?!人)|最(?:后|近)几(?:天|周|个|年|次)"
 )
 # "will do", "can do", "should work": an auxiliary with no subject answers, it does not ask.
 _EN_NOT_ASKING = re.compile(

@@ -159,7 +159,29 @@ def test_a_yes_with_its_condition_a_station_for_which_stop_and_thanks_after_a_wo
     metro = (0, "阿源", "问下观澜大厦离哪个地铁站近？")
     station = (4, "豆包", "1号线珠江路站，3号口出来走8分钟左右")
     assert answered([*CHATTER, metro, station]) == {metro[2]: True}
-    lunch = (0, "奶茶", "周末的自习室订好了吗？")
+    room = (0, "奶茶", "周末的自习室订好了吗？")
     aside = (3, "一一", "302，下午两点到六点")  # shares no word with the question
-    assert answered([*CHATTER, lunch, aside]) == {lunch[2]: False}
-    assert answered([*CHATTER, lunch, aside, (5, "奶茶", "那还行，谢谢")]) == {lunch[2]: True}
+    assert answered([*CHATTER, room, aside]) == {room[2]: False}
+    assert answered([*CHATTER, room, aside, (5, "奶茶", "那还行，谢谢")]) == {room[2]: True}
+
+
+def test_thanks_that_say_it_still_fails_and_which_flavour_questions_link_nothing() -> None:
+    stuck = (0, "Luis", "Why does npm install fail on my laptop?")
+    tip = (3, "Priya", "Delete node_modules and the lock file, then try again")
+    for still in ("not great, still broken", "还是不行，谢谢", "not ok"):
+        assert answered([*CHATTER, stuck, tip, (5, "Luis", still)]) == {stuck[2]: False}, still
+    flavour = (0, "小雨", "哪个口味好吃？")
+    aside = (3, "阿梨", "我在地铁上，晚点说")  # "在…" is no answer to which flavour
+    assert answered([*CHATTER, flavour, aside]) == {flavour[2]: False}
+    metro = (0, "阿源", "离哪个地铁站近？")
+    exit_ = (3, "豆包", "3号线西丽站A口")
+    assert answered([*CHATTER, metro, exit_]) == {metro[2]: True}
+
+
+def test_a_question_about_when_we_meet_still_asks() -> None:
+    from copilot.text import is_question
+
+    for asks in ("我们几点集合", "你们几点到", "然后几点开始", "大家帮我看看哪个好"):
+        assert is_question(asks), asks
+    for says in ("我们几个考教编的可以拉个小群", "国考前最后几天了，有点慌", "再看位置怎么移动"):
+        assert not is_question(says), says

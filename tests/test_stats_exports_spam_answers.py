@@ -153,8 +153,8 @@ def test_slack_labelled_link_keeps_its_address() -> None:
 
 
 def test_slack_emoji_shortcodes_read_as_the_emoji_slack_shows() -> None:
-    assert decode_mrkdwn("Decided: Demo Day is locked in :tada: :+1::skin-tone-3:", {}) == (
-        "Decided: Demo Day is locked in 🎉 👍"
+    assert decode_mrkdwn("Decided: Demo Day is locked in :tada::tada: :+1::skin-tone-3:", {}) == (
+        "Decided: Demo Day is locked in 🎉🎉 👍"
     )
     # a clock, a ratio and a code nobody knows stay as written
     assert decode_mrkdwn("at 10:30:45, a:b:c, :party-parrot-fast:", {}) == (

@@ -123,11 +123,12 @@ def test_a_wechat_articles_follow_prompts_and_byline_are_no_content() -> None:
     text = (
         "爪印积分规则\n\n原创 阿Ken 蓉城毛孩子 2025-07-02 10:20 四川\n\n"
         '点击上方蓝字"蓉城毛孩子"关注我们\n\n一、怎么攒爪印\n\n1、带新人参加活动：+20\n\n'
-        "点击报名后请留意群公告。\n\n往期推荐\n\n新人入群五步走\n"
+        "点击报名后请留意群公告。\n\n点赞前三名的作品将被置顶一周。\n\n往期推荐\n\n新人入群五步走\n"
     )
     blocks = read_outline(text).blocks
     said = " ".join(b.text + b.lead for b in blocks)
     assert "带新人参加活动：+20" in said and "点击报名后请留意群公告。" in said
+    assert "点赞前三名的作品将被置顶一周。" in said  # a rule, not a follow prompt
     for chrome in ("关注我们", "原创", "2025-07-02", "往期推荐", "新人入群五步走"):
         assert chrome not in said
 

@@ -417,3 +417,41 @@ def test_stand_ups_long_check_ins_and_emoji_codes_are_not_topics() -> None:
     assert "foundry" in titles.lower()
     for routine in ("blocker", "none", "tada", "day1", "正确率"):
         assert routine not in titles.lower(), titles
+
+
+def test_shared_openings_of_ordinary_talk_are_no_template_and_notice_edge_cases() -> None:
+    from copilot.analytics.topics import routine_posts
+
+    talk = chat(
+        (0, "Ana", "https://react.dev/learn is the best intro"),
+        (1, "Ben", "https://css-tricks.com has a flexbox guide"),
+        (2, "Cy", "https://web.dev covers it too"),
+        (3, "Dee", "请问：周六徒步几点集合？"),
+        (4, "Eve", "请问：周六徒步要带午饭吗？"),
+        (5, "Fay", "请问：周六徒步下雨去吗？"),
+        (6, "Gus", "7pm works for me"),
+        (7, "Hal", "8pm better for me"),
+        (8, "Ivy", "9pm is fine"),
+    )
+    assert routine_posts(talk) == set()
+    rows = chat(
+        (0, "助理·桃子", "【调课通知】3月8日（周日）的直播，时间改到晚上20:00。"),
+        (30, "团长-阿May", "【双十二报名预告】车厘子12月12日只要168元，12月14日到货！"),
+        (60, "Rosa", "Heads up: I'll be offline tomorrow, back on 3 March."),
+        (90, "小舟", "我觉得这样安排不太好，周日晚上大家都有空"),
+    )
+    s = summarize_offline(rows, admins={"助理·桃子", "团长-阿May", "Rosa"})
+    assert [d.text for d in s.decisions] == [
+        "【调课通知】3月8日（周日）的直播，时间改到晚上20:00。"
+    ]
+    assert s.decisions[0].on == date(2026, 3, 8)  # the day named before 改到
+
+
+def test_english_insults_do_not_catch_ordinary_questions() -> None:
+    for fine in (
+        "I want to learn to read Japanese",
+        "Are you thick-skinned enough to moderate?",
+        "Are you clueless about Docker? Here's a guide",
+        "did you just joke about that",
+    ):
+        assert not is_insult(fine), fine

@@ -68,3 +68,9 @@ def test_a_quoted_reply_replies_to_the_quoted_message_and_says_only_the_reply() 
         now=datetime(2026, 11, 25, 9, tzinfo=ZoneInfo("Asia/Shanghai")),
     )
     assert report.question_count == 3 and report.unanswered_count == 1  # only the last one
+
+
+def test_a_quote_of_nothing_in_the_export_stays_part_of_the_message() -> None:
+    text = "2026-11-25 08:00:10 小舟\n转发一下\n「公告：周六活动取消」\n"
+    [m] = parse_wechat(text, community="c", source="group.txt", channel="x")
+    assert (m.text, m.reply_to) == ("转发一下\n「公告：周六活动取消」", None)

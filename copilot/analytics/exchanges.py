@@ -106,11 +106,14 @@ _WANTS = [
     ),
     (
         re.compile(
-            r"哪里|在哪|哪儿|什么地方|地址|哪个\S{0,3}?(?:站|口|门|楼|区|店|路|馆|厅|室)|\bwhere\b",
+            r"哪里|在哪|哪儿|什么地方|地址|哪个(?:地铁|公交|高铁|火车)?(?:站|出口|门|校区|楼(?!主))"
+            r"|\bwhere\b",
             re.I,
         ),
         re.compile(
-            r"在\S{1,12}|路|号楼|楼|室|馆|中心|频道|群文件|链接|#\S+|\b(?:in|at|on) \S+", re.I
+            r"在\S{1,12}|路|号楼|楼|室|馆|中心|站|[A-Z\d]口|频道|群文件|链接|#\S+"
+            r"|\b(?:in|at|on) \S+",
+            re.I,
         ),
     ),
 ]
@@ -188,7 +191,9 @@ _DEFERS = re.compile(
     r"|另行通知|(?:还|暂时|目前)(?:没|未)(?:有)?(?:定|确定|决定)|待定|还在(?:商量|讨论|定)"
     r"|到时候(?:在群里)?(?:通知|公布)|稍后(?:通知|公布)"
     # "具体时间和地点由团长在群里通知", "date and venue announced by Rosa"
-    r"|由[^，,。；;]{1,10}?(?:在群里)?(?:另行)?(?:通知|公布|宣布)|\bannounced by\b"
+    r"|由(?!于)[^，,。；;]{1,10}?(?:在群里)?(?:另行)?(?:通知|公布|宣布)"
+    r"|\b(?:will be|to be|be) announced by\b"
+    r"|\b(?:date|time|venue|place|details?)s?\b[^.;!?]{0,20}\bannounced by\b"
     r"|\b(?:will|'ll) (?:post|announce|confirm|share) (?:it|the (?:date|time|details|place))"
     r"|\bto be (?:confirmed|announced|decided)\b|\bTB[ACD]\b|\bpicking a (?:date|time|day)\b"
     r"|\bnot (?:yet )?(?:decided|confirmed|fixed)\b|\bhaven'?t (?:decided|picked|set|fixed)\b"
@@ -476,9 +481,13 @@ def _quiet_answer(
 # The asker's "thank you!", "好喔" or "那还行，谢谢" right after a message: what they waited
 # for has come.
 _THANKS = re.compile(
-    r"^(?:[^，,。.!！?？\s]{1,4}[，,\s]\s*)?(?:谢谢|多谢|感谢|谢啦|谢了|唔该|好的|好喔|好哦|好滴|好嘞|了解|明白了?|懂了|收到|原来如此|太好了"
-    r"|(?:thanks|thank you|thx|ty|cheers|got it|gotcha|makes sense|ok(?:ay)?|perfect|great"
-    r"|awesome|super|that helps)\b)",
+    # a short word may lead ("那还行，谢谢"), but not one saying it still fails ("还是不行，谢谢")
+    r"^(?:(?![^，,\s]*(?:不|没|还是))(?!(?:not|no|still)\b)[^，,。.!！?？\s]{1,4}[，,\s]\s*)?"
+    r"(?:谢谢|多谢|感谢|谢啦|谢了|唔该|好的|好喔|好哦|好滴|好嘞|了解|明白了?|懂了|收到|原来如此|太好了"
+    r"|(?:thanks|thank you|thx|ty|cheers|got it|gotcha|makes sense|that helps)\b"
+    # "perfect, thank you" / "great!" / "ok." on their own, not "great, still broken"
+    r"|(?:ok(?:ay)?|perfect|great|awesome)"
+    r"(?=\s*(?:[!！.。]|$|[,，]?\s*(?:thanks|thank you|ty)\b)))",
     re.IGNORECASE,
 )
 THANKS_WITHIN = timedelta(minutes=10)

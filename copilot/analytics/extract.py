@@ -63,9 +63,10 @@ WHEN_RE = re.compile(
 DECISION_RE = re.compile(
     r"定了|定好了|定下来了?|定案|定咗|定好咗|(?<![不没未])确认了|已确认|(?<![不没])决定(?!权)|决议|议定|(?<![不没能])确定(?:了|下来|好了|为|在|[:：])"
     r"|最(?:后|终)(?:确定|方案|决定|结果|版)|就这么定|就这样定|就这么办|就这样办|按这个(?:来|办|方案)"
-    r"|敲定|拍板|说好了|结论|投票结果|表决结果|全票通过|一致通过|(?:方案|安排)如下|(?:这么|这样)安排"
+    r"|敲定|拍板|说好了|结论|投票结果|表决结果|全票通过|一致通过|(?:方案|安排)如下|(?:这么|这样)安排\s*[:：]|就(?:这么|这样)安排"
     r"|那就(?:定|这么|这样|做|办|选|按|用|改|去)|就定在"
-    r"|\bdecided\b|\bdecision\b\s*(?:is|was|[:：-])|\bdecision (?:for|on|about)\b[^.?!]{0,60}[:：]"
+    r"|\bdecided\b|\bdecision\b\s*(?:is|was|[:：-])"
+    r"|(?<!no )\bdecision (?:for|on|about)\b[^.?!]{0,60}?[:：](?!\d)"
     r"|^\W*final\s*[:：]|let'?s go with|(?:we|i)(?:'re| are)? going with"
     r"|we(?:'ll| will) go with|\bsettled\b|final (?:decision|call|answer|plan)"
     # "we agreed to…", "Agreed: …", a bare "Agreed." to a proposal; not "Agreed, really useful"

@@ -6,7 +6,7 @@ import re
 import statistics
 from collections.abc import Collection, Sequence
 
-from copilot.text import STOPWORDS, content_words, ensure_jieba, fold_chinese
+from copilot.text import EMOJI_SHORTCODE, STOPWORDS, content_words, ensure_jieba, fold_chinese
 
 # Words that are frequent in any group chat and never a topic.
 _FILLER_WORDS = """\
@@ -23,7 +23,7 @@ back new really also want mode
 after before during until while since because though would could every much many more most
 other another same such only each both none nothing something anything everything someone
 everyone thing things lot bit way works make need use try going done actually maybe probably
-pretty quite sorry hope happy today tomorrow yesterday tonight
+pretty quite sorry hope happy
 """
 _FILLER = frozenset(_FILLER_WORDS.split())
 # A day, a month, a clock time or a count: said of anything, so never what a message is about
@@ -43,7 +43,6 @@ def is_time_word(word: str) -> bool:
 
 _ASCII_WORD = re.compile(r"^[a-z0-9][a-z0-9.+#\-]*$")
 _MEDIA_TAG = re.compile(r"\[[^\[\]\s]{1,8}\]")  # [图片] [表情] [小程序]: placeholders, not words
-_EMOJI_CODE = re.compile(r":[a-z0-9_+\-]{2,32}:")  # Slack / Discord ":tada:", ":+1:"
 _WORDLIKE = re.compile(r"[^\W\d_]")
 # A word whose messages are mostly this short (letters, digits left out) is what routine posts
 # say — check-ins ("打卡 ✅ 第32天", "Day 45", "签到+滇红"), greetings — not a discussion topic.
@@ -81,7 +80,7 @@ def top_keywords(
     if k <= 0 or not texts:
         return []
     cleaned = [
-        fold_chinese(content_words(_EMOJI_CODE.sub(" ", _MEDIA_TAG.sub(" ", t)))) for t in texts
+        fold_chinese(content_words(EMOJI_SHORTCODE.sub(" ", _MEDIA_TAG.sub(" ", t)))) for t in texts
     ]
     corpus = "\n".join(c for c in cleaned if c.strip())
     if not corpus:

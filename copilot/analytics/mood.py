@@ -31,6 +31,10 @@ _POSITIVE = re.compile(
     r"|congrats|well done|glad",
     re.IGNORECASE,
 )
+_PUT_DOWN = (
+    r"idiot|moron|stupid|dumb|loser|clown|dense|lazy|thick(?!-?skinned)|clueless|incompetent"
+    r"|useless|pathetic|ignorant|brain-?dead|imbecile|halfwit"
+)
 # Attacks aimed at a person: "you" plus a slur or a put-down, or a slur on its own.
 _INSULT = re.compile(
     r"关你(?:屁|什么|啥)事|你算(?:老几|什么东西|哪根葱)|也配(?:说|当|跟|和|叫|做)|你配(?:吗|说|当)"
@@ -38,11 +42,13 @@ _INSULT = re.compile(
     r"|你(?:脑子|脑袋)(?:进水|有问题)|醒醒吧|做梦(?:比较快|去吧)|^滚(?:出去|开|蛋)?[!！。]*$|闭嘴"
     r"|傻[逼比bx]|\bsb\b|煞笔|智障|脑残|弱智|蠢货|废物|[，,]\s*垃圾[!！。]*$|^垃圾[!！]*$|你(?:这个|这)?垃圾"
     r"|不要脸|脸都不要|要点脸|无耻|玩不起就别玩|输不起|菜就多练|菜鸡|(?:别|你)(?:这么|那么|太)?玻璃心|(?:你|他|她)[^。！？!?\n]{0,12}没脑子"
-    # "you're such an idiot", "are you really this dense or just lazy?" (not "lazy loading")
-    r"|\b(?:you(?:'re| are)?|are you|ur)\s+(?:(?:really|just|so|this|that|such|even|an?)\s+){0,3}"
-    r"(?:idiot|moron|stupid|dumb|loser|clown|joke|dense|lazy|thick|clueless|incompetent|useless"
-    r"|pathetic|ignorant|brain-?dead|imbecile|halfwit)\b(?![-\s]?(?:load|eval|init|import))"
-    r"|\bwhat(?:'s| is) wrong with you\b|\blearn to read\b|\brtfm\b|\buse your (?:brain|head)\b"
+    # "you're useless", "are you really this dense or just lazy?" (not "lazy loading", not
+    # "are you clueless about Docker? here's a guide", not "thick-skinned")
+    rf"|\b(?:you(?:'re| are)|ur)\s+(?:(?:really|just|so|such|an?)\s+){{0,3}}(?:{_PUT_DOWN})\b"
+    rf"|\bare you\s+(?:(?:really|just|so|this|that|even)\s+){{0,3}}(?:{_PUT_DOWN})\b"
+    r"(?=\s*(?:\?|or\b))"
+    r"|\bwhat(?:'s| is) wrong with you\b|(?:^|\byou\s+|\bgo\s+)learn to read\b|\brtfm\b"
+    r"|\buse your brain\b"
     r"|bootlick|\bshut up\b|\bstfu\b|nobody asked|go cry|get lost",
     re.IGNORECASE | re.MULTILINE,
 )

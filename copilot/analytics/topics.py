@@ -76,19 +76,21 @@ def cluster_topics(
 # A line's label: "today: …", "blocker: none", "打卡：…", "Day 12:" (not a clock "9:30")
 _LABEL = re.compile(r"^\s*([^\W\d_][^\s:：]{0,15})\s*[:：]", re.MULTILINE)
 # A numbered opening: "Day14 打卡 …", "第12天 …", "D3 …" (digits folded: one template)
-_NUMBERED_OPENING = re.compile(r"^\W{0,2}((?=[^\s]*\d)(?=[^\s]*[^\W\d_])[^\s]{1,8})\s")
+_NUMBERED_OPENING = re.compile(r"^\W{0,2}((?:day|d|第)\s?\d{1,3}\s?[天日]?)(?:\s|打卡)", re.I)
+MIN_LABELS = 2  # "today: … / blocker: …"; one label ("请问：", "https:") is how anyone writes
 ROUTINE_AUTHORS = 3
 
 
 def routine_posts(messages: Sequence[ChatMessage]) -> set[int]:
-    """Indexes of posts written to a template: the same labels ("today: … / blocker: …",
-    "打卡：…") or numbered opening ("Day14 打卡 …") in the posts of at least ROUTINE_AUTHORS
-    members. A stand-up or a check-in
-    says what each member did, never what the group talks about; an organiser's notices
-    ("时间：/地点：") come from one or two people."""
+    """Indexes of posts written to a template: the same labels ("today: … / blocker: …") or
+    numbered opening ("Day14 打卡 …") in the posts of at least ROUTINE_AUTHORS members. A
+    stand-up or a check-in says what each member did, never what the group talks about; an
+    organiser's notices ("时间：/地点：") come from one or two people."""
     forms: dict[tuple[str, ...], list[int]] = {}
     for i, m in enumerate(messages):
         labels = tuple(label.lower() for label in _LABEL.findall(m.text or ""))
+        if len(labels) < MIN_LABELS:
+            labels = ()
         if not labels and (opening := _NUMBERED_OPENING.match(m.text or "")):
             labels = (re.sub(r"\d+", "#", opening.group(1).lower()),)
         if labels:

@@ -16,6 +16,7 @@ import emoji
 from copilot.knowledge.errors import UnreadableFileError
 from copilot.knowledge.textio import DEFAULT_MAX_BYTES, read_json
 from copilot.models import ChatMessage
+from copilot.text import EMOJI_SHORTCODE
 
 Tree = Path | zipfile.Path
 DAY_FILE = re.compile(r"^\d{4}-\d{2}-\d{2}\.json$")
@@ -252,19 +253,16 @@ def decode_mrkdwn(text: str, users: dict[str, str], *, addresses: bool = True) -
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").strip()
 
 
-# ":tada:", ":+1::skin-tone-3:" as Slack writes them; not "10:30:45" nor "a:b:c"
-_SHORTCODE = re.compile(r"(?<![\w:]):([a-z0-9_+\-]{2,40}):(?::skin-tone-\d:)?(?!\w)")
-
-
 def _emoji(text: str) -> str:
-    """Emoji shortcodes as the emoji Slack shows; one it does not know stays as written."""
+    """Emoji shortcodes as the emoji Slack shows (without its skin tone); one it does not know
+    stays as written."""
 
     def shown(match: re.Match[str]) -> str:
         code = f":{match.group(1)}:"
         drawn = emoji.emojize(code, language="alias")
         return match.group(0) if drawn == code else drawn
 
-    return _SHORTCODE.sub(shown, text)
+    return EMOJI_SHORTCODE.sub(shown, text)
 
 
 @contextmanager

@@ -20,7 +20,7 @@ with the quote under it:
     不能带，草稿纸现场发
 
 It becomes a reply to the quoted message (the latest one by that member that begins the same
-way) and says only the reply.
+way) and says only the reply; a quote of nothing in the export stays part of the message.
 """
 
 from __future__ import annotations
@@ -222,7 +222,10 @@ def parse_wechat(
             continue  # an empty body
         if wecom and not service and (match := _WECOM_ID.match(author)):
             author, sender_id = match["name"], author_id(match["id"])
-        content, quoted = _unquoted(content) if not service else (content, None)
+        reply, quoted = _unquoted(content) if not service else (content, None)
+        reply_to = _quoted_message(out, *quoted) if quoted else None
+        if reply_to is not None:  # a quote of nothing in the export is part of what was said
+            content = reply
         base = stable_id(header.ts.isoformat(), author, content)
         out.append(
             ChatMessage(
@@ -235,7 +238,7 @@ def parse_wechat(
                 text=content,
                 is_service=service,
                 source=source,
-                reply_to=_quoted_message(out, *quoted) if quoted else None,
+                reply_to=reply_to,
             )
         )
         for notice in notices:  # after the words they were written under

@@ -239,7 +239,7 @@ def welcome_lines(
     if routine is not None and chosen and not _ROUTINE.search(text_so_far):
         extras.append(routine)
     if not chosen and not extras:
-        return []  # without steps, where to ask, the channels and the routine still help
+        return []  # without steps, where to ask and where the group meets still help
     # the steps in the guide's order, then where to ask and the routine
     picked = sorted(chosen, key=lambda ln: ln.position) + sorted(extras, key=lambda ln: ln.position)
     return [(_text(ln.text), ln.chunk, ln.position) for ln in picked]

@@ -90,10 +90,11 @@ _MOVED_TO = re.compile(
 # How a notice opens: a title saying what changed or opened ("【调课通知】", not a sale's
 # "【双十二预告】"), a call to everyone, or "…注意：" / "Heads up:"
 _NOTICE_OPENER = re.compile(
-    r"^\W{0,3}(?:【[^】]{0,16}(?:通知|公告|安排|调整|变更|改期|调课|开启|开放|启动|定档|报名)[^】]{0,8}】"
+    r"^\W{0,3}(?:【(?![^】]*(?:预告|团购|秒杀|优惠|特价|上新|福利))[^】]{0,16}"
+    r"(?:通知|公告|安排|调整|变更|改期|调课|开启|开放|启动|定档|报名)[^】]{0,8}】"
     r"|@(?:所有人|全体成员|everyone|channel|here)\b"
     r"|<!(?:channel|everyone|here)>|[^\s，。：:]{0,8}(?:注意|通知|公告)\s*[:：]"
-    r"|(?:announcement|heads[- ]up|schedule change|update)\s*[:：])",
+    r"|(?:announcement|schedule change)\s*[:：])",
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[^\W_]")
@@ -298,7 +299,10 @@ def _located(d: Decision, m: ChatMessage, zone: ZoneInfo, people: Collection[str
     when_line = _labelled(lines, _WHEN_LABEL)
     when = find_when(when_line) if when_line else None
     moved = _MOVED_TO.search(whole)  # "本周日的直播改到周六20:00": the new time is the news
-    when = when or (find_when(whole[moved.end() :]) if moved else None) or find_when(whole)
+    new_when = find_when(whole[moved.end() :]) if moved else None
+    if new_when and resolve_date(new_when, m.ts.astimezone(zone).date()) is None:
+        new_when = None  # "3月8日的直播，时间改到晚上20:00": the day is the one named before
+    when = when or new_when or find_when(whole)
     pinned = next((x.split(_PIN, 1)[1].strip() for x in lines if _PIN in x), None)
     place = _labelled(lines, _PLACE_LABEL) or pinned or find_place(whole)
     owner_line = _labelled(lines, _OWNER_LABEL)
