@@ -439,10 +439,12 @@ def test_shared_openings_of_ordinary_talk_are_no_template_and_notice_edge_cases(
         (30, "团长-阿May", "【双十二报名预告】车厘子12月12日只要168元，12月14日到货！"),
         (60, "Rosa", "Heads up: I'll be offline tomorrow, back on 3 March."),
         (90, "小舟", "我觉得这样安排不太好，周日晚上大家都有空"),
+        (120, "Rosa", "Heads up: the meetup moves to Room 3, Friday 6 March at 7pm."),
     )
     s = summarize_offline(rows, admins={"助理·桃子", "团长-阿May", "Rosa"})
     assert [d.text for d in s.decisions] == [
-        "【调课通知】3月8日（周日）的直播，时间改到晚上20:00。"
+        "【调课通知】3月8日（周日）的直播，时间改到晚上20:00。",
+        "Heads up: the meetup moves to Room 3, Friday 6 March at 7pm.",
     ]
     assert s.decisions[0].on == date(2026, 3, 8)  # the day named before 改到
 

@@ -82,6 +82,8 @@ _DETAIL_LABEL = re.compile(
     re.IGNORECASE,
 )
 _PIN = "📍"
+# "Update: I'm running late", "注意：我明天请假": about the admin, not the group
+_FIRST_PERSON_NEWS = re.compile(r"^\W*(?:i(?:'m| am|'ll| will)?\b|我(?!们))", re.IGNORECASE)
 _MOVED_TO = re.compile(
     r"改到|改成|改在|改为|调到|调整到|调整为|推迟到|延期到|顺延到|提前到"
     r"|\b(?:moved|postponed|rescheduled|pushed|brought forward) (?:to|for|until)\b",
@@ -94,7 +96,7 @@ _NOTICE_OPENER = re.compile(
     r"(?:通知|公告|安排|调整|变更|改期|调课|开启|开放|启动|定档|报名)[^】]{0,8}】"
     r"|@(?:所有人|全体成员|everyone|channel|here)\b"
     r"|<!(?:channel|everyone|here)>|[^\s，。：:]{0,8}(?:注意|通知|公告)\s*[:：]"
-    r"|(?:announcement|schedule change)\s*[:：])",
+    r"|(?:announcement|schedule change|update|heads[- ]up)\s*[:：])",
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[^\W_]")
@@ -206,6 +208,8 @@ def _notice(
     opener = _NOTICE_OPENER.match(text)
     if not sentences or opener is None or not roles.is_admin(m) or is_question(sentences[0]):
         return None
+    if _FIRST_PERSON_NEWS.match(text[opener.end() :]):
+        return None  # "Heads up: I'll be offline tomorrow": the admin's own plans
     # a notice names whom to ask ("报名找@助理·桃子"): not a task given to someone
     if not _states_details(MENTION_RE.sub("", text[opener.end() :])):
         return None  # "@所有人 记得打卡": a reminder, nothing settled
