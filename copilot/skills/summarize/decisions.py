@@ -302,9 +302,10 @@ def _located(d: Decision, m: ChatMessage, zone: ZoneInfo, people: Collection[str
     whole = "\n".join(lines)
     when_line = _labelled(lines, _WHEN_LABEL)
     when = find_when(when_line) if when_line else None
+    base = m.ts.astimezone(zone).date()
     moved = _MOVED_TO.search(whole)  # "本周日的直播改到周六20:00": the new time is the news
     new_when = find_when(whole[moved.end() :]) if moved else None
-    if new_when and resolve_date(new_when, m.ts.astimezone(zone).date()) is None:
+    if new_when and resolve_date(new_when, base) is None:
         new_when = None  # "3月8日的直播，时间改到晚上20:00": the day is the one named before
     when = when or new_when or find_when(whole)
     pinned = next((x.split(_PIN, 1)[1].strip() for x in lines if _PIN in x), None)
@@ -320,7 +321,6 @@ def _located(d: Decision, m: ChatMessage, zone: ZoneInfo, people: Collection[str
         if owner is None:
             owner = author if commits_self(whole) else find_owner(whole, author, people=people)
         owner = owner or author  # nobody named: the member who announced it is the one to ask
-    base = m.ts.astimezone(zone).date()
     return d.model_copy(
         update={
             "date": when,
