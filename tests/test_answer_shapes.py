@@ -243,6 +243,20 @@ def test_when_asks_for_a_time_only_as_the_question_word() -> None:
         assert "time" in read_question(asks_time).shapes, asks_time
 
 
+def test_what_time_wants_a_clock_time_which_a_day_alone_does_not_give() -> None:
+    hour = read_question("中文组几点集合？")
+    assert hour.shapes == ("clock",)
+    assert not hour.shaped("每个月第二个星期日在国王十字集合")  # a day, no hour
+    assert hour.shaped("上午 9:30 集合") and hour.shaped("早上八点出发")
+    assert read_question("What time does the swap night start?").shaped("doors open 7 pm")
+    # a day and an hour asked: either is a shape, both are what the answer must hold
+    both = read_question("下一次 playtest 是哪天？几点开始？")
+    assert set(both.shapes) == {"time", "clock"}
+    assert both.missing_shapes("11月14日（周六）") == ("clock",)
+    # "哪几点要注意" asks for points to mind, not for an hour
+    assert read_question("第一次参加有哪几点要注意？").shapes == ()
+
+
 def test_cantonese_question_words_ask_for_a_time_an_amount_or_a_place() -> None:
     assert read_question("入會一年要俾幾多錢？").shapes == ("money",)
     assert read_question("每個月嘅聚會通常喺幾時？").shapes == ("time",)

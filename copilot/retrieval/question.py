@@ -24,7 +24,7 @@ SHAPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "time": (
         re.compile(
             # Mandarin, Cantonese (几时 "when", 几耐 "how long") and English question words
-            r"几点|什么时候|何时|哪天|几号|星期几|周几|礼拜几|多久|截止|几时|几耐|deadline"
+            r"(?<!哪)几点(?!要)|什么时候|何时|哪天|几号|星期几|周几|礼拜几|多久|截止|几时|几耐|deadline"
             r"|what time|which day|what day|how long"
             r"|\b(?:by|until|till|since|know|idea|tell me|wonder(?:ing)?) when\b"
             r"|\bwhen(?:'s|’s|\s*\?)"
@@ -38,6 +38,18 @@ SHAPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
             r"|\d+\s*[月日号]|\d+\s*(?:天|小时|分钟|周|个月)|每[天日周月年]|当天|前一天"
             r"|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|daily|weekly"
             r"|monthly|\d{1,2}\s?(?:am|pm)|\d+\s*(?:days?|hours?|minutes?|weeks?))\b",
+            re.IGNORECASE,
+        ),
+    ),
+    # "几点开始", "what time": a clock time, which a day alone ("周日") does not give.
+    "clock": (
+        re.compile(
+            r"(?<!哪)几点(?!要)|\bwhat time\b|\bopening hours\b|\bwhat hours\b", re.IGNORECASE
+        ),
+        re.compile(
+            r"\d{1,2}[:：]\d{2}|[〇一二两三四五六七八九十\d]+点(?![击赞])"
+            r"|\b\d{1,2}\s?(?:am|pm|a\.m\.|p\.m\.)"
+            r"|\b(?:noon|midday|midnight)\b|中午|正午|午夜",
             re.IGNORECASE,
         ),
     ),
@@ -223,6 +235,9 @@ def read_question(question: str) -> QuestionProfile:
         t for t in tokens if (len(t) > 1 or not t.isascii()) and t not in QUESTION_WORDS
     )
     shapes = tuple(name for name, (asks, _) in SHAPES.items() if asks.search(folded))
+    if "clock" in shapes and not SHAPES["time"][0].search(SHAPES["clock"][0].sub(" ", folded)):
+        # only the hour is asked ("几点到？"): the clock shape says it, the looser time one not
+        shapes = tuple(s for s in shapes if s != "time")
     if {"phone", "link"} & set(shapes):
         # "电话是多少" asks for a number to dial, "链接在哪" for an address: not any count or place
         shapes = tuple(s for s in shapes if s not in ("number", "place"))
