@@ -308,6 +308,33 @@ def test_a_superlative_is_answered_from_the_table_even_when_a_faq_line_scores_hi
     assert "黑卡" in quote.text and quote.chunk == 1, quote
 
 
+def test_a_faq_answer_completes_the_answer_with_what_its_own_question_does_not_say() -> None:
+    from copilot.retrieval.evidence import Evidence, ScoredUnit
+    from copilot.retrieval.results import Retrieval, RetrievedChunk
+    from copilot.retrieval.units import Unit
+    from copilot.skills.answer.offline import compose_answer
+
+    question = "周三晚上的语音要提前报名吗？几点开始？"
+    rule = Unit("sentence", "每周三晚上 20:30 管理员在群里开语音，大约 45 分钟。")
+    # The FAQ's question says nothing of signing up; its answer does.
+    faq = Unit("qa", "直接点进语音就行，不用报名。", key="周三夜聊怎么参加？")
+    chunks = [
+        RetrievedChunk(
+            "c0", "活动.md", "playbook", "周三夜聊", rule.text, 0.03, 0.5, 3.0, units=(rule,)
+        ),
+        RetrievedChunk(
+            "c1", "常见问题.txt", "playbook", "", faq.text, 0.02, 0.4, 2.0, units=(faq,)
+        ),
+    ]
+    scored = [ScoredUnit(0, 0, 5.0, {}), ScoredUnit(1, 0, 4.0, {})]
+    retrieval = Retrieval(
+        question, chunks, 0.9, Evidence(scored, {}), read_question(question), True
+    )
+    quotes = compose_answer(retrieval, "zh")
+    answer = "".join(q.text for q in quotes)
+    assert "20:30" in answer and "不用报名" in answer, quotes
+
+
 def test_a_poll_in_chat_is_no_evidence_the_decision_after_it_is() -> None:
     from datetime import datetime, timedelta, timezone
 

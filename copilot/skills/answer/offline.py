@@ -124,7 +124,7 @@ def _complements(
         unit = retrieval.chunks[scored.chunk].units[scored.unit]
         if unit.kind in ("reply", "message") or unit.text in said:
             continue
-        tokens = _tokens_of(retrieval.chunks[scored.chunk], scored.unit)
+        tokens = _shown_tokens(retrieval.chunks[scored.chunk], scored.unit)
         adds_words = bool(open_words & tokens)
         shapes_added = open_shapes - set(question.missing_shapes(unit.text))
         if (adds_words or shapes_added) and len(said) + len(unit.text) <= limit:
@@ -260,6 +260,15 @@ def _tokens_of(chunk: RetrievedChunk, index: int) -> frozenset[str]:
     if index < len(chunk.unit_tokens):
         return chunk.unit_tokens[index]
     return frozenset(tokenize(chunk.units[index].text))
+
+
+def _shown_tokens(chunk: RetrievedChunk, index: int) -> frozenset[str]:
+    """The words a quoted unit brings to the answer: a Q/A pair's stored tokens are its
+    question's (what a member's question is matched with); quoting it adds its answer's too."""
+    unit = chunk.units[index]
+    if unit.kind == "qa":
+        return _tokens_of(chunk, index) | frozenset(tokenize(unit.text))
+    return _tokens_of(chunk, index)
 
 
 def _clip(text: str, language: str, limit: dict[str, int] = MAX_CHARS) -> str:
