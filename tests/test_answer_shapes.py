@@ -313,17 +313,37 @@ def test_a_faq_answer_completes_the_answer_with_what_its_own_question_does_not_s
     from copilot.retrieval.results import Retrieval, RetrievedChunk
     from copilot.retrieval.units import Unit
     from copilot.skills.answer.offline import compose_answer
+    from copilot.text import tokenize
 
     question = "周三晚上的语音要提前报名吗？几点开始？"
     rule = Unit("sentence", "每周三晚上 20:30 管理员在群里开语音，大约 45 分钟。")
     # The FAQ's question says nothing of signing up; its answer does.
     faq = Unit("qa", "直接点进语音就行，不用报名。", key="周三夜聊怎么参加？")
+    # As stored at ingest: a unit's tokens are those of what a question is matched with.
     chunks = [
         RetrievedChunk(
-            "c0", "活动.md", "playbook", "周三夜聊", rule.text, 0.03, 0.5, 3.0, units=(rule,)
+            "c0",
+            "活动.md",
+            "playbook",
+            "周三夜聊",
+            rule.text,
+            0.03,
+            0.5,
+            3.0,
+            units=(rule,),
+            unit_tokens=(frozenset(tokenize(rule.match_text)),),
         ),
         RetrievedChunk(
-            "c1", "常见问题.txt", "playbook", "", faq.text, 0.02, 0.4, 2.0, units=(faq,)
+            "c1",
+            "常见问题.txt",
+            "playbook",
+            "",
+            faq.text,
+            0.02,
+            0.4,
+            2.0,
+            units=(faq,),
+            unit_tokens=(frozenset(tokenize(faq.match_text)),),
         ),
     ]
     scored = [ScoredUnit(0, 0, 5.0, {}), ScoredUnit(1, 0, 4.0, {})]
