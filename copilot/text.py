@@ -344,6 +344,8 @@ _ZH_INDEFINITE = re.compile(
     r"|(?:再看|我知道|我晓得|都知道)[^?。！!，,]{0,6}?(?:怎么|如何|哪)"
     # "我们几个考教编的", "最后几天了": a few of us, the last few days
     r"|(?:我|你|他|她|咱)们几个(?!人)|最(?:后|近)几(?:天|周|个|年|次)"
+    # "看店里有没有自己的版型", "不管是不是原创": whether, as a clause of advice
+    r"|(?:看|查|问|确认|不管|无论)(?:看|查|问|一下|下)?[^?。！!，,]{0,8}?(?:有没有|是不是|能不能)"
 )
 # "will do", "can do", "should work": an auxiliary with no subject answers, it does not ask.
 _EN_NOT_ASKING = re.compile(

@@ -57,3 +57,24 @@ def test_ads_with_hooks_scams_and_paid_material_are_spam(text: str) -> None:
 @pytest.mark.parametrize("text", NOT_ADS)
 def test_members_sharing_asking_and_hiring_are_not_spam(text: str) -> None:
     assert not is_spam(text)
+
+
+def test_sending_a_member_to_an_admin_is_no_hook_but_an_ad_naming_its_own_poster_is() -> None:
+    from datetime import datetime, timedelta, timezone
+
+    from copilot.analytics.spam import spam_ids
+    from copilot.models import ChatMessage
+
+    start = datetime(2026, 11, 3, 12, 0, tzinfo=timezone(timedelta(hours=8)))
+    rows = [
+        ("青禾", "衣橱本周六开放"),
+        ("苏木", "可以的，社团衣橱，私聊青禾预约，要提前三天"),  # 预约 reads like an offer
+        ("福利官小美", "免费送汉服啦，名额有限，私聊小美领取"),  # 小美 is the poster herself
+        ("纸样工作室", "300款纸样全套高清PDF 只要19.9 需要的私聊"),
+    ]
+    chat = [
+        ChatMessage(id=f"m{i}", community="c", author=a, ts=start + timedelta(minutes=i), text=t)
+        for i, (a, t) in enumerate(rows)
+    ]
+    assert spam_ids(chat, admins={"青禾"}) == {"m2", "m3"}
+    assert spam_ids(chat) == {"m2", "m3"}  # the names come from the chat, admins set or not

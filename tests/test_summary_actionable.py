@@ -457,3 +457,67 @@ def test_english_insults_do_not_catch_ordinary_questions() -> None:
         "did you just joke about that",
     ):
         assert not is_insult(fine), fine
+
+
+def test_advice_that_says_check_whether_answers_a_question_it_does_not_ask() -> None:
+    assert not is_question("看店里有没有自己的版型和纹样原稿，价格低得离谱的基本就是了。")
+    assert is_question("店里有没有自己的版型")
+
+
+def test_the_next_message_minutes_later_that_speaks_to_a_question_answers_it() -> None:
+    rows = chat(
+        (0, "陈陈", "有人知道街子古镇的古银杏现在黄了没？"),
+        (16, "桂子", "上周朋友去过，说刚开始黄，再过一个月应该正好"),
+    )
+    [exchange] = link_questions(rows)
+    assert exchange.answered and exchange.answers[0].author == "桂子"
+
+
+def test_an_admin_opening_a_sign_up_with_its_details_is_a_decision_and_so_is_its_p_s() -> None:
+    rows = chat(
+        (0, "青禾", "十一月雅集接龙开啦！11月15日（周日）14:00—17:30，"
+                    "浣花溪公园万竹茶寮，茶位35元现场付。"),
+        (1, "青禾", "另外这次加一个香囊手作环节，想做的在接龙名字后面写“香囊”，当天交给我。"),
+        (3, "小满", "接了！"),
+    )  # fmt: skip
+    [decision] = summarize_offline(rows, admins={"青禾"}).decisions
+    assert decision.on == date(2026, 11, 15)
+    assert any("香囊" in d for d in decision.details), decision.details
+
+
+def test_a_plan_set_for_a_day_and_place_is_decided_but_my_own_day_is_not() -> None:
+    rows = chat(
+        (0, "青禾", "本周六外拍定在新都桂湖公园，9:00东门集合，限12人。"),
+        (5, "小满", "我定在周五把作业交了"),
+    )
+    s = summarize_offline(rows, admins={"青禾"})
+    assert [d.text[:12] for d in s.decisions] == ["本周六外拍定在新都桂湖公园"[:12]]
+
+
+def test_a_long_notice_keeps_its_labelled_lines_before_the_rest_of_its_sentences() -> None:
+    rows = chat(
+        (0, "社长", "【活动公告】冬至·古镇行\n"
+                   "冬至前的那个周日，我们包一辆大巴去古镇过冬至：\n"
+                   "日期：12月20日（周日）\n"
+                   "集合：07:30 人民公园东门，准时发车；约18:00回到人民公园\n"
+                   "费用：128元/人，含往返大巴和午饭；古镇不收门票\n人数：限40人\n"
+                   "报名：私聊云岫交50元定金，余款在12月13日（周日）前交齐"),
+    )  # fmt: skip
+    [decision] = summarize_offline(rows, admins={"社长"}).decisions
+    assert any(d.startswith("报名：") and "12月13日" in d for d in decision.details), (
+        decision.details
+    )
+    assert "约18:00回到人民公园" not in decision.details  # the rest of a line gives way first
+
+
+def test_owners_are_the_members_a_nickname_names_and_never_oneself() -> None:
+    rows = chat(
+        (-5, "高新-老周-2018", "今天光线真好"),
+        (0, "青禾", "今天外拍结束，辛苦各位！这次返图由老周汇总，11月28日（周六）前传群相册"),
+        (2, "锦江-阿鲤-2019", "这次的原片我和老周一起修，下周五（13号）之前一定传完"),
+        (4, "青禾", "明早9:00北门集合，迟到15分钟以上请自己联系组长哦"),
+    )
+    actions = summarize_offline(rows, admins={"青禾"}).action_items
+    owners = {a.owner for a in actions}
+    assert {"高新-老周-2018", "锦江-阿鲤-2019"} <= owners, actions
+    assert "自己" not in owners

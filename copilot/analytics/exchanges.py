@@ -470,6 +470,8 @@ def _quiet_answer(
             return None  # the channel moved on: someone else's conversation, not an answer
         if addresses(m.text, q.author) or (flow(q) is not None and names(m.text, q.author)):
             return m  # in a thread, "Not for this one, sorry Emma, …" speaks to Emma too
+        if m.ts - q.ts <= NEARBY_WINDOW and _shared(q.text, m.text, common):
+            return m  # the next thing anyone said, minutes on, on a word of the question
         shared = _singulars(_content_words(q.text)) & _singulars(_content_words(m.text))
         shared = {w for w in shared if not is_time_word(w)}  # "一月" is no topic
         if m.ts - q.ts > NEARBY_WINDOW:

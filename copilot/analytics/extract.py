@@ -64,7 +64,7 @@ DECISION_RE = re.compile(
     r"定了|定好了|定下来了?|定案|定咗|定好咗|(?<![不没未])确认了|已确认|(?<![不没])决定(?!权)|决议|议定|(?<![不没能])确定(?:了|下来|好了|为|在|[:：])"
     r"|最(?:后|终)(?:确定|方案|决定|结果|版)|就这么定|就这样定|就这么办|就这样办|按这个(?:来|办|方案)"
     r"|敲定|拍板|说好了|结论|投票结果|表决结果|全票通过|一致通过|(?:方案|安排)如下|(?:这么|这样)安排\s*[:：]|就(?:这么|这样)安排"
-    r"|那就(?:定|这么|这样|做|办|选|按|用|改|去)|就定在"
+    r"|那就(?:定|这么|这样|做|办|选|按|用|改|去)|就定在|(?<![不没未待再])定(?:在|于)(?![哪何])"
     r"|\bdecided\b|\bdecision\b\s*(?:is|was|[:：-])"
     r"|(?<!no )\bdecision (?:for|on|about)\b[^.?!]{0,60}?[:：](?!\d)"
     r"|^\W*final\s*[:：]|let'?s go with|(?:we|i)(?:'re| are)? going with"
@@ -91,6 +91,8 @@ _ACTION_WEAK = re.compile(
 # "我" then 统一/亲自 (the organiser doing it for everyone: "到了我统一换").
 _FIRST_PERSON = re.compile(
     r"(?<!自)我(?!们)(?:这边|这里|自己)?\s*(?:来|会|负责|去|整理(?!了)|准备(?!了)|今天|明天|今晚|周[一二三四五六日天]|下周"
+    # "原片我和老周一起修，周五前传完": the author and a partner take it on together
+    r"|(?:和|跟)[^\s，,。；;!！?？]{1,10}?一起"
     r"|\d{1,2}/\d{1,2}\s*(?:之?前|以前)"  # "我自己 11/18 前会去…"
     # "12月的值班表我在排了": at work on it, so it is theirs to finish
     r"|(?:正)?在(?:排(?!队)|做|弄|整理|准备|安排|统计|汇总|联系|写)"
@@ -108,7 +110,7 @@ _NAME = r"([^\s@，,。；;:：!！?？、（(）)]{1,20}?)"
 # What an owner does with a task (after 由X / X负责…): organise, lead, buy, book, contact…
 _TASK_VERB_ZH = (
     r"(?:来|负责|牵头|主持|组织|统筹|对接|跟进|准备|带队|领队|主讲|安排|联系|统计|收集|采购|预订|订|通知|发布"
-    r"|整理|记录|协调|处理|落实|搞定)"
+    r"|整理|记录|协调|处理|落实|搞定|汇总)"
 )
 _OWNER_ZH = [
     re.compile(rf"(?<![理缘])由(?!于|此)\s*@?{_NAME}\s*{_TASK_VERB_ZH}"),
@@ -166,7 +168,7 @@ _OWNER_EN_NAMED = [
     ),
 ]
 _NOT_A_NAME = frozenset(
-    "大家 各位 我们 你们 所有人 大伙 大家伙 你 您 他 她 它 谁 群里 这 那 "
+    "大家 各位 我们 你们 所有人 大伙 大家伙 你 您 他 她 它 谁 群里 这 那 自己 本人 "
     "it this that we they he she "
     "there everyone someone anyone all team you who what which i "
     "need want have going plan it's that's we'll time".split()

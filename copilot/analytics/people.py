@@ -30,8 +30,13 @@ def member_named(name: str, people: Collection[str]) -> str | None:
     if len(exact) == 1:
         return exact[0]
     found = {p for p in people if (parts := _parts(p)) and want in (parts[-1], parts[0])}
-    if not found:  # "何詠欣 Joyce Ho": Hong Kong names put the English given name in the middle
-        found = {p for p in people if len(want) >= 3 and want in _parts(p)[1:-1]}
+    if not found:  # "何詠欣 Joyce Ho": Hong Kong names put the English given name in the middle,
+        # and "城区-昵称-入群年份" group nicknames the name the members call each other by
+        found = {
+            p
+            for p in people
+            if (len(want) >= 3 or not want.isascii()) and len(want) >= 2 and want in _parts(p)[1:-1]
+        }
     if not found:  # "副团长小君" written without the hyphen: a suffix of the joined name
         found = {
             p for p in people if len(want) >= 2 and "".join(_parts(p)).endswith(want) and p != name

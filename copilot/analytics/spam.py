@@ -202,6 +202,8 @@ def spam_ids(messages: Iterable[ChatMessage], admins: Collection[str] = ()) -> s
     messages are never spam: their warnings quote the scams ("别加V，兼职都是骗子").
     """
     trusted = set(admins)
+    messages = list(messages)
+    people = _pointer_to(trusted | {m.author for m in messages if m.author})
     messages = [m for m in messages if m.author not in trusted and m.author_id not in trusted]
     found: set[str] = set()
     by_author: Counter[tuple[str, str]] = Counter()
@@ -210,7 +212,7 @@ def spam_ids(messages: Iterable[ChatMessage], admins: Collection[str] = ()) -> s
     for msg in messages:
         if msg.is_service:
             continue
-        if is_spam(msg.text):
+        if is_spam(_without_pointers(msg, people)):
             found.add(msg.id)
         elif is_link_only(msg.text):
             key = fold_chinese(msg.text).strip()
@@ -221,3 +223,22 @@ def spam_ids(messages: Iterable[ChatMessage], admins: Collection[str] = ()) -> s
         if by_author[(msg.author_id or msg.author, key)] >= 2 or by_text[key] >= 3:
             found.add(msg.id)
     return found
+
+
+def _pointer_to(names: Collection[str]) -> re.Pattern[str] | None:
+    """ "私聊青禾预约", "找@云岫登记": sending a member to someone the chat knows (an admin, a
+    member who speaks in it) is no "message me" hook."""
+    written = sorted((n for n in names if len(n) >= 2), key=len, reverse=True)
+    if not written:
+        return None
+    return re.compile(
+        r"(?:私聊|私信|私戳|找|联系)\s*[@＠]?(" + "|".join(map(re.escape, written)) + ")"
+    )
+
+
+def _without_pointers(msg: ChatMessage, pointer: re.Pattern[str] | None) -> str:
+    """The text with its pointers to other people reduced to their names (one to the author
+    itself stays: "私聊小美" from 小美 is "message me")."""
+    if pointer is None:
+        return msg.text
+    return pointer.sub(lambda m: m.group(0) if m.group(1) == msg.author else m.group(1), msg.text)

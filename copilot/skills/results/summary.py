@@ -270,10 +270,13 @@ def _in_decision(a: ActionItem, s: Summary) -> bool:
     )
 
 
+DETAILS_SHOWN = 6  # detail lines under a decision: what a reader takes in at a glance
+
+
 def _decision(d: Decision, t: dict[str, str]) -> str:
     """The decision, then its details as indented lines (or its date/place/owner)."""
     if d.details:
-        lines = [_clean(x, 60) for x in d.details[:6]]
+        lines = [_clean(x, 60) for x in d.details[:DETAILS_SHOWN]]
         return _clean(d.text, 80) + "".join(f"\n  - {x}" for x in lines if x)
     extra = [
         f"{t[k]}{t['colon']}{_clean(v, 20)}"

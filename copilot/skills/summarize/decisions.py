@@ -44,14 +44,15 @@ from copilot.analytics.extract import (
 from copilot.analytics.people import as_member
 from copilot.models import ChatMessage
 from copilot.skills.results import Decision
+from copilot.skills.results.summary import DETAILS_SHOWN
 from copilot.text import MENTION_RE, fold_chinese, is_question, split_sentences, to_simplified
 
 DETAILS_WINDOW = timedelta(minutes=5)  # a header's details follow within minutes…
 DETAILS_MESSAGES = 2  # …in the same author's next messages
-MAX_DETAILS = 8
+MAX_DETAILS = DETAILS_SHOWN  # what the summary shows: the ones kept are chosen here
 REACTION_CHARS = 6  # letters or characters: "好耶", "太好了", "great!", "nice one"
 _PERSONAL = re.compile(
-    r"(?<![们咱])我(?:已经|还是|最终|终于|也|就|今天|刚刚|自己)?(?:决定|打算|定了|确定)"
+    r"(?<![们咱])我(?:已经|还是|最终|终于|也|就|今天|刚刚|自己)?(?:决定|打算|定了|定在|确定)"
     r"|\bI(?:'ve| have)?\s+(?:just\s+|finally\s+)?decided\b|\bmy (?:final )?decision\b"
     r"|\bI(?:'m| am)? going with\b",
     re.IGNORECASE,
@@ -96,6 +97,9 @@ _NOTICE_OPENER = re.compile(
     r"(?:通知|公告|安排|调整|变更|改期|调课|开启|开放|启动|定档|报名)[^】]{0,8}】"
     r"|@(?:所有人|全体成员|everyone|channel|here)\b"
     r"|<!(?:channel|everyone|here)>|[^\s，。：:]{0,8}(?:注意|通知|公告)\s*[:：]"
+    # "十一月雅集接龙开啦！", "Sign-ups are open:": a sign-up opening for what it goes on to state
+    r"|[^\s，。！!：:]{0,12}(?:接龙|报名)(?:通道)?(?:已经?|正式)?(?:开启|开放|开始|开)(?:啦|了|咯|喽)?[！!，,：:。]"
+    r"|(?:[^.!?:]{0,30}\s)?(?:sign-?ups?|registration|rsvps?) (?:is |are )?(?:now )?open\b"
     r"|(?:announcement|schedule change|update|heads[- ]up)\s*[:：])",
     re.IGNORECASE,
 )
@@ -183,11 +187,9 @@ def _decision(
         # message is its details whatever it says
         labelled = bool(_VERDICT_LABEL.match(to_simplified(cue)))
         details += _following_details(m, clean, position, any_line=labelled)
-    # an emoji on a line of its own ("🎄") says nothing
-    details = [part for d in details for part in _detail_parts(d) if _wordlike(part)]
     return Decision(
         text=text[:200],
-        details=[d[:160] for d in details[:MAX_DETAILS]],
+        details=[d[:160] for d in _shown_details(details)],
         owner=author,  # provisional: replaced by _located
         message_id=m.id,
     )
@@ -241,6 +243,13 @@ def _states_details(text: str) -> bool:
     )
 
 
+# "另外这次加一个香囊手作环节…", "Also: bring a water bottle": the author's next message adds to
+# what they just announced, whatever it says
+_GOES_ON = re.compile(
+    r"^\W*(?:另外|此外|还有|补充|再补充|ps\b|p\.s\.|also\b|plus\b|one more thing)", re.I
+)
+
+
 def _following_details(
     m: ChatMessage, clean: list[ChatMessage], position: int, *, any_line: bool
 ) -> list[str]:
@@ -259,7 +268,7 @@ def _following_details(
             continue  # "好耶", "+1", a sticker between the decision and its details
         if nxt.author != m.author or is_question(nxt.text) or is_noise(nxt.text):
             break
-        if not any_line and not _states_details(nxt.text):
+        if not any_line and not _states_details(nxt.text) and not _GOES_ON.match(nxt.text):
             break
         lines += [line.strip() for line in nxt.text.splitlines() if line.strip()]
         last, taken = nxt.ts, taken + 1
@@ -281,6 +290,20 @@ def _detail_parts(line: str) -> list[str]:
     if len(parts) == 1:  # "Every post must state the rate. Posts without one are removed…"
         parts = [p.strip() for p in split_sentences(line) if p.strip()]
     return parts if len(parts) > 1 else [line]
+
+
+def _shown_details(lines: list[str]) -> list[str]:
+    """At most MAX_DETAILS parts of the detail lines, in order; when there are more, labelled
+    lines ("报名：…12月13日前", "Where: …") go before the rest, so the sign-up deadline on the
+    last line is not lost to the second half of the fee line. An emoji on a line of its own
+    ("🎄") says nothing."""
+    parts = [
+        (0 if pi == 0 and _is_detail_line(part) else 1, li, pi, part)
+        for li, line in enumerate(lines)
+        for pi, part in enumerate(p for p in _detail_parts(line) if _wordlike(p))
+    ]
+    kept = sorted(sorted(parts)[:MAX_DETAILS], key=lambda p: (p[1], p[2]))
+    return [part for *_, part in kept]
 
 
 def _reaction(text: str) -> bool:
