@@ -127,3 +127,27 @@ def test_a_long_sentence_is_cut_by_width_keeping_english_commas_spaced() -> None
     assert len(pieces) > 1 and "".join(pieces) == chinese  # cut at a comma, nothing lost
     spaced = bounded(", ".join(["Theatre 505 Columbia Street New Westminster"] * 10))
     assert len(spaced) > 1 and all(", T" in p for p in spaced)  # the space after a comma stays
+
+
+def test_a_long_announcement_is_cut_between_its_lines_so_every_line_stays_a_unit() -> None:
+    lines = ["【活动公告】冬至·古镇行"] + [
+        f"第{i}项：12月{i}日（周日）07:30 人民公园东门集合，费用128元，含往返大巴和午饭"
+        for i in range(1, 9)
+    ]
+    notice = _msg(1, 0).model_copy(update={"text": "\n".join(lines)})
+    windows = chat_windows([notice], max_tokens=120)
+    assert len(windows) > 1 and all(count_tokens(w.text) <= 120 for w in windows)
+    units = [u.text for w in windows for u in w.units]
+    assert all(line in units for line in lines[1:]), units  # none lost across a cut
+
+
+def test_options_put_to_the_group_are_no_evidence_but_a_vote_result_is() -> None:
+    from copilot.knowledge.chunking import chat_pieces
+
+    texts = [
+        "跟大家商量个事：十二月想办围炉夜，日子在12月12日和12月19日两个周六里选，大家说说意见",
+        "投票结果：围炉夜定在12月12日",
+    ]
+    chat = [_msg(i, i).model_copy(update={"text": t}) for i, t in enumerate(texts)]
+    units = [u.text for p in chat_pieces(chat, max_tokens=220) for u in p.units]
+    assert units == [texts[1]], units

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from dataclasses import replace
 from datetime import timedelta
@@ -13,6 +14,7 @@ from copilot.analytics.exchanges import (
     is_noise,
     link_questions,
 )
+from copilot.analytics.extract import is_decision
 from copilot.analytics.spam import spam_ids
 from copilot.knowledge.pieces import Piece, chunk_id, unique
 from copilot.knowledge.sections import split_document
@@ -66,10 +68,23 @@ def chat_pieces(
     return unique(pieces + chat_windows(statements, max_tokens=max_tokens))
 
 
+# Putting options to the group ("跟大家商量个事：…在12月12日和12月19日里选，大家说说意见",
+# "Thinking of the 12th or the 19th, thoughts?"), which ends on no question mark
+_ASKS_OPINION = re.compile(
+    r"商量(?:个|一下|下)?事|说说(?:意见|看法|想法)|(?:大家|各位)(?:觉得|投票|选一下|看看选)|投个票"
+    r"|征求(?:一下)?(?:意见|大家)|(?:在|从)[^。！!]{1,30}(?:里|中)(?:选|挑)"
+    r"|\b(?:what do you (?:all )?think|thoughts|which (?:do|would) you prefer|vote for)\b",
+    re.IGNORECASE,
+)
+
+
 def _proposal(text: str) -> bool:
-    """A one-line message that asks ("大家觉得12月6日周日早上怎么样？", an admin's poll): what
-    it names is not decided, so it is no evidence; the decision that follows is. A notice that
-    ends on a prompt ("【本周预告】周三 20:00 分享会…本周话题：…是什么？") announces."""
+    """A one-line message that asks ("大家觉得12月6日周日早上怎么样？", an admin's poll) or puts
+    options to the group: what it names is not decided, so it is no evidence; the decision
+    that follows is. A notice that ends on a prompt ("【本周预告】周三 20:00 分享会…本周话题：
+    …是什么？") announces, and a vote's result ("投票结果：…") is decided."""
+    if _ASKS_OPINION.search(text) and not is_decision(text):
+        return True
     return "\n" not in text.strip() and is_member_question(text)
 
 
@@ -102,11 +117,28 @@ def chat_windows(messages: list[ChatMessage], *, max_tokens: int) -> list[Piece]
 
 
 def _bounded(piece: Piece, max_tokens: int) -> list[Piece]:
-    """`piece` cut by tokens when over the budget; each part keeps the units it holds."""
+    """`piece` cut by tokens when over the budget, at line ends (an announcement's "报名：…" line
+    whole in one part, so its unit is kept); a line alone over the budget is cut inside. Each
+    part keeps the units it holds."""
     if count_tokens(piece.text) <= max_tokens:
         return [piece]
+    texts: list[str] = []
+    lines: list[str] = []
+    size = 0
+    for line in piece.text.split("\n"):
+        n = count_tokens(line) + 1  # its line break
+        if lines and size + n > max_tokens:
+            texts.append("\n".join(lines))
+            lines, size = [], 0
+        if n > max_tokens:
+            texts += split_tokens(line, max_tokens)
+            continue
+        lines.append(line)
+        size += n
+    if lines:
+        texts.append("\n".join(lines))
     parts = []
-    for text in split_tokens(piece.text, max_tokens):
+    for text in texts:
         flat = " ".join(text.split())
         units = tuple(u for u in piece.units if u.text in flat)
         parts.append(replace(piece, text=text, units=units))

@@ -169,15 +169,20 @@ def _announcement(retrieval: Retrieval, question: QuestionProfile, best: ScoredU
     scores = {s.unit: s.score for s in retrieval.evidence.units if s.chunk == best.chunk}
     chosen = {best.unit}
     open_words = set(question.content) - _tokens_of(chunk, best.unit)
-    for index in sorted(lines, key=lambda i: -scores.get(i, -1e9)):
-        if len(chosen) > ANNOUNCEMENT_LINES:
-            break
-        tokens = _tokens_of(chunk, index)
-        line = chunk.units[index].text
-        adds_shape = bool(question.shapes) and question.shaped(line)  # "时间：…", "地点：…"
-        if index not in chosen and (adds_shape or open_words & tokens):
-            chosen.add(index)
-            open_words -= tokens
+    ranked = sorted(lines, key=lambda i: -scores.get(i, -1e9))
+    # Lines with the question's own words first ("先交多少占位？" wants the 报名 line's 定金
+    # 占位), then lines that merely have the shape asked for (any line with a number).
+    for wants_words in (True, False):
+        for index in ranked:
+            if len(chosen) > ANNOUNCEMENT_LINES:
+                break
+            tokens = _tokens_of(chunk, index)
+            line = chunk.units[index].text
+            adds_shape = bool(question.shapes) and question.shaped(line)  # "时间：…", "地点：…"
+            adds = bool(open_words & tokens) if wants_words else adds_shape
+            if index not in chosen and adds:
+                chosen.add(index)
+                open_words -= tokens
     header = [] if lines[0] in chosen or not unit.lead else [unit.lead]
     return "\n".join(header + [chunk.units[i].text for i in sorted(chosen)])
 
