@@ -350,3 +350,29 @@ def test_a_sentence_listing_the_sections_is_marked_and_a_run_in_heading_is_not()
     assert marked == {
         "This page covers the basics: practice nights, clothing, gloves and tower etiquette."
     }
+
+
+def test_a_list_question_takes_the_list_whose_item_ties_with_the_best_sentence() -> None:
+    from copilot.retrieval.evidence import Evidence, ScoredUnit
+    from copilot.retrieval.results import Retrieval, RetrievedChunk
+    from copilot.retrieval.units import Unit
+    from copilot.skills.answer.offline import compose_answer
+
+    question = "申论前面那几道不是作文的题，一共分哪几种？"
+    lead = "前面那几道题统称小题，一共四种题型："
+    units = (
+        Unit("sentence", "它和前面那几道题最大的不同在于：前面的题考归纳和加工的能力。"),
+        Unit("sentence", lead),
+        *(
+            Unit("item", t, group=0, lead=lead)
+            for t in ("归纳概括", "综合分析", "提出对策", "贯彻执行")
+        ),
+    )
+    chunk = RetrievedChunk("c0", "申论.txt", "playbook", "申论", "…", 0.03, 0.6, 3.0, units=units)
+    # The comparison sentence wins by a hair over an item of the list the question asks for.
+    scored = [ScoredUnit(0, 0, 5.51, {}), ScoredUnit(0, 4, 5.47, {}), ScoredUnit(0, 1, 5.2, {})]
+    retrieval = Retrieval(
+        question, [chunk], 0.5, Evidence(scored, {}), read_question(question), True
+    )
+    answer = compose_answer(retrieval, "zh")[0].text
+    assert all(t in answer for t in ("归纳概括", "综合分析", "提出对策", "贯彻执行")), answer

@@ -19,6 +19,7 @@ from copilot.retrieval.units import Unit, announces_list
 from copilot.text import detect_language
 
 LIST_SLACK = 1.5  # a list competes when its best item scores within this of the best unit
+LIST_TIE = 0.5  # a list question's item this close to a best sentence is as good an answer
 LIST_MAX_CHARS = {"zh": 640, "en": 1000}
 LIST_ITEM_CHARS = 80
 MIN_NAMED_LEAD = 2  # shorter titles occur in sentences by chance
@@ -65,8 +66,16 @@ def list_answer(
     names = heading_item or (question.wants_list and unit.kind == "sentence")
     named = _named(lists, chunk, unit) if names else []
     # A sentence that neither introduces nor names a list stays the answer: a list merely
-    # scoring near it answers another question more often than this one.
-    if not (introduces or named or (unit.kind == "item" and question.wants_list)):
+    # scoring near it answers another question more often than this one; unless the question
+    # asks for a list and an item of the sentence's own passage scores about as well (a tie,
+    # not a runner-up from another page).
+    tied_item = question.wants_list and any(
+        s.score >= best.score - LIST_TIE
+        and s.chunk == best.chunk
+        and chunk.units[s.unit].kind == "item"
+        for s in retrieval.evidence.units[1:]
+    )
+    if not (introduces or named or tied_item or (unit.kind == "item" and question.wants_list)):
         return None
     for scored in retrieval.evidence.units:
         item = retrieval.chunks[scored.chunk].units[scored.unit]
