@@ -39,7 +39,7 @@ _NOT_A_SENSE = re.compile(
     re.IGNORECASE,
 )
 _EN_WORD = re.compile(r"[a-z]+")
-_FORMAT = 3  # bump when the built word lists change
+_FORMAT = 4  # bump when the built word lists change
 
 _lock = threading.Lock()
 _cache_dir: str | None = None
@@ -155,10 +155,38 @@ def _build() -> Lexicon:
                 for word in words:
                     _keep(en_to_zh[word], simplified, size)
                     _keep(zh_to_en[simplified], word, size)
-    return Lexicon(
+    lexicon = Lexicon(
         {w: " ".join(_closest_first(zh)) for w, zh in en_to_zh.items()},
         {zh: " ".join(_closest_first(en)) for zh, en in zh_to_en.items()},
     )
+    _with_community_words(lexicon.en_to_zh, lexicon.zh_to_en)
+    return lexicon
+
+
+# Words of community life the dictionary lacks ("meetup" has no entry), closest first.
+COMMUNITY_WORDS = {
+    "meetup": ("聚会", "见面会"),
+    "hangout": ("聚会",),
+    "signup": ("报名", "接龙"),
+    "checkin": ("打卡", "签到"),
+    "onboarding": ("入群", "新人"),
+    "webinar": ("直播", "讲座"),
+    "rsvp": ("报名", "接龙"),
+    "waitlist": ("候补",),
+    "admin": ("管理员", "群主"),
+    "mod": ("管理员", "版主"),
+    "playtest": ("试玩", "内测"),
+    "photowalk": ("外拍", "扫街"),
+    "groupbuy": ("团购",),
+}
+
+
+def _with_community_words(en_to_zh: dict[str, str], zh_to_en: dict[str, str]) -> None:
+    for word, chinese in COMMUNITY_WORDS.items():
+        en_to_zh[word] = " ".join(dict.fromkeys([*chinese, *en_to_zh.get(word, "").split()]))
+        for zh in chinese:
+            known = zh_to_en.get(zh, "").split()
+            zh_to_en[zh] = " ".join(dict.fromkeys([*known, word]))
 
 
 def _keep(senses: dict[str, int], word: str, gloss_words: int) -> None:

@@ -21,7 +21,12 @@ _WEEKDAYS_ZH_SHORT = "一二三四五六日"
 
 _ZH_DATE = re.compile(
     r"(?:(?P<year>\d{4})\s*年\s*)?(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*[日号]"
-    r"(?:\s*[（(]\s*(?:周|星期|礼拜)(?P<weekday>[一二三四五六日天])\s*[）)])?"
+    r"(?:\s*[（(]\s*(?:周|星期|礼拜)?(?P<weekday>[一二三四五六日天])\s*[）)])?"
+)
+# "12/12（六）": a calendar's day, month first. Only with its weekday: "1/3" alone is a share.
+_SLASH_DATE = re.compile(
+    r"(?<![\d/])(?P<month>1[0-2]|0?[1-9])/(?P<day>3[01]|[12]\d|0?[1-9])(?![\d/])"
+    r"\s*[（(]\s*(?:周|星期|礼拜)?(?P<weekday>[一二三四五六日天])\s*[）)]"
 )
 # "周三", "每周日"; not "每周一次" / "两周三次课" (how often), nor "三周" (a count of weeks)
 _ZH_WEEKDAY = re.compile(
@@ -75,7 +80,7 @@ def figures_in_english(text: str) -> str:
 
     def date(m: re.Match[str]) -> str:
         shown = f"{int(m['day'])} {MONTH_NAMES[int(m['month']) - 1]}"
-        if m["year"]:
+        if m.re.groupindex.get("year") and m["year"]:
             shown += f" {m['year']}"
         if m["weekday"]:
             shown = f"{WEEKDAY_NAMES[_WEEKDAYS_ZH[m['weekday']]]} {shown}"
@@ -85,7 +90,7 @@ def figures_in_english(text: str) -> str:
         name = WEEKDAY_NAMES[_WEEKDAYS_ZH[m["weekday"]]]
         return f" every {name} " if m["every"] else f" {name} "
 
-    text = _ZH_DATE.sub(date, text)
+    text = _SLASH_DATE.sub(date, _ZH_DATE.sub(date, text))
     text = _ZH_WEEKDAY.sub(weekday, text)
     text = _ZH_MONEY.sub(lambda m: f" {m['amount']} yuan ", text)
     text = _ZH_PEOPLE.sub(lambda m: f" {m['count']} people ", text)

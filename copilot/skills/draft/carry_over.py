@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from copilot.skills.figures import dates_in_chinese, figures_in_english
-from copilot.text import to_simplified
+from copilot.text import in_script_of, to_simplified
 
 # Labels of a notice's detail lines, simplified Chinese -> English. Longest first when matched.
 _ZH_EN_LABELS = {
@@ -29,6 +29,7 @@ _ZH_EN_LABELS = {
     "地址": "Address",
     "场地": "Venue",
     "集合": "Meeting point",
+    "路线": "Route",
     "费用": "Fee",
     "价格": "Price",
     "收费": "Fee",
@@ -93,6 +94,7 @@ _NAMES_AS_WRITTEN = {
     "Address",
     "Venue",
     "Meeting point",
+    "Route",
     "Teacher",
     "Speaker",
     "Host",
@@ -109,6 +111,11 @@ def carry_over(line: str, language: str) -> str | None:
     """`line` of a notice rendered for a post in `language` ("en", else Chinese), or None when
     it is not a detail line the post can carry."""
     found = _LABELLED.match(line.strip())
+    if language == "en" and (found is None or _OPENS_WITH_DAY.match(line)):
+        price = _BARE_PRICE.match(line)
+        if price:  # "HK$50。" after the notice's sentence
+            return f"Fee: {price['price']}"
+        return _calendar_day(line) or _day_in_prose(line)
     if found is None:
         return None
     if language == "en":
@@ -120,9 +127,60 @@ def carry_over(line: str, language: str) -> str | None:
             # "Fee: members 220 yuan; 每人可烧2件…": the clauses the post can say in English
             said = [c for c in value.split("; ") if len(_CJK.findall(c)) <= MAX_UNTRANSLATED]
             value = "; ".join(said)
-        return f"{label}: {value}" if value else None
+        # a name kept as written stays in the notice's script: "捷運龍山寺站", not "捷运…"
+        return in_script_of(line, f"{label}: {value}") if value else None
     label = _EN_ZH_LABELS.get(found["label"].strip("·•-* ").lower())
     return f"{label}：{_value_in_chinese(found['value'])}" if label else None
+
+
+# "12/12（六）15:00  十二月外拍「萬華老街」", "11月9日（一）下午3点 …": a calendar entry's day
+_OPENS_WITH_DAY = re.compile(r"^\s*(?:\d{1,2}/\d{1,2}\s*[（(]|\d{1,2}\s*月\s*\d{1,2}\s*[日号])")
+_CLOCK = re.compile(
+    r"^\s*(?:\d{1,2}:\d{2}(?:\s*[–—~-]\s*\d{1,2}:\d{2})?|\d{1,2}(?::\d{2})?\s*[ap]m)"
+)
+
+
+def _calendar_day(line: str) -> str | None:
+    """ "When: Saturday 12 December, 15:00" for a line that opens with its day (and time); the
+    event's Chinese name after it is the post's title already."""
+    if not _OPENS_WITH_DAY.match(line):
+        return None
+    english = figures_in_english(to_simplified(line)).strip()
+    day = re.match(r"(?:[A-Z][a-z]+ )?\d{1,2} [A-Z][a-z]+(?: \d{4})?", english)
+    if day is None:
+        return None
+    clock = _CLOCK.match(english[day.end() :].lstrip(" ,"))
+    label = "Sign-up closes" if re.search(r"截止|报名", to_simplified(line)) else "When"
+    return f"{label}: {day.group()}" + (f", {clock.group().strip()}" if clock else "")
+
+
+_BARE_PRICE = re.compile(
+    r"^\s*(?P<price>(?:HK|NT|US|S|A|C)?\$\s?\d[\d,.]*|[¥￥]\s?\d[\d,.]*)\s*[。.！!]?\s*$"
+)
+# "…下個月聚會：11月9日（一）下午 3 點，鰂魚涌…": the day a line of prose gives, after a colon
+_DAY_AFTER_COLON = re.compile(
+    r"[：:]\s*(?=\d{1,2}\s*月\s*\d{1,2}\s*[日号]|\d{1,2}/\d{1,2}\s*[（(])"
+)
+
+
+def _day_in_prose(line: str) -> str | None:
+    """ "When: Monday 9 November, 3 pm" for a sentence that announces its day after a colon."""
+    found = _DAY_AFTER_COLON.search(line)
+    if found is None:
+        return None
+    when = _calendar_day(line[found.end() :])
+    clauses = re.split(r"[，,；;。]", line[found.end() :])
+    where = clauses[1].strip() if when and len(clauses) > 1 else ""
+    # the clause after the day names the place when it is a place's name: "鰂魚涌 Quarry Bay
+    # Roasters（Winnie 間舖）"; a sentence ("主題：…") is not one
+    if where and len(where) <= 40 and not _LABELLED.match(where) and _NAMED_PLACE.search(where):
+        return in_script_of(where, f"{when}\nWhere: {_value_in_english(where)}")
+    return when
+
+
+_NAMED_PLACE = re.compile(
+    r"[A-Z][\w'&]*(?:\s+[A-Z][\w'&]*)+|[\u4e00-\u9fff](?:店|馆|館|室|楼|樓|站|公园|公園|广场|廣場|中心|大厦|大廈)"
+)
 
 
 def _value_in_english(value: str) -> str:

@@ -20,6 +20,7 @@ from copilot.analytics.extract import find_place
 from copilot.analytics.spam import spam_ids
 from copilot.embeddings import Embedder
 from copilot.models import ChatMessage
+from copilot.retrieval.lexicon import load_lexicon
 from copilot.retrieval.results import RetrievedChunk
 from copilot.text import (
     fold_chinese,
@@ -183,10 +184,24 @@ def months_named(text: str) -> set[int]:
     return months
 
 
-def event_words(topic: str, community_name: str = "") -> set[str]:
+def event_words(topic: str, community_name: str = "", notices: Sequence[Notice] = ()) -> set[str]:
     """The words of a topic that name the event: not its date, not the kind of post, not
-    the community's own name ('毛孩子' in every notice of 成都毛孩子同城会)."""
-    return set(_ordered_event_words(topic, community_name))
+    the community's own name ('毛孩子' in every notice of 成都毛孩子同城会). With the
+    community's `notices`, an English word none of them writes is looked for by its Chinese
+    translation ("November meetup" → 聚会 in "下個月聚會：11月9日…")."""
+    words = _ordered_event_words(topic, community_name)
+    if not notices or not any(w.isascii() for w in words):
+        return set(words)
+    written = fold_chinese("\n".join(n.text for n in notices))
+    lexicon = load_lexicon()
+    out = set()
+    for word in words:
+        if not word.isascii() or _names((word,), written):
+            out.add(word)
+            continue
+        found = [t for t in lexicon.translations(word) if len(t) >= 2 and t in written]
+        out.add(found[0] if found else word)
+    return out
 
 
 def _ordered_event_words(topic: str, community_name: str = "") -> list[str]:
@@ -335,7 +350,7 @@ def event_lines(
     (a chat reminder names the day, the playbook section gives the time and place) or from
     the other `sections` of its document; each line with the notice it comes from, for its
     citation."""
-    wanted = event_words(topic, name)
+    wanted = event_words(topic, name, [*notices, *sections])
     topic_days = calendar_days(topic)
     topic_weekdays = weekdays_named(topic)
     lines = [(line, best) for line in notice_lines(best, wanted, topic_days)]
@@ -438,12 +453,23 @@ def notice_lines(
     items = [ln for ln in notice.lines if _is_item(ln) and "date" in slots_of(ln)]
     named = [raw for raw in items if wanted and _names(wanted, raw)]
     several = len(items) >= 2 and 0 < len(named) < len(items)  # a list of the week's events
+    # A calendar (lines that open with their own day, each day's 集合/路线 lines below it), or
+    # a passage without the topic's day: the lines under another day are that day's event.
+    opened = {frozenset(calendar_days(ln[:24])) for ln in notice.lines} - {frozenset()}
+    entries = len(opened) >= CALENDAR_ENTRIES or not calendar_days(notice.text) & set(days)
+    another_entry = own_entry = False
     for raw in notice.lines:
         if raw.rstrip().endswith((":", "：")) or raw.count("\t") >= 2:
             continue  # an intro ("Okay, it's decided:") or table rows glued together
         if several and _is_item(raw) and raw not in named:
             continue  # another event's item ("• Fusion 360 early bird ends March 25")
         if days and _another_days_event(raw, days):
+            another_entry, own_entry = entries, False
+            continue
+        if calendar_days(raw[:24]) and not closes(raw):
+            another_entry = False
+            own_entry = entries and bool(calendar_days(raw[:24]) & set(days))
+        if another_entry:
             continue
         pieces = [raw] if len(raw) <= 60 else _clauses(raw)
         for piece in pieces:
@@ -453,7 +479,8 @@ def notice_lines(
             if len(line) <= 4 and not any(ch.isdigit() for ch in line):
                 continue  # a bare section name in an outline ('费用'): no detail
             if (len(notice.lines) > 3 or len(pieces) > 1) and not (
-                slots_of(line)
+                own_entry
+                or slots_of(line)
                 or any(w in fold_chinese(line) for w in wanted)
                 or (notice.kind == "chat" and _LABELLED_LINE.match(line))
             ):
@@ -466,6 +493,7 @@ def notice_lines(
     return out
 
 
+CALENDAR_ENTRIES = 3  # lines that open with their own day: a calendar, each day's lines below it
 _HAN_GAP = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 
 
@@ -492,7 +520,7 @@ def best_notice(
     community_name: str = "",
 ) -> Notice | None:
     """The notice of the event the topic names, or None when no notice clearly names it."""
-    wanted = event_words(topic, community_name)
+    wanted = event_words(topic, community_name, notices)
     if not wanted or not notices:
         return None
     head = event_head(topic)

@@ -56,6 +56,7 @@ from copilot.skills.draft.offline import (
     select_facts,
 )
 from copilot.skills.draft.slots import extract_details
+from copilot.skills.draft.subject import post_subject, stated_language
 from copilot.skills.fallback import llm_else_offline, llm_provenance
 from copilot.skills.grounding import (
     citation,
@@ -99,6 +100,7 @@ class DraftRequest:
     tone: str
     language: str
     variants: int
+    asked: str = ""  # the topic as the operator typed it: the LLM reads its instructions too
 
 
 class _LlmDraft(BaseModel):
@@ -135,14 +137,15 @@ def make_request(
         )
     if tone is not None and tone not in T.TONES:
         raise InputError(f"unknown tone {tone!r}; choose one of: {', '.join(T.TONES)}")
-    language = language or profile.language
+    language = language or stated_language(topic) or profile.language
     if language not in LANGUAGES:
         raise InputError(
             f"unsupported language {language!r}; choose one of: {', '.join(LANGUAGES)}"
         )
     if not 1 <= variants <= MAX_VARIANTS:
         raise InputError(f"variants must be between 1 and {MAX_VARIANTS}, not {variants}")
-    return DraftRequest(normalized, topic, rule, tone or tone_of(profile.voice), language, variants)
+    tone = tone or tone_of(profile.voice)
+    return DraftRequest(normalized, post_subject(topic), rule, tone, language, variants, topic)
 
 
 def tone_of(voice: str) -> str:
@@ -188,7 +191,7 @@ def write_draft(
         passages = pack(chunks, ports.settings.context_token_budget)
         messages = template.render(
             kind=request.kind.replace("_", " "),
-            topic=request.topic,
+            topic=request.asked or request.topic,
             tone=request.tone,
             language=LANGUAGE_NAMES[request.language],
             variants=str(request.variants),
@@ -248,8 +251,8 @@ def find_event(
         sections = section_notices(best, [*chunks, *(c for c in more if c.chunk_id not in seen)])
     foreign = _other_language("\n".join(best.lines), language)
     for line, notice in event_lines(best, notices, topic, profile.name, sections):
-        if foreign and _other_language(line, language):  # a Chinese notice, an English post
-            line = carry_over(line, language) or ""
+        if foreign:  # a Chinese notice, an English post: what it says in figures and names
+            line = carry_over(line, language) or ("" if _other_language(line, language) else line)
         elif _other_language(line, language):
             continue  # an English note in a Chinese notice
         if not line or banned_words_in(line, profile):
