@@ -64,7 +64,8 @@ _STATED = (
     (
         "en",
         re.compile(
-            r"^\s*english\s+(?:post|version)|\bin english\b|english[- ]speaking|给英文|说英文的|英文版|用英文|英語版|英语版",
+            r"^\s*english\s+(?:post|version)|\bin english\b|english[- ]speaking"
+            r"|给英文|说英文的|英文版|用英文|英語版|英语版",
             re.I,
         ),
     ),
