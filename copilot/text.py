@@ -335,7 +335,7 @@ _ZH_QUESTION_WORDS = re.compile(
 # / "十几个人" / "我把几个挪了" use 几 (the lookbehind in _ZH_QUESTION_WORDS), as "我们几个" /
 # "最后几天" do, and "再看位置怎么移动" / "我知道怎么走" tell how.
 _ZH_INDEFINITE = re.compile(
-    r"(?:有)?(?:什么|谁|哪里?)[^?。！!，,]{0,10}?[都也](?:可以|行|能|好|不|没)|(?:什么|谁|哪里|哪儿)都"
+    r"(?:有)?(?:什么|谁|哪里?)[^?。！!，,]{0,10}?[都也](?:可以|行|能|好|不|没)|(?:什么|谁|哪里|哪儿|哪)都"
     # "大家填一下想买什么", "跟我说下要几份": a request to tell, asking nobody in the chat
     r"|(?:填|写|报|说|讲|告诉我)(?:一下|下)[^?。！!，,]{0,6}?(?:什么|哪些|哪个|多少|几)"
     # "只收城市、行业、是否冻结招聘五项": one item of a list, what a form asks, not the chat

@@ -185,3 +185,24 @@ def test_a_question_about_when_we_meet_still_asks() -> None:
         assert is_question(asks), asks
     for says in ("我们几个考教编的可以拉个小群", "国考前最后几天了，有点慌", "再看位置怎么移动"):
         assert not is_question(says), says
+
+
+def test_a_late_reply_answers_its_question_and_the_same_question_of_an_asker_it_names() -> None:
+    rows = chat(
+        (0, "小周", "沙龙费用能开发票吗？公司能报销的话我想拉同事一起去"),
+        (5, "阿峰", "早"),
+        (720, "Ella", "+1，也想问沙龙能不能开票，我们财务说没发票不给报"),
+        (900, "木子", "周末有人去爬山吗？"),
+        (2 * 24 * 60, "老陈", "@小周 @Ella 问过场地了，可以开电子普票，签到时写抬头和税号"),
+    )
+    rows[-1] = rows[-1].model_copy(update={"reply_to": "m0"})  # a reply, two days on
+    got = {e.question.text: e.answered for e in link_questions(rows, admins={"老陈"})}
+    assert got == {
+        "沙龙费用能开发票吗？公司能报销的话我想拉同事一起去": True,
+        "+1，也想问沙龙能不能开票，我们财务说没发票不给报": True,  # named, asked the same
+        "周末有人去爬山吗？": False,  # neither named nor on the same thing
+    }
+
+
+def test_wherever_is_no_question() -> None:
+    assert answered([(0, "阿峰", "支持！你经验这么全，去哪都吃香")]) == {}

@@ -4,7 +4,7 @@ One definition shared by ingestion (an answered question becomes a cited exchang
 one is no evidence at all), summaries (answered vs open questions), health (unanswered counts)
 and the question queue. A question's answer is, in this order of trust:
 
-1. an explicit reply to it, or a reply in the thread it opened;
+1. an explicit reply to it, or a reply in the thread it opened, within `REPLY_WITHIN`;
 2. within `NEARBY_WINDOW` in the same channel and thread: an admin's message, or one that
    @-mentions the asker (unless a member's on-topic answer, rule 3, came before an admin's
    message that shares nothing with the question);
@@ -53,6 +53,7 @@ CONTINUATION = timedelta(minutes=3)
 MAX_ANSWER_MESSAGES = 3
 QUIET_WINDOW = timedelta(hours=6)
 ADDRESSED_WINDOW = timedelta(hours=24)
+REPLY_WITHIN = timedelta(days=14)  # an explicit reply answers, even a week on
 
 _SAME_ASK = (  # someone else asking the same: the question is open, not answered
     r"同问|同求|\+1|加一|我也(?:想|是|要|不知道|不清楚|想知道|在找)|求\S{0,4}|蹲一个|蹲|mark|码住|顶"
@@ -244,7 +245,34 @@ def link_questions(
             exchanges.append(Exchange(message))
             continue
         exchanges.append(Exchange(message, tuple(_continued(index, first))))
-    return exchanges
+    return _answered_together(exchanges)
+
+
+def _answered_together(exchanges: list[Exchange]) -> list[Exchange]:
+    """ "@小周 @Ella 问过了，可以开…", a reply to 小周's "能开发票吗？", answers Ella's "+1，也想问
+    能不能开票" asked in between: a reply that @-mentions another asker answers their open
+    question when it shares a word with the one replied to, however late the reply came."""
+    replied = {
+        ex.question.id: ex
+        for ex in exchanges
+        if ex.answers and ex.answers[0].reply_to == ex.question.id
+    }
+    out = []
+    for ex in exchanges:
+        if not ex.answered:
+            q = ex.question
+            words = _singulars(_content_words(q.text))
+            for first in replied.values():
+                answer = first.answers[0]
+                if (
+                    first.question.ts <= q.ts < answer.ts
+                    and addresses(answer.text, q.author)
+                    and words & _singulars(_content_words(first.question.text))
+                ):
+                    ex = Exchange(q, first.answers)
+                    break
+        out.append(ex)
+    return out
 
 
 def _answers_shape(question: str, text: str, common: Collection[str] = ()) -> bool:
@@ -340,7 +368,8 @@ def _first_answer(
 ) -> ChatMessage | None:
     direct = [  # a reply without a question mark answers, even "多放几个水碗" (几个: not asking)
         m
-        for m in index.responses(q, window=timedelta(0))  # replies and thread replies only
+        # replies and thread replies only, however late ("抱歉回晚了" two days on)
+        for m in index.responses(q, within=REPLY_WITHIN, window=timedelta(0))
         if not is_noise(m.text) and "?" not in fold_chinese(m.text)
     ]
     if direct:
