@@ -206,3 +206,41 @@ def test_a_late_reply_answers_its_question_and_the_same_question_of_an_asker_it_
 
 def test_wherever_is_no_question() -> None:
     assert answered([(0, "阿峰", "支持！你经验这么全，去哪都吃香")]) == {}
+
+
+def test_an_admin_answers_the_member_they_name_or_the_question_just_before() -> None:
+    got = answered(
+        [
+            (0, "老周", "工作坊那边好停车吗？我可能开车过去"),
+            (5, "团团", "168块是包括材料的吗？"),
+            (7, "麦子", "@团团 含材料的，当天做的都可以带走"),  # to 团团, not to 老周
+            (15, "小熊", "不在杭州的同学以后会有线上版吗？"),
+            (19, "老陈", "先把这一场办好，线上版后面看情况"),  # answers 小熊, just before
+        ],
+        admins={"麦子", "老陈"},
+    )
+    assert got == {
+        "工作坊那边好停车吗？我可能开车过去": False,
+        "168块是包括材料的吗？": True,
+        "不在杭州的同学以后会有线上版吗？": True,
+    }
+
+
+def test_an_admin_on_the_question_half_an_hour_on_between_check_ins() -> None:
+    check_ins = [(t, f"学员{t}", f"#打卡 第{t}天 今天烤了恰巴塔") for t in (2, 10, 20, 24)]
+    question = (0, "云朵", "昆明海拔高，面团发得特别快，酵母要不要减？")
+    admin = (31, "阿糖", "要减的，高海拔酵母减20%左右，发酵看面团状态")
+    assert answered([question, *check_ins, admin], admins={"阿糖"}) == {question[2]: True}
+    unrelated = (31, "阿糖", "团购名单核对完了，有3位同学地址没填")
+    assert answered([question, *check_ins, unrelated], admins={"阿糖"}) == {question[2]: False}
+
+
+def test_the_asker_thanking_at_the_end_of_a_reply_closes_the_question() -> None:
+    rows = [
+        (0, "Emily", "Quick question: does the shop ship flour to Singapore?"),
+        (31, "麦子", "Sorry Emily，小铺目前只发中国大陆地区，海外暂时发不了"),
+        (32, "Emily", "Ok, I'll buy locally then. Thanks!"),
+    ]
+    assert answered(rows) == {rows[0][2]: True}
+    still = (32, "Emily", "Ok, but it still does not work, thanks")
+    assert answered([*rows[:2], still]) == {rows[0][2]: False}

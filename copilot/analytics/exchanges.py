@@ -7,14 +7,21 @@ and the question queue. A question's answer is, in this order of trust:
 1. an explicit reply to it, or a reply in the thread it opened, within `REPLY_WITHIN`;
 2. within `NEARBY_WINDOW` in the same channel and thread: an admin's message, or one that
    @-mentions the asker (unless a member's on-topic answer, rule 3, came before an admin's
-   message that shares nothing with the question);
+   message that shares nothing with the question; an admin's message @-mentioning someone
+   else, or one after another member's question that does not speak to this one, answers
+   that other member);
 3. within `NEXT_WINDOW`: one of the next `NEXT_MESSAGES` messages by someone else that shares a
    content word with the question or has the shape of the answer it wants (a time for "几点",
    a number for "多少", a place for "在哪");
 4. within `QUIET_WINDOW`: the very next message in the channel and thread by someone else, when
    it shares a content word with the question (a quiet channel answered hours later);
-5. within `ADDRESSED_WINDOW`: a message addressed to the asker that shares a word with the
-   question ("@Ingrid sorry for the slow reply — …"), whatever was said in between.
+5. within `ADMIN_WINDOW`: an admin's message said to nobody else that shares two words of
+   the question the chat does not use everywhere, between the members' check-ins;
+6. within `ADDRESSED_WINDOW`: a message addressed to the asker that shares a word with the
+   question ("@Ingrid sorry for the slow reply — …"), whatever was said in between;
+7. a late reply to one question that @-mentions the asker of the same question asked since.
+
+A message the asker thanks someone for right after ("…, thanks!") answers too.
 
 Candidates that are questions themselves, echoes ("同问", "+1", "me too"), stickers and media,
 spam and prompt injection never answer. The answerer's next messages within a few minutes
@@ -36,6 +43,7 @@ from copilot.analytics.conversation import (
     addresses,
     flow,
     member_key,
+    mentions,
     names,
     replies_elsewhere,
 )
@@ -53,7 +61,9 @@ CONTINUATION = timedelta(minutes=3)
 MAX_ANSWER_MESSAGES = 3
 QUIET_WINDOW = timedelta(hours=6)
 ADDRESSED_WINDOW = timedelta(hours=24)
-REPLY_WITHIN = timedelta(days=14)  # an explicit reply answers, even a week on
+REPLY_WITHIN = timedelta(days=14)
+ADMIN_WINDOW = timedelta(hours=2)
+ADMIN_SHARED = 2  # an explicit reply answers, even a week on
 
 _SAME_ASK = (  # someone else asking the same: the question is open, not answered
     r"同问|同求|\+1|加一|我也(?:想|是|要|不知道|不清楚|想知道|在找)|求\S{0,4}|蹲一个|蹲|mark|码住|顶"
@@ -395,7 +405,13 @@ def _first_answer(
         ),
         None,
     )
+    asked_since = False  # another member asked something after q
     for m in later:
+        if index.roles.is_admin(m) and _to_someone_else(m, q):
+            continue  # "@团团 含材料的…": the admin answers another member's question
+        if asked_since and not _speaks_to(q, m, common):
+            continue  # "线上版后面看情况" answers the question asked just before it
+        asked_since = asked_since or (not index.roles.is_admin(m) and is_member_question(m.text))
         if _says_to(m) and (index.roles.is_admin(m) or addresses(m.text, q.author)):
             if (
                 on_topic is not None
@@ -410,7 +426,40 @@ def _first_answer(
         return on_topic
     if not late_answers:
         return None
-    return _quiet_answer(index, q, common) or _addressed_later(index, q)
+    return (
+        _quiet_answer(index, q, common)
+        or _admin_on_topic(index, q, common)
+        or _addressed_later(index, q)
+    )
+
+
+_AT = re.compile(r"[@＠]")
+
+
+def _to_someone_else(m: ChatMessage, q: ChatMessage) -> bool:
+    """`m` @-mentions someone, not the asker of `q`."""
+    return bool(_AT.search(m.text)) and not mentions(m.text, q.author)
+
+
+def _admin_on_topic(
+    index: ConversationIndex, q: ChatMessage, common: Collection[str] = ()
+) -> ChatMessage | None:
+    """An admin checking the group half an hour on answers between the members' check-ins
+    ("要减的，高海拔酵母减20%左右" to "海拔高，面团发得快，酵母要不要减？"): within
+    `ADMIN_WINDOW`, an admin's telling message in the question's flow, said to nobody else,
+    that shares two words of the question the chat does not use everywhere (one is too weak:
+    the next announcement names the book club too)."""
+    words = {w for w in _singulars(_content_words(q.text)) - set(common) if not is_time_word(w)}
+    if len(words) < ADMIN_SHARED:
+        return None
+    for m in index.following(q, ADMIN_WINDOW):
+        if m.ts < q.ts or flow(m) != flow(q) or not index.roles.is_admin(m):
+            continue
+        if member_key(m) == member_key(q) or _to_someone_else(m, q) or not _usable(m):
+            continue
+        if len(words & _singulars(_content_words(m.text))) >= ADMIN_SHARED:
+            return m
+    return None
 
 
 def _addressed_later(index: ConversationIndex, q: ChatMessage) -> ChatMessage | None:
@@ -533,8 +582,18 @@ def _thanked(index: ConversationIndex, m: ChatMessage, q: ChatMessage) -> bool:
             continue
         if member_key(after) != member_key(q):
             return False
-        return bool(_THANKS.match(fold_chinese(after.text).strip()))
+        said = fold_chinese(after.text).strip()
+        return bool(_THANKS.match(said) or _THANKS_LAST.search(said))
     return False
+
+
+# "Ok, I'll buy locally then. Thanks!": a short message that ends thanking, not one that
+# still fails ("still broken, thanks"), nor another question.
+_THANKS_LAST = re.compile(
+    r"^(?!.*(?:不行|还是|没用|\bstill\b|\bnot\b|n't work|[?？])).{0,60}"
+    r"(?:谢谢|多谢|感谢|thanks|thank you|thx)[!！.。~～\s]*$",
+    re.IGNORECASE,
+)
 
 
 def _content_words(text: str) -> set[str]:
