@@ -101,3 +101,15 @@ def test_a_long_chat_notice_keeps_its_labelled_lines() -> None:
     )
     lines = notice_lines(notice, {"血染", "钟楼"})
     assert "说书人：店员小鱼" in lines and "大家加油哈哈" not in lines
+
+
+def test_a_punctuated_notice_line_keeps_its_address_whole() -> None:
+    from copilot.skills.draft.notices import Notice, notice_lines
+
+    line = (
+        "法棍整形线下工作坊：12月5日（周六）14:00-17:30，地点 杭州市拱墅区丽水路66号 "
+        "麦香烘焙工作室2楼，每人168元（含材料），限12人，11月28日截止"
+    )
+    notice = Notice(lines=(line,), source="chat", kind="chat")
+    [kept] = notice_lines(notice, {"法棍", "工作坊"})
+    assert "丽水路66号 麦香烘焙工作室2楼" in kept  # the spaces of an address cut no clause

@@ -494,6 +494,7 @@ def notice_lines(
 
 
 CALENDAR_ENTRIES = 3  # lines that open with their own day: a calendar, each day's lines below it
+_COMMA = re.compile(r"[，,、；;]")
 _HAN_GAP = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 
 
@@ -501,7 +502,8 @@ def _clauses(text: str) -> list[str]:
     """Sentences of a long line; a voice-to-text paragraph with no punctuation ("早上六点半在
     春茧南门集合 六点四十准时出发 …") is cut at the spaces between its Chinese clauses."""
     pieces = split_sentences(text)
-    if len(pieces) == 1 and len(text) > 60 and _HAN_GAP.search(text):
+    # (a line with commas is punctuated: "地点 杭州市…66号 麦香工作室2楼" is one address)
+    if len(pieces) == 1 and len(text) > 60 and _HAN_GAP.search(text) and not _COMMA.search(text):
         return [p for p in _HAN_GAP.split(text) if p.strip()]
     return pieces
 
