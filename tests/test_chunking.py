@@ -151,3 +151,16 @@ def test_options_put_to_the_group_are_no_evidence_but_a_vote_result_is() -> None
     chat = [_msg(i, i).model_copy(update={"text": t}) for i, t in enumerate(texts)]
     units = [u.text for p in chat_pieces(chat, max_tokens=220) for u in p.units]
     assert units == [texts[1]], units
+
+
+def test_a_signup_list_under_a_bare_title_is_no_evidence_but_one_with_details_is() -> None:
+    from copilot.knowledge.chunking import chat_pieces
+
+    texts = [
+        "#接龙 12月5日法棍线下工作坊\n1. 宁波-小满\n2. 杭州-小鱼",  # names, and the event's name
+        "#接龙 围炉煮茶夜\n时间：12月12日 19:00\n地点：茶室二楼\n1. 青禾",
+    ]
+    chat = [_msg(i, i * 60).model_copy(update={"text": t}) for i, t in enumerate(texts)]
+    units = " ".join(u.text for p in chat_pieces(chat, max_tokens=220) for u in p.units)
+    assert "法棍" not in units and "小满" not in units
+    assert "茶室二楼" in units

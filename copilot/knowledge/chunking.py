@@ -11,6 +11,7 @@ from copilot.analytics.exchanges import (
     Exchange,
     defers,
     is_member_question,
+    is_signup_chain,
     is_noise,
     link_questions,
 )
@@ -63,6 +64,7 @@ def chat_pieces(
         and not is_noise(m.text)
         and not looks_like_injection(m.text)
         and not _proposal(m.text)
+        and not _bare_chain(m.text)
     ]
     pieces = [_exchange_piece(e) for e in quoted]
     return unique(pieces + chat_windows(statements, max_tokens=max_tokens))
@@ -76,6 +78,19 @@ _ASKS_OPINION = re.compile(
     r"|\b(?:what do you (?:all )?think|thoughts|which (?:do|would) you prefer|vote for)\b",
     re.IGNORECASE,
 )
+
+
+_CHAIN_ENTRY = re.compile(r"^\s*\d{1,3}\s*[.、．)]")
+
+
+def _bare_chain(text: str) -> bool:
+    """A 接龙 list under a one-line title ("#接龙 12月5日法棍线下工作坊 / 1. 小满 / 2. 小鱼"):
+    it names who signed up, and its title would answer "when, where, how much?" with the
+    event's name; the notice says the rest. A chain whose head states the details stays."""
+    if not is_signup_chain(text):
+        return False
+    head = [ln for ln in text.strip().splitlines()[1:] if ln.strip()]
+    return all(_CHAIN_ENTRY.match(ln) for ln in head)
 
 
 def _proposal(text: str) -> bool:
