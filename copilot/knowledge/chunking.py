@@ -11,8 +11,8 @@ from copilot.analytics.exchanges import (
     Exchange,
     defers,
     is_member_question,
-    is_signup_chain,
     is_noise,
+    is_signup_chain,
     link_questions,
 )
 from copilot.analytics.extract import is_decision
