@@ -242,5 +242,8 @@ def test_the_asker_thanking_at_the_end_of_a_reply_closes_the_question() -> None:
         (32, "Emily", "Ok, I'll buy locally then. Thanks!"),
     ]
     assert answered(rows) == {rows[0][2]: True}
+    # strong enough to quote as the answer: the exchange is evidence, not only counted
+    [strict] = link_questions(chat(*rows), late_answers=False)
+    assert [a.text for a in strict.answers] == [rows[1][2]]
     still = (32, "Emily", "Ok, but it still does not work, thanks")
     assert answered([*rows[:2], still]) == {rows[0][2]: False}

@@ -424,6 +424,8 @@ def _first_answer(
                 return m
     if on_topic is not None:
         return on_topic
+    if thanked := _thanked_turn(index, q):
+        return thanked
     if not late_answers:
         return None
     return (
@@ -555,6 +557,18 @@ def _quiet_answer(
         if m.ts - q.ts > NEARBY_WINDOW:
             shared -= set(common)
         return m if shared or _thanked(index, m, q) else None
+    return None
+
+
+def _thanked_turn(index: ConversationIndex, q: ChatMessage) -> ChatMessage | None:
+    """The next telling message by someone else within `QUIET_WINDOW`, when the asker thanks
+    for it right after ("Sorry Emily，只发中国大陆…" / "Ok, I'll buy locally then. Thanks!")."""
+    for m in index.following(q, QUIET_WINDOW):
+        if m.ts < q.ts or flow(m) != flow(q) or member_key(m) == member_key(q):
+            continue
+        if not _usable(m):
+            continue
+        return m if _thanked(index, m, q) else None
     return None
 
 
