@@ -164,3 +164,13 @@ def test_a_signup_list_under_a_bare_title_is_no_evidence_but_one_with_details_is
     units = " ".join(u.text for p in chat_pieces(chat, max_tokens=220) for u in p.units)
     assert "法棍" not in units and "小满" not in units
     assert "茶室二楼" in units
+
+
+def test_a_spoken_paragraph_with_digits_is_cut_at_its_spaces_not_inside_a_word() -> None:
+    from copilot.retrieval.units import MAX_UNIT_CHARS, bounded
+
+    clauses = [f"第{i}段 早上六点半在春茧南门集合 7.5公里补给点 AA制吃早茶" for i in range(12)]
+    paragraph = " ".join(clauses)
+    pieces = bounded(paragraph)
+    assert len(pieces) > 1 and " ".join(pieces) == paragraph  # nothing lost or cut mid-word
+    assert all(len(p) <= MAX_UNIT_CHARS * 1.5 for p in pieces)

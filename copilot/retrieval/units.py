@@ -114,6 +114,16 @@ def sentence_units(text: str) -> list[Unit]:
     return [Unit("sentence", part) for s in split_sentences(plain(text)) for part in bounded(s)]
 
 
+def _width_index(text: str, limit: float) -> int:
+    """The index where `text` reaches `limit` wide (at least one character)."""
+    width = 0.0
+    for i, char in enumerate(text):
+        width += 0.5 if char.isascii() else 1.0
+        if width > limit:
+            return max(i, 1)
+    return len(text)
+
+
 def bounded(sentence: str, limit: int = MAX_UNIT_CHARS) -> list[str]:
     """`sentence` in pieces of at most about `limit` wide, cut at commas or spaces."""
     if text_width(sentence) <= limit:
@@ -131,9 +141,10 @@ def bounded(sentence: str, limit: int = MAX_UNIT_CHARS) -> list[str]:
             current = ""
             joiner = ""
         current += joiner + piece
-        while len(current) > limit:  # no break at all: cut hard
-            parts.append(current[:limit])
-            current = current[limit:]
+        while text_width(current) > limit:  # no break at all: cut hard, by width as above
+            at = _width_index(current, limit)
+            parts.append(current[:at])
+            current = current[at:]
     if current.strip():
         parts.append(current.strip())
     return parts
