@@ -247,3 +247,15 @@ def test_the_asker_thanking_at_the_end_of_a_reply_closes_the_question() -> None:
     assert [a.text for a in strict.answers] == [rows[1][2]]
     still = (32, "Emily", "Ok, but it still does not work, thanks")
     assert answered([*rows[:2], still]) == {rows[0][2]: False}
+
+
+def test_an_admin_speaking_to_everyone_still_answers_and_a_failed_thanks_does_not() -> None:
+    question = (0, "小林", "群里可以发二手转让吗？")
+    to_all = (10, "阿杰", "@所有人 群规：二手转让只能周五发，一人一条")
+    assert answered([question, to_all], admins={"阿杰"}) == {question[2]: True}
+    rows = [
+        (0, "Emily", "Does the shop ship flour to Singapore?"),
+        (40, "Dan", "Try the pinned post maybe"),
+        (41, "Emily", "didn't help, thanks"),
+    ]
+    assert answered(rows) == {rows[0][2]: False}

@@ -81,3 +81,23 @@ def test_the_subject_of_a_request_and_the_language_it_asks_for() -> None:
     assert stated_language("Raku Night, in English please") == "en"
     assert stated_language("English post about the photo walk (announced only in Chinese)") == "en"
     assert stated_language("英文角活动报名") is None  # a club's English corner, not a language
+
+
+def test_in_chinese_names_a_language_only_where_it_closes_the_request() -> None:
+    kept = ["Lantern walk in Chinese New Year week", "Calligraphy class in Chinese brush painting"]
+    for topic in kept:
+        assert post_subject(topic) == topic and stated_language(topic) is None
+    assert post_subject("Post about the meetup (announced in Chinese)") == "meetup"
+    assert stated_language("Post about the meetup (announced in Chinese)") is None
+    assert post_subject("給說中文的新會員的歡迎帖") == "歡迎"  # the request, in traditional script
+    assert post_subject("用英文写读书会通知") == "读书会通知"
+
+
+def test_a_generic_english_word_does_not_pick_another_events_notice() -> None:
+    from copilot.skills.draft.notices import Notice, best_notice
+
+    notices = [
+        Notice(lines=("周六晚上烧烤：12月5日（周六）晚上7点，天台",), source="chat", kind="chat"),
+        Notice(lines=("读书会：12月9日（周三）晚上8点，二楼书房",), source="chat", kind="chat"),
+    ]
+    assert best_notice("Quiz night", notices) is None  # "night" → 晚上 is in every notice

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -61,9 +62,9 @@ CONTINUATION = timedelta(minutes=3)
 MAX_ANSWER_MESSAGES = 3
 QUIET_WINDOW = timedelta(hours=6)
 ADDRESSED_WINDOW = timedelta(hours=24)
-REPLY_WITHIN = timedelta(days=14)
+REPLY_WITHIN = timedelta(days=14)  # an explicit reply answers, even a week on
 ADMIN_WINDOW = timedelta(hours=2)
-ADMIN_SHARED = 2  # an explicit reply answers, even a week on
+ADMIN_SHARED = 2  # uncommon words an admin's message shares with the question (rule 5)
 
 _SAME_ASK = (  # someone else asking the same: the question is open, not answered
     r"同问|同求|\+1|加一|我也(?:想|是|要|不知道|不清楚|想知道|在找)|求\S{0,4}|蹲一个|蹲|mark|码住|顶"
@@ -261,27 +262,25 @@ def link_questions(
 def _answered_together(exchanges: list[Exchange]) -> list[Exchange]:
     """ "@小周 @Ella 问过了，可以开…", a reply to 小周's "能开发票吗？", answers Ella's "+1，也想问
     能不能开票" asked in between: a reply that @-mentions another asker answers their open
-    question when it shares a word with the one replied to, however late the reply came."""
-    replied = {
-        ex.question.id: ex
-        for ex in exchanges
-        if ex.answers and ex.answers[0].reply_to == ex.question.id
-    }
-    out = []
-    for ex in exchanges:
-        if not ex.answered:
-            q = ex.question
-            words = _singulars(_content_words(q.text))
-            for first in replied.values():
-                answer = first.answers[0]
-                if (
-                    first.question.ts <= q.ts < answer.ts
-                    and addresses(answer.text, q.author)
-                    and words & _singulars(_content_words(first.question.text))
-                ):
-                    ex = Exchange(q, first.answers)
-                    break
-        out.append(ex)
+    question in the same channel when it shares a word with the one replied to, however late
+    the reply came. Open questions are looked up by time, not compared with every reply."""
+    open_at = sorted((ex.question.ts, i) for i, ex in enumerate(exchanges) if not ex.answered)
+    times = [ts for ts, _ in open_at]
+    out = list(exchanges)
+    for first in exchanges:
+        if not first.answers or first.answers[0].reply_to != first.question.id:
+            continue
+        answer, asked = first.answers[0], first.question
+        if "@" not in answer.text and "＠" not in answer.text:
+            continue
+        words = _singulars(_content_words(asked.text))
+        start, stop = bisect_left(times, asked.ts), bisect_left(times, answer.ts)
+        for _, i in open_at[start:stop]:
+            q = out[i].question
+            if out[i].answered or q.channel != asked.channel or not mentions(answer.text, q.author):
+                continue
+            if words & _singulars(_content_words(q.text)):
+                out[i] = Exchange(q, first.answers)
     return out
 
 
@@ -435,12 +434,15 @@ def _first_answer(
     )
 
 
-_AT = re.compile(r"[@＠]")
+# "@团团", not "billing@club.org"; "@所有人 / @channel / @here" speaks to everyone
+_AT_SOMEONE = re.compile(
+    r"(?<![\w.])[@＠](?!所有人|全体|all\b|everyone\b|channel\b|here\b)\S", re.I
+)
 
 
 def _to_someone_else(m: ChatMessage, q: ChatMessage) -> bool:
-    """`m` @-mentions someone, not the asker of `q`."""
-    return bool(_AT.search(m.text)) and not mentions(m.text, q.author)
+    """`m` @-mentions a member, not the asker of `q`."""
+    return bool(_AT_SOMEONE.search(m.text)) and not mentions(m.text, q.author)
 
 
 def _admin_on_topic(
@@ -604,7 +606,8 @@ def _thanked(index: ConversationIndex, m: ChatMessage, q: ChatMessage) -> bool:
 # "Ok, I'll buy locally then. Thanks!": a short message that ends thanking, not one that
 # still fails ("still broken, thanks"), nor another question.
 _THANKS_LAST = re.compile(
-    r"^(?!.*(?:不行|还是|没用|\bstill\b|\bnot\b|n't work|[?？])).{0,60}"
+    r"^(?!.*(?:不行|还是|没有?用|不到|算了|可惜|\bstill\b|\bnot\b|n't\b|no luck|elsewhere|[?？]))"
+    r".{0,60}"
     r"(?:谢谢|多谢|感谢|thanks|thank you|thx)[!！.。~～\s]*$",
     re.IGNORECASE,
 )

@@ -80,17 +80,21 @@ _ASKS_OPINION = re.compile(
 )
 
 
-_CHAIN_ENTRY = re.compile(r"^\s*\d{1,3}\s*[.、．)]")
+_CHAIN_ENTRY = re.compile(r"^\s*\d{1,3}\s*(?:[.、．)]|\s)")
+# what a chain's title may state besides the event's name: a clock time, a place, a fee
+_DETAIL = re.compile(r"\d{1,2}[:：]\d{2}|地点|地址|集合|费用|\d+\s*元|¥|\$")
 
 
 def _bare_chain(text: str) -> bool:
     """A 接龙 list under a one-line title ("#接龙 12月5日法棍线下工作坊 / 1. 小满 / 2. 小鱼"):
     it names who signed up, and its title would answer "when, where, how much?" with the
-    event's name; the notice says the rest. A chain whose head states the details stays."""
+    event's name; the notice says the rest. A chain whose head states details stays."""
     if not is_signup_chain(text):
         return False
-    head = [ln for ln in text.strip().splitlines()[1:] if ln.strip()]
-    return all(_CHAIN_ENTRY.match(ln) for ln in head)
+    title, *rest = text.strip().splitlines()
+    entries = [ln for ln in rest if ln.strip()]
+    first = _CHAIN_ENTRY.split(title, maxsplit=1)[0]  # "#接龙 …标题 1. 周薇 2. 老陈" on one line
+    return not _DETAIL.search(first) and all(_CHAIN_ENTRY.match(ln) for ln in entries)
 
 
 def _proposal(text: str) -> bool:

@@ -39,7 +39,7 @@ _NOT_A_SENSE = re.compile(
     re.IGNORECASE,
 )
 _EN_WORD = re.compile(r"[a-z]+")
-_FORMAT = 4  # bump when the built word lists change
+_FORMAT = 3  # bump when the built word lists change
 
 _lock = threading.Lock()
 _cache_dir: str | None = None
@@ -101,7 +101,10 @@ def load_lexicon() -> Lexicon:
         return _loaded
     with _lock:
         if _loaded is None:
-            _loaded = _read_cache() or _build_and_cache()
+            lexicon = _read_cache() or _build_and_cache()
+            # applied on load, not kept in the cache: editing the list needs no format bump
+            _with_community_words(lexicon.en_to_zh, lexicon.zh_to_en)
+            _loaded = lexicon
     return _loaded
 
 
@@ -155,16 +158,14 @@ def _build() -> Lexicon:
                 for word in words:
                     _keep(en_to_zh[word], simplified, size)
                     _keep(zh_to_en[simplified], word, size)
-    lexicon = Lexicon(
+    return Lexicon(
         {w: " ".join(_closest_first(zh)) for w, zh in en_to_zh.items()},
         {zh: " ".join(_closest_first(en)) for zh, en in zh_to_en.items()},
     )
-    _with_community_words(lexicon.en_to_zh, lexicon.zh_to_en)
-    return lexicon
 
 
 # Words of community life the dictionary lacks ("meetup" has no entry), closest first.
-COMMUNITY_WORDS = {
+COMMUNITY_WORDS: dict[str, tuple[str, ...]] = {
     "meetup": ("聚会", "见面会"),
     "hangout": ("聚会",),
     "signup": ("报名", "接龙"),
@@ -174,7 +175,6 @@ COMMUNITY_WORDS = {
     "rsvp": ("报名", "接龙"),
     "waitlist": ("候补",),
     "admin": ("管理员", "群主"),
-    "mod": ("管理员", "版主"),
     "playtest": ("试玩", "内测"),
     "photowalk": ("外拍", "扫街"),
     "groupbuy": ("团购",),

@@ -141,8 +141,8 @@ def bounded(sentence: str, limit: int = MAX_UNIT_CHARS) -> list[str]:
             current = ""
             joiner = ""
         current += joiner + piece
-        while text_width(current) > limit:  # no break at all: cut hard, by width as above
-            at = _width_index(current, limit)
+        # no break at all: cut hard, by width as above (one pass over the text)
+        while (at := _width_index(current, limit)) < len(current):
             parts.append(current[:at])
             current = current[at:]
     if current.strip():

@@ -120,15 +120,15 @@ def carry_over(line: str, language: str) -> str | None:
         return None
     if language == "en":
         label = _ZH_EN_LABELS.get(to_simplified(found["label"]).strip("·•-* "))
-        if label is None:
-            return None
+        if label is None:  # "下個月聚會：11月9日（一）下午 3 點，…": a sentence that gives its day
+            return _day_in_prose(line)
         value = _value_in_english(found["value"])
         if label not in _NAMES_AS_WRITTEN:
             # "Fee: members 220 yuan; 每人可烧2件…": the clauses the post can say in English
             said = [c for c in value.split("; ") if len(_CJK.findall(c)) <= MAX_UNTRANSLATED]
             value = "; ".join(said)
         # a name kept as written stays in the notice's script: "捷運龍山寺站", not "捷运…"
-        return in_script_of(line, f"{label}: {value}") if value else None
+        return _as_written(line, f"{label}: {value}") if value else None
     label = _EN_ZH_LABELS.get(found["label"].strip("·•-* ").lower())
     return f"{label}：{_value_in_chinese(found['value'])}" if label else None
 
@@ -150,12 +150,12 @@ def _calendar_day(line: str) -> str | None:
     if day is None:
         return None
     clock = _CLOCK.match(english[day.end() :].lstrip(" ,"))
-    label = "Sign-up closes" if re.search(r"截止|报名", to_simplified(line)) else "When"
+    label = "Sign-up closes" if "截止" in to_simplified(line) else "When"
     return f"{label}: {day.group()}" + (f", {clock.group().strip()}" if clock else "")
 
 
 _BARE_PRICE = re.compile(
-    r"^\s*(?P<price>(?:HK|NT|US|S|A|C)?\$\s?\d[\d,.]*|[¥￥]\s?\d[\d,.]*)\s*[。.！!]?\s*$"
+    r"^\s*(?P<price>(?:(?:HK|NT|US|S|A|C)?\$|[¥￥])\s?\d[\d,]*(?:\.\d+)?)\s*[。.！!]?\s*$"
 )
 # "…下個月聚會：11月9日（一）下午 3 點，鰂魚涌…": the day a line of prose gives, after a colon
 _DAY_AFTER_COLON = re.compile(
@@ -174,7 +174,7 @@ def _day_in_prose(line: str) -> str | None:
     # the clause after the day names the place when it is a place's name: "鰂魚涌 Quarry Bay
     # Roasters（Winnie 間舖）"; a sentence ("主題：…") is not one
     if where and len(where) <= 40 and not _LABELLED.match(where) and _NAMED_PLACE.search(where):
-        return in_script_of(where, f"{when}\nWhere: {_value_in_english(where)}")
+        return _as_written(where, f"{when}\nWhere: {_value_in_english(where)}")
     return when
 
 
@@ -182,6 +182,22 @@ _NAMED_PLACE = re.compile(
     r"[A-Z][\w'&]*(?:\s+[A-Z][\w'&]*)+"
     r"|[\u4e00-\u9fff](?:店|馆|館|室|楼|樓|站|公园|公園|广场|廣場|中心|大厦|大廈)"
 )
+
+
+_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+
+
+def _as_written(original: str, english: str) -> str:
+    """`english` with its Chinese words as `original` writes them ("捷運龍山寺站", "間舖"): the
+    value was read in simplified characters, and converting back would change a name's
+    characters (台北 → 臺北)."""
+    simplified = to_simplified(original)
+    if simplified == original:
+        return english
+    if len(simplified) != len(original):
+        return in_script_of(original, english)
+    runs = {m.group(): original[m.start() : m.end()] for m in _CJK_RUN.finditer(simplified)}
+    return _CJK_RUN.sub(lambda m: runs.get(m.group()) or in_script_of(original, m.group()), english)
 
 
 def _value_in_english(value: str) -> str:

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from copilot.analytics.conversation import member_key, mentions, names, normalize
 from copilot.analytics.exchanges import is_noise, is_signup_chain, link_questions
 from copilot.analytics.extract import find_place
+from copilot.analytics.keywords import is_time_word
 from copilot.analytics.spam import spam_ids
 from copilot.embeddings import Embedder
 from copilot.models import ChatMessage
@@ -192,14 +193,24 @@ def event_words(topic: str, community_name: str = "", notices: Sequence[Notice] 
     words = _ordered_event_words(topic, community_name)
     if not notices or not any(w.isascii() for w in words):
         return set(words)
-    written = fold_chinese("\n".join(n.text for n in notices))
+    texts = [fold_chinese(n.text) for n in notices]
+    written = "\n".join(texts)
     lexicon = load_lexicon()
+    # a translation most notices write names no event: "night" → 晚上, "time" → 时间
+    most = max(1, len(texts) // 3)
     out = set()
     for word in words:
         if not word.isascii() or _names((word,), written):
             out.add(word)
             continue
-        found = [t for t in lexicon.translations(word) if len(t) >= 2 and t in written]
+        found = [
+            t
+            for t in lexicon.translations(word)
+            if len(t) >= 2
+            and t in written
+            and not is_time_word(t)
+            and sum(t in text for text in texts) <= most
+        ]
         out.add(found[0] if found else word)
     return out
 
@@ -456,7 +467,9 @@ def notice_lines(
     # A calendar (lines that open with their own day, each day's 集合/路线 lines below it), or
     # a passage without the topic's day: the lines under another day are that day's event.
     opened = {frozenset(calendar_days(ln[:24])) for ln in notice.lines} - {frozenset()}
-    entries = len(opened) >= CALENDAR_ENTRIES or not calendar_days(notice.text) & set(days)
+    entries = len(opened) >= CALENDAR_ENTRIES or (
+        len(opened) >= 2 and not calendar_days(notice.text) & set(days)
+    )
     another_entry = own_entry = False
     for raw in notice.lines:
         if raw.rstrip().endswith((":", "：")) or raw.count("\t") >= 2:

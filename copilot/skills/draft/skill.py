@@ -137,7 +137,10 @@ def make_request(
         )
     if tone is not None and tone not in T.TONES:
         raise InputError(f"unknown tone {tone!r}; choose one of: {', '.join(T.TONES)}")
-    language = language or stated_language(topic) or profile.language
+    stated = stated_language(topic)
+    if stated == "zh" and profile.language.startswith("zh"):
+        stated = profile.language  # "in Chinese" in a Taiwanese club: its traditional script
+    language = language or stated or profile.language
     if language not in LANGUAGES:
         raise InputError(
             f"unsupported language {language!r}; choose one of: {', '.join(LANGUAGES)}"

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from copilot.text import to_simplified
+
 # "(announced only in Chinese)", "（英文版）": a note to the writer, not part of the subject.
 _META_ASIDE = re.compile(
     r"\s*[（(][^（()）]*?(?:\bannounced\b|\bonly in\b|\bin (?:english|chinese)\b|\btranslat\w*"
@@ -19,27 +21,34 @@ _META_ASIDE = re.compile(
     re.IGNORECASE,
 )
 _KINDS_EN = r"post|message|note|reminder|announcement|update|notice|blurb|write-?up"
+_AUDIENCE_EN = (
+    r"(?:our\s+|the\s+)?(?:(?:english|chinese)[- ]speaking\s+|expats?\s+|new\s+|overseas\s+|"
+    r"international\s+|non-chinese\s+)?(?:members?|people|folks|everyone|those|readers|expats|"
+    r"newcomers|students|riders|singers|parents)\b(?:\s+who\b[^,:;]*)?"
+)
+# "… in English", not "… in Chinese New Year week" (the language closes the topic or a clause),
+# nor "(announced in Chinese)": how the news went out.
+_IN_LANGUAGE = (
+    r"(?<!announced )(?<!only )\bin\s+(?:english|chinese)\b"
+    r"(?=\s*(?:please\b|for\b|to\b|about\b|[,.;:!)）]|$))"
+)
 # "English post for expat members about X", "Reminder for English-speaking members about X".
 _EN_REQUEST_ABOUT = re.compile(
     rf"^\s*(?:an?\s+)?(?:(?:english|chinese)\s+)?(?:{_KINDS_EN})"
-    r"(?:\s+(?:in|for|to)\s+[^,:;]*?)?\s+(?:about|on|for)\s+(?P<subject>\S.*)$",
+    rf"(?:\s+{_IN_LANGUAGE})?(?:\s+(?:for|to)\s+{_AUDIENCE_EN})?\s+about\s+(?P<subject>\S.*)$",
     re.IGNORECASE,
 )
-# "… in English", "… for members who don't read Chinese", "… for expat members".
-_EN_LANGUAGE = re.compile(r"\s*\b(?:written\s+)?in\s+(?:english|chinese)\b", re.IGNORECASE)
-_EN_AUDIENCE = re.compile(
-    r"\s*\bfor\s+(?:our\s+|the\s+)?(?:(?:english|chinese)[- ]speaking\s+|expats?\s+|new\s+|"
-    r"overseas\s+|international\s+|non-chinese\s+)?(?:members?|people|folks|everyone|those|"
-    r"readers|expats|newcomers|students|riders|singers|parents)\b(?:\s+who\b.*)?$",
-    re.IGNORECASE,
-)
+# "… in English (please)", "… for members who don't read Chinese", "… for expat members".
+_EN_LANGUAGE = re.compile(rf",?\s*(?:written\s+)?{_IN_LANGUAGE}(?:\s+please\b)?", re.IGNORECASE)
+_EN_AUDIENCE = re.compile(rf"\s*\bfor\s+{_AUDIENCE_EN}$", re.IGNORECASE)
 _EN_TRAILING_KIND = re.compile(rf"\s+(?:{_KINDS_EN})\s*$", re.IGNORECASE)
-# "给说中文的新会员的欢迎帖", "发给英文会员的提醒", "英文版活动通知".
+# "给说中文的新会员的欢迎帖", "发给英文会员的提醒", "英文版活动通知"; read in simplified characters,
+# so "給說中文的會員的…" is the same request.
 _ZH_AUDIENCE = re.compile(
     r"^(?:发给|写给|给)(?:[^，,。：:的]{1,8}的)?[^，,。：:的]{0,6}"
     r"(?:会员|成员|新人|朋友|同学|学员|家长|团友|邻居|伙伴|大家|群友|车友|跑友|志愿者)们?的"
 )
-_ZH_LANGUAGE = re.compile(r"(?:用|以)(?:英文|中文|英语|英語)写?|(?:英文|中文|英語|英语)版")
+_ZH_LANGUAGE = re.compile(r"(?:用|以)(?:英文|中文|英语)写?的?|(?:英文|中文|英语)版的?")
 _ZH_TRAILING_KIND = re.compile(r"的?(?:帖子|贴子|帖|文案)(?=[（(][^（()）]*[）)]$|$)")
 
 
@@ -51,12 +60,26 @@ def post_subject(topic: str) -> str:
     if about:
         text = about["subject"]
     text = _EN_AUDIENCE.sub("", _EN_LANGUAGE.sub("", text))
+    # "November meetup reminder [in English]": the trailing kind goes once the request words
+    # did; "Playtest reminder" alone keeps it (the title says "Reminder:" from the kind anyway)
     text = _EN_TRAILING_KIND.sub("", text) if text != topic.strip() else text
-    text = _ZH_AUDIENCE.sub("", text)
-    if _ZH_AUDIENCE.match(topic) or _ZH_TRAILING_KIND.search(text):
-        text = _ZH_TRAILING_KIND.sub("", _ZH_LANGUAGE.sub("", text))
+    for pattern in (_ZH_AUDIENCE, _ZH_LANGUAGE, _ZH_TRAILING_KIND):
+        text = _cut_simplified(pattern, text)
     text = re.sub(r"^(?:the)\s+", "", text.strip(" ,;:-–—"), flags=re.IGNORECASE)
     return text if len(text) >= 2 else topic.strip()
+
+
+def _cut_simplified(pattern: re.Pattern[str], text: str) -> str:
+    """`text` without what `pattern` (written in simplified characters) finds in it, in
+    either script: t2s keeps one character for one, so the spans line up."""
+    simplified = to_simplified(text)
+    if len(simplified) != len(text):
+        return pattern.sub("", text)
+    kept, at = [], 0
+    for found in pattern.finditer(simplified):
+        kept.append(text[at : found.start()])
+        at = found.end()
+    return "".join(kept) + text[at:]
 
 
 # "in English", "用英文写", "英文版": the language the operator asks the post to be in.
@@ -64,16 +87,17 @@ _STATED = (
     (
         "en",
         re.compile(
-            r"^\s*english\s+(?:post|version)|\bin english\b|english[- ]speaking"
-            r"|给英文|说英文的|英文版|用英文|英語版|英语版",
-            re.I,
+            r"^\s*english\s+(?:post|version)|"
+            + _IN_LANGUAGE.replace("(?:english|chinese)", "english")
+            + r"|english[- ]speaking|给英文|说英文的|英文版|用英文|英语版",
+            re.IGNORECASE,
         ),
     ),
-    # not "(announced only in Chinese)": how the news went out, not what to write
     (
         "zh",
         re.compile(
-            r"(?<!only )\bin chinese\b|chinese[- ]speaking|中文版|用中文|说中文的|讲中文的",
+            rf"{_IN_LANGUAGE.replace('(?:english|chinese)', 'chinese')}"
+            r"|chinese[- ]speaking|中文版|用中文|说中文的|讲中文的",
             re.IGNORECASE,
         ),
     ),
@@ -82,5 +106,6 @@ _STATED = (
 
 def stated_language(topic: str) -> str | None:
     """The language the topic asks the post to be written in, if it says one."""
-    found = [lang for lang, said in _STATED if said.search(topic)]
+    simplified = to_simplified(topic)
+    found = [lang for lang, said in _STATED if said.search(simplified)]
     return found[0] if len(found) == 1 else None
