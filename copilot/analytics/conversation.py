@@ -27,6 +27,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from copilot.models import ChatMessage
 from copilot.models import assume_utc as aware  # re-exported for analytics and skills
@@ -91,6 +92,12 @@ def addresses(text: str, name: str) -> bool:
     return any(len(who) >= 2 and _named_at(folded, who, start=True) for who in _called(name))
 
 
+def address_starts(name: str) -> frozenset[str]:
+    """What a message that `addresses` `name` may open with: "@", "＠" or the first letter of a
+    name they are called by. A cheap test before `addresses` when scanning a day's messages."""
+    return frozenset({"@", "＠", *(who[:1] for who in _called(name) if who)})
+
+
 def names(text: str, name: str) -> bool:
     """Does `text` name `name` as a word anywhere ("Not for this one, sorry Emma, …")? Only
     Latin names of three letters or more: a Chinese name is a substring of too many words."""
@@ -101,7 +108,8 @@ def names(text: str, name: str) -> bool:
     )
 
 
-def _called(name: str) -> list[str]:
+@lru_cache(maxsize=4096)  # asked for every message a question's window holds
+def _called(name: str) -> tuple[str, ...]:
     """The folded names a member is called by: the whole name, the first of a Latin name's
     words ("ingrid" for "Ingrid Olsen"), the part after a role prefix ("阿豪" for "管理-阿豪")."""
     whole = fold_chinese(name).strip()
@@ -114,7 +122,7 @@ def _called(name: str) -> list[str]:
         tail = whole.rsplit(sep, 1)[-1].strip()
         if sep in whole and len(tail) >= 2:
             out.append(tail)
-    return out
+    return tuple(out)
 
 
 def _named_at(folded: str, who: str, *, start: bool = False) -> bool:

@@ -41,6 +41,7 @@ from datetime import timedelta
 from copilot.analytics.conversation import (
     ConversationIndex,
     Roles,
+    address_starts,
     addresses,
     flow,
     member_key,
@@ -406,12 +407,12 @@ def _first_answer(
     )
     asked_since = False  # another member asked something after q
     for m in later:
-        if index.roles.is_admin(m) and _to_someone_else(m, q):
-            continue  # "@团团 含材料的…": the admin answers another member's question
-        if asked_since and not _speaks_to(q, m, common):
-            continue  # "线上版后面看情况" answers the question asked just before it
-        asked_since = asked_since or (not index.roles.is_admin(m) and is_member_question(m.text))
-        if _says_to(m) and (index.roles.is_admin(m) or addresses(m.text, q.author)):
+        admin = index.roles.is_admin(m)
+        if _says_to(m) and (admin or addresses(m.text, q.author)):
+            if admin and _to_someone_else(m, q):
+                continue  # "@团团 含材料的…": the admin answers another member's question
+            if asked_since and not _speaks_to(q, m, common):
+                continue  # "线上版后面看情况" answers the question asked just before it
             if (
                 on_topic is not None
                 and on_topic.ts < m.ts
@@ -421,6 +422,7 @@ def _first_answer(
                 break  # a member answered first; the admin's later "晚安各位" is about nothing
             if addresses(m.text, q.author) or _usable(m):
                 return m
+        asked_since = asked_since or (not admin and is_member_question(m.text))
     if on_topic is not None:
         return on_topic
     if thanked := _thanked_turn(index, q):
@@ -473,8 +475,14 @@ def _addressed_later(index: ConversationIndex, q: ChatMessage) -> ChatMessage | 
     was said in between. Being addressed is the strong signal: any shared word will do, even
     one the chat uses everywhere ("memoQ" in a translators' guild)."""
     words = _singulars(_content_words(q.text))
+    starts = address_starts(q.author)
     for m in index.following(q, ADDRESSED_WINDOW):
-        if m.ts < q.ts or flow(m) != flow(q) or member_key(m) == member_key(q):
+        if m.ts < q.ts:
+            continue
+        opening = m.text.lstrip()[:1]
+        if "@" not in m.text and "＠" not in m.text and fold_chinese(opening) not in starts:
+            continue  # neither mentions nor opens with a name: addresses nobody
+        if flow(m) != flow(q) or member_key(m) == member_key(q):
             continue
         if (
             addresses(m.text, q.author)
