@@ -35,8 +35,10 @@ import re
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Collection, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 
 from copilot.analytics.conversation import (
     ConversationIndex,
@@ -313,15 +315,18 @@ def _shared(question: str, text: str, common: Collection[str]) -> set[str]:
     return (_singulars(_words(question)) & _singulars(_words(text))) - set(common)
 
 
-def _words(text: str) -> set[str]:
+@lru_cache(maxsize=1 << 15)
+def _words(text: str) -> frozenset[str]:
     """Tokens and content words, without short numbers ("1.0" and "2.0" share a "0")."""
-    return {t for t in set(tokenize(text)) | _content_words(text) if not _SHORT_NUMBER.match(t)}
+    return frozenset(
+        t for t in set(tokenize(text)) | _content_words(text) if not _SHORT_NUMBER.match(t)
+    )
 
 
 _LATIN_WORD = re.compile(r"^[a-z]{4,}$")
 
 
-def _singulars(words: set[str]) -> set[str]:
+def _singulars(words: AbstractSet[str]) -> set[str]:
     """English words and, for a plural, its singulars: "Are earrings ok for concerts?" and
     "Small studs only… under concert dress" share "concert"; "times" gives "time" (and "tim":
     a spare stem links nothing)."""
@@ -621,7 +626,8 @@ _THANKS_LAST = re.compile(
 )
 
 
-def _content_words(text: str) -> set[str]:
+@lru_cache(maxsize=1 << 15)  # a message is read against every question whose window holds it
+def _content_words(text: str) -> frozenset[str]:
     """Words that say what a message is about: not digits ("1.0" and "2.0" share a "0") nor
     single characters; but jieba cuts words it does not know (Cantonese, trade terms: 杯測 →
     杯 / 测) into single characters, so runs of those are joined back in pairs."""
@@ -630,7 +636,7 @@ def _content_words(text: str) -> set[str]:
     for a, b in itertools.pairwise(tokens):
         if len(a) == len(b) == 1 and _HAN.match(a) and _HAN.match(b):
             words.add(a + b)
-    return words
+    return frozenset(words)
 
 
 def _continued(index: ConversationIndex, first: ChatMessage) -> list[ChatMessage]:
