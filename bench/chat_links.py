@@ -54,10 +54,10 @@ def main() -> None:
     chat = synthetic_chat(args.messages, args.questions)
     link_questions(chat[:500], admins=ADMINS)  # warm-up: jieba, regexes
     base, links = [], []
-    for _ in range(args.rounds):
+    for turn in range(args.rounds):
         t = time.perf_counter()
         for m in chat:
-            tokenize(m.text + " ")  # (a new string: no cache serves it)
+            tokenize(f"{m.text} {turn}")  # (a new string each turn: no cache serves it)
         base.append(time.perf_counter() - t)
         t = time.perf_counter()
         exchanges = link_questions(chat, admins=ADMINS)
