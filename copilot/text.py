@@ -418,4 +418,19 @@ def content_words(text: str) -> str:
 def text_width(text: str) -> float:
     """How much a text says, Chinese-character units: a Latin letter or digit counts half (an
     English sentence takes about twice the characters of its Chinese translation)."""
-    return sum(0.5 if char.isascii() else 1.0 for char in text)
+    return sum(_char_width(char) for char in text)
+
+
+def width_index(text: str, limit: float) -> int:
+    """Where `text` grows wider than `limit`: the index of the first character past it, or
+    `len(text)` when the whole text fits."""
+    width = 0.0
+    for i, char in enumerate(text):
+        width += _char_width(char)
+        if width > limit:
+            return i
+    return len(text)
+
+
+def _char_width(char: str) -> float:
+    return 0.5 if char.isascii() else 1.0

@@ -93,9 +93,9 @@ def addresses(text: str, name: str) -> bool:
 
 
 def address_starts(name: str) -> frozenset[str]:
-    """What a message that `addresses` `name` may open with: "@", "＠" or the first letter of a
+    """The letters a message that `addresses` `name` without an @ opens with: the first of each
     name they are called by. A cheap test before `addresses` when scanning a day's messages."""
-    return frozenset({"@", "＠", *(who[:1] for who in _called(name) if who)})
+    return frozenset(who[:1] for who in _called(name) if who)
 
 
 def names(text: str, name: str) -> bool:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from copilot.text import split_sentences, text_width
+from copilot.text import split_sentences, text_width, width_index
 
 UnitKind = Literal["sentence", "item", "qa", "row", "reply", "message"]
 # A sentence wider than this (a paragraph without punctuation) is cut at commas or spaces;
@@ -114,16 +114,6 @@ def sentence_units(text: str) -> list[Unit]:
     return [Unit("sentence", part) for s in split_sentences(plain(text)) for part in bounded(s)]
 
 
-def _width_index(text: str, limit: float) -> int:
-    """The index where `text` reaches `limit` wide (at least one character)."""
-    width = 0.0
-    for i, char in enumerate(text):
-        width += 0.5 if char.isascii() else 1.0
-        if width > limit:
-            return max(i, 1)
-    return len(text)
-
-
 def bounded(sentence: str, limit: int = MAX_UNIT_CHARS) -> list[str]:
     """`sentence` in pieces of at most about `limit` wide, cut at commas or spaces."""
     if text_width(sentence) <= limit:
@@ -142,7 +132,7 @@ def bounded(sentence: str, limit: int = MAX_UNIT_CHARS) -> list[str]:
             joiner = ""
         current += joiner + piece
         # no break at all: cut hard, by width as above (one pass over the text)
-        while (at := _width_index(current, limit)) < len(current):
+        while (at := max(width_index(current, limit), 1)) < len(current):
             parts.append(current[:at])
             current = current[at:]
     if current.strip():

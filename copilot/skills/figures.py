@@ -80,7 +80,7 @@ def figures_in_english(text: str) -> str:
 
     def date(m: re.Match[str]) -> str:
         shown = f"{int(m['day'])} {MONTH_NAMES[int(m['month']) - 1]}"
-        if m.re.groupindex.get("year") and m["year"]:
+        if m.groupdict().get("year"):  # the slash date has no year
             shown += f" {m['year']}"
         if m["weekday"]:
             shown = f"{WEEKDAY_NAMES[_WEEKDAYS_ZH[m['weekday']]]} {shown}"

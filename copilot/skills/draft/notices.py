@@ -466,9 +466,10 @@ def notice_lines(
     several = len(items) >= 2 and 0 < len(named) < len(items)  # a list of the week's events
     # A calendar (lines that open with their own day, each day's 集合/路线 lines below it), or
     # a passage without the topic's day: the lines under another day are that day's event.
+    topic_days = set(days)
     opened = {frozenset(calendar_days(ln[:24])) for ln in notice.lines} - {frozenset()}
     entries = len(opened) >= CALENDAR_ENTRIES or (
-        len(opened) >= 2 and not calendar_days(notice.text) & set(days)
+        len(opened) >= 2 and not calendar_days(notice.text) & topic_days
     )
     another_entry = own_entry = False
     for raw in notice.lines:
@@ -479,9 +480,10 @@ def notice_lines(
         if days and _another_days_event(raw, days):
             another_entry, own_entry = entries, False
             continue
-        if calendar_days(raw[:24]) and not closes(raw):
+        opens_with = calendar_days(raw[:24])
+        if opens_with and not closes(raw):
             another_entry = False
-            own_entry = entries and bool(calendar_days(raw[:24]) & set(days))
+            own_entry = entries and bool(opens_with & topic_days)
         if another_entry:
             continue
         pieces = [raw] if len(raw) <= 60 else _clauses(raw)

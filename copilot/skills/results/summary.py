@@ -5,13 +5,12 @@ from __future__ import annotations
 import re
 from datetime import date as Date
 from datetime import datetime
-from itertools import accumulate
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from copilot.skills.results.common import Provenance
-from copilot.text import text_width
+from copilot.text import text_width, width_index
 
 MoodLabel = Literal["positive", "neutral", "negative", "mixed"]
 ContributionKind = Literal["helpful_answers", "resource_sharing"]
@@ -197,9 +196,7 @@ def _clean(text: str, limit: int = 70) -> str:
     text = _CONTACT.sub("***", text)
     if text_width(text) <= limit:
         return text
-    widths = accumulate(text_width(char) for char in text)
-    end = next(i for i, w in enumerate(widths) if w > limit - 1)  # room for the "…"
-    return text[:end].rstrip() + "…"
+    return text[: width_index(text, limit - 1)].rstrip() + "…"  # room for the "…"
 
 
 def _render(s: Summary, t: dict[str, str]) -> str:
