@@ -328,3 +328,46 @@ def test_a_saved_web_page_is_read_as_its_main_content() -> None:
     _, bare = html_to_text(SAVED_PAGE.replace("<main", "<div").replace("</main>", "</div>"))
     assert "Skip to content" not in bare and "Rehearsals" not in bare
     assert "A term costs $195." in bare
+
+
+def test_a_run_of_emoji_marked_lines_is_one_list_and_a_lone_emoji_line_stays_prose() -> None:
+    text = (
+        "考场时间分配\n"
+        "以120分钟的卷子为例，建议这样分：\n"
+        "✅ 常识判断 10分钟\n"
+        "✅ 判断推理 35分钟\n"
+        "✅ 剩下5分钟留给检查和涂卡\n"
+        "五块加起来一共120分钟，平时模考就按这个节奏练。\n"
+        "⚠️ 注意：模考当天不要迟到，迟到十五分钟以上不能进场。\n"
+    )
+    blocks = read_outline(text).blocks
+    items = [b for b in blocks if b.kind == "item"]
+    assert [b.text for b in items] == [
+        "常识判断 10分钟",
+        "判断推理 35分钟",
+        "剩下5分钟留给检查和涂卡",
+    ]
+    assert {b.lead for b in items} == {"以120分钟的卷子为例，建议这样分："}
+    assert not [b for b in blocks if b.kind == "heading"]  # the last ✅ line heads nothing
+    assert blocks[-1].kind == "para" and blocks[-1].text.startswith("⚠️ 注意")
+
+
+def test_an_overview_names_what_a_sub_section_lists() -> None:
+    text = (
+        "判断推理怎么练\n"
+        "三、判断推理再往下拆\n"
+        "（一）四种题型\n"
+        "1. 图形推理\n"
+        "2. 定义判断\n"
+        "3. 类比推理\n"
+        "（二）做题顺序\n"
+        "建议先做定义判断，图形推理放最后。\n"
+        "四、资料分析\n"
+        "资料分析每天至少练二十分钟速算。\n"
+    )
+    pieces = split_markdown(text, max_tokens=200)
+    (overview,) = [p for p in pieces if p.meta.get("overview") and p.heading.endswith("往下拆")]
+    assert [u.text for u in overview.units] == [
+        "四种题型：图形推理、定义判断、类比推理",
+        "做题顺序：建议先做定义判断，图形推理放最后。",
+    ]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
 from copilot.knowledge.pieces import Piece, unique
-from copilot.knowledge.structure import Block, read_outline
+from copilot.knowledge.structure import Block, is_name_like, read_outline
 from copilot.retrieval.units import Unit, plain, sentence_units
 from copilot.text import is_question, split_sentences
 from copilot.tokens import count_tokens, split_tokens, truncate_tokens
@@ -140,8 +140,7 @@ def _overview(path: str, section: _Section) -> Piece:
     units: list[Unit] = []
     lead = section.title or path
     for n, child in enumerate(section.children, 1):
-        para = next((b.text for b in child.blocks if b.kind == "para"), "")
-        gloss = split_sentences(para)[0] if para else ""
+        gloss = _gloss(child)
         item = child.title
         if gloss and len(gloss) <= OVERVIEW_GLOSS_CHARS:
             item = f"{child.title}：{gloss}"
@@ -149,6 +148,20 @@ def _overview(path: str, section: _Section) -> Piece:
         units.append(Unit("item", item, group=0, lead=lead, contents=True))
     heading = _short_path(path)
     return Piece(heading, "\n".join(lines), {"overview": True}, tuple(units))
+
+
+def _gloss(section: _Section) -> str:
+    """What a sub-section says first: the names its list opens with ("四种题型：图形推理、定义
+    判断、类比推理、逻辑判断"), else its first paragraph's opening sentence."""
+    first = next((b for b in section.blocks if b.kind in ("para", "item")), None)
+    if first is not None and first.kind == "item":
+        items = [
+            plain(b.text) for b in section.blocks if b.kind == "item" and b.group == first.group
+        ]
+        if all(is_name_like(item) for item in items):  # not "时间：…。", "地点：…。"
+            return ("、" if _WIDE_END.search(items[0]) else ", ").join(items)
+    para = next((b.text for b in section.blocks if b.kind == "para"), "")
+    return split_sentences(para)[0] if para else ""
 
 
 def _rendered(block: Block, previous: Block | None) -> tuple[str, list[Unit]]:

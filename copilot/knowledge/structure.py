@@ -55,6 +55,9 @@ _ANSWER = re.compile(
     re.IGNORECASE,
 )
 _CN_NUM = "一二三四五六七八九十百零〇两"
+_EMOJI_MARK = "[\u2600-\u27bf\u2b50\u2b55\U0001f300-\U0001faff]"
+_BULLET_MARKS = "-*+•·●○◆◇■□▪▸►✓✔➢→"
+_EMOJI_LEAD = re.compile(rf"(?![{_BULLET_MARKS}❶-❿]){_EMOJI_MARK}")
 # Numbering styles, most specific first. The name is the style; the regex eats the marker.
 _MARKERS: list[tuple[str, re.Pattern[str]]] = [
     ("chapter", re.compile(rf"^第[{_CN_NUM}\d]+[章节部分篇]\s*")),
@@ -72,7 +75,8 @@ _MARKERS: list[tuple[str, re.Pattern[str]]] = [
             re.IGNORECASE,
         ),
     ),
-    ("bullet", re.compile(r"^[-*+•·●○◆◇■□▪▸►✓✔➢→]\s*")),
+    # Marks, and the emoji WeChat articles list with ("✅ 判断推理 35分钟", "🔹", "👉").
+    ("bullet", re.compile(rf"^(?:[{_BULLET_MARKS}]|{_EMOJI_MARK}\ufe0f?)\s*")),
 ]
 # Styles that number the document's own sections when their text is short.
 _SECTION_STYLES = {"chapter", "cn-dun", "cn-paren", "num-dotted"}
@@ -138,6 +142,11 @@ def list_marker(line: str) -> tuple[str, str] | None:
         if match and line[match.end() :].strip():
             return style, line[match.end() :].strip()
     return None
+
+
+def is_name_like(text: str) -> bool:
+    """A short label ("图形推理", "Bisque firing"), not a sentence or a labelled detail."""
+    return _is_short_title(text) and not any(c in text for c in "：:，,；;")
 
 
 def _is_short_title(text: str) -> bool:
@@ -310,7 +319,7 @@ def _content_lines(text: str) -> list[_Line]:
         if _TAIL_MARKERS.match(to_simplified(lines[i])):
             cut = i
             break
-    return [
+    kept = [
         _Line(ln, list_marker(ln), blank)
         for ln, blank in zip(lines[:cut], blanks, strict=False)
         if not _DATE_LINE.match(ln)
@@ -319,6 +328,12 @@ def _content_lines(text: str) -> list[_Line]:
         and not (len(simple) <= 40 and _FOLLOW_PROMPT.match(simple))
         and not _WECHAT_BYLINE.match(simple)
     ]
+    # An emoji marks a list only in a run of such lines: "⚠️ 注意：…" alone is a sentence.
+    emoji = [bool(_EMOJI_LEAD.match(line.text)) for line in kept]
+    for i, line in enumerate(kept):
+        if emoji[i] and not (i and emoji[i - 1]) and not (i + 1 < len(kept) and emoji[i + 1]):
+            line.marker = None
+    return kept
 
 
 def _continues(previous: str, raw: str) -> bool:
