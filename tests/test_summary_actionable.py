@@ -521,3 +521,32 @@ def test_owners_are_the_members_a_nickname_names_and_never_oneself() -> None:
     owners = {a.owner for a in actions}
     assert {"高新-老周-2018", "锦江-阿鲤-2019"} <= owners, actions
     assert "自己" not in owners
+
+
+def test_a_rule_the_organisers_set_is_decided_and_one_still_to_be_set_is_not() -> None:
+    rows = chat(
+        (0, "馆主", "两位都先消消气。占位的事我们商量一下，明天给大家一个统一的规矩"),
+        (60, "馆主", "关于铺垫子的规矩：从3月16日（周一）起，团课开课前15分钟才开放教室铺垫子。"),
+        (90, "前台", "提前说一下：下周清明假期的营业时间和课表，定下来以后在群里通知大家"),
+    )
+    s = summarize_offline(rows, admins={"馆主", "前台"})
+    [decision] = s.decisions
+    assert decision.text.startswith("关于铺垫子的规矩") and decision.on == date(2026, 3, 16)
+
+
+def test_a_teachers_promise_by_a_date_with_its_weekday_in_brackets_is_an_action_item() -> None:
+    rows = chat((0, "教练-阿杰", "报名工作坊的同学：我4月1日（周三）前会在群里发一个热身视频"))
+    [action] = summarize_offline(rows, admins=set()).action_items
+    assert (action.owner, action.due_on) == ("教练-阿杰", date(2026, 4, 1))
+
+
+def test_what_an_apostrophe_leaves_of_ill_and_weve_is_never_a_topic() -> None:
+    rows = chat(
+        (0, "Ann", "I'll bring the mats, we've got 2 spare ones"),
+        (1, "Bo", "I'll bring the mats too, we've got 3 spare ones"),
+        (10, "Cy", "They're fine, I'll check the mats at 6"),
+        (11, "Di", "They're fine, I'll check the mats at 7"),
+    )
+    topics = summarize_offline(rows, admins=set()).topics
+    words = {w for t in topics for w in t.keywords}
+    assert "mats" in words and not words & {"ll", "ve", "re"}, words

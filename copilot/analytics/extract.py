@@ -59,9 +59,10 @@ WHEN_RE = re.compile(
 
 # Decision cues, matched on simplified text (traditional script is folded first, so 定案,
 # 決議 and 確定 match as 定案, 决议 and 确定). A cue says the group settled something; a
-# question or a first-person resolution ("我决定…", "I've decided…") is filtered by the caller.
+# question or a first-person resolution ("我决定…", "I've decided…") is filtered by the caller;
+# "定下来以后在群里通知" is one still to come.
 DECISION_RE = re.compile(
-    r"定了|定好了|定下来了?|定案|定咗|定好咗|(?<![不没未])确认了|已确认|(?<![不没])决定(?!权)|决议|议定|(?<![不没能])确定(?:了|下来|好了|为|在|[:：])"
+    r"(?:定了|定好了|定下来了?)(?!\s*(?:以后|之后|后|再))|定案|定咗|定好咗|(?<![不没未])确认了|已确认|(?<![不没])决定(?!权)|决议|议定|(?<![不没能])确定(?:了|下来|好了|为|在|[:：])"
     r"|最(?:后|终)(?:确定|方案|决定|结果|版)|就这么定|就这样定|就这么办|就这样办|按这个(?:来|办|方案)"
     r"|敲定|拍板|说好了|结论|投票结果|表决结果|全票通过|一致通过|(?:方案|安排)如下|(?:这么|这样)安排\s*[:：]|就(?:这么|这样)安排"
     r"|那就(?:定|这么|这样|做|办|选|按|用|改|去)|就定在|(?<![不没未待再])定(?:在|于)(?![哪何])"
@@ -97,7 +98,9 @@ _FIRST_PERSON = re.compile(
     # "12月的值班表我在排了": at work on it, so it is theirs to finish
     r"|(?:正)?在(?:排(?!队)|做|弄|整理|准备|安排|统计|汇总|联系|写)"
     r"|马上|稍后|晚点|可以负责|可以帮忙|帮忙|帮大家|包了|统一|亲自"
-    r"|(?:\d{1,2}\s*月\s*)?\d{1,2}\s*[日号]\s*(?:之?前|以前)|(?:这个?|本|下个?)?月底前|周末前)"
+    # "我4月1日（周三）前会发…": the weekday in brackets between the date and 前
+    r"|(?:\d{1,2}\s*月\s*)?\d{1,2}\s*[日号]\s*(?:[（(][^）)]{1,6}[)）]\s*)?(?:之?前|以前)"
+    r"|(?:这个?|本|下个?)?月底前|周末前)"
     r"|包在我身上|交给我|\bI(?:'ll| will| can take| am going to|'m going to"
     # "I can do Sat March 14 or Sat March 21" offers a day, it takes on no task
     r"| can (?:do(?!\s+(?i:sat|sun|mon|tue|wed|thu|fri|\d|the\s+\d|next|this|either|both))"

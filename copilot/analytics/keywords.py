@@ -8,7 +8,8 @@ from collections.abc import Collection, Sequence
 
 from copilot.text import EMOJI_SHORTCODE, STOPWORDS, content_words, ensure_jieba, fold_chinese
 
-# Words that are frequent in any group chat and never a topic.
+# Words that are frequent in any group chat and never a topic (with what "I'll" and "we've"
+# leave when the apostrophe splits them).
 _FILLER_WORDS = """\
 大家 好的 好吧 谢谢 感谢 多谢 收到 哈哈 哈哈哈 嘿嘿 今天 明天 后天 昨天
 现在 时候 问题 知道 觉得 应该 需要 还有 这边 那边 群里 群主 老师 同学 朋友
@@ -24,6 +25,7 @@ after before during until while since because though would could every much many
 other another same such only each both none nothing something anything everything someone
 everyone thing things lot bit way works make need use try going done actually maybe probably
 pretty quite sorry hope happy
+ll ve re didn doesn wasn weren won wouldn shouldn couldn haven hasn hadn
 """
 _FILLER = frozenset(_FILLER_WORDS.split())
 # A day, a month, a clock time or a count: said of anything, so never what a message is about

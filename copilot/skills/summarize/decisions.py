@@ -97,10 +97,12 @@ _NOTICE_OPENER = re.compile(
     r"(?:通知|公告|安排|调整|变更|改期|调课|开启|开放|启动|定档|报名)[^】]{0,8}】"
     r"|@(?:所有人|全体成员|everyone|channel|here)\b"
     r"|<!(?:channel|everyone|here)>|[^\s，。：:]{0,8}(?:注意|通知|公告)\s*[:：]"
+    # "关于铺垫子的规矩：从3月16日起…", "新规定：…": a rule the organisers set
+    r"|关于[^\s，。！？：:]{1,16}的(?:规矩|规定|规则|安排|调整)\s*[:：]|新(?:规矩|规定|规则)\s*[:：]"
     # "十一月雅集接龙开啦！", "Sign-ups are open:": a sign-up opening for what it goes on to state
     r"|[^\s，。！!：:]{0,12}(?:接龙|报名)(?:通道)?(?:已经?|正式)?(?:开启|开放|开始|开)(?:啦|了|咯|喽)?[！!，,：:。]"
     r"|(?:[^.!?:]{0,30}\s)?(?:sign-?ups?|registration|rsvps?) (?:is |are )?(?:now )?open\b"
-    r"|(?:announcement|schedule change|update|heads[- ]up)\s*[:：])",
+    r"|(?:announcement|schedule change|update|heads[- ]up|new rules?|rule change)\s*[:：])",
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[^\W_]")
