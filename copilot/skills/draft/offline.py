@@ -40,9 +40,16 @@ FACTS_PER_KIND = {
     "rules_reminder": 4,
     "reminder": 3,
 }
+CHAT_FACT_CHARS = 120  # a chat message this short is one fact, however many sentences
 CHAT_LINE = re.compile(r"^\[\d\d-\d\d \d\d:\d\d\] ([^:：]{1,40}): ")
 _LIST_MARK = re.compile(r"^\s*(?:[-*•>]|\d+[.)、])\s+")
 _MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]+\)")
+# A reply's address and its yes: "@Priya Correct, ", "@小雨 是的，"
+_ADDRESSED = re.compile(
+    r"^(?:\s*@[^\s@,，:：。!！?？]+)+[\s,，:：]*"
+    r"(?:(?:correct|yes|yep|yeah|right|exactly|sure|是的|对的?|没错|嗯)[\s,，.。!！]+)?",
+    re.IGNORECASE,
+)
 INTRO = re.compile(r"下面(?:以|是|给出)|以下(?:是|为)|如下|as follows|the following|below:")
 PAIRS = (("「", "」"), ("“", "”"), ("《", "》"), ("（", "）"), ("(", ")"), ("【", "】"))
 DETAIL_KINDS = ("announcement", "activity_promotion", "reminder")
@@ -91,8 +98,8 @@ def select_facts(
     candidates: list[Fact] = []
     for ci, chunk in enumerate(chunks[:4]):
         heading = set(tokenize(chunk.heading))
-        for pos, raw in enumerate(split_sentences(chunk.text)):
-            fact = _clean(raw, ci, pos)
+        for pos, (author, raw) in enumerate(_sentences(chunk.text)):
+            fact = _clean(raw, ci, pos, author)
             # Outside a digest, chat only counts as a fact when an admin said it, and a fact
             # must share a word with the topic (itself or under its heading).
             if (
@@ -249,14 +256,27 @@ def _replace(post: Post, **changes: object) -> Post:
     return Post(**{**post.__dict__, **changes})
 
 
-def _clean(raw: str, chunk: int, position: int) -> Fact | None:
+def _sentences(text: str) -> list[tuple[str, str]]:
+    """(author, sentence) of a passage. A short chat message is one fact ("No reformer classes
+    from 31 March to 5 April. Back on Tuesday 7 April."); a long one's sentences are all its
+    author's."""
+    out: list[tuple[str, str]] = []
+    for line in text.splitlines():
+        author = ""
+        if match := CHAT_LINE.match(line.strip()):
+            author, line = match.group(1).strip(), line.strip()[match.end() :]
+            line = _ADDRESSED.sub("", line)  # "@Priya Correct, …": said to one member
+            if len(line) <= CHAT_FACT_CHARS:
+                out.append((author, line))
+                continue
+        out += [(author, sentence) for sentence in split_sentences(line)]
+    return out
+
+
+def _clean(raw: str, chunk: int, position: int, author: str = "") -> Fact | None:
     text = raw.strip()
     if re.match(r"#{1,6} ", text):  # a Markdown heading line, not a fact
         return None
-    author = ""
-    match = CHAT_LINE.match(text)
-    if match:
-        author, text = match.group(1).strip(), text[match.end() :]
     text = _LIST_MARK.sub("", _MD_LINK.sub(r"\1", text))
     text = text.replace("**", "").replace("__", "").replace("`", "").strip()
     if text.endswith((":", "：")) or INTRO.search(text):  # points at a list, says nothing itself

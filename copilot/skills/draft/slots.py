@@ -17,10 +17,13 @@ _ZH_TIME = (
     r"|[一二三四五六七八九十两\d]{1,3}点(?:半|\d{1,2}分)?)"
 )
 _EN_WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
-_EN_DATE = (
-    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? "
-    r"\d{1,2}(?:st|nd|rd|th)?"
+_EN_MONTH = (
+    r"(?:(?:January|February|March|April|May|June|July|August|September|October|November"
+    r"|December)\b|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?)"
 )
+_EN_DAY_OF = rf"(?:{_EN_MONTH} \d{{1,2}}(?:st|nd|rd|th)?\b|\d{{1,2}}(?:st|nd|rd|th)? {_EN_MONTH})"
+# "Nov 14", "14 November", "31 March to 5 April"
+_EN_DATE = rf"{_EN_DAY_OF}(?:\s*(?:-|–|to|until)\s*{_EN_DAY_OF})?"
 _EN_TIME = (
     r"\d{1,2}:\d{2}(?:\s?[-–]\s?\d{1,2}:\d{2})?(?:\s?[ap]\.?m\.?)?(?: Beijing time| UTC)?"
     r"|\d{1,2}\s?[ap]\.?m\.?"

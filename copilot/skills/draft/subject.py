@@ -32,10 +32,12 @@ _IN_LANGUAGE = (
     r"(?<!announced )(?<!only )\bin\s+(?:english|chinese)\b"
     r"(?=\s*(?:please\b|for\b|to\b|about\b|[,.;:!)）]|$))"
 )
-# "English post for expat members about X", "Reminder for English-speaking members about X".
+# "English post for expat members about X", "Reminder for English-speaking members about X",
+# "Reminder for members: X".
 _EN_REQUEST_ABOUT = re.compile(
     rf"^\s*(?:an?\s+)?(?:(?:english|chinese)\s+)?(?:{_KINDS_EN})"
-    rf"(?:\s+{_IN_LANGUAGE})?(?:\s+(?:for|to)\s+{_AUDIENCE_EN})?\s+about\s+(?P<subject>\S.*)$",
+    rf"(?:\s+{_IN_LANGUAGE})?(?:\s+(?:for|to)\s+{_AUDIENCE_EN})?(?:\s+about\s+|\s*[:：]\s*)"
+    r"(?P<subject>\S.*)$",
     re.IGNORECASE,
 )
 # "… in English (please)", "… for members who don't read Chinese", "… for expat members".
