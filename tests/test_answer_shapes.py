@@ -148,6 +148,41 @@ def test_the_priciest_or_cheapest_row_of_a_table_answers_a_superlative(one_doc_a
     assert read_question("最高的折扣是多少？").extreme is None  # a discount, not a row
 
 
+def test_which_kinds_a_table_lists_are_its_first_column(one_doc_answers) -> None:  # type: ignore[no-untyped-def]
+    # "哪几种卡" names the column 卡种: every row's card, with its price, not one row.
+    answer = one_doc_answers("会员卡.md", CARDS, "你们这边都有哪几种卡可以办？")
+    for card in ("散客", "体验卡", "银卡：199 元", "金卡：599 元", "黑卡：1299 元"):
+        assert card in answer, answer
+    assert "半价" not in answer  # the other columns stay out of an overview
+    plans = "# Memberships\n\n| Plan | Price | Includes |\n|---|---|---|\n" + "".join(
+        f"| {n} | ${p} a month | {i} |\n"
+        for n, p, i in (("Starter", 9, "1 seat"), ("Team", 29, "5 seats"), ("Studio", 79, "20"))
+    )
+    answer = one_doc_answers("plans.md", plans, "Which plans are there?")
+    assert all(f"{n}: ${p}" in answer for n, p in (("Starter", 9), ("Team", 29))), answer
+    assert "Studio" in answer and "seats" not in answer, answer
+    # ...but "599 元那张卡有哪些权益" is about one row: that row answers, with its perks
+    answer = one_doc_answers("会员卡.md", CARDS, "599 元那张卡都有哪些权益？")
+    assert "每月两次免场费" in answer and "银卡" not in answer, answer
+
+
+SCHEDULE = """课表
+
+星期\t时间\t课程\t老师
+周一\t19:00\t哈他瑜伽\t小林
+周二\t07:30\t晨间流瑜伽\t阿杰
+周二\t12:15\t午间肩颈放松\t小鹿
+周二\t20:15\t阴瑜伽\t小林
+周三\t19:00\t力量瑜伽\t阿杰
+"""
+
+
+def test_a_list_question_naming_a_cell_gets_every_row_that_holds_it(one_doc_answers) -> None:  # type: ignore[no-untyped-def]
+    answer = one_doc_answers("课表.txt", SCHEDULE, "周二都有什么课？")
+    assert all(c in answer for c in ("晨间流瑜伽", "午间肩颈放松", "阴瑜伽")), answer
+    assert "哈他" not in answer and "力量" not in answer, answer
+
+
 RATES = """RATE GUIDANCE 2026
 
 SERVICE                      UNIT              LOW     TYPICAL   HIGH

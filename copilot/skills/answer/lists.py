@@ -10,13 +10,14 @@ names, one whose lead shares the question's words, the best scored.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from copilot.retrieval.evidence import ScoredUnit, bigrams
 from copilot.retrieval.question import QuestionProfile, named_count
 from copilot.retrieval.results import Retrieval, RetrievedChunk
 from copilot.retrieval.units import Unit, announces_list
-from copilot.text import detect_language
+from copilot.text import detect_language, fold_chinese, tokenize
 
 LIST_SLACK = 1.5  # a list competes when its best item scores within this of the best unit
 LIST_TIE = 0.5  # a list question's item this close to a best sentence is as good an answer
@@ -109,6 +110,104 @@ def list_answer(
     assert chosen.cite is not None
     sublists = {c.lead: c.ordered() for c in lists.values() if c.key[:2] == chosen.key[:2]}
     return _render(lead, chosen.ordered(), sublists), chosen.cite
+
+
+# What a first column's header adds to the thing it names: 卡种 → 卡, "Plan type" → plan.
+_KIND_OF = re.compile(
+    r"(?:种类|類型|类型|类别|類別|名称|名稱|种|種|类|類|名|\s*(?:types?|kinds?|names?))$", re.I
+)
+
+
+def table_list(
+    retrieval: Retrieval, question: QuestionProfile, best: ScoredUnit
+) -> tuple[str, int] | None:
+    """A list question read off a table a row of which scores near the best unit:
+    "你们有哪几种卡？" names its first column (卡种), so the answer is every row's first cell,
+    with its price when the next column has one; "周三晚上有什么课？" names a cell (周三), so the
+    answer is every row holding it."""
+    assert retrieval.evidence is not None
+    if not question.wants_list or question.extreme:  # "最便宜的那种卡…" is one row
+        return None
+    for scored in retrieval.evidence.units:
+        if scored.score < best.score - LIST_SLACK:
+            break
+        chunk = retrieval.chunks[scored.chunk]
+        unit = chunk.units[scored.unit]
+        if unit.kind != "row":
+            continue
+        header = unit.key.split(" | ")
+        rows = [_cells(text) for text in _table(retrieval, chunk, unit)]
+        if len(rows) < 2:
+            continue
+        if _names_column(question.text, header[0]) and not _names_row(question.text, rows):
+            items = [_named_row(cells, header) for cells in rows]
+            return _render(header[0], [i for i in items if i]), scored.chunk
+        for column, value in _cells(unit.text).items():
+            holding = [cells for cells in rows if cells.get(column) == value]
+            named = len(value) >= 2 and fold_chinese(value) in fold_chinese(question.text)
+            if named and 2 <= len(holding) < len(rows):
+                items = [_joined({h: v for h, v in c.items() if h != column}) for c in holding]
+                return _render(value, items), scored.chunk
+    return None
+
+
+def _table(retrieval: Retrieval, chunk: RetrievedChunk, unit: Unit) -> list[str]:
+    """The rows of `unit`'s table in the retrieved chunks and their neighbours, in order."""
+    rows: dict[str, tuple[int, int]] = {}
+    for other in (*retrieval.chunks, *retrieval.neighbours):
+        if other.source != chunk.source:
+            continue
+        for index, row in enumerate(other.units):
+            if row.kind == "row" and row.key == unit.key and row.group == unit.group:
+                rows.setdefault(row.text, (other.position, index))
+    return sorted(rows, key=rows.__getitem__)
+
+
+def _names_column(question: str, header: str) -> bool:
+    core = _KIND_OF.sub("", header.strip()).strip()
+    if not core:
+        return False
+    if _HAN.search(core):
+        return fold_chinese(core) in fold_chinese(question)
+    wanted = set(tokenize(core))
+    asked = set(tokenize(question))
+    return bool(wanted) and wanted <= asked | {t.rstrip("s") for t in asked}
+
+
+def _names_row(question: str, rows: list[dict[str, str]]) -> bool:
+    """ "599的那张卡有哪些好处？" asks about one row: it names a row's figure or its name."""
+    folded = fold_chinese(question)
+    figures = set(re.findall(r"\d+(?:\.\d+)?", question))
+    for cells in rows:
+        values = list(cells.values())
+        if values and len(values[0]) >= 2 and fold_chinese(values[0]) in folded:
+            return True
+        if figures & {n for v in values for n in re.findall(r"\d+(?:\.\d+)?", v)}:
+            return True
+    return False
+
+
+def _cells(row: str) -> dict[str, str]:
+    """'卡种: 年卡；价格: 6800元' → {卡种: 年卡, 价格: 6800元}."""
+    return dict(pair.split(": ", 1) for pair in re.split(r"；|; ", row) if ": " in pair)
+
+
+def _joined(cells: dict[str, str]) -> str:
+    zh = any(_HAN.search(f"{h}{v}") for h, v in cells.items())
+    return ("；" if zh else "; ").join(f"{h}: {v}" for h, v in cells.items())
+
+
+def _named_row(cells: dict[str, str], header: list[str]) -> str:
+    """A row as its first cell, and its second when that is a price: "10次卡：1080元"."""
+    name = cells.get(header[0], "")
+    second = cells.get(header[1], "") if len(header) > 1 else ""
+    if name and second and re.search(r"\d", second) and _PRICE_WORD.search(header[1] + second):
+        return f"{name}：{second}" if _HAN.search(name + second) else f"{name}: {second}"
+    return name
+
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_PRICE_WORD = re.compile(r"价|價|费|費|元|块|¥|￥|\$|€|£|price|fee|cost", re.I)
 
 
 def _key(chunk: RetrievedChunk, unit: Unit) -> ListKey:

@@ -23,7 +23,7 @@ from copilot.retrieval.evidence import ScoredUnit
 from copilot.retrieval.question import QuestionProfile, named_count
 from copilot.retrieval.results import Retrieval, RetrievedChunk
 from copilot.retrieval.units import Unit, inline_items
-from copilot.skills.answer.lists import LIST_MAX_CHARS, LIST_SLACK, list_answer
+from copilot.skills.answer.lists import LIST_MAX_CHARS, LIST_SLACK, list_answer, table_list
 from copilot.skills.figures import key_figures
 from copilot.text import detect_language, in_script_of, tokenize
 
@@ -83,6 +83,8 @@ def _primary(
         )
         if row is not None:
             return _row(retrieval, question, row)
+    if (table := table_list(retrieval, question, best)) is not None:
+        return Quote(*table)
     if unit.kind == "qa":
         return Quote(_clip(unit.text, language), best.chunk)
     if unit.kind == "reply":
