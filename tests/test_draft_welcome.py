@@ -458,3 +458,47 @@ def test_a_welcome_says_where_the_group_meets_and_when_staff_answer(tmp_path, em
     )
     assert "组别-昵称" in text and "免费体验" in text, text
     assert "滨江公园南门" in text and "9:30-18:00" in text, text
+
+
+# An English guide for a Chinese studio: sections titled the way guides are ("Finding us",
+# "Booking sessions"), lines naming the mini program in Chinese, a first-visit list before them.
+EN_GUIDE = """# Guide for English-speaking members
+
+## Your first visit
+
+- Arrive ten minutes early and sign the waiver at reception.
+- Your first drop-in session is half price.
+- Lockers take a 1 RMB coin, which you get back.
+- Bring your own towel; we do not rent them out.
+
+## Booking sessions
+
+1. Open WeChat and search for the mini program 青竹约课.
+2. Sessions open for booking every Monday at 09:00.
+
+## Finding us
+
+- Metro: Keyuan station, Exit B, then a five-minute walk north.
+
+## Classes in English
+
+- Vinyasa in English runs every Sunday at 10:30 with Kira.
+"""
+
+
+def test_each_thing_a_welcome_topic_names_comes_from_its_own_section(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """ "(how to book, how to find us, the English class)": each from the section it names,
+    kept when the channel's length drops other steps."""
+    text = draft_over(
+        tmp_path,
+        embedder,
+        {"guide.md": EN_GUIDE},
+        EN_PROFILE,
+        kind="welcome",
+        topic="Welcome post for new members (how to book, how to find us, the English class)",
+        language="en",
+        channel="wechat_group",
+    )
+    assert "青竹约课" in text, text  # an English line naming the mini program is English
+    assert "Keyuan station, Exit B" in text, text  # "find us" is the "Finding us" section
+    assert "Vinyasa in English" in text, text

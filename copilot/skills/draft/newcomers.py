@@ -26,6 +26,7 @@ from copilot.text import (
     split_sentences,
     text_width,
     to_simplified,
+    tokenize,
 )
 
 NEWCOMER = re.compile(
@@ -402,6 +403,50 @@ def topic_parts(topic: str) -> list[str]:
     return parts if len(parts) >= 2 else []
 
 
+def part_section(part: str, chunks: Sequence[RetrievedChunk]) -> RetrievedChunk | None:
+    """The chunk whose own section a topic's part names: "how to find us" → "## Finding us",
+    "the English class" → "## Classes in English", "暗房預約" → "### 暗房預約須知"."""
+    folded = fold_chinese(to_simplified(part))
+    wanted = {_stem(t) for t in tokenize(part)}
+    for chunk in chunks:
+        leaf = chunk.heading.rsplit(" > ", 1)[-1].strip()
+        if chunk.kind == "chat" or not leaf:
+            continue
+        if _CJK.search(folded):
+            if fold_chinese(to_simplified(leaf)).find(folded) >= 0:
+                return chunk
+        elif wanted and wanted <= {_stem(t) for t in tokenize(leaf)}:
+            return chunk
+    return None
+
+
+def with_inflections(part: str) -> str:
+    """The part and its English words' -ing and -s forms: guides title their sections
+    "Finding us", "Booking classes", "Paying", which "how to find us" never matches."""
+    words = [_stem(t) for t in tokenize(part) if t.isascii() and t.isalpha()]
+    forms = [f"{w[:-1] if w.endswith('e') else w}ing {w}s" for w in words]
+    return " ".join([part, *forms])
+
+
+def _stem(token: str) -> str:
+    """English inflections a heading and a request write differently (booking / book,
+    classes / class); Chinese tokens as they are."""
+    if not token.isascii():
+        return token
+    for suffix, keep in (("ing", 3), ("ies", 3), ("es", 4), ("ed", 3), ("s", 3)):
+        stem = token[: -len(suffix)]
+        if token.endswith(suffix) and len(stem) >= keep:
+            if suffix == "es" and not stem.endswith(("s", "x", "ch", "sh")):
+                continue  # "notes" is note + s
+            if suffix == "s" and token.endswith("ss"):
+                continue  # "class"
+            return stem + ("y" if suffix == "ies" else "")
+    return token
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
 def fits_welcome(line: str, lang: str, profile: CommunityProfile) -> bool:
     """Could this line be a step of the welcome: short, in its language, not a banned word?"""
     text = _text(line)
@@ -413,4 +458,8 @@ def fits_welcome(line: str, lang: str, profile: CommunityProfile) -> bool:
     if set(text) <= set("-|: "):  # a Markdown table's rule line
         return False
     same = T.template_language(detect_language(text)) == lang
+    # an English guide's line naming a Chinese place or mini program ("…search for 松间约课")
+    same = same or (
+        lang == "en" and len(re.findall(r"[A-Za-z]+", text)) >= 2 * len(_CJK.findall(text))
+    )
     return same and fold_chinese(to_simplified(text)) != fold_chinese(profile.name)

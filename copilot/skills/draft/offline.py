@@ -62,6 +62,7 @@ class Fact:
     chunk: int  # index into the retrieved chunks
     position: int
     author: str = ""
+    asked: bool = False  # the request named it: trimmed last
 
 
 @dataclass
@@ -240,7 +241,9 @@ def _without_one(post: Post) -> list[Fact]:
     """The facts minus one: the last, or for a notice its last line with the fewest details
     (the deadline line is often last and must stay)."""
     if not post.notice or post.kind == "weekly_digest":  # a digest is ranked: drop the last
-        return post.facts[:-1]
+        unasked = [i for i, f in enumerate(post.facts) if not f.asked]
+        last = unasked[-1] if unasked else len(post.facts) - 1
+        return post.facts[:last] + post.facts[last + 1 :]
     fewest = min(range(len(post.facts)), key=lambda i: (len(slots_of(post.facts[i].text)), -i))
     return post.facts[:fewest] + post.facts[fewest + 1 :]
 

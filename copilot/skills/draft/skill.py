@@ -36,8 +36,10 @@ from copilot.skills.draft.newcomers import (
     FIRST_VISIT_QUERY,
     NEWCOMER_QUERY,
     fits_welcome,
+    part_section,
     topic_parts,
     welcome_lines,
+    with_inflections,
 )
 from copilot.skills.draft.notices import (
     Notice,
@@ -407,7 +409,8 @@ def _welcome(
     lines += _named_parts(ports, community, profile, request, chunks, lines)
     if not lines:
         return None
-    facts = [Fact(text, ci, pos) for text, ci, pos in lines]
+    # what the topic named was asked for: a post too long for the channel loses other steps first
+    facts = [Fact(text, ci, pos, asked=pos >= NAMED_PART_POSITION) for text, ci, pos in lines]
     post = Post(
         kind="welcome",
         language=request.language,
@@ -435,12 +438,18 @@ def _named_parts(
     said = [fold_chinese(text) for text, _, _ in lines]
     extra: list[tuple[str, int, int]] = []
     for n, part in enumerate(topic_parts(request.topic)):
-        asked = ports.retriever.search(community, part, top_k=3, kind="playbook")
-        best = asked.evidence.best if asked.evidence else None
-        if best is None or best.features.get("overlap", 0.0) <= 0.0:
-            continue  # nothing shares a word with it: better left out than guessed
-        chunk = asked.chunks[best.chunk]
-        text = _leading_sentences(chunk.units[best.unit].text)
+        asked = ports.retriever.search(community, with_inflections(part), top_k=5, kind="playbook")
+        section = part_section(part, [*asked.chunks, *chunks])
+        steps = [_leading_sentences(u.text) for u in section.units] if section else []
+        steps = [t for t in steps if fits_welcome(t, lang, profile)]
+        if section is not None and steps:  # the section it names: its first step
+            chunk, text = section, steps[0]
+        else:
+            best = asked.evidence.best if asked.evidence else None
+            if best is None or best.features.get("overlap", 0.0) <= 0.0:
+                continue  # nothing shares a word with it: better left out than guessed
+            chunk = asked.chunks[best.chunk]
+            text = _leading_sentences(chunk.units[best.unit].text)
         folded = fold_chinese(text)
         if not fits_welcome(text, lang, profile) or any(folded in s or s in folded for s in said):
             continue
