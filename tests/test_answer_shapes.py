@@ -549,3 +549,21 @@ def test_shapes_of_a_phone_a_currency_and_a_rank_are_not_mistaken() -> None:
     assert not read_question("几天能到？").shaped("12月5日发货")
     assert not read_question("需要按顺序吗？").wants_list
     assert read_question("积分每个月哪几天能换？").measure is None  # which days, not how many
+
+
+def test_a_question_headings_paragraph_is_quoted_once() -> None:
+    # A question heading's Q/A pair holds its paragraph's words: when the paragraph's sentence
+    # is the best unit and the pair its neighbour, the answer says them once.
+    from copilot.retrieval.evidence import ScoredUnit
+    from copilot.retrieval.results import RetrievedChunk
+    from copilot.retrieval.units import Unit
+    from copilot.skills.answer.offline import _sentences
+
+    paragraph = "规范词指的是政府文件里反复出现表述固定的说法研习社要求大家每天摘抄10条"
+    units = (Unit("qa", paragraph, key="规范词是什么"), Unit("sentence", paragraph))
+    chunk = RetrievedChunk(
+        "c", "申论.txt", "playbook", "申论", paragraph, 1.0, 0.5, 1.0, units=units
+    )
+    best, pair = ScoredUnit(0, 1, 4.1, {}), ScoredUnit(0, 0, 4.0, {})
+    quote = _sentences([best, pair], best, chunk, "zh", read_question("每天摘抄几条？"))
+    assert quote.text == paragraph, quote.text

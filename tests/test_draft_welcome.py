@@ -502,3 +502,48 @@ def test_each_thing_a_welcome_topic_names_comes_from_its_own_section(tmp_path, e
     assert "青竹约课" in text, text  # an English line naming the mini program is English
     assert "Keyuan station, Exit B" in text, text  # "find us" is the "Finding us" section
     assert "Vinyasa in English" in text, text
+
+
+def test_with_few_steps_a_welcome_takes_the_whole_who_to_ask_list(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    handbook = """# Cohort handbook
+
+## Schedule
+
+Live classes run on Zoom every Tuesday and Thursday evening.
+
+## Who to ask
+
+- Code questions: #help on Slack, in a thread.
+- Anything about fees or attendance: Dana, by DM.
+- Conduct concerns: see the Code of Conduct.
+"""
+    text = draft_over(
+        tmp_path,
+        embedder,
+        {"handbook.md": handbook},
+        EN_PROFILE,
+        kind="welcome",
+        topic="Welcome a new student",
+        language="en",
+    )
+    for line in ("#help on Slack", "Dana, by DM", "see the Code of Conduct"):
+        assert line in text, text
+
+
+def test_the_group_card_rule_is_a_step_and_a_fee_row_is_not(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
+    rules = (
+        "群规\n\n① 群名片统一改成“区域-昵称”，比如“南山-阿明”。进群三天内不改的，管理员会提醒一次。\n"
+        "② 严禁发广告。\n③ 每晚 23:00 以后请不要在群里发消息。\n"
+    )
+    fees = "费用表\n\n项目        价格     备注\n体验跑      免费     每人限3次\n下半年入会  100元    7月1日以后入会\n"
+    text = draft_over(
+        tmp_path,
+        embedder,
+        {"群规.txt": rules, "费用表.txt": fees},
+        ZH_PROFILE,
+        kind="welcome",
+        topic="欢迎新团友入群",
+        language="zh",
+    )
+    assert "群名片统一改成“区域-昵称”" in text, text
+    assert "100元" not in text, text  # the fee table's row for joining is no step

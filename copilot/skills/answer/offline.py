@@ -316,7 +316,9 @@ def _sentences(
                 continue
             if not (index - 1 in chosen or index + 1 in chosen):
                 continue  # keep the answer one contiguous passage
-            size = len(chunk.units[index].text)
+            text = chunk.units[index].text
+            # a question heading's Q/A pair repeats its paragraph: joined once, costs nothing
+            size = 0 if any(chunk.units[i].text == text for i in chosen) else len(text)
             if scores[index] >= best.score - NEIGHBOUR_SLACK and used + size <= limit:
                 chosen.add(index)
                 used += size
@@ -339,7 +341,10 @@ def _sentences(
         if sum(len(chunk.units[i].text) for i in chosen | whole) <= limit:
             chosen |= whole
     return Quote(
-        _clip(_joined([chunk.units[i].text for i in sorted(chosen)], language), language),
+        _clip(
+            _joined(list(dict.fromkeys(chunk.units[i].text for i in sorted(chosen))), language),
+            language,
+        ),
         best.chunk,
     )
 

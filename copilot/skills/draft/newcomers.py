@@ -44,9 +44,13 @@ _NEWCOMER_DOES = re.compile(
     r"(?:后|以后|之后|时|当天)"
     r"|^新(?:人|成员|朋友|同学|群友|会员)(?:请|需要|要|须|必须|务必|先)"
     r"|^(?:new(?:comers?| members?)\s+(?:should|must|need to|are asked to|can)\s+(?!be\b))"
-    r"|^(?:after|when|once) (?:you )?join",
+    r"|^(?:after|when|once) (?:you )?join"
+    # the group card every member renames on joining: "群名片统一改成“组别-昵称”"
+    r"|^(?:[^：:]{1,8}[：:]\s*)?(?:请|大家)?(?:把)?(?:群名片|群昵称|群备注)(?:统一|一律)?(?:改成|改为)",
     re.IGNORECASE,
 )
+# A fee table's row ("下半年入会 | 100元") names no newcomer's role, whatever its first cell says.
+_FEE = re.compile(r"\d\s*(?:元|块|RMB|HKD|港币|港幣)|[¥￥$£€]\s*\d", re.IGNORECASE)
 # A step the operators take about newcomers ("迎新官私聊新人", "Greet every newcomer"), from
 # an operators' playbook: not something to tell the newcomer, unless it speaks to them (你/you).
 _STAFF_ACTS = re.compile(
@@ -169,6 +173,10 @@ def document_lines(chunks: Sequence[RetrievedChunk]) -> list[Line]:
     return out
 
 
+MIN_STEPS = 3  # fewer newcomer steps than this: a "who to ask" list joins whole
+ASK_LIST_LINES = 3
+
+
 def welcome_lines(
     chunks: Sequence[RetrievedChunk], profile: CommunityProfile, language: str
 ) -> list[tuple[str, int, int]]:
@@ -192,7 +200,8 @@ def welcome_lines(
         if _operators(text) or len(text) < (10 if lang == "zh" else 20):
             continue  # the operators' own step, or a fragment (a template's field name)
         if _is_row(ln.text):
-            if NEWCOMER.search(to_simplified(ln.text.strip().strip("|").split("|")[0])):
+            first_cell = ln.text.strip().strip("|").split("|")[0]
+            if NEWCOMER.search(to_simplified(first_cell)) and not _FEE.search(ln.text):
                 steps.append(ln)  # the newcomers' row of a roles table
         elif ln.scope or _NEWCOMER_DOES.search(to_simplified(text)):
             steps.append(ln)
@@ -205,6 +214,17 @@ def welcome_lines(
     ask = max(asks, key=lambda a: bool(_ASKING.search(to_simplified(a.text))), default=None)
     if ask is not None and not (_ASK.search(text_so_far) and _WHERE.search(text_so_far)):
         extras.append(ask)
+        # under "Who to ask" / "有问题找谁", the list's other lines say where the rest goes
+        if ask.item and len(chosen) < MIN_STEPS and _ASKING.search(to_simplified(ask.lead)):
+            extras += [
+                ln
+                for ln in lines
+                if ln.item
+                and ln.chunk == ask.chunk
+                and ln.lead == ask.lead
+                and ln.position != ask.position
+                and ln not in chosen
+            ][: ASK_LIST_LINES - 1]
     # what a newcomer can try before deciding, the first event meant for them, where the group
     # meets and when someone answers
     for pattern in (_TRIAL, _FIRST_EVENT, _MEETING_POINT, _ANSWER_HOURS):
