@@ -200,6 +200,22 @@ def is_traditional(text: str) -> bool:
     return bool(han) and _t2s().convert(han) != han
 
 
+def english_stem(token: str) -> str:
+    """An English word without the inflection a heading and a request write differently
+    (booking / book, classes / class, stories / story); other tokens as they are."""
+    if not token.isascii():
+        return token
+    for suffix, keep in (("ing", 3), ("ies", 3), ("es", 4), ("ed", 3), ("s", 3)):
+        stem = token[: -len(suffix)]
+        if token.endswith(suffix) and len(stem) >= keep:
+            if suffix == "es" and not stem.endswith(("s", "x", "ch", "sh")):
+                continue  # "notes" is note + s
+            if suffix == "s" and token.endswith("ss"):
+                continue  # "class"
+            return stem + ("y" if suffix == "ies" else "")
+    return token
+
+
 def has_han(text: str) -> bool:
     """Whether `text` holds a Chinese character (a token in Chinese script)."""
     return bool(_CJK.search(text))

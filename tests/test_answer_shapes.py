@@ -567,3 +567,18 @@ def test_a_question_headings_paragraph_is_quoted_once() -> None:
     best, pair = ScoredUnit(0, 1, 4.1, {}), ScoredUnit(0, 0, 4.0, {})
     quote = _sentences([best, pair], best, chunk, "zh", read_question("每天摘抄几条？"))
     assert quote.text == paragraph, quote.text
+
+
+def test_a_table_read_as_a_list_only_where_the_question_names_it(one_doc_answers) -> None:  # type: ignore[no-untyped-def]
+    # a column that repeats its values (星期) names no kinds: no "1. 周一 2. 周二 3. 周二"
+    answer = one_doc_answers("课表.txt", SCHEDULE, "星期三有哪些课？")
+    assert "1. 周一" not in answer and "2. 周二" not in answer, answer
+    # "银卡" names one row: that row, not the list of cards
+    answer = one_doc_answers("会员卡.md", CARDS, "银卡有哪些权益？")
+    assert "生日当月" in answer and "黑卡" not in answer, answer
+    # "Mon" is a word of its own, never the start of "month"
+    timetable = "# Timetable\n\n| Day | Class |\n|---|---|\n" + "".join(
+        f"| {d} | {c} |\n" for d, c in (("Mon", "Wheel"), ("Mon", "Glaze"), ("Tue", "Handbuilding"))
+    )
+    answer = one_doc_answers("timetable.md", timetable, "What classes are there this month?")
+    assert not answer.startswith("Mon"), answer

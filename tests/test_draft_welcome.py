@@ -479,6 +479,7 @@ EN_GUIDE = """# Guide for English-speaking members
 ## Finding us
 
 - Metro: Keyuan station, Exit B, then a five-minute walk north.
+- 中文咨询请加前台微信：qingzhu_help（小青）
 
 ## Classes in English
 
@@ -502,6 +503,7 @@ def test_each_thing_a_welcome_topic_names_comes_from_its_own_section(tmp_path, e
     assert "青竹约课" in text, text  # an English line naming the mini program is English
     assert "Keyuan station, Exit B" in text, text  # "find us" is the "Finding us" section
     assert "Vinyasa in English" in text, text
+    assert "中文咨询" not in text, text  # a Chinese line with an id in it is no English step
 
 
 def test_with_few_steps_a_welcome_takes_the_whole_who_to_ask_list(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]

@@ -550,3 +550,13 @@ def test_what_an_apostrophe_leaves_of_ill_and_weve_is_never_a_topic() -> None:
     topics = summarize_offline(rows, admins=set()).topics
     words = {w for t in topics for w in t.keywords}
     assert "mats" in words and not words & {"ll", "ve", "re"}, words
+
+
+def test_what_someone_may_fail_to_do_is_no_action_item() -> None:
+    rows = chat(
+        (0, "德阳-栀栀", "请问衣橱可以把衣服寄到德阳吗？我周末不一定能来成都取"),
+        (1, "Sam", "I might not make it by Friday, sorry"),
+        (2, "德阳-栀栀", "我周六去取衣服"),
+    )
+    actions = summarize_offline(rows, admins=set()).action_items
+    assert [a.task for a in actions] == ["我周六去取衣服"], actions

@@ -125,8 +125,9 @@ _LIST = re.compile(
     # "都改了啥", "都要带什么"; not 首都/成都 (places), 为什么, nor 都…什么时间/意思/区别
     r"|(?<![首成京古帝国])都(?!市)[^，。？?！!为]{0,6}(?:啥(?!时候|时间|意思|用)|什么(?!时候|时间|意思|用|区别|不同|样))"
     r"|\bwhat are\b|\bwhich are\b"
-    # "Which plans are there?", "What classes do you offer?"
-    r"|\b(?:which|what)\s+(?:\w+\s+){1,3}(?:are there|are available|do you (?:have|offer|run))\b"
+    # "Which plans are there?", "What classes do you offer?"; a plural, not "What time do you have"
+    r"|\b(?:which|what)\s+(?:\w+\s+){0,2}\w+s\s+"
+    r"(?:are there|are available|do you (?:have|offer|run))\b"
     r"|\blist\b|\b(?:types|kinds|sorts) of\b|\bsteps\b|\bways\b"
     # "what did the update add", not "what do I click to add a member"
     r"|\bwhat (?:did|does|do|will) (?:(?!\bto\b)[^?]){1,40}?"

@@ -17,7 +17,7 @@ from copilot.retrieval.evidence import ScoredUnit, bigrams
 from copilot.retrieval.question import QuestionProfile, named_count
 from copilot.retrieval.results import Retrieval, RetrievedChunk
 from copilot.retrieval.units import Unit, announces_list
-from copilot.text import detect_language, fold_chinese, tokenize
+from copilot.text import detect_language, english_stem, fold_chinese, has_han, tokenize
 
 LIST_SLACK = 1.5  # a list competes when its best item scores within this of the best unit
 LIST_TIE = 0.5  # a list question's item this close to a best sentence is as good an answer
@@ -114,7 +114,7 @@ def list_answer(
 
 # What a first column's header adds to the thing it names: 卡种 → 卡, "Plan type" → plan.
 _KIND_OF = re.compile(
-    r"(?:种类|類型|类型|类别|類別|名称|名稱|种|種|类|類|名|\s*(?:types?|kinds?|names?))$", re.I
+    r"(?:种类|類型|类型|类别|類別|名称|名稱|种|種|类|類|名|\s+(?:types?|kinds?|names?))$", re.I
 )
 
 
@@ -136,16 +136,20 @@ def table_list(
         if unit.kind != "row":
             continue
         header = unit.key.split(" | ")
-        rows = [_cells(text) for text in _table(retrieval, chunk, unit)]
-        if len(rows) < 2:
+        rows = [row_cells(text) for text in _table(retrieval, chunk, unit)]
+        if len(rows) < 2 or _names_one_row(question.text, header[0], rows):
             continue
-        if _names_column(question.text, header[0]) and not _names_row(question.text, rows):
+        names = [cells.get(header[0], "") for cells in rows]
+        # a names column holds one name per row; "星期" repeats 周二 on every Tuesday row
+        distinct = len(set(names)) == len(names)
+        if distinct and _names_column(question.text, header[0]):
+            if _names_a_figure(question.text, rows):
+                continue
             items = [_named_row(cells, header) for cells in rows]
             return _render(header[0], [i for i in items if i]), scored.chunk
-        for column, value in _cells(unit.text).items():
+        for column, value in row_cells(unit.text).items():
             holding = [cells for cells in rows if cells.get(column) == value]
-            named = len(value) >= 2 and fold_chinese(value) in fold_chinese(question.text)
-            if named and 2 <= len(holding) < len(rows):
+            if _says(question.text, value) and 2 <= len(holding) < len(rows):
                 items = [_joined({h: v for h, v in c.items() if h != column}) for c in holding]
                 return _render(value, items), scored.chunk
     return None
@@ -167,33 +171,45 @@ def _names_column(question: str, header: str) -> bool:
     core = _KIND_OF.sub("", header.strip()).strip()
     if not core:
         return False
-    if _HAN.search(core):
+    if has_han(core):
         return fold_chinese(core) in fold_chinese(question)
-    wanted = set(tokenize(core))
-    asked = set(tokenize(question))
-    return bool(wanted) and wanted <= asked | {t.rstrip("s") for t in asked}
+    wanted = {english_stem(t) for t in tokenize(core)}
+    return bool(wanted) and wanted <= {english_stem(t) for t in tokenize(question)}
 
 
-def _names_row(question: str, rows: list[dict[str, str]]) -> bool:
-    """ "599的那张卡有哪些好处？" asks about one row: it names a row's figure or its name."""
-    folded = fold_chinese(question)
-    figures = set(re.findall(r"\d+(?:\.\d+)?", question))
-    for cells in rows:
-        values = list(cells.values())
-        if values and len(values[0]) >= 2 and fold_chinese(values[0]) in folded:
-            return True
-        if figures & {n for v in values for n in re.findall(r"\d+(?:\.\d+)?", v)}:
-            return True
-    return False
+def _says(question: str, value: str) -> bool:
+    """The question writes the cell's value: 周三 in "周三晚上有什么课"; "Mon" as a word, not
+    inside "month"."""
+    if len(value) < 2:
+        return False
+    if has_han(value):
+        return fold_chinese(value) in fold_chinese(question)
+    return bool(re.search(rf"(?<!\w){re.escape(value)}(?!\w)", question, re.IGNORECASE))
 
 
-def _cells(row: str) -> dict[str, str]:
-    """'卡种: 年卡；价格: 6800元' → {卡种: 年卡, 价格: 6800元}."""
-    return dict(pair.split(": ", 1) for pair in re.split(r"；|; ", row) if ": " in pair)
+def _names_one_row(question: str, first: str, rows: list[dict[str, str]]) -> bool:
+    """ "10次卡有哪些好处？" is about the one row whose name it writes."""
+    names = [cells.get(first, "") for cells in rows]
+    return any(_says(question, n) and names.count(n) == 1 for n in names)
+
+
+def _names_a_figure(question: str, rows: list[dict[str, str]]) -> bool:
+    """ "599的那张卡有哪些好处？" is about the row holding the figure it names."""
+    figures = set(_FIGURE.findall(question))
+    return any(figures & set(_FIGURE.findall(v)) for cells in rows for v in cells.values())
+
+
+_FIGURE = re.compile(r"\d+(?:\.\d+)?")
+
+
+def row_cells(row: str) -> dict[str, str]:
+    """A rendered row ('卡种: 米粒卡；办卡价格: 199 元') as header -> value."""
+    pairs = (cell.partition(": ") for cell in re.split(r"；|; ", row))
+    return {head.strip(): value.strip() for head, _, value in pairs if value}
 
 
 def _joined(cells: dict[str, str]) -> str:
-    zh = any(_HAN.search(f"{h}{v}") for h, v in cells.items())
+    zh = any(has_han(f"{h}{v}") for h, v in cells.items())
     return ("；" if zh else "; ").join(f"{h}: {v}" for h, v in cells.items())
 
 
@@ -202,11 +218,10 @@ def _named_row(cells: dict[str, str], header: list[str]) -> str:
     name = cells.get(header[0], "")
     second = cells.get(header[1], "") if len(header) > 1 else ""
     if name and second and re.search(r"\d", second) and _PRICE_WORD.search(header[1] + second):
-        return f"{name}：{second}" if _HAN.search(name + second) else f"{name}: {second}"
+        return f"{name}：{second}" if has_han(name + second) else f"{name}: {second}"
     return name
 
 
-_HAN = re.compile(r"[\u4e00-\u9fff]")
 _PRICE_WORD = re.compile(r"价|價|费|費|元|块|¥|￥|\$|€|£|price|fee|cost", re.I)
 
 

@@ -23,7 +23,13 @@ from copilot.retrieval.evidence import ScoredUnit
 from copilot.retrieval.question import QuestionProfile, named_count
 from copilot.retrieval.results import Retrieval, RetrievedChunk
 from copilot.retrieval.units import Unit, inline_items
-from copilot.skills.answer.lists import LIST_MAX_CHARS, LIST_SLACK, list_answer, table_list
+from copilot.skills.answer.lists import (
+    LIST_MAX_CHARS,
+    LIST_SLACK,
+    list_answer,
+    row_cells,
+    table_list,
+)
 from copilot.skills.figures import key_figures
 from copilot.text import detect_language, in_script_of, tokenize
 
@@ -199,7 +205,7 @@ def _row(retrieval: Retrieval, question: QuestionProfile, best: ScoredUnit) -> Q
     if question.extreme is None:
         return Quote(_tied_rows(retrieval, best), best.chunk)
     rows = [
-        (ci, row.text, _cells(row.text))
+        (ci, row.text, row_cells(row.text))
         for ci, other in enumerate(retrieval.chunks)
         if other.source == chunk.source
         for row in other.units
@@ -245,12 +251,6 @@ _PRICE = re.compile(
 
 
 _FREE = re.compile(r"^\s*(?:免费|免費|free)\b", re.IGNORECASE)
-
-
-def _cells(row: str) -> dict[str, str]:
-    """A rendered row ('卡种: 米粒卡；办卡价格: 199 元') as header -> value."""
-    pairs = (cell.partition(": ") for cell in re.split(r"；|; ", row))
-    return {head.strip(): value.strip() for head, _, value in pairs if value}
 
 
 def _price(cell: str | None) -> float | None:

@@ -21,7 +21,9 @@ from copilot.skills.draft import templates as T
 from copilot.skills.draft.channels import banned_words_in
 from copilot.text import (
     detect_language,
+    english_stem,
     fold_chinese,
+    has_han,
     looks_like_injection,
     split_sentences,
     text_width,
@@ -46,7 +48,7 @@ _NEWCOMER_DOES = re.compile(
     r"|^(?:new(?:comers?| members?)\s+(?:should|must|need to|are asked to|can)\s+(?!be\b))"
     r"|^(?:after|when|once) (?:you )?join"
     # the group card every member renames on joining: "群名片统一改成“组别-昵称”"
-    r"|^(?:[^：:]{1,8}[：:]\s*)?(?:请|大家)?(?:把)?(?:群名片|群昵称|群备注)(?:统一|一律)?(?:改成|改为)",
+    r"|^(?:[^：:]{1,8}[：:]\s*)?(?:请)?(?:大家)?(?:把)?(?:群名片|群昵称|群备注)(?:统一|一律)?(?:改成|改为)",
     re.IGNORECASE,
 )
 # A fee table's row ("下半年入会 | 100元") names no newcomer's role, whatever its first cell says.
@@ -173,6 +175,12 @@ def document_lines(chunks: Sequence[RetrievedChunk]) -> list[Line]:
     return out
 
 
+# A list's lead saying it is where to ask: "Who to ask", "Getting help", "有问题找谁", "联系方式"
+_ASK_LEAD = re.compile(
+    r"\bwho to (?:ask|contact)\b|\bwhere to ask\b|\bgetting help\b|\bcontacts?\b"
+    r"|找谁|问谁|联系(?:谁|方式|人)|求助",
+    re.IGNORECASE,
+)
 MIN_STEPS = 3  # fewer newcomer steps than this: a "who to ask" list joins whole
 ASK_LIST_LINES = 3
 
@@ -215,15 +223,17 @@ def welcome_lines(
     if ask is not None and not (_ASK.search(text_so_far) and _WHERE.search(text_so_far)):
         extras.append(ask)
         # under "Who to ask" / "有问题找谁", the list's other lines say where the rest goes
-        if ask.item and len(chosen) < MIN_STEPS and _ASKING.search(to_simplified(ask.lead)):
+        if ask.item and len(chosen) < MIN_STEPS and _ASK_LEAD.search(to_simplified(ask.lead)):
             extras += [
                 ln
                 for ln in lines
                 if ln.item
                 and ln.chunk == ask.chunk
                 and ln.lead == ask.lead
-                and ln.position != ask.position
                 and ln not in chosen
+                and all(ln.position != e.position for e in extras)
+                and not _DONT.match(to_simplified(_text(ln.text)))
+                and not _operators(_text(ln.text))
             ][: ASK_LIST_LINES - 1]
     # what a newcomer can try before deciding, the first event meant for them, where the group
     # meets and when someone answers
@@ -426,16 +436,16 @@ def topic_parts(topic: str) -> list[str]:
 def part_section(part: str, chunks: Sequence[RetrievedChunk]) -> RetrievedChunk | None:
     """The chunk whose own section a topic's part names: "how to find us" → "## Finding us",
     "the English class" → "## Classes in English", "暗房預約" → "### 暗房預約須知"."""
-    folded = fold_chinese(to_simplified(part))
-    wanted = {_stem(t) for t in tokenize(part)}
+    folded = fold_chinese(part)
+    wanted = {english_stem(t) for t in tokenize(part)}
     for chunk in chunks:
         leaf = chunk.heading.rsplit(" > ", 1)[-1].strip()
         if chunk.kind == "chat" or not leaf:
             continue
-        if _CJK.search(folded):
-            if fold_chinese(to_simplified(leaf)).find(folded) >= 0:
+        if has_han(folded):
+            if folded in fold_chinese(leaf):
                 return chunk
-        elif wanted and wanted <= {_stem(t) for t in tokenize(leaf)}:
+        elif wanted and wanted <= {english_stem(t) for t in tokenize(leaf)}:
             return chunk
     return None
 
@@ -443,28 +453,17 @@ def part_section(part: str, chunks: Sequence[RetrievedChunk]) -> RetrievedChunk 
 def with_inflections(part: str) -> str:
     """The part and its English words' -ing and -s forms: guides title their sections
     "Finding us", "Booking classes", "Paying", which "how to find us" never matches."""
-    words = [_stem(t) for t in tokenize(part) if t.isascii() and t.isalpha()]
-    forms = [f"{w[:-1] if w.endswith('e') else w}ing {w}s" for w in words]
+    words = [english_stem(t) for t in tokenize(part) if t.isascii() and t.isalpha()]
+    forms = [
+        form
+        for w in words
+        for form in (f"{w[:-1] if w.endswith('e') else w}ing", f"{w}s")
+        if not w.endswith(("ing", "s"))
+    ]
     return " ".join([part, *forms])
 
 
-def _stem(token: str) -> str:
-    """English inflections a heading and a request write differently (booking / book,
-    classes / class); Chinese tokens as they are."""
-    if not token.isascii():
-        return token
-    for suffix, keep in (("ing", 3), ("ies", 3), ("es", 4), ("ed", 3), ("s", 3)):
-        stem = token[: -len(suffix)]
-        if token.endswith(suffix) and len(stem) >= keep:
-            if suffix == "es" and not stem.endswith(("s", "x", "ch", "sh")):
-                continue  # "notes" is note + s
-            if suffix == "s" and token.endswith("ss"):
-                continue  # "class"
-            return stem + ("y" if suffix == "ies" else "")
-    return token
-
-
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+_HAN_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 
 
 def fits_welcome(line: str, lang: str, profile: CommunityProfile) -> bool:
@@ -478,8 +477,12 @@ def fits_welcome(line: str, lang: str, profile: CommunityProfile) -> bool:
     if set(text) <= set("-|: "):  # a Markdown table's rule line
         return False
     same = T.template_language(detect_language(text)) == lang
-    # an English guide's line naming a Chinese place or mini program ("…search for 松间约课")
+    # an English guide's line naming a Chinese place or mini program ("…search for 松间约课"):
+    # English once the names are out, with more English words than Chinese characters
     same = same or (
-        lang == "en" and len(re.findall(r"[A-Za-z]+", text)) >= 2 * len(_CJK.findall(text))
+        lang == "en"
+        and has_han(text)
+        and len(re.findall(r"[A-Za-z]+", text)) >= len(re.findall(r"[\u3400-\u9fff]", text))
+        and detect_language(_HAN_RUN.sub(" ", text)) == "en"
     )
     return same and fold_chinese(to_simplified(text)) != fold_chinese(profile.name)

@@ -46,8 +46,8 @@ _LIST_MARK = re.compile(r"^\s*(?:[-*•>]|\d+[.)、])\s+")
 _MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]+\)")
 # A reply's address and its yes: "@Priya Correct, ", "@小雨 是的，"
 _ADDRESSED = re.compile(
-    r"^(?:\s*@[^\s@,，:：。!！?？]+)+[\s,，:：]*"
-    r"(?:(?:correct|yes|yep|yeah|right|exactly|sure|是的|对的?|没错|嗯)[\s,，.。!！]+)?",
+    r"^(?:\s*[@＠][^\s@＠,，:：。!！?？]+)+[\s,，:：]*"
+    r"(?:(?:correct|yes|yep|yeah|right|exactly|sure|是的|对的?|没错|嗯)[,，.。!！]\s*)?",
     re.IGNORECASE,
 )
 INTRO = re.compile(r"下面(?:以|是|给出)|以下(?:是|为)|如下|as follows|the following|below:")

@@ -36,7 +36,7 @@ _IN_LANGUAGE = (
 # "Reminder for members: X".
 _EN_REQUEST_ABOUT = re.compile(
     rf"^\s*(?:an?\s+)?(?:(?:english|chinese)\s+)?(?:{_KINDS_EN})"
-    rf"(?:\s+{_IN_LANGUAGE})?(?:\s+(?:for|to)\s+{_AUDIENCE_EN})?(?:\s+about\s+|\s*[:：]\s*)"
+    rf"(?:\s+{_IN_LANGUAGE})?(?:\s+(?:for|to)\s+{_AUDIENCE_EN})?(?:\s+about\s+|\s*[:：]\s*(?:about\s+)?)"
     r"(?P<subject>\S.*)$",
     re.IGNORECASE,
 )

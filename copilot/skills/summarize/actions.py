@@ -217,7 +217,7 @@ def _action(
     request = bool(lead and (_REQUEST.search(sentence) or reports_back)) or bool(asked_of)
     # "我去问问草坪能不能用" commits to a task although it holds a question word.
     asks = "?" in sentence or (is_question(sentence) and not mine)
-    if (asks and not request) or _wordlike(sentence) < 4:
+    if (asks and not request) or _wordlike(sentence) < 4 or _HEDGED.search(sentence):
         return None
     strength = action_strength(sentence) or (2 if request else 0)
     owner: str | None = None
@@ -249,6 +249,12 @@ def _action(
     return task, as_member(owner, people), due
 
 
+# "我周末不一定能来成都取", "I might not make it by Friday": what someone may fail to do is no task
+_HEDGED = re.compile(
+    r"不一定|不确定|说不定|(?:来|去|赶|做)不了|没空|没时间|可能(?:不|没|来不)"
+    r"|\b(?:might|may) not\b|\bcan'?t make\b|\bnot sure\b|\bprobably (?:not|won'?t)\b",
+    re.IGNORECASE,
+)
 TASK_CHARS = 70  # what a summary line shows of a task (`results.summary`)
 _CLAUSE = re.compile(r"(?<=[，,；;])\s*")
 
