@@ -53,6 +53,7 @@ def test_a_reminder_carries_the_organisers_whole_reply_and_its_dates(club) -> No
     assert "@Lena" not in result.text and "Correct," not in result.text
     assert "Reminder for members" not in result.text  # the request is not the title
     assert "£40" not in result.text  # the playbook's other facts are not this reminder's
+    assert "signed up" not in result.text  # nothing to sign up for when classes are off
 
 
 def test_a_colon_request_names_its_subject() -> None:

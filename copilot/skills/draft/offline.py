@@ -21,6 +21,7 @@ from copilot.skills.draft import templates as T
 from copilot.skills.draft.channels import ChannelRule, banned_words_in
 from copilot.skills.draft.notices import slots_of
 from copilot.skills.draft.slots import WHEN, extract_slot
+from copilot.skills.draft.subject import post_subject
 from copilot.skills.language import localize
 from copilot.text import (
     detect_language,
@@ -178,7 +179,7 @@ def render(post: Post, variant: int) -> tuple[str, list[str]]:
         blocks.update(details="\n".join(lines), facts="", paragraph="")
     blocks |= {
         "cta": _esc(_own_language(post.profile.call_to_action, lang), markup)
-        or T.CTAS[lang][post.kind],
+        or T.CTAS[lang]["called_off" if _called_off(post) else post.kind],
         "hashtags": " ".join(f"#{t}" for t in _hashtags(post)),
         "signoff": _signoff(lang, slots) if name and post.tone != "concise" else "",
     }
@@ -246,6 +247,18 @@ def _without_one(post: Post) -> list[Fact]:
         return post.facts[:last] + post.facts[last + 1 :]
     fewest = min(range(len(post.facts)), key=lambda i: (len(slots_of(post.facts[i].text)), -i))
     return post.facts[:fewest] + post.facts[fewest + 1 :]
+
+
+# "No reformer classes while Mandy is away", "停课通知": nothing to sign up for
+_CALLED_OFF = re.compile(
+    r"^\s*no\b|\b(?:cancel(?:l?ed|s)?|called off|closed|postponed|no .{0,30}\bclasses)\b"
+    r"|停课|停課|暂停|暫停|取消|不上课|不上課|休息一周|闭馆|閉館|放假",
+    re.IGNORECASE,
+)
+
+
+def _called_off(post: Post) -> bool:
+    return post.kind == "reminder" and bool(_CALLED_OFF.search(post_subject(post.topic)))
 
 
 def _own_language(text: str, lang: str) -> str:

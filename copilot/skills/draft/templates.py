@@ -152,6 +152,7 @@ CTAS = {
         "knowledge_share": "觉得有用就转给需要的朋友吧～",
         "rules_reminder": "感谢大家一起维护好我们的群🙏",
         "reminder": "还没报名的抓紧时间，有问题在群里@管理员～",
+        "called_off": "有问题在群里@管理员～",
     },
     "en": {
         "announcement": "Questions? Just ask in the group.",
@@ -161,6 +162,7 @@ CTAS = {
         "knowledge_share": "Found this useful? Pass it on.",
         "rules_reminder": "Thanks for helping keep this a great space 🙏",
         "reminder": "Not signed up yet? Now's the time. Questions? Just ask here.",
+        "called_off": "Questions? Just ask here.",
     },
 }
 DIGEST_LABELS = {
