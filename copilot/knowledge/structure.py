@@ -15,6 +15,7 @@ level opened after it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -519,7 +520,19 @@ def _row_blocks(rows: list[list[str]], group: int) -> list[Block]:
     header_line = " | ".join(header)
     blocks = []
     for row in body:
-        pairs = [f"{h}: {v}" for h, v in zip(header, row, strict=False) if v]
-        rendered = "；".join(pairs) if any(_CJK.search(p) for p in pairs) else "; ".join(pairs)
+        rendered = joined_cells((h, v) for h, v in zip(header, row, strict=False) if v)
         blocks.append(Block("row", rendered, key=header_line, group=group, line=" | ".join(row)))
     return blocks
+
+
+def joined_cells(cells: Iterable[tuple[str, str]]) -> str:
+    """(header, value) pairs as a row reads on its own: '规格: 250g；价格: 88元', 'Plan: Team;
+    Price: $29'."""
+    pairs = [f"{h}: {v}" for h, v in cells]
+    return "；".join(pairs) if any(_CJK.search(p) for p in pairs) else "; ".join(pairs)
+
+
+def row_cells(row: str) -> dict[str, str]:
+    """A row `joined_cells` wrote, as header -> value again."""
+    pairs = (cell.partition(": ") for cell in re.split(r"；|; ", row))
+    return {head.strip(): value.strip() for head, _, value in pairs if value}

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from copilot.knowledge.structure import joined_cells, row_cells
 from copilot.retrieval.evidence import ScoredUnit, bigrams
 from copilot.retrieval.question import QuestionProfile, named_count
 from copilot.retrieval.results import Retrieval, RetrievedChunk
@@ -128,18 +129,21 @@ def table_list(
     assert retrieval.evidence is not None
     if not question.wants_list or question.extreme:  # "最便宜的那种卡…" is one row
         return None
+    tried: set[tuple[str, str, int]] = set()
     for scored in retrieval.evidence.units:
         if scored.score < best.score - LIST_SLACK:
             break
         chunk = retrieval.chunks[scored.chunk]
         unit = chunk.units[scored.unit]
-        if unit.kind != "row":
+        table = (chunk.source, unit.key, unit.group)
+        if unit.kind != "row" or table in tried:
             continue
+        tried.add(table)
         header = unit.key.split(" | ")
         rows = [row_cells(text) for text in _table(retrieval, chunk, unit)]
-        if len(rows) < 2 or _names_one_row(question.text, header[0], rows):
-            continue
         names = [cells.get(header[0], "") for cells in rows]
+        if len(rows) < 2 or _names_one_row(question.text, names):
+            continue
         # a names column holds one name per row; "星期" repeats 周二 on every Tuesday row
         distinct = len(set(names)) == len(names)
         if distinct and _names_column(question.text, header[0]):
@@ -150,7 +154,7 @@ def table_list(
         for column, value in row_cells(unit.text).items():
             holding = [cells for cells in rows if cells.get(column) == value]
             if _says(question.text, value) and 2 <= len(holding) < len(rows):
-                items = [_joined({h: v for h, v in c.items() if h != column}) for c in holding]
+                items = [joined_cells((h, v) for h, v in c.items() if h != column) for c in holding]
                 return _render(value, items), scored.chunk
     return None
 
@@ -187,9 +191,8 @@ def _says(question: str, value: str) -> bool:
     return bool(re.search(rf"(?<!\w){re.escape(value)}(?!\w)", question, re.IGNORECASE))
 
 
-def _names_one_row(question: str, first: str, rows: list[dict[str, str]]) -> bool:
-    """ "10次卡有哪些好处？" is about the one row whose name it writes."""
-    names = [cells.get(first, "") for cells in rows]
+def _names_one_row(question: str, names: list[str]) -> bool:
+    """ "10次卡有哪些好处？" is about the one row whose name (first cell) it writes."""
     return any(_says(question, n) and names.count(n) == 1 for n in names)
 
 
@@ -200,17 +203,6 @@ def _names_a_figure(question: str, rows: list[dict[str, str]]) -> bool:
 
 
 _FIGURE = re.compile(r"\d+(?:\.\d+)?")
-
-
-def row_cells(row: str) -> dict[str, str]:
-    """A rendered row ('卡种: 米粒卡；办卡价格: 199 元') as header -> value."""
-    pairs = (cell.partition(": ") for cell in re.split(r"；|; ", row))
-    return {head.strip(): value.strip() for head, _, value in pairs if value}
-
-
-def _joined(cells: dict[str, str]) -> str:
-    zh = any(has_han(f"{h}{v}") for h, v in cells.items())
-    return ("；" if zh else "; ").join(f"{h}: {v}" for h, v in cells.items())
 
 
 def _named_row(cells: dict[str, str], header: list[str]) -> str:

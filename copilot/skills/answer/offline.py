@@ -19,17 +19,12 @@ import re
 from dataclasses import dataclass
 
 from copilot.analytics.exchanges import defers, is_signup_chain
+from copilot.knowledge.structure import row_cells
 from copilot.retrieval.evidence import ScoredUnit
 from copilot.retrieval.question import QuestionProfile, named_count
 from copilot.retrieval.results import Retrieval, RetrievedChunk
 from copilot.retrieval.units import Unit, inline_items
-from copilot.skills.answer.lists import (
-    LIST_MAX_CHARS,
-    LIST_SLACK,
-    list_answer,
-    row_cells,
-    table_list,
-)
+from copilot.skills.answer.lists import LIST_MAX_CHARS, LIST_SLACK, list_answer, table_list
 from copilot.skills.figures import key_figures
 from copilot.text import detect_language, in_script_of, tokenize
 

@@ -479,10 +479,10 @@ def fits_welcome(line: str, lang: str, profile: CommunityProfile) -> bool:
     same = T.template_language(detect_language(text)) == lang
     # an English guide's line naming a Chinese place or mini program ("…search for 松间约课"):
     # English once the names are out, with more English words than Chinese characters
+    han = sum(len(run) for run in _HAN_RUN.findall(text))
     same = same or (
         lang == "en"
-        and has_han(text)
-        and len(re.findall(r"[A-Za-z]+", text)) >= len(re.findall(r"[\u3400-\u9fff]", text))
+        and 0 < han <= len(re.findall(r"[A-Za-z]+", text))
         and detect_language(_HAN_RUN.sub(" ", text)) == "en"
     )
     return same and fold_chinese(to_simplified(text)) != fold_chinese(profile.name)
