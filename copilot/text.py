@@ -363,6 +363,10 @@ _ZH_INDEFINITE = re.compile(
     r"|(?:我|你|他|她|咱)们几个(?!人)|最(?:后|近)几(?:天|周|个|年|次)"
     # "看店里有没有自己的版型", "不管是不是原创": whether, as a clause of advice
     r"|(?:看|查|问|确认|不管|无论)(?:看|查|问|一下|下)?[^?。！!，,]{0,8}?(?:有没有|是不是|能不能)"
+    # "多上几次力量瑜伽打基础": a few more times, advice
+    r"|多[\u4e00-\u9fff]{1,2}?几(?:次|个|遍|天|回|趟|节)"
+    # "中午吃什么好纠结", "这算什么提前来": musing and complaint, no one is asked
+    r"|(?:什么|哪|怎么)[^?。！!，,]{0,6}?(?:好|真|很|太)?(?:纠结|发愁|头疼|头大)|这算什么"
 )
 # "will do", "can do", "should work": an auxiliary with no subject answers, it does not ask.
 _EN_NOT_ASKING = re.compile(

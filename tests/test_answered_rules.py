@@ -152,6 +152,18 @@ def test_the_askers_ok_after_the_next_message_and_a_month_shared_by_chance() -> 
     assert answered([*CHATTER, asked, later]) == {"一月的会员大会可以带家人吗？": False}
 
 
+def test_an_invitation_taken_up_and_agreed_with_a_time_is_answered() -> None:
+    # 15 minutes on, "我去！" shares no word; the asker's "好，上午9点门口见" settles it
+    invite = (0, "晓婷", "明天有人一起去仙湖植物园吗？听说杜鹃开了")
+    taken = (16, "林林", "我去！下午冥想课之前回来")
+    assert answered([*CHATTER, invite, taken]) == {invite[2]: False}
+    assert answered([*CHATTER, invite, taken, (17, "晓婷", "好，上午9点门口见")]) == {
+        invite[2]: True
+    }
+    # a bare "好，" without a plan is no acceptance of an answer
+    assert answered([*CHATTER, invite, taken, (17, "晓婷", "好，那算了")]) == {invite[2]: False}
+
+
 def test_a_yes_with_its_condition_a_station_for_which_stop_and_thanks_after_a_word() -> None:
     watch = (0, "一帆", "国考考场能带手表吗？")
     only = (2, "凯文", "只能带没有智能功能的指针表，电子表都不行")

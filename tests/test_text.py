@@ -96,6 +96,8 @@ def test_detect_language(text: str, lang: str) -> None:
         "你想买什么",
         "报名表要填什么",
         "報名費多少錢",
+        "还要多练几遍吗",
+        "这个算什么费用",
         "what time is it",
         "Is the meetup on Saturday",
         "Anyone know the wifi password",
@@ -113,6 +115,9 @@ def test_is_question_true(text: str) -> None:
         "爬山可以，但有几位膝盖不太好……",
         "新人答疑时段开始啦，有什么问题都可以问",
         "吃什么都行",
+        "中午吃什么好纠结",  # musing, nobody is asked
+        "这算什么提前来，自私",  # a complaint
+        "@大橙子 这次建议先别报，多上几次力量瑜伽打基础",  # a few more times: advice
         "意向表做好了，大家填一下想买什么",  # asks the members to fill in a form, not the chat
         "问卷只收城市、行业、是否冻结招聘三项",  # what a form asks, one item of a list
         "明天见",

@@ -593,6 +593,8 @@ _THANKS = re.compile(
     # a short word may lead ("那还行，谢谢"), but not one saying it still fails ("还是不行，谢谢")
     r"^(?:(?![^，,\s]*(?:不|没|还是))(?!(?:not|no|still)\b)[^，,。.!！?？\s]{1,4}[，,\s]\s*)?"
     r"(?:谢谢|多谢|感谢|谢啦|谢了|唔该|好的|好喔|好哦|好滴|好嘞|了解|明白了?|懂了|收到|原来如此|太好了"
+    # "好，上午9点门口见": agreed, on to the plan
+    r"|好(?=[，,]\s*[^，,]*?\d)"
     r"|(?:thanks|thank you|thx|ty|cheers|got it|gotcha|makes sense|that helps)\b"
     # "perfect, thank you" / "great!" / "ok." on their own, not "great, still broken"
     r"|(?:ok(?:ay)?|perfect|great|awesome)"
