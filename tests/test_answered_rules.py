@@ -271,3 +271,20 @@ def test_an_admin_speaking_to_everyone_still_answers_and_a_failed_thanks_does_no
         (41, "Emily", "didn't help, thanks"),
     ]
     assert answered(rows) == {rows[0][2]: False}
+
+
+def test_an_invitation_counts_as_a_question_but_is_no_open_question_for_the_organisers() -> None:
+    from copilot.profile import CommunityProfile
+    from copilot.skills.draft.digest import digest_items
+
+    invite = (0, "木子", "中午有人一起吃饭吗？海上世界那边新开了一家越南粉")
+    asked = (90, "Claire", "Does the changing room have hair dryers?")
+    msgs = chat(*CHATTER, invite, asked)
+    report = compute_health(msgs, tz="Asia/Shanghai")
+    assert {q.text for q in report.unanswered_questions} == {invite[2], asked[2]}
+    summary = summarize_offline(msgs, tz="Asia/Shanghai")
+    listed = {q.text for q in summary.unanswered_questions + summary.open_questions}
+    assert listed == {asked[2]}
+    profile = CommunityProfile(name="Club", timezone="Asia/Shanghai")
+    items = digest_items(msgs, profile, START, START + timedelta(days=1), "en")
+    assert [i.text for i in items if i.section == "open"] == [asked[2]]
