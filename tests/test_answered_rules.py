@@ -279,9 +279,10 @@ def test_an_invitation_counts_as_a_question_but_is_no_open_question_for_the_orga
 
     invite = (0, "木子", "中午有人一起吃饭吗？海上世界那边新开了一家越南粉")
     asked = (90, "Claire", "Does the changing room have hair dryers?")
-    msgs = chat(*CHATTER, invite, asked)
+    darts = (200, "Ben", "off topic but who's watching the darts tonight? 🎯")
+    msgs = chat(*CHATTER, invite, asked, darts)
     report = compute_health(msgs, tz="Asia/Shanghai")
-    assert {q.text for q in report.unanswered_questions} == {invite[2], asked[2]}
+    assert {q.text for q in report.unanswered_questions} == {invite[2], asked[2], darts[2]}
     summary = summarize_offline(msgs, tz="Asia/Shanghai")
     listed = {q.text for q in summary.unanswered_questions + summary.open_questions}
     assert listed == {asked[2]}

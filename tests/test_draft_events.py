@@ -117,6 +117,9 @@ def test_reminder_means_an_event_unless_the_topic_is_about_the_rules() -> None:
     assert normalize_kind("reminder", "摄影展报名即将截止") == "reminder"
     assert normalize_kind("reminder", "提醒大家遵守群规") == "rules_reminder"
     assert normalize_kind("rules", "") == "rules_reminder"
+    # an event's own rules, on its day, are still the event's reminder
+    assert normalize_kind("reminder", "Throwdown this Saturday — judging rules") == "reminder"
+    assert normalize_kind("reminder", "Reminder of the house rules") == "rules_reminder"
 
 
 def test_event_dates_and_words_are_read_as_written() -> None:

@@ -183,19 +183,23 @@ _ASKING_HEADER = re.compile(r"求助|提问|问题|请教|咨询|疑问|help|que
 
 
 # "中午有人一起吃饭吗？", "今晚周三晚场有谁在？", "Anyone up for dinner before Monday's hatha?":
-# a member looking for company. It counts as a question, but nothing in it waits for an answer
-# from the organisers.
-_INVITATION = re.compile(
-    r"(?:有人|有谁|谁|大家)(?:要|想)?一起|(?:有人|有谁)(?:要|想)?[去来约](?!过)|(?:有)?谁在[?？吗]|有人在吗"
+# a member looking for company; "off topic but who's watching the darts tonight?": chatter the
+# member marks as such. It counts as a question, but nothing in it waits for an answer from the
+# organisers.
+_SMALL_TALK = re.compile(
+    r"^\W*(?:off[- ]?topic|ot\s*[:：]|题外话|跑个?题|闲聊)"
+    r"|\banyone doing anything\b|有人[^?？，,]{0,6}干(?:什么|啥)"
+    r"|(?:有人|有谁|谁|大家)(?:要|想)?一起|(?:有人|有谁)(?:要|想)?[去来约](?!过)|(?:有)?谁在[?？吗]|有人在吗"
     r"|\banyone (?:up for|fancy|wanna|want to (?:join|come|go))|\bjoin me\b"
     r"|\bwho(?:'s| is) (?:in(?! charge)|up for|coming|around)\b",
     re.IGNORECASE,
 )
 
 
-def is_invitation(text: str) -> bool:
-    """A member inviting company ("有人一起去爬山吗", "anyone up for dinner?"), not asking."""
-    return bool(_INVITATION.search(fold_chinese(text or "")))
+def is_small_talk(text: str) -> bool:
+    """A member inviting company ("有人一起去爬山吗", "anyone up for dinner?") or chatting off
+    topic, not asking the community something."""
+    return bool(_SMALL_TALK.search(fold_chinese(text or "")))
 
 
 def is_member_question(text: str) -> bool:

@@ -10,6 +10,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from copilot.analytics.keywords import is_time_word
+from copilot.text import tokenize
+
 KINDS = (
     "announcement",
     "welcome",
@@ -220,7 +223,10 @@ def normalize_kind(kind: str, topic: str = "") -> str | None:
     key = kind.strip().lower().replace("-", "_").replace(" ", "_")
     found = key if key in KINDS else KIND_ALIASES.get(key)
     if found == "reminder" and any(w in topic.lower() for w in RULES_WORDS):
-        return "rules_reminder"
+        # "Throwdown this Saturday — judging rules and what to bring" reminds of an event (it
+        # names its day); "提醒大家遵守群规" of the group's rules
+        if not any(is_time_word(w) for w in tokenize(topic)):
+            return "rules_reminder"
     return found
 
 

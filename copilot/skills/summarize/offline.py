@@ -18,7 +18,7 @@ from copilot.analytics.conversation import ConversationIndex, Roles, aware, memb
 from copilot.analytics.exchanges import (
     asks_too,
     common_words,
-    is_invitation,
+    is_small_talk,
     is_noise,
     link_questions,
     responds_to,
@@ -170,7 +170,7 @@ def _questions(
             credited = exchange.answers[0]
             if not roles.is_admin(credited):
                 helped[member_key(credited)].append(credited)
-        elif is_invitation(q.text):
+        elif is_small_talk(q.text):
             continue  # "有人一起去爬山吗": company wanted, no question for the organisers
         elif any(  # "同问" says the question matters to others: open, not ignored
             (asks_too(r.text) or not is_noise(r.text)) and responds_to(index, q, r, common)
