@@ -549,3 +549,19 @@ def test_the_group_card_rule_is_a_step_and_a_fee_row_is_not(tmp_path, embedder) 
     )
     assert "群名片统一改成“区域-昵称”" in text, text
     assert "100元" not in text, text  # the fee table's row for joining is no step
+
+
+def test_a_long_aside_with_commas_keeps_each_parts_own_and() -> None:
+    from copilot.skills.draft.newcomers import topic_parts
+
+    topic = (
+        "Welcome message for new club members (how pausing and cancelling work, where to ask "
+        "brewing questions, and the next cupping night)"
+    )
+    assert topic_parts(topic) == [
+        "how pausing and cancelling work",
+        "where to ask brewing questions",
+        "the next cupping night",
+    ]
+    assert topic_parts("Welcome (rules and check-ins)") == ["rules", "check-ins"]
+    assert topic_parts("欢迎词（订位、店休和群规）") == ["订位", "店休", "群规"]

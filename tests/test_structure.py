@@ -57,6 +57,35 @@ def test_raw_article_keeps_content_and_drops_repeats_dates_bylines_and_chrome() 
     assert {b.lead for b in items} == {"积分可以兑换以下三种奖励："}
 
 
+NEWSLETTER = """View in browser | Unsubscribe
+
+THE ROAST SHEET -- news from a small roastery
+
+Resting your coffee
+
+Filter roasts are best from day 5 to day 21 after the roast date.
+
+Espresso roasts want a little longer: give them a week.
+
+Keep the bag closed, somewhere cool and dark, never in the fridge.
+
+Happy brewing,
+
+Forward to a friend | Update your preferences | Unsubscribe
+You're receiving this email because you subscribed at example.coffee.
+Example Roasters Ltd. Registered in England and Wales no. 1234.
+View in browser | Unsubscribe
+"""
+
+
+def test_a_pasted_newsletter_loses_its_links_and_footer() -> None:
+    outline = read_outline(NEWSLETTER, title="roast-sheet")
+    shown = " ".join([outline.title, *(b.text for b in outline.blocks)])
+    assert "day 5 to day 21" in shown
+    for chrome in ("View in browser", "Unsubscribe", "receiving this email", "Registered in"):
+        assert chrome not in shown, chrome
+
+
 def test_a_heading_with_sub_headings_gets_an_overview_listing_them() -> None:
     pieces = split_markdown(RAW_ARTICLE, max_tokens=200)
     (overview,) = [p for p in pieces if p.meta.get("overview") and p.heading.endswith("三种角色")]

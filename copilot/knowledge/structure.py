@@ -110,12 +110,18 @@ _FOLLOW_PROMPT = re.compile(
 _WECHAT_BYLINE = re.compile(
     r"^原创\s+.{1,40}?\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2})?(?:\s+\S{1,8})?$"
 )
+# A newsletter's links, at its top or bottom: "View in browser | Unsubscribe".
+_NEWSLETTER_LINKS = re.compile(
+    r"^(?:\s*(?:view (?:it |this email )?(?:in|on) (?:your )?browser|unsubscribe|forward to a friend"
+    r"|update (?:your )?preferences|manage (?:your )?(?:preferences|subscription))\s*[|·•/]?)+$",
+    re.IGNORECASE,
+)
 # Page chrome of pasted web articles: from the first of these near the end, nothing is content.
 _TAIL_MARKERS = re.compile(
     r"^(?:免责声明|版权声明|版权所有|声明[:：]|上一篇|下一篇|相关\S{0,3}[:：]?$|推荐阅读|延伸阅读"
     r"|原文链接|本文链接|阅读原文|猜你喜欢|热门(?:推荐|文章)|扫码|长按识别|关注公众号|往期(?:推荐|回顾|精选|精彩)"
     r"|share this|related (?:posts|articles)|previous post|next post|copyright ©"
-    r"|all rights reserved)",
+    r"|all rights reserved|forward to a friend|you(?:'re| are) receiving this)",
     re.IGNORECASE,
 )
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -328,6 +334,7 @@ def _content_lines(text: str) -> list[_Line]:
         and not _UPDATED.match(simple)
         and not (len(simple) <= 40 and _FOLLOW_PROMPT.match(simple))
         and not _WECHAT_BYLINE.match(simple)
+        and not _NEWSLETTER_LINKS.match(ln)
     ]
     # An emoji marks a list only in a run of such lines: "⚠️ 注意：…" alone is a sentence.
     emoji = [bool(_EMOJI_LEAD.match(line.text)) for line in kept]

@@ -420,8 +420,10 @@ def _text(line: str) -> str:
 
 
 # "欢迎新邻居入群（怎么改昵称、怎么下单、去哪儿提货）": what the operator wants covered
-_ASIDE = re.compile(r"[（(]([^（()）]{2,80})[）)]")
-_PARTS = re.compile(r"[、，,;；/]|以及|和|及|\band\b", re.IGNORECASE)
+_ASIDE = re.compile(r"[（(]([^（()）]{2,160})[）)]")
+_LIST_MARKS = re.compile(r"[、，,;；/]|以及|和|及")
+_AND = re.compile(r"\band\b", re.IGNORECASE)
+_LEADING_AND = re.compile(r"^and\b\s*", re.IGNORECASE)
 
 
 def topic_parts(topic: str) -> list[str]:
@@ -429,7 +431,11 @@ def topic_parts(topic: str) -> list[str]:
     aside = _ASIDE.search(topic)
     if aside is None:
         return []
-    parts = [p.strip() for p in _PARTS.split(aside.group(1)) if len(p.strip()) >= 2]
+    inner = aside.group(1)
+    # "how pausing and cancelling work, where to ask…": with commas, an English "and" is inside
+    # a part (or joins the last one: ", and how to find us"); "订位、店休和群规" ends on 和
+    pieces = _LIST_MARKS.split(inner) if _LIST_MARKS.search(inner) else _AND.split(inner)
+    parts = [q for p in pieces if len(q := _LEADING_AND.sub("", p.strip()).strip()) >= 2]
     return parts if len(parts) >= 2 else []
 
 
