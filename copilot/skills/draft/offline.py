@@ -192,7 +192,8 @@ def render(post: Post, variant: int) -> tuple[str, list[str]]:
     parts = [blocks[b] for b in layout if b not in post.drop and blocks[b]]
     joiner = "\n" if rule.id == "moments" else "\n\n"
     text = joiner.join(parts)
-    return localize(text, post.language), [localize(t, post.language) for t in facts]
+    keep = (post.profile.name, *post.profile.admins)
+    return localize(text, post.language, keep), [localize(t, post.language, keep) for t in facts]
 
 
 _LAST_END = re.compile(r"^(.*[。！!？?.])\s*[^。！!？?.]*[：:]$")

@@ -123,7 +123,8 @@ def summarize_messages(
     )
     return SummaryResult(
         summary=summary,
-        markdown=redact(localize(summary.to_markdown(lang), script)),
+        # members' names as they write them: "Cherry 岩舍前台" is never respelled 巖
+        markdown=redact(localize(summary.to_markdown(lang), script, {m.author for m in messages})),
         language=script,
         messages=len(messages),
         batches=batches,
