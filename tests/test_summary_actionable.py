@@ -560,3 +560,21 @@ def test_what_someone_may_fail_to_do_is_no_action_item() -> None:
     )
     actions = summarize_offline(rows, admins=set()).action_items
     assert [a.task for a in actions] == ["我周六去取衣服"], actions
+
+
+def test_a_cantonese_verdict_carries_its_details_and_the_deadline_beats_the_head_count() -> None:
+    rows = chat(
+        (0, "Kelvin 館長", "方案定咗：石澳戶外抱石日 🧗"),
+        (
+            1,
+            "Kelvin 館長",
+            "📅 日期：11月15日（星期日）\n⏰ 時間：早上 8:30 集合\n📍 集合地點：筲箕灣站 A3 出口\n"
+            "💰 費用：會員 HK$250\n🧗 帶隊：Coach Ben\n👥 名額：12 人\n✍️ 報名：搵 Cherry，11月11日截止",
+        ),
+    )
+    s = summarize_offline(rows, admins={"Kelvin 館長"}, language="zh")
+    (decision,) = s.decisions
+    assert "石澳" in decision.text
+    shown = " ".join(decision.details)
+    assert "11月11日截止" in shown and "8:30" in shown and "A3" in shown
+    assert "名額" not in shown  # seven lines, six shown: the head count gives way

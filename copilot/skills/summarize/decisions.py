@@ -63,7 +63,9 @@ _PERSONAL = re.compile(
 _VERDICT_LABEL = re.compile(
     r"^\W*(?:(?:ok(?:ay)?|alright|all right|right|so|好的?|好啦|那|各位|大家)\W+)?"
     r"(?:[\u4e00-\u9fff]{1,4}|(?:the\s+)?[a-z]+(?:'s|\s+is)\s+)?"
-    r"(?:decided|agreed|decision|final(?:ly)?|定了|决定了?|确定了?|定下来了?|定案了?|决议)\s*[:：]",
+    # (Cantonese writes 了 as 咗: "方案定咗：")
+    r"(?:decided|agreed|decision|final(?:ly)?|定[了咗]|决定[了咗]?|确定[了咗]?|定下来[了咗]?"
+    r"|定案[了咗]?|决议)\s*[:：]",
     re.IGNORECASE,
 )
 _HEADER_END = re.compile(r"(?:[:：]|如下|below|as follows)\s*$", re.I)
@@ -300,12 +302,29 @@ def _shown_details(lines: list[str]) -> list[str]:
     last line is not lost to the second half of the fee line. An emoji on a line of its own
     ("🎄") says nothing."""
     parts = [
-        (0 if pi == 0 and _is_detail_line(part) else 1, li, pi, part)
+        (_detail_rank(part) if pi == 0 else 2, li, pi, part)
         for li, line in enumerate(lines)
         for pi, part in enumerate(p for p in _detail_parts(line) if _wordlike(p))
     ]
     kept = sorted(sorted(parts)[:MAX_DETAILS], key=lambda p: (p[1], p[2]))
     return [part for *_, part in kept]
+
+
+# What a member acts on: when, where, how much, by when and with whom ("名额：12 人" and "内容：…"
+# come after them when there are more lines than the summary shows)
+_KEY_LABEL = re.compile(
+    "|".join(p.pattern for p in (_OWNER_LABEL, _PLACE_LABEL, _WHEN_LABEL))
+    + r"|费用|价格|收费|报名|截止|\bfee\b|\bprice\b|\bcost\b|sign.?ups?|deadline|rsvp",
+    re.IGNORECASE,
+)
+
+
+def _detail_rank(line: str) -> int:
+    """0: a key detail's line, 1: another labelled detail, 2: the rest."""
+    if not _is_detail_line(line):
+        return 2
+    found = _LABELLED.match(to_simplified(line))
+    return 0 if _PIN in line or (found and _KEY_LABEL.search(found["label"])) else 1
 
 
 def _reaction(text: str) -> bool:
