@@ -26,12 +26,14 @@ evals: $(STAMP)  ## our eval suites, offline, gated on quality floors (CI runs t
 		--fail-under pass=0.78 --fail-under hit@3=0.96 --fail-under abstain_precision=0.87
 	@# operator outputs on the evaluation communities: floors on dev only (held-out is reported);
 	@# dev holds communities written by people who never saw the engine: floors are what it reaches
-	@# (measured 2026-12-07 on a fresh data dir, 24 dev communities: drafts 363/384, summaries
-	@# 427/432, stats 229/245, suggestions 87/88; the stats misses are question counts 2-5 off the
-	@# writers' hand counts (some count admins' polls, which the health numbers leave out), and
-	@# maker-hub's bot posts, which they leave out by design)
+	@# (measured 2026-12-07 on a fresh data dir, 26 dev communities: drafts 400/429, summaries
+	@# 474/487, stats 253/270, suggestions 95/96; the 24 older ones alone are 363/384, 428/432,
+	@# 229/245, 87/88: the two newest, written blind, are harder and lowered the drafts and
+	@# summaries floors; the stats misses are question counts 2-5 off the writers' hand counts
+	@# (some count admins' polls, which the health numbers leave out), and maker-hub's bot posts,
+	@# which they leave out by design)
 	$(BIN)/python -m evals.outputs --split dev --json .data/evals-outputs.json \
-		--fail-under drafts.checks=0.94 --fail-under summaries.checks=0.985 \
+		--fail-under drafts.checks=0.93 --fail-under summaries.checks=0.97 \
 		--fail-under stats.checks=0.93 --fail-under suggestions.checks=0.95
 
 lint: $(STAMP)

@@ -534,10 +534,14 @@ Live classes run on Zoom every Tuesday and Thursday evening.
 
 def test_the_group_card_rule_is_a_step_and_a_fee_row_is_not(tmp_path, embedder) -> None:  # type: ignore[no-untyped-def]
     rules = (
-        "群规\n\n① 群名片统一改成“区域-昵称”，比如“南山-阿明”。进群三天内不改的，管理员会提醒一次。\n"
+        "群规\n\n① 群名片统一改成“区域-昵称”，比如“南山-阿明”。"
+        "进群三天内不改的，管理员会提醒一次。\n"
         "② 严禁发广告。\n③ 每晚 23:00 以后请不要在群里发消息。\n"
     )
-    fees = "费用表\n\n项目        价格     备注\n体验跑      免费     每人限3次\n下半年入会  100元    7月1日以后入会\n"
+    fees = (
+        "费用表\n\n项目        价格     备注\n体验跑      免费     每人限3次\n"
+        "下半年入会  100元    7月1日以后入会\n"
+    )
     text = draft_over(
         tmp_path,
         embedder,

@@ -569,7 +569,8 @@ def test_a_cantonese_verdict_carries_its_details_and_the_deadline_beats_the_head
             1,
             "Kelvin 館長",
             "📅 日期：11月15日（星期日）\n⏰ 時間：早上 8:30 集合\n📍 集合地點：筲箕灣站 A3 出口\n"
-            "💰 費用：會員 HK$250\n🧗 帶隊：Coach Ben\n👥 名額：12 人\n✍️ 報名：搵 Cherry，11月11日截止",
+            "💰 費用：會員 HK$250\n🧗 帶隊：Coach Ben\n👥 名額：12 人\n"
+            "✍️ 報名：搵 Cherry，11月11日截止",
         ),
     )
     s = summarize_offline(rows, admins={"Kelvin 館長"}, language="zh")

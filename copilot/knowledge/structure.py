@@ -112,8 +112,9 @@ _WECHAT_BYLINE = re.compile(
 )
 # A newsletter's links, at its top or bottom: "View in browser | Unsubscribe".
 _NEWSLETTER_LINKS = re.compile(
-    r"^(?:\s*(?:view (?:it |this email )?(?:in|on) (?:your )?browser|unsubscribe|forward to a friend"
-    r"|update (?:your )?preferences|manage (?:your )?(?:preferences|subscription))\s*[|·•/]?)+$",
+    r"^(?:\s*(?:view (?:it |this email )?(?:in|on) (?:your )?browser|unsubscribe"
+    r"|forward to a friend|update (?:your )?preferences"
+    r"|manage (?:your )?(?:preferences|subscription))\s*[|·•/]?)+$",
     re.IGNORECASE,
 )
 # Page chrome of pasted web articles: from the first of these near the end, nothing is content.

@@ -17,7 +17,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from copilot.analytics.conversation import ConversationIndex, Roles, normalize
-from copilot.analytics.exchanges import is_small_talk, is_noise, is_signup_chain, link_questions
+from copilot.analytics.exchanges import is_noise, is_signup_chain, is_small_talk, link_questions
 from copilot.analytics.spam import spam_ids
 from copilot.models import ChatMessage
 from copilot.profile import CommunityProfile
@@ -190,8 +190,10 @@ def digest_items(
         )
     for e in exchanges:
         # an invitation ("中午有人一起吃饭吗？") waits for company, not for an answer
-        if not e.answered and not _EXCLAIMED.search(e.question.text) and not is_small_talk(
-            e.question.text
+        if (
+            not e.answered
+            and not _EXCLAIMED.search(e.question.text)
+            and not is_small_talk(e.question.text)
         ):
             add("open", _clip(_one_line(e.question.text), width), e.question)
     counts: Counter[str] = Counter()

@@ -222,11 +222,11 @@ KIND_HINTS = {
 def normalize_kind(kind: str, topic: str = "") -> str | None:
     key = kind.strip().lower().replace("-", "_").replace(" ", "_")
     found = key if key in KINDS else KIND_ALIASES.get(key)
-    if found == "reminder" and any(w in topic.lower() for w in RULES_WORDS):
-        # "Throwdown this Saturday — judging rules and what to bring" reminds of an event (it
-        # names its day); "提醒大家遵守群规" of the group's rules
-        if not any(is_time_word(w) for w in tokenize(topic)):
-            return "rules_reminder"
+    # "Throwdown this Saturday — judging rules and what to bring" reminds of an event (it names
+    # its day); "提醒大家遵守群规" of the group's rules
+    about_rules = any(w in topic.lower() for w in RULES_WORDS)
+    if found == "reminder" and about_rules and not any(is_time_word(w) for w in tokenize(topic)):
+        return "rules_reminder"
     return found
 
 

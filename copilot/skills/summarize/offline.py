@@ -18,8 +18,8 @@ from copilot.analytics.conversation import ConversationIndex, Roles, aware, memb
 from copilot.analytics.exchanges import (
     asks_too,
     common_words,
-    is_small_talk,
     is_noise,
+    is_small_talk,
     link_questions,
     responds_to,
 )
