@@ -366,7 +366,8 @@ _ZH_INDEFINITE = re.compile(
     # "多上几次力量瑜伽打基础": a few more times, advice
     r"|多[\u4e00-\u9fff]{1,2}?几(?:次|个|遍|天|回|趟|节)"
     # "中午吃什么好纠结", "这算什么提前来": musing and complaint, no one is asked
-    r"|(?:什么|哪|怎么)[^?。！!，,]{0,6}?(?:好|真|很|太)?(?:纠结|发愁|头疼|头大)|这算什么"
+    r"|(?:什么|哪|怎么)[^?。！!，,\s]{0,6}?(?:好|真|很|太)?(?:纠结|发愁|头疼|头大)"
+    r"|这算什么[^?。！!，,]{0,8}[，,!！]"
 )
 # "will do", "can do", "should work": an auxiliary with no subject answers, it does not ask.
 _EN_NOT_ASKING = re.compile(

@@ -160,8 +160,9 @@ def test_an_invitation_taken_up_and_agreed_with_a_time_is_answered() -> None:
     assert answered([*CHATTER, invite, taken, (17, "晓婷", "好，上午9点门口见")]) == {
         invite[2]: True
     }
-    # a bare "好，" without a plan is no acceptance of an answer
-    assert answered([*CHATTER, invite, taken, (17, "晓婷", "好，那算了")]) == {invite[2]: False}
+    # a bare "好，" without a plan, or with a failure, is no acceptance of an answer
+    for still in ("好，那算了", "好，试了2次还是不行"):
+        assert answered([*CHATTER, invite, taken, (17, "晓婷", still)]) == {invite[2]: False}
 
 
 def test_a_yes_with_its_condition_a_station_for_which_stop_and_thanks_after_a_word() -> None:
@@ -280,12 +281,19 @@ def test_an_invitation_counts_as_a_question_but_is_no_open_question_for_the_orga
     invite = (0, "木子", "中午有人一起吃饭吗？海上世界那边新开了一家越南粉")
     asked = (90, "Claire", "Does the changing room have hair dryers?")
     darts = (200, "Ben", "off topic but who's watching the darts tonight? 🎯")
-    msgs = chat(*CHATTER, invite, asked, darts)
+    # asking whether anyone is around, then the question, still asks it
+    refund = (300, "阿May", "有人在吗？想问下退款怎么弄")
+    msgs = chat(*CHATTER, invite, asked, darts, refund)
     report = compute_health(msgs, tz="Asia/Shanghai")
-    assert {q.text for q in report.unanswered_questions} == {invite[2], asked[2], darts[2]}
+    assert {q.text for q in report.unanswered_questions} == {
+        invite[2],
+        asked[2],
+        darts[2],
+        refund[2],
+    }
     summary = summarize_offline(msgs, tz="Asia/Shanghai")
     listed = {q.text for q in summary.unanswered_questions + summary.open_questions}
-    assert listed == {asked[2]}
+    assert listed == {asked[2], refund[2]}
     profile = CommunityProfile(name="Club", timezone="Asia/Shanghai")
     items = digest_items(msgs, profile, START, START + timedelta(days=1), "en")
-    assert [i.text for i in items if i.section == "open"] == [asked[2]]
+    assert [i.text for i in items if i.section == "open"] == [asked[2]]  # an English digest

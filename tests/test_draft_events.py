@@ -120,6 +120,7 @@ def test_reminder_means_an_event_unless_the_topic_is_about_the_rules() -> None:
     # an event's own rules, on its day, are still the event's reminder
     assert normalize_kind("reminder", "Throwdown this Saturday — judging rules") == "reminder"
     assert normalize_kind("reminder", "Reminder of the house rules") == "rules_reminder"
+    assert normalize_kind("reminder", "群规提醒：周末也不许发广告") == "rules_reminder"
 
 
 def test_event_dates_and_words_are_read_as_written() -> None:

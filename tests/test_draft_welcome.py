@@ -568,4 +568,14 @@ def test_a_long_aside_with_commas_keeps_each_parts_own_and() -> None:
         "the next cupping night",
     ]
     assert topic_parts("Welcome (rules and check-ins)") == ["rules", "check-ins"]
+    assert topic_parts("Welcome (rules, check-ins and parking)") == [
+        "rules",
+        "check-ins",
+        "parking",
+    ]
+    assert topic_parts("Welcome (the English class, how to book and how to find us)") == [
+        "the English class",
+        "how to book",
+        "how to find us",
+    ]
     assert topic_parts("欢迎词（订位、店休和群规）") == ["订位", "店休", "群规"]

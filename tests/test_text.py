@@ -98,6 +98,8 @@ def test_detect_language(text: str, lang: str) -> None:
         "報名費多少錢",
         "还要多练几遍吗",
         "这个算什么费用",
+        "这算什么费用",
+        "这个课怎么退 好头疼",
         "what time is it",
         "Is the meetup on Saturday",
         "Anyone know the wifi password",

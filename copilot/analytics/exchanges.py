@@ -189,9 +189,10 @@ _ASKING_HEADER = re.compile(r"求助|提问|问题|请教|咨询|疑问|help|que
 _SMALL_TALK = re.compile(
     r"^\W*(?:off[- ]?topic|ot\s*[:：]|题外话|跑个?题|闲聊)"
     r"|\banyone doing anything\b|有人[^?？，,]{0,6}干(?:什么|啥)"
-    r"|(?:有人|有谁|谁|大家)(?:要|想)?一起|(?:有人|有谁)(?:要|想)?[去来约](?!过)|(?:有)?谁在[?？吗]|有人在吗"
+    r"|(?:有人|有谁|有冇人|谁|大家)(?:要|想)?一[起齐](?![^?？]{0,8}过)"
+    r"|(?:有)?谁在[?？吗]\W*$|有人在吗\W*$"
     r"|\banyone (?:up for|fancy|wanna|want to (?:join|come|go))|\bjoin me\b"
-    r"|\bwho(?:'s| is) (?:in(?! charge)|up for|coming|around)\b",
+    r"|\bwho(?:'s| is) (?:in|up for|around)\W*$",
     re.IGNORECASE,
 )
 
@@ -614,7 +615,7 @@ _THANKS = re.compile(
     r"^(?:(?![^，,\s]*(?:不|没|还是))(?!(?:not|no|still)\b)[^，,。.!！?？\s]{1,4}[，,\s]\s*)?"
     r"(?:谢谢|多谢|感谢|谢啦|谢了|唔该|好的|好喔|好哦|好滴|好嘞|了解|明白了?|懂了|收到|原来如此|太好了"
     # "好，上午9点门口见": agreed, on to the plan
-    r"|好(?=[，,]\s*[^，,]*?\d)"
+    r"|好(?=[，,]\s*(?![^，,]*(?:不|没|还是|不过|但|[?？]))[^，,]*?(?:\d|[一二三四五六七八九十两]点|见))"
     r"|(?:thanks|thank you|thx|ty|cheers|got it|gotcha|makes sense|that helps)\b"
     # "perfect, thank you" / "great!" / "ok." on their own, not "great, still broken"
     r"|(?:ok(?:ay)?|perfect|great|awesome)"

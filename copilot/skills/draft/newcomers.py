@@ -423,6 +423,8 @@ def _text(line: str) -> str:
 _ASIDE = re.compile(r"[（(]([^（()）]{2,160})[）)]")
 _LIST_MARKS = re.compile(r"[、，,;；/]|以及|和|及")
 _AND = re.compile(r"\band\b", re.IGNORECASE)
+_AND_ASKS = re.compile(r"\band\s+(?=(?:how|where|what|when|why|which|who)\b)", re.IGNORECASE)
+_ASKS = re.compile(r"(?:and\s+)?(?:how|where|what|when|why|which|who)\b", re.IGNORECASE)
 _LEADING_AND = re.compile(r"^and\b\s*", re.IGNORECASE)
 
 
@@ -435,6 +437,9 @@ def topic_parts(topic: str) -> list[str]:
     # "how pausing and cancelling work, where to ask…": with commas, an English "and" is inside
     # a part (or joins the last one: ", and how to find us"); "订位、店休和群规" ends on 和
     pieces = _LIST_MARKS.split(inner) if _LIST_MARKS.search(inner) else _AND.split(inner)
+    if _LIST_MARKS.search(inner):  # "rules, check-ins and parking", "…, how to book and how to…"
+        last = pieces[-1].strip()
+        pieces[-1:] = _AND_ASKS.split(last) if _ASKS.match(last) else _AND.split(last)
     parts = [q for p in pieces if len(q := _LEADING_AND.sub("", p.strip()).strip()) >= 2]
     return parts if len(parts) >= 2 else []
 

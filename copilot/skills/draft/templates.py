@@ -33,6 +33,7 @@ KIND_ALIASES = {
     "event_reminder": "reminder",
 }
 # A "reminder" about the rules is a rules reminder; any other is a reminder of an event.
+GROUP_RULES_WORDS = ("群规", "群規", "house rules", "community rules", "group rules")
 RULES_WORDS = ("群规", "规则", "规定", "禁止", "静默", "广告", "rules", "house rules", "etiquette")
 TONES = ("friendly", "formal", "playful", "concise")
 
@@ -225,7 +226,9 @@ def normalize_kind(kind: str, topic: str = "") -> str | None:
     # "Throwdown this Saturday — judging rules and what to bring" reminds of an event (it names
     # its day); "提醒大家遵守群规" of the group's rules
     about_rules = any(w in topic.lower() for w in RULES_WORDS)
-    if found == "reminder" and about_rules and not any(is_time_word(w) for w in tokenize(topic)):
+    group_rules = any(w in topic.lower() for w in GROUP_RULES_WORDS)
+    names_a_day = any(is_time_word(w) and not w.isdigit() for w in tokenize(topic))
+    if found == "reminder" and about_rules and (group_rules or not names_a_day):
         return "rules_reminder"
     return found
 
