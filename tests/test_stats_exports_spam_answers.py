@@ -241,11 +241,11 @@ def test_a_yes_no_question_answered_by_repeating_its_verb_is_answered() -> None:
     chat = [
         msg(1, 0, "晴天", "203里那只黑猫还在打针吗？今天它没怎么吃"),
         msg(2, 8, "林医生", "还在打，明天最后一针。晚上再观察一下"),
-        msg(3, 30, "小雨", "周末的领养市集几点开始？"),
+        msg(3, 30, "小雨", "周末有人去市集吗？"),
     ]
     report = compute_health(chat, now=START.replace(hour=23), tz="Asia/Shanghai")
-    assert [q.text for q in report.unanswered_questions] == ["周末的领养市集几点开始？"]
+    assert [q.text for q in report.unanswered_questions] == ["周末有人去市集吗？"]
     # and the summary lists it neither as unanswered nor as still being discussed
     summary = summarize_offline(chat)
     listed = [q.text for q in summary.open_questions + summary.unanswered_questions]
-    assert listed == ["周末的领养市集几点开始？"]
+    assert listed == ["周末有人去市集吗？"]
