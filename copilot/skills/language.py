@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any, Literal
 
+from copilot.text import has_han
+
 # The languages an operator can ask a draft in, as prompts name them.
 LANGUAGE_NAMES = {"zh": "Simplified Chinese", "zh-hant": "Traditional Chinese", "en": "English"}
 
@@ -34,14 +36,13 @@ def localize(text: str, language: str, keep: Iterable[str] = ()) -> str:
         return text
     # s2tw: Taiwan-standard characters (群, 為), as the zh-hant playbooks write them.
     convert = _opencc("t2s").convert if language == "zh" else _to_traditional
-    names = sorted({k for k in keep if k and _HAN.search(k)}, key=len, reverse=True)
+    names = sorted({k for k in keep if has_han(k)}, key=len, reverse=True)
     if not names:
         return convert(text)
     pieces = re.split("(" + "|".join(map(re.escape, names)) + ")", text)
     return "".join(p if i % 2 else convert(p) for i, p in enumerate(pieces))
 
 
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _HAN_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 
 

@@ -78,12 +78,15 @@ _OWNER_LABEL = re.compile(
 )
 _PLACE_LABEL = re.compile(r"地点|地址|场地|集合|\bvenue\b|\blocation\b|\bwhere\b|\bplace\b", re.I)
 _WHEN_LABEL = re.compile(r"时间|日期|\bdate\b|\bwhen\b|\btime\b", re.I)
-_DETAIL_LABEL = re.compile(
-    "|".join(p.pattern for p in (_OWNER_LABEL, _PLACE_LABEL, _WHEN_LABEL))
-    + r"|费用|价格|收费|名额|人数|报名|签到|截止|合作|内容|流程|\bfee\b|\bprice\b|\bcost\b"
-    r"|sign.?ups?|deadline|\bspots?\b|\bagenda\b",
-    re.IGNORECASE,
+# What a member acts on: when, where, how much, by when and with whom; "名额：12 人" and
+# "内容：…" are details too, shown after these when there are more lines than the summary shows
+_KEY_DETAILS = "|".join(p.pattern for p in (_OWNER_LABEL, _PLACE_LABEL, _WHEN_LABEL)) + (
+    r"|费用|价格|收费|报名|截止|\bfee\b|\bprice\b|\bcost\b|sign.?ups?|deadline"
 )
+_DETAIL_LABEL = re.compile(
+    _KEY_DETAILS + r"|名额|人数|签到|合作|内容|流程|\bspots?\b|\bagenda\b", re.IGNORECASE
+)
+_KEY_LABEL = re.compile(_KEY_DETAILS + r"|rsvp", re.IGNORECASE)
 _PIN = "📍"
 # "Update: I'm running late", "注意：我明天请假": about the admin, not the group
 _FIRST_PERSON_NEWS = re.compile(r"^\W*(?:i(?:'m| am|'ll| will)?\b|我(?!们))", re.IGNORECASE)
@@ -310,21 +313,14 @@ def _shown_details(lines: list[str]) -> list[str]:
     return [part for *_, part in kept]
 
 
-# What a member acts on: when, where, how much, by when and with whom ("名额：12 人" and "内容：…"
-# come after them when there are more lines than the summary shows)
-_KEY_LABEL = re.compile(
-    "|".join(p.pattern for p in (_OWNER_LABEL, _PLACE_LABEL, _WHEN_LABEL))
-    + r"|费用|价格|收费|报名|截止|\bfee\b|\bprice\b|\bcost\b|sign.?ups?|deadline|rsvp",
-    re.IGNORECASE,
-)
-
-
 def _detail_rank(line: str) -> int:
-    """0: a key detail's line, 1: another labelled detail, 2: the rest."""
-    if not _is_detail_line(line):
-        return 2
+    """0: a key detail's line (`_KEY_LABEL`, or 📍), 1: another labelled detail, 2: the rest."""
+    if _PIN in line:
+        return 0
     found = _LABELLED.match(to_simplified(line))
-    return 0 if _PIN in line or (found and _KEY_LABEL.search(found["label"])) else 1
+    if found is None or not _DETAIL_LABEL.search(found["label"]):
+        return 2  # not `_is_detail_line`
+    return 0 if _KEY_LABEL.search(found["label"]) else 1
 
 
 def _reaction(text: str) -> bool:
