@@ -187,6 +187,28 @@ def test_a_saturday_events_details_leave_out_another_days_event_and_a_tables_hea
     assert got == ["周六遛狗局：早上8点桂溪公园北门集合", "遛狗局接龙到周五晚8点截止"]
 
 
+def test_a_reminder_about_an_events_rules_carries_its_time_and_place_from_its_announcement() -> (
+    None
+):
+    announced = Notice(
+        (
+            "☕ Latte Art Throwdown: Saturday 28 November, 3pm–6pm, upstairs at The Foundry Bar, "
+            "62 Furnace Hill, Sheffield S3. £5 entry for competitors.",
+        ),
+        "chat",
+        "chat",
+    )
+    rules = Notice(
+        ("📋 Throwdown judging rules (Sat 28 Nov): two rounds, heart then tulip. 6oz cups.",),
+        "chat",
+        "chat",
+    )
+    topic = "Throwdown this Saturday — judging rules and what to bring"
+    assert best_notice(topic, [announced, rules]) is rules
+    shown = " ".join(line for line, _ in event_lines(rules, [announced, rules], topic))
+    assert "3pm" in shown and "The Foundry Bar" in shown, shown
+
+
 def test_a_digest_names_the_week_and_shows_a_decision_with_its_details() -> None:
     from copilot.skills.draft.digest import digest_items, digest_window
 
@@ -226,6 +248,26 @@ def test_an_admins_own_plan_is_no_decision_in_the_digest() -> None:
     texts = [i.text for i in digest_items(chat, PROFILE, since, until, "zh")]
     assert not any("请假" in t for t in texts), texts
     assert any("12月6日" in t for t in texts), texts
+
+
+def test_a_verdict_naming_the_event_titles_its_news_and_an_urgent_notice_is_news() -> None:
+    from copilot.skills.draft.digest import digest_items, digest_window
+
+    rows = [
+        ("2026-11-18T10:00:00+08:00", "社长-老周", "方案定咗：石澳戶外日 🧗"),
+        ("2026-11-18T10:01:00+08:00", "社长-老周",
+         "📅 日期：11月29日（星期日）\n⏰ 時間：早上 8:30 集合\n📍 集合地點：筲箕灣站 A3 出口"),
+        ("2026-11-19T09:30:00+08:00", "管理员-小叶", "收报名的表周三开，11月25日前交钱"),
+        ("2026-11-20T09:00:00+08:00", "管理员-小叶",
+         "重要通知📢 11月24日（星期二）全日闭馆，11月25日 12:00 照常开放"),
+    ]  # fmt: skip
+    chat = _messages(rows)
+    since, until = digest_window("本周回顾：11月16日—22日", chat, "Asia/Shanghai")
+    news = [i.text for i in digest_items(chat, PROFILE, since, until, "zh") if i.section == "news"]
+    # the event's name heads its details, not "📅 日期" nor the verdict
+    [outing] = [t for t in news if "A3" in t]
+    assert outing.startswith("石澳戶外日"), news
+    assert any("全日闭馆" in t for t in news), news
 
 
 def _messages(rows: list[tuple[str, str, str]]) -> list[ChatMessage]:

@@ -579,3 +579,28 @@ def test_a_cantonese_verdict_carries_its_details_and_the_deadline_beats_the_head
     shown = " ".join(decision.details)
     assert "11月11日截止" in shown and "8:30" in shown and "A3" in shown
     assert "名額" not in shown  # seven lines, six shown: the head count gives way
+
+
+def test_a_rule_agreed_from_a_day_on_is_decided_and_so_is_a_promise_before_reopening() -> None:
+    rows = chat(
+        (0, "Kelvin 館長", "同大家講定：由星期一（3月9日）起，平日 19:00–22:00，"
+                           "同一條線連續試3次就要讓下一位。"),
+        (60, "Kelvin 館長", "From Monday 16 March, the wall closes at 21:00 on weekdays."),
+        (120, "Marco 定線師", "我會喺3月11日（星期三）重開之前，將新線難度表 post 上 IG 📋"),
+        (180, "阿峰", "我哋講定咗未？"),
+    )  # fmt: skip
+    s = summarize_offline(rows, admins={"Kelvin 館長"}, language="zh")
+    assert [d.text[:6] for d in s.decisions] == ["同大家講定：", "From M"], s.decisions
+    assert s.decisions[0].on == date(2026, 3, 9)
+    [action] = s.action_items
+    assert (action.owner, action.due_on) == ("Marco 定線師", date(2026, 3, 11))
+
+
+def test_the_details_of_a_decision_are_not_listed_again_as_a_decision_of_their_own() -> None:
+    rows = chat(
+        (0, "团长", "定了：北区加一个提货点"),
+        (1, "团长", "从3月9日（周一）起，15—20幢的邻居可以在18幢南门提货，"
+                    "时间是到货当天17:00—19:30。"),
+    )  # fmt: skip
+    [decision] = summarize_offline(rows, admins={"团长"}, language="zh").decisions
+    assert decision.text == "定了：北区加一个提货点" and "18幢南门" in decision.details[0]

@@ -245,7 +245,7 @@ def test_ten_thousand_messages_capped() -> None:
         ("下周三晚上8点", "下周三晚上8点", date(2024, 11, 13)),
         ("明天", "明天", date(2024, 11, 6)),
         ("大后天出发", "大后天", date(2024, 11, 8)),
-        ("本周六（11/9）", "本周六", date(2024, 11, 9)),
+        ("本周六（11/9）", "本周六（11/9）", date(2024, 11, 9)),  # the day with its date
         ("see you tomorrow at 10:00", "tomorrow at 10:00", date(2024, 11, 6)),
         ("Saturday 9am at the library", "Saturday 9am", date(2024, 11, 9)),
         ("next Friday 7pm", "next Friday 7pm", date(2024, 11, 15)),

@@ -64,7 +64,7 @@ WHEN_RE = re.compile(
 DECISION_RE = re.compile(
     r"(?:定了|定好了|定下来了?)(?!\s*(?:以后|之后|后|再))|定案|定咗|定好咗|(?<![不没未])确认了|已确认|(?<![不没])决定(?!权)|决议|议定|(?<![不没能])确定(?:了|下来|好了|为|在|[:：])"
     r"|最(?:后|终)(?:确定|方案|决定|结果|版)|就这么定|就这样定|就这么办|就这样办|按这个(?:来|办|方案)"
-    r"|敲定|拍板|说好了|结论|投票结果|表决结果|全票通过|一致通过|(?:方案|安排)如下|(?:这么|这样)安排\s*[:：]|就(?:这么|这样)安排"
+    r"|敲定|拍板|说好了|(?<![没未])(?:讲|说)定|结论|投票结果|表决结果|全票通过|一致通过|(?:方案|安排)如下|(?:这么|这样)安排\s*[:：]|就(?:这么|这样)安排"
     r"|那就(?:定|这么|这样|做|办|选|按|用|改|去)|就定在|(?<![不没未待再])定(?:在|于)(?![哪何])"
     r"|\bdecided\b|\bdecision\b\s*(?:is|was|[:：-])"
     r"|(?<!no )\bdecision (?:for|on|about)\b[^.?!]{0,60}?[:：](?!\d)"
@@ -214,8 +214,15 @@ def find_when(text: str) -> str | None:
     for m in WHEN_RE.finditer(text):
         expr = m.group(0).strip()
         if expr and re.search(r"\w", expr):
+            # "星期一（3月9日）", "Monday (9 March)": the weekday with the date it is
+            dated = _BRACKETED.match(text, m.end())
+            if dated and re.search(r"\d", dated[0]) and WHEN_RE.search(dated[0]):
+                expr = text[m.start() : dated.end()].strip()
             return re.sub(r"^(?:at|on)\s+", "", expr, flags=re.IGNORECASE)
     return None
+
+
+_BRACKETED = re.compile(r"\s*[（(][^（()）]{1,24}[）)]")
 
 
 def _safe_date(y: int, mo: int, d: int) -> date | None:

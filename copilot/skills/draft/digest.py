@@ -29,7 +29,12 @@ from copilot.skills.draft.notices import (
     chat_notices,
     slots_of,
 )
-from copilot.skills.summarize.decisions import find_decisions, is_personal
+from copilot.skills.summarize.decisions import (
+    find_decisions,
+    is_detail_line,
+    is_personal,
+    without_verdict,
+)
 from copilot.text import (
     detect_language,
     fold_chinese,
@@ -52,6 +57,7 @@ _DONE = re.compile(
 )
 _ANNOUNCE = re.compile(
     r"^\s*(?:【[^】]{2,30}】|📢|\*\*[^*]{4,80}\*\*|(?:公告|通知|提醒|重要)[:：]|"
+    r"(?:重要|紧急|緊急)(?:公告|通知|提醒)|"
     r"(?:heads up|announcement|reminder|update|psa)\b)",
     re.IGNORECASE,
 )
@@ -209,7 +215,7 @@ def digest_items(
 def _compact(notice: Notice, language: str) -> str:
     """A notice in one line: its title, then day, time, place, fee, deadline as it states them."""
     lines = [re.sub(r"\*\*|__|`", "", ln).strip() for ln in notice.lines if ln.strip()]
-    title = lines[0].rstrip(":：").strip()
+    title = without_verdict(lines[0]).rstrip(":：").strip()
     rest = lines[1:]
     if rest and lines[0].endswith((":", "：")) and "date" not in slots_of(rest[0]):
         title, rest = rest[0], rest[1:]  # "方案定下来了：" then the event's name
@@ -218,6 +224,7 @@ def _compact(notice: Notice, language: str) -> str:
         and not slots_of(title)
         and (named := _NAMED_LINE.match(rest[0]))
         and not slots_of(named["name"])  # a name, not "时间：…" or "Saturday: …"
+        and not is_detail_line(rest[0])  # nor "📅 日期：11月15日" under "方案定咗：石澳戶外抱石日"
     ):
         # "Alright, the plan is decided 🎉" then "Soldering 101: Saturday March 21 · …": the
         # event's name is the title, its details follow

@@ -377,7 +377,11 @@ def event_lines(
     for other in [*notices, *sections]:
         if other is best or (not missing and id(other) not in same_document):
             continue
-        if id(other) not in same_document and _match(wanted, other) < MIN_MATCH:
+        if (
+            id(other) not in same_document
+            and _match(wanted, other) < MIN_MATCH
+            and not _same_days_event(wanted, best, other)
+        ):
             continue
         if head and not _of_kind(head, other, same_document):
             continue  # the sponsor's contest, or the guide's course section: another event
@@ -399,7 +403,13 @@ def event_lines(
             if _another_weekday(line, topic_weekdays) and not _DEADLINE.search(line):
                 continue  # "每月第二个周三…" for a Saturday event; "周五截止" is its sign-up
             # a calendar's line for one of the topic's days is that run's whole notice
-            fits = len(line) <= 100 or bool(calendar_days(line[:24]) & topic_days)
+            # and the line that names the event with its when and where is its core, however long
+            # ("Latte Art Throwdown: Saturday 28 November, 3pm–6pm, upstairs at The Foundry…")
+            fits = (
+                len(line) <= 100
+                or bool(calendar_days(line[:24]) & topic_days)
+                or (len(found) >= 2 and len(line) <= 160 and _names(wanted, line))
+            )
             # a note of the event's own document that names it ("草莓每户限2盒") says what
             # members must know about it, though it fills no detail
             about = (
@@ -667,6 +677,20 @@ def _names(wanted: Collection[str], text: str) -> bool:
         else w in folded
         for w in wanted
     )
+
+
+def _same_days_event(wanted: Collection[str], best: Notice, other: Notice) -> bool:
+    """The announcement of the event a notice is about: the same calendar day, and an event
+    word both name ("Throwdown judging rules (Sat 28 Nov)" under "Latte Art Throwdown: Saturday
+    28 November, 3pm–6pm…"), though the topic's other words are the rules'."""
+    shared = [w for w in wanted if _names((w,), best.text) and _names((w,), other.text)]
+    return bool(shared) and bool(_event_days(best) & _event_days(other))
+
+
+def _event_days(notice: Notice) -> set[tuple[int, int]]:
+    """The days a notice's sentences name, but for sign-up deadlines ("3月20日截止")."""
+    sentences = (s for line in notice.lines for s in split_sentences(line))
+    return {day for s in sentences if not closes(s) for day in calendar_days(s)}
 
 
 def _match(wanted: set[str], notice: Notice, heading: str = "") -> float:

@@ -32,8 +32,10 @@ from copilot.text import MENTION_RE, fold_chinese, is_question, split_sentences,
 
 PLAN_WINDOW = timedelta(minutes=30)  # "I'll bring the snacks" right after a decision
 _LEADING_MENTION = re.compile(r"^\s*[@＠](?P<name>[^\s@,，:：。!！?？]+)\s*")
+# "11月4日前", "周五下班前", "11月4日（星期三）重开之前": the day ends a deadline
 _DEADLINE_AFTER = re.compile(
-    r"^\s*[)）]?\s*(?:下班|睡觉|睡|中午|晚上|上午|下午|午饭|开始|出发)?\s*(?:之前|以前|前|截止|为止)",
+    r"^\s*[)）]?\s*(?:(?:下班|睡觉|睡|中午|晚上|上午|下午|午饭|开始|出发)?\s*(?:之前|以前|前|截止|为止)"
+    r"|[\u4e00-\u9fff]{1,3}(?:之前|以前))",
     re.I,
 )
 _DEADLINE_BEFORE = re.compile(r"(?:\bby|\bbefore|\buntil|\bdue|截止(?:到|至)?|最晚)\s*$", re.I)

@@ -104,6 +104,9 @@ _NOTICE_OPENER = re.compile(
     r"|<!(?:channel|everyone|here)>|[^\s，。：:]{0,8}(?:注意|通知|公告)\s*[:：]"
     # "关于铺垫子的规矩：从3月16日起…", "新规定：…": a rule the organisers set
     r"|关于[^\s，。！？：:]{1,16}的(?:规矩|规定|规则|安排|调整)\s*[:：]|新(?:规矩|规定|规则)\s*[:：]"
+    # "由星期一（10月26日）起，…", "Starting Monday 23 November, …": a rule from a day on
+    r"|(?:由|从|自)[^，。！？!?]{1,20}起[，,]"
+    r"|(?:from|starting|effective|as of)\s+[^,.!?:]{1,30}\d[^,.!?:]{0,12},"
     # "十一月雅集接龙开啦！", "Sign-ups are open:": a sign-up opening for what it goes on to state
     r"|[^\s，。！!：:]{0,12}(?:接龙|报名)(?:通道)?(?:已经?|正式)?(?:开启|开放|开始|开)(?:啦|了|咯|喽)?[！!，,：:。]"
     r"|(?:[^.!?:]{0,30}\s)?(?:sign-?ups?|registration|rsvps?) (?:is |are )?(?:now )?open\b"
@@ -120,6 +123,14 @@ def _wordlike(text: str) -> int:
 # "北点开起来了，年货团也定了，12月19日见": a look back at what was settled earlier (也/都/早就
 # 定了), not a decision made here; "时间也定了：…" with its colon still announces one.
 _RECAP = re.compile(r"(?:也|都|早就|之前就)(?:已经)?定(?:下来)?了(?!\s*[:：])")
+
+
+def without_verdict(line: str) -> str:
+    """What was decided without the verdict that labels it ("方案定咗：石澳戶外抱石日" →
+    "石澳戶外抱石日"); a bare header ("方案定下来了：") is kept as it is."""
+    found = _VERDICT_LABEL.match(to_simplified(line))
+    rest = line[found.end() :].strip() if found else ""
+    return rest[:1].upper() + rest[1:] if rest else line  # "Decided: new rules…" → "New rules…"
 
 
 def is_personal(sentence: str) -> bool:
@@ -139,6 +150,7 @@ def find_decisions(
     members = set(people) if people is not None else {m.author for m in clean} | set(roles.admins)
     decisions: list[Decision] = []
     seen: set[str] = set()
+    detailed: list[str] = []  # the detail lines of the decisions found
     previous: dict[str, ChatMessage] = {}  # last message per channel, for "就这么定了"
     for position, m in enumerate(clean):
         sentences = split_sentences(m.text)
@@ -155,8 +167,12 @@ def find_decisions(
             break  # one decision per message: its later sentences are its details
         else:
             decision = _notice(m, sentences, clean, position, index, previous, roles)
-        if decision is not None and (key := fold_chinese(decision.text)) not in seen:
+        key = fold_chinese(decision.text) if decision is not None else ""
+        # the details of a decision ("定了：北区加一个提货点" then "从11月23日起…") are no
+        # decision of their own
+        if decision is not None and key not in seen and not any(key[:40] in d for d in detailed):
             seen.add(key)
+            detailed.extend(fold_chinese(d) for d in decision.details)
             decisions.append(_located(decision, m, zone, members))
         previous[m.channel] = m
     return decisions
@@ -175,7 +191,7 @@ def _decision(
     details = [s.strip() for s in rest if s.strip()]
     if _HEADER_END.search(cue) and not details:
         details = _following_details(m, clean, position, any_line=True)
-        title = details[0] if details and not _is_detail_line(details[0]) else None
+        title = details[0] if details and not is_detail_line(details[0]) else None
         if title is not None and len(title) > 80:  # "…晚飯：12月14日…。May 負責…。": its first
             first, *more = split_sentences(title)  # sentence is what was decided
             if len(first) <= 80 and more:
@@ -225,7 +241,7 @@ def _notice(
     return _decision(m, sentences[0], sentences[1:], clean, position, index, previous)
 
 
-def _is_detail_line(line: str) -> bool:
+def is_detail_line(line: str) -> bool:
     """'时间：…', 'Host: Theo', '📍 …' are details; '12月品鉴会·老白茶专场' is a title."""
     found = _LABELLED.match(to_simplified(line))
     return _PIN in line or bool(found and _DETAIL_LABEL.search(found["label"]))
@@ -245,7 +261,7 @@ def _states_details(text: str) -> bool:
         return action_strength(first) < 2 and bool(
             find_when(first) and (_PRICE.search(first) or find_place(first))
         )
-    return any(_is_detail_line(x) for x in lines) or bool(
+    return any(is_detail_line(x) for x in lines) or bool(
         find_when(folded) or _PRICE.search(folded) or find_place(folded)
     )
 
@@ -319,7 +335,7 @@ def _detail_rank(line: str) -> int:
         return 0
     found = _LABELLED.match(to_simplified(line))
     if found is None or not _DETAIL_LABEL.search(found["label"]):
-        return 2  # not `_is_detail_line`
+        return 2  # not `is_detail_line`
     return 0 if _KEY_LABEL.search(found["label"]) else 1
 
 
