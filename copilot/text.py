@@ -375,6 +375,8 @@ _EN_NOT_ASKING = re.compile(
     r"(?:do|be|go|try|check|fix|work|help|see|look|have|say|tell|wait|confirm)\b"
 )
 _EN_THEN_HAN = re.compile(r"^[a-z]+\s*[\u4e00-\u9fff]")
+# "When: Thursday 29 Oct", "Who: Kofi cuts the release", "What goes in: only #2291": labels
+_EN_LABEL = re.compile(r"^[a-z]+(?:\s+[a-z]+){0,2}\s*:\s*\S")
 # "…吗", "…呢", and "到了没" / "吃过没有" ending the message
 _ZH_QUESTION_END = re.compile(r"(?:[吗呢么]|[了过]没有?)\s*[~～。.…!！]*$")
 # "甜不甜", "去不去", "来不来啊": a verb or adjective, 不, the same again asks (A-not-A)
@@ -407,6 +409,7 @@ def is_question(text: str) -> bool:
         and not _EN_THEN_HAN.match(s.strip())
         and not s.rstrip().endswith((".", "!", "。"))
         and not _EN_NOT_ASKING.match(s.strip())
+        and not _EN_LABEL.match(s.strip())
         for s in split_sentences(folded)
     )
 

@@ -297,3 +297,28 @@ def test_an_invitation_counts_as_a_question_but_is_no_open_question_for_the_orga
     profile = CommunityProfile(name="Club", timezone="Asia/Shanghai")
     items = digest_items(msgs, profile, START, START + timedelta(days=1), "en")
     assert [i.text for i in items if i.section == "open"] == [asked[2]]  # an English digest
+
+
+def test_a_plain_yes_the_next_thing_said_answers_a_yes_no_question_after_its_context() -> None:
+    got = answered(
+        [
+            (0, "Ana", "I'm looking for a second good first issue. can I claim two at once?"),
+            (40, "Kofi", "yes, up to 2 at a time. after your third merged PR leave them"),
+            (100, "Ben", "I'm after a new keyboard. Any recommendations for a quiet one?"),
+            (140, "Cy", "no rain today at last"),  # no yes to a question that asks for none
+        ]
+    )
+    assert got == {
+        "I'm looking for a second good first issue. can I claim two at once?": True,
+        "I'm after a new keyboard. Any recommendations for a quiet one?": False,
+    }
+
+
+def test_a_number_redacted_at_ingest_still_answers_how_to_call() -> None:
+    got = answered(
+        [
+            (0, "曾老师", "工具房的座机号码多少？我想存一个"),
+            (5, "老谢", "[PHONE]，值班时间才有人接"),
+        ]
+    )
+    assert got == {"工具房的座机号码多少？我想存一个": True}

@@ -126,6 +126,9 @@ def test_is_question_true(text: str) -> None:
         "没什么问题",
         "我也是",
         "Do it now",
+        # a decision's labelled details: "Who:" names, it does not ask
+        "When: Thursday 29 Oct, 10:00 CET\nWho: Kofi cuts the release, Lukas writes the fix",
+        "What goes in: only #2291 and the German string",
         "See you on Saturday.",
         "https://example.com/a?b=1",
         "?",

@@ -84,6 +84,24 @@ _MEDIA = re.compile(
     r"^(?:\[[^\]]{1,8}\]\s*)+$|^!\[[^\]]*\]\([^)]*\)$|^\s*(?:<media omitted>|sticker)\s*$",
     re.IGNORECASE,
 )
+_YES_NO = (  # a yes/no question ("线下模考必须去吗？") is answered by a yes or a no ("不强制的，…")
+    re.compile(
+        r"吗\s*(?:[?？]|$)|是不是|能不能|可不可以|有没有|要不要|用不用|需不需要"
+        # (an English one may follow a sentence of context: "I'm looking for a second
+        # issue. can I claim two at once?")
+        r"|(?:^|[.!]\s+)(?:is|are|do|does|did|can|could|will|would|should|has|have)\b",
+        re.I,
+    ),
+    re.compile(
+        r"^\W{0,2}(?:不(?!知道|清楚|确定|懂)|没|是的|是啊|对|可以|能|会的|有的|要的|需要|必须|当然"
+        # "只能带指针表", "都行", "一般不用": a yes or a no with its condition
+        r"|只(?:能|可以|有|要|收|限)|都(?:行|可以)|一般(?:不|都|是|会)"
+        r"|yes\b|no\b|nope|yep|yeah|sure|of course|you can|you need|it is|it's not"
+        # "有没有人周末一起去自习？" calls for company: "我在！" / "我！" / "count me in"
+        r"|我\s*[!！]|我在|我可以|我也去|我来|算我一个|me\b|i'm in|count me in)",
+        re.I,
+    ),
+)
 # "When?" wants a time, "how much?" a number, "where?" a place: an answer has that shape.
 _WANTS = [
     (
@@ -101,24 +119,13 @@ _WANTS = [
             r"|\bhow (?:much|many)\b|\bcost\b|\bprice\b",
             re.I,
         ),
-        re.compile(r"\d|[一二两三四五六七八九十百千万]+[个次天元块]|免费|free", re.I),
-    ),
-    (  # a yes/no question ("线下模考必须去吗？") is answered by a yes or a no ("不强制的，…")
+        # (a number redacted at ingest is one all the same: "[PHONE]，值班时间才有人接")
         re.compile(
-            r"吗\s*(?:[?？]|$)|是不是|能不能|可不可以|有没有|要不要|用不用|需不需要"
-            r"|^(?:is|are|do|does|did|can|could|will|would|should|has|have)\b",
-            re.I,
-        ),
-        re.compile(
-            r"^\W{0,2}(?:不(?!知道|清楚|确定|懂)|没|是的|是啊|对|可以|能|会的|有的|要的|需要|必须|当然"
-            # "只能带指针表", "都行", "一般不用": a yes or a no with its condition
-            r"|只(?:能|可以|有|要|收|限)|都(?:行|可以)|一般(?:不|都|是|会)"
-            r"|yes\b|no\b|nope|yep|yeah|sure|of course|you can|you need|it is|it's not"
-            # "有没有人周末一起去自习？" calls for company: "我在！" / "我！" / "count me in"
-            r"|我\s*[!！]|我在|我可以|我也去|我来|算我一个|me\b|i'm in|count me in)",
+            r"\d|[一二两三四五六七八九十百千万]+[个次天元块]|免费|free|\[(?:PHONE|QQ|WECHAT_ID)\]",
             re.I,
         ),
     ),
+    _YES_NO,
     (
         re.compile(
             r"哪里|在哪|哪儿|什么地方|地址|哪个(?:地铁|公交|高铁|火车)?(?:站|出口|门|校区|楼(?!主))"
@@ -592,8 +599,22 @@ def _quiet_answer(
         shared = {w for w in shared if not is_time_word(w)}  # "一月" is no topic
         if m.ts - q.ts > NEARBY_WINDOW:
             shared -= set(common)
-        return m if shared or _thanked(index, m, q) else None
+        return m if shared or _thanked(index, m, q) or _yes_or_no(q.text, m.text) else None
     return None
+
+
+# "yes, up to 2 at a time", "不行，要先…": the next message opening on a plain yes or no
+_YES_OR_NO = re.compile(
+    r"^\W{0,2}(?:(?:yes|no|yep|nope|yeah)\b(?!\s+(?:idea|clue))|可以|不可以|不行|不能|是的"
+    r"|不是(?![很太]清楚)|不用|不需要|要的)",
+    re.I,
+)  # (not "no idea, sorry": that answers nothing)
+
+
+def _yes_or_no(question: str, text: str) -> bool:
+    """A plain yes or no, the next thing said after a yes/no question, however late."""
+    asks, _ = _YES_NO
+    return bool(asks.search(fold_chinese(question)) and _YES_OR_NO.match(fold_chinese(text)))
 
 
 def _thanked_turn(index: ConversationIndex, q: ChatMessage) -> ChatMessage | None:
