@@ -371,6 +371,7 @@ def event_lines(
     if not any(closes(line) for line, _ in lines):
         missing.add("closes")  # "报名费…经跑团统一报名" says how to sign up, not until when
     days = calendar_days(best.text)
+    best_days = _event_days(best)  # read once for every other notice's comparison
     same_document = {id(n) for n in sections}
     notes = 0
     head = event_head(topic)
@@ -380,7 +381,7 @@ def event_lines(
         if (
             id(other) not in same_document
             and _match(wanted, other) < MIN_MATCH
-            and not _same_days_event(wanted, best, other)
+            and not _same_days_event(wanted, best, best_days, other)
         ):
             continue
         if head and not _of_kind(head, other, same_document):
@@ -679,12 +680,17 @@ def _names(wanted: Collection[str], text: str) -> bool:
     )
 
 
-def _same_days_event(wanted: Collection[str], best: Notice, other: Notice) -> bool:
-    """The announcement of the event a notice is about: the same calendar day, and an event
-    word both name ("Throwdown judging rules (Sat 28 Nov)" under "Latte Art Throwdown: Saturday
-    28 November, 3pm–6pm…"), though the topic's other words are the rules'."""
-    shared = [w for w in wanted if _names((w,), best.text) and _names((w,), other.text)]
-    return bool(shared) and bool(_event_days(best) & _event_days(other))
+def _same_days_event(
+    wanted: Collection[str], best: Notice, best_days: set[tuple[int, int]], other: Notice
+) -> bool:
+    """The announcement of the event a notice is about (`best_days`: `_event_days(best)`): the
+    same calendar day, and an event word both name ("Throwdown judging rules (Sat 28 Nov)"
+    under "Latte Art Throwdown: Saturday 28 November, 3pm–6pm…"), though the topic's other
+    words are the rules'."""
+    if not best_days:
+        return False
+    shared = any(_names((w,), best.text) and _names((w,), other.text) for w in wanted)
+    return shared and bool(best_days & _event_days(other))
 
 
 def _event_days(notice: Notice) -> set[tuple[int, int]]:

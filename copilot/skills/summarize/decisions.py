@@ -167,13 +167,14 @@ def find_decisions(
             break  # one decision per message: its later sentences are its details
         else:
             decision = _notice(m, sentences, clean, position, index, previous, roles)
-        key = fold_chinese(decision.text) if decision is not None else ""
-        # the details of a decision ("定了：北区加一个提货点" then "从11月23日起…") are no
-        # decision of their own
-        if decision is not None and key not in seen and not any(key[:40] in d for d in detailed):
-            seen.add(key)
-            detailed.extend(fold_chinese(d) for d in decision.details)
-            decisions.append(_located(decision, m, zone, members))
+        if decision is not None:
+            key = fold_chinese(decision.text)
+            # the details of a decision ("定了：北区加一个提货点" then "从11月23日起…") are no
+            # decision of their own
+            if key not in seen and not any(key[:40] in d for d in detailed):
+                seen.add(key)
+                detailed.extend(fold_chinese(d) for d in decision.details)
+                decisions.append(_located(decision, m, zone, members))
         previous[m.channel] = m
     return decisions
 
