@@ -66,6 +66,9 @@ class ChatMessage(BaseModel):
     is_service: bool = Field(
         default=False, description="Join/leave/pin notices and other non-conversation events."
     )
+    is_bot: bool = Field(
+        default=False, description="Posted by an app or integration, as the export marks it."
+    )
     source: str = Field(default="", description="File or connector the message came from.")
 
 

@@ -240,13 +240,14 @@ def test_slack_export_folder() -> None:
 def test_slack_bot_attachments_file_comments_and_app_installs() -> None:
     msgs = by_id(load(EXPORTS / "slack_export").messages)
     github = msgs["1793794000.000300"]  # a bot post whose words are only in attachments[]
-    assert (github.author, github.is_service) == ("GitHub", False)
+    assert (github.author, github.is_service, github.is_bot) == ("GitHub", False, True)
     assert github.text == (
         "[community-site] Pull request opened by bobli (https://github.com/bobli)\n"
         "#42 Add meetup calendar page\n"
         "Lists upcoming meetups from events.yaml & links the RSVP form."
     )
     assert msgs["1793794100.000400"].text == "New post: How we run our first meetup"  # fallback
+    assert not any(m.is_bot for m in msgs.values() if m.author in ("Alice Chen", "Bob Li"))
     comment = msgs["1793794200.000500"]  # the commenter, not "unknown"; their words only
     assert (comment.author, comment.author_id, comment.is_service) == ("张美", "U03MEI", False)
     assert comment.text == "Slide 4 has the old venue address"
@@ -294,6 +295,7 @@ def test_discord_chat_exporter_channel() -> None:
     assert reply.text == "Thanks @Alex! Where do I find the contributor guide? :wave:"
     assert msgs["930000000000000004"].text == "[File]"  # an image without text
     assert msgs["930000000000000005"].text == "Hack Night #12\nFriday 19:00, bring a project."
+    assert [m.id for m in loaded.messages if m.is_bot] == ["930000000000000005"]  # author.isBot
     pin = msgs["930000000000000006"]
     assert pin.is_service and pin.reply_to is None
 

@@ -68,8 +68,9 @@ class Roles:
         return msg.author in self.admins or (msg.author_id or "") in self.admins
 
     def is_bot(self, msg: ChatMessage) -> bool:
-        """Listed as a bot, or named like one ("CopilotBot", "xx_bot", "群助手机器人")."""
-        if msg.author in self.bots or (msg.author_id or "") in self.bots:
+        """Marked as an app by its export, listed as a bot, or named like one ("CopilotBot",
+        "xx_bot", "群助手机器人")."""
+        if msg.is_bot or msg.author in self.bots or (msg.author_id or "") in self.bots:
             return True
         return bool(_BOT_NAME.search(msg.author.strip()))
 

@@ -44,6 +44,7 @@ def load_messages(
                 reply_to=r.reply_to,
                 thread=r.thread,
                 is_service=r.is_service,
+                is_bot=r.is_bot,
                 source=r.source,
             )
             for r in session.scalars(query)

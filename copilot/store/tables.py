@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, Index, Integer, LargeBinary, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from copilot.store.db import Base
@@ -74,6 +74,7 @@ class MessageRow(Base):
     reply_to: Mapped[str | None] = mapped_column(String(128), nullable=True)
     thread: Mapped[str | None] = mapped_column(String(128), nullable=True)
     is_service: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_bot: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     source: Mapped[str] = mapped_column(String(512), default="")
 
     __table_args__ = (Index("ix_messages_community_ts", "community", "ts"),)

@@ -27,6 +27,7 @@ def test_a_database_behind_the_head_is_still_upgraded(tmp_path: Path) -> None:
         connection.execute(
             text("CREATE INDEX ix_chunks_community_source ON chunks (community, source)")
         )
+        connection.execute(text("ALTER TABLE messages DROP COLUMN is_bot"))  # 0008's
     db.close()
     assert not at_head(db.engine)
     reopened = Database(url)
@@ -35,4 +36,7 @@ def test_a_database_behind_the_head_is_still_upgraded(tmp_path: Path) -> None:
         names = {r[0] for r in connection.execute(text("SELECT name FROM sqlite_master"))}
     assert {"question_askings", "ix_chunks_community_source_position"} <= names
     assert "ix_chunks_community_source" not in names
+    with reopened.engine.connect() as connection:
+        columns = {r[1] for r in connection.execute(text("PRAGMA table_info(messages)"))}
+    assert "is_bot" in columns
     reopened.close()

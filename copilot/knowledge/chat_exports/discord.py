@@ -81,6 +81,7 @@ def parse_discord(data: dict[str, Any], *, community: str, source: str) -> list[
                 reply_to=str(reply_to) if reply_to else None,
                 thread=thread,
                 is_service=service,
+                is_bot=bool(author.get("isBot")),
                 source=source,
             )
         )

@@ -165,6 +165,9 @@ def parse_slack_day(
                 thread=thread,
                 reply_to=thread if thread and thread != ts_text else None,
                 is_service=subtype not in _CONVERSATION,
+                # an app's post (GitHub, Weblate, a bot user's): still read, never a member's;
+                # installing an app ("bot_add") names its bot_id but is the member's act
+                is_bot=subtype == "bot_message" or (subtype is None and bool(m.get("bot_id"))),
                 source=source,
             )
         )
