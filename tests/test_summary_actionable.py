@@ -346,6 +346,19 @@ def test_a_request_to_someone_mentioned_mid_sentence_is_their_task() -> None:
     assert ("Amy Liang", "Friday") in {(a.owner, a.due) for a in s.action_items}
 
 
+def test_a_task_opening_on_a_members_full_name_is_theirs_and_reads_without_it() -> None:
+    s = summarize_offline(
+        chat(
+            (0, "Amara Okafor", "I can help with the release notes this week."),
+            (1, "Hannah Weiss", "@Amara Okafor could you draft the 4.8 changelog by Thursday?"),
+        ),
+        admins={"Hannah Weiss"},
+    )
+    [item] = [a for a in s.action_items if a.owner == "Amara Okafor"]
+    assert item.due == "Thursday"
+    assert "Okafor" not in item.task and item.task.lower().startswith("could you draft")
+
+
 def test_an_admins_notice_of_a_change_or_an_opening_is_a_decision_a_sale_preview_is_not() -> None:
     notice = (
         "【冬令营报名开启】\n时间：1月9日—1月23日\n地点：江宁校区3楼\n价格：2680元\n"

@@ -192,6 +192,28 @@ def _owner_line_tasks(
     return out
 
 
+def _lead_mention(text: str, people: Collection[str]) -> tuple[str, int] | None:
+    """Whom a message opens by @-mentioning, and where the rest of it starts: the longest
+    member name after the @, so "@Amara Okafor could you…" is Amara Okafor's task, not Amara's
+    with "Okafor could you…" left in it."""
+    found = _LEADING_MENTION.match(text)
+    if found is None:
+        return None
+    at = found.start("name")
+    rest = text[at:].casefold()
+    named = [
+        p
+        for p in people
+        if " " in p.strip()
+        and rest.startswith(p.casefold())
+        and not rest[len(p) : len(p) + 1].isalnum()
+    ]
+    if not named:
+        return found["name"], found.end()
+    end = at + len(max(named, key=len))
+    return text[at:end], end + len(text[end:]) - len(text[end:].lstrip())
+
+
 def _action(
     raw: str,
     m: ChatMessage,
@@ -207,7 +229,7 @@ def _action(
     sentence = TASK_LABEL.sub("", to_simplified(raw).strip())
     shown = _GREETING.sub("", TASK_LABEL.sub("", raw.strip())) or raw.strip()
     mine = commits_self(sentence)
-    lead = _LEADING_MENTION.match(sentence)
+    lead = _lead_mention(sentence, people)
     due = deadline(sentence)
     marked = bool(due) and _is_deadline(sentence, due or "")
     # "@priya can you book the room by Tuesday?" asks priya to do something: a task; so does
@@ -226,8 +248,9 @@ def _action(
     # "@X 场地还在谈" answers X; "@X 周五前把…" / "@X 请…" gives X a task.
     if lead and (strength or (due and _is_deadline(sentence, due))):
         # "@Rosa sorry about your slot, I'll credit you 30 minutes": the author's own promise
-        owner = author if mine and not request else lead["name"]
-        shown = _LEADING_MENTION.sub("", shown, count=1)
+        owner = author if mine and not request else lead[0]
+        shown_lead = _lead_mention(shown, people)
+        shown = shown[shown_lead[1] :] if shown_lead else shown
     if mine and not may_commit:  # "那我周二去": a member's own plan, not a group task
         return None
     if owner is None and asked_of is not None:
