@@ -40,6 +40,9 @@ ADS = [
     "扫码进群领取资料 https://t.cn/abc",
     "看我头像，免费领取考研资料",
     "【福利】內部渠道，淘寶優惠券，戳我頭像",  # traditional script folds first
+    # a link shown by its label only, as Slack exports write <https://…|label>
+    "🚨 TOKEN AIRDROP 🚨 claim 500 $TIDE for free! Connect your wallet at tide-airdrop.claims",
+    "🎁 FREE $TIDE airdrop round 2 is LIVE 🎁 Claim before midnight at tidepool-rewards.xyz",
 ]
 NOT_ADS = [
     "群里禁止买卖资料，遇到陌生人私聊推销直接拉黑",
@@ -49,6 +52,8 @@ NOT_ADS = [
     "非会员也按59元在小程序报名就行",
     "Banned. Don't click that, Discord never hands out Nitro through random links.",
     "the OST is free on spotify https://open.spotify.com/album/x",
+    "Is there a giveaway at FOSDEM this year? saw a post on tidepool.dev",
+    "the whitelist lives in config.yaml, add your host there",
 ]
 
 

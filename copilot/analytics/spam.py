@@ -103,12 +103,18 @@ _EN_LURE = re.compile(
 )
 _EN_PHISH = re.compile(
     r"your (?:\w+ )?account (?:was|has been|is|will be) (?:reported|suspended|locked|flagged|banned"
-    r"|disabled)|verify your account|avoid a (?:permanent )?ban"
+    r"|disabled)|verify your account|avoid a (?:permanent )?ban|connect your (?:crypto )?wallet"
 )
 # (a bare link reaches them too: "dlscord-gift.promo/harbour")
 _EN_REACH = re.compile(
     r"https?://|www\.|\b(?:t\.me|wa\.me|bit\.ly)/|@everyone|@here|\b(?:dm|pm|message) me\b"
     r"|contact our|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,6}/\S"
+)
+# A domain alone, as a chat shows a link's label: "claim at tide-airdrop.claims". A file name is
+# none ("locales/sw.json", "Player.log"), and a member asking about a giveaway may name a site.
+_BARE_DOMAIN = re.compile(
+    r"\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?!(?:json|log|txt|md|po|pot|ya?ml|toml|lock|py|rs"
+    r"|js|ts|go|java|sh|exe|png|jpe?g|gif|svg|pdf|docx?|xlsx?|zip|csv|html?)\b)[a-z]{2,10}\b(?![.\w])"
 )
 # A sales pitch or a money lure in English, strong enough that a member chatting about prices
 # ("is it £5 for non-members?") never matches: discounts off a price list, stock running out,
@@ -185,7 +191,9 @@ def is_spam(text: str) -> bool:
     contact = _CONTACT.search(folded) or _CONTACT_ASK.search(folded) or reach
     if _INVEST.search(folded) and _RETURNS.search(folded) and contact and not asks:
         return True
-    if (_EN_LURE.search(folded) or _EN_PHISH.search(folded)) and _EN_REACH.search(folded):
+    if (_EN_LURE.search(folded) or _EN_PHISH.search(folded)) and (
+        _EN_REACH.search(folded) or (_BARE_DOMAIN.search(folded) and not is_question(folded))
+    ):
         return True
     if _EN_PITCH.search(folded) and _EN_CONTACT.search(folded) and not asks:
         return True
