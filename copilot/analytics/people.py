@@ -11,7 +11,8 @@ from collections.abc import Collection
 
 from copilot.text import fold_chinese
 
-_SEPARATORS = re.compile(r"[\s._\-·|｜/]+")
+# "Brisk [Mod]" and "Theo (Pixel Forge)" are written "@Brisk Mod" once markup is gone
+_SEPARATORS = re.compile(r"[\s._\-·|｜/\[\]()（）【】]+")
 
 
 def _parts(name: str) -> list[str]:
@@ -29,6 +30,8 @@ def member_named(name: str, people: Collection[str]) -> str | None:
     exact = [p for p in people if "".join(_parts(p)) == want]
     if len(exact) == 1:
         return exact[0]
+    if name in exact:  # "Kofi Asante" is listed as written and as a handle ("kofi.asante")
+        return name
     found = {p for p in people if (parts := _parts(p)) and want in (parts[-1], parts[0])}
     if not found:  # "何詠欣 Joyce Ho": Hong Kong names put the English given name in the middle,
         # and "城区-昵称-入群年份" group nicknames the name the members call each other by
