@@ -25,7 +25,7 @@ from copilot.analytics.extract import (
     resolve_date,
     split_assignments,
 )
-from copilot.analytics.people import as_member
+from copilot.analytics.people import as_member, member_named
 from copilot.models import ChatMessage
 from copilot.skills.results import ActionItem, Decision
 from copilot.text import MENTION_RE, fold_chinese, is_question, split_sentences, to_simplified
@@ -43,7 +43,10 @@ _EN_MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b"
 )
-_EXPLICIT_TODO = re.compile(r"待办|\btodo\b|to-do|action item", re.I)
+# A line marked as a to-do ("TODO: …", "action item: …"), not "my TODO notebook is full"
+_EXPLICIT_TODO = re.compile(
+    r"待办|^\W{0,3}(?:todo|to-do|action items?)\b|\b(?:todo|to-do|action items?)\s*[:：]", re.I
+)
 # A request to the person addressed: "@X can you…?", "X，能帮忙…吗"
 _REQUEST = re.compile(
     r"\b(?:can|could|would) you\b|\bmind\b|能不能|能否|可不可以|可以帮|能帮|帮忙|麻烦", re.I
@@ -132,17 +135,24 @@ def find_actions(
         return bool(due) and _is_deadline(to_simplified(raw), due or "")
 
     listed: set[str] = set()  # messages whose owner line was read
+    handed_out: list[str] = []  # the folded tasks this message's owner lines gave
     for m, raw in sentences:
         if m.id not in listed:
             listed.add(m.id)
+            handed_out = []
             for task, owner, due in _owner_line_tasks(m.text, members):
-                if (key := fold_chinese(task)) not in seen:
+                handed_out.append(fold_chinese(task))
+                if (key := fold_chinese(task) + f"\n{owner}") not in seen:
                     seen.add(key)
+                    due = _answered_with_deadline(m, owner, clean) or due
                     base = m.ts.astimezone(zone).date()
                     due_on = resolve_date(due, base) if due else None
                     actions.append(
                         ActionItem(task=task, owner=owner, due=due, due_on=due_on, message_id=m.id)
                     )
+        folded = fold_chinese(raw.strip())
+        if any(folded in task or task in folded for task in handed_out):
+            continue  # read already, as the owner line's tasks
         item = assigned.get((m.id, raw)) or _action(
             raw, m, may_commit(m) or promised(m, raw), members, organiser=roles.is_admin(m)
         )
@@ -167,29 +177,76 @@ def find_actions(
 
 
 _OWNER_LINE = re.compile(
-    r"^\W{0,4}(?:负责人?|分工|\bowners?\b|\bleads?\b|in charge)\s*[：:]\s*(?P<value>\S.*)$",
+    r"^\W{0,4}(?:负责人?|分工|\bowners?\b|\bleads?\b|in charge|\bwho\b)\s*[：:]\s*(?P<value>\S.*)$",
     re.IGNORECASE | re.MULTILINE,
+)
+_WHEN_LINE = re.compile(
+    r"^\W{0,4}(?:时间|日期|\bwhen\b|\bdate\b)\s*[：:]\s*(?P<value>\S.*)$", re.I | re.M
 )
 _PART = re.compile(r"[^、，,；;（(]+(?:[（(][^）)]*[）)])?")
 _NAME_TASK = re.compile(r"^\s*(?P<name>[^（(]{1,24}?)\s*[（(](?P<task>[^）)]+)[）)]\s*$")
+_NAMES_JOIN = re.compile(r"\s*(?:\band\b|&|\+)\s*", re.I)
 
 
 def _owner_line_tasks(
     text: str, people: Collection[str]
 ) -> list[tuple[str, str | None, str | None]]:
-    """'负责：Joyce（场地同流程）、May（评判，11月9日前确认 3 位评判）' gives each person named
-    their own task, with the deadline written in it; a line naming one person only says who
-    owns the whole (the decision's owner)."""
+    """'负责：Joyce（场地同流程）、May（评判，11月9日前确认 3 位评判）' or 'Who: Kofi cuts the
+    release, Lukas writes the fix' gives each person named their own task, with the deadline
+    written in it (what someone does in a plan, else the day its 'When:' line sets); a line
+    naming one person only says who owns the whole (the decision's owner)."""
     out: list[tuple[str, str | None, str | None]] = []
+    when = _WHEN_LINE.search(to_simplified(text))
+    day = deadline(when["value"]) if when else None
     for line in _OWNER_LINE.finditer(to_simplified(text)):
         shown = text[line.start("value") : line.end("value")]  # same length: script folded
-        named = [m for p in _PART.finditer(shown) if (m := _NAME_TASK.match(p.group(0)))]
+        # (name, task, due when the task states none): "Kofi cuts the release" happens on the
+        # plan's day; "Joyce（场地同流程）" has no deadline unless its brackets give one
+        named: list[tuple[str, str, str | None]] = []
+        for part in _PART.finditer(shown):
+            if found := _NAME_TASK.match(part.group(0)):
+                name = found["name"].strip()
+                named.append((name, f"{name}：{found['task']}", None))
+            else:
+                named += [(name, part.group(0).strip(), day) for name in _doers(part[0], people)]
         if len(named) < 2:
             continue
-        for found in named:
-            name, task = found["name"].strip(), found["task"].strip()
-            out.append((f"{name}：{task}", as_member(name, people), deadline(to_simplified(task))))
+        for name, task, plan_day in named:
+            out.append((task, as_member(name, people), deadline(to_simplified(task)) or plan_day))
     return out
+
+
+def _answered_with_deadline(
+    m: ChatMessage, owner: str | None, clean: Sequence[ChatMessage]
+) -> str | None:
+    """The deadline the owner of a task handed out in `m` replies with soon after ("PR by
+    tomorrow noon"): theirs, more exact than the day of the whole plan."""
+    for later in clean:
+        if later.author == owner and timedelta(0) < later.ts - m.ts <= PLAN_WINDOW:
+            said = to_simplified(later.text)
+            if (due := deadline(said)) and _is_deadline(said, due):
+                return due
+    return None
+
+
+def _doers(part: str, people: Collection[str]) -> list[str]:
+    """The members a clause opens with when what follows is what they do: "Kofi cuts the
+    release" → Kofi, "@Mei Lin and @Chen Yu review the strings" → both; else none."""
+    names: list[str] = []
+    rest = part.strip()
+    while rest:
+        lead = _lead_mention("@" + rest.lstrip("@＠"), people)
+        if lead is None or member_named(lead[0], people) is None:
+            return []
+        names.append(lead[0])
+        rest = rest.lstrip("@＠")[lead[1] - 1 :]
+        joined = _NAMES_JOIN.match(rest)
+        if joined and joined.end():
+            rest = rest[joined.end() :]
+            continue
+        # what they do: an English verb phrase ("cuts the release", "reviews")
+        return names if re.match(r"[a-z]{2,}", rest) else []
+    return []
 
 
 def _lead_mention(text: str, people: Collection[str]) -> tuple[str, int] | None:
