@@ -363,15 +363,19 @@ def test_a_who_line_gives_each_person_their_part_due_on_the_plans_day_or_as_they
     s = summarize_offline(
         chat(
             (0, "Ines Moreau", "Decision: we ship 4.7.1 as a hotfix for the sync bug (#2291)."),
-            (1, "Ines Moreau", "When: Thursday 5 March, 10:00 CET\n"
-                               "Who: Kofi cuts the release, Lukas writes the fix, Hiro reviews"),
+            (
+                1,
+                "Ines Moreau",
+                "When: Thursday 5 March, 10:00 CET\n"
+                "Who: Kofi cuts the release, Lukas writes the fix, Hiro reviews",
+            ),
             (3, "Lukas Brandt", "PR by tomorrow noon"),
             (5, "Mei Lin", "can we also ship the new zh strings?"),
             (6, "Ines Moreau", "Who: @Mei Lin and @Chen Yu review the strings by Friday 6 March"),
             (7, "Chen Yu", "ok"),
             (8, "Kofi Asante", "on it"),
             (9, "Hiro Tanaka", "my TODO notebook is 80% tidepool issues lol"),
-        ),  # fmt: skip
+        ),
         admins={"Ines Moreau"},
     )
     tasks = {(a.owner, a.due_on) for a in s.action_items}
@@ -382,9 +386,7 @@ def test_a_who_line_gives_each_person_their_part_due_on_the_plans_day_or_as_they
         ("Mei Lin", date(2026, 3, 6)),
         ("Chen Yu", date(2026, 3, 6)),
     }
-    assert {a.task for a in s.action_items if a.owner == "Kofi Asante"} == {
-        "Kofi cuts the release"
-    }
+    assert {a.task for a in s.action_items if a.owner == "Kofi Asante"} == {"Kofi cuts the release"}
 
 
 def test_an_admins_notice_of_a_change_or_an_opening_is_a_decision_a_sale_preview_is_not() -> None:
