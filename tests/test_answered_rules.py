@@ -322,3 +322,25 @@ def test_a_number_redacted_at_ingest_still_answers_how_to_call() -> None:
         ]
     )
     assert got == {"工具房的座机号码多少？我想存一个": True}
+
+
+def test_the_askers_fair_enough_the_one_asked_and_a_named_person_answer() -> None:
+    rows = [
+        (0, "Rafael", "what's the policy on AI-generated code in PRs? saw one yesterday"),
+        (15, "Priya", "it's in the FAQ: allowed, but you have to say so in the description"),
+        (20, "Rafael", "fair enough"),
+        (120, "Noah", "Hamburg crew: @Sofía Herrera train at 08:10 on Saturday?"),
+        (125, "Sofía Herrera", "deal 🚋"),
+        (300, "Diego", "the fuzzy search in the new palette is so good, who wrote it?"),
+        (303, "Kofi", "@Hannah Schulz did most of the ranking code 👏"),
+        (500, "Ana", "is the Thursday call recorded anywhere?"),
+        (505, "Lars", "weekend plans: finishing my review queue and baking kanelbullar"),
+        (506, "Ana", "nice"),
+    ]
+    assert answered(rows, admins={"Kofi"}) == {
+        "what's the policy on AI-generated code in PRs? saw one yesterday": True,
+        "Hamburg crew: @Sofía Herrera train at 08:10 on Saturday?": True,
+        "the fuzzy search in the new palette is so good, who wrote it?": True,
+        # Ana's "nice" is about the baking: a reaction, not the answer she waited for
+        "is the Thursday call recorded anywhere?": False,
+    }

@@ -126,6 +126,11 @@ _WANTS = [
         ),
     ),
     _YES_NO,
+    # "who wrote it?" is answered by naming them: "@Hannah did most of the ranking code", "我"
+    (
+        re.compile(r"\bwho\b(?!\s+else)|谁", re.I),
+        re.compile(r"[@＠][^\s@]|^\W{0,2}(?:me|i did|i do|i will|我)(?![a-z])", re.I),
+    ),
     (
         re.compile(
             r"哪里|在哪|哪儿|什么地方|地址|哪个(?:地铁|公交|高铁|火车)?(?:站|出口|门|校区|楼(?!主))"
@@ -440,6 +445,8 @@ def _first_answer(
     )
     asked_since = False  # another member asked something after q
     for m in later:
+        if mentions(q.text, m.author) and _says_to(m):
+            return m  # "@Sofía train at 08:10 on Saturday?" / "deal 🚋": the one asked answers
         admin = index.roles.is_admin(m)
         if _says_to(m) and (admin or addresses(m.text, q.author)):
             if admin and _to_someone_else(m, q):
@@ -637,9 +644,11 @@ _THANKS = re.compile(
     r"(?:谢谢|多谢|感谢|谢啦|谢了|唔该|好的|好喔|好哦|好滴|好嘞|了解|明白了?|懂了|收到|原来如此|太好了"
     # "好，上午9点门口见": agreed, on to the plan
     r"|好(?=[，,]\s*(?![^，,]*(?:不|没|还是|不过|但|[?？]))[^，,]*?(?:\d|[一二三四五六七八九十两]点|见))"
-    r"|(?:thanks|thank you|thx|ty|cheers|got it|gotcha|makes sense|that helps)\b"
-    # "perfect, thank you" / "great!" / "ok." on their own, not "great, still broken"
-    r"|(?:ok(?:ay)?|perfect|great|awesome)"
+    r"|(?:thanks|thank you|thx|ty|cheers|got it|gotcha|makes sense|that helps|fair enough"
+    r"|good to know|noted|understood|i see|will do)\b"
+    # "perfect, thank you" / "great!" / "following!" (an account pointed to) on their own, not
+    # "great, still broken"; "nice" or "cool" reacts to anything said, answer or not
+    r"|(?:ok(?:ay)?|perfect|great|awesome|following|deal)"
     r"(?=\s*(?:[!！.。]|$|[,，]?\s*(?:thanks|thank you|ty)\b)))",
     re.IGNORECASE,
 )
