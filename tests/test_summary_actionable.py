@@ -389,6 +389,28 @@ def test_a_who_line_gives_each_person_their_part_due_on_the_plans_day_or_as_they
     assert {a.task for a in s.action_items if a.owner == "Kofi Asante"} == {"Kofi cuts the release"}
 
 
+def test_a_plan_announced_with_a_colon_and_a_call_moved_to_a_new_date_are_decisions() -> None:
+    s = summarize_offline(
+        chat(
+            (0, "Ines", "Heads up: we're moving the March community call away from Thursday."),
+            (1, "Ines", "New date: Thursday 12 March, 17:00 CET, same Jitsi room."),
+            (2, "Léonie", "the 12th works for me"),
+            (300, "Ines", "OK, here's the plan for the triage rotation until the holidays:"),
+            (
+                301,
+                "Ines",
+                "When: weekly shifts, handover Monday 10:00 CET\n"
+                "Where: the Inbox column on the triage board",
+            ),
+            (310, "Noah", "ack"),
+        ),
+        admins={"Ines"},
+    )
+    texts = [" ".join([d.text, *d.details]) for d in s.decisions]
+    assert any("12 March" in t and "17:00" in t for t in texts), texts
+    assert any("triage rotation" in t and "Inbox" in t for t in texts), texts
+
+
 def test_an_admins_notice_of_a_change_or_an_opening_is_a_decision_a_sale_preview_is_not() -> None:
     notice = (
         "【冬令营报名开启】\n时间：1月9日—1月23日\n地点：江宁校区3楼\n价格：2680元\n"
