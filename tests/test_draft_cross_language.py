@@ -101,3 +101,22 @@ def test_a_generic_english_word_does_not_pick_another_events_notice() -> None:
         Notice(lines=("读书会：12月9日（周三）晚上8点，二楼书房",), source="chat", kind="chat"),
     ]
     assert best_notice("Quiz night", notices) is None  # "night" → 晚上 is in every notice
+
+
+def test_what_the_operator_wants_the_post_to_do_is_no_part_of_its_subject() -> None:
+    asks = {
+        "Get people to sign up for the Bug Bash, especially first-timers": "Bug Bash",
+        "Encourage contributors to join the December community call": "December community call",
+        "Reminder that the 4.9 feature freeze is coming": "4.9 feature freeze is coming",
+        "Winter Social tickets, encourage members to book": "Winter Social tickets",
+        "提醒中文译者：4.8 周二发布": "4.8 周二发布",
+        "提醒中英组成员参加季度术语校对会": "季度术语校对会",
+        "澜山烘焙會員杯測會，歡迎會員報名": "澜山烘焙會員杯測會",  # traditional script too
+        "推薦每月麵包箱，鼓勵同學試訂": "每月麵包箱",
+    }
+    for topic, subject in asks.items():
+        assert post_subject(topic) == subject, topic
+    # a call to action that is the post's own message stays whole
+    kept = ["Sign up for Mock Interview Night before the sheet closes", "Send your glossary to Mei"]
+    for topic in kept:
+        assert post_subject(topic) == topic

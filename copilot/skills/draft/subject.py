@@ -52,20 +52,41 @@ _ZH_AUDIENCE = re.compile(
 )
 _ZH_LANGUAGE = re.compile(r"(?:用|以)(?:英文|中文|英语)写?的?|(?:英文|中文|英语)版的?")
 _ZH_TRAILING_KIND = re.compile(r"的?(?:帖子|贴子|帖|文案)(?=[（(][^（()）]*[）)]$|$)")
+# What the operator wants the post to do, not what it is about: "Get people to sign up for X,
+# especially first-timers", "Encourage contributors to join X", "Reminder that X", "X, encourage
+# students to register"; "提醒中文译者：X", "提醒中英组成员参加X", "X，鼓励新手报名".
+_EN_ASK = re.compile(
+    r"^\s*(?:please\s+)?(?:(?:get|encourage|invite|remind|ask|urge|nudge|tell)\s+"
+    r"(?!the\b|our\b)\w+(?:\s+\w+)?\s+(?:to\s+(?:sign\s+up\s+for|register\s+for|join|come\s+to"
+    r"|attend|book|try)|about|of|that)|remind(?:er)?\s+(?:about|of|that))\s+(?P<subject>\S.*)$",
+    re.IGNORECASE,
+)
+_EN_ASK_AFTER = re.compile(
+    r"\s*[,;—–-]\s*(?:especially|particularly|mainly|above all)\b.*$"
+    r"|\s*[,;—–-]\s*(?:encourage|invite|get|ask|urge|nudge)\s+\w+(?:\s+\w+)?\s+to\s+\w+"
+    r"(?:\s+\w+)?\s*$",
+    re.IGNORECASE,
+)
+_ZH_ASK = re.compile(
+    r"^(?:提醒[^：:，,。]{0,10}[：:]|(?:提醒|号召|鼓励|邀请)[^：:，,。]{0,8}?(?:参加|报名|加入|来)"
+    r"|推荐(?=[^，,。]{2}))"
+)
+_ZH_ASK_AFTER = re.compile(r"[，,]\s*(?:鼓励|欢迎|邀请|号召)[^，,。]{0,12}$")
 
 
 def post_subject(topic: str) -> str:
     """The topic without who the post is for, its language and the word for the post itself;
     the topic as typed when nothing is left."""
     text = _META_ASIDE.sub("", topic).strip()
-    about = _EN_REQUEST_ABOUT.match(text)
+    about = _EN_REQUEST_ABOUT.match(text) or _EN_ASK.match(text)
     if about:
         text = about["subject"]
+    text = _EN_ASK_AFTER.sub("", text)
     text = _EN_AUDIENCE.sub("", _EN_LANGUAGE.sub("", text))
     # "November meetup reminder [in English]": the trailing kind goes once the request words
     # did; "Playtest reminder" alone keeps it (the title says "Reminder:" from the kind anyway)
     text = _EN_TRAILING_KIND.sub("", text) if text != topic.strip() else text
-    for pattern in (_ZH_AUDIENCE, _ZH_LANGUAGE, _ZH_TRAILING_KIND):
+    for pattern in (_ZH_AUDIENCE, _ZH_LANGUAGE, _ZH_TRAILING_KIND, _ZH_ASK, _ZH_ASK_AFTER):
         text = _cut_simplified(pattern, text)
     text = re.sub(r"^(?:the)\s+", "", text.strip(" ,;:-–—"), flags=re.IGNORECASE)
     return text if len(text) >= 2 else topic.strip()
