@@ -13,6 +13,7 @@ from copilot.skills.draft.notices import (
     Notice,
     best_notice,
     calendar_days,
+    chat_notices,
     event_head,
     event_lines,
     event_words,
@@ -185,6 +186,107 @@ def test_a_saturday_events_details_leave_out_another_days_event_and_a_tables_hea
     )
     got = [line for line, _ in event_lines(best, [best, table], "周六遛狗局接龙即将截止")]
     assert got == ["周六遛狗局：早上8点桂溪公园北门集合", "遛狗局接龙到周五晚8点截止"]
+
+
+def test_a_post_on_one_release_takes_its_row_of_the_calendar_and_no_notice_of_another() -> None:
+    freeze_48 = Notice(
+        ("Freeze week for 4.8 ❄️ Feature freeze is tomorrow (Tue 10 Nov) at 18:00 CET.",),
+        "chat",
+        "chat",
+    )
+    rhythm = Notice(
+        ("Feature freeze on a Tuesday at 18:00 Berlin time.",),
+        "release-calendar.md",
+        "playbook",
+        heading="Release calendar",
+    )
+    calendar = Notice(
+        (
+            "Version | Feature freeze | RC1 | String freeze | Release | Release manager",
+            "4.8 | Tue 10 Nov 2026, 18:00 CET | Thu 12 Nov 2026 | Tue 24 Nov 2026 | Kofi Asante",
+            "4.9 | Tue 8 Dec 2026, 18:00 CET | Thu 10 Dec 2026 | Tue 12 Jan 2027 | Ines Moreau",
+        ),
+        "release-calendar.md",
+        "playbook",
+        heading="2026–2027",
+    )
+    topic = "4.9 feature freeze is coming"
+    best = best_notice(topic, [freeze_48, rhythm, calendar])
+    assert best is not freeze_48
+    assert best is not None
+    shown = [line for line, _ in event_lines(best, [freeze_48, rhythm], topic, sections=[calendar])]
+    assert any("8 Dec" in line for line in shown), shown
+    assert not any("10 Nov" in line or "Release manager" in line for line in shown), shown
+
+
+def test_a_chat_line_about_the_day_after_tomorrow_is_that_days_event_not_the_topics() -> None:
+    best = Notice(("11月28日周末劳动日：上午9:00工具房门口集合，自带手套",), "chat", "chat")
+    other_run = Notice(
+        ("补接龙截止，拱棚劳动日一共33户，后天见",),  # said on 19 November: the 21st's run
+        "chat",
+        "chat",
+        ts=datetime.fromisoformat("2026-11-19T20:00:00+08:00"),
+    )
+    topic = "11月28日周末劳动日"
+    got = [line for line, _ in event_lines(best, [best, other_run], topic)]
+    assert got == ["11月28日周末劳动日：上午9:00工具房门口集合，自带手套"]
+
+
+def test_a_sign_up_opened_in_chat_is_the_months_notice_and_a_word_every_notice_has_is_weak() -> (
+    None
+):
+    opened = ChatMessage(
+        id="m1",
+        community="c",
+        author="志愿者-小林",
+        ts=datetime.fromisoformat("2026-11-20T09:00:00+08:00"),
+        text="12月值班表接龙开始了，大家25日前把自己的班报上，每人每月至少2次",
+    )
+    [roster] = chat_notices([opened], admins=["志愿者-小林"])
+    dinner = Notice(
+        (
+            "【通知】冬季丰收宴（百家宴）",
+            "时间：12月6日（周日）中午11:30",
+            "地点：社区活动中心二楼多功能厅",
+            "费用：每户30元",
+            "报名：群里接龙，11月30日20:00截止",
+        ),
+        "chat",
+        "chat",
+    )
+    lottery = Notice(
+        ("抽签时间：10月31日（周六）上午10:00", "地点：工具房门口", "报名截止：10月30日，群里接龙"),
+        "chat",
+        "chat",
+    )
+    topic = "12月值班表接龙提醒"
+    assert best_notice(topic, [dinner, lottery, roster]) is roster
+    shown = [line for line, _ in event_lines(roster, [dinner, lottery, roster], topic)]
+    assert shown == ["12月值班表接龙开始了，大家25日前把自己的班报上，每人每月至少2次"]
+
+
+def test_a_notice_moving_the_event_is_the_plan_a_reminder_of_the_moved_event_carries() -> None:
+    plan = Notice(
+        (
+            "方案定下来了：冬季搭小拱棚劳动日",
+            "时间：11月14日（周六）上午9:00—11:30",
+            "地点：菜园东门集合",
+            "费用：每户15元材料费，当天现场交",
+            "报名截止：11月12日（周四）20:00，群里接龙",
+        ),
+        "chat",
+        "chat",
+    )
+    moved = Notice(
+        ("【通知】明天（11月14日）中到大雨，搭拱棚劳动日延期到11月21日（周六），时间地点不变",),
+        "chat",
+        "chat",
+    )
+    topic = "搭小拱棚劳动日（已改期）提醒"
+    assert "改期" not in event_words(topic)
+    assert best_notice(topic, [plan, moved]) is moved
+    shown = " ".join(line for line, _ in event_lines(moved, [plan, moved], topic))
+    assert "11月21日" in shown and "每户15元" in shown, shown
 
 
 def test_a_reminder_about_an_events_rules_carries_its_time_and_place_from_its_announcement() -> (

@@ -9,6 +9,7 @@ not the November one). Facts of other events never enter, because only that noti
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from datetime import datetime, timedelta
 
 from copilot.analytics.conversation import member_key, mentions, names, normalize
 from copilot.analytics.exchanges import is_noise, is_signup_chain, link_questions
-from copilot.analytics.extract import find_place
+from copilot.analytics.extract import find_place, resolve_date
 from copilot.analytics.keywords import is_time_word
 from copilot.analytics.spam import spam_ids
 from copilot.embeddings import Embedder
@@ -34,6 +35,7 @@ from copilot.text import (
 
 TURN_GAP = timedelta(minutes=5)
 MIN_MATCH = 0.5  # share of the topic's event words a notice must hold
+RARE_MATCH = 0.4  # …and of their weight by rarity: not just "接龙", which every sign-up has
 MAX_LINES = 9
 
 _MONTHS_EN = "jan feb mar apr may jun jul aug sep oct nov dec".split()
@@ -107,6 +109,36 @@ _MD = re.compile(r"\*\*|__|`")
 _LABELLED_LINE = re.compile(r"^[^\W\d_]{1,8}\s*[：:]\s*\S")
 _LIST_MARK = re.compile(r"^\s*(?:[-*•>]\s+|[（(]\d{1,2}[）)]\s*|\d{1,2}[、.)]\s*(?!\d))")
 _ACK = re.compile(r"^(?:是的|对的?|没错|好的|嗯|yes|yep|okay|ok|sure)[，,、!！.。\s]+", re.I)
+# A run's own number: a version ("4.9", "v4.8.1") or an edition ("Playtest #7", "第28届"). A
+# notice naming another and not the topic's is about another run of the event.
+_RUN_NUMBER = re.compile(
+    r"(?<![\w.:/])v?(\d{1,2}\.\d{1,2}(?:\.\d{1,2})?)(?![\w.:/%]|\s*(?:元|块|km|kg|公里))"
+    r"|#(\d{1,4})\b|第\s*(\d{1,4})\s*[届期次]",
+    re.IGNORECASE,
+)
+
+
+def run_numbers(text: str) -> set[str]:
+    return {next(g for g in m.groups() if g) for m in _RUN_NUMBER.finditer(text)}
+
+
+_TOLD_DAY = re.compile(r"大后天|后天|明天|今天|今晚|明晚|\btoday\b|\btomorrow\b|\btonight\b", re.I)
+
+
+def _told_days(notice: Notice) -> set[tuple[int, int]]:
+    """The day a chat notice's "后天见" or "tomorrow" meant on the day it was said."""
+    if notice.kind != "chat" or notice.ts is None:
+        return set()
+    found = _TOLD_DAY.search(fold_chinese(notice.text))
+    day = resolve_date(found.group(), notice.ts.date()) if found else None
+    return {(day.month, day.day)} if day else set()
+
+
+def _another_run(line: str, topic_runs: set[str]) -> bool:
+    """The line names a run of the event, and not the topic's."""
+    return bool(topic_runs) and bool(runs := run_numbers(line)) and not topic_runs & runs
+
+
 RELATIVE_DAY = re.compile(r"今天|明天|今晚|明晚|明早|\btoday\b|\btomorrow\b|\btonight\b", re.I)
 _FIRST_PERSON = re.compile(r"(?<![自你他她])我(?!们)")
 
@@ -215,8 +247,17 @@ def event_words(topic: str, community_name: str = "", notices: Sequence[Notice] 
     return out
 
 
+# "（已改期）", "(updated)": the state of the plan, not the event's name
+_STATUS_ASIDE = re.compile(
+    r"[（(]\s*(?:已经?)?(?:改期|延期|取消|更新|调整|变更)了?\s*[）)]"
+    r"|\((?:updated|postponed|rescheduled|moved|new date)\)",
+    re.I,
+)
+
+
 def _ordered_event_words(topic: str, community_name: str = "") -> list[str]:
-    bare = _EN_DAY.sub(" ", _EN_DAY_RANGE.sub(" ", _ZH_DAY.sub(" ", topic)))
+    bare = _STATUS_ASIDE.sub(" ", fold_chinese(topic))
+    bare = _EN_DAY.sub(" ", _EN_DAY_RANGE.sub(" ", _ZH_DAY.sub(" ", bare)))
     bare = _ZH_MONTH.sub(" ", _EN_MONTH_ONLY.sub(" ", _WEEKDAY.sub(" ", bare)))
     name = fold_chinese(community_name)
     words: list[str] = []
@@ -253,6 +294,13 @@ def event_head(topic: str) -> str:
     return head.group() if head else ""
 
 
+_SIGNUP_OPENS = re.compile(
+    r"(?:接龙|报名)(?:开始|开放|开启)|(?:开始|开放|开启)(?:接龙|报名)"
+    r"|\bsign-?ups? (?:are |is )?open",
+    re.I,
+)
+
+
 def chat_notices(messages: Sequence[ChatMessage], admins: Collection[str] = ()) -> list[Notice]:
     """Every chat turn that announces something: a day plus one more detail."""
     clean = [
@@ -276,7 +324,12 @@ def chat_notices(messages: Sequence[ChatMessage], admins: Collection[str] = ()) 
         lines += _owners_replies(turn, under, "\n".join(lines))
         text = "\n".join(lines)
         slots = slots_of(text)
-        if "date" not in slots or len(slots) < 2 or all(map(is_question, split_sentences(text))):
+        # a day and one more detail; or a sign-up opened with its deadline ("12月值班表接龙开始了，
+        # 大家25日前把自己的班报上")
+        announces = ("date" in slots and len(slots) >= 2) or (
+            "deadline" in slots and bool(_SIGNUP_OPENS.search(fold_chinese(text)))
+        )
+        if not announces or all(map(is_question, split_sentences(text))):
             continue
         first = turn[0]
         context = asked.get(first.id, "")
@@ -364,7 +417,12 @@ def event_lines(
     wanted = event_words(topic, name, [*notices, *sections])
     topic_days = calendar_days(topic)
     topic_weekdays = weekdays_named(topic)
-    lines = [(line, best) for line in notice_lines(best, wanted, topic_days)]
+    topic_runs = run_numbers(topic)
+    lines = [
+        (line, best)
+        for line in notice_lines(best, wanted, topic_days)
+        if not _another_run(line, topic_runs) and not _HEADER_ROW.match(line)
+    ]
     missing = {"time", "place", "fee", "deadline", "owner"} - slots_of(
         "\n".join(line for line, _ in lines)
     )
@@ -372,6 +430,7 @@ def event_lines(
         missing.add("closes")  # "报名费…经跑团统一报名" says how to sign up, not until when
     days = calendar_days(best.text)
     best_days = _event_days(best)  # read once for every other notice's comparison
+    weights = _word_weights(wanted, [*notices, *sections])
     same_document = {id(n) for n in sections}
     notes = 0
     head = event_head(topic)
@@ -380,13 +439,13 @@ def event_lines(
             continue
         if (
             id(other) not in same_document
-            and _match(wanted, other) < MIN_MATCH
+            and (_match(wanted, other) < MIN_MATCH or _rare_match(weights, other) < RARE_MATCH)
             and not _same_days_event(wanted, best, best_days, other)
         ):
-            continue
+            continue  # (a notice sharing only "接龙" with the topic is another sign-up)
         if head and not _of_kind(head, other, same_document):
             continue  # the sponsor's contest, or the guide's course section: another event
-        other_days = calendar_days(other.text)
+        other_days = calendar_days(other.text) or _told_days(other)
         run_days = topic_days or days  # the topic's days decide when it names them
         if id(other) not in same_document and other_days and run_days and not other_days & run_days:
             continue  # another run of the event; its own document's lines are read one by one
@@ -397,6 +456,10 @@ def event_lines(
             if listing and not _names(wanted, line):
                 continue  # "📅 This week at Maker Hub" names no event: no place of this one
             found = (slots_of(line) | ({"closes"} if closes(line) else set())) & missing
+            if _another_run(line, topic_runs):
+                continue  # the 4.8 row of a release calendar, for a post on 4.9
+            # "4.9 | Tue 8 Dec 2026, 18:00 CET | …": that run's own line
+            own_run = bool(topic_runs & run_numbers(line))
             if fold_chinese(line) == fold_chinese(other.heading) or len(line) < 6:
                 continue  # a section's name ('费用') states no detail
             if _HEADER_ROW.match(line):
@@ -408,6 +471,7 @@ def event_lines(
             # ("Latte Art Throwdown: Saturday 28 November, 3pm–6pm, upstairs at The Foundry…")
             fits = (
                 len(line) <= 100
+                or own_run
                 or bool(calendar_days(line[:24]) & topic_days)
                 or (len(found) >= 2 and len(line) <= 160 and _names(wanted, line))
             )
@@ -419,7 +483,7 @@ def event_lines(
                 and notes < MAX_NOTES
                 and _named_share(wanted, line) >= NOTE_SHARE
             )
-            if (found or about) and fits and all(line != seen for seen, _ in lines):
+            if (found or about or own_run) and fits and all(line != seen for seen, _ in lines):
                 lines.append((line, other))
                 missing -= found
                 notes += about
@@ -427,7 +491,10 @@ def event_lines(
 
 
 # "活动 | 频率 | 时间 | 地点 | 费用": the labels of a table's columns, no detail of any event
-_HEADER_ROW = re.compile(r"^\s*\|?\s*[^\d|]{1,12}(?:\s*\|\s*[^\d|]{1,12}){2,}\s*\|?\s*$")
+# ("RC1 | Release manager" too: a label may hold a digit, a detail holds a number or a time)
+_HEADER_ROW = re.compile(
+    r"^(?!.*(?:\d{2}|\d\s*[:：.]\s*\d))\s*\|?\s*[^|]{1,20}(?:\s*\|\s*[^|]{1,20}){2,}\s*\|?\s*$"
+)
 _WEEKDAY_NAMES = {
     **{f"{p}{d}": i for p in ("周", "星期", "礼拜") for i, d in enumerate("一二三四五六日", 1)},
     **{f"{p}天": 7 for p in ("周", "星期", "礼拜")},
@@ -554,18 +621,26 @@ def best_notice(
     head = event_head(topic)
     topic_days, topic_months = calendar_days(topic), months_named(topic)
     topic_place = fold_chinese(find_place(topic) or "")
+    topic_runs = run_numbers(topic)
+    weights = _word_weights(wanted, notices)
+    moved_topic = bool(_STATUS_ASIDE.search(fold_chinese(topic)) or _MOVED.search(topic))
     scored: list[tuple[float, int, Notice]] = []
     for order, notice in enumerate(notices):
+        if _another_run(f"{notice.heading} {notice.text}", topic_runs):
+            continue  # "Freeze week for 4.8" is no notice of the 4.9 freeze
         days = calendar_days(notice.text) | calendar_days(notice.heading)
+        named_by = ""  # the heading that names the event: the section's own, or its document's
         match = _match(wanted, notice)
         if match < MIN_MATCH and days and notice.path and (topic_days & days or not topic_days):
             # the section states a day (the topic's, when it names one) and its document's
             # title names the event: "中英组术语库说明 > 季度线上校对会: 下一次：12月12日…"
-            match = _match(wanted, notice, notice.path)
+            named_by = notice.path
         if match < MIN_MATCH and head and notice.path and head in fold_chinese(notice.heading):
             # the section is named by the event's kind ("会员杯测会") under a document that
             # names the rest ("澜山烘焙_杯测及课程")
-            match = _match(wanted, notice, notice.path)
+            named_by = notice.path
+        if named_by:
+            match = _match(wanted, notice, named_by)
         if match < MIN_MATCH:
             continue
         place = find_place(notice.text)
@@ -574,7 +649,8 @@ def best_notice(
         # The fuller notice of a run wins over a one-line reminder of it ("a week on Thursday at
         # Ohm & Wheel"): which details it states, and on how many lines.
         detailed = sum(1 for line in _pieces(notice)[:MAX_LINES] if slots_of(line))
-        score = match + 0.05 * len(notice.slots) + 0.03 * min(detailed, 5)
+        score = (match + _rare_match(weights, notice, named_by)) / 2
+        score += 0.05 * len(notice.slots) + 0.03 * min(detailed, 5)
         score -= FOCUS_WEIGHT * (1 - _focus(wanted, notice))
         if head and _match({head}, notice, notice.path or notice.heading) == 0.0:
             score -= HEAD_MISS  # the sponsor's other event: the name without the kind
@@ -588,6 +664,12 @@ def best_notice(
             if not topic_months & ({mo for mo, _ in days} | months_named(notice.text)):
                 continue
             score += 0.5
+        elif topic_months & months_named(notice.text):
+            score += 0.5  # "12月值班表接龙开始了，大家25日前…": the month's run, its day unstated
+        if _MOVED.search(fold_chinese(notice.text)):
+            # "…延期到11月21日（周六），时间地点不变": the plan as it now stands, the more so when
+            # the topic says the plan moved ("搭小拱棚劳动日（已改期）提醒")
+            score += MOVED_BONUS * (2 if moved_topic else 1)
         if notice.kind == "chat":
             score += 0.2  # the chat is newer than the playbook and names this run of the event
             if all(is_signup_chain(line) for line in notice.lines):
@@ -619,6 +701,13 @@ def closes(line: str) -> bool:
     return bool(_CLOSES.search(line) and (calendar_days(line) or _WEEKDAY.search(line)))
 
 
+# A notice that moves the event to another day (or time, or place) supersedes its plan.
+_MOVED = re.compile(
+    r"(?:延期|推迟|顺延|改期|挪|改|调整?)(?:到|至|为|成)|改期|"
+    r"\b(?:postponed|moved|rescheduled|pushed back)\s+(?:to|until)\b",
+    re.I,
+)
+MOVED_BONUS = 0.6
 FOCUS_WEIGHT = 0.3
 HEAD_MISS = 0.5
 CHAIN_ONLY = 0.3
@@ -713,6 +802,22 @@ def _match(wanted: set[str], notice: Notice, heading: str = "") -> float:
         )
     )
     return found / len(wanted)
+
+
+def _word_weights(wanted: Collection[str], notices: Sequence[Notice]) -> dict[str, float]:
+    """A word most notices write ("接龙", "报名") tells the event less than one few do ("值班"):
+    each event word weighs by how rare it is among the notices. One none of them writes
+    ("最后一次") tells them apart no more than it tells which is the event: it weighs nothing."""
+    held = {w: sum(_match({w}, n) > 0 for n in notices) for w in wanted}
+    return {w: math.log(1 + len(notices) / held[w]) for w in wanted if held[w]}
+
+
+def _rare_match(weights: dict[str, float], notice: Notice, heading: str = "") -> float:
+    """`_match` with each word weighed by its rarity."""
+    total = sum(weights.values())
+    if not total:
+        return _match(set(weights), notice, heading) if weights else 0.0
+    return sum(v for w, v in weights.items() if _match({w}, notice, heading) > 0) / total
 
 
 def _title(notice: Notice) -> str:
