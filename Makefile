@@ -26,15 +26,14 @@ evals: $(STAMP)  ## our eval suites, offline, gated on quality floors (CI runs t
 		--fail-under pass=0.78 --fail-under hit@3=0.96 --fail-under abstain_precision=0.87
 	@# operator outputs on the evaluation communities: floors on dev only (held-out is reported);
 	@# dev holds communities written by people who never saw the engine: floors are what it reaches
-	@# (measured 2026-12-07 on a fresh data dir, 28 dev communities: drafts 452/495, summaries
-	@# 529/551, stats 264/285, suggestions 103/104; the 26 before the last two are 1228/1282
-	@# checks, the last two, written blind (an open-source Slack, a Chengdu garden's WeChat),
-	@# 120/153: they are harder and lowered the floors; the stats misses are question counts 2-5
-	@# off the writers' hand counts (some count admins' polls, which the health numbers leave
-	@# out), and bot posts, which maker-hub's writer counts and tidepool's leaves out)
+	@# (measured 2026-12-08 on a fresh data dir, 28 dev communities: drafts 455/495, summaries
+	@# 539/551, stats 267/285, suggestions 103/104; the last two added, written blind (an
+	@# open-source Slack, a Chengdu garden's WeChat), are the harder part and set the drafts floor;
+	@# the stats misses are question counts 2-5 off the writers' hand counts (some count admins'
+	@# polls, which the health numbers leave out), and bot posts, which maker-hub's writer counts)
 	$(BIN)/python -m evals.outputs --split dev --json .data/evals-outputs.json \
-		--fail-under drafts.checks=0.91 --fail-under summaries.checks=0.95 \
-		--fail-under stats.checks=0.92 --fail-under suggestions.checks=0.95
+		--fail-under drafts.checks=0.91 --fail-under summaries.checks=0.97 \
+		--fail-under stats.checks=0.93 --fail-under suggestions.checks=0.95
 
 lint: $(STAMP)
 	$(BIN)/ruff check copilot connectors evals tests bench
