@@ -75,9 +75,10 @@ DECISION_RE = re.compile(
     r"|\bagreed\s*(?:[:：-]|to\b|on\b|that\b)|^\W*agreed\W*$"
     r"|\bit'?s official\b|\blocked in\b|\bconfirmed\s*[:：-]|\bconsensus\b|\bthe plan is\b"
     r"|\b(?:poll|vote) (?:results?|closed|is in)\b|\bwe(?:'ll| will) (?:move|switch|keep|do)\b"
-    # "we're moving the call away from Thursday", "New date: …", "here's the plan for the rota:"
+    # "we're moving the call away from Thursday" (its "New date: …" is a detail of it), "here's
+    # the plan for the rota:"
     r"|\bwe(?:'re| are) (?:moving|switching|postponing|rescheduling)\b"
-    r"|^\W*new (?:date|time|venue|location)\s*[:：]|\bhere(?:'s| is) the (?:plan|schedule|rota)\b"
+    r"|\bhere(?:'s| is) the (?:plan|schedule|rota)\b"
     r"|\bgoing ahead with\b|\bit'?s a go\b|\bgreen light\b|\bsigned off\b"
     r"|\bwe(?:'ve| have)? (?:picked|chosen|chose)\b|\bis (?:set|locked|confirmed) for\b",
     re.IGNORECASE,
