@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -701,7 +702,9 @@ def closes(line: str) -> bool:
     return bool(_CLOSES.search(line) and (calendar_days(line) or _WEEKDAY.search(line)))
 
 
-# A notice that moves the event to another day (or time, or place) supersedes its plan.
+# A notice that moves the event to another day (or time, or place) supersedes its plan. Not
+# summarize.decisions' _MOVED_TO: that one counts "提前到" as news, which in a playbook's standing
+# rule ("夏天…提前到 7:00-9:00") is no move of this run.
 _MOVED = re.compile(
     r"(?:延期|推迟|顺延|改期|挪|改|调整?)(?:到|至|为|成)|改期|"
     r"\b(?:postponed|moved|rescheduled|pushed back)\s+(?:to|until)\b",
@@ -791,33 +794,37 @@ def _event_days(notice: Notice) -> set[tuple[int, int]]:
 def _match(wanted: set[str], notice: Notice, heading: str = "") -> float:
     """Share of the event words found in the notice (its title lines count, and its context;
     `heading`: the heading to read, default its own section's)."""
+    return len(_found_words(wanted, notice, heading)) / len(wanted)
+
+
+def _found_words(wanted: Collection[str], notice: Notice, heading: str = "") -> set[str]:
+    """The event words the notice holds (see `_match`)."""
     haystack = fold_chinese(" ".join([heading or notice.heading, notice.context, *notice.lines]))
-    found = sum(
-        1
+    return {
+        w
         for w in wanted
         if (
             re.search(rf"(?<![a-z0-9]){re.escape(w)}(?![a-z0-9])", haystack)
             if w.isascii()
             else w in haystack
         )
-    )
-    return found / len(wanted)
+    }
 
 
 def _word_weights(wanted: Collection[str], notices: Sequence[Notice]) -> dict[str, float]:
     """A word most notices write ("接龙", "报名") tells the event less than one few do ("值班"):
     each event word weighs by how rare it is among the notices. One none of them writes
     ("最后一次") tells them apart no more than it tells which is the event: it weighs nothing."""
-    held = {w: sum(_match({w}, n) > 0 for n in notices) for w in wanted}
+    held = Counter(w for n in notices for w in _found_words(wanted, n))
     return {w: math.log(1 + len(notices) / held[w]) for w in wanted if held[w]}
 
 
 def _rare_match(weights: dict[str, float], notice: Notice, heading: str = "") -> float:
     """`_match` with each word weighed by its rarity."""
-    total = sum(weights.values())
-    if not total:
-        return _match(set(weights), notice, heading) if weights else 0.0
-    return sum(v for w, v in weights.items() if _match({w}, notice, heading) > 0) / total
+    if not weights:  # no event word any notice writes (each weight is above 0)
+        return 0.0
+    found = _found_words(weights, notice, heading)
+    return sum(v for w, v in weights.items() if w in found) / sum(weights.values())
 
 
 def _title(notice: Notice) -> str:
